@@ -1,0 +1,81 @@
+"""Reading a text file exactly as it is: UTF-8, an optional BOM, its line endings.
+
+`TextFile.text` is the content with the BOM removed and CRLF folded to LF when the file uses
+CRLF throughout; `TextFile.render(text)` puts both back, so an edit changes only what it meant to.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+import re
+
+from scaffold.errors import ManifestError
+
+BOM = "\ufeff"
+_TOMLLIB_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
+
+
+@dataclass(frozen=True)
+class TextFile:
+    path: Path
+    text: str
+    bom: bool = False
+    crlf: bool = False
+
+    @classmethod
+    def read(cls, path: Path) -> TextFile:
+        """Read `path`, refusing directories and non-UTF-8 content with a ManifestError."""
+        if path.is_dir():
+            raise ManifestError(path, "is a directory, expected a file", hint="remove or rename it")
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            raise ManifestError(path, "does not exist", hint="check the path") from None
+        except OSError as error:
+            raise ManifestError(path, f"cannot be read ({error.strerror})",
+                                hint="check its permissions") from None
+        return cls.from_bytes(path, raw)
+
+    @classmethod
+    def from_bytes(cls, path: Path, raw: bytes) -> TextFile:
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as error:
+            line = raw[: error.start].count(b"\n") + 1
+            raise ManifestError(path, "is not valid UTF-8", line=line, col=1,
+                                hint="save it as UTF-8") from None
+        bom = text.startswith(BOM)
+        if bom:
+            text = text[1:]
+        crlf = "\r\n" in text and text.count("\n") == text.count("\r\n")
+        if crlf:
+            text = text.replace("\r\n", "\n")
+        return cls(path, text, bom, crlf)
+
+    def render(self, text: str) -> str:
+        """The file content for `text` with this file's BOM and line endings."""
+        if self.crlf:
+            text = text.replace("\r\n", "\n").replace("\n", "\r\n")
+        return (BOM if self.bom else "") + text
+
+    @property
+    def original(self) -> str:
+        return self.render(self.text)
+
+    def parse(self) -> dict:
+        """Parse as TOML with tomllib (fast, read-only); errors carry `path:line:col`."""
+        try:
+            return tomllib.loads(self.text)
+        except tomllib.TOMLDecodeError as error:
+            raise toml_error(self.path, error) from None
+
+
+def toml_error(path: Path, error: Exception) -> ManifestError:
+    """A ManifestError with the position tomllib reports in its message."""
+    message = str(error)
+    match = _TOMLLIB_POSITION.search(message)
+    line, col = (int(match.group(1)), int(match.group(2))) if match else (0, 0)
+    detail = _TOMLLIB_POSITION.sub("", message).strip()
+    return ManifestError(path, f"invalid TOML: {detail}", line=line, col=col)

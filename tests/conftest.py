@@ -1,0 +1,103 @@
+"""Shared fixtures: an in-process CLI runner, isolated git repositories, and the environment
+for real builds (one shared CARGO_TARGET_DIR, no LD_LIBRARY_PATH, a fixed PYO3_PYTHON)."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+from contextlib import redirect_stderr, redirect_stdout
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+# One target directory for every build test, so PyO3 compiles once per feature set.
+TARGET_DIR = Path(os.environ.get("SCAFFOLD_TEST_TARGET_DIR", REPO / ".test-target"))
+# The interpreter PyO3's build scripts use in every test; constant so PyO3 is not rebuilt.
+BASE_PYTHON = os.path.realpath(getattr(sys, "_base_executable", sys.executable))
+
+
+@dataclass
+class Result:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+
+def run_cli(*args: str | os.PathLike, cwd: Path | None = None) -> Result:
+    """Run `scaffold ARGS` in this process and capture exit status and output."""
+    from scaffold.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    old = Path.cwd()
+    try:
+        if cwd is not None:
+            os.chdir(cwd)
+        with redirect_stdout(out), redirect_stderr(err):
+            code = main([str(a) for a in args])
+    finally:
+        os.chdir(old)
+    return Result(code, out.getvalue(), err.getvalue())
+
+
+@pytest.fixture
+def cli():
+    return run_cli
+
+
+def build_env(**extra: str) -> dict[str, str]:
+    """The environment for real cargo / maturin / python runs in tests."""
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("LD_LIBRARY_PATH", "DYLD_LIBRARY_PATH", "VIRTUAL_ENV", "CONDA_PREFIX")
+           and not k.startswith("PYO3_")}
+    env["CARGO_TARGET_DIR"] = str(TARGET_DIR)
+    env["PYO3_PYTHON"] = BASE_PYTHON
+    env["CARGO_TERM_COLOR"] = "never"
+    env.update(extra)
+    return env
+
+
+def run(cmd: list[str | os.PathLike], cwd: Path, env: dict[str, str] | None = None,
+        check: bool = True, timeout: int = 900) -> subprocess.CompletedProcess:
+    """Run a real tool; on failure the assertion shows its output."""
+    proc = subprocess.run([str(c) for c in cmd], cwd=cwd, env=env or build_env(),
+                          capture_output=True, text=True, timeout=timeout)
+    if check:
+        assert proc.returncode == 0, (
+            f"{' '.join(map(str, cmd))} exited {proc.returncode}\n"
+            f"--- stdout\n{proc.stdout[-4000:]}\n--- stderr\n{proc.stderr[-6000:]}")
+    return proc
+
+
+def git_init(path: Path, commit: bool = True) -> None:
+    """Make `path` a git repository with isolated config and (optionally) commit everything."""
+    env = git_env()
+    subprocess.run(["git", "init", "-q", "-b", "main", str(path)], check=True, env=env)
+    if commit:
+        git_commit_all(path)
+
+
+def git_commit_all(path: Path, message: str = "fixture") -> None:
+    env = git_env()
+    subprocess.run(["git", "add", "-A"], cwd=path, check=True, env=env)
+    subprocess.run(["git", "commit", "-q", "--allow-empty", "-m", message], cwd=path,
+                   check=True, env=env)
+
+
+def git_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(GIT_AUTHOR_NAME="Test", GIT_AUTHOR_EMAIL="test@example.com",
+               GIT_COMMITTER_NAME="Test", GIT_COMMITTER_EMAIL="test@example.com",
+               GIT_CONFIG_GLOBAL=os.devnull, GIT_CONFIG_NOSYSTEM="1")
+    return env
+
+
+@pytest.fixture(autouse=True)
+def _isolated_git(monkeypatch):
+    """Tests never read the developer's git config; commits get a fixed identity."""
+    for key, value in git_env().items():
+        if key.startswith("GIT_"):
+            monkeypatch.setenv(key, value)
