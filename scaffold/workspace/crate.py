@@ -1,0 +1,172 @@
+"""A Cargo package as the rules see it: parsed manifest, dependencies in every spelling."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from scaffold.toml.textfile import TextFile
+
+DEPENDENCY_KINDS = ("dependencies", "dev-dependencies", "build-dependencies")
+
+
+@dataclass(frozen=True)
+class Dependency:
+    """One dependency entry, normalised: a string requirement becomes {"version": ...}."""
+
+    table: tuple[str, ...]  # ("dependencies",) or ("target", "cfg(unix)", "dependencies") ...
+    key: str  # the name as written (may be renamed through `package = ...`)
+    spec: dict
+
+    @property
+    def package(self) -> str:
+        return self.spec.get("package", self.key)
+
+    @property
+    def kind(self) -> str:
+        return self.table[-1]
+
+    @property
+    def inherits_workspace(self) -> bool:
+        return self.spec.get("workspace") is True
+
+    @property
+    def path(self) -> str | None:
+        return self.spec.get("path")
+
+    @property
+    def features(self) -> list[str]:
+        return list(self.spec.get("features", []))
+
+    @property
+    def default_features(self) -> bool:
+        # `default_features` (underscore) is the deprecated spelling, removed in edition 2024.
+        return self.spec.get("default-features", self.spec.get("default_features", True))
+
+    @property
+    def version(self) -> str | None:
+        return self.spec.get("version")
+
+
+def dependencies_of(data: dict, prefix: tuple[str, ...] = ()) -> list[Dependency]:
+    """Every dependency in a manifest table: plain, dev, build and target-specific ones."""
+    found = []
+    for kind in DEPENDENCY_KINDS:
+        found += _table_dependencies(data.get(kind, {}), (*prefix, kind))
+        if "-" in kind:  # `dev_dependencies` / `build_dependencies`: deprecated spellings
+            legacy = kind.replace("-", "_")
+            found += _table_dependencies(data.get(legacy, {}), (*prefix, legacy))
+    for target, tables in data.get("target", {}).items():
+        if isinstance(tables, dict):
+            for kind in DEPENDENCY_KINDS:
+                found += _table_dependencies(tables.get(kind, {}), ("target", target, kind))
+    return found
+
+
+def _table_dependencies(table: object, path: tuple[str, ...]) -> list[Dependency]:
+    if not isinstance(table, dict):
+        return []
+    deps = []
+    for key, spec in table.items():
+        if isinstance(spec, str):
+            spec = {"version": spec}
+        if isinstance(spec, dict):
+            deps.append(Dependency(path, key, spec))
+    return deps
+
+
+@dataclass
+class Crate:
+    """A package manifest (`[package]` present) inside the workspace."""
+
+    file: TextFile
+    data: dict
+    workspace_data: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def path(self) -> Path:
+        return self.file.path
+
+    @property
+    def dir(self) -> Path:
+        return self.file.path.parent
+
+    @property
+    def name(self) -> str:
+        return self.data["package"]["name"]
+
+    @property
+    def lib(self) -> dict:
+        lib = self.data.get("lib", {})
+        return lib if isinstance(lib, dict) else {}
+
+    @property
+    def lib_name(self) -> str:
+        """The library target name: `[lib] name`, else the package name with `-` as `_`."""
+        return self.lib.get("name", self.name.replace("-", "_"))
+
+    @property
+    def crate_types(self) -> list[str]:
+        return list(self.lib.get("crate-type", self.lib.get("crate_type", [])))
+
+    @property
+    def has_lib(self) -> bool:
+        return "lib" in self.data or (self.dir / "src" / "lib.rs").is_file()
+
+    @property
+    def has_binary(self) -> bool:
+        return bool(self.data.get("bin")) or (self.dir / "src" / "main.rs").is_file()
+
+    @property
+    def build_script(self) -> Path | None:
+        build = self.data["package"].get("build", "build.rs")
+        if build is False:
+            return None
+        path = self.dir / (build if isinstance(build, str) else "build.rs")
+        return path if path.is_file() else None
+
+    @property
+    def features(self) -> dict[str, list[str]]:
+        return self.data.get("features", {})
+
+    @property
+    def edition(self) -> str:
+        edition = self.data["package"].get("edition", "2015")
+        if isinstance(edition, dict):  # edition.workspace = true
+            edition = self.workspace_data.get("package", {}).get("edition", "2015")
+        return str(edition)
+
+    @cached_property
+    def dependencies(self) -> list[Dependency]:
+        return dependencies_of(self.data)
+
+    def dependencies_on(self, package: str) -> list[Dependency]:
+        """Entries for `package`, resolving `workspace = true` for its real package name."""
+        found = []
+        for dep in self.dependencies:
+            if dep.package == package:
+                found.append(dep)
+            elif dep.inherits_workspace and self.workspace_dependency(dep.key).get(
+                    "package", dep.key) == package:
+                found.append(dep)
+        return found
+
+    def workspace_dependency(self, key: str) -> dict:
+        spec = self.workspace_data.get("workspace", {}).get("dependencies", {}).get(key, {})
+        return {"version": spec} if isinstance(spec, str) else spec
+
+    def effective_spec(self, dep: Dependency) -> dict:
+        """The dependency with `workspace = true` resolved: features add up, the rest inherits."""
+        if not dep.inherits_workspace:
+            return dep.spec
+        merged = dict(self.workspace_dependency(dep.key))
+        merged["features"] = [*merged.get("features", []), *dep.features]
+        for key in ("optional",):
+            if key in dep.spec:
+                merged[key] = dep.spec[key]
+        return merged
+
+    def rust_sources(self) -> list[Path]:
+        src = self.dir / "src"
+        return sorted(src.rglob("*.rs")) if src.is_dir() else []

@@ -1,0 +1,256 @@
+"""The workspace as cargo sees it, plus the Python projects that build its extensions.
+
+`load(path)` finds the root the way cargo does, expands `members` globs minus `exclude`, adds
+path dependencies inside the root (cargo makes them members implicitly), and reads every
+pyproject.toml / setup.py beside the root or a member. Reads are fast (tomllib); a `files`
+overlay lets the fix loop re-read edited text without touching disk.
+"""
+
+from __future__ import annotations
+
+import glob
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from scaffold.errors import ManifestError, UserError
+from scaffold.toml.textfile import TextFile
+from scaffold.workspace.crate import Crate, Dependency
+from scaffold.workspace.python import PythonProject, RustExtension, load_python_project
+from scaffold.workspace.versions import series
+
+PYO3_FAMILY = ("pyo3", "pyo3-ffi", "pyo3-build-config", "pyo3-macros")
+
+
+class Reader:
+    """Reads TextFiles once, preferring in-memory edits (`overlay`) over disk."""
+
+    def __init__(self, overlay: dict[Path, TextFile] | None = None) -> None:
+        self.overlay = overlay or {}
+        self.cache: dict[Path, TextFile] = {}
+
+    def read(self, path: Path) -> TextFile:
+        if path in self.overlay:
+            return self.overlay[path]
+        if path not in self.cache:
+            self.cache[path] = TextFile.read(path)
+        return self.cache[path]
+
+
+@dataclass
+class Extension:
+    """A crate that builds a Python extension module, and who builds it."""
+
+    crate: Crate
+    declared_by: RustExtension | None  # None: found by `cdylib` + `#[pymodule]` alone
+    project: PythonProject | None
+
+
+@dataclass
+class Workspace:
+    root: Path
+    root_file: TextFile
+    root_data: dict
+    members: list[Crate]
+    projects: list[PythonProject]
+    lock_versions: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def manifest(self) -> dict:
+        return self.root_data.get("workspace", {})
+
+    @property
+    def is_virtual(self) -> bool:
+        return "package" not in self.root_data
+
+    @property
+    def has_workspace(self) -> bool:
+        return "workspace" in self.root_data
+
+    @property
+    def default_members(self) -> list[str] | None:
+        value = self.manifest.get("default-members")
+        return list(value) if isinstance(value, list) else None
+
+    def member(self, name: str) -> Crate | None:
+        return next((c for c in self.members if c.name == name), None)
+
+    def member_at(self, manifest: Path) -> Crate | None:
+        manifest = manifest.resolve()
+        return next((c for c in self.members if c.path.resolve() == manifest), None)
+
+    def relative(self, path: Path) -> str:
+        try:
+            return path.resolve().relative_to(self.root.resolve()).as_posix() or "."
+        except ValueError:
+            return str(path)
+
+    def extensions(self) -> list[Extension]:
+        """Extension crates: those a Python project declares, else cdylib crates with a pymodule."""
+        found: dict[Path, Extension] = {}
+        for project in self.projects:
+            for declared in project.extensions():
+                crate = self.member_at(declared.manifest)
+                if crate is not None and crate.path not in found:
+                    found[crate.path] = Extension(crate, declared, project)
+        if not found:
+            for crate in self.members:
+                if self.pyo3_dependencies(crate) and ("cdylib" in crate.crate_types
+                                                      or _has_pymodule(crate)):
+                    found[crate.path] = Extension(crate, None, self.project_for(crate))
+        return list(found.values())
+
+    def project_for(self, crate: Crate) -> PythonProject | None:
+        return next((p for p in self.projects if p.dir in (crate.dir, self.root)), None)
+
+    def dependents(self, crate: Crate) -> list[tuple[Crate, Dependency]]:
+        """Members with a path dependency (direct or through the workspace) on `crate`."""
+        found = []
+        for member in self.members:
+            if member is crate:
+                continue
+            for dep in member.dependencies_on(crate.name):
+                spec = member.effective_spec(dep)
+                base = self.root if dep.inherits_workspace else member.dir
+                if "path" in spec and (base / spec["path"]).resolve() == crate.dir.resolve():
+                    found.append((member, dep))
+        return found
+
+    def pyo3_dependencies(self, crate: Crate) -> list[Dependency]:
+        return crate.dependencies_on("pyo3")
+
+    def pyo3_series(self, crate: Crate | None = None) -> tuple[int, int] | None:
+        """The PyO3 minor series in use: Cargo.lock first, else the requirement."""
+        locked = self.lock_versions.get("pyo3", [])
+        required = None
+        crates = [crate] if crate else self.members
+        for member in crates:
+            for dep in self.pyo3_dependencies(member):
+                required = required or series(member.effective_spec(dep).get("version") or "")
+        if len(locked) == 1:
+            return series(locked[0])
+        if required and any(series(v) == required for v in locked):
+            return required
+        if locked:
+            return max((series(v) for v in locked if series(v)), default=required)
+        return required
+
+
+def find_root(start: Path, reader: Reader | None = None) -> Path:
+    """The workspace root for `start`, found as cargo finds it."""
+    reader = reader or Reader()
+    start = start.resolve()
+    if not start.exists():
+        raise UserError(f"{start}: no such file or directory", "pass the path of a Cargo project")
+    directory = start if start.is_dir() else start.parent
+    nearest = next((d for d in (directory, *directory.parents) if (d / "Cargo.toml").exists()),
+                   None)
+    if nearest is None:
+        raise UserError(f"{start}: no Cargo.toml here or in any parent directory",
+                        "run inside a Cargo project or pass its path")
+    nearest_data = _parse(reader, nearest / "Cargo.toml")
+    if "workspace" in nearest_data:
+        return nearest
+    declared = nearest_data.get("package", {}).get("workspace")
+    if isinstance(declared, str):
+        return (nearest / declared).resolve()
+    for parent in nearest.parents:
+        manifest = parent / "Cargo.toml"
+        if manifest.is_file():
+            data = _parse(reader, manifest)
+            if "workspace" in data and nearest in _member_dirs(parent, data["workspace"], reader):
+                return parent
+    return nearest
+
+
+def load(path: Path, reader: Reader | None = None) -> Workspace:
+    """Load the workspace containing `path`."""
+    reader = reader or Reader()
+    root = find_root(path, reader)
+    root_file = reader.read(root / "Cargo.toml")
+    root_data = root_file.parse()
+    members: dict[Path, Crate] = {}
+    if "package" in root_data:
+        members[root] = Crate(root_file, root_data, root_data)
+    pending = _member_dirs(root, root_data.get("workspace", {}), reader) if "workspace" in root_data else []
+    excluded = [(root / e).resolve() for e in root_data.get("workspace", {}).get("exclude", [])]
+    while pending:
+        directory = pending.pop(0)
+        if directory in members:
+            continue
+        file = reader.read(directory / "Cargo.toml")
+        data = file.parse()
+        if "package" not in data:
+            raise ManifestError(file.path, "workspace member has no [package] table",
+                                hint="add [package] or remove it from `members`")
+        if "workspace" in data and directory != root:
+            raise ManifestError(file.path, "a workspace member is itself a workspace root",
+                                hint="remove its [workspace] table or exclude it from the root")
+        crate = Crate(file, data, root_data)
+        members[directory] = crate
+        for dep in crate.dependencies:
+            spec = crate.effective_spec(dep)
+            if "path" in spec:
+                base = root if dep.inherits_workspace else directory
+                target = (base / spec["path"]).resolve()
+                if (_inside(target, root.resolve()) and target not in members
+                        and not any(_inside(target, e) for e in excluded)
+                        and (target / "Cargo.toml").is_file()):
+                    pending.append(target)
+    projects = []
+    for directory in [root, *[d for d in members if d != root]]:
+        project = load_python_project(directory)
+        if project is not None:
+            projects.append(project)
+    return Workspace(root, root_file, root_data, list(members.values()), projects,
+                     _lock_versions(root / "Cargo.lock"))
+
+
+def _member_dirs(root: Path, workspace: dict, reader: Reader) -> list[Path]:
+    members = workspace.get("members", [])
+    excluded = {(root / e).resolve() for e in workspace.get("exclude", [])}
+    found = []
+    for pattern in members:
+        if not isinstance(pattern, str):
+            continue
+        if glob.has_magic(pattern):
+            matches = sorted(Path(p).resolve() for p in glob.glob(str(root / pattern)))
+            matches = [m for m in matches if (m / "Cargo.toml").is_file()]
+            if not matches:
+                raise ManifestError(root / "Cargo.toml",
+                                    f"workspace member glob {pattern!r} matches no crate",
+                                    hint="fix the pattern or remove it from `members`")
+        else:
+            matches = [(root / pattern).resolve()]
+            if not (matches[0] / "Cargo.toml").exists():
+                raise ManifestError(root / "Cargo.toml",
+                                    f"workspace member {pattern!r} has no Cargo.toml",
+                                    hint="create the crate or remove it from `members`")
+        found += [m for m in matches if m not in excluded and m not in found]
+    return found
+
+
+def _parse(reader: Reader, path: Path) -> dict:
+    return reader.read(path).parse()
+
+
+def _inside(path: Path, root: Path) -> bool:
+    return path == root or root in path.parents
+
+
+def _lock_versions(path: Path) -> dict[str, list[str]]:
+    """package name -> resolved versions, from Cargo.lock (absent or unreadable: empty)."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return {}
+    versions: dict[str, list[str]] = {}
+    for package in data.get("package", []):
+        if isinstance(package, dict) and "name" in package and "version" in package:
+            versions.setdefault(package["name"], []).append(package["version"])
+    return versions
+
+
+def _has_pymodule(crate: Crate) -> bool:
+    return any("#[pymodule" in source.read_text(encoding="utf-8", errors="replace")
+               for source in crate.rust_sources())

@@ -1,0 +1,127 @@
+"""The Python side of a project: pyproject.toml (maturin, setuptools-rust) and setup.py.
+
+setup.py is read with `ast`, never executed: only literal `RustExtension(...)` arguments count.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from scaffold.errors import ManifestError
+from scaffold.toml.textfile import TextFile
+
+
+@dataclass(frozen=True)
+class RustExtension:
+    """An extension module a backend builds: its dotted Python target and its Cargo manifest."""
+
+    target: str | None  # dotted module path, e.g. "pkg._native"; None: the crate's lib name
+    manifest: Path
+    features: tuple[str, ...] = ()
+    source: Path | None = None  # the file that declares it (pyproject.toml or setup.py)
+
+    @property
+    def module_name(self) -> str | None:
+        return self.target.rsplit(".", 1)[-1] if self.target else None
+
+
+@dataclass
+class PythonProject:
+    dir: Path
+    pyproject: TextFile | None
+    data: dict
+    setup_py: Path | None = None
+    setup_extensions: list[RustExtension] = field(default_factory=list)
+
+    @property
+    def backend(self) -> str | None:
+        """"maturin", "setuptools-rust" or None (not a Rust extension project)."""
+        build = self.data.get("build-system", {})
+        backend = build.get("build-backend", "")
+        requires = " ".join(build.get("requires", []))
+        tool = self.data.get("tool", {})
+        if backend.startswith("maturin") or "maturin" in tool:
+            return "maturin"
+        if "setuptools-rust" in requires or "setuptools-rust" in tool or self.setup_extensions:
+            return "setuptools-rust"
+        return None
+
+    @property
+    def maturin(self) -> dict:
+        return self.data.get("tool", {}).get("maturin", {})
+
+    @property
+    def scaffold_settings(self) -> dict:
+        return self.data.get("tool", {}).get("pyo3-scaffold", {})
+
+    @property
+    def build_requires(self) -> list[str]:
+        return list(self.data.get("build-system", {}).get("requires", []))
+
+    @property
+    def requires_python(self) -> str | None:
+        return self.data.get("project", {}).get("requires-python")
+
+    def extensions(self) -> list[RustExtension]:
+        """The Rust extensions this project builds, with manifests resolved to paths."""
+        source = self.pyproject.path if self.pyproject else None
+        if self.backend == "maturin":
+            manifest = self.maturin.get("manifest-path", "Cargo.toml")
+            features = tuple(self.maturin.get("features", []))
+            return [RustExtension(self.maturin.get("module-name"), self.dir / manifest, features,
+                                  source)]
+        found = []
+        for ext in self.data.get("tool", {}).get("setuptools-rust", {}).get("ext-modules", []):
+            if isinstance(ext, dict):
+                found.append(RustExtension(ext.get("target"), self.dir / ext.get("path", "Cargo.toml"),
+                                           tuple(ext.get("features", [])), source))
+        return found + self.setup_extensions
+
+
+def load_python_project(directory: Path) -> PythonProject | None:
+    """The project in `directory`, or None when it has neither pyproject.toml nor setup.py."""
+    pyproject_path = directory / "pyproject.toml"
+    setup_path = directory / "setup.py"
+    pyproject = TextFile.read(pyproject_path) if pyproject_path.is_file() else None
+    if pyproject is None and not setup_path.is_file():
+        return None
+    data = pyproject.parse() if pyproject else {}
+    setup_extensions = _setup_py_extensions(setup_path) if setup_path.is_file() else []
+    return PythonProject(directory, pyproject, data, setup_path if setup_path.is_file() else None,
+                         setup_extensions)
+
+
+def _setup_py_extensions(path: Path) -> list[RustExtension]:
+    try:
+        tree = ast.parse(path.read_bytes(), filename=str(path))
+    except (SyntaxError, ValueError) as error:
+        raise ManifestError(path, f"cannot be parsed as Python ({error.__class__.__name__})",
+                            line=getattr(error, "lineno", 0) or 0) from None
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and _callee(node) == "RustExtension":
+            args = [_literal(a) for a in node.args]
+            kwargs = {k.arg: _literal(k.value) for k in node.keywords if k.arg}
+            target = kwargs.get("target", args[0] if args else None)
+            manifest = kwargs.get("path", args[1] if len(args) > 1 else "Cargo.toml")
+            features = kwargs.get("features") or ()
+            if isinstance(target, dict):  # RustExtension({"mod": "crate"}) maps targets
+                target = next(iter(target), None)
+            if isinstance(manifest, str) and (target is None or isinstance(target, str)):
+                found.append(RustExtension(target, path.parent / manifest,
+                                           tuple(f for f in features if isinstance(f, str)), path))
+    return found
+
+
+def _callee(node: ast.Call) -> str | None:
+    func = node.func
+    return func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+
+
+def _literal(node: ast.AST):
+    try:
+        return ast.literal_eval(node)
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return None
