@@ -119,12 +119,17 @@ class Crate:
         return bool(self.data.get("bin")) or (self.dir / "src" / "main.rs").is_file()
 
     @property
-    def build_script(self) -> Path | None:
+    def build_script_path(self) -> Path | None:
+        """Where the build script is or would be (`package.build`, default build.rs)."""
         build = self.data["package"].get("build", "build.rs")
         if build is False:
             return None
-        path = self.dir / (build if isinstance(build, str) else "build.rs")
-        return path if path.is_file() else None
+        return self.dir / (build if isinstance(build, str) else "build.rs")
+
+    @property
+    def build_script(self) -> Path | None:
+        path = self.build_script_path
+        return path if path is not None and path.is_file() else None
 
     @property
     def features(self) -> dict[str, list[str]]:

@@ -54,6 +54,16 @@ class Workspace:
     members: list[Crate]
     projects: list[PythonProject]
     lock_versions: dict[str, list[str]] = field(default_factory=dict)
+    reader: Reader = field(default_factory=Reader, repr=False)
+
+    def source_text(self, path: Path) -> str | None:
+        """A file's current text (pending edits included), or None when it does not exist."""
+        if path in self.reader.overlay:
+            return self.reader.overlay[path].text
+        try:
+            return path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return None
 
     @property
     def manifest(self) -> dict:
@@ -203,7 +213,7 @@ def load(path: Path, reader: Reader | None = None) -> Workspace:
         if project is not None:
             projects.append(project)
     return Workspace(root, root_file, root_data, list(members.values()), projects,
-                     _lock_versions(root / "Cargo.lock"))
+                     _lock_versions(root / "Cargo.lock"), reader)
 
 
 def _member_dirs(root: Path, workspace: dict, reader: Reader) -> list[Path]:

@@ -1,0 +1,110 @@
+"""`scaffold fix-features [PATH]`: lint the PyO3 feature wiring and apply fixes.
+
+Exit status: 0 nothing left, 1 findings remain or (with --check/--diff) something would change,
+2 error. Diagnostics go to stdout, the summary to stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from scaffold.errors import UserError
+from scaffold.lint.diagnostic import Applicability, Severity
+
+
+def register(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("path", nargs="?", default=".", type=Path,
+                        help="a directory or Cargo.toml inside the workspace (default: .)")
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--check", action="store_true", help="report only; write nothing")
+    mode.add_argument("--diff", action="store_true",
+                      help="print the changes fixes would make; write nothing")
+    parser.add_argument("--unsafe-fixes", action="store_true",
+                        help="also apply fixes marked unsafe")
+    parser.add_argument("--select", action="append", metavar="CODES",
+                        help="only these rule codes, prefixes or names (comma-separated)")
+    parser.add_argument("--ignore", action="append", metavar="CODES",
+                        help="skip these rule codes, prefixes or names (comma-separated)")
+    parser.add_argument("--wiring", choices=("feature", "env"),
+                        help="migrate every extension crate to this wiring mode")
+    parser.add_argument("--output-format", choices=("text", "json", "github"), default="text")
+    parser.add_argument("--allow-dirty", action="store_true",
+                        help="write even if files to change have uncommitted changes")
+    parser.add_argument("--allow-no-vcs", action="store_true",
+                        help="write even outside a git repository")
+    parser.add_argument("--explain", metavar="CODE", help="print a rule's documentation")
+
+
+def run(args: argparse.Namespace) -> int:
+    from scaffold import rules
+
+    if args.explain:
+        rule = rules.by_code(args.explain)
+        if rule is None:
+            raise UserError(f"unknown rule {args.explain!r}", "see docs/rules.md for the codes")
+        print(f"# {rule.code} {rule.name}\n\n{rule.summary}. Fix: {rule.fix_title} "
+              f"({rule.applicability.label}).\n\n{rule.doc}")
+        return 0
+    from scaffold.lint import engine, report
+
+    selected = rules.select(_codes(args.select), _codes(args.ignore))
+    writes = not (args.check or args.diff)
+    threshold = Applicability.UNSAFE if args.unsafe_fixes else Applicability.SAFE
+    outcome = engine.run(args.path, selected, None if args.check else threshold, args.wiring)
+    if writes and outcome.changes:
+        from scaffold.toml.atomic import write_all
+        from scaffold.vcs import ensure_clean
+
+        ensure_clean(outcome.workspace.root, list(outcome.changes),
+                     allow_dirty=args.allow_dirty, allow_no_vcs=args.allow_no_vcs)
+        write_all({path: text.original for path, text in outcome.changes.items()})
+    remaining = outcome.diagnostics
+    if args.output_format == "json":
+        print(report.json_document(remaining, outcome.fixed, list(outcome.changes),
+                                   "check" if args.check else "diff" if args.diff else "fix"))
+    elif args.output_format == "github":
+        for d in remaining:
+            print(report.github_line(d))
+    else:
+        if args.diff:
+            from scaffold.lint.diff import unified_diff
+
+            sys.stdout.write(unified_diff(outcome.workspace.root, outcome.originals,
+                                          outcome.changes))
+        for d in remaining:
+            print(report.text_line(d, threshold))
+    errors = [d for d in remaining if d.severity is Severity.ERROR]
+    _summary(args, errors, outcome, threshold)
+    if args.diff:
+        return 1 if outcome.changes else 0
+    return 1 if errors else 0
+
+
+def _summary(args, errors, outcome, threshold) -> None:
+    files = len(outcome.changes)
+    if args.diff:
+        verb = f"would change {files} file(s)" if files else "would change nothing"
+        print(f"{verb}; {len(outcome.fixed)} fix(es) planned", file=sys.stderr)
+        return
+    if not args.check and outcome.fixed:
+        print(f"Fixed {len(outcome.fixed)} finding(s) in {files} file(s).", file=sys.stderr)
+    fixable = sum(d.fixable(threshold) for d in errors)
+    unsafe = sum(d.fixable(Applicability.UNSAFE) and not d.fixable(threshold) for d in errors)
+    if not errors:
+        print("All checks passed." if args.check or not outcome.fixed else "No findings left.",
+              file=sys.stderr)
+        return
+    line = f"Found {len(errors)} finding(s)"
+    if fixable:
+        line += f"; {fixable} fixable with `scaffold fix-features`"
+    if unsafe:
+        line += f"; {unsafe} more with `--unsafe-fixes`"
+    print(line + ".", file=sys.stderr)
+
+
+def _codes(values: list[str] | None) -> list[str] | None:
+    if not values:
+        return None
+    return [code.strip() for value in values for code in value.split(",") if code.strip()]

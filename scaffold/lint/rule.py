@@ -1,0 +1,32 @@
+"""What a rule is: a code, a kebab-case name, its documentation and a check function."""
+
+from __future__ import annotations
+
+import inspect
+from dataclasses import dataclass
+from types import ModuleType
+from typing import TYPE_CHECKING, Callable, Iterable
+
+from scaffold.lint.diagnostic import Applicability, Diagnostic
+
+if TYPE_CHECKING:
+    from scaffold.lint.context import Context
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str  # prefix + three digits, grouped by hundreds, never reused
+    name: str  # kebab-case, names the problem
+    summary: str  # one line
+    fix_title: str
+    applicability: Applicability
+    check: Callable[[Context], Iterable[Diagnostic]]
+    doc: str  # What / Why / Example / Fix, from the rule module's docstring
+
+    @classmethod
+    def from_module(cls, module: ModuleType) -> Rule:
+        return cls(module.CODE, module.NAME, module.SUMMARY, module.FIX_TITLE,
+                   module.APPLICABILITY, module.check, inspect.cleandoc(module.__doc__ or ""))
+
+    def matches(self, selectors: Iterable[str]) -> bool:
+        return any(self.code.startswith(s.upper()) or self.name == s for s in selectors)

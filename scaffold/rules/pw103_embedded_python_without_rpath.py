@@ -1,0 +1,120 @@
+"""## What
+A binary that depends on the extension crate and so embeds Python, without its own `build.rs`
+putting libpython's directory on the rpath, or without PyO3's `auto-initialize`.
+
+## Why
+`cargo:rustc-link-arg` from a dependency's build script never reaches a dependent binary, so the
+binary needs its own build script. Without an rpath, a binary linked against a shared
+libpython outside the loader's default path (pyenv, a custom prefix) dies at start-up with
+`error while loading shared libraries: libpython3.X.so.1.0`. Without `auto-initialize` the
+interpreter must be started by hand before any `Python::attach`.
+
+## Example
+```toml
+[dependencies]
+mylib = { path = "../mylib", default-features = false }
+```
+
+## Fix (unsafe: adds a build script)
+```toml
+[dependencies]
+mylib = { path = "../mylib", default-features = false }
+pyo3 = { version = "0.30", features = ["auto-initialize"] }
+
+[build-dependencies]
+pyo3-build-config = "0.30"
+```
+and `build.rs` calling `pyo3_build_config::add_libpython_rpath_link_args()` (PyO3 >= 0.28;
+older versions emit `-Wl,-rpath,<lib_dir>` from `pyo3_build_config::get().lib_dir`).
+"""
+
+from __future__ import annotations
+
+from scaffold.lint.diagnostic import Applicability
+from scaffold.toml import manifest
+from scaffold.workspace.versions import format_series
+
+CODE = "PW103"
+NAME = "embedded-python-without-rpath"
+SUMMARY = "A binary embedding Python has no rpath build script or no `auto-initialize`"
+FIX_TITLE = "Add a `build.rs` rpath and the `auto-initialize` feature"
+APPLICABILITY = Applicability.UNSAFE
+
+# pyo3_build_config::add_libpython_rpath_link_args() first appeared in PyO3 0.28
+# (pyo3-build-config 0.28.0 src/lib.rs; CHANGELOG 0.28.0).
+RPATH_HELPER_SINCE = (0, 28)
+RPATH_MARKERS = ("add_libpython_rpath_link_args", "rpath")
+START_MARKERS = ("prepare_freethreaded_python", "Python::initialize", "Py_Initialize")
+
+
+def check(ctx):
+    ws = ctx.workspace
+    for ext in ctx.extensions:
+        for member, _ in ws.dependents(ext.crate):
+            if not member.has_binary:
+                continue
+            build = member.build_script_path
+            build_text = (ws.source_text(build) if build else None) or ""
+            has_rpath = any(marker in build_text for marker in RPATH_MARKERS)
+            pyo3 = ws.pyo3_dependencies(member)
+            auto = any("auto-initialize" in member.effective_spec(d).get("features", [])
+                       for d in pyo3) or _starts_by_hand(member)
+            if has_rpath and auto:
+                continue
+            missing = [text for ok, text in ((has_rpath, "build.rs rpath to libpython"),
+                                             (auto, "pyo3 `auto-initialize`")) if not ok]
+            series = ws.pyo3_series(ext.crate) or (0, 30)
+            fix = None if build_text and not has_rpath else _add(ws, member, pyo3, series,
+                                                                    has_rpath)
+            yield ctx.diagnostic(
+                member.file, ("package",), None,
+                f"binary crate `{member.name}` embeds Python through `{ext.crate.name}` but has "
+                f"no {' and no '.join(missing)}; it fails to start without LD_LIBRARY_PATH",
+                fix)
+
+
+def _starts_by_hand(member) -> bool:
+    return any(marker in source.read_text(encoding="utf-8", errors="replace")
+               for source in member.rust_sources() for marker in START_MARKERS)
+
+
+def _add(ws, member, pyo3, series, has_rpath):
+    version = format_series(series)
+    shared = ws.manifest.get("dependencies", {})
+
+    def fix(editor):
+        document = editor.document(member.path)
+        if pyo3:
+            manifest.add_to_array(manifest.dependency_table(document, pyo3[0]), "features",
+                                  "auto-initialize")
+        else:
+            deps = manifest.table(document, ("dependencies",), create=True)
+            deps["pyo3"] = _spec("pyo3" in shared, version, ["auto-initialize"])
+        if has_rpath:
+            return
+        build_deps = manifest.table(document, ("build-dependencies",), create=True)
+        if "pyo3-build-config" not in build_deps:
+            build_deps["pyo3-build-config"] = _spec("pyo3-build-config" in shared, version)
+        editor.create(member.build_script_path, build_script(series))
+
+    return fix
+
+
+def _spec(from_workspace: bool, version: str, features: list[str] | None = None):
+    fields = {"workspace": True} if from_workspace else {"version": version}
+    if features:
+        fields["features"] = features
+    return manifest.inline(fields)
+
+
+def build_script(series: tuple[int, int]) -> str:
+    """A build.rs that puts libpython's directory on the binary's rpath."""
+    if series >= RPATH_HELPER_SINCE:
+        body = "    pyo3_build_config::add_libpython_rpath_link_args();\n"
+    else:
+        body = ("    if let Some(lib_dir) = &pyo3_build_config::get().lib_dir {\n"
+                "        println!(\"cargo:rustc-link-arg=-Wl,-rpath,{lib_dir}\");\n"
+                "    }\n")
+    return ("// Puts libpython's directory on this binary's rpath, so it starts without\n"
+            "// LD_LIBRARY_PATH. Build scripts of dependencies cannot do this for us.\n"
+            f"fn main() {{\n{body}}}\n")

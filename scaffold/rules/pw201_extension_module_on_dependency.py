@@ -1,0 +1,86 @@
+"""## What
+`extension-module` enabled directly on a `pyo3` dependency (an inline table,
+`[dependencies.pyo3]`, dotted keys, a `[target.*.dependencies]` table) or on
+`[workspace.dependencies] pyo3`.
+
+## Why
+`extension-module` tells PyO3 not to link libpython, which a Python extension must not do
+(manylinux) but a binary or a test must. Enabled on the dependency itself, nothing can turn it
+off: every binary and `cargo test` that links the crate fails with undefined `Py*` symbols.
+Behind the crate's own feature, on by default, a dependent opts out with
+`default-features = false`.
+
+## Example
+```toml
+[dependencies]
+pyo3 = { version = "0.21", features = ["extension-module"] }
+```
+
+## Fix
+```toml
+[dependencies]
+pyo3 = { version = "0.21" }
+
+[features]
+default = ["extension-module"]
+extension-module = ["pyo3/extension-module"]
+```
+In `env` wiring (PyO3 >= 0.26 with maturin >= 1.9.4 or setuptools-rust >= 1.12, which set
+`PYO3_BUILD_EXTENSION_MODULE`) the feature is only removed.
+"""
+
+from __future__ import annotations
+
+from scaffold.lint.context import ENV
+from scaffold.lint.diagnostic import Applicability
+from scaffold.rules.wiring_edits import (EXTENSION_MODULE, ensure_extension_module_feature,
+                                         remove_extension_module_from_dependency)
+from scaffold.workspace.crate import Dependency
+
+CODE = "PW201"
+NAME = "extension-module-on-pyo3-dependency"
+SUMMARY = "`extension-module` is enabled on the pyo3 dependency itself"
+FIX_TITLE = "Move `extension-module` behind the crate's own default feature"
+APPLICABILITY = Applicability.SAFE
+
+
+def check(ctx):
+    ws = ctx.workspace
+    extension_crates = {ext.crate.path: ext for ext in ctx.extensions}
+    for crate in ws.members:
+        for dep in ws.pyo3_dependencies(crate):
+            if EXTENSION_MODULE in dep.features:
+                yield _report(ctx, crate, dep, extension_crates.get(crate.path))
+    workspace_pyo3 = ws.manifest.get("dependencies", {}).get("pyo3")
+    if isinstance(workspace_pyo3, dict) and EXTENSION_MODULE in workspace_pyo3.get("features", []):
+        dep = Dependency(("workspace", "dependencies"), "pyo3", workspace_pyo3)
+        inheritors = [(c, d) for c in ws.members for d in c.dependencies_on("pyo3")
+                      if d.inherits_workspace and d.key == "pyo3"]
+
+        def fix(editor, dep=dep, inheritors=inheritors):
+            remove_extension_module_from_dependency(editor.document(ws.root_file.path), dep)
+            for crate, inherited in inheritors:
+                ext = extension_crates.get(crate.path)
+                if ext is not None and ctx.mode(ext) != ENV:
+                    ensure_extension_module_feature(editor.document(crate.path), inherited.key)
+
+        yield ctx.diagnostic(
+            ws.root_file, ("workspace", "dependencies"), "pyo3",
+            "`extension-module` is enabled on `[workspace.dependencies] pyo3`, so no member "
+            "that inherits it can link libpython (binaries and tests fail to link)", fix)
+
+
+def _report(ctx, crate, dep, ext):
+    env_mode = ext is not None and ctx.mode(ext) == ENV
+
+    def fix(editor):
+        document = editor.document(crate.path)
+        remove_extension_module_from_dependency(document, dep)
+        if not env_mode:
+            ensure_extension_module_feature(document, dep.key)
+
+    where = ".".join(dep.table)
+    return ctx.diagnostic(
+        crate.file, dep.table, dep.key,
+        f"`{crate.name}` enables `extension-module` on its `{dep.key}` dependency "
+        f"(in [{where}]); no binary or test can turn it off", fix)

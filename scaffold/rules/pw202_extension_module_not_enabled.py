@@ -1,0 +1,62 @@
+"""## What
+Feature wiring where nothing enables `extension-module` for the wheel build: not the crate's
+`default` features, not `[tool.maturin] features`, not setuptools-rust's `features`.
+
+## Why
+Before PyO3 0.26 (or with maturin < 1.9.4 / setuptools-rust < 1.12, which do not set
+`PYO3_BUILD_EXTENSION_MODULE`), an extension built without the feature links libpython: the
+wheel is not manylinux-compliant and can crash in an interpreter built statically.
+
+## Example
+```toml
+[features]
+extension-module = ["pyo3/extension-module"]
+```
+
+## Fix
+```toml
+[features]
+default = ["extension-module"]
+extension-module = ["pyo3/extension-module"]
+```
+"""
+
+from __future__ import annotations
+
+from scaffold.lint.context import FEATURE
+from scaffold.lint.diagnostic import Applicability
+from scaffold.rules.wiring_edits import (EXTENSION_MODULE, ensure_extension_module_feature,
+                                         extension_module_enabled_by_default)
+
+CODE = "PW202"
+NAME = "extension-module-not-enabled"
+SUMMARY = "Nothing enables `extension-module` for the wheel build"
+FIX_TITLE = "Add `extension-module` to the crate's default features"
+APPLICABILITY = Applicability.SAFE
+
+
+def check(ctx):
+    for ext in ctx.extensions:
+        if ctx.mode(ext) != FEATURE:
+            continue
+        chosen = ctx.wiring == FEATURE or ctx.declared_mode(ext) == FEATURE
+        if not chosen and not ctx.below_env_wiring(ext):
+            continue  # PyO3 >= 0.26: a current backend sets PYO3_BUILD_EXTENSION_MODULE
+        crate = ext.crate
+        pyo3 = ctx.workspace.pyo3_dependencies(crate)
+        if not pyo3:
+            continue
+        on_dependency = any(EXTENSION_MODULE in crate.effective_spec(d).get("features", [])
+                            for d in pyo3)
+        by_backend = ext.declared_by is not None and any(
+            f in (EXTENSION_MODULE, f"pyo3/{EXTENSION_MODULE}") for f in ext.declared_by.features)
+        if on_dependency or by_backend or extension_module_enabled_by_default(crate):
+            continue
+
+        def fix(editor, path=crate.path, key=pyo3[0].key):
+            ensure_extension_module_feature(editor.document(path), key)
+
+        yield ctx.diagnostic(
+            crate.file, ("features",), None,
+            f"nothing enables `extension-module` when `{crate.name}` is built as a Python "
+            "extension, so the module links libpython", fix)

@@ -1,0 +1,52 @@
+"""## What
+A workspace member depends on the extension crate without `default-features = false`, while
+the extension crate's default features enable `extension-module`.
+
+## Why
+The dependent (a profiler, a bench, a CLI) then builds PyO3 with `extension-module`, which does
+not link libpython: the binary fails to link with undefined `Py*` symbols.
+
+## Example
+```toml
+[dependencies]
+mylib = { path = "../mylib" }
+```
+
+## Fix
+```toml
+[dependencies]
+mylib = { path = "../mylib", default-features = false }
+```
+"""
+
+from __future__ import annotations
+
+from scaffold.lint.context import FEATURE
+from scaffold.lint.diagnostic import Applicability
+from scaffold.rules.wiring_edits import extension_module_enabled_by_default
+from scaffold.toml import manifest
+
+CODE = "PW203"
+NAME = "dependent-enables-extension-module"
+SUMMARY = "A dependent of the extension crate keeps its default features"
+FIX_TITLE = "Set `default-features = false` on the dependency"
+APPLICABILITY = Applicability.SAFE
+
+
+def check(ctx):
+    for ext in ctx.extensions:
+        if ctx.mode(ext) != FEATURE or not extension_module_enabled_by_default(ext.crate):
+            continue
+        for member, dep in ctx.workspace.dependents(ext.crate):
+            if dep.inherits_workspace or not dep.default_features:
+                continue  # workspace inheritance is PW204's finding
+
+            def fix(editor, path=member.path, dep=dep):
+                table = manifest.dependency_table(editor.document(path), dep)
+                manifest.remove_key(table, "default_features")
+                manifest.set_value(table, "default-features", False)
+
+            yield ctx.diagnostic(
+                member.file, dep.table, dep.key,
+                f"`{member.name}` depends on `{ext.crate.name}` with its default features, "
+                "which enable `extension-module`: it will not link libpython", fix)

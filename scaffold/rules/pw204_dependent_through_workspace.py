@@ -1,0 +1,68 @@
+"""## What
+A member depends on the extension crate through `workspace = true`, and the
+`[workspace.dependencies]` entry keeps the default features (which enable `extension-module`).
+
+## Why
+An inherited dependency cannot turn default features off: `default-features = false` beside
+`workspace = true` is ignored with a warning (edition 2021 and older) or an error (edition
+2024) (Cargo reference, "Inheriting a dependency from a workspace"). The dependent always builds
+PyO3 with `extension-module` and fails to link libpython.
+
+## Example
+```toml
+[dependencies]
+mylib = { workspace = true }
+```
+
+## Fix
+```toml
+[dependencies]
+mylib = { path = "../mylib", default-features = false }
+```
+"""
+
+from __future__ import annotations
+
+import os
+
+import tomlkit
+
+from scaffold.lint.context import FEATURE
+from scaffold.lint.diagnostic import Applicability
+from scaffold.rules.wiring_edits import extension_module_enabled_by_default
+from scaffold.toml import manifest
+
+CODE = "PW204"
+NAME = "dependent-inherits-extension-crate"
+SUMMARY = "A dependent inherits the extension crate from the workspace with default features"
+FIX_TITLE = "Rewrite as a direct path dependency with `default-features = false`"
+APPLICABILITY = Applicability.SAFE
+
+
+def check(ctx):
+    for ext in ctx.extensions:
+        if ctx.mode(ext) != FEATURE or not extension_module_enabled_by_default(ext.crate):
+            continue
+        for member, dep in ctx.workspace.dependents(ext.crate):
+            if not dep.inherits_workspace:
+                continue
+            inherited = member.workspace_dependency(dep.key)
+            if inherited.get("default-features", inherited.get("default_features", True)) is False:
+                continue
+            relative = os.path.relpath(ext.crate.dir, member.dir).replace(os.sep, "/")
+
+            def fix(editor, member=member, dep=dep, relative=relative):
+                parent = manifest.table(editor.document(member.path), dep.table)
+                old = parent[dep.key]
+                new = tomlkit.inline_table()
+                new["path"] = relative
+                new["default-features"] = False
+                for key in ("features", "optional"):
+                    if hasattr(old, "get") and key in old:
+                        new[key] = old[key]
+                parent[dep.key] = new
+
+            yield ctx.diagnostic(
+                member.file, dep.table, dep.key,
+                f"`{member.name}` inherits `{ext.crate.name}` with `workspace = true`, where "
+                "`default-features = false` cannot apply: `extension-module` stays on", fix)

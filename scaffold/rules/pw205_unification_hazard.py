@@ -1,0 +1,88 @@
+"""## What
+A plain `cargo build` or `cargo test` at the workspace root selects both the extension crate
+(with its default features) and a member that depends on it.
+
+## Why
+Cargo unifies features across the packages one command builds: the extension crate's default
+`extension-module` is switched on for PyO3 everywhere in that build, the dependent's
+`default-features = false` notwithstanding, and the dependent binary fails to link libpython.
+With the extension crate left out of `default-members`, a plain `cargo build` builds the
+dependents (and the library through them, without the feature); maturin still builds the
+extension with `-p`/`--manifest-path`. `cargo build --workspace` remains the one command to
+avoid in this wiring.
+
+## Example
+```toml
+[workspace]
+members = ["crates/mylib", "crates/mylib-profiler"]
+```
+
+## Fix (unsafe: it changes what a plain `cargo build` builds)
+```toml
+[workspace]
+members = ["crates/mylib", "crates/mylib-profiler"]
+default-members = ["crates/mylib-profiler"]
+```
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from scaffold.lint.context import FEATURE
+from scaffold.lint.diagnostic import Applicability
+from scaffold.rules.wiring_edits import extension_module_enabled_by_default
+from scaffold.toml import manifest
+
+CODE = "PW205"
+NAME = "feature-unification-hazard"
+SUMMARY = "A plain `cargo build` at the root unifies `extension-module` into a dependent"
+FIX_TITLE = "Set `default-members` without the extension crate"
+APPLICABILITY = Applicability.UNSAFE
+
+
+def check(ctx):
+    ws = ctx.workspace
+    if not ws.has_workspace:
+        return
+    hazards = []
+    for ext in ctx.extensions:
+        if ctx.mode(ext) != FEATURE or not extension_module_enabled_by_default(ext.crate):
+            continue
+        dependents = [m for m, _ in ws.dependents(ext.crate)]
+        selected = selected_by_plain_build(ws)
+        if ext.crate.dir.resolve() in selected and any(
+                m.dir.resolve() in selected for m in dependents):
+            hazards.append(ext)
+    if not hazards:
+        return
+    excluded = {ext.crate.dir.resolve() for ext in hazards}
+    keep = [ws.relative(m.dir) for m in ws.members if m.dir.resolve() not in excluded]
+    names = ", ".join(f"`{ext.crate.name}`" for ext in hazards)
+
+    def fix(editor):
+        table = manifest.table(editor.document(ws.root_file.path), ("workspace",))
+        if "default-members" in table:
+            for ext in hazards:
+                for entry in list(table["default-members"]):
+                    if (ws.root / entry).resolve() == ext.crate.dir.resolve():
+                        manifest.remove_from_array(table, "default-members", entry)
+            if not list(table["default-members"]):
+                table["default-members"] = keep
+        else:
+            table["default-members"] = keep
+
+    yield ctx.diagnostic(
+        ws.root_file, ("workspace",), "default-members" if ws.default_members else "members",
+        f"a plain `cargo build` at the root builds {names} with `extension-module` together "
+        "with its dependents; Cargo unifies the feature and the dependents fail to link "
+        "libpython", fix)
+
+
+def selected_by_plain_build(ws) -> set[Path]:
+    """Package directories a `cargo build` without `-p`/`--workspace` at the root builds."""
+    if ws.default_members is not None:
+        return {(ws.root / entry).resolve() for entry in ws.default_members}
+    if not ws.is_virtual:
+        return {ws.root.resolve()}
+    return {m.dir.resolve() for m in ws.members}

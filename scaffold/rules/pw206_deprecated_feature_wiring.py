@@ -1,0 +1,116 @@
+"""## What
+Feature wiring (`extension-module`) on PyO3 0.26 or newer, where the feature is deprecated; or
+wiring that disagrees with the mode forced by `--wiring env`.
+
+## Why
+Since PyO3 0.26 the build backend says "this is an extension" by setting
+`PYO3_BUILD_EXTENSION_MODULE` (maturin >= 1.9.4, setuptools-rust >= 1.12;
+pyo3-build-config `is_extension_module`), so no feature has to be switched off for binaries
+and tests, and `cargo build --workspace` is safe again. Informational unless the project chose
+a mode: `[tool.pyo3-scaffold] wiring = "feature"` silences it.
+
+## Example
+```toml
+[features]
+default = ["extension-module"]
+extension-module = ["pyo3/extension-module"]
+```
+
+## Fix (`--wiring env`)
+Removes the feature everywhere (its definition, `default`, `[tool.maturin] features`), and
+raises the backend floor in `build-system.requires` to `maturin>=1.9.4` or
+`setuptools-rust>=1.12`. Dependents keep building: `default-features = false` stays valid.
+`--wiring feature` migrates back (PW202, PW203, PW205 then add the wiring).
+"""
+
+from __future__ import annotations
+
+import re
+
+from scaffold.errors import UserError
+from scaffold.lint.context import ENV
+from scaffold.lint.diagnostic import Applicability, Severity
+from scaffold.rules.wiring_edits import (EXTENSION_MODULE, remove_extension_module_feature,
+                                         remove_extension_module_from_dependency)
+from scaffold.toml import manifest
+from scaffold.workspace import versions
+
+CODE = "PW206"
+NAME = "deprecated-extension-module-feature"
+SUMMARY = "Feature wiring on PyO3 >= 0.26, where `extension-module` is deprecated"
+FIX_TITLE = "Migrate to `env` wiring (PYO3_BUILD_EXTENSION_MODULE set by the backend)"
+APPLICABILITY = Applicability.DISPLAY_ONLY
+
+# The first backend releases that set PYO3_BUILD_EXTENSION_MODULE (maturin 1.9.4 changelog,
+# setuptools-rust 1.12.0 changelog).
+BACKEND_FLOORS = {"maturin": "maturin>=1.9.4", "setuptools-rust": "setuptools-rust>=1.12"}
+
+
+def check(ctx):
+    for ext in ctx.extensions:
+        if not ctx.uses_feature(ext):
+            continue
+        if ctx.wiring == ENV:
+            if ctx.below_env_wiring(ext):
+                raise UserError(
+                    f"{ext.crate.path}: `--wiring env` needs PyO3 >= 0.26, this crate uses "
+                    f"{_series(ctx, ext)}", "upgrade pyo3 first, or keep `--wiring feature`")
+            yield ctx.diagnostic(
+                ext.crate.file, ("features",), EXTENSION_MODULE,
+                f"`{ext.crate.name}` uses `extension-module` feature wiring; `--wiring env` "
+                "removes it", _migrate(ctx, ext), Applicability.SAFE)
+        elif ctx.wiring is None and ctx.declared_mode(ext) is None and not ctx.below_env_wiring(ext):
+            yield ctx.diagnostic(
+                ext.crate.file, ("features",), EXTENSION_MODULE,
+                f"`{ext.crate.name}` uses the `extension-module` feature, deprecated since PyO3 "
+                "0.26; `--wiring env` migrates, `[tool.pyo3-scaffold] wiring = \"feature\"` "
+                "keeps it", _migrate(ctx, ext), severity=Severity.INFO)
+
+
+def _migrate(ctx, ext):
+    def fix(editor):
+        document = editor.document(ext.crate.path)
+        remove_extension_module_feature(document)
+        for dep in ctx.workspace.pyo3_dependencies(ext.crate):
+            remove_extension_module_from_dependency(document, dep)
+        if ext.project and ext.project.pyproject:
+            _migrate_pyproject(editor.document(ext.project.pyproject.path), ext.project.backend)
+
+    return fix
+
+
+def _migrate_pyproject(document, backend: str | None) -> None:
+    maturin = manifest.table(document, ("tool", "maturin"))
+    if maturin is not None and "features" in maturin:
+        for value in [v for v in list(maturin["features"]) if EXTENSION_MODULE in str(v)]:
+            manifest.remove_from_array(maturin, "features", value, drop_empty=True)
+    settings = manifest.table(document, ("tool", "pyo3-scaffold"))
+    if settings is not None and "wiring" in settings:
+        settings["wiring"] = ENV
+    build = manifest.table(document, ("build-system",))
+    if build is None or backend not in BACKEND_FLOORS or "requires" not in build:
+        return
+    requires = build["requires"]
+    for index, requirement in enumerate(list(requires)):
+        if re.match(rf"\s*{re.escape(backend)}\s*([<>=!~;\[]|$)", str(requirement)):
+            requires[index] = raise_floor(str(requirement), BACKEND_FLOORS[backend])
+
+
+def raise_floor(requirement: str, floor: str) -> str:
+    """`maturin>=1.0,<2.0` -> `maturin>=1.9.4,<2.0`; keeps upper bounds and markers."""
+    name, _, minimum = floor.partition(">=")
+    head, sep, marker = requirement.partition(";")
+    specifiers = [s.strip() for s in head[len(head) - len(head.lstrip()):].strip()[
+        len(name):].split(",") if s.strip()]
+    current = [s[2:] for s in specifiers if s.startswith(">=")]
+    if current and versions.parse(current[0]) >= versions.parse(minimum):
+        return requirement
+    kept = [s for s in specifiers if s.startswith(("<", "!="))]
+    result = ",".join([f"{name}>={minimum}", *kept])
+    return result + (f";{marker}" if sep else "")
+
+
+def _series(ctx, ext) -> str:
+    found = ctx.workspace.pyo3_series(ext.crate)
+    return f"{found[0]}.{found[1]}" if found else "an unknown version"
+

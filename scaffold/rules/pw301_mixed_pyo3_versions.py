@@ -1,0 +1,112 @@
+"""## What
+Members require different PyO3 minor versions (pyo3, pyo3-ffi, pyo3-build-config, pyo3-macros,
+or crates pinned to a PyO3 minor such as `numpy`).
+
+## Why
+PyO3's sys crate declares `links = "python"`, and Cargo allows only one package with a given
+`links` value in a build graph: two PyO3 minors cannot be built together ("failed to select a
+version for `pyo3-ffi` ... links to the native library `python`"). Within 0.x releases every
+minor is a breaking series (`"0.21"` means `>=0.21.0, <0.22.0`).
+
+## Example
+```toml
+# crates/a/Cargo.toml            # crates/b/Cargo.toml
+pyo3 = "0.21"                    pyo3 = "0.22"
+```
+
+## Fix (unsafe: older members may need code changes)
+```toml
+# Cargo.toml
+[workspace.dependencies]
+pyo3 = "0.22"
+# crates/a/Cargo.toml and crates/b/Cargo.toml
+pyo3 = { workspace = true }
+```
+"""
+
+from __future__ import annotations
+
+
+import tomlkit
+
+from scaffold.lint.diagnostic import Applicability
+from scaffold.toml import manifest
+from scaffold.workspace.model import PYO3_FAMILY
+from scaffold.workspace.versions import format_series, series
+
+CODE = "PW301"
+NAME = "mixed-pyo3-versions"
+SUMMARY = "Members require more than one PyO3 minor version"
+FIX_TITLE = "Unify through `[workspace.dependencies]` on the newest version"
+APPLICABILITY = Applicability.UNSAFE
+
+# Crates whose 0.x minor follows PyO3's one for one (rust-numpy: "numpy 0.N requires pyo3 0.N"
+# since numpy 0.21, see its README's version table).
+PINNED_TO_PYO3_MINOR = ("numpy",)
+_MOVABLE_KEYS = {"version", "features", "optional", "workspace"}
+
+
+def check(ctx):
+    ws = ctx.workspace
+    uses = []  # (crate, dep, package, series)
+    for crate in ws.members:
+        for dep in crate.dependencies:
+            spec = crate.effective_spec(dep)
+            package = spec.get("package", dep.key) if not dep.inherits_workspace else \
+                crate.workspace_dependency(dep.key).get("package", dep.key)
+            if package in PYO3_FAMILY or package in PINNED_TO_PYO3_MINOR:
+                found = series(spec.get("version") or "")
+                if found:
+                    uses.append((crate, dep, package, found))
+    if len({found for *_, found in uses}) < 2:
+        return
+    newest = max(found for *_, found in uses)
+    requirement = {}
+    for crate, dep, package, found in uses:
+        if found == newest:
+            requirement.setdefault(package, crate.effective_spec(dep)["version"])
+    for crate, dep, package, found in uses:
+        if found == newest:
+            continue
+        target = requirement.get(package, format_series(newest))
+        movable = dep.inherits_workspace or (set(dep.spec) <= _MOVABLE_KEYS
+                                             and dep.key == package)
+        yield ctx.diagnostic(
+            crate.file, dep.table, dep.key,
+            f"`{crate.name}` requires {package} {format_series(found)} while the newest PyO3 "
+            f"in the workspace is {format_series(newest)}; only one PyO3 minor can be linked",
+            _unify(ws, crate, dep, package, target) if movable else None)
+
+
+def _unify(ws, crate, dep, package, target):
+    def fix(editor):
+        root = editor.document(ws.root_file.path)
+        if ws.has_workspace:
+            shared = manifest.table(root, ("workspace", "dependencies"), create=True)
+            key = dep.key if dep.inherits_workspace else package
+            entry = shared.get(key)
+            if entry is None or isinstance(entry, str):
+                shared[key] = target
+            else:
+                entry["version"] = target
+            if not dep.inherits_workspace:
+                _inherit(editor.document(crate.path), dep)
+        else:
+            table = manifest.dependency_table(editor.document(crate.path), dep)
+            table["version"] = target
+
+    return fix
+
+
+def _inherit(document, dep) -> None:
+    parent = manifest.table(document, dep.table)
+    old = parent[dep.key]
+    new = tomlkit.inline_table()
+    new["workspace"] = True
+    for key in ("features", "optional"):
+        if hasattr(old, "get") and key in old:
+            new[key] = old[key]
+    if dep.key != package:  # a renamed dependency keeps its name; the workspace entry renames
+        new["package"] = package
+    parent[dep.key] = new
+

@@ -1,0 +1,76 @@
+"""## What
+A maturin `pyproject.toml` whose `[tool.maturin] manifest-path` is missing while its directory
+holds a virtual workspace (or no Cargo.toml), or points at a missing file or at a crate that
+builds no Python module.
+
+## Why
+maturin builds the `Cargo.toml` beside `pyproject.toml` unless `manifest-path` says otherwise; a
+virtual workspace has no package to build, and maturin stops with "Can't build a virtual
+manifest" or builds the wrong crate.
+
+## Example
+```toml
+[tool.maturin]
+python-source = "python"
+```
+
+## Fix (when exactly one crate in the workspace builds a Python module)
+```toml
+[tool.maturin]
+python-source = "python"
+manifest-path = "crates/mylib/Cargo.toml"
+```
+"""
+
+from __future__ import annotations
+
+import os
+
+from scaffold.lint.diagnostic import Applicability
+from scaffold.toml import manifest
+
+CODE = "PW402"
+NAME = "maturin-manifest-path"
+SUMMARY = "`[tool.maturin] manifest-path` is missing or points at the wrong crate"
+FIX_TITLE = "Point `manifest-path` at the extension crate"
+APPLICABILITY = Applicability.SAFE
+
+
+def check(ctx):
+    ws = ctx.workspace
+    candidates = [c for c in ws.members if ws.pyo3_dependencies(c) and
+                  ("cdylib" in c.crate_types or _has_pymodule(c))]
+    for project in ws.projects:
+        if project.backend != "maturin" or project.pyproject is None:
+            continue
+        declared = project.maturin.get("manifest-path")
+        target = project.dir / (declared or "Cargo.toml")
+        crate = ws.member_at(target) if target.is_file() else None
+        if crate is not None and crate in candidates:
+            continue
+        if declared is None and crate is None and not target.is_file():
+            problem = "has no `manifest-path` and no Cargo.toml beside it"
+        elif declared is None and crate is None:
+            problem = "has no `manifest-path` and the Cargo.toml beside it is a virtual workspace"
+        elif crate is None:
+            problem = f"has `manifest-path = \"{declared}\"`, which is not a workspace crate"
+        elif declared is None:
+            continue  # the crate beside pyproject.toml: PW101 covers a missing cdylib
+        else:
+            problem = f"has `manifest-path = \"{declared}\"`, a crate that builds no Python module"
+        fix = None
+        if len(candidates) == 1:
+            relative = os.path.relpath(candidates[0].path, project.dir).replace(os.sep, "/")
+
+            def fix(editor, path=project.pyproject.path, relative=relative):
+                table = manifest.table(editor.document(path), ("tool", "maturin"), create=True)
+                table["manifest-path"] = relative
+
+        names = ", ".join(f"`{c.name}`" for c in candidates) or "none"
+        yield ctx.diagnostic(project.pyproject, ("tool", "maturin"), "manifest-path",
+                             f"[tool.maturin] {problem} (extension crates: {names})", fix)
+
+
+def _has_pymodule(crate) -> bool:
+    return any("#[pymodule" in s.read_text(encoding="utf-8", errors="replace")
+               for s in crate.rust_sources())

@@ -1,0 +1,72 @@
+"""In-memory, format-preserving edits of several files, rendered only when all succeeded.
+
+tomlkit is imported here, and this module is imported only when something will be edited.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+import tomlkit
+from tomlkit.exceptions import TOMLKitError
+
+from scaffold.errors import ManifestError
+from scaffold.toml.textfile import TextFile
+
+_INLINE_CLOSE = re.compile(r"\s*}(\s*(#.*)?)$")
+
+
+def tidy_changed_lines(old: str, new: str) -> str:
+    """Fix tomlkit's spacing in inline tables, on the lines an edit changed and no others.
+
+    tomlkit leaves `{ a = 1  }` after a removal and `{ a = 1, b = 2}` after an insertion; the
+    line gets the closing style of its opening brace (`{ ` -> ` }`).
+    """
+    old_lines = set(old.splitlines())
+    lines = new.splitlines(keepends=True)
+    for index, line in enumerate(lines):
+        body = line.rstrip("\n")
+        if body in old_lines or "{" not in body:
+            continue
+        spaced = "{ " in body
+        body = _INLINE_CLOSE.sub(lambda m: (" }" if spaced else "}") + m.group(1), body, count=1)
+        lines[index] = body + line[len(line.rstrip("\n")):]
+    return "".join(lines)
+
+
+class Editor:
+    """tomlkit documents for the files being edited, plus files being created."""
+
+    def __init__(self, read) -> None:
+        self._read = read  # Path -> TextFile (the current, possibly already edited, text)
+        self.documents: dict[Path, tomlkit.TOMLDocument] = {}
+        self.created: dict[Path, str] = {}
+
+    def document(self, path: Path) -> tomlkit.TOMLDocument:
+        if path not in self.documents:
+            file = self._read(path)
+            try:
+                self.documents[path] = tomlkit.parse(file.text)
+            except TOMLKitError as error:
+                raise ManifestError(path, f"invalid TOML: {error}") from None
+        return self.documents[path]
+
+    def create(self, path: Path, text: str) -> None:
+        """Plan a new file; a file that exists already is left alone."""
+        if not path.exists():
+            self.created[path] = text
+
+    def changes(self) -> dict[Path, TextFile]:
+        """Every edited or created file whose text differs, checked to parse as TOML."""
+        result = {}
+        for path, document in self.documents.items():
+            old = self._read(path)
+            text = tidy_changed_lines(old.text, tomlkit.dumps(document))
+            if text != old.text:
+                tomllib.loads(text)  # a fix that breaks the TOML is a bug: fail loudly
+                result[path] = TextFile(path, text, old.bom, old.crlf)
+        for path, text in self.created.items():
+            result[path] = TextFile(path, text)
+        return result

@@ -1,0 +1,112 @@
+"""Small format-preserving operations on tomlkit documents, shared by every fix.
+
+They touch only the keys they change, edit arrays in place (keeping multiline layout and
+comments), keep inline tables inline, and never leave an empty table behind. New tables are
+built by parsing a TOML snippet, so they come out as a person would write them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import MutableMapping
+
+import tomlkit
+from tomlkit.items import Array, InlineTable, Table
+
+from scaffold.workspace.crate import Dependency
+
+
+def table(document, path: tuple[str, ...], create: bool = False):
+    """The table at `path` (dotted keys, out-of-order and super tables included) or None."""
+    current = document
+    for index, key in enumerate(path):
+        if key not in current:
+            if not create:
+                return None
+            current[key] = tomlkit.table(is_super_table=index < len(path) - 1)
+        current = current[key]
+        if not isinstance(current, MutableMapping):
+            return None
+    return current
+
+
+def dependency(document, dep: Dependency):
+    """The tomlkit item for `dep`: a string, an inline table or a table."""
+    parent = table(document, dep.table)
+    return parent[dep.key] if parent is not None and dep.key in parent else None
+
+
+def dependency_table(document, dep: Dependency):
+    """`dep` as a mutable table, converting a plain version string to an inline table."""
+    parent = table(document, dep.table)
+    item = parent[dep.key]
+    if isinstance(item, MutableMapping):
+        return item
+    inline = tomlkit.inline_table()
+    inline["version"] = str(item)
+    parent[dep.key] = inline
+    return parent[dep.key]
+
+
+def inline(fields: dict):
+    """An inline table written as a person would: `{ version = "0.30", features = [...] }`."""
+    body = ", ".join(f"{key} = {tomlkit.item(value).as_string()}" for key, value in fields.items())
+    return tomlkit.parse(f"x = {{ {body} }}\n")["x"]
+
+
+def set_value(container, key: str, value) -> bool:
+    """Set `key` unless it already holds `value`; returns whether anything changed."""
+    if key in container and container[key] == value:
+        return False
+    container[key] = value
+    return True
+
+
+def add_to_array(container, key: str, value: str, create: bool = True,
+                 first: bool = False) -> bool:
+    """Append `value` to the array `key` (created when absent) unless present."""
+    if key not in container:
+        if not create:
+            return False
+        container[key] = [value]
+        return True
+    array = container[key]
+    if value in list(array):
+        return False
+    if first:
+        array.insert(0, value)
+    else:
+        array.append(value)
+    return True
+
+
+def remove_from_array(container, key: str, value: str, drop_empty: bool = False) -> bool:
+    """Remove every `value` from the array `key`; drop the key if it ends empty and asked to."""
+    if key not in container:
+        return False
+    array = container[key]
+    indexes = [i for i, item in enumerate(list(array)) if item == value]
+    for index in reversed(indexes):
+        del array[index]
+    if drop_empty and not list(array):
+        del container[key]
+    return bool(indexes)
+
+
+def remove_key(container, key: str) -> bool:
+    if key in container:
+        del container[key]
+        return True
+    return False
+
+
+def is_inline(item) -> bool:
+    return isinstance(item, InlineTable)
+
+
+def snippet(text: str):
+    """A table parsed from a TOML snippet such as '[features]\\ndefault = []'."""
+    return tomlkit.parse(text)
+
+
+__all__ = ["Array", "Table", "add_to_array", "dependency", "dependency_table", "inline", "is_inline",
+           "remove_from_array", "remove_key", "set_value", "snippet", "table"]
