@@ -38,14 +38,22 @@ def lint(workspace: Workspace, rules: list[Rule], wiring: str | None = None) -> 
 
 
 def run(path: Path, rules: list[Rule], threshold: Applicability | None,
-        wiring: str | None = None) -> Outcome:
-    """Lint `path`; with a threshold, fix in memory until the diagnostics settle."""
+        wiring: str | None = None, planned: dict[Path, TextFile] | None = None) -> Outcome:
+    """Lint `path`; with a threshold, fix in memory until the diagnostics settle.
+
+    `planned` holds edits and new files decided before linting (add-profiler's new crate);
+    they are part of `Outcome.changes`.
+    """
     disk = Reader()
-    overlay: dict[Path, TextFile] = {}
-    workspace = load(path, disk)
+    overlay: dict[Path, TextFile] = dict(planned or {})
+    workspace = load(path, _reader(disk, overlay))
+    outcome = Outcome(workspace, [])
+    for file_path in overlay:
+        outcome.originals[file_path] = _original(disk, file_path)
     diagnostics = lint(workspace, rules, wiring)
-    outcome = Outcome(workspace, diagnostics)
+    outcome.diagnostics = diagnostics
     if threshold is None:
+        outcome.changes = dict(overlay)
         return outcome
     for _ in range(MAX_PASSES):
         fixable = [d for d in diagnostics if d.fixable(threshold)]
@@ -61,15 +69,19 @@ def run(path: Path, rules: list[Rule], threshold: Applicability | None,
             outcome.originals.setdefault(file_path, _original(disk, file_path))
         overlay.update(edits)
         outcome.fixed += fixable
-        reader = Reader(overlay)
-        reader.cache = disk.cache
-        workspace = load(path, reader)
+        workspace = load(path, _reader(disk, overlay))
         diagnostics = lint(workspace, rules, wiring)
     outcome.workspace, outcome.diagnostics = workspace, diagnostics
     outcome.changes = {p: t for p, t in overlay.items()
                        if outcome.originals.get(p) is None or outcome.originals[p].text != t.text}
     outcome.fixed = _unique_fixed(outcome.fixed, diagnostics)
     return outcome
+
+
+def _reader(disk: Reader, overlay: dict[Path, TextFile]) -> Reader:
+    reader = Reader(overlay)
+    reader.cache = disk.cache
+    return reader
 
 
 def _editor(disk: Reader, overlay: dict[Path, TextFile]):

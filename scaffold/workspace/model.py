@@ -8,6 +8,7 @@ overlay lets the fix loop re-read edited text without touching disk.
 
 from __future__ import annotations
 
+import fnmatch
 import glob
 import tomllib
 from dataclasses import dataclass, field
@@ -28,6 +29,16 @@ class Reader:
     def __init__(self, overlay: dict[Path, TextFile] | None = None) -> None:
         self.overlay = overlay or {}
         self.cache: dict[Path, TextFile] = {}
+
+    def exists(self, path: Path) -> bool:
+        return path in self.overlay or path.exists()
+
+    def glob(self, pattern: str) -> list[Path]:
+        """Directories matching `pattern` on disk or holding a pending (overlay) manifest."""
+        found = {Path(p).resolve() for p in glob.glob(pattern)}
+        found |= {p.parent for p in self.overlay if p.name == "Cargo.toml"
+                  and fnmatch.fnmatch(str(p.parent), pattern)}
+        return sorted(found)
 
     def read(self, path: Path) -> TextFile:
         if path in self.overlay:
@@ -205,7 +216,7 @@ def load(path: Path, reader: Reader | None = None) -> Workspace:
                 target = (base / spec["path"]).resolve()
                 if (_inside(target, root.resolve()) and target not in members
                         and not any(_inside(target, e) for e in excluded)
-                        and (target / "Cargo.toml").is_file()):
+                        and reader.exists(target / "Cargo.toml")):
                     pending.append(target)
     projects = []
     for directory in [root, *[d for d in members if d != root]]:
@@ -224,15 +235,15 @@ def _member_dirs(root: Path, workspace: dict, reader: Reader) -> list[Path]:
         if not isinstance(pattern, str):
             continue
         if glob.has_magic(pattern):
-            matches = sorted(Path(p).resolve() for p in glob.glob(str(root / pattern)))
-            matches = [m for m in matches if (m / "Cargo.toml").is_file()]
+            matches = [m for m in reader.glob(str(root / pattern))
+                       if reader.exists(m / "Cargo.toml")]
             if not matches:
                 raise ManifestError(root / "Cargo.toml",
                                     f"workspace member glob {pattern!r} matches no crate",
                                     hint="fix the pattern or remove it from `members`")
         else:
             matches = [(root / pattern).resolve()]
-            if not (matches[0] / "Cargo.toml").exists():
+            if not reader.exists(matches[0] / "Cargo.toml"):
                 raise ManifestError(root / "Cargo.toml",
                                     f"workspace member {pattern!r} has no Cargo.toml",
                                     hint="create the crate or remove it from `members`")

@@ -1,0 +1,155 @@
+"""`add-profiler`'s decisions: which crate, which name and place, which pyo3 spec, which
+manifest edits. Everything here is in memory; the command renders and writes.
+"""
+
+from __future__ import annotations
+
+import bisect
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from scaffold.errors import UserError
+from scaffold.rules.pymodule import pymodule_names
+from scaffold.workspace.crate import Crate
+from scaffold.workspace.model import Workspace
+from scaffold.workspace.versions import format_series
+
+
+@dataclass(frozen=True)
+class ProfilerPlan:
+    library: Crate
+    name: str
+    directory: Path  # the profiler crate's directory
+    module_name: str
+    pyo3_version: str
+    pyo3_from_workspace: bool
+    workspace_package: bool
+    edition: str
+    pyo3_series: tuple[int, int]
+
+    def answers(self) -> dict:
+        """The profiler template's answers (templates/profiler/copier.yml)."""
+        return {
+            "library_crate": self.library.name,
+            "library_ident": self.library.lib_name,
+            "module_name": self.module_name,
+            "profiler_crate": self.name,
+            "library_path": os.path.relpath(self.library.dir, self.directory).replace(os.sep, "/"),
+            "pyo3_version": self.pyo3_version,
+            "pyo3_from_workspace": self.pyo3_from_workspace,
+            "workspace_package": self.workspace_package,
+            "edition": self.edition,
+            "workload": "generic",
+        }
+
+
+def choose_library(ws: Workspace, wanted: str | None, interactive: bool) -> Crate:
+    """The crate to profile: `--crate`, the only candidate, or the user's pick on a TTY."""
+    candidates = [c for c in ws.members if ws.pyo3_dependencies(c)]
+    extensions = [e.crate for e in ws.extensions()]
+    names = ", ".join(c.name for c in candidates) or "none"
+    if wanted:
+        crate = ws.member(wanted)
+        if crate is None:
+            raise UserError(f"{ws.root / 'Cargo.toml'}: no workspace crate named {wanted!r}",
+                            f"pass --crate with one of: {names}")
+        if not ws.pyo3_dependencies(crate):
+            raise UserError(f"{crate.path}: crate {wanted!r} has no pyo3 dependency",
+                            f"pass --crate with one of: {names}")
+        return crate
+    preferred = extensions or candidates
+    if not preferred:
+        raise UserError(f"{ws.root / 'Cargo.toml'}: no crate in this workspace depends on pyo3",
+                        "run add-profiler in a PyO3 project")
+    if len(preferred) == 1:
+        return preferred[0]
+    if interactive:
+        import questionary
+
+        picked = questionary.select("Which crate should the profiler time?",
+                                    choices=[c.name for c in preferred]).ask()
+        if picked:
+            return ws.member(picked)
+    raise UserError(f"{ws.root / 'Cargo.toml'}: several extension crates "
+                    f"({', '.join(c.name for c in preferred)})", "choose one with --crate NAME")
+
+
+def plan(ws: Workspace, library: Crate, name: str | None, path: Path | None) -> ProfilerPlan:
+    name = name or f"{library.name}-profiler"
+    _check_package_name(name)
+    if path is not None:
+        directory = (path if path.is_absolute() else Path.cwd() / path).resolve()
+    elif library.dir.resolve() == ws.root.resolve():
+        directory = ws.root.resolve() / name
+    else:
+        directory = library.dir.resolve().parent / name
+    pyo3 = ws.pyo3_dependencies(library)[0]
+    spec = library.effective_spec(pyo3)
+    found = ws.pyo3_series(library) or (0, 30)
+    shared_package = ws.manifest.get("package", {})
+    return ProfilerPlan(
+        library=library, name=name, directory=directory,
+        module_name=_module_name(library),
+        pyo3_version=spec.get("version") or format_series(found),
+        pyo3_from_workspace=pyo3.inherits_workspace and pyo3.key == "pyo3",
+        workspace_package=all(k in shared_package for k in ("version", "edition", "license",
+                                                                 "rust-version")),
+        edition=library.edition, pyo3_series=found)
+
+
+def existing_profiler(ws: Workspace, plan: ProfilerPlan) -> Crate | None:
+    """The profiler from an earlier run, if it is already a member."""
+    member = ws.member(plan.name)
+    return member if member is not None and member.dir.resolve() == plan.directory else None
+
+
+def add_member(document, ws: Workspace, directory: Path) -> None:
+    """Make `directory` a member: add `[workspace]` or a `members` entry (sorted if sorted).
+
+    A member already covered by a `members` glob is left alone.
+    """
+    from scaffold.toml import manifest
+
+    relative = directory.relative_to(ws.root.resolve()).as_posix()
+    if "workspace" not in document:
+        from tomlkit import nl
+
+        if not document.as_string().endswith("\n\n"):
+            document.add(nl())
+        document.append("workspace", manifest.snippet(
+            f'[workspace]\nmembers = ["{relative}"]\n')["workspace"])
+        return
+    table = document["workspace"]
+    if _covered(ws, directory):
+        return
+    if "members" not in table:
+        table["members"] = [relative]
+        return
+    members = table["members"]
+    values = [str(v) for v in members]
+    if values == sorted(values):
+        members.insert(bisect.bisect(values, relative), relative)
+    else:
+        members.append(relative)
+
+
+def _covered(ws: Workspace, directory: Path) -> bool:
+    import fnmatch
+
+    for pattern in ws.manifest.get("members", []):
+        if fnmatch.fnmatch(str(directory), str(ws.root.resolve() / pattern)):
+            return True
+    return False
+
+
+def _module_name(library: Crate) -> str:
+    names = {name for *_, name in pymodule_names(library.rust_sources())}
+    return names.pop() if len(names) == 1 else library.lib_name
+
+
+def _check_package_name(name: str) -> None:
+    from scaffold.render.names import validate_crate_name
+
+    validate_crate_name(name)
+
