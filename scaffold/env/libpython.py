@@ -48,7 +48,7 @@ def locate(interp: Interpreter, platform: str = sys.platform) -> LibPython:
 def loader_dirs(environ: dict[str, str], platform: str = sys.platform,
                 ld_so_conf: Path = Path("/etc/ld.so.conf")) -> list[str]:
     """Directories the loader searches for every binary (RUNPATH aside)."""
-    variable = LOADER_VARIABLE.get(platform, "LD_LIBRARY_PATH")
+    variable = loader_variable(platform)
     from_env = [d for d in environ.get(variable, "").split(os.pathsep) if d]
     if platform == "darwin":
         return from_env + [str(Path.home() / "lib"), "/usr/local/lib", "/usr/lib"]
@@ -91,9 +91,13 @@ def _real(path: Path) -> Path:
         return path
 
 
+def loader_variable(platform: str = sys.platform) -> str:
+    return LOADER_VARIABLE.get(platform, "LD_LIBRARY_PATH")
+
+
 def export_line(directory: Path, platform: str = sys.platform) -> str:
     """The shell line that puts `directory` on the loader path, keeping what is there."""
-    variable = LOADER_VARIABLE.get(platform, "LD_LIBRARY_PATH")
+    variable = loader_variable(platform)
     if platform == "win32":
         return f'set PATH={directory};%PATH%'
     return f'export {variable}={shlex.quote(str(directory))}"${{{variable}:+:${variable}}}"'
