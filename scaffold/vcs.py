@@ -50,3 +50,13 @@ def ensure_clean(path: Path, files: list[Path], *, allow_dirty: bool = False,
             dirty.append(name)
     if dirty:
         raise DirtyTreeError(sorted(dirty))
+
+
+def init_and_commit(path: Path, message: str) -> None:
+    """`git init` `path` and commit everything in it (an identity from git's config or the
+    environment, else gitpython's user@host default, so a machine without one still works)."""
+    import git
+
+    repo = git.Repo.init(path)
+    repo.git.add("--all")
+    repo.index.commit(message)

@@ -1,0 +1,216 @@
+"""`scaffold new NAME [DEST]`: a Cargo workspace for a PyO3 extension, ready to build.
+
+Names and options are checked before anything is written. The workspace and the profiler come
+from the copier templates; then `git init` and one commit. On any failure, or Ctrl-C, what this
+command created is removed; an existing non-empty DEST is refused untouched.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import shutil
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from scaffold.errors import UserError
+from scaffold.render import names
+
+# The newest PyO3 this release was tested with. It still has the `extension-module` feature
+# this wiring uses (deprecated in 0.26 for PYO3_BUILD_EXTENSION_MODULE, still present in
+# 0.30.1's Cargo.toml); when a release drops it, this stays pinned to the last one that has it.
+DEFAULT_PYO3 = "0.30"
+# The profiler's build.rs calls pyo3_build_config::add_libpython_rpath_link_args (>= 0.28), and
+# the templates use Python::attach / Python::detach (>= 0.26).
+OLDEST_PYO3 = (0, 28)
+NEWEST_TESTED_PYO3 = (0, 30)
+# PyO3 0.30 supports CPython >= 3.9 (pyo3-ffi 0.30.1 build.rs, SUPPORTED_VERSIONS_CPYTHON).
+OLDEST_PYTHON = 9
+DEFAULT_PYTHON_MIN = "3.10"
+DEFAULT_LICENSE = "MIT"
+# Edition 2024 needs Rust 1.85, which is also PyO3 0.30's rust-version.
+EDITION, RUST_VERSION = "2024", "1.85"
+
+_PYO3 = re.compile(r"(\d+)\.(\d+)(?:\.(\d+))?\Z")
+_PYTHON = re.compile(r"3\.(\d+)\Z")
+
+
+@dataclass
+class Options:
+    crate: str
+    module: str
+    dest: Path
+    pyo3: str
+    python_min: str
+    author: str
+    license: str
+    profiler: bool
+    git: bool
+
+
+def register(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("name", help="the crate name, e.g. my-lib (module my_lib)")
+    parser.add_argument("dest", nargs="?", type=Path, help="where to create it (default: ./NAME)")
+    parser.add_argument("--pyo3", metavar="VERSION",
+                        help=f"PyO3 version requirement (default: {DEFAULT_PYO3})")
+    parser.add_argument("--python-min", metavar="3.X",
+                        help=f"oldest supported Python (default: {DEFAULT_PYTHON_MIN})")
+    parser.add_argument("--author", help='"Name <email>" for Cargo.toml and pyproject.toml')
+    parser.add_argument("--license", help=f"SPDX license expression (default: {DEFAULT_LICENSE})")
+    parser.add_argument("--no-profiler", action="store_true", help="skip the profiler crate")
+    parser.add_argument("--no-git", action="store_true", help="skip git init and the first commit")
+    parser.add_argument("--yes", "--defaults", action="store_true",
+                        help="never prompt: take the defaults for missing answers")
+
+
+def run(args: argparse.Namespace) -> int:
+    options = _options(args, interactive=sys.stdin.isatty() and not args.yes)
+    created = _create(options)
+    rel = _shown(options.dest)
+    print(f"created {rel}: crate {options.crate}, Python module {options.module}"
+          f"{'' if options.profiler else ', no profiler'}", file=sys.stderr)
+    if created is not None:
+        print(created, file=sys.stderr)
+    print(f"\nnext:\n  cd {rel}\n  cargo build && cargo test && cargo test-lib\n"
+          "  maturin develop && pytest", file=sys.stderr)
+    return 0
+
+
+def _options(args: argparse.Namespace, interactive: bool) -> Options:
+    crate, module = names.validate_project(args.name)
+    dest = (args.dest if args.dest is not None else Path(crate)).absolute()
+    _check_dest(dest)
+    answers = {"python_min": args.python_min, "author": args.author, "license": args.license}
+    profiler = not args.no_profiler
+    if interactive:
+        answers, profiler = _ask(answers, profiler, args.no_profiler)
+    return Options(
+        crate=crate, module=module, dest=dest,
+        pyo3=_check_pyo3(args.pyo3 or DEFAULT_PYO3),
+        python_min=_check_python(answers["python_min"] or DEFAULT_PYTHON_MIN),
+        author=_check_text("--author", answers["author"] or ""),
+        license=_check_text("--license", answers["license"] or DEFAULT_LICENSE),
+        profiler=profiler, git=not args.no_git)
+
+
+def _ask(answers: dict, profiler: bool, profiler_given: bool) -> tuple[dict, bool]:
+    """Ask for what the flags left out (only on a TTY, without --yes)."""
+    import questionary
+
+    questions = {"python_min": ("Oldest supported Python", DEFAULT_PYTHON_MIN),
+                 "author": ('Author ("Name <email>", empty for none)', ""),
+                 "license": ("License (SPDX)", DEFAULT_LICENSE)}
+    for key, (prompt, default) in questions.items():
+        if answers[key] is None:
+            answers[key] = questionary.text(prompt, default=default).unsafe_ask()
+    if not profiler_given:
+        profiler = questionary.confirm("Add the profiler crate?", default=True).unsafe_ask()
+    return answers, profiler
+
+
+def _check_dest(dest: Path) -> None:
+    if dest.is_dir() and any(dest.iterdir()):
+        raise UserError(f"{dest} exists and is not empty", "choose a new or empty DEST")
+    if dest.exists() and not dest.is_dir():
+        raise UserError(f"{dest} exists and is not a directory", "choose a new or empty DEST")
+
+
+def _check_pyo3(version: str) -> str:
+    match = _PYO3.match(version.strip())
+    if not match:
+        raise UserError(f"--pyo3 {version!r} is not a version", "pass e.g. 0.30 or 0.30.1")
+    series = (int(match.group(1)), int(match.group(2)))
+    if series < OLDEST_PYO3:
+        raise UserError(f"--pyo3 {version}: the generated profiler needs PyO3 >= "
+                        f"{OLDEST_PYO3[0]}.{OLDEST_PYO3[1]} (add_libpython_rpath_link_args)",
+                        f"pass --pyo3 {DEFAULT_PYO3}")
+    if series > NEWEST_TESTED_PYO3:
+        print(f"warning: PyO3 {version} is newer than {DEFAULT_PYO3}, the newest tested; if it "
+              f"no longer has the `extension-module` feature, use --pyo3 {DEFAULT_PYO3}",
+              file=sys.stderr)
+    return version.strip()
+
+
+def _check_python(version: str) -> str:
+    match = _PYTHON.match(version.strip())
+    if not match or int(match.group(1)) < OLDEST_PYTHON:
+        raise UserError(f"--python-min {version!r} is not a supported Python 3.X",
+                        f"pass 3.{OLDEST_PYTHON} or newer, e.g. {DEFAULT_PYTHON_MIN}")
+    return version.strip()
+
+
+def _check_text(flag: str, value: str) -> str:
+    """Values go into TOML and YAML strings: refuse what would need escaping."""
+    if any(c in value for c in '"\\') or not value.isprintable():
+        raise UserError(f"{flag} {value!r} contains quotes, backslashes or control characters",
+                        "leave them out")
+    return value.strip()
+
+
+def _create(options: Options) -> str | None:
+    """Render and commit; on failure remove what was created. Returns a note for the user."""
+    from scaffold.render.copier_render import render
+
+    made = _first_missing(options.dest)
+    try:
+        render("workspace", options.dest, _workspace_answers(options))
+        if options.profiler:
+            render("profiler", options.dest / "crates", _profiler_answers(options))
+        return _commit(options) if options.git else None
+    except BaseException:
+        _remove(options.dest, made)
+        raise
+
+
+def _workspace_answers(options: Options) -> dict:
+    """The workspace template's answers (templates/workspace/copier.yml)."""
+    return {"project_name": options.crate, "module_name": options.module,
+            "pyo3_version": options.pyo3, "python_min": options.python_min,
+            "author": options.author, "license": options.license, "edition": EDITION,
+            "rust_version": RUST_VERSION, "with_profiler": options.profiler,
+            "profiler_crate": f"{options.crate}-profiler"}
+
+
+def _profiler_answers(options: Options) -> dict:
+    """The profiler template's answers (templates/profiler/copier.yml) for a new workspace."""
+    return {"library_crate": options.crate, "library_ident": options.module,
+            "module_name": options.module, "profiler_crate": f"{options.crate}-profiler",
+            "library_path": f"../{options.crate}", "pyo3_version": options.pyo3,
+            "pyo3_from_workspace": True, "workspace_package": True, "edition": EDITION,
+            "cargo_profile": "profiling", "workload": "primes"}
+
+
+def _commit(options: Options) -> str | None:
+    from scaffold import vcs
+
+    outer = vcs.enclosing_repository(options.dest.parent)
+    if outer is not None:
+        return f"inside the git repository {outer.working_tree_dir}: no nested repository made"
+    vcs.init_and_commit(options.dest, f"Create {options.crate} with pyo3-scaffold")
+    return None
+
+
+def _first_missing(dest: Path) -> Path | None:
+    """The outermost folder of `dest` that does not exist yet (what to remove on failure)."""
+    missing = None
+    for path in (dest, *dest.parents):
+        if path.exists():
+            break
+        missing = path
+    return missing
+
+
+def _remove(dest: Path, made: Path | None) -> None:
+    if made is not None:
+        shutil.rmtree(made, ignore_errors=True)
+    elif dest.is_dir():  # an empty DEST that existed: empty it again
+        for child in dest.iterdir():
+            shutil.rmtree(child) if child.is_dir() and not child.is_symlink() else child.unlink()
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
