@@ -1,0 +1,325 @@
+//! The parser's Python sink: every JSON value becomes its Python object directly (no
+//! intermediate tree), plus `loads`' handling of `str`, `bytes` and `bytearray` input.
+
+use std::cell::UnsafeCell;
+use std::ffi::CString;
+use std::ptr::NonNull;
+
+use pyo3::exceptions::PyTypeError;
+use pyo3::ffi;
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyString};
+
+use crate::parser::{self, Sink, StrKind};
+
+/// An owned reference to a Python object; dropping it releases the reference.
+pub struct Obj(NonNull<ffi::PyObject>);
+
+impl Obj {
+    /// Takes ownership of a new reference; NULL means a Python exception is set.
+    #[inline(always)]
+    unsafe fn new(py: Python<'_>, ptr: *mut ffi::PyObject) -> PyResult<Obj> {
+        match NonNull::new(ptr) {
+            Some(p) => Ok(Obj(p)),
+            None => Err(PyErr::fetch(py)),
+        }
+    }
+
+    #[inline(always)]
+    fn into_ptr(self) -> *mut ffi::PyObject {
+        let p = self.0.as_ptr();
+        std::mem::forget(self);
+        p
+    }
+
+    #[inline(always)]
+    fn as_ptr(&self) -> *mut ffi::PyObject {
+        self.0.as_ptr()
+    }
+}
+
+impl Drop for Obj {
+    #[inline(always)]
+    fn drop(&mut self) {
+        unsafe { ffi::Py_DECREF(self.0.as_ptr()) }
+    }
+}
+
+/// State only touched with the GIL held (the module declares `gil_used = true`).
+pub(crate) struct GilCell<T>(UnsafeCell<T>);
+unsafe impl<T> Sync for GilCell<T> {}
+impl<T> GilCell<T> {
+    pub(crate) const fn new(v: T) -> Self {
+        GilCell(UnsafeCell::new(v))
+    }
+    /// SAFETY: the caller holds the GIL and does not keep the reference across calls that
+    /// could re-enter this module.
+    #[allow(clippy::mut_from_ref)]
+    pub(crate) unsafe fn get(&self, _py: Python<'_>) -> &mut T {
+        &mut *self.0.get()
+    }
+}
+
+const KEY_CACHE_SIZE: usize = 2048;
+const KEY_CACHE_MAX_LEN: usize = 64;
+
+/// Object keys repeat: a direct-mapped cache of interned `str` objects for short ASCII keys
+/// saves an allocation, a copy and a hash per key.
+static KEY_CACHE: GilCell<[*mut ffi::PyObject; KEY_CACHE_SIZE]> =
+    GilCell::new([std::ptr::null_mut(); KEY_CACHE_SIZE]);
+
+#[inline(always)]
+fn key_hash(bytes: &[u8]) -> usize {
+    // FNV-1a over at most 64 bytes: cheap and good enough for a direct-mapped cache.
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        h = (h ^ b as u64).wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    (h ^ (h >> 29)) as usize
+}
+
+/// A new `str` from ASCII bytes: allocate the compact object and copy, no decoding.
+#[inline(always)]
+unsafe fn ascii_str(bytes: &[u8]) -> *mut ffi::PyObject {
+    let s = ffi::PyUnicode_New(bytes.len() as ffi::Py_ssize_t, 127);
+    if !s.is_null() {
+        std::ptr::copy_nonoverlapping(bytes.as_ptr(), ffi::PyUnicode_DATA(s) as *mut u8, bytes.len());
+    }
+    s
+}
+
+pub struct PySink<'py> {
+    py: Python<'py>,
+}
+
+impl<'py> PySink<'py> {
+    pub fn new(py: Python<'py>) -> Self {
+        PySink { py }
+    }
+}
+
+impl<'py> Sink for PySink<'py> {
+    type Value = Obj;
+    type Error = PyErr;
+
+    #[inline(always)]
+    fn null(&mut self) -> PyResult<Obj> {
+        unsafe {
+            let p = ffi::Py_None();
+            ffi::Py_INCREF(p);
+            Obj::new(self.py, p)
+        }
+    }
+
+    #[inline(always)]
+    fn boolean(&mut self, value: bool) -> PyResult<Obj> {
+        unsafe {
+            let p = if value { ffi::Py_True() } else { ffi::Py_False() };
+            ffi::Py_INCREF(p);
+            Obj::new(self.py, p)
+        }
+    }
+
+    #[inline(always)]
+    fn int(&mut self, value: i64) -> PyResult<Obj> {
+        unsafe { Obj::new(self.py, ffi::PyLong_FromLongLong(value)) }
+    }
+
+    fn big_int(&mut self, text: &str) -> PyResult<Obj> {
+        // int(text): arbitrary precision, and the interpreter's int_max_str_digits limit
+        // applies exactly as it does for json.loads.
+        let c = CString::new(text).expect("digits contain no NUL");
+        unsafe { Obj::new(self.py, ffi::PyLong_FromString(c.as_ptr(), std::ptr::null_mut(), 10)) }
+    }
+
+    #[inline(always)]
+    fn float(&mut self, value: f64) -> PyResult<Obj> {
+        unsafe { Obj::new(self.py, ffi::PyFloat_FromDouble(value)) }
+    }
+
+    #[inline(always)]
+    fn string(&mut self, bytes: &[u8], kind: StrKind) -> PyResult<Obj> {
+        unsafe {
+            let p = match kind {
+                StrKind::Ascii => ascii_str(bytes),
+                StrKind::Utf8 => ffi::PyUnicode_FromStringAndSize(bytes.as_ptr() as *const _, bytes.len() as _),
+                StrKind::Wtf8 => ffi::PyUnicode_DecodeUTF8(
+                    bytes.as_ptr() as *const _,
+                    bytes.len() as _,
+                    c"surrogatepass".as_ptr(),
+                ),
+            };
+            Obj::new(self.py, p)
+        }
+    }
+
+    #[inline(always)]
+    fn key(&mut self, bytes: &[u8], kind: StrKind) -> PyResult<Obj> {
+        if kind != StrKind::Ascii || bytes.len() > KEY_CACHE_MAX_LEN {
+            return self.string(bytes, kind);
+        }
+        unsafe {
+            let cache = KEY_CACHE.get(self.py);
+            let slot = &mut cache[key_hash(bytes) & (KEY_CACHE_SIZE - 1)];
+            let cached = *slot;
+            if !cached.is_null()
+                && ffi::PyUnicode_GET_LENGTH(cached) as usize == bytes.len()
+                && std::slice::from_raw_parts(ffi::PyUnicode_DATA(cached) as *const u8, bytes.len()) == bytes
+            {
+                ffi::Py_INCREF(cached);
+                return Obj::new(self.py, cached);
+            }
+            let mut s = ascii_str(bytes);
+            if s.is_null() {
+                return Err(PyErr::fetch(self.py));
+            }
+            ffi::PyUnicode_InternInPlace(&mut s);
+            ffi::Py_INCREF(s);
+            let old = std::mem::replace(slot, s);
+            if !old.is_null() {
+                ffi::Py_DECREF(old);
+            }
+            Obj::new(self.py, s)
+        }
+    }
+
+    #[inline(always)]
+    fn enter(&mut self, object: bool) -> PyResult<()> {
+        // The standard library's scanner counts containers against the recursion limit.
+        let what = if object {
+            c" while decoding a JSON object from a unicode string"
+        } else {
+            c" while decoding a JSON array from a unicode string"
+        };
+        if unsafe { ffi::Py_EnterRecursiveCall(what.as_ptr()) } != 0 {
+            return Err(PyErr::fetch(self.py));
+        }
+        Ok(())
+    }
+
+    #[inline(always)]
+    fn leave(&mut self) {
+        unsafe { ffi::Py_LeaveRecursiveCall() }
+    }
+
+    #[inline(always)]
+    fn array(&mut self, items: std::vec::Drain<'_, Obj>) -> PyResult<Obj> {
+        unsafe {
+            let list = Obj::new(self.py, ffi::PyList_New(items.len() as ffi::Py_ssize_t))?;
+            for (i, item) in items.enumerate() {
+                ffi::PyList_SET_ITEM(list.as_ptr(), i as ffi::Py_ssize_t, item.into_ptr());
+            }
+            Ok(list)
+        }
+    }
+
+    #[inline(always)]
+    fn object(&mut self, mut items: std::vec::Drain<'_, Obj>) -> PyResult<Obj> {
+        unsafe {
+            let dict = Obj::new(self.py, ffi::PyDict_New())?;
+            while let (Some(k), Some(v)) = (items.next(), items.next()) {
+                if ffi::PyDict_SetItem(dict.as_ptr(), k.as_ptr(), v.as_ptr()) != 0 {
+                    return Err(PyErr::fetch(self.py));
+                }
+            }
+            Ok(dict)
+        }
+    }
+}
+
+static JSON_MODULE: pyo3::sync::PyOnceLock<Py<PyModule>> = pyo3::sync::PyOnceLock::new();
+
+fn json_module(py: Python<'_>) -> PyResult<&Bound<'_, PyModule>> {
+    Ok(JSON_MODULE.get_or_try_init(py, || py.import("json").map(Bound::unbind))?.bind(py))
+}
+
+/// Builds the `JSONDecodeError` for a syntax error at byte offset `pos` of `text`.
+fn decode_error(py: Python<'_>, msg: &str, text: &[u8], pos: usize, doc: &Bound<'_, PyAny>) -> PyErr {
+    // The standard library counts characters, not bytes.
+    let char_pos = text[..pos].iter().filter(|&&b| (b & 0xc0) != 0x80).count();
+    match crate::decode_error_type(py).and_then(|t| t.call1((msg, doc, char_pos))) {
+        Ok(e) => PyErr::from_value(e),
+        Err(e) => e,
+    }
+}
+
+/// Parses `text` (UTF-8, or WTF-8 if `wtf8`) into a Python object; `doc` is the `str` that
+/// a `JSONDecodeError` reports (made on demand).
+fn parse_text<'py>(
+    py: Python<'py>,
+    text: &[u8],
+    wtf8: bool,
+    doc: impl FnOnce() -> PyResult<Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let mut sink = PySink::new(py);
+    match parser::parse(&mut sink, text, wtf8) {
+        Ok(obj) => Ok(unsafe { Bound::from_owned_ptr(py, obj.into_ptr()) }),
+        Err(parser::Error::Sink(e)) => Err(e),
+        Err(parser::Error::Syntax(e)) => match doc() {
+            Ok(doc) => Err(decode_error(py, e.msg, text, e.pos, &doc)),
+            Err(err) => Err(err),
+        },
+    }
+}
+
+/// `loads` for a `str`.
+pub fn loads_str<'py>(s: &Bound<'py, PyString>) -> PyResult<Bound<'py, PyAny>> {
+    let py = s.py();
+    let mut size: ffi::Py_ssize_t = 0;
+    let ptr = unsafe { ffi::PyUnicode_AsUTF8AndSize(s.as_ptr(), &mut size) };
+    if ptr.is_null() {
+        // Lone surrogates cannot be UTF-8: parse their generalized UTF-8 encoding instead.
+        let _ = PyErr::take(py);
+        let encoded = s.call_method1("encode", ("utf-8", "surrogatepass"))?;
+        let bytes = encoded.cast::<PyBytes>()?;
+        return parse_text(py, bytes.as_bytes(), true, || Ok(s.clone().into_any()));
+    }
+    let text = unsafe { std::slice::from_raw_parts(ptr as *const u8, size as usize) };
+    if text.starts_with("\u{feff}".as_bytes()) {
+        let doc = s.clone().into_any();
+        return Err(decode_error(py, "Unexpected UTF-8 BOM (decode using utf-8-sig)", text, 0, &doc));
+    }
+    parse_text(py, text, false, || Ok(s.clone().into_any()))
+}
+
+/// The encodings that `json.detect_encoding` would not call UTF-8.
+fn not_utf8(b: &[u8]) -> bool {
+    if b.starts_with(b"\xff\xfe") || b.starts_with(b"\xfe\xff") {
+        return true;
+    }
+    match b.len() {
+        2 => b[0] == 0 || b[1] == 0,
+        n if n >= 4 => b[0] == 0 || b[1] == 0,
+        _ => false,
+    }
+}
+
+/// `loads` for `bytes` / `bytearray` contents (`obj` is the original object).
+pub fn loads_bytes<'py>(obj: &Bound<'py, PyAny>, raw: &[u8]) -> PyResult<Bound<'py, PyAny>> {
+    let py = obj.py();
+    if not_utf8(raw) {
+        // UTF-16 / UTF-32: decode as the standard library does, then parse the str.
+        let json = json_module(py)?;
+        let encoding = json.call_method1("detect_encoding", (obj,))?;
+        let text = obj.call_method1("decode", (encoding, "surrogatepass"))?;
+        return loads_str(text.cast::<PyString>()?);
+    }
+    let text = raw.strip_prefix(b"\xef\xbb\xbf").unwrap_or(raw);
+    let wtf8 = std::str::from_utf8(text).is_err();
+    if wtf8 {
+        // Invalid UTF-8 raises UnicodeDecodeError here, as it does in json.loads;
+        // encoded surrogates are accepted (`surrogatepass`).
+        PyBytes::new(py, text).call_method1("decode", ("utf-8", "surrogatepass"))?;
+    }
+    let doc = || PyBytes::new(py, text).call_method1("decode", ("utf-8", "surrogatepass"));
+    parse_text(py, text, wtf8, doc)
+}
+
+pub fn type_error_for(obj: &Bound<'_, PyAny>) -> PyErr {
+    let name = obj
+        .get_type()
+        .name()
+        .map(|n| n.to_string())
+        .unwrap_or_else(|_| "object".to_string());
+    PyTypeError::new_err(format!("the JSON object must be str, bytes or bytearray, not {name}"))
+}

@@ -1,0 +1,355 @@
+//! `dumps`: Python objects straight into a byte buffer, then one `str`.
+//!
+//! Output is identical to `json.dumps(obj, indent=..., sort_keys=..., ensure_ascii=...)`
+//! with the other options at their defaults (`separators` as json picks them,
+//! `allow_nan=True`, `check_circular=True`, no `default`).
+
+use std::ptr::addr_of_mut;
+
+use pyo3::exceptions::{PyRecursionError, PyTypeError, PyValueError};
+use pyo3::ffi;
+use pyo3::prelude::*;
+
+use crate::escape;
+use crate::floatrepr::write_float;
+use crate::pydecode::GilCell;
+
+/// Containers nested deeper than this raise RecursionError whatever the interpreter's
+/// recursion limit says: the encoder recurses on the native stack.
+const HARD_DEPTH_LIMIT: usize = 10_000;
+/// From this depth on, a container is looked up among its ancestors (circular references).
+const CYCLE_CHECK_DEPTH: usize = 64;
+/// Buffers up to this size are kept for the next call.
+const KEEP_BUFFER: usize = 1 << 20;
+
+static BUFFER: GilCell<Vec<u8>> = GilCell::new(Vec::new());
+
+pub struct Options {
+    pub indent: Option<Vec<u8>>,
+    pub sort_keys: bool,
+    pub ensure_ascii: bool,
+}
+
+struct Encoder<'py> {
+    py: Python<'py>,
+    out: Vec<u8>,
+    opts: Options,
+    /// Containers being encoded, outermost first.
+    stack: Vec<*mut ffi::PyObject>,
+    /// Non-ASCII bytes were written (only possible with ensure_ascii=False or a non-ASCII indent).
+    non_ascii: bool,
+    /// Surrogates were written in their 3-byte form.
+    surrogates: bool,
+}
+
+pub fn dumps<'py>(py: Python<'py>, obj: &Bound<'py, PyAny>, opts: Options) -> PyResult<Bound<'py, PyAny>> {
+    let mut out = std::mem::take(unsafe { BUFFER.get(py) });
+    out.clear();
+    let non_ascii = opts.indent.as_ref().is_some_and(|i| !i.is_ascii());
+    let mut enc = Encoder { py, out, opts, stack: Vec::new(), non_ascii, surrogates: false };
+    let result = unsafe { enc.encode(obj.as_ptr()) }.and_then(|()| unsafe { enc.finish() });
+    if enc.out.capacity() <= KEEP_BUFFER {
+        let buffer = unsafe { BUFFER.get(py) };
+        if enc.out.capacity() > buffer.capacity() {
+            *buffer = std::mem::take(&mut enc.out);
+        }
+    }
+    result
+}
+
+#[inline(always)]
+unsafe fn is_type(obj: *mut ffi::PyObject, t: *mut ffi::PyTypeObject) -> bool {
+    ffi::Py_TYPE(obj) == t
+}
+
+fn type_name(py: Python<'_>, obj: *mut ffi::PyObject) -> String {
+    let obj = unsafe { Bound::from_borrowed_ptr(py, obj) };
+    obj.get_type()
+        .name()
+        .map(|n| n.to_string())
+        .unwrap_or_else(|_| "object".to_string())
+}
+
+impl<'py> Encoder<'py> {
+    unsafe fn finish(&mut self) -> PyResult<Bound<'py, PyAny>> {
+        let out = &self.out;
+        let p = if !self.non_ascii {
+            let s = ffi::PyUnicode_New(out.len() as ffi::Py_ssize_t, 127);
+            if !s.is_null() {
+                std::ptr::copy_nonoverlapping(out.as_ptr(), ffi::PyUnicode_DATA(s) as *mut u8, out.len());
+            }
+            s
+        } else {
+            let errors = if self.surrogates { c"surrogatepass".as_ptr() } else { std::ptr::null() };
+            ffi::PyUnicode_DecodeUTF8(out.as_ptr() as *const _, out.len() as _, errors)
+        };
+        Bound::from_owned_ptr_or_err(self.py, p)
+    }
+
+    #[inline(always)]
+    unsafe fn encode(&mut self, obj: *mut ffi::PyObject) -> PyResult<()> {
+        if is_type(obj, addr_of_mut!(ffi::PyUnicode_Type)) {
+            self.write_str(obj);
+        } else if is_type(obj, addr_of_mut!(ffi::PyLong_Type)) {
+            self.write_int(obj)?;
+        } else if is_type(obj, addr_of_mut!(ffi::PyFloat_Type)) {
+            write_float(&mut self.out, ffi::PyFloat_AS_DOUBLE(obj));
+        } else if obj == ffi::Py_None() {
+            self.out.extend_from_slice(b"null");
+        } else if obj == ffi::Py_True() {
+            self.out.extend_from_slice(b"true");
+        } else if obj == ffi::Py_False() {
+            self.out.extend_from_slice(b"false");
+        } else if is_type(obj, addr_of_mut!(ffi::PyList_Type)) {
+            self.write_list(obj)?;
+        } else if is_type(obj, addr_of_mut!(ffi::PyDict_Type)) {
+            self.write_dict(obj)?;
+        } else {
+            self.encode_other(obj)?;
+        }
+        Ok(())
+    }
+
+    /// Subclasses, tuples and unsupported types, in the standard library's order of checks.
+    #[inline(never)]
+    unsafe fn encode_other(&mut self, obj: *mut ffi::PyObject) -> PyResult<()> {
+        if ffi::PyUnicode_Check(obj) != 0 {
+            self.write_str(obj);
+        } else if ffi::PyLong_Check(obj) != 0 {
+            self.write_int(obj)?;
+        } else if ffi::PyFloat_Check(obj) != 0 {
+            write_float(&mut self.out, ffi::PyFloat_AS_DOUBLE(obj));
+        } else if ffi::PyList_Check(obj) != 0 || ffi::PyTuple_Check(obj) != 0 {
+            self.write_list(obj)?;
+        } else if ffi::PyDict_Check(obj) != 0 {
+            self.write_dict(obj)?;
+        } else {
+            return Err(PyTypeError::new_err(format!(
+                "Object of type {} is not JSON serializable",
+                type_name(self.py, obj)
+            )));
+        }
+        Ok(())
+    }
+
+    #[inline(always)]
+    unsafe fn write_str(&mut self, s: *mut ffi::PyObject) {
+        let len = ffi::PyUnicode_GET_LENGTH(s) as usize;
+        let data = ffi::PyUnicode_DATA(s);
+        let ensure_ascii = self.opts.ensure_ascii;
+        if ffi::PyUnicode_IS_ASCII(s) != 0 {
+            escape::write_ascii_str(&mut self.out, std::slice::from_raw_parts(data as *const u8, len), ensure_ascii);
+            return;
+        }
+        if !ensure_ascii {
+            self.non_ascii = true;
+        }
+        let surrogates = match ffi::PyUnicode_KIND(s) {
+            1 => escape::write_str(&mut self.out, std::slice::from_raw_parts(data as *const u8, len), ensure_ascii),
+            2 => escape::write_str(&mut self.out, std::slice::from_raw_parts(data as *const u16, len), ensure_ascii),
+            _ => escape::write_str(&mut self.out, std::slice::from_raw_parts(data as *const u32, len), ensure_ascii),
+        };
+        self.surrogates |= surrogates;
+    }
+
+    /// Any int (or subclass: the value, as `int.__repr__` prints it).
+    #[inline(always)]
+    unsafe fn write_int(&mut self, obj: *mut ffi::PyObject) -> PyResult<()> {
+        let mut overflow = 0;
+        let v = ffi::PyLong_AsLongLongAndOverflow(obj, &mut overflow);
+        if overflow == 0 {
+            if v == -1 && !ffi::PyErr_Occurred().is_null() {
+                return Err(PyErr::fetch(self.py));
+            }
+            let mut buf = itoa::Buffer::new();
+            self.out.extend_from_slice(buf.format(v).as_bytes());
+            return Ok(());
+        }
+        self.write_big_int(obj)
+    }
+
+    #[inline(never)]
+    unsafe fn write_big_int(&mut self, obj: *mut ffi::PyObject) -> PyResult<()> {
+        let repr = (*addr_of_mut!(ffi::PyLong_Type)).tp_repr.expect("int has a repr");
+        let s = Bound::from_owned_ptr_or_err(self.py, repr(obj))?;
+        let mut size = 0;
+        let p = ffi::PyUnicode_AsUTF8AndSize(s.as_ptr(), &mut size);
+        if p.is_null() {
+            return Err(PyErr::fetch(self.py));
+        }
+        self.out.extend_from_slice(std::slice::from_raw_parts(p as *const u8, size as usize));
+        Ok(())
+    }
+
+    /// Depth, recursion-limit and circular-reference bookkeeping around a container.
+    #[inline(always)]
+    unsafe fn enter(&mut self, obj: *mut ffi::PyObject) -> PyResult<()> {
+        if self.stack.len() >= CYCLE_CHECK_DEPTH {
+            if self.stack.contains(&obj) {
+                return Err(PyValueError::new_err("Circular reference detected"));
+            }
+            if self.stack.len() >= HARD_DEPTH_LIMIT {
+                return Err(PyRecursionError::new_err("maximum recursion depth exceeded while encoding a JSON object"));
+            }
+        }
+        if ffi::Py_EnterRecursiveCall(c" while encoding a JSON object".as_ptr()) != 0 {
+            // Deep because circular? Report it the way the standard library does.
+            if self.stack.contains(&obj) {
+                let _ = PyErr::take(self.py);
+                return Err(PyValueError::new_err("Circular reference detected"));
+            }
+            return Err(PyErr::fetch(self.py));
+        }
+        self.stack.push(obj);
+        Ok(())
+    }
+
+    #[inline(always)]
+    unsafe fn leave(&mut self) {
+        self.stack.pop();
+        ffi::Py_LeaveRecursiveCall();
+    }
+
+    #[inline(always)]
+    fn newline_indent(&mut self) {
+        if let Some(indent) = &self.opts.indent {
+            self.out.push(b'\n');
+            for _ in 0..self.stack.len() {
+                self.out.extend_from_slice(indent);
+            }
+        }
+    }
+
+    #[inline(always)]
+    fn item_separator(&mut self) {
+        if self.opts.indent.is_some() {
+            self.out.push(b',');
+            self.newline_indent();
+        } else {
+            self.out.extend_from_slice(b", ");
+        }
+    }
+
+    /// A list or tuple.
+    unsafe fn write_list(&mut self, obj: *mut ffi::PyObject) -> PyResult<()> {
+        let is_list = ffi::PyList_Check(obj) != 0;
+        let len = |o| if is_list { ffi::PyList_GET_SIZE(o) } else { ffi::PyTuple_GET_SIZE(o) };
+        if len(obj) == 0 {
+            self.out.extend_from_slice(b"[]");
+            return Ok(());
+        }
+        self.enter(obj)?;
+        self.out.push(b'[');
+        self.newline_indent();
+        let mut i = 0;
+        let mut result = Ok(());
+        while i < len(obj) {
+            if i > 0 {
+                self.item_separator();
+            }
+            let item = if is_list { ffi::PyList_GET_ITEM(obj, i) } else { ffi::PyTuple_GET_ITEM(obj, i) };
+            ffi::Py_INCREF(item);
+            result = self.encode(item);
+            ffi::Py_DECREF(item);
+            if result.is_err() {
+                break;
+            }
+            i += 1;
+        }
+        self.leave();
+        result?;
+        self.newline_indent();
+        self.out.push(b']');
+        Ok(())
+    }
+
+    unsafe fn write_dict(&mut self, obj: *mut ffi::PyObject) -> PyResult<()> {
+        if ffi::PyDict_Size(obj) == 0 {
+            self.out.extend_from_slice(b"{}");
+            return Ok(());
+        }
+        self.enter(obj)?;
+        self.out.push(b'{');
+        self.newline_indent();
+        let result = if self.opts.sort_keys {
+            self.write_sorted_items(obj)
+        } else {
+            let mut pos: ffi::Py_ssize_t = 0;
+            let mut key = std::ptr::null_mut();
+            let mut value = std::ptr::null_mut();
+            let mut first = true;
+            let mut result = Ok(());
+            while ffi::PyDict_Next(obj, &mut pos, &mut key, &mut value) != 0 {
+                if !first {
+                    self.item_separator();
+                }
+                first = false;
+                ffi::Py_INCREF(value);
+                result = self.write_item(key, value);
+                ffi::Py_DECREF(value);
+                if result.is_err() {
+                    break;
+                }
+            }
+            result
+        };
+        self.leave();
+        result?;
+        self.newline_indent();
+        self.out.push(b'}');
+        Ok(())
+    }
+
+    /// `sorted(d.items())`, exactly as the standard library sorts (mixed key types fail).
+    #[inline(never)]
+    unsafe fn write_sorted_items(&mut self, obj: *mut ffi::PyObject) -> PyResult<()> {
+        let items = Bound::from_owned_ptr_or_err(self.py, ffi::PyDict_Items(obj))?;
+        if ffi::PyList_Sort(items.as_ptr()) != 0 {
+            return Err(PyErr::fetch(self.py));
+        }
+        let n = ffi::PyList_GET_SIZE(items.as_ptr());
+        for i in 0..n {
+            if i > 0 {
+                self.item_separator();
+            }
+            let pair = ffi::PyList_GET_ITEM(items.as_ptr(), i);
+            self.write_item(ffi::PyTuple_GET_ITEM(pair, 0), ffi::PyTuple_GET_ITEM(pair, 1))?;
+        }
+        Ok(())
+    }
+
+    #[inline(always)]
+    unsafe fn write_item(&mut self, key: *mut ffi::PyObject, value: *mut ffi::PyObject) -> PyResult<()> {
+        if ffi::PyUnicode_Check(key) != 0 {
+            self.write_str(key);
+        } else {
+            self.write_key_other(key)?;
+        }
+        self.out.extend_from_slice(b": ");
+        self.encode(value)
+    }
+
+    /// Non-str keys, coerced the way json does: float, bool, None, int; others fail.
+    #[inline(never)]
+    unsafe fn write_key_other(&mut self, key: *mut ffi::PyObject) -> PyResult<()> {
+        self.out.push(b'"');
+        if ffi::PyFloat_Check(key) != 0 {
+            write_float(&mut self.out, ffi::PyFloat_AS_DOUBLE(key));
+        } else if key == ffi::Py_True() {
+            self.out.extend_from_slice(b"true");
+        } else if key == ffi::Py_False() {
+            self.out.extend_from_slice(b"false");
+        } else if key == ffi::Py_None() {
+            self.out.extend_from_slice(b"null");
+        } else if ffi::PyLong_Check(key) != 0 {
+            self.write_int(key)?;
+        } else {
+            return Err(PyTypeError::new_err(format!(
+                "keys must be str, int, float, bool or None, not {}",
+                type_name(self.py, key)
+            )));
+        }
+        self.out.push(b'"');
+        Ok(())
+    }
+}
