@@ -105,9 +105,12 @@ def existing_profiler(ws: Workspace, plan: ProfilerPlan) -> Crate | None:
 
 
 def add_member(document, ws: Workspace, directory: Path) -> None:
-    """Make `directory` a member: add `[workspace]` or a `members` entry (sorted if sorted).
+    """Make `directory` a member that a plain `cargo build` at the root builds.
 
-    A member already covered by a `members` glob is left alone.
+    Adds `[workspace]` to a single-crate manifest, or a `members` entry (kept sorted when
+    sorted; none when a glob covers it). Where a plain build would not reach the profiler (a
+    root package, or `default-members`), it joins `default-members`; the wiring rules then take
+    the extension crate out of that list where `extension-module` would be unified.
     """
     from scaffold.toml import manifest
 
@@ -118,20 +121,28 @@ def add_member(document, ws: Workspace, directory: Path) -> None:
         if not document.as_string().endswith("\n\n"):
             document.add(nl())
         document.append("workspace", manifest.snippet(
-            f'[workspace]\nmembers = ["{relative}"]\n')["workspace"])
+            f'[workspace]\nmembers = ["{relative}"]\ndefault-members = [".", "{relative}"]\n'
+        )["workspace"])
         return
     table = document["workspace"]
-    if _covered(ws, directory):
-        return
-    if "members" not in table:
-        table["members"] = [relative]
-        return
-    members = table["members"]
-    values = [str(v) for v in members]
+    if not _covered(ws, directory):
+        if "members" in table:
+            _insert(table["members"], relative)
+        else:
+            table["members"] = [relative]
+    if "default-members" in table:
+        _insert(table["default-members"], relative)
+    elif not ws.is_virtual:
+        table["default-members"] = [".", relative]
+
+
+def _insert(array, value: str) -> None:
+    """Append `value`, or insert it in order when the array is sorted."""
+    values = [str(v) for v in array]
     if values == sorted(values):
-        members.insert(bisect.bisect(values, relative), relative)
+        array.insert(bisect.bisect(values, value), value)
     else:
-        members.append(relative)
+        array.append(value)
 
 
 def _covered(ws: Workspace, directory: Path) -> bool:

@@ -16,13 +16,15 @@ from scaffold.errors import ManifestError
 from scaffold.toml.textfile import TextFile
 
 _INLINE_CLOSE = re.compile(r"\s*}(\s*(#.*)?)$")
+_ARRAY_COMMA = re.compile(r'(?<=["\]}]),(?=["\[{])')
 
 
 def tidy_changed_lines(old: str, new: str) -> str:
     """Fix tomlkit's spacing in inline tables, on the lines an edit changed and no others.
 
-    tomlkit leaves `{ a = 1  }` after a removal and `{ a = 1, b = 2}` after an insertion; the
-    line gets the closing style of its opening brace (`{ ` -> ` }`).
+    tomlkit leaves `{ a = 1  }` after a removal, `{ a = 1, b = 2}` after an insertion and
+    `["a","b"]` after inserting first; the line gets the closing style of its opening brace
+    (`{ ` -> ` }`) and a space after each comma between values.
     """
     old_lines = set(old.splitlines())
     lines = new.splitlines(keepends=True)
@@ -30,6 +32,7 @@ def tidy_changed_lines(old: str, new: str) -> str:
         body = line.rstrip("\n")
         if body in old_lines or "{" not in body:
             continue
+        body = _ARRAY_COMMA.sub(", ", body)
         spaced = "{ " in body
         body = _INLINE_CLOSE.sub(lambda m: (" }" if spaced else "}") + m.group(1), body, count=1)
         lines[index] = body + line[len(line.rstrip("\n")):]

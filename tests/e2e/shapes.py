@@ -1,0 +1,235 @@
+"""Repository shapes PyO3 authors arrive with, written as small fixtures (PyO3 0.30, so the
+shared target directory builds PyO3 once per feature set). `maturin new` shapes run the real
+maturin. Each fixture carries comments that edits must keep."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+from tests.conftest import run
+
+LIB_RS = '''\
+use pyo3::prelude::*;
+
+/// The core, usable from Rust.
+pub fn double(x: u64) -> u64 {
+    x * 2
+}
+
+#[pyfunction]
+fn double_py(x: u64) -> u64 {
+    double(x)
+}
+
+#[pymodule]
+fn {module}(m: &Bound<'_, PyModule>) -> PyResult<()> {{
+    m.add_function(wrap_pyfunction!(double_py, m)?)?;
+    Ok(())
+}}
+'''
+
+
+def write(root: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text) if not name.endswith(".rs") else text)
+
+
+def maturin_new(root: Path, mixed: bool = False) -> tuple[Path, str]:
+    name = "mixedlib" if mixed else "plainlib"
+    run(["maturin", "new", "-b", "pyo3", *(["--mixed"] if mixed else []), "--name", name, name],
+        cwd=root)
+    return root / name, name
+
+
+def hyperjson_shape(root: Path) -> tuple[Path, str]:
+    repo = root / "hyperjson"
+    write(repo, {
+        "Cargo.toml": '''\
+            [package]
+            name = "hyperjson"
+            version = "0.1.0"
+            edition = "2021"
+
+            [lib]
+            name = "hyperjson"
+            crate-type = ["cdylib"]  # the Python extension
+
+            [dependencies]
+            # keep: the extension needs this
+            pyo3 = { version = "0.30", features = ["extension-module"] }
+
+            [workspace]
+            members = ["profiling"]
+            ''',
+        "src/lib.rs": LIB_RS.replace("{module}", "hyperjson").replace("{{", "{").replace("}}", "}"),
+        "profiling/Cargo.toml": '''\
+            [package]
+            name = "profiling"
+            version = "0.1.0"
+            edition = "2021"
+
+            [dependencies]
+            hyperjson = { path = ".." }
+            ''',
+        "profiling/src/main.rs": "fn main() {\n    println!(\"{}\", hyperjson::double(21));\n}\n",
+        "pyproject.toml": '''\
+            [build-system]
+            requires = ["maturin>=1.9.4,<2"]
+            build-backend = "maturin"
+
+            [project]
+            name = "hyperjson"
+            dynamic = ["version"]
+            ''',
+    })
+    return repo, "hyperjson"
+
+
+def virtual_bindings(root: Path) -> tuple[Path, str]:
+    repo = root / "virtual"
+    write(repo, {
+        "Cargo.toml": '''\
+            # A virtual workspace: core logic plus Python bindings.
+            [workspace]
+            resolver = "2"
+            members = ["bindings/python", "core"]
+
+            [workspace.package]
+            version = "0.2.0"
+            edition = "2021"
+            license = "MIT"
+            rust-version = "1.83"
+
+            [workspace.dependencies]
+            pyo3 = "0.30"  # one PyO3 for every member
+            ''',
+        "core/Cargo.toml": '''\
+            [package]
+            name = "vcore"
+            version.workspace = true
+            edition.workspace = true
+            ''',
+        "core/src/lib.rs": "pub fn triple(x: u64) -> u64 { x * 3 }\n",
+        "bindings/python/Cargo.toml": '''\
+            [package]
+            name = "vcore-py"
+            version.workspace = true
+            edition.workspace = true
+
+            [lib]
+            name = "vcore_py"
+            crate-type = ["cdylib"]
+
+            [dependencies]
+            vcore = { path = "../../core" }
+            pyo3 = { workspace = true, features = ["extension-module"] }
+            ''',
+        "bindings/python/src/lib.rs": LIB_RS.replace("{module}", "vcore_py").replace(
+            "{{", "{").replace("}}", "}"),
+        "bindings/python/pyproject.toml": '''\
+            [build-system]
+            requires = ["maturin>=1.9.4,<2"]
+            build-backend = "maturin"
+
+            [project]
+            name = "vcore-py"
+            dynamic = ["version"]
+            ''',
+    })
+    return repo, "vcore_py"
+
+
+def setuptools_rust(root: Path) -> tuple[Path, str]:
+    repo = root / "srust"
+    write(repo, {
+        "Cargo.toml": '''\
+            [package]
+            name = "srust"
+            version = "0.1.0"
+            edition = "2021"
+
+            [lib]
+            name = "_srust"
+            crate-type = ["cdylib"]
+
+            [dependencies]
+            pyo3 = "0.30"
+            ''',
+        "src/lib.rs": LIB_RS.replace("{module}", "_srust").replace("{{", "{").replace("}}", "}"),
+        "pyproject.toml": '''\
+            [build-system]
+            requires = ["setuptools>=61", "setuptools-rust>=1.12"]
+            build-backend = "setuptools.build_meta"
+
+            [project]
+            name = "srust"
+            version = "0.1.0"
+
+            [tool.setuptools]
+            packages = []
+
+            [[tool.setuptools-rust.ext-modules]]
+            target = "_srust"  # the import name
+            path = "Cargo.toml"
+            binding = "PyO3"
+            ''',
+    })
+    return repo, "_srust"
+
+
+def existing_cli(root: Path) -> tuple[Path, str]:
+    repo = root / "withcli"
+    write(repo, {
+        "Cargo.toml": '''\
+            [workspace]
+            resolver = "2"
+            members = [
+                "crates/cli",  # a command line tool
+                "crates/withcli",
+            ]
+            ''',
+        "crates/withcli/Cargo.toml": '''\
+            [package]
+            name = "withcli"
+            version = "0.1.0"
+            edition = "2021"
+
+            [lib]
+            crate-type = ["cdylib", "rlib"]
+
+            [features]
+            default = ["extension-module"]
+            extension-module = ["pyo3/extension-module"]
+
+            [dependencies]
+            pyo3 = "0.30"
+            ''',
+        "crates/withcli/src/lib.rs": LIB_RS.replace("{module}", "withcli").replace(
+            "{{", "{").replace("}}", "}"),
+        "crates/cli/Cargo.toml": '''\
+            [package]
+            name = "withcli-cli"
+            version = "0.1.0"
+            edition = "2021"
+
+            [dependencies]
+            withcli = { path = "../withcli" }
+            ''',
+        "crates/cli/src/main.rs": "fn main() {\n    println!(\"{}\", withcli::double(4));\n}\n",
+        "pyproject.toml": '''\
+            [build-system]
+            requires = ["maturin>=1.9.4,<2"]
+            build-backend = "maturin"
+
+            [project]
+            name = "withcli"
+            dynamic = ["version"]
+
+            [tool.maturin]
+            manifest-path = "crates/withcli/Cargo.toml"
+            ''',
+    })
+    return repo, "withcli"
