@@ -1,0 +1,198 @@
+"""`scaffold cross TARGET [PATH]`: configure a project to build for another target.
+
+Everything is validated before anything is written: the target against `rustc --print
+target-list`, the version string, the lib dir (libpython and `_sysconfigdata*.py`, searched as
+PyO3 searches), the linker. Then, all or nothing: `[target.TARGET] linker` in
+`.cargo/config.toml` and the PYO3_CROSS_* settings in `.cargo/cross/TARGET.env`, which only the
+printed `--target` commands read (see scaffold.env.crossfile for why not Cargo's `[env]`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import re
+import shutil
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from scaffold.env import crossfile, libdir, support
+from scaffold.env.toolchain import Rustc
+from scaffold.errors import UserError
+from scaffold.toml import atomic, cargo_config
+from scaffold.workspace.model import Workspace, load
+
+IMPLEMENTATIONS = {"cpython": "CPython", "pypy": "PyPy"}
+_VERSION = re.compile(r"3\.(\d+)(t?)")
+_VENDORS = {"unknown", "pc", "apple", "sun", "nvidia", "fortanix", "uwp", "wrs", "win7", "ibm"}
+
+
+def register(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("target", help="the target triple, e.g. aarch64-unknown-linux-gnu")
+    parser.add_argument("path", nargs="?", default=".", type=Path,
+                        help="a directory inside the Cargo project (default: .)")
+    parser.add_argument("--lib-dir", type=Path,
+                        help="the target Python's lib directory: libpython and _sysconfigdata*.py")
+    parser.add_argument("--python-version", metavar="X.Y",
+                        help="the target Python version (X.Yt for free-threaded)")
+    parser.add_argument("--implementation", type=str.lower, choices=sorted(IMPLEMENTATIONS),
+                        default="cpython", help="CPython (default) or PyPy")
+    linking = parser.add_mutually_exclusive_group()
+    linking.add_argument("--linker", metavar="CMD", help="the linker for TARGET, e.g. "
+                                                         "aarch64-linux-gnu-gcc")
+    linking.add_argument("--zig", action="store_true", help="link with zig (maturin --zig, "
+                                                             "cargo zigbuild)")
+    parser.add_argument("--dry-run", action="store_true", help="show what would be written")
+    parser.add_argument("--allow-dirty", action="store_true",
+                        help="write even if the files to change have uncommitted changes")
+    parser.add_argument("--allow-no-vcs", action="store_true",
+                        help="write even outside a git repository")
+
+
+@dataclass
+class Plan:
+    ws: Workspace
+    triple: str
+    settings: dict[str, str]
+    writes: dict[Path, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+def run(args: argparse.Namespace) -> int:
+    plan = make_plan(args)
+    for note in plan.notes:
+        print(note, file=sys.stderr)
+    if args.dry_run:
+        for path, text in plan.writes.items():
+            print(f"would write {_rel(path, plan.ws.root)}:\n{text}", file=sys.stderr)
+    elif plan.writes:
+        from scaffold import vcs
+
+        vcs.ensure_clean(plan.ws.root, list(plan.writes), allow_dirty=args.allow_dirty,
+                         allow_no_vcs=args.allow_no_vcs)
+        for path in plan.writes:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        atomic.write_all(plan.writes)
+        for path in plan.writes:
+            print(f"wrote {_rel(path, plan.ws.root)}", file=sys.stderr)
+    print("\n".join(commands(plan, args.zig)))
+    return 0
+
+
+def make_plan(args: argparse.Namespace) -> Plan:
+    """Validate every input and compute the files to write; raises UserError, writes nothing."""
+    version = parse_version(args.python_version)
+    implementation = IMPLEMENTATIONS[args.implementation]
+    ws = load(args.path)
+    rustc = Rustc()
+    triple = args.target
+    if triple not in rustc.targets:
+        close = difflib.get_close_matches(triple, rustc.targets, n=3)
+        raise UserError(f"unknown target {triple!r} (not in `rustc --print target-list`)",
+                        f"did you mean {' or '.join(close)}?" if close else
+                        "run `rustc --print target-list` for the names")
+    plan = Plan(ws, triple, {})
+    if not rustc.std_installed(triple):
+        plan.notes.append(f"warning: the standard library for {triple} is not installed; "
+                          f"run `rustup target add {triple}` before building")
+    _check_version_supported(ws, version, implementation)
+    windows = "windows" in triple
+    if args.lib_dir is not None and not windows:
+        arch, os_name = _arch_os(triple)
+        found = libdir.inspect(args.lib_dir.resolve(), arch, os_name,
+                               version[:2] if version else None, implementation)
+        version = version or (*found.version, found.free_threaded)
+        plan.settings["PYO3_CROSS_LIB_DIR"] = str(args.lib_dir.resolve())
+        plan.notes.append(f"{args.lib_dir}: {found.sysconfigdata.name}, {found.libpython.name}")
+    elif args.lib_dir is not None and not args.lib_dir.is_dir():
+        raise UserError(f"--lib-dir {args.lib_dir}: no such directory")
+    elif version is None:
+        raise UserError("neither --lib-dir nor --python-version given",
+                        "PyO3 needs one of them (or an abi3-py3X feature) to build for another "
+                        "target")
+    elif not windows:
+        plan.notes.append("note: without --lib-dir only extension modules build for "
+                          f"{triple}; binaries that embed Python need the target's libpython")
+    if windows and args.lib_dir is not None:
+        plan.settings["PYO3_CROSS_LIB_DIR"] = str(args.lib_dir.resolve())
+    plan.settings["PYO3_CROSS_PYTHON_VERSION"] = f"3.{version[1]}{'t' if version[2] else ''}"
+    plan.settings["PYO3_CROSS_PYTHON_IMPLEMENTATION"] = implementation
+    if args.linker:
+        _check_linker(args.linker)
+        config = cargo_config.config_path(ws.root)
+        text, previous = cargo_config.with_linker(config, triple, args.linker)
+        if previous != args.linker:
+            plan.writes[config] = text
+    elif args.zig:
+        if not shutil.which("zig"):
+            plan.notes.append("note: `zig` is not on PATH; maturin --zig needs it "
+                              "(pip install ziglang)")
+    elif triple != rustc.host:
+        plan.notes.append(f"note: no --linker or --zig: cargo links {triple} with the host's "
+                          "`cc`, which usually fails")
+    env_file = crossfile.path_for(ws.root, triple)
+    env_text = crossfile.render(triple, plan.settings)
+    if not env_file.is_file() or env_file.read_text(encoding="utf-8") != env_text:
+        plan.writes[env_file] = env_text
+    return plan
+
+
+def parse_version(text: str | None) -> tuple[int, int, bool] | None:
+    """"3.11" -> (3, 11, False), "3.14t" -> (3, 14, True); UserError for anything else."""
+    if text is None:
+        return None
+    match = _VERSION.fullmatch(text.strip())
+    if not match:
+        raise UserError(f"bad --python-version {text!r}", "expected 3.Y, or 3.Yt for a "
+                        "free-threaded Python, e.g. 3.12")
+    return 3, int(match.group(1)), bool(match.group(2))
+
+
+def _check_version_supported(ws: Workspace, version, implementation: str) -> None:
+    if version is None:
+        return
+    if version[2] and implementation != "CPython":
+        raise UserError(f"--python-version 3.{version[1]}t: only CPython is free-threaded")
+    facts = support.support(ws.pyo3_series())
+    if facts and version[:2] < facts.python_min:
+        raise UserError(f"--python-version 3.{version[1]}: PyO3 {support.fmt(ws.pyo3_series())} "
+                        f"supports Python >= {support.fmt(facts.python_min)}",
+                        "target a newer Python or use an older PyO3")
+
+
+def _check_linker(linker: str) -> None:
+    if shutil.which(linker) is None:
+        raise UserError(f"--linker {linker}: not found on PATH",
+                        "install the cross linker (e.g. gcc-aarch64-linux-gnu) or pass its path")
+
+
+def _arch_os(triple: str) -> tuple[str, str]:
+    """The architecture and OS names PyO3 matches in `lib.<os>-<arch>` directory names."""
+    parts = triple.split("-")
+    os_name = next((p for p in parts[1:] if p not in _VENDORS), parts[-1])
+    return parts[0], os_name
+
+
+def commands(plan: Plan, zig: bool) -> list[str]:
+    """The exact build commands, run from the workspace root."""
+    ws = plan.ws
+    source = f". .cargo/cross/{plan.triple}.env"
+    cargo = "cargo zigbuild" if zig else "cargo build"
+    lines = [f"# from {ws.root}", f"({source} && {cargo} --target {plan.triple})"]
+    for project in ws.projects:
+        cd = "" if project.dir == ws.root else f"cd {_rel(project.dir, ws.root)} && "
+        if project.backend == "maturin":
+            lines.append(f"({source} && {cd}maturin build --release --target {plan.triple}"
+                         f"{' --zig' if zig else ''})")
+        elif project.backend == "setuptools-rust":
+            lines.append(f"({source} && {cd}CARGO_BUILD_TARGET={plan.triple} "
+                         "python -m build --wheel)")
+    return lines
+
+
+def _rel(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
