@@ -30,11 +30,13 @@ def tidy_changed_lines(old: str, new: str) -> str:
     lines = new.splitlines(keepends=True)
     for index, line in enumerate(lines):
         body = line.rstrip("\n")
-        if body in old_lines or "{" not in body:
+        if body in old_lines:
             continue
         body = _ARRAY_COMMA.sub(", ", body)
-        spaced = "{ " in body
-        body = _INLINE_CLOSE.sub(lambda m: (" }" if spaced else "}") + m.group(1), body, count=1)
+        if "{" in body:
+            spaced = "{ " in body
+            body = _INLINE_CLOSE.sub(lambda m: (" }" if spaced else "}") + m.group(1), body,
+                                     count=1)
         lines[index] = body + line[len(line.rstrip("\n")):]
     return "".join(lines)
 
