@@ -220,7 +220,7 @@ def load(path: Path, reader: Reader | None = None) -> Workspace:
                     pending.append(target)
     projects = []
     for directory in [root, *[d for d in members if d != root]]:
-        project = load_python_project(directory)
+        project = load_python_project(directory, reader.read)
         if project is not None:
             projects.append(project)
     return Workspace(root, root_file, root_data, list(members.values()), projects,

@@ -80,11 +80,14 @@ class PythonProject:
         return found + self.setup_extensions
 
 
-def load_python_project(directory: Path) -> PythonProject | None:
-    """The project in `directory`, or None when it has neither pyproject.toml nor setup.py."""
+def load_python_project(directory: Path, read=TextFile.read) -> PythonProject | None:
+    """The project in `directory`, or None when it has neither pyproject.toml nor setup.py.
+
+    `read` loads pyproject.toml (the fix loop passes its reader, so pending edits count).
+    """
     pyproject_path = directory / "pyproject.toml"
     setup_path = directory / "setup.py"
-    pyproject = TextFile.read(pyproject_path) if pyproject_path.is_file() else None
+    pyproject = read(pyproject_path) if pyproject_path.is_file() else None
     if pyproject is None and not setup_path.is_file():
         return None
     data = pyproject.parse() if pyproject else {}
