@@ -98,7 +98,8 @@ def _summary(args, errors, outcome, threshold) -> None:
         return
     line = f"Found {len(errors)} finding(s)"
     if fixable:
-        line += f"; {fixable} fixable with `scaffold fix-features`"
+        command = "scaffold fix-features" + (" --unsafe-fixes" if args.unsafe_fixes else "")
+        line += f"; {fixable} fixable with `{command}`"
     if unsafe:
         line += f"; {unsafe} more with `--unsafe-fixes`"
     print(line + ".", file=sys.stderr)
