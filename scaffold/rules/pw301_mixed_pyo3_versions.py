@@ -90,7 +90,7 @@ def _unify(ws, crate, dep, package, target):
             else:
                 entry["version"] = target
             if not dep.inherits_workspace:
-                _inherit(editor.document(crate.path), dep)
+                _inherit(editor.document(crate.path), dep, package)
         else:
             table = manifest.dependency_table(editor.document(crate.path), dep)
             table["version"] = target
@@ -98,7 +98,7 @@ def _unify(ws, crate, dep, package, target):
     return fix
 
 
-def _inherit(document, dep) -> None:
+def _inherit(document, dep, package: str) -> None:
     parent = manifest.table(document, dep.table)
     old = parent[dep.key]
     new = tomlkit.inline_table()
