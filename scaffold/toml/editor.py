@@ -17,14 +17,18 @@ from scaffold.toml.textfile import TextFile
 
 _INLINE_CLOSE = re.compile(r"\s*}(\s*(#.*)?)$")
 _ARRAY_COMMA = re.compile(r'(?<=["\]}]),(?=["\[{])')
+# The gap tomlkit leaves where a key was removed from an inline table: `{  b = 1`, `a = 1,  c = 2`.
+_INLINE_GAP = re.compile(r"(?<=[{,])[ \t]{2,}(?=[\w\"'-])")
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"|\'[^\']*\'')
 
 
 def tidy_changed_lines(old: str, new: str) -> str:
     """Fix tomlkit's spacing in inline tables, on the lines an edit changed and no others.
 
     tomlkit leaves `{ a = 1  }` after a removal, `{ a = 1, b = 2}` after an insertion and
-    `["a","b"]` after inserting first; the line gets the closing style of its opening brace
-    (`{ ` -> ` }`) and a space after each comma between values.
+    `["a","b"]` after inserting first, `{ a = 1,  c = 3 }` after removing `b`; the line gets
+    the closing style of its opening brace (`{ ` -> ` }`), one space after each comma between
+    values and none doubled where a key was removed.
     """
     old_lines = set(old.splitlines())
     lines = new.splitlines(keepends=True)
@@ -34,11 +38,22 @@ def tidy_changed_lines(old: str, new: str) -> str:
             continue
         body = _ARRAY_COMMA.sub(", ", body)
         if "{" in body:
+            end = body.rfind("}") + 1 or len(body)  # a comment after the table keeps its spaces
+            body = _close_gaps(body[:end]) + body[end:]
             spaced = "{ " in body
             body = _INLINE_CLOSE.sub(lambda m: (" }" if spaced else "}") + m.group(1), body,
                                      count=1)
         lines[index] = body + line[len(line.rstrip("\n")):]
     return "".join(lines)
+
+
+def _close_gaps(text: str) -> str:
+    """`_INLINE_GAP` -> one space, outside quoted strings."""
+    parts, last = [], 0
+    for match in _STRING.finditer(text):
+        parts += [_INLINE_GAP.sub(" ", text[last:match.start()]), match.group()]
+        last = match.end()
+    return "".join(parts) + _INLINE_GAP.sub(" ", text[last:])
 
 
 class Editor:
