@@ -25,8 +25,6 @@ from __future__ import annotations
 
 import os
 
-import tomlkit
-
 from scaffold.lint.context import FEATURE
 from scaffold.lint.diagnostic import Applicability
 from scaffold.rules.wiring_edits import extension_module_enabled_by_default
@@ -53,14 +51,9 @@ def check(ctx):
 
             def fix(editor, member=member, dep=dep, relative=relative):
                 parent = manifest.table(editor.document(member.path), dep.table)
-                old = parent[dep.key]
-                new = tomlkit.inline_table()
-                new["path"] = relative
-                new["default-features"] = False
-                for key in ("features", "optional"):
-                    if hasattr(old, "get") and key in old:
-                        new[key] = old[key]
-                parent[dep.key] = new
+                manifest.rewrite_dependency(parent, dep.key,
+                                            {"path": relative, "default-features": False},
+                                            keep=("features", "optional"))
 
             yield ctx.diagnostic(
                 member.file, dep.table, dep.key,

@@ -26,9 +26,6 @@ pyo3 = { workspace = true }
 
 from __future__ import annotations
 
-
-import tomlkit
-
 from scaffold.lint.diagnostic import Applicability
 from scaffold.toml import manifest
 from scaffold.workspace.model import PYO3_FAMILY
@@ -99,14 +96,8 @@ def _unify(ws, crate, dep, package, target):
 
 
 def _inherit(document, dep, package: str) -> None:
-    parent = manifest.table(document, dep.table)
-    old = parent[dep.key]
-    new = tomlkit.inline_table()
-    new["workspace"] = True
-    for key in ("features", "optional"):
-        if hasattr(old, "get") and key in old:
-            new[key] = old[key]
+    fields = {"workspace": True}
     if dep.key != package:  # a renamed dependency keeps its name; the workspace entry renames
-        new["package"] = package
-    parent[dep.key] = new
-
+        fields["package"] = package
+    manifest.rewrite_dependency(manifest.table(document, dep.table), dep.key, fields,
+                                keep=("features", "optional"))

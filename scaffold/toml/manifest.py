@@ -41,10 +41,25 @@ def dependency_table(document, dep: Dependency):
     item = parent[dep.key]
     if isinstance(item, MutableMapping):
         return item
-    inline = tomlkit.inline_table()
-    inline["version"] = str(item)
-    parent[dep.key] = inline
+    parent[dep.key] = inline({"version": str(item)})
     return parent[dep.key]
+
+
+def rewrite_dependency(parent, key: str, fields: dict, keep: tuple[str, ...] = ()) -> None:
+    """Make dependency `key` hold `fields` plus its own `keep` keys, dropping the rest.
+
+    A `[dependencies.key]` table or dotted keys are edited in place (position and comments
+    stay); a string or an inline table becomes a new inline table.
+    """
+    old = parent[key]
+    if isinstance(old, MutableMapping) and not is_inline(old):
+        for name, value in fields.items():
+            old[name] = value
+        for name in [n for n in list(old) if n not in fields and n not in keep]:
+            del old[name]
+        return
+    kept = {n: old[n] for n in keep if isinstance(old, MutableMapping) and n in old}
+    parent[key] = inline({**fields, **kept})
 
 
 def inline(fields: dict):
@@ -109,4 +124,5 @@ def snippet(text: str):
 
 
 __all__ = ["Array", "Table", "add_to_array", "dependency", "dependency_table", "inline", "is_inline",
-           "remove_from_array", "remove_key", "set_value", "snippet", "table"]
+           "remove_from_array", "remove_key", "rewrite_dependency", "set_value", "snippet",
+           "table"]
