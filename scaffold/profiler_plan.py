@@ -37,6 +37,7 @@ class ProfilerPlan:
             "profiler_crate": self.name,
             "library_path": os.path.relpath(self.library.dir, self.directory).replace(os.sep, "/"),
             "pyo3_version": self.pyo3_version,
+            "pyo3_minor": self.pyo3_series[1] if self.pyo3_series[0] == 0 else 99,
             "pyo3_from_workspace": self.pyo3_from_workspace,
             "workspace_package": self.workspace_package,
             "edition": self.edition,
