@@ -42,7 +42,10 @@ def remove_extension_module_from_dependency(document, dep: Dependency) -> None:
 
 
 def remove_extension_module_feature(document) -> None:
-    """Remove the crate's own `extension-module` feature and every mention of it."""
+    """Remove the crate's own `extension-module` feature and every mention of it.
+
+    A `default` left empty goes too (it is the default), and then an empty `[features]`.
+    """
     features = document.get("features")
     if features is None:
         return
@@ -51,7 +54,7 @@ def remove_extension_module_feature(document) -> None:
         values = features[name]
         for value in [v for v in list(values) if v == EXTENSION_MODULE
                       or str(v).endswith("/" + EXTENSION_MODULE)]:
-            manifest.remove_from_array(features, name, value)
+            manifest.remove_from_array(features, name, value, drop_empty=name == "default")
     if not list(features):
         del document["features"]
 

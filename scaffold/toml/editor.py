@@ -84,6 +84,8 @@ class Editor:
         for path, document in self.documents.items():
             old = self._read(path)
             text = tidy_changed_lines(old.text, tomlkit.dumps(document))
+            if text.endswith("\n\n") and not old.text.endswith("\n\n"):
+                text = text.rstrip("\n") + "\n"  # a table removed at the end leaves a blank line
             if text != old.text:
                 tomllib.loads(text)  # a fix that breaks the TOML is a bug: fail loudly
                 result[path] = TextFile(path, text, old.bom, old.crlf)
