@@ -38,7 +38,7 @@ def ensure_clean(path: Path, files: list[Path], *, allow_dirty: bool = False,
     wanted = {}
     for file in files:
         resolved = file.resolve()
-        if resolved.exists():
+        if resolved.exists() and top in resolved.parents:  # outside: write_all refuses it
             wanted[resolved.relative_to(top).as_posix()] = file
     if not wanted:
         return

@@ -34,6 +34,17 @@ def register(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from scaffold.toml import atomic
+    from scaffold.workspace.model import find_root
+
+    if args.dry_run:
+        return _run(args)
+    # One writer at a time per workspace; an interrupted write is rolled back first.
+    with atomic.locked(find_root(args.path)):
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     from scaffold import profiler_plan, rules
     from scaffold.lint import engine
     from scaffold.lint.diagnostic import Applicability
@@ -65,9 +76,8 @@ def run(args: argparse.Namespace) -> int:
     from scaffold.vcs import ensure_clean
 
     ensure_clean(ws.root, changed, allow_dirty=args.allow_dirty, allow_no_vcs=args.allow_no_vcs)
-    for directory in sorted({p.parent for p in created}):
-        directory.mkdir(parents=True, exist_ok=True)
-    write_all({p: outcome.changes[p].original for p in [*created, *changed]})
+    # write_all makes the new directories too, and removes them again if anything fails.
+    write_all({p: outcome.changes[p].original for p in [*created, *changed]}, root=ws.root)
     _list("created", created, ws)
     _list("changed", changed, ws)
     print(f"\nRun the profiler:\n  cargo run --release -p {plan.name} -- --iterations 1000",

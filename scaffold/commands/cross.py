@@ -73,7 +73,7 @@ def run(args: argparse.Namespace) -> int:
                          allow_no_vcs=args.allow_no_vcs)
         for path in plan.writes:
             path.parent.mkdir(parents=True, exist_ok=True)
-        atomic.write_all(plan.writes)
+        atomic.write_all(plan.writes, root=plan.ws.root)
         for path in plan.writes:
             print(f"wrote {_rel(path, plan.ws.root)}", file=sys.stderr)
     print("\n".join(commands(plan, args.zig)))

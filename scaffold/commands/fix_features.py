@@ -52,14 +52,23 @@ def run(args: argparse.Namespace) -> int:
     selected = rules.select(_codes(args.select), _codes(args.ignore))
     writes = not (args.check or args.diff)
     threshold = Applicability.UNSAFE if args.unsafe_fixes else Applicability.SAFE
-    outcome = engine.run(args.path, selected, None if args.check else threshold, args.wiring)
-    if writes and outcome.changes:
-        from scaffold.toml.atomic import write_all
-        from scaffold.vcs import ensure_clean
+    if writes:
+        from scaffold.toml import atomic
+        from scaffold.workspace.model import find_root
 
-        ensure_clean(outcome.workspace.root, list(outcome.changes),
-                     allow_dirty=args.allow_dirty, allow_no_vcs=args.allow_no_vcs)
-        write_all({path: text.original for path, text in outcome.changes.items()})
+        # One writer at a time per workspace; an interrupted write is rolled back first.
+        with atomic.locked(find_root(args.path)):
+            outcome = engine.run(args.path, selected, threshold, args.wiring)
+            if outcome.changes:
+                from scaffold.vcs import ensure_clean
+
+                ensure_clean(outcome.workspace.root, list(outcome.changes),
+                             allow_dirty=args.allow_dirty, allow_no_vcs=args.allow_no_vcs)
+                atomic.write_all({path: text.original for path, text in outcome.changes.items()},
+                                 root=outcome.workspace.root)
+    else:
+        outcome = engine.run(args.path, selected, None if args.check else threshold, args.wiring)
+        _warn_pending(outcome.workspace.root)
     remaining = outcome.diagnostics
     if args.output_format == "json":
         print(report.json_document(remaining, outcome.fixed, list(outcome.changes),
@@ -103,6 +112,15 @@ def _summary(args, errors, outcome, threshold) -> None:
     if unsafe:
         line += f"; {unsafe} more with `--unsafe-fixes`"
     print(line + ".", file=sys.stderr)
+
+
+def _warn_pending(root: Path) -> None:
+    from scaffold.toml.atomic import pending
+
+    journal = pending(root)
+    if journal is not None:
+        print(f"warning: {journal}: an interrupted write is pending; files may be half-changed "
+              "until the next `scaffold fix-features` rolls it back", file=sys.stderr)
 
 
 def _codes(values: list[str] | None) -> list[str] | None:
