@@ -38,7 +38,7 @@ def check_libpython(report: Report, found: Interpreter, environ: dict[str, str],
     line = libpython.export_line(lib.directory)
     report.export(line)
     report.add("libpython", NOTE, f"{where}, outside the loader path: binaries that embed "
-               "Python need an rpath; other runs (cargo test, cargo run) need "
+               "Python need an rpath; other binaries (the library's `cargo test`) need "
                f"{libpython.loader_variable()}", line)
     if ws is not None and sys.platform.startswith("linux"):
         for crate in embedding_binaries(ws):
