@@ -78,7 +78,7 @@ def _check_rpath(report: Report, ws: Workspace, crate: Crate, libdir: Path, line
         report.add(name, OK, f"{ws.relative(build)} puts libpython's directory on the rpath: "
                    f"binaries of `{crate.name}` find {libdir}")
         return
-    series = ws.pyo3_series(crate) or (0, 0)
+    series = ws.pyo3_series(crate) or ws.pyo3_series() or (0, 0)
     how = ("a build.rs calling pyo3_build_config::add_libpython_rpath_link_args() with "
            "pyo3-build-config in [build-dependencies]" if series >= support.RPATH_HELPER_SINCE
            else f'a build.rs printing "cargo:rustc-link-arg=-Wl,-rpath,{libdir}"')
