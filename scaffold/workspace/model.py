@@ -190,6 +190,10 @@ def load(path: Path, reader: Reader | None = None) -> Workspace:
     root = find_root(path, reader)
     root_file = reader.read(root / "Cargo.toml")
     root_data = root_file.parse()
+    if "package" not in root_data and "workspace" not in root_data:
+        raise ManifestError(root_file.path, "has neither [package] nor [workspace]",
+                            hint="add one (cargo refuses it too), or pass the path of a Cargo "
+                            "project")
     members: dict[Path, Crate] = {}
     if "package" in root_data:
         members[root] = Crate(root_file, root_data, root_data)
