@@ -14,6 +14,9 @@ import re
 from scaffold.errors import ManifestError
 
 BOM = "\ufeff"
+# Manifests and pyproject.toml files are kilobytes; a file this big is not one (or is broken),
+# and parsing it would take seconds and memory for nothing.
+MAX_BYTES = 4 << 20
 _TOMLLIB_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
 
 
@@ -30,12 +33,16 @@ class TextFile:
         if path.is_dir():
             raise ManifestError(path, "is a directory, expected a file", hint="remove or rename it")
         try:
-            raw = path.read_bytes()
+            with path.open("rb") as handle:
+                raw = handle.read(MAX_BYTES + 1)
         except FileNotFoundError:
             raise ManifestError(path, "does not exist", hint="check the path") from None
         except OSError as error:
             raise ManifestError(path, f"cannot be read ({error.strerror})",
                                 hint="check its permissions") from None
+        if len(raw) > MAX_BYTES:
+            raise ManifestError(path, f"is larger than {MAX_BYTES >> 20} MiB, far beyond any "
+                                "real manifest", hint="check that it is the right file") from None
         return cls.from_bytes(path, raw)
 
     @classmethod
