@@ -77,7 +77,7 @@ def choose_library(ws: Workspace, wanted: str | None, interactive: bool) -> Crat
 
 
 def plan(ws: Workspace, library: Crate, name: str | None, path: Path | None) -> ProfilerPlan:
-    name = name or f"{library.name}-profiler"
+    name = f"{library.name}-profiler" if name is None else name
     _check_package_name(name)
     if path is not None:
         directory = (path if path.is_absolute() else Path.cwd() / path).resolve()
@@ -85,6 +85,10 @@ def plan(ws: Workspace, library: Crate, name: str | None, path: Path | None) -> 
         directory = ws.root.resolve() / name
     else:
         directory = library.dir.resolve().parent / name
+    root = ws.root.resolve()
+    if root not in directory.parents:
+        raise UserError(f"{directory}: --path must be inside the workspace {root}",
+                        "pass a folder below the workspace root, e.g. --path crates/NAME")
     pyo3 = ws.pyo3_dependencies(library)[0]
     spec = library.effective_spec(pyo3)
     found = ws.pyo3_series(library) or (0, 30)
