@@ -18,6 +18,7 @@ BOM = "\ufeff"
 # and parsing it would take seconds and memory for nothing.
 MAX_BYTES = 4 << 20
 _TOMLLIB_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
+_AT_END = "(at end of document)"
 
 
 @dataclass(frozen=True)
@@ -76,13 +77,20 @@ class TextFile:
         try:
             return tomllib.loads(self.text)
         except tomllib.TOMLDecodeError as error:
-            raise toml_error(self.path, error) from None
+            raise toml_error(self.path, error, self.text) from None
 
 
-def toml_error(path: Path, error: Exception) -> ManifestError:
-    """A ManifestError with the position tomllib reports in its message."""
+def toml_error(path: Path, error: Exception, text: str = "") -> ManifestError:
+    """A ManifestError with the position tomllib reports in its message.
+
+    tomllib says "(at end of document)" for an unterminated value; that is the last line of
+    `text`, after its last character.
+    """
     message = str(error)
     match = _TOMLLIB_POSITION.search(message)
     line, col = (int(match.group(1)), int(match.group(2))) if match else (0, 0)
-    detail = _TOMLLIB_POSITION.sub("", message).strip()
+    if not match and _AT_END in message and text:
+        last = text.rstrip("\n").rsplit("\n", 1)[-1]
+        line, col = text.rstrip("\n").count("\n") + 1, len(last) + 1
+    detail = _TOMLLIB_POSITION.sub("", message).replace(_AT_END, "").strip()
     return ManifestError(path, f"invalid TOML: {detail}", line=line, col=col)
