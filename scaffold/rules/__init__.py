@@ -3,6 +3,7 @@ APPLICABILITY, `check(ctx)`, and a docstring with What / Why / Example / Fix."""
 
 from __future__ import annotations
 
+from scaffold.errors import UserError
 from scaffold.lint.rule import Rule
 from scaffold.rules import (pw101_missing_cdylib, pw102_missing_rlib,
                             pw103_embedded_python_without_rpath,
@@ -22,7 +23,15 @@ ALL: list[Rule] = [Rule.from_module(m) for m in (
 
 
 def select(selectors: list[str] | None, ignore: list[str] | None) -> list[Rule]:
-    """Rules chosen by `--select` (default: all) minus `--ignore`, by code, prefix or name."""
+    """Rules chosen by `--select` (default: all) minus `--ignore`, by code, prefix or name.
+
+    A selector that matches no rule is a UserError (a typo must not silently select nothing).
+    """
+    given = (selectors or []) + (ignore or [])
+    unknown = [s for s in given if not any(r.matches([s]) for r in ALL)]
+    if unknown:
+        raise UserError(f"unknown rule code or name: {', '.join(unknown)}",
+                        "see `scaffold fix-features --explain CODE` or docs/rules.md")
     chosen = [r for r in ALL if not selectors or r.matches(selectors)]
     return [r for r in chosen if not ignore or not r.matches(ignore)]
 
