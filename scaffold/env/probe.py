@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 # Runs on any Python 3 (no f-strings, no walrus): PyO3 may pick an old interpreter.
 _SCRIPT = r"""
-import json, os, platform, struct, sys, sysconfig
+import json, platform, sys, sysconfig
 def pkg(name):
     try:
         from importlib.metadata import version
@@ -22,15 +22,12 @@ print(json.dumps({
     "version": list(sys.version_info[:3]),
     "implementation": platform.python_implementation(),
     "base_prefix": getattr(sys, "base_prefix", sys.prefix),
-    "prefix": sys.prefix,
     "libdir": v("LIBDIR"),
     "ldlibrary": v("LDLIBRARY"),
     "instsoname": v("INSTSONAME"),
     "shared": bool(v("Py_ENABLE_SHARED")) or bool(v("PYTHONFRAMEWORK")),
     "framework_prefix": v("PYTHONFRAMEWORKPREFIX"),
     "gil_disabled": bool(v("Py_GIL_DISABLED")),
-    "pointer_width": struct.calcsize("P") * 8,
-    "sysconfigdata": getattr(sysconfig, "_get_sysconfigdata_name", lambda: None)(),
     "packages": {"maturin": pkg("maturin"), "setuptools-rust": pkg("setuptools-rust")},
 }))
 """
@@ -46,15 +43,12 @@ class Interpreter:
     version: tuple[int, int, int]
     implementation: str
     base_prefix: str
-    prefix: str
     libdir: str | None
     ldlibrary: str | None
     instsoname: str | None
     shared: bool
     framework_prefix: str | None = None
     gil_disabled: bool = False
-    pointer_width: int = 64
-    sysconfigdata: str | None = None
     packages: dict[str, str | None] = field(default_factory=dict)
 
     @property

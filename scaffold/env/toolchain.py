@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
@@ -30,13 +31,12 @@ def tool_version(command: list[str], env: dict[str, str] | None = None) -> tuple
 class Rustc:
     """`rustc` as cargo would run it (honours the RUSTC variable)."""
 
-    command: str = "rustc"
-    env: dict[str, str] | None = None
+    command: str = field(default_factory=lambda: os.environ.get("RUSTC", "rustc"))
 
     def _run(self, *args: str) -> str:
         try:
             proc = subprocess.run([self.command, *args], capture_output=True, text=True,
-                                  timeout=120, env=self.env)
+                                  timeout=120)
         except OSError as error:
             raise UserError(f"cannot run {self.command}: {error.strerror}",
                             "install Rust with rustup (https://rustup.rs)") from None

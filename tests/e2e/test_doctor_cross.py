@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from scaffold.env import crossfile
-from tests.conftest import BASE_PYTHON, TARGET_DIR, build_env, git_init, run, run_cli
+from tests.conftest import BASE_PYTHON, TARGET_DIR, git_init, run, run_cli
 
 pytestmark = pytest.mark.e2e
 
@@ -80,7 +80,7 @@ def test_doctor_on_a_generated_project(project, clean_env):
     if not SHARED:
         pytest.skip("this Python links libpython statically")
     (lib,) = checks["libpython"]
-    assert f"shared libpython" in lib["message"] and str(LIBDIR) in lib["message"]
+    assert "shared libpython" in lib["message"] and str(LIBDIR) in lib["message"]
     if not str(LIBDIR).startswith(("/usr/lib", "/lib", "/usr/local/lib")):
         assert lib["verdict"] == "note" and "outside the loader path" in lib["message"]
         assert lib["fix"].startswith("export LD_LIBRARY_PATH=")

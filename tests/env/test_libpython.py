@@ -14,7 +14,7 @@ def interp(tmp_path: Path, shared: bool = True) -> Interpreter:
     lib.mkdir(parents=True)
     (lib / "libpython3.12.so.1.0").write_bytes(b"")
     return Interpreter(str(tmp_path / "prefix/bin/python3"), (3, 12, 1), "CPython",
-                       str(tmp_path / "prefix"), str(tmp_path / "prefix"), str(lib),
+                       str(tmp_path / "prefix"), str(lib),
                        "libpython3.12.so", "libpython3.12.so.1.0", shared)
 
 

@@ -1,0 +1,91 @@
+"""`scaffold cross` without builds: dry run, idempotence, dirty trees, notes, zig, Windows."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import sysconfig
+from pathlib import Path
+
+import pytest
+
+from scaffold.env import crossfile
+from scaffold.env.toolchain import Rustc
+from tests.conftest import git_commit_all, git_init, run_cli
+from tests.env.test_doctor import project
+
+HOST = Rustc().host
+LIBDIR = Path(sysconfig.get_config_var("LIBDIR") or "/nonexistent")
+VERSION = "{}.{}".format(*sys.version_info[:2])
+
+
+@pytest.fixture
+def repo(tmp_path) -> Path:
+    root = project(tmp_path / "p")
+    git_init(root)
+    return root
+
+
+def files(root: Path) -> list[str]:
+    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*")
+                  if ".git" not in p.parts)
+
+
+def test_dry_run_writes_nothing(repo):
+    before = files(repo)
+    result = run_cli("cross", HOST, repo, "--python-version", VERSION, "--linker", "sh",
+                     "--dry-run")
+    assert result.exit_code == 0, result.stderr
+    assert f"would write .cargo/config.toml:\n[target.{HOST}]\nlinker = \"sh\"" in result.stderr
+    assert f"would write .cargo/cross/{HOST}.env" in result.stderr
+    assert f"cargo build --target {HOST})" in result.stdout
+    assert files(repo) == before
+
+
+def test_second_run_changes_nothing(repo):
+    args = ("cross", HOST, repo, "--python-version", VERSION, "--linker", "sh")
+    assert run_cli(*args).exit_code == 0
+    git_commit_all(repo)
+    again = run_cli(*args)
+    assert again.exit_code == 0 and "wrote" not in again.stderr
+
+
+def test_dirty_config_is_refused(repo):
+    config = repo / ".cargo" / "config.toml"
+    config.parent.mkdir()
+    config.write_text("[build]\n")
+    git_commit_all(repo)
+    config.write_text("[build]\njobs = 1\n")
+    result = run_cli("cross", HOST, repo, "--python-version", VERSION, "--linker", "sh")
+    assert result.exit_code == 2 and "uncommitted changes" in result.stderr
+    assert config.read_text() == "[build]\njobs = 1\n"
+    assert not (repo / ".cargo" / "cross").exists()
+
+
+def test_windows_target_with_zig(repo):
+    triple = "x86_64-pc-windows-msvc"
+    result = run_cli("cross", triple, repo, "--python-version", "3.13t", "--zig")
+    assert result.exit_code == 0, result.stderr
+    assert f"rustup target add {triple}" in result.stderr
+    assert f"maturin build --release --target {triple} --zig)" in result.stdout
+    assert f"cargo zigbuild --target {triple})" in result.stdout
+    assert crossfile.read(crossfile.path_for(repo, triple)) == {
+        "PYO3_CROSS_PYTHON_VERSION": "3.13t", "PYO3_CROSS_PYTHON_IMPLEMENTATION": "CPython"}
+    assert not (repo / ".cargo" / "config.toml").exists()
+
+
+def test_free_threaded_pypy_is_refused(repo):
+    result = run_cli("cross", HOST, repo, "--python-version", "3.14t", "--implementation",
+                     "PyPy")
+    assert result.exit_code == 2 and "only CPython is free-threaded" in result.stderr
+
+
+def test_env_file_is_shell_for_the_printed_commands(repo):
+    if not LIBDIR.is_dir():
+        pytest.skip("no LIBDIR")
+    result = run_cli("cross", HOST, repo, "--lib-dir", LIBDIR, "--linker", "sh")
+    assert result.exit_code == 0, result.stderr
+    line = next(c for c in result.stdout.splitlines() if "cargo build" in c)
+    probe = line.replace(f"cargo build --target {HOST}", 'echo "$PYO3_CROSS_LIB_DIR"')
+    out = subprocess.run(["sh", "-c", probe], cwd=repo, capture_output=True, text=True)
+    assert out.stdout.strip() == str(LIBDIR.resolve())
