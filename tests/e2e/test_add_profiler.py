@@ -48,10 +48,13 @@ def comment_lines(root: Path) -> list[tuple[str, str]]:
 
 
 def build_wheel(repo: Path, out: Path) -> Path:
-    if (repo / "setup.py").exists() or "setuptools-rust" in (repo / "pyproject.toml").read_text():
-        run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-w", out, repo], cwd=repo)
+    """Build the wheel with the project's backend, from the folder holding pyproject.toml."""
+    (pyproject,) = [p for p in repo.rglob("pyproject.toml") if "-profiler" not in str(p)]
+    project = pyproject.parent
+    if "setuptools-rust" in pyproject.read_text():
+        run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-w", out, project], cwd=project)
     else:
-        run(["maturin", "build", "--out", out], cwd=repo)
+        run(["maturin", "build", "--out", out], cwd=project)
     (wheel,) = out.glob("*.whl")
     return wheel
 
