@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shlex
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
@@ -50,8 +51,9 @@ def _fallback_fix(report: Report, environ: dict[str, str], source: str) -> str:
         exe = probe(fallback.path, env=environ).executable
     except ProbeError:
         return "point PYO3_PYTHON at a Python 3 interpreter"
-    report.export(f"export PYO3_PYTHON={exe}")
-    return f"export PYO3_PYTHON={exe} (or unset PYO3_PYTHON: PyO3 then uses {fallback.command})"
+    line = f"export PYO3_PYTHON={shlex.quote(exe)}"
+    report.export(line)
+    return f"{line} (or unset PYO3_PYTHON: PyO3 then uses {fallback.command})"
 
 
 def check_versions(report: Report, found: Interpreter, ws: Workspace) -> None:
