@@ -1,0 +1,79 @@
+"""docs/rules.md, rendered from the rules' own docstrings.
+
+`python -m scaffold.lint.docs` rewrites it; `python -m scaffold.lint.docs --check` exits 1 when
+it is stale. tests/test_docs.py fails on a stale file.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from scaffold.lint.rule import Rule
+
+RULES_MD = Path(__file__).resolve().parents[2] / "docs" / "rules.md"
+REGENERATE = "python -m scaffold.lint.docs"
+GROUPS = {"1": "Structure", "2": "Feature wiring", "3": "Versions", "4": "Python project"}
+
+
+def render(rules: list[Rule] | None = None) -> str:
+    """The whole rules reference as markdown."""
+    if rules is None:
+        from scaffold.rules import ALL as rules
+    lines = [
+        "# fix-features rules",
+        "",
+        f"<!-- Generated from scaffold/rules/*.py by `{REGENERATE}`; do not edit. -->",
+        "",
+        "`scaffold fix-features` reports these findings as `path:line:col: CODE [*] message`. "
+        "`[*]` marks a finding the run can fix: `safe` fixes are applied by default, `unsafe` "
+        "ones only with `--unsafe-fixes`, `display-only` ones never. "
+        "`scaffold fix-features --explain CODE` prints one rule's section.",
+        "",
+        "| Code | Name | Summary | Fix |",
+        "|---|---|---|---|",
+    ]
+    lines += [f"| [{r.code}](#{_anchor(r)}) | `{r.name}` | {r.summary} | {r.applicability.label} |"
+              for r in rules]
+    group = None
+    for rule in rules:
+        if rule.code[2] != group:
+            group = rule.code[2]
+            lines += ["", f"## {GROUPS.get(group, 'Other')} ({rule.code[:3]}xx)"]
+        lines += ["", f"### {rule.code} {rule.name}", "",
+                  f"{rule.summary}. Fix: {rule.fix_title} ({rule.applicability.label}).", "",
+                  _demote(rule.doc)]
+    return "\n".join(lines) + "\n"
+
+
+def _anchor(rule: Rule) -> str:
+    return f"{rule.code.lower()}-{rule.name}"
+
+
+def _demote(doc: str) -> str:
+    """Rule docstrings use `## What`; below a rule's `###` heading they become `####`."""
+    out, fenced = [], False
+    for line in doc.splitlines():
+        if line.startswith("```"):
+            fenced = not fenced
+        out.append("##" + line if line.startswith("## ") and not fenced else line)
+    return "\n".join(out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    text = render()
+    if "--check" in argv:
+        current = RULES_MD.read_text(encoding="utf-8") if RULES_MD.is_file() else ""
+        if current != text:
+            print(f"{RULES_MD} is stale; run `{REGENERATE}`", file=sys.stderr)
+            return 1
+        return 0
+    RULES_MD.parent.mkdir(parents=True, exist_ok=True)
+    RULES_MD.write_text(text, encoding="utf-8")
+    print(f"wrote {RULES_MD}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

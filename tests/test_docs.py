@@ -1,0 +1,71 @@
+"""Generated and hand-written docs stay true: rules.md, json-output.md, .pre-commit-hooks.yaml."""
+
+from __future__ import annotations
+
+import json
+import re
+import shlex
+import tomllib
+from pathlib import Path
+
+import pytest
+import yaml
+
+from scaffold.cli import COMMANDS
+from scaffold.lint import docs
+from scaffold.lint.diagnostic import Applicability, Diagnostic, Fix
+from scaffold.lint.report import JSON_SCHEMA_VERSION, json_document
+from scaffold.rules import ALL
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def test_rules_md_is_current():
+    current = (REPO / "docs" / "rules.md").read_text(encoding="utf-8")
+    assert current == docs.render(), f"docs/rules.md is stale; run `{docs.REGENERATE}`"
+
+
+def test_docs_check_mode_reports_staleness(monkeypatch, tmp_path, capsys):
+    monkeypatch.setattr(docs, "RULES_MD", tmp_path / "rules.md")
+    assert docs.main(["--check"]) == 1
+    assert docs.REGENERATE in capsys.readouterr().err
+    assert docs.main([]) == 0
+    assert docs.main(["--check"]) == 0
+
+
+@pytest.mark.parametrize("rule", ALL, ids=[r.code for r in ALL])
+def test_every_rule_is_documented(rule):
+    assert re.fullmatch(r"PW[1-9]\d\d", rule.code)
+    assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)+", rule.name)
+    for heading in ("## What", "## Why", "## Example", "## Fix"):
+        assert heading in rule.doc, f"{rule.code} has no {heading!r} section"
+    assert f"### {rule.code} {rule.name}" in docs.render()
+
+
+def test_rule_codes_and_names_are_unique():
+    assert len({r.code for r in ALL}) == len({r.name for r in ALL}) == len(ALL)
+
+
+def test_json_output_doc_names_every_field():
+    fix = Fix("title", Applicability.SAFE, lambda editor: None)
+    document = json.loads(json_document([Diagnostic("PW201", "name", "m", Path("C"), fix=fix)],
+                                        [], [], "check"))
+    text = (REPO / "docs" / "json-output.md").read_text(encoding="utf-8")
+    assert f'"version": {JSON_SCHEMA_VERSION}' in text
+    fields = [*document, *document["diagnostics"][0], *document["diagnostics"][0]["fix"]]
+    missing = [f for f in fields if f"`{f}`" not in text and f"`fix.{f}`" not in text]
+    assert not missing, f"docs/json-output.md does not describe {missing}"
+
+
+def test_pre_commit_hook_names_a_real_command():
+    hooks = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    hook = next(h for h in hooks if h["id"] == "fix-features")
+    assert hook["language"] == "python" and hook["pass_filenames"] is False
+    program, command, *flags = shlex.split(hook["entry"])
+    scripts = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["scripts"]
+    assert program in scripts and command in COMMANDS and flags == ["--check"]
+    files = re.compile(hook["files"])
+    for path in ("Cargo.toml", "crates/a/Cargo.toml", "pyproject.toml", "setup.py", "Cargo.lock"):
+        assert files.search(path), path
+    for path in ("README.md", "src/lib.rs", "NotCargo.toml.bak", "xsetup.py"):
+        assert not files.search(path), path
