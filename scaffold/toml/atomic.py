@@ -219,7 +219,11 @@ def _roll_back(root: Path, journal: dict) -> list[str]:
             if entry["backup"] is None:
                 _unlink(target)
             elif _exists(root / entry["backup"]):
-                os.replace(root / entry["backup"], target)
+                backup = root / entry["backup"]
+                if _exists(target) and os.path.samefile(backup, target):
+                    _unlink(backup)  # not replaced yet; rename(2) of a hard link is a no-op
+                else:
+                    os.replace(backup, target)
             _unlink(temp)
         except OSError as error:
             problems.append(f"{entry['target']}: {_describe(error)}")
