@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from scaffold.env import crossfile, libdir, support
+from scaffold.env.python_checks import abi3_floor
 from scaffold.env.toolchain import Rustc
 from scaffold.errors import UserError
 from scaffold.toml import atomic, cargo_config
@@ -32,12 +33,12 @@ def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("target", help="the target triple, e.g. aarch64-unknown-linux-gnu")
     parser.add_argument("path", nargs="?", default=".", type=Path,
                         help="a directory inside the Cargo project (default: .)")
-    parser.add_argument("--lib-dir", type=Path,
+    parser.add_argument("--lib-dir", type=Path, metavar="DIR",
                         help="the target Python's lib directory: libpython and _sysconfigdata*.py")
     parser.add_argument("--python-version", metavar="X.Y",
                         help="the target Python version (X.Yt for free-threaded)")
     parser.add_argument("--implementation", type=str.lower, choices=sorted(IMPLEMENTATIONS),
-                        default="cpython", help="CPython (default) or PyPy")
+                        default="cpython", metavar="CPython|PyPy", help="default CPython")
     linking = parser.add_mutually_exclusive_group()
     linking.add_argument("--linker", metavar="CMD", help="the linker for TARGET, e.g. "
                                                          "aarch64-linux-gnu-gcc")
@@ -96,28 +97,7 @@ def make_plan(args: argparse.Namespace) -> Plan:
     if not rustc.std_installed(triple):
         plan.notes.append(f"warning: the standard library for {triple} is not installed; "
                           f"run `rustup target add {triple}` before building")
-    _check_version_supported(ws, version, implementation)
-    windows = "windows" in triple
-    if args.lib_dir is not None and not windows:
-        arch, os_name = _arch_os(triple)
-        found = libdir.inspect(args.lib_dir.resolve(), arch, os_name,
-                               version[:2] if version else None, implementation)
-        version = version or (*found.version, found.free_threaded)
-        plan.settings["PYO3_CROSS_LIB_DIR"] = str(args.lib_dir.resolve())
-        plan.notes.append(f"{args.lib_dir}: {found.sysconfigdata.name}, {found.libpython.name}")
-    elif args.lib_dir is not None and not args.lib_dir.is_dir():
-        raise UserError(f"--lib-dir {args.lib_dir}: no such directory")
-    elif version is None:
-        raise UserError("neither --lib-dir nor --python-version given",
-                        "PyO3 needs one of them (or an abi3-py3X feature) to build for another "
-                        "target")
-    elif not windows:
-        plan.notes.append("note: without --lib-dir only extension modules build for "
-                          f"{triple}; binaries that embed Python need the target's libpython")
-    if windows and args.lib_dir is not None:
-        plan.settings["PYO3_CROSS_LIB_DIR"] = str(args.lib_dir.resolve())
-    plan.settings["PYO3_CROSS_PYTHON_VERSION"] = f"3.{version[1]}{'t' if version[2] else ''}"
-    plan.settings["PYO3_CROSS_PYTHON_IMPLEMENTATION"] = implementation
+    plan.settings = _python_settings(plan, args.lib_dir, version, implementation)
     if args.linker:
         _check_linker(args.linker)
         config = cargo_config.config_path(ws.root)
@@ -138,6 +118,37 @@ def make_plan(args: argparse.Namespace) -> Plan:
     return plan
 
 
+def _python_settings(plan: Plan, lib_dir: Path | None, version, implementation: str
+                     ) -> dict[str, str]:
+    """The PYO3_CROSS_* settings; the lib dir is checked as PyO3 reads it (not on Windows,
+    where PyO3 0.30 links with raw-dylib and reads no sysconfigdata)."""
+    settings = {}
+    windows = "windows" in plan.triple
+    if lib_dir is not None:
+        if not lib_dir.is_dir():
+            raise UserError(f"--lib-dir {lib_dir}: no such directory",
+                            "pass the target's directory holding libpython and _sysconfigdata*.py")
+        if not windows:
+            arch, os_name = _arch_os(plan.triple)
+            found = libdir.inspect(lib_dir.resolve(), arch, os_name,
+                                   version[:2] if version else None, implementation)
+            version = version or (*found.version, found.free_threaded)
+            plan.notes.append(f"{lib_dir}: {found.sysconfigdata.name}, {found.libpython.name}")
+        settings["PYO3_CROSS_LIB_DIR"] = str(lib_dir.resolve())
+    elif not windows:
+        plan.notes.append("note: without --lib-dir only extension modules build for "
+                          f"{plan.triple}; binaries that embed Python need the target's libpython")
+    if version is None:
+        if abi3_floor(plan.ws) is None:
+            raise UserError(f"no --python-version{'' if windows else ' or --lib-dir'} given",
+                            "PyO3 needs the target's Python version (or an abi3-py3X feature)")
+    else:
+        _check_version_supported(plan.ws, version, implementation)
+        settings["PYO3_CROSS_PYTHON_VERSION"] = f"3.{version[1]}{'t' if version[2] else ''}"
+    settings["PYO3_CROSS_PYTHON_IMPLEMENTATION"] = implementation
+    return settings
+
+
 def parse_version(text: str | None) -> tuple[int, int, bool] | None:
     """"3.11" -> (3, 11, False), "3.14t" -> (3, 14, True); UserError for anything else."""
     if text is None:
@@ -150,13 +161,11 @@ def parse_version(text: str | None) -> tuple[int, int, bool] | None:
 
 
 def _check_version_supported(ws: Workspace, version, implementation: str) -> None:
-    if version is None:
-        return
     if version[2] and implementation != "CPython":
-        raise UserError(f"--python-version 3.{version[1]}t: only CPython is free-threaded")
+        raise UserError(f"Python 3.{version[1]}t: only CPython is free-threaded")
     facts = support.support(ws.pyo3_series())
     if facts and version[:2] < facts.python_min:
-        raise UserError(f"--python-version 3.{version[1]}: PyO3 {support.fmt(ws.pyo3_series())} "
+        raise UserError(f"Python 3.{version[1]}: PyO3 {support.fmt(ws.pyo3_series())} "
                         f"supports Python >= {support.fmt(facts.python_min)}",
                         "target a newer Python or use an older PyO3")
 

@@ -89,3 +89,14 @@ def test_env_file_is_shell_for_the_printed_commands(repo):
     probe = line.replace(f"cargo build --target {HOST}", 'echo "$PYO3_CROSS_LIB_DIR"')
     out = subprocess.run(["sh", "-c", probe], cwd=repo, capture_output=True, text=True)
     assert out.stdout.strip() == str(LIBDIR.resolve())
+
+
+def test_version_needed_unless_abi3(tmp_path):
+    plain = project(tmp_path / "plain")
+    result = run_cli("cross", HOST, plain, "--allow-no-vcs")
+    assert result.exit_code == 2 and "no --python-version or --lib-dir given" in result.stderr
+    abi3 = project(tmp_path / "abi3", pyo3='{ version = "0.30", features = ["abi3-py310"] }')
+    result = run_cli("cross", HOST, abi3, "--allow-no-vcs")
+    assert result.exit_code == 0, result.stderr
+    assert crossfile.read(crossfile.path_for(abi3, HOST)) == {
+        "PYO3_CROSS_PYTHON_IMPLEMENTATION": "CPython"}
