@@ -69,3 +69,12 @@ def test_pre_commit_hook_names_a_real_command():
         assert files.search(path), path
     for path in ("README.md", "src/lib.rs", "NotCargo.toml.bak", "xsetup.py"):
         assert not files.search(path), path
+
+
+def test_readme_lists_every_rule():
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    for rule in ALL:
+        row = re.search(rf"^\| \[{rule.code}\]\(docs/rules\.md#{docs.anchor(rule)}\) "
+                        rf"\| `{rule.name}` \| ([^|]+) \|$", readme, re.MULTILINE)
+        assert row, f"README.md has no row for {rule.code} {rule.name}"
+        assert row.group(1).startswith(rule.applicability.label)

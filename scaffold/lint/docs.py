@@ -33,7 +33,7 @@ def render(rules: list[Rule] | None = None) -> str:
         "| Code | Name | Summary | Fix |",
         "|---|---|---|---|",
     ]
-    lines += [f"| [{r.code}](#{_anchor(r)}) | `{r.name}` | {r.summary} | {r.applicability.label} |"
+    lines += [f"| [{r.code}](#{anchor(r)}) | `{r.name}` | {r.summary} | {r.applicability.label} |"
               for r in rules]
     group = None
     for rule in rules:
@@ -46,7 +46,7 @@ def render(rules: list[Rule] | None = None) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _anchor(rule: Rule) -> str:
+def anchor(rule: Rule) -> str:
     return f"{rule.code.lower()}-{rule.name}"
 
 
