@@ -8,6 +8,7 @@ conftest's CARGO_TARGET_DIR, in an order that compiles PyO3 once per feature set
 from __future__ import annotations
 
 import hashlib
+import importlib
 import importlib.util
 import os
 import subprocess
@@ -32,11 +33,17 @@ def tree_hashes(root: Path) -> dict[str, str]:
             for p in sorted(root.rglob("*")) if p.is_file()}
 
 
-def venv_python(path: Path, system_site: bool) -> Path:
-    """A fresh venv; with system site-packages it reuses the installed dependencies (and pytest)."""
-    run([BASE_PYTHON, "-m", "venv", *(["--system-site-packages"] if system_site else []), path],
-        cwd=path.parent, env=build_env())
-    return path / "bin" / "python"
+def venv_python(path: Path, *borrowed: str) -> Path:
+    """A fresh venv that imports the `borrowed` packages from this test run's environment
+    (through a .pth file, so nothing is downloaded) and everything else from its own."""
+    run([BASE_PYTHON, "-m", "venv", path], cwd=path.parent, env=build_env())
+    python = path / "bin" / "python"
+    site = run([python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+               cwd=path.parent, env=build_env()).stdout.strip()
+    dirs = {str(Path(importlib.import_module(name).__file__).resolve().parents[1])
+            for name in borrowed}
+    (Path(site) / "borrowed.pth").write_text("".join(f"{d}\n" for d in sorted(dirs)))
+    return python
 
 
 @pytest.fixture(scope="session")
@@ -47,7 +54,7 @@ def installed_scaffold(tmp_path_factory) -> Path:
     run([sys.executable, "-m", "pip", "wheel", "--no-deps", *isolation, "-w", out, REPO],
         cwd=out, env=build_env())
     (wheel,) = out.glob("pyo3_scaffold-*.whl")
-    python = venv_python(out / "venv", system_site=True)
+    python = venv_python(out / "venv", "copier", "tomlkit", "questionary", "git")
     run([python, "-m", "pip", "install", "--no-deps", "--force-reinstall", wheel], cwd=out,
         env=build_env())
     where = run([python, "-c", "import scaffold; print(scaffold.__file__)"], cwd=out,
@@ -148,7 +155,7 @@ def test_wheel_imports_and_pytest_passes(project, tmp_path):
     run(["maturin", "build", "--profile", "dev", "--interpreter", BASE_PYTHON,
          "--out", tmp_path / "dist"], cwd=project, env=env)
     (wheel,) = (tmp_path / "dist").glob("demo_lib-*.whl")
-    python = venv_python(tmp_path / "venv", system_site=True)
+    python = venv_python(tmp_path / "venv", "pytest")
     run([python, "-m", "pip", "install", "--no-deps", "--no-index", wheel], cwd=tmp_path, env=env)
     where = run([python, "-c", "import demo_lib; print(demo_lib.__file__)"], cwd=tmp_path,
                 env=env).stdout.strip()
@@ -218,6 +225,7 @@ def test_options_reach_the_manifests(tmp_path):
     assert profiler["build-dependencies"]["pyo3-build-config"] == "0.28"
     pyproject = tomllib.loads((project / "pyproject.toml").read_text())["project"]
     assert pyproject["requires-python"] == ">=3.12"
+    assert pyproject["authors"] == [{"name": "Ada", "email": "ada@example.com"}]
     assert "Programming Language :: Python :: 3.11" not in pyproject["classifiers"]
     assert "Programming Language :: Python :: 3.12" in pyproject["classifiers"]
 
