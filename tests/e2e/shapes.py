@@ -88,6 +88,14 @@ def hyperjson_shape(root: Path) -> tuple[Path, str]:
     return repo, "hyperjson"
 
 
+def hyperjson_old_pyo3(root: Path) -> tuple[Path, str]:
+    """The hyperjson shape on PyO3 0.24: `with_gil`, no rpath helper in pyo3-build-config."""
+    repo, module = hyperjson_shape(root)
+    manifest = repo / "Cargo.toml"
+    manifest.write_text(manifest.read_text().replace('"0.30"', '"0.24"'))
+    return repo, module
+
+
 def virtual_bindings(root: Path) -> tuple[Path, str]:
     repo = root / "virtual"
     write(repo, {

@@ -19,6 +19,7 @@ SHAPES = {
     "maturin-new": lambda root: shapes.maturin_new(root),
     "maturin-mixed": lambda root: shapes.maturin_new(root, mixed=True),
     "hyperjson": shapes.hyperjson_shape,
+    "hyperjson-pyo3-0.24": shapes.hyperjson_old_pyo3,
     "virtual-bindings": shapes.virtual_bindings,
     "setuptools-rust": shapes.setuptools_rust,
     "existing-cli": shapes.existing_cli,
