@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import tomlkit
-
 from scaffold.toml import manifest
 from scaffold.workspace.crate import Crate, Dependency
 
@@ -25,7 +23,9 @@ def ensure_extension_module_feature(document, pyo3_key: str = "pyo3",
             lines.append(f'default = ["{EXTENSION_MODULE}"]')
         lines.append(f'{EXTENSION_MODULE} = ["{pyo3_feature(pyo3_key)}"]')
         if document.body and not _ends_blank(document):
-            document.add(tomlkit.nl())
+            from tomlkit import nl  # only when editing: never on the check path
+
+            document.add(nl())
         document.append("features", manifest.snippet("\n".join(lines) + "\n")["features"])
         return
     manifest.add_to_array(features, EXTENSION_MODULE, pyo3_feature(pyo3_key))
@@ -75,5 +75,7 @@ def extension_module_enabled_by_default(crate: Crate) -> bool:
 
 
 def _ends_blank(document) -> bool:
-    return tomlkit.dumps(document).endswith("\n\n")
+    from tomlkit import dumps
+
+    return dumps(document).endswith("\n\n")
 

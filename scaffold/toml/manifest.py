@@ -3,16 +3,23 @@
 They touch only the keys they change, edit arrays in place (keeping multiline layout and
 comments), keep inline tables inline, and never leave an empty table behind. New tables are
 built by parsing a TOML snippet, so they come out as a person would write them.
+
+The rules import this module to define their fixes, so it must not import tomlkit itself: a
+fix only runs on a document the editor parsed, and tomlkit is loaded then (`_tomlkit()`), never
+on the read-only check path.
 """
 
 from __future__ import annotations
 
 from collections.abc import MutableMapping
 
-import tomlkit
-from tomlkit.items import Array, InlineTable, Table
-
 from scaffold.workspace.crate import Dependency
+
+
+def _tomlkit():
+    import tomlkit  # lazily: only fixes, which run on tomlkit documents, need it
+
+    return tomlkit
 
 
 def table(document, path: tuple[str, ...], create: bool = False):
@@ -22,7 +29,7 @@ def table(document, path: tuple[str, ...], create: bool = False):
         if key not in current:
             if not create:
                 return None
-            current[key] = tomlkit.table(is_super_table=index < len(path) - 1)
+            current[key] = _tomlkit().table(is_super_table=index < len(path) - 1)
         current = current[key]
         if not isinstance(current, MutableMapping):
             return None
@@ -64,6 +71,7 @@ def rewrite_dependency(parent, key: str, fields: dict, keep: tuple[str, ...] = (
 
 def inline(fields: dict):
     """An inline table written as a person would: `{ version = "0.30", features = [...] }`."""
+    tomlkit = _tomlkit()
     body = ", ".join(f"{key} = {tomlkit.item(value).as_string()}" for key, value in fields.items())
     return tomlkit.parse(f"x = {{ {body} }}\n")["x"]
 
@@ -115,14 +123,16 @@ def remove_key(container, key: str) -> bool:
 
 
 def is_inline(item) -> bool:
+    from tomlkit.items import InlineTable
+
     return isinstance(item, InlineTable)
 
 
 def snippet(text: str):
     """A table parsed from a TOML snippet such as '[features]\\ndefault = []'."""
-    return tomlkit.parse(text)
+    return _tomlkit().parse(text)
 
 
-__all__ = ["Array", "Table", "add_to_array", "dependency", "dependency_table", "inline", "is_inline",
+__all__ = ["add_to_array", "dependency", "dependency_table", "inline", "is_inline",
            "remove_from_array", "remove_key", "rewrite_dependency", "set_value", "snippet",
            "table"]
