@@ -55,6 +55,12 @@ def check(ctx):
                 raise UserError(
                     f"{ext.crate.path}: `--wiring env` needs PyO3 >= 0.26, this crate uses "
                     f"{_series(ctx, ext)}", "upgrade pyo3 first, or keep `--wiring feature`")
+            if _in_setup_py(ext):  # never edited: the migration cannot complete
+                yield ctx.diagnostic(
+                    ext.declared_by.source, (), None,
+                    f"`{ext.crate.name}` gets `extension-module` from `RustExtension(features="
+                    "...)` in setup.py; remove it there by hand for `--wiring env`")
+                continue
             yield ctx.diagnostic(
                 ext.crate.file, ("features",), EXTENSION_MODULE,
                 f"`{ext.crate.name}` uses `extension-module` feature wiring; `--wiring env` "
@@ -79,11 +85,20 @@ def _migrate(ctx, ext):
     return fix
 
 
+def _in_setup_py(ext) -> bool:
+    declared = ext.declared_by
+    return (declared is not None and declared.source is not None
+            and declared.source.name == "setup.py"
+            and any(EXTENSION_MODULE in f for f in declared.features))
+
+
 def _migrate_pyproject(document, backend: str | None) -> None:
-    maturin = manifest.table(document, ("tool", "maturin"))
-    if maturin is not None and "features" in maturin:
-        for value in [v for v in list(maturin["features"]) if EXTENSION_MODULE in str(v)]:
-            manifest.remove_from_array(maturin, "features", value, drop_empty=True)
+    setuptools_rust = manifest.table(document, ("tool", "setuptools-rust")) or {}
+    for table in [manifest.table(document, ("tool", "maturin")),
+                  *setuptools_rust.get("ext-modules", [])]:
+        if table is not None and "features" in table:
+            for value in [v for v in list(table["features"]) if EXTENSION_MODULE in str(v)]:
+                manifest.remove_from_array(table, "features", value, drop_empty=True)
     settings = manifest.table(document, ("tool", "pyo3-scaffold"))
     if settings is not None and "wiring" in settings:
         settings["wiring"] = ENV
