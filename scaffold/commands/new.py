@@ -66,12 +66,12 @@ def register(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     options = _options(args, interactive=sys.stdin.isatty() and not args.yes)
-    created = _create(options)
+    note = _create(options)
     rel = _shown(options.dest)
     print(f"created {rel}: crate {options.crate}, Python module {options.module}"
           f"{'' if options.profiler else ', no profiler'}", file=sys.stderr)
-    if created is not None:
-        print(created, file=sys.stderr)
+    if note is not None:
+        print(note, file=sys.stderr)
     print(f"\nnext:\n  cd {rel}\n  cargo build && cargo test && cargo test-lib\n"
           "  maturin develop && pytest", file=sys.stderr)
     return 0
@@ -206,7 +206,10 @@ def _remove(dest: Path, made: Path | None) -> None:
         shutil.rmtree(made, ignore_errors=True)
     elif dest.is_dir():  # an empty DEST that existed: empty it again
         for child in dest.iterdir():
-            shutil.rmtree(child) if child.is_dir() and not child.is_symlink() else child.unlink()
+            if child.is_dir() and not child.is_symlink():
+                shutil.rmtree(child)
+            else:
+                child.unlink()
 
 
 def _shown(path: Path) -> str:
