@@ -247,3 +247,45 @@ def test_path_argument_may_name_a_member_or_manifest(safe_only, tmp_path):
     member = fix(tmp_path, "--check", str(safe_only / "crates" / "mylib")).stdout
     manifest = fix(tmp_path, "--check", str(safe_only / PROFILER)).stdout
     assert codes(whole) == codes(member) == codes(manifest) == ["PW203"]
+
+
+def test_diff_shows_created_files_from_dev_null(tmp_path):
+    root = _copy("PW103/no-build-script", tmp_path)
+    result = fix(root, "--diff", "--unsafe-fixes")
+    assert "--- /dev/null\n+++ b/crates/mylib-profiler/build.rs\n" in result.stdout
+    assert not (root / "crates/mylib-profiler/build.rs").exists()
+
+
+def test_fix_keeps_the_file_mode(safe_only):
+    profiler = safe_only / PROFILER
+    profiler.chmod(0o640)
+    assert fix(safe_only).exit_code == 0
+    assert profiler.stat().st_mode & 0o777 == 0o640
+
+
+def test_wiring_env_on_old_pyo3_exits_2(safe_only):
+    before = snapshot(safe_only)
+    result = fix(safe_only, "--wiring", "env")
+    assert result.exit_code == 2 and "PyO3 >= 0.26" in result.stderr
+    assert snapshot(safe_only) == before
+
+
+@pytest.mark.parametrize(("edit", "message"), [
+    (lambda r: (r / PROFILER).write_bytes(b"[package]\nname = \"\xff\"\n"), "not valid UTF-8"),
+    (lambda r: (r / ROOT).write_text('[workspace]\nmembers = ["crates/*", "nowhere"]\n'),
+     "'nowhere' has no Cargo.toml"),
+    (lambda r: (r / ROOT).write_text('[workspace]\nmembers = ["plugins/*"]\n'),
+     "matches no crate"),
+    (lambda r: (r / PROFILER).write_text('[dependencies]\nmylib = { path = "../mylib" }\n'),
+     "has no [package] table"),
+    (lambda r: (r / "setup.py").write_text("setup(\n"), "setup.py"),
+])
+def test_broken_workspaces_exit_2_without_traceback(safe_only, edit, message):
+    edit(safe_only)
+    git_commit_all(safe_only)
+    before = snapshot(safe_only)
+    for mode in ([], ["--check"], ["--diff"]):
+        result = fix(safe_only, *mode)
+        assert result.exit_code == 2, result
+        assert result.stderr.startswith("error: ") and message in result.stderr, result.stderr
+        assert snapshot(safe_only) == before
