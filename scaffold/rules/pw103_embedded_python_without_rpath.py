@@ -43,6 +43,12 @@ APPLICABILITY = Applicability.UNSAFE
 # pyo3_build_config::add_libpython_rpath_link_args() first appeared in PyO3 0.28
 # (pyo3-build-config 0.28.0 src/lib.rs; CHANGELOG 0.28.0).
 RPATH_HELPER_SINCE = (0, 28)
+# `pyo3_build_config::get().lib_dir`, the fallback, is public from pyo3-build-config 0.14.5
+# (PyO3 CHANGELOG 0.14.5, #1848): older series get the finding without an automatic fix.
+LIB_DIR_SINCE = (0, 15)
+# `auto-initialize` appeared in PyO3 0.13.1, on by default until 0.14 (CHANGELOG 0.13.1, #1347;
+# 0.14.0, #1443); before 0.14 the interpreter starts by itself and the feature may not exist.
+AUTO_INITIALIZE_FEATURE_SINCE = (0, 14)
 RPATH_MARKERS = ("add_libpython_rpath_link_args", "rpath")
 START_MARKERS = ("prepare_freethreaded_python", "Python::initialize", "Py_Initialize")
 
@@ -57,15 +63,16 @@ def check(ctx):
             build_text = (ws.source_text(build) if build else None) or ""
             has_rpath = any(marker in build_text for marker in RPATH_MARKERS)
             pyo3 = ws.pyo3_dependencies(member)
+            series = ws.pyo3_series(ext.crate) or (0, 30)
             auto = any("auto-initialize" in member.effective_spec(d).get("features", [])
-                       for d in pyo3) or _starts_by_hand(member)
+                       for d in pyo3) or _starts_by_hand(member) or \
+                series < AUTO_INITIALIZE_FEATURE_SINCE
             if has_rpath and auto:
                 continue
             missing = [text for ok, text in ((has_rpath, "build.rs rpath to libpython"),
                                              (auto, "pyo3 `auto-initialize`")) if not ok]
-            series = ws.pyo3_series(ext.crate) or (0, 30)
-            fix = None if build_text and not has_rpath else _add(ws, member, pyo3, series,
-                                                                    has_rpath)
+            fixable = has_rpath or (not build_text and series >= LIB_DIR_SINCE)
+            fix = _add(ws, member, pyo3, series, has_rpath, auto) if fixable else None
             yield ctx.diagnostic(
                 member.file, ("package",), None,
                 f"binary crate `{member.name}` embeds Python through `{ext.crate.name}` but has "
@@ -78,16 +85,16 @@ def _starts_by_hand(member) -> bool:
                for source in member.rust_sources() for marker in START_MARKERS)
 
 
-def _add(ws, member, pyo3, series, has_rpath):
+def _add(ws, member, pyo3, series, has_rpath, auto):
     version = format_series(series)
     shared = ws.manifest.get("dependencies", {})
 
     def fix(editor):
         document = editor.document(member.path)
-        if pyo3:
+        if not auto and pyo3:
             manifest.add_to_array(manifest.dependency_table(document, pyo3[0]), "features",
                                   "auto-initialize")
-        else:
+        elif not auto:
             deps = manifest.table(document, ("dependencies",), create=True)
             deps["pyo3"] = _spec("pyo3" in shared, version, ["auto-initialize"])
         if has_rpath:
