@@ -195,10 +195,24 @@ def load(path: Path, reader: Reader | None = None) -> Workspace:
                             hint="add one (cargo refuses it too), or pass the path of a Cargo "
                             "project")
     members: dict[Path, Crate] = {}
-    if "package" in root_data:
-        members[root] = Crate(root_file, root_data, root_data)
     pending = _member_dirs(root, root_data.get("workspace", {}), reader) if "workspace" in root_data else []
     excluded = [(root / e).resolve() for e in root_data.get("workspace", {}).get("exclude", [])]
+
+    def add_path_dependencies(crate: Crate, directory: Path) -> None:
+        """Cargo makes path dependencies inside the root members, the root package's too."""
+        for dep in crate.dependencies:
+            spec = crate.effective_spec(dep)
+            if "path" in spec:
+                base = root if dep.inherits_workspace else directory
+                target = (base / spec["path"]).resolve()
+                if (_inside(target, root.resolve()) and target not in members
+                        and not any(_inside(target, e) for e in excluded)
+                        and reader.exists(target / "Cargo.toml")):
+                    pending.append(target)
+
+    if "package" in root_data:
+        members[root] = Crate(root_file, root_data, root_data)
+        add_path_dependencies(members[root], root)
     while pending:
         directory = pending.pop(0)
         if directory in members:
@@ -213,15 +227,7 @@ def load(path: Path, reader: Reader | None = None) -> Workspace:
                                 hint="remove its [workspace] table or exclude it from the root")
         crate = Crate(file, data, root_data)
         members[directory] = crate
-        for dep in crate.dependencies:
-            spec = crate.effective_spec(dep)
-            if "path" in spec:
-                base = root if dep.inherits_workspace else directory
-                target = (base / spec["path"]).resolve()
-                if (_inside(target, root.resolve()) and target not in members
-                        and not any(_inside(target, e) for e in excluded)
-                        and reader.exists(target / "Cargo.toml")):
-                    pending.append(target)
+        add_path_dependencies(crate, directory)
     projects = []
     for directory in [root, *[d for d in members if d != root]]:
         project = load_python_project(directory, reader.read)

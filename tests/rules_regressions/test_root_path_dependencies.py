@@ -1,0 +1,46 @@
+"""Real-repository regression: a root package's path dependencies are workspace members (PyO3's
+examples/plugin)."""
+
+from __future__ import annotations
+
+from tests.conftest import run_cli
+from tests.rules_regressions.helpers import PYMODULE, MATURIN, write, check, codes
+
+
+def test_root_package_path_dependency_is_a_member(tmp_path):
+    root = write(tmp_path, {
+        "Cargo.toml": '''\
+            [package]
+            name = "app"
+            version = "0.1.0"
+            edition = "2021"
+
+            [dependencies]
+            pyo3 = "0.30"
+            plugin_api = { path = "plugin_api" }
+
+            [workspace]
+            ''',
+        "src/main.rs": "fn main() {\n    pyo3::Python::initialize();\n}\n",
+        "plugin_api/Cargo.toml": '''\
+            [package]
+            name = "plugin_api"
+            version = "0.1.0"
+            edition = "2021"
+
+            [lib]
+            crate-type = ["cdylib", "rlib"]
+
+            [dependencies]
+            pyo3 = "0.30"
+            ''',
+        "plugin_api/src/lib.rs": PYMODULE.format(name="plugin_api"),
+        "plugin_api/pyproject.toml": MATURIN.format(name="plugin_api"),
+    })
+    result = check(root)
+    assert codes(result.stdout) == ["PW103"], result.stdout
+    assert "embeds Python through `plugin_api`" in result.stdout
+    # It starts the interpreter by hand: the fix adds the rpath, not `auto-initialize`.
+    diff = run_cli("fix-features", "--diff", "--unsafe-fixes", root)
+    assert "auto-initialize" not in diff.stdout, diff.stdout
+    assert "+pyo3-build-config" in diff.stdout and "+++ b/build.rs" in diff.stdout
