@@ -123,3 +123,14 @@ def test_rule_case(case: Path, tmp_path: Path) -> None:
 def _applies(fix: dict, threshold: str) -> bool:
     order = ["display-only", "unsafe", "safe"]
     return order.index(fix["applicability"]) >= order.index(threshold)
+
+
+def test_every_rule_has_a_fixed_and_a_clean_case() -> None:
+    from scaffold.rules import ALL
+
+    for rule in ALL:
+        cases = [c for c in (CASES / rule.code).iterdir() if (c / "in").is_dir()]
+        fixed = [c for c in cases if (c / "out").is_dir()]
+        clean = [c for c in cases if not (c / "expected.txt").read_text().strip()]
+        assert fixed, f"{rule.code} has no case with expected out/ files"
+        assert clean, f"{rule.code} has no clean case"
