@@ -28,6 +28,7 @@ import os
 
 from scaffold.lint.diagnostic import Applicability
 from scaffold.toml import manifest
+from scaffold.workspace.model import NON_PYO3_BINDINGS
 
 CODE = "PW402"
 NAME = "maturin-manifest-path"
@@ -48,6 +49,11 @@ def check(ctx):
         crate = ws.member_at(target) if target.is_file() else None
         if crate is not None and crate in candidates:
             continue
+        (declared_ext,) = project.extensions()
+        bindings = (declared_ext.bindings or "").lower()
+        if bindings in NON_PYO3_BINDINGS or (
+                crate is not None and not ws.builds_pyo3_module(project, declared_ext, crate)):
+            continue  # a binary, cffi or uniffi project: no PyO3 module to point at
         if declared is None and crate is None and not target.is_file():
             problem = "has no `manifest-path` and no Cargo.toml beside it"
         elif declared is None and crate is None:

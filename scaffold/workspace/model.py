@@ -21,6 +21,9 @@ from scaffold.workspace.python import PythonProject, RustExtension, load_python_
 from scaffold.workspace.versions import series
 
 PYO3_FAMILY = ("pyo3", "pyo3-ffi", "pyo3-build-config", "pyo3-macros")
+# Bindings that build something other than a PyO3 extension module: maturin `bindings`
+# (bin, cffi, uniffi) and setuptools-rust `Binding` (Exec: a binary, NoBinding: a plain C ABI).
+NON_PYO3_BINDINGS = ("bin", "cffi", "uniffi", "exec", "nobinding")
 
 
 class Reader:
@@ -112,7 +115,8 @@ class Workspace:
         for project in self.projects:
             for declared in project.extensions():
                 crate = self.member_at(declared.manifest)
-                if crate is not None and crate.path not in found:
+                if (crate is not None and crate.path not in found
+                        and self.builds_pyo3_module(project, declared, crate)):
                     found[crate.path] = Extension(crate, declared, project)
         if not found:
             for crate in self.members:
@@ -120,6 +124,47 @@ class Workspace:
                                                       or _has_pymodule(crate)):
                     found[crate.path] = Extension(crate, None, self.project_for(crate))
         return list(found.values())
+
+    def builds_pyo3_module(self, project: PythonProject, declared: RustExtension,
+                           crate: Crate) -> bool:
+        """Whether the backend builds `crate` as a PyO3 module, not a binary, cffi or uniffi.
+
+        Explicit bindings decide. Otherwise maturin picks `pyo3` only when pyo3 or pyo3-ffi is
+        among the dependencies, and `bin` when the crate has binaries but no `cdylib`
+        (maturin src/bridge/detection.rs `find_bridge`).
+        """
+        bindings = declared.bindings
+        if bindings is None and project.backend == "maturin":
+            metadata = crate.data["package"].get("metadata", {})
+            maturin = metadata.get("maturin", {}) if isinstance(metadata, dict) else {}
+            bindings = maturin.get("bindings") if isinstance(maturin, dict) else None
+        if isinstance(bindings, str):
+            return bindings.lower() not in NON_PYO3_BINDINGS
+        if project.backend != "maturin":
+            return True
+        has_bin = crate.has_binary or (crate.dir / "src" / "bin").is_dir()
+        if has_bin and "cdylib" not in crate.crate_types:
+            return False
+        return self.reaches_pyo3(crate)
+
+    def reaches_pyo3(self, crate: Crate, seen: set[Path] | None = None) -> bool:
+        """pyo3 or pyo3-ffi among the crate's dependencies, directly or through members."""
+        seen = seen if seen is not None else set()
+        seen.add(crate.path)
+        for dep in crate.dependencies:
+            if dep.kind != "dependencies":
+                continue
+            spec = crate.effective_spec(dep)
+            package = spec.get("package", dep.key)
+            if package in ("pyo3", "pyo3-ffi"):
+                return True
+            if "path" in spec:
+                base = self.root if dep.inherits_workspace else crate.dir
+                member = self.member_at(base / spec["path"] / "Cargo.toml")
+                if member is not None and member.path not in seen and \
+                        self.reaches_pyo3(member, seen):
+                    return True
+        return False
 
     def project_for(self, crate: Crate) -> PythonProject | None:
         return next((p for p in self.projects if p.dir in (crate.dir, self.root)), None)

@@ -21,6 +21,8 @@ class RustExtension:
     manifest: Path
     features: tuple[str, ...] = ()
     source: Path | None = None  # the file that declares it (pyproject.toml or setup.py)
+    # maturin `bindings` / setuptools-rust `binding` as declared (None: the backend decides)
+    bindings: str | None = None
 
     @property
     def module_name(self) -> str | None:
@@ -70,13 +72,16 @@ class PythonProject:
         if self.backend == "maturin":
             manifest = self.maturin.get("manifest-path", "Cargo.toml")
             features = tuple(self.maturin.get("features", []))
+            bindings = self.maturin.get("bindings")
             return [RustExtension(self.maturin.get("module-name"), self.dir / manifest, features,
-                                  source)]
+                                  source, bindings if isinstance(bindings, str) else None)]
         found = []
         for ext in self.data.get("tool", {}).get("setuptools-rust", {}).get("ext-modules", []):
             if isinstance(ext, dict):
+                binding = ext.get("binding")
                 found.append(RustExtension(ext.get("target"), self.dir / ext.get("path", "Cargo.toml"),
-                                           tuple(ext.get("features", [])), source))
+                                           tuple(ext.get("features", [])), source,
+                                           binding if isinstance(binding, str) else None))
         return found + self.setup_extensions
 
 
@@ -110,12 +115,23 @@ def _setup_py_extensions(path: Path) -> list[RustExtension]:
             target = kwargs.get("target", args[0] if args else None)
             manifest = kwargs.get("path", args[1] if len(args) > 1 else "Cargo.toml")
             features = kwargs.get("features") or ()
+            binding = next((_binding_name(k.value) for k in node.keywords if k.arg == "binding"),
+                           None)
             if isinstance(target, dict):  # RustExtension({"mod": "crate"}) maps targets
                 target = next(iter(target), None)
             if isinstance(manifest, str) and (target is None or isinstance(target, str)):
                 found.append(RustExtension(target, path.parent / manifest,
-                                           tuple(f for f in features if isinstance(f, str)), path))
+                                           tuple(f for f in features if isinstance(f, str)), path,
+                                           binding))
     return found
+
+
+def _binding_name(node: ast.AST) -> str | None:
+    """`Binding.Exec` -> "Exec"; a string literal as written; anything else None."""
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    value = _literal(node)
+    return value if isinstance(value, str) else None
 
 
 def _callee(node: ast.Call) -> str | None:
