@@ -27,6 +27,7 @@ default-members = ["crates/mylib-profiler"]
 
 from __future__ import annotations
 
+import glob
 from pathlib import Path
 
 from scaffold.lint.context import FEATURE
@@ -63,10 +64,14 @@ def check(ctx):
     def fix(editor):
         table = manifest.table(editor.document(ws.root_file.path), ("workspace",))
         if "default-members" in table:
-            for ext in hazards:
-                for entry in list(table["default-members"]):
-                    if (ws.root / entry).resolve() == ext.crate.dir.resolve():
-                        manifest.remove_from_array(table, "default-members", entry)
+            for entry in list(table["default-members"]):
+                matched = _expand(ws, entry)
+                if not matched & excluded:
+                    continue
+                manifest.remove_from_array(table, "default-members", entry)
+                if glob.has_magic(entry):  # `crates/*` covering the extension: list the rest
+                    for kept in sorted(ws.relative(d) for d in matched - excluded):
+                        manifest.add_to_array(table, "default-members", kept)
             if not list(table["default-members"]):
                 table["default-members"] = keep
         else:
@@ -81,8 +86,16 @@ def check(ctx):
 
 def selected_by_plain_build(ws) -> set[Path]:
     """Package directories a `cargo build` without `-p`/`--workspace` at the root builds."""
-    if ws.default_members is not None:
-        return {(ws.root / entry).resolve() for entry in ws.default_members}
+    if ws.default_members is not None:  # globs expand as in `members` (cargo does so too)
+        return {d for entry in ws.default_members for d in _expand(ws, entry)}
     if not ws.is_virtual:
         return {ws.root.resolve()}
     return {m.dir.resolve() for m in ws.members}
+
+
+def _expand(ws, entry: str) -> set[Path]:
+    """The member directories a `default-members` entry names (a path or a glob)."""
+    if not glob.has_magic(entry):
+        return {(ws.root / entry).resolve()}
+    members = {m.dir.resolve() for m in ws.members}
+    return {Path(p).resolve() for p in glob.glob(str(ws.root / entry))} & members
