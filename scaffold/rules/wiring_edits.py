@@ -22,10 +22,12 @@ def ensure_extension_module_feature(document, pyo3_key: str = "pyo3",
         if on_by_default:
             lines.append(f'default = ["{EXTENSION_MODULE}"]')
         lines.append(f'{EXTENSION_MODULE} = ["{pyo3_feature(pyo3_key)}"]')
-        if document.body and not _ends_blank(document):
-            from tomlkit import nl  # only when editing: never on the check path
+        if document.body:
+            from tomlkit import dumps, nl  # only when editing: never on the check path
 
-            document.add(nl())
+            text = dumps(document)
+            for _ in range(2 - (len(text) - len(text.rstrip("\n")))):  # end on a blank line
+                document.add(nl())
         document.append("features", manifest.snippet("\n".join(lines) + "\n")["features"])
         return
     manifest.add_to_array(features, EXTENSION_MODULE, pyo3_feature(pyo3_key))
@@ -34,11 +36,10 @@ def ensure_extension_module_feature(document, pyo3_key: str = "pyo3",
 
 
 def remove_extension_module_from_dependency(document, dep: Dependency) -> None:
-    """Drop `extension-module` from a pyo3 dependency's own `features`."""
+    """Drop `extension-module` from a pyo3 dependency's `features`, and `features` if emptied."""
     item = manifest.dependency(document, dep)
     if item is not None and hasattr(item, "get") and "features" in item:
-        manifest.remove_from_array(item, "features", EXTENSION_MODULE,
-                                   drop_empty=manifest.is_inline(item))
+        manifest.remove_from_array(item, "features", EXTENSION_MODULE, drop_empty=True)
 
 
 def remove_extension_module_feature(document) -> None:
@@ -72,10 +73,3 @@ def extension_module_enabled_by_default(crate: Crate) -> bool:
             return True
         pending += features.get(name, [])
     return False
-
-
-def _ends_blank(document) -> bool:
-    from tomlkit import dumps
-
-    return dumps(document).endswith("\n\n")
-
