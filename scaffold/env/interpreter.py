@@ -73,4 +73,5 @@ def _is_python3(path: str, environ: dict[str, str]) -> bool:
         out = subprocess.run([path, "--version"], capture_output=True, timeout=30, env=environ)
     except (OSError, subprocess.TimeoutExpired):
         return False
-    return any(stream.startswith((b"Python 3", b"GraalPy 3")) for stream in (out.stdout, out.stderr))
+    banners = (b"Python 3", b"GraalPy 3")
+    return any(stream.startswith(banners) for stream in (out.stdout, out.stderr))

@@ -49,7 +49,8 @@ def inspect(lib_dir: Path, arch: str, os_name: str, version: tuple[int, int] | N
     return TargetPython(found[0], found_version, bool(data.get("Py_GIL_DISABLED")), libpython)
 
 
-def _search(directory: Path, arch: str, os_name: str, version: tuple[int, int] | None) -> list[Path]:
+def _search(directory: Path, arch: str, os_name: str,
+            version: tuple[int, int] | None) -> list[Path]:
     found = []
     try:
         entries = sorted(directory.iterdir())

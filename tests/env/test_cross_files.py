@@ -1,4 +1,4 @@
-"""The files `scaffold cross` writes: the linker in .cargo/config.toml and the per-target env file."""
+"""What `scaffold cross` writes: the linker in .cargo/config.toml, the per-target env file."""
 
 from __future__ import annotations
 
