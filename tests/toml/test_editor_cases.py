@@ -20,6 +20,7 @@ from tests.conftest import run_cli
 CASES = Path(__file__).parent / "cases"
 BLESS = os.environ.get("SCAFFOLD_BLESS") == "1"
 LIB_RS = "use pyo3::prelude::*;\n\n#[pymodule]\nfn mylib(_m: &Bound<'_, PyModule>) -> PyResult<()> {\n    Ok(())\n}\n"
+PYPROJECT = '[build-system]\nrequires = ["maturin>=1.9.4,<2"]\nbuild-backend = "maturin"\n'
 EXTENSION = """[package]
 name = "mylib"
 version = "0.1.0"
@@ -38,9 +39,10 @@ extension-module = ["pyo3/extension-module"]
 
 
 def _single_crate(root: Path, manifest: bytes) -> Path:
-    """in.toml is the extension crate's own manifest."""
+    """in.toml is the manifest of the extension crate maturin builds (pyproject beside it)."""
     (root / "src").mkdir(parents=True)
     (root / "src" / "lib.rs").write_text(LIB_RS)
+    (root / "pyproject.toml").write_text(PYPROJECT)
     (root / "Cargo.toml").write_bytes(manifest)
     return root / "Cargo.toml"
 
