@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+from pathlib import Path
 
 from scaffold import __version__
 from scaffold.errors import ScaffoldError
@@ -46,10 +47,24 @@ def _command_module(module: str):
     return importlib.import_module(f"scaffold.commands.{module}")
 
 
+def _parse(parser: argparse.ArgumentParser, argv: list[str]) -> argparse.Namespace:
+    """parse_args, also accepting PATH after options (`cross T --lib-dir D PATH`).
+
+    argparse fills an optional positional in the first run of positionals only; a lone leftover
+    argument after the options is that PATH.
+    """
+    args, extra = parser.parse_known_args(argv)
+    if len(extra) == 1 and not extra[0].startswith("-") and str(getattr(args, "path", "")) == ".":
+        args.path = Path(extra[0])
+    elif extra:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    return args
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     parser = build_parser(argv)
-    args = parser.parse_args(argv)
+    args = _parse(parser, argv)
     if args.command is None:
         parser.print_help(sys.stderr)
         return 2
