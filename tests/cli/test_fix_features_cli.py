@@ -289,3 +289,9 @@ def test_broken_workspaces_exit_2_without_traceback(safe_only, edit, message):
         assert result.exit_code == 2, result
         assert result.stderr.startswith("error: ") and message in result.stderr, result.stderr
         assert snapshot(safe_only) == before
+
+
+def test_check_and_diff_together_are_a_usage_error(safe_only):
+    with pytest.raises(SystemExit) as exit_info:  # argparse: usage on stderr, status 2
+        run_cli("fix-features", "--check", "--diff", cwd=safe_only)
+    assert exit_info.value.code == 2
