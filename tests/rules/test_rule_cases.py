@@ -120,6 +120,25 @@ def test_rule_case(case: Path, tmp_path: Path) -> None:
     assert recheck.exit_code == 0 and not recheck.stdout.startswith("---"), recheck.stdout
 
 
+
+def _crlf_bom(data: bytes) -> bytes:
+    return b"\xef\xbb\xbf" + data.replace(b"\n", b"\r\n")
+
+
+@pytest.mark.parametrize("case", [c for c in _cases() if (c.values[0] / "out").is_dir()])
+def test_rule_case_keeps_crlf_and_bom(case: Path, tmp_path: Path) -> None:
+    """The same fixes on the case's TOML files saved with a BOM and CRLF keep both."""
+    root = tmp_path / "ws"
+    shutil.copytree(case / "in", root)
+    for manifest in root.rglob("*.toml"):
+        manifest.write_bytes(_crlf_bom(manifest.read_bytes()))
+    flags = (case / "cmd").read_text().split() if (case / "cmd").is_file() else []
+    fix_cli(root, "--allow-no-vcs", *flags)
+    for name, data in snapshot(case / "out").items():
+        expected = _crlf_bom(data) if name.endswith(".toml") else data
+        assert (root / name).read_bytes() == expected, name
+
+
 def _applies(fix: dict, threshold: str) -> bool:
     order = ["display-only", "unsafe", "safe"]
     return order.index(fix["applicability"]) >= order.index(threshold)
