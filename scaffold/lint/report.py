@@ -5,7 +5,6 @@ The JSON document is versioned (`"version": 1`) and documented in docs/json-outp
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 
@@ -37,6 +36,8 @@ def github_line(d: Diagnostic) -> str:
 
 def json_document(diagnostics: list[Diagnostic], fixed: list[Diagnostic],
                   changed: list[Path], mode: str) -> str:
+    import json  # only for --output-format json
+
     def entry(d: Diagnostic) -> dict:
         return {
             "code": d.code, "name": d.name, "message": d.message, "severity": d.severity.value,

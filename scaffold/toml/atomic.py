@@ -27,9 +27,7 @@ seconds, then refuses.
 from __future__ import annotations
 
 import errno
-import json
 import os
-import secrets
 import shutil
 import stat
 import sys
@@ -108,6 +106,8 @@ def recover(root: Path, report=None) -> list[str]:
     if not path.exists():
         return []
     report = report or (lambda line: print(line, file=sys.stderr))
+    import json
+
     try:
         journal = json.loads(path.read_text(encoding="utf-8"))
         entries = journal["entries"]
@@ -166,7 +166,7 @@ def _plan(root: Path, targets: dict[Path, str]) -> dict:
                 relative = _rel(parent, root)
                 if relative not in directories:
                     directories.append(relative)
-        token = secrets.token_hex(4)
+        token = _token()
         existed = target.exists()
         entries.append({
             "target": _rel(target, root),
@@ -265,9 +265,17 @@ def _acquire(root: Path, timeout: float) -> int:
             raise
 
 
+def _token() -> str:
+    """8 random hex digits for temporary names (`secrets.token_hex(4)` without importing
+    secrets, hashlib and hmac on the check path, which imports this module for `pending`)."""
+    return os.urandom(4).hex()
+
+
 def _write_journal(root: Path, journal: dict) -> None:
+    import json
+
     path = root / JOURNAL
-    temp = path.with_name(f"{JOURNAL}.{secrets.token_hex(4)}{_TEMP_SUFFIX}")
+    temp = path.with_name(f"{JOURNAL}.{_token()}{_TEMP_SUFFIX}")
     try:
         _write_file(temp, json.dumps(journal, indent=1) + "\n", None)
         os.replace(temp, path)
