@@ -5,6 +5,9 @@
 //! [`floatrepr`] (string and float output exactly as `json` writes them). The Python layer
 //! builds Python objects directly from the parser (`pydecode`) and writes Python objects
 //! straight into a byte buffer (`pyencode`).
+//!
+//! The `#[pymodule]` is `hyperjson`, the native module `hyperjson.hyperjson` of the Python
+//! package `hyperjson` (python/hyperjson/__init__.py re-exports it).
 
 pub mod escape;
 pub mod floatrepr;
@@ -141,8 +144,11 @@ fn dump<'py>(
 
 /// A fast JSON encoder and decoder written in Rust, compatible with the standard
 /// library's ``json`` module.
+///
+/// Declared `gil_used = true`: the key cache and the output buffer are shared state
+/// protected by the GIL.
 #[pymodule(gil_used = true)]
-pub mod _hyperjson {
+mod hyperjson {
     #[pymodule_export]
     use super::{dump, dumps, load, loads};
     use super::*;

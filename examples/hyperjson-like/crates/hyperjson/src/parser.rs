@@ -98,14 +98,15 @@ static STR_CLASS: [u8; 256] = {
 const LO: u64 = 0x0101_0101_0101_0101;
 const HI: u64 = 0x8080_8080_8080_8080;
 
-/// True if any of the 8 bytes in `w` is `"`, `\`, below 0x20 or at/above 0x80.
+/// True if any of the 8 bytes in `w` is `"`, `\` or below 0x20. (Bytes at or above 0x80
+/// never match: the `& !x` term clears them.)
 #[inline(always)]
 fn word_needs_attention(w: u64) -> bool {
     let has_zero = |x: u64| x.wrapping_sub(LO) & !x & HI;
     let quote = has_zero(w ^ (LO * b'"' as u64));
     let backslash = has_zero(w ^ (LO * b'\\' as u64));
     let control = w.wrapping_sub(LO * 0x20) & !w & HI;
-    (quote | backslash | control | (w & HI)) != 0
+    (quote | backslash | control) != 0
 }
 
 enum Frame {
@@ -349,13 +350,19 @@ impl<'a> Parser<'a> {
         let mut i = begin + 1;
         let mut non_ascii = false;
         // Fast scan: a run without escapes is handed to the sink as a slice of the input.
+        // Eight bytes at a time; non-ASCII bytes are only noted (their high bits collected).
+        let mut high = 0u64;
         loop {
             while i + 8 <= s.len() {
                 let w = u64::from_le_bytes(s[i..i + 8].try_into().unwrap());
                 if word_needs_attention(w) {
                     break;
                 }
+                high |= w;
                 i += 8;
+            }
+            if high & HI != 0 {
+                non_ascii = true;
             }
             match s.get(i) {
                 None => return err("Unterminated string starting at", begin),
@@ -692,7 +699,7 @@ mod tests {
     fn word_scan() {
         for b in 0u8..=255 {
             let w = u64::from_le_bytes([b'a', b'b', b'c', b, b'd', b'e', b'f', b'g']);
-            let expect = b < 0x20 || b == b'"' || b == b'\\' || b >= 0x80;
+            let expect = b < 0x20 || b == b'"' || b == b'\\';
             assert_eq!(word_needs_attention(w), expect, "byte {b:#x}");
         }
     }

@@ -1,3 +1,7 @@
+// FFI code throughout: every `unsafe fn` here is a thin layer over the C API, called with the
+// GIL held and valid object pointers, so its body is not split into separate `unsafe` blocks.
+#![allow(unsafe_op_in_unsafe_fn)]
+
 //! The parser's Python sink: every JSON value becomes its Python object directly (no
 //! intermediate tree), plus `loads`' handling of `str`, `bytes` and `bytearray` input.
 
@@ -63,8 +67,8 @@ impl<T> GilCell<T> {
 const KEY_CACHE_SIZE: usize = 2048;
 const KEY_CACHE_MAX_LEN: usize = 64;
 
-/// Object keys repeat: a direct-mapped cache of interned `str` objects for short ASCII keys
-/// saves an allocation, a copy and a hash per key.
+/// Object keys repeat: a direct-mapped cache of `str` objects for short ASCII keys saves an
+/// allocation, a copy and a hash (cached in the object) per key.
 static KEY_CACHE: GilCell<[*mut ffi::PyObject; KEY_CACHE_SIZE]> =
     GilCell::new([std::ptr::null_mut(); KEY_CACHE_SIZE]);
 
@@ -169,11 +173,12 @@ impl<'py> Sink for PySink<'py> {
                 ffi::Py_INCREF(cached);
                 return Obj::new(self.py, cached);
             }
-            let mut s = ascii_str(bytes);
+            // Not interned: churning many distinct keys through the interpreter's interned
+            // dict leaves it full of deleted entries and makes every lookup slow.
+            let s = ascii_str(bytes);
             if s.is_null() {
                 return Err(PyErr::fetch(self.py));
             }
-            ffi::PyUnicode_InternInPlace(&mut s);
             ffi::Py_INCREF(s);
             let old = std::mem::replace(slot, s);
             if !old.is_null() {

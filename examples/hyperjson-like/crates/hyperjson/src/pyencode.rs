@@ -1,3 +1,7 @@
+// FFI code throughout: every `unsafe fn` here is a thin layer over the C API, called with the
+// GIL held and valid object pointers, so its body is not split into separate `unsafe` blocks.
+#![allow(unsafe_op_in_unsafe_fn)]
+
 //! `dumps`: Python objects straight into a byte buffer, then one `str`.
 //!
 //! Output is identical to `json.dumps(obj, indent=..., sort_keys=..., ensure_ascii=...)`

@@ -1,4 +1,4 @@
-"""Type stubs for the native module (re-exported by ``hyperjson``)."""
+"""Type stubs for the native module ``hyperjson.hyperjson`` (re-exported by ``hyperjson``)."""
 
 import json
 from typing import IO, Any, SupportsIndex
