@@ -1,0 +1,53 @@
+"""Commands that do not render never import copier, questionary or gitpython; a clean check
+never imports tomlkit either (read-only scans use tomllib). Measured in a fresh interpreter with
+`python -X importtime`, which lists every module the process imported."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO
+
+RENDERING = {"copier", "questionary", "git"}  # git: gitpython's package
+CLEAN_PROJECT = REPO / "tests" / "rules" / "cases" / "PW203" / "clean" / "in"
+
+
+def imported(*args: str, cwd: Path, expect: int = 0) -> set[str]:
+    """Top-level packages a fresh `python -X importtime -m scaffold ARGS` imports."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
+    env["PYTHONPATH"] = str(REPO)  # the checkout under test, not another installed copy
+    proc = subprocess.run([sys.executable, "-X", "importtime", "-m", "scaffold", *args],
+                          cwd=cwd, env=env, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == expect, proc.stdout + proc.stderr[-3000:]
+    names = {line.rsplit("|", 1)[1].strip() for line in proc.stderr.splitlines()
+             if line.startswith("import time:") and "|" in line}
+    assert "scaffold.cli" in names, proc.stderr[-3000:]  # the listing was read at all
+    return {name.split(".")[0] for name in names}
+
+
+@pytest.mark.parametrize("args", [("--help",), ("--version",), ("fix-features", "--help")])
+def test_help_and_version_import_no_rendering_library(args, tmp_path):
+    assert imported(*args, cwd=tmp_path) & RENDERING == set()
+
+
+def test_clean_check_imports_neither_rendering_libraries_nor_tomlkit(tmp_path):
+    project = tmp_path / "project"
+    shutil.copytree(CLEAN_PROJECT, project)
+    modules = imported("fix-features", "--check", cwd=project)
+    assert modules & (RENDERING | {"tomlkit"}) == set()
+    assert "tomllib" in modules
+
+
+def test_check_with_findings_imports_no_rendering_library(tmp_path):
+    """A check that finds something still writes nothing: no copier, questionary or git."""
+    project = tmp_path / "project"
+    shutil.copytree(REPO / "tests" / "rules" / "cases" / "PW203" / "path-dependency" / "in",
+                    project)
+    modules = imported("fix-features", "--check", cwd=project, expect=1)
+    assert modules & RENDERING == set()
