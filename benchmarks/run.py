@@ -1,0 +1,386 @@
+"""Benchmark `scaffold` against cargo, copier and maturin; print one markdown table.
+
+    python benchmarks/run.py [--quick] [--only SECTION[,SECTION]] [--rounds N] [--keep DIR]
+
+Sections (numbers or names): 1 startup, 2 scale, 3 new, 4 fix. Every row is the median of
+repeated whole-process runs (fresh subprocesses, output discarded). The commands compared in a
+section run round-robin in the same rounds (A, B, ..., then the reverse order), after one
+untimed warm-up round, so machine load drifts into both sides alike; the ratio is median(A) /
+median(B). Peak memory is the child's own ru_maxrss (os.wait4). The table goes to stdout,
+progress and the machine description to stderr. Exit status 1 when a budget is missed.
+
+Children run with the interpreter running this script (not a pyenv shim), the `scaffold`,
+`copier` and `maturin` entry points beside it, `cargo` from PATH (normally the rustup proxy,
+as a user types it; section 1 also times the toolchain's own cargo binary). They get
+PYTHONDONTWRITEBYTECODE unset and a private PYTHONPYCACHEPREFIX, so Python reads compiled
+bytecode the way an installed wheel does, whatever the calling shell sets.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(HERE))
+
+from generate import generate  # noqa: E402
+
+SECTIONS = {"1": "startup", "2": "scale", "3": "new", "4": "fix"}
+ROUNDS = {"startup": 15, "scale": 7, "new": 7, "fix": 3}
+QUICK_ROUNDS = {"startup": 5, "scale": 3, "new": 3, "fix": 1}
+SIZES = (10, 100, 500, 1000)
+NAME = "bench-lib"
+
+
+def entry_point(name: str) -> list[str]:
+    """The console script installed beside this interpreter, else `python -m name`."""
+    beside = Path(sys.executable).parent / name
+    if beside.is_file() and os.access(beside, os.X_OK):
+        return [str(beside)]
+    return [sys.executable, "-m", name]
+
+
+PYTHON = [sys.executable]
+SCAFFOLD = entry_point("scaffold")
+COPIER = entry_point("copier")
+MATURIN = entry_point("maturin")
+CARGO = [shutil.which("cargo") or "cargo"]
+METADATA = ["metadata", "--no-deps", "--offline", "--format-version", "1"]
+
+
+def toolchain_cargo() -> list[str] | None:
+    """The toolchain's cargo binary, bypassing the rustup proxy (None without rustup)."""
+    try:
+        found = subprocess.run(["rustup", "which", "cargo"], capture_output=True, text=True,
+                               check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return [found] if found and Path(found).resolve() != Path(CARGO[0]).resolve() else None
+
+
+# --- measuring --------------------------------------------------------------------------------
+
+@dataclass
+class Bench:
+    """One thing to time: a command (or a sequence run back to back) in a directory."""
+
+    label: str
+    commands: list[list[str]]
+    cwd: Path | None = None
+    prepare: Callable[[int], Path | None] | None = None  # untimed; may return the cwd
+    ok: tuple[int, ...] = (0,)
+    times: list[float] = field(default_factory=list)
+    rss: list[int] = field(default_factory=list)  # KiB
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.times)
+
+    @property
+    def peak(self) -> int:
+        return max(self.rss)
+
+
+def run_once(bench: Bench, index: int, env: dict[str, str]) -> tuple[float, int]:
+    cwd = bench.cwd
+    if bench.prepare is not None:
+        cwd = bench.prepare(index) or cwd
+    elapsed, peak = 0.0, 0
+    for command in bench.commands:
+        with tempfile.TemporaryFile() as output:
+            start = time.perf_counter()
+            process = subprocess.Popen(command, cwd=cwd, env=env, stdin=subprocess.DEVNULL,
+                                       stdout=output, stderr=subprocess.STDOUT)
+            _, status, usage = os.wait4(process.pid, 0)
+            elapsed += time.perf_counter() - start
+            process.returncode = os.waitstatus_to_exitcode(status)
+            peak = max(peak, usage.ru_maxrss)
+            if process.returncode not in bench.ok:
+                output.seek(0)
+                text = output.read().decode(errors="replace")[-2000:]
+                raise SystemExit(f"benchmark {bench.label!r}: `{' '.join(command)}` in {cwd} "
+                                 f"exited {process.returncode}:\n{text}")
+    return elapsed, peak
+
+
+def measure(benches: list[Bench], rounds: int, env: dict[str, str]) -> None:
+    """One untimed warm-up round, then `rounds` round-robin rounds, alternating direction."""
+    for bench in benches:
+        run_once(bench, -1, env)
+    for number in range(rounds):
+        order = benches if number % 2 == 0 else benches[::-1]
+        for bench in order:
+            elapsed, peak = run_once(bench, number, env)
+            bench.times.append(elapsed)
+            bench.rss.append(peak)
+
+
+# --- the table --------------------------------------------------------------------------------
+
+@dataclass
+class Row:
+    section: str
+    a: Bench
+    b: Bench | None = None
+    budget: float | None = None
+    note: str = ""
+
+    @property
+    def ratio(self) -> float | None:
+        return self.a.median / self.b.median if self.b else None
+
+    @property
+    def passed(self) -> bool | None:
+        return None if self.budget is None else self.ratio <= self.budget
+
+
+def _ms(seconds: float) -> str:
+    ms = seconds * 1000
+    return f"{ms:.1f} ms" if ms < 100 else f"{ms:,.0f} ms"
+
+
+def _mib(kib: int) -> str:
+    return f"{kib / 1024:.0f} MiB"
+
+
+def table(rows: list[Row]) -> str:
+    lines = ["| § | measured (A) | A median | compared with (B) | B median | A/B | budget | "
+             "verdict | peak RSS A / B |",
+             "|---|---|---:|---|---:|---:|---:|---|---:|"]
+    for row in rows:
+        b = row.b
+        verdict = "" if row.passed is None else ("**pass**" if row.passed else "**FAIL**")
+        ratio = f"{row.ratio:.2f}x" if b else ""
+        budget = f"<= {row.budget:.1f}x" if row.budget is not None else ""
+        memory = _mib(row.a.peak) + (f" / {_mib(b.peak)}" if b else "")
+        label = row.a.label + (f" {row.note}" if row.note else "")
+        lines.append(f"| {row.section} | {label} | {_ms(row.a.median)} | "
+                     f"{b.label if b else ''} | {_ms(b.median) if b else ''} | {ratio} | "
+                     f"{budget} | {verdict} | {memory} |")
+    return "\n".join(lines)
+
+
+# --- sections ---------------------------------------------------------------------------------
+
+def startup(work: Path, rounds: int, env: dict[str, str]) -> list[Row]:
+    """`scaffold --version` and `fix-features --check` on a `scaffold new` project."""
+    parent = work / "startup"
+    parent.mkdir()
+    made = subprocess.run([*SCAFFOLD, "new", NAME, "--yes", "--no-git"], cwd=parent, env=env,
+                          capture_output=True, text=True)
+    project = parent / NAME
+    what = "`scaffold new` project"
+    if made.returncode != 0:
+        print(f"note: `scaffold new` failed ({made.stderr.strip()[-200:]}); using a generated "
+              "3-member workspace instead", file=sys.stderr)
+        generate(project, 3)
+        what = "3-member generated workspace"
+    floor = Bench("`python -c pass`", [[*PYTHON, "-c", "pass"]], project)
+    version = Bench("`scaffold --version`", [[*SCAFFOLD, "--version"]], project)
+    check = Bench(f"`scaffold fix-features --check` ({what})",
+                  [[*SCAFFOLD, "fix-features", "--check"]], project)
+    cargo = Bench("`cargo metadata --no-deps --offline`", [[*CARGO, *METADATA]], project)
+    benches = [floor, version, check, cargo]
+    direct = toolchain_cargo()
+    bare = None
+    if direct:
+        bare = Bench("toolchain `cargo metadata` (no rustup proxy)", [[*direct, *METADATA]],
+                     project)
+        benches.append(bare)
+    measure(benches, rounds, env)
+    rows = [Row("1", version, floor), Row("1", check, floor), Row("1", check, cargo, 2.0)]
+    if bare:
+        rows.append(Row("1", check, bare, note="(reference)"))
+    return rows
+
+
+def scale(work: Path, rounds: int, env: dict[str, str]) -> list[Row]:
+    """`fix-features --check` vs `cargo metadata` on 10 ... 1000 members, interleaved."""
+    checks, cargos = {}, {}
+    for size in SIZES:
+        root = generate(work / f"scale-{size}", size)
+        checks[size] = Bench(f"`fix-features --check`, {size} members",
+                             [[*SCAFFOLD, "fix-features", "--check"]], root)
+        cargos[size] = Bench(f"`cargo metadata`, {size} members", [[*CARGO, *METADATA]], root)
+    measure([b for size in SIZES for b in (checks[size], cargos[size])], rounds, env)
+    rows = [Row("2", checks[size], cargos[size], 3.0 if size == 500 else None) for size in SIZES]
+    rows.append(Row("2", checks[1000], checks[500], 2.2, note="(cost of 1000 vs 500)"))
+    return rows
+
+
+def _answers() -> tuple[dict, dict]:
+    """The answers `scaffold new NAME --yes` gives its two templates."""
+    from scaffold.commands import new
+
+    options = new.Options(crate=NAME, module=NAME.replace("-", "_"), dest=Path(NAME),
+                          pyo3=new.DEFAULT_PYO3, python_min=new.DEFAULT_PYTHON_MIN, author="",
+                          license=new.DEFAULT_LICENSE, profiler=True, git=False)
+    return new._workspace_answers(options), new._profiler_answers(options)
+
+
+def _data(answers: dict) -> list[str]:
+    args = []
+    for key, value in answers.items():
+        text = ("true" if value else "false") if isinstance(value, bool) else str(value)
+        args += ["--data", f"{key}={text}"]
+    return args
+
+
+def _snapshot(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
+            if p.is_file() and ".git" not in p.parts}
+
+
+def new(work: Path, rounds: int, env: dict[str, str]) -> list[Row]:
+    """`scaffold new --yes --no-git` vs bare `copier copy` of the same templates, and maturin."""
+    from scaffold.render.copier_render import template_dir
+
+    workspace_answers, profiler_answers = _answers()
+    base = work / "new"
+
+    def fresh(kind: str) -> Callable[[int], Path]:
+        def prepare(index: int) -> Path:
+            folder = base / f"{kind}-{index + 1}"
+            shutil.rmtree(folder, ignore_errors=True)
+            shutil.rmtree(base / f"{kind}-{index}", ignore_errors=True)  # the previous one
+            folder.mkdir(parents=True)
+            return folder
+        return prepare
+
+    quiet = ["copy", "--quiet", "--defaults"]
+    scaffold_new = Bench("`scaffold new --yes --no-git`",
+                         [[*SCAFFOLD, "new", NAME, "--yes", "--no-git"]], prepare=fresh("scaffold"))
+    copier = Bench("bare `copier copy` (workspace, then profiler)",
+                   [[*COPIER, *quiet, *_data(workspace_answers), str(template_dir("workspace")),
+                     NAME],
+                    [*COPIER, *quiet, *_data(profiler_answers), str(template_dir("profiler")),
+                     f"{NAME}/crates"]], prepare=fresh("copier"))
+    copier_one = Bench("bare `copier copy` (workspace only)",
+                       [[*COPIER, *quiet, *_data(workspace_answers),
+                         str(template_dir("workspace")), NAME]], prepare=fresh("copier1"))
+    maturin = Bench("`maturin new --bindings pyo3`",
+                    [[*MATURIN, "new", "--bindings", "pyo3", NAME]], prepare=fresh("maturin"))
+    benches = [scaffold_new, copier, copier_one, maturin]
+    measure(benches, rounds, env)
+    last = rounds - 1 if rounds else -1
+    ours = _snapshot(base / f"scaffold-{last + 1}" / NAME)
+    theirs = _snapshot(base / f"copier-{last + 1}" / NAME)
+    if ours != theirs:
+        differ = sorted(set(ours) ^ set(theirs) | {k for k in ours.keys() & theirs.keys()
+                                                   if ours[k] != theirs[k]})
+        print(f"warning: `scaffold new` and bare copier made different trees: {differ[:5]}",
+              file=sys.stderr)
+    return [Row("3", scaffold_new, copier, 1.3), Row("3", scaffold_new, copier_one),
+            Row("3", scaffold_new, maturin, note="")]
+
+
+def fix(work: Path, rounds: int, env: dict[str, str]) -> list[Row]:
+    """`fix-features` writing 498 fixes in a 500-member git repository."""
+    root = generate(work / "fix-500", 500, needs_fix=True)
+    git = ["git", "-c", "user.name=bench", "-c", "user.email=bench@example.invalid"]
+    for command in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "synthetic"]):
+        subprocess.run([*git, *command], cwd=root, check=True, env=env)
+
+    def restore(_: int) -> Path:
+        subprocess.run(["git", "checkout", "-q", "--", "."], cwd=root, check=True)
+        subprocess.run(["git", "clean", "-q", "-f", "-d", "-x"], cwd=root, check=True)
+        return root
+
+    writing = Bench("`fix-features` writing 498 fixes (git repo, 500 members)",
+                    [[*SCAFFOLD, "fix-features"]], prepare=restore)
+    checking = Bench("`fix-features --check` (same tree, 498 findings)",
+                     [[*SCAFFOLD, "fix-features", "--check"]], prepare=restore, ok=(1,))
+    cargo = Bench("`cargo metadata` (same tree)", [[*CARGO, *METADATA]], prepare=restore)
+    measure([writing, checking, cargo], rounds, env)
+    return [Row("4", writing, checking), Row("4", writing, cargo)]
+
+
+RUNNERS = {"startup": startup, "scale": scale, "new": new, "fix": fix}
+
+
+# --- main -------------------------------------------------------------------------------------
+
+def machine() -> str:
+    cpu = platform.processor() or "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+
+    def version(command: list[str]) -> str:
+        try:
+            return subprocess.run(command, capture_output=True, text=True).stdout.strip()
+        except OSError:
+            return "absent"
+
+    load = " ".join(f"{x:.2f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "?"
+    return (f"{os.cpu_count()} CPUs ({cpu}), {platform.system()} {platform.release()}, "
+            f"Python {platform.python_version()}, {version([*CARGO, '--version'])}, "
+            f"copier {version([*COPIER, '--version']).split()[-1] if COPIER else '?'}, "
+            f"{version([*MATURIN, '--version'])}, load average {load}")
+
+
+def parse_sections(values: list[str] | None) -> list[str]:
+    if not values:
+        return list(RUNNERS)
+    chosen = []
+    for value in values:
+        for part in filter(None, (p.strip() for p in value.split(","))):
+            name = SECTIONS.get(part, part)
+            if name not in RUNNERS:
+                raise SystemExit(f"unknown section {part!r}: choose from "
+                                 f"{', '.join(f'{k} {v}' for k, v in SECTIONS.items())}")
+            if name not in chosen:
+                chosen.append(name)
+    return [name for name in RUNNERS if name in chosen]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer rounds (a smoke run)")
+    parser.add_argument("--only", action="append", metavar="SECTION",
+                        help="1 startup, 2 scale, 3 new, 4 fix (comma-separated or repeated)")
+    parser.add_argument("--rounds", type=int, help="rounds for every section (overrides)")
+    parser.add_argument("--keep", type=Path, help="work in this directory and keep it")
+    args = parser.parse_args()
+    sections = parse_sections(args.only)
+    work = args.keep.resolve() if args.keep else Path(tempfile.mkdtemp(prefix="scaffold-bench-"))
+    if args.keep:
+        shutil.rmtree(work, ignore_errors=True)
+        work.mkdir(parents=True)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env.update(PYTHONPYCACHEPREFIX=str(work / "pycache"), CARGO_TERM_COLOR="never",
+               NO_COLOR="1")
+    print(f"machine: {machine()}", file=sys.stderr)
+    started = time.perf_counter()
+    rows: list[Row] = []
+    try:
+        for name in sections:
+            rounds = args.rounds or (QUICK_ROUNDS if args.quick else ROUNDS)[name]
+            print(f"section {name}: {rounds} round(s) ...", file=sys.stderr, flush=True)
+            rows += RUNNERS[name](work, rounds, env)
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+    print(table(rows))
+    print(f"done in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    return 1 if any(row.passed is False for row in rows) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
