@@ -71,7 +71,9 @@ def check(ctx):
                 continue
             missing = [text for ok, text in ((has_rpath, "build.rs rpath to libpython"),
                                              (auto, "pyo3 `auto-initialize`")) if not ok]
-            fixable = has_rpath or (not build_text and series >= LIB_DIR_SINCE)
+            # `build = false` turned build scripts off on purpose: report, never add one.
+            fixable = has_rpath or (build is not None and not build_text
+                                    and series >= LIB_DIR_SINCE)
             fix = _add(ws, member, pyo3, series, has_rpath, auto) if fixable else None
             yield ctx.diagnostic(
                 member.file, ("package",), None,
