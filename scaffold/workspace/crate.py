@@ -116,7 +116,10 @@ class Crate:
 
     @property
     def has_binary(self) -> bool:
-        return bool(self.data.get("bin")) or (self.dir / "src" / "main.rs").is_file()
+        """`[[bin]]` targets or those cargo finds: src/main.rs, src/bin/*.rs, src/bin/*/main.rs."""
+        src = self.dir / "src"
+        return (bool(self.data.get("bin")) or (src / "main.rs").is_file()
+                or any((src / "bin").glob("*.rs")) or any((src / "bin").glob("*/main.rs")))
 
     @property
     def build_script_path(self) -> Path | None:
@@ -148,14 +151,20 @@ class Crate:
 
     def dependencies_on(self, package: str) -> list[Dependency]:
         """Entries for `package`, resolving `workspace = true` for its real package name."""
-        found = []
+        return list(self._by_package.get(package, ()))
+
+    @cached_property
+    def _by_package(self) -> dict[str, list[Dependency]]:
+        """Every dependency under its real package name, computed once: rules ask each member
+        about pyo3 and each extension crate, so a scan per question was O(members x deps)."""
+        index: dict[str, list[Dependency]] = {}
         for dep in self.dependencies:
-            if dep.package == package:
-                found.append(dep)
-            elif dep.inherits_workspace and self.workspace_dependency(dep.key).get(
-                    "package", dep.key) == package:
-                found.append(dep)
-        return found
+            index.setdefault(dep.package, []).append(dep)
+            if dep.inherits_workspace:
+                inherited = self.workspace_dependency(dep.key).get("package", dep.key)
+                if inherited != dep.package:
+                    index.setdefault(inherited, []).append(dep)
+        return index
 
     def workspace_dependency(self, key: str) -> dict:
         spec = self.workspace_data.get("workspace", {}).get("dependencies", {}).get(key, {})
