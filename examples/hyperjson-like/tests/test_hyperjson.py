@@ -1,17 +1,312 @@
+"""hyperjson against the standard library's json: a fixed corpus, error cases, and
+hypothesis-generated values (round trips, equality with json.loads / json.dumps output)."""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+import pickle
+import sys
+from collections import OrderedDict
+from enum import IntEnum
+
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import hyperjson
 
-
-def test_count_primes():
-    assert hyperjson.count_primes(10) == 4
-    assert hyperjson.count_primes(1_000_000) == 78_498
-
-
-def test_is_prime():
-    assert [n for n in range(20) if hyperjson.is_prime(n)] == [2, 3, 5, 7, 11, 13, 17, 19]
+OPTIONS = [
+    dict(indent=indent, sort_keys=sort_keys, ensure_ascii=ensure_ascii)
+    for indent in (None, 0, 2, "\t", -1)
+    for sort_keys in (False, True)
+    for ensure_ascii in (True, False)
+]
 
 
-def test_negative_limit_is_a_type_error():
-    with pytest.raises(OverflowError):
-        hyperjson.count_primes(-1)
+def same(a, b) -> bool:
+    """Equality that also holds for NaN, tells -0.0 from 0.0, 1 from 1.0 and True from 1."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, float):
+        return (math.isnan(a) and math.isnan(b)) or (a == b and math.copysign(1, a) == math.copysign(1, b))
+    if isinstance(a, list):
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
+    if isinstance(a, dict):
+        return list(a) == list(b) and all(same(a[k], b[k]) for k in a)
+    return a == b
+
+
+CORPUS = [
+    "null", "true", "false", "0", "-0", "1", "-1", "123456789", "-9223372036854775808",
+    "9223372036854775807", "9223372036854775808", "123456789012345678901234567890",
+    "-123456789012345678901234567890", "0.0", "-0.0", "1.5", "-2.25e-3", "1e308", "1e309",
+    "-1e309", "1E400", "5e-324", "1e-400", "0.1", "0.30000000000000004", "1.7976931348623157e308",
+    "2.2250738585072014e-308", "123.456e+10", "3.141592653589793", "1e16", "1.0e-5",
+    "NaN", "Infinity", "-Infinity", "[NaN, Infinity, -Infinity]",
+    '""', '"abc"', '"\\"\\\\\\/\\b\\f\\n\\r\\t"', '"\\u0000\\u001f\\u007f\\u0080\\u00ff"',
+    '"\\u00e9\\u4e2d\\uffff"', '"\\ud83d\\ude00"', '"\\uD83D\\uDE00"', '"\\ud800"', '"\\udc00"',
+    '"\\ud800\\ud800"', '"\\udc00\\ud800"', '"\\ud800x"', '"\\ud800\\u0041"', '"\\ud800\\n"',
+    '"héllo wörld"', '"日本語テキスト"', '"emoji 😀🚀 𝄞"', '"\u007f"', '"a\\u0301"',
+    "[]", "{}", "[[]]", "[{}]", '{"": ""}', " [ 1 , 2 , 3 ] ", '\t\n\r {"a" : [1, {"b": null}]}\n',
+    '{"a": 1, "a": 2}', '{"b": 1, "a": 2, "c": {"z": [], "y": {}}}',
+    '[1, 2.5, "x", true, false, null, [1, [2, [3]]], {"k": {"k": {"k": "v"}}}]',
+    '{"key_1": 1, "key_2": 2, "key_1": 3}', '"' + "x" * 1000 + '"', '"' + "é" * 1000 + '"',
+    "[" + ",".join(str(i) for i in range(1000)) + "]",
+    json.dumps({f"k{i}": [i, str(i), i / 7] for i in range(200)}),
+    "[" * 200 + "]" * 200,
+    '{"a": ' * 200 + "1" + "}" * 200,
+]
+
+
+@pytest.mark.parametrize("doc", CORPUS)
+def test_loads_matches_json(doc):
+    assert same(hyperjson.loads(doc), json.loads(doc))
+    assert same(hyperjson.loads(doc.encode("utf-8", "surrogatepass")), json.loads(doc.encode("utf-8", "surrogatepass")))
+
+
+@pytest.mark.parametrize("doc", CORPUS)
+@pytest.mark.parametrize("opts", OPTIONS, ids=lambda o: "-".join(f"{k}={v!r}" for k, v in o.items()))
+def test_dumps_matches_json(doc, opts):
+    value = json.loads(doc)
+    assert hyperjson.dumps(value, **opts) == json.dumps(value, **opts)
+
+
+def test_bytes_encodings():
+    value = {"a": ["é", "日本", "😀", 1.5]}
+    text = json.dumps(value, ensure_ascii=False)
+    for encoding in ("utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be"):
+        data = text.encode(encoding)
+        assert hyperjson.loads(data) == json.loads(data) == value, encoding
+    assert hyperjson.loads(bytearray(text.encode())) == value
+    # Encoded surrogates are accepted in bytes, as json.loads does (surrogatepass).
+    raw = b'["\xed\xa0\x80"]'
+    assert hyperjson.loads(raw) == json.loads(raw) == ["\ud800"]
+
+
+def test_str_with_lone_surrogates():
+    for doc in ('"\ud800"', '["a\udc00b", "\ud83d\ude00"]', '{"\ud800": 1}'):
+        assert hyperjson.loads(doc) == json.loads(doc)
+
+
+def test_dumps_python_types():
+    class Str(str):
+        pass
+
+    class Int(int):
+        pass
+
+    class Float(float):
+        def __repr__(self):
+            return "nope"
+
+    class Color(IntEnum):
+        RED = 1
+
+    value = {
+        "tuple": (1, (2, 3)), "big": 2**200, "neg_big": -(2**100), "bool": [True, False], "none": None,
+        "str_sub": Str("s"), "int_sub": Int(7), "float_sub": Float(2.5), "enum": Color.RED,
+        "ordered": OrderedDict([("z", 1), ("a", 2)]), "nan": [math.nan, math.inf, -math.inf],
+        "floats": [0.1, 1e16, 1e-5, 123456789.123456789, -0.0, 5e-324, 1.7976931348623157e308],
+        "surrogates": "\ud800 \udfff \ud83d\ude00", "control": "\x00\x1f\x7f", "unicode": "é日😀",
+        1: "int key", 2.5: "float key", True: "bool key", None: "none key", -(2**70): "big key",
+        Color.RED: "enum key",
+    }
+    for opts in OPTIONS:
+        if opts["sort_keys"]:
+            continue  # mixed key types cannot be sorted (TypeError in both)
+        assert hyperjson.dumps(value, **opts) == json.dumps(value, **opts), opts
+
+
+def test_dumps_key_coercion_and_sorting():
+    assert hyperjson.dumps({2: "a", 1: "b"}, sort_keys=True) == json.dumps({2: "a", 1: "b"}, sort_keys=True)
+    assert hyperjson.dumps({False: 1, None: 2}) == '{"false": 1, "null": 2}'
+    with pytest.raises(TypeError, match="keys must be str, int, float, bool or None, not tuple"):
+        hyperjson.dumps({(1, 2): 3})
+    with pytest.raises(TypeError):
+        json.dumps({1: 1, "a": 2}, sort_keys=True)
+    with pytest.raises(TypeError):
+        hyperjson.dumps({1: 1, "a": 2}, sort_keys=True)
+
+
+def test_dumps_errors():
+    with pytest.raises(TypeError, match="Object of type set is not JSON serializable"):
+        hyperjson.dumps({1, 2})
+    with pytest.raises(TypeError, match="Object of type bytes is not JSON serializable"):
+        hyperjson.dumps([b"x"])
+    circular: list = []
+    circular.append(circular)
+    with pytest.raises(ValueError, match="Circular reference detected"):
+        hyperjson.dumps(circular)
+    d: dict = {}
+    d["self"] = [d]
+    with pytest.raises(ValueError, match="Circular reference detected"):
+        hyperjson.dumps(d)
+    deep: list = []
+    for _ in range(100_000):
+        deep = [deep]
+    with pytest.raises(RecursionError):
+        hyperjson.dumps(deep)
+    with pytest.raises(TypeError):
+        hyperjson.dumps([], indent=1.5)
+
+
+ERRORS = [
+    "", " ", "[", "]", "{", "}", "[1,]", "[1 2]", "[1,,2]", '{"a"}', '{"a":}', '{"a" 1}',
+    '{"a":1,}', '{"a":1 "b":2}', "{1: 2}", "{'a': 1}", "[1] x", "01", "-", "-a", "+1", ".5",
+    "1.", "1e", "1e+", "0x10", "nul", "tru", "fals", "nan", "inf", "-inf", "Infinit", "NaNa",
+    '"abc', '["abc\\', '"a\nb"', '"\t"', '"\x00"', r'"\x"', r'"\u12"', r'"\u12zz"', r'"\ud800\uzzzz"',
+    '"\\u1234', '"\\ud800\\u12', "[1, 2", '{"a": [1, {"b": 2]}', "\ufeff[1]", "[\ufeff]",
+    'é', '["é" x]', '["日本語", 1 2]', '"😀" 1', "[1]\x00", "/* comment */ 1", "[True]",
+]
+
+
+@pytest.mark.parametrize("doc", ERRORS)
+def test_errors_match_json(doc):
+    with pytest.raises(json.JSONDecodeError) as expected:
+        json.loads(doc)
+    with pytest.raises(hyperjson.JSONDecodeError) as got:
+        hyperjson.loads(doc)
+    e, g = expected.value, got.value
+    assert (g.pos, g.lineno, g.colno, g.doc) == (e.pos, e.lineno, e.colno, e.doc)
+    if sys.version_info < (3, 13):  # 3.13 reworded some messages (trailing commas)
+        assert g.msg == e.msg
+        assert str(g) == str(e)
+
+
+def test_decode_error_type():
+    assert issubclass(hyperjson.JSONDecodeError, ValueError)
+    assert issubclass(hyperjson.JSONDecodeError, json.JSONDecodeError)
+    assert hyperjson.JSONDecodeError.__module__ == "hyperjson"
+    try:
+        hyperjson.loads('{"a":\n  [1,\n  ]}')
+    except ValueError as e:
+        assert (e.msg, e.lineno, e.colno, e.pos) == ("Expecting value", 3, 3, 14)
+        again = pickle.loads(pickle.dumps(e))
+        assert type(again) is hyperjson.JSONDecodeError and again.pos == 14
+    else:
+        pytest.fail("no error")
+
+
+def test_loads_other_errors():
+    with pytest.raises(TypeError, match="the JSON object must be str, bytes or bytearray, not int"):
+        hyperjson.loads(1)
+    with pytest.raises(UnicodeDecodeError):
+        hyperjson.loads(b'["\xff"]')
+    with pytest.raises(RecursionError):
+        hyperjson.loads("[" * 100_000 + "]" * 100_000)
+    with pytest.raises(RecursionError):
+        hyperjson.loads('{"a":' * 100_000)
+    if hasattr(sys, "set_int_max_str_digits"):
+        with pytest.raises(ValueError):
+            hyperjson.loads("1" * 5000)
+
+
+def test_loads_depth_follows_recursion_limit():
+    doc = "[" * 300 + "]" * 300
+    assert hyperjson.loads(doc) == json.loads(doc)
+    old = sys.getrecursionlimit()
+    sys.setrecursionlimit(100)
+    try:
+        with pytest.raises(RecursionError):
+            json.loads(doc)
+        with pytest.raises(RecursionError):
+            hyperjson.loads(doc)
+    finally:
+        sys.setrecursionlimit(old)
+
+
+def test_load_and_dump():
+    value = {"a": [1, 2.5, "é"], "b": None}
+    buf = io.StringIO()
+    hyperjson.dump(value, buf, indent=2, sort_keys=True, ensure_ascii=False)
+    assert buf.getvalue() == json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False)
+    buf.seek(0)
+    assert hyperjson.load(buf) == value
+    assert hyperjson.load(io.BytesIO(json.dumps(value).encode())) == value
+
+
+def test_keyword_only_options():
+    with pytest.raises(TypeError):
+        hyperjson.dumps({}, 2)
+    assert hyperjson.dumps([], indent=None, sort_keys=False, ensure_ascii=True) == "[]"
+    assert hyperjson.dumps({"a": []}, indent=True) == json.dumps({"a": []}, indent=True)
+
+
+def test_docstrings_and_version():
+    for f in (hyperjson.loads, hyperjson.dumps, hyperjson.load, hyperjson.dump):
+        assert f.__doc__ and "json" in f.__doc__
+    assert hyperjson.__version__
+
+
+# Hypothesis: arbitrary JSON values, including every float and any unicode (surrogates too).
+keys = st.text()
+scalars = (
+    st.none() | st.booleans() | st.integers() | st.integers(min_value=-(2**200), max_value=2**200)
+    | st.floats(allow_nan=True, allow_infinity=True) | st.text()
+)
+values = st.recursive(
+    scalars,
+    lambda children: st.lists(children, max_size=6) | st.dictionaries(keys, children, max_size=6),
+    max_leaves=40,
+)
+any_keys = st.one_of(st.text(), st.integers(), st.floats(), st.booleans(), st.none())
+values_any_keys = st.recursive(
+    scalars,
+    lambda children: st.lists(children, max_size=5) | st.tuples(children, children)
+    | st.dictionaries(any_keys, children, max_size=5),
+    max_leaves=30,
+)
+relaxed = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@relaxed
+@given(values, st.sampled_from(OPTIONS))
+def test_hypothesis_dumps_equals_json(value, opts):
+    assert hyperjson.dumps(value, **opts) == json.dumps(value, **opts)
+
+
+@relaxed
+@given(values_any_keys, st.sampled_from([o for o in OPTIONS if not o["sort_keys"]]))
+def test_hypothesis_dumps_any_keys(value, opts):
+    assert hyperjson.dumps(value, **opts) == json.dumps(value, **opts)
+
+
+@relaxed
+@given(values, st.sampled_from(OPTIONS))
+def test_hypothesis_loads_equals_json(value, opts):
+    doc = json.dumps(value, **opts)
+    assert same(hyperjson.loads(doc), json.loads(doc))
+    data = doc.encode("utf-8", "surrogatepass")
+    assert same(hyperjson.loads(data), json.loads(data))
+
+
+@relaxed
+@given(values)
+def test_hypothesis_round_trip(value):
+    assert same(hyperjson.loads(hyperjson.dumps(value)), json.loads(json.dumps(value)))
+    text = hyperjson.dumps(value, ensure_ascii=False)
+    assert same(hyperjson.loads(text), json.loads(text))
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.floats(allow_nan=False, allow_infinity=False))
+def test_hypothesis_floats_exact(x):
+    assert hyperjson.dumps(x) == repr(x) == json.dumps(x)
+    assert same(hyperjson.loads(repr(x)), x)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from('[]{}:,"\\ \n01-.eE+tfnaNIuxé😀\ud800'), max_size=30))
+def test_hypothesis_garbage_matches_json(doc):
+    try:
+        expected = json.loads(doc)
+    except json.JSONDecodeError as e:
+        with pytest.raises(hyperjson.JSONDecodeError) as got:
+            hyperjson.loads(doc)
+        assert got.value.pos == e.pos
+        if sys.version_info < (3, 13):
+            assert got.value.msg == e.msg
+    else:
+        assert same(hyperjson.loads(doc), expected)

@@ -21,6 +21,21 @@ pub fn write_float(out: &mut Vec<u8>, value: f64) {
     }
     let mut buf = ryu::Buffer::new();
     let s = buf.format_finite(value).as_bytes();
+    // Fast path: ryu writes fixed notation for decimal point positions -5..=21, Python for
+    // -3..=16; where both are fixed the texts are identical ("123.456", "0.000123", "1.0").
+    let body = if value.is_sign_negative() { &s[1..] } else { s };
+    if !body.contains(&b'e') {
+        let dot = body.iter().position(|&b| b == b'.').unwrap_or(body.len());
+        let fixed_in_python = if dot == 1 && body[0] == b'0' {
+            !body[2..].starts_with(b"0000") || body == b"0.0"
+        } else {
+            dot <= 16
+        };
+        if fixed_in_python && dot < body.len() {
+            out.extend_from_slice(s);
+            return;
+        }
+    }
     write_repr_from_shortest(out, s);
 }
 
@@ -160,6 +175,13 @@ mod tests {
             (9007199254740993.0, "9007199254740992.0"),
             (1234567890123456.7, "1234567890123456.8"),
             (1658206780088562.2, "1658206780088562.2"),
+            (0.000123, "0.000123"),
+            (0.0000123, "1.23e-05"),
+            (1e-4, "0.0001"),
+            (1e21, "1e+21"),
+            (1e20, "1e+20"),
+            (123456789012345680.0, "1.2345678901234568e+17"),
+            (-0.001, "-0.001"),
             (f64::NAN, "NaN"),
             (f64::INFINITY, "Infinity"),
             (f64::NEG_INFINITY, "-Infinity"),
@@ -173,7 +195,7 @@ mod tests {
     }
 
     #[test]
-    fn round_trips() {
+    fn round_trips_and_fast_path_agrees() {
         // A deterministic sweep over bit patterns. (Exact agreement with Python's repr,
         // including ties such as 1658206780088562.25 -> ...562.2, is checked from Python by
         // the hypothesis tests; std's `{:e}` breaks such ties differently from ryu/CPython.)
@@ -187,6 +209,9 @@ mod tests {
                 continue;
             }
             let a = repr(x);
+            let mut slow = Vec::new();
+            write_repr_from_shortest(&mut slow, ryu::Buffer::new().format_finite(x).as_bytes());
+            assert_eq!(a.as_bytes(), &slow[..], "fast path differs for {x:e}");
             assert_eq!(a.parse::<f64>().unwrap().to_bits(), x.to_bits(), "{a}");
         }
     }

@@ -92,6 +92,66 @@ unsafe fn ascii_str(bytes: &[u8]) -> *mut ffi::PyObject {
     s
 }
 
+/// A new `str` from valid UTF-8 (or WTF-8: surrogates in their 3-byte form), decoded in
+/// one pass straight into the narrowest of CPython's layouts.
+///
+/// The layout a string must use (CPython compares strings of different layouts as unequal)
+/// follows from its largest lead byte: up to 0xC3 every character is below 0x100 (UCS-1),
+/// up to 0xEF below 0x10000 (UCS-2), beyond that UCS-4.
+unsafe fn utf8_str(bytes: &[u8]) -> *mut ffi::PyObject {
+    let max = bytes.iter().fold(0u8, |m, &b| m.max(b));
+    if max < 0x80 {
+        return ascii_str(bytes);
+    }
+    let continuation = bytes.iter().filter(|&&b| (b as i8) < -64).count();
+    let len = bytes.len() - continuation;
+    let (maxchar, kind) = if max < 0xc4 {
+        (0xff, 1)
+    } else if max < 0xf0 {
+        (0xffff, 2)
+    } else {
+        (0x10ffff, 4)
+    };
+    let s = ffi::PyUnicode_New(len as ffi::Py_ssize_t, maxchar);
+    if s.is_null() {
+        return s;
+    }
+    let data = ffi::PyUnicode_DATA(s);
+    match kind {
+        1 => decode_into(bytes, std::slice::from_raw_parts_mut(data as *mut u8, len)),
+        2 => decode_into(bytes, std::slice::from_raw_parts_mut(data as *mut u16, len)),
+        _ => decode_into(bytes, std::slice::from_raw_parts_mut(data as *mut u32, len)),
+    }
+    s
+}
+
+/// Decodes valid UTF-8 / WTF-8 whose characters all fit in `T`.
+#[inline(always)]
+fn decode_into<T: TryFrom<u32> + Copy>(bytes: &[u8], out: &mut [T]) {
+    let cast = |c: u32| T::try_from(c).unwrap_or_else(|_| unreachable!("layout chosen from the lead bytes"));
+    let mut i = 0;
+    for slot in out.iter_mut() {
+        let b = bytes[i] as u32;
+        let c = if b < 0x80 {
+            i += 1;
+            b
+        } else if b < 0xe0 {
+            i += 2;
+            ((b & 0x1f) << 6) | (bytes[i - 1] as u32 & 0x3f)
+        } else if b < 0xf0 {
+            i += 3;
+            ((b & 0x0f) << 12) | ((bytes[i - 2] as u32 & 0x3f) << 6) | (bytes[i - 1] as u32 & 0x3f)
+        } else {
+            i += 4;
+            ((b & 0x07) << 18)
+                | ((bytes[i - 3] as u32 & 0x3f) << 12)
+                | ((bytes[i - 2] as u32 & 0x3f) << 6)
+                | (bytes[i - 1] as u32 & 0x3f)
+        };
+        *slot = cast(c);
+    }
+}
+
 pub struct PySink<'py> {
     py: Python<'py>,
 }
@@ -144,14 +204,11 @@ impl<'py> Sink for PySink<'py> {
     #[inline(always)]
     fn string(&mut self, bytes: &[u8], kind: StrKind) -> PyResult<Obj> {
         unsafe {
+            // The input was validated as UTF-8 (or WTF-8) before parsing, and escapes are
+            // encoded by the parser itself, so the bytes are well-formed.
             let p = match kind {
                 StrKind::Ascii => ascii_str(bytes),
-                StrKind::Utf8 => ffi::PyUnicode_FromStringAndSize(bytes.as_ptr() as *const _, bytes.len() as _),
-                StrKind::Wtf8 => ffi::PyUnicode_DecodeUTF8(
-                    bytes.as_ptr() as *const _,
-                    bytes.len() as _,
-                    c"surrogatepass".as_ptr(),
-                ),
+                StrKind::Utf8 | StrKind::Wtf8 => utf8_str(bytes),
             };
             Obj::new(self.py, p)
         }

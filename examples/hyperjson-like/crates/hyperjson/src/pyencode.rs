@@ -21,8 +21,6 @@ use crate::pydecode::GilCell;
 /// Containers nested deeper than this raise RecursionError whatever the interpreter's
 /// recursion limit says: the encoder recurses on the native stack.
 const HARD_DEPTH_LIMIT: usize = 10_000;
-/// From this depth on, a container is looked up among its ancestors (circular references).
-const CYCLE_CHECK_DEPTH: usize = 64;
 /// Buffers up to this size are kept for the next call.
 const KEEP_BUFFER: usize = 1 << 20;
 
@@ -186,26 +184,31 @@ impl<'py> Encoder<'py> {
     }
 
     /// Depth, recursion-limit and circular-reference bookkeeping around a container.
+    ///
+    /// Ancestors are not searched on every container (that costs O(depth) each): a circular
+    /// structure nests without end, so it always reaches the depth limit, and only there is
+    /// the container looked up among its ancestors to report the cycle as `json` does.
     #[inline(always)]
     unsafe fn enter(&mut self, obj: *mut ffi::PyObject) -> PyResult<()> {
-        if self.stack.len() >= CYCLE_CHECK_DEPTH {
-            if self.stack.contains(&obj) {
-                return Err(PyValueError::new_err("Circular reference detected"));
-            }
-            if self.stack.len() >= HARD_DEPTH_LIMIT {
-                return Err(PyRecursionError::new_err("maximum recursion depth exceeded while encoding a JSON object"));
-            }
+        if self.stack.len() >= HARD_DEPTH_LIMIT {
+            return Err(self.too_deep(obj, None));
         }
         if ffi::Py_EnterRecursiveCall(c" while encoding a JSON object".as_ptr()) != 0 {
-            // Deep because circular? Report it the way the standard library does.
-            if self.stack.contains(&obj) {
-                let _ = PyErr::take(self.py);
-                return Err(PyValueError::new_err("Circular reference detected"));
-            }
-            return Err(PyErr::fetch(self.py));
+            let err = PyErr::fetch(self.py);
+            return Err(self.too_deep(obj, Some(err)));
         }
         self.stack.push(obj);
         Ok(())
+    }
+
+    #[cold]
+    fn too_deep(&self, obj: *mut ffi::PyObject, err: Option<PyErr>) -> PyErr {
+        if self.stack.contains(&obj) {
+            return PyValueError::new_err("Circular reference detected");
+        }
+        err.unwrap_or_else(|| {
+            PyRecursionError::new_err("maximum recursion depth exceeded while encoding a JSON object")
+        })
     }
 
     #[inline(always)]
