@@ -120,8 +120,10 @@ class Workspace:
                     found[crate.path] = Extension(crate, declared, project)
         if not found:
             for crate in self.members:
-                if self.pyo3_dependencies(crate) and ("cdylib" in crate.crate_types
-                                                      or _has_pymodule(crate)):
+                # DESIGN 3: `cdylib` and `#[pymodule]`. A library without `cdylib` may define
+                # a pymodule for its users to add (pyo3-async-runtimes): not an extension.
+                if self.pyo3_dependencies(crate) and "cdylib" in crate.crate_types \
+                        and _has_pymodule(crate):
                     found[crate.path] = Extension(crate, None, self.project_for(crate))
         return list(found.values())
 

@@ -1,0 +1,33 @@
+"""Real-repository regression: a library that defines a `#[pymodule]` for its users to add, with
+no `cdylib` and no Python project, is not an extension (PyO3/pyo3-async-runtimes)."""
+
+from __future__ import annotations
+
+from tests.rules_regressions.helpers import PYMODULE, check, codes, write
+
+LIBRARY = '''\
+    [package]
+    name = "helpers"
+    version = "0.1.0"
+    edition = "2021"
+    {lib}
+    [dependencies]
+    pyo3 = "0.30"
+    '''
+
+
+def test_pymodule_in_a_plain_library_is_not_reported(tmp_path):
+    root = write(tmp_path, {"Cargo.toml": LIBRARY.format(lib=""),
+                            "src/lib.rs": PYMODULE.format(name="helpers")})
+    result = check(root)
+    assert result.exit_code == 0 and result.stdout == "", result.stdout
+
+
+def test_cdylib_with_pymodule_is_still_an_extension(tmp_path):
+    """Without a Python project, `cdylib` + `#[pymodule]` still finds the extension."""
+    root = write(tmp_path, {
+        "Cargo.toml": LIBRARY.format(lib='\n[lib]\ncrate-type = ["cdylib"]\n').replace(
+            'pyo3 = "0.30"', 'pyo3 = { version = "0.24", features = ["extension-module"] }'),
+        "src/lib.rs": PYMODULE.format(name="helpers"),
+    })
+    assert codes(check(root).stdout) == ["PW201"]
