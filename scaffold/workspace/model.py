@@ -12,6 +12,7 @@ import fnmatch
 import glob
 import tomllib
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from scaffold.errors import ManifestError, UserError
@@ -32,13 +33,36 @@ class Reader:
     def __init__(self, overlay: dict[Path, TextFile] | None = None) -> None:
         self.overlay = overlay or {}
         self.cache: dict[Path, TextFile] = {}
+        self.resolved: dict[Path, Path] = {}
+
+    def resolve(self, path: Path) -> Path:
+        """`path.resolve()`, remembered per path and per parent directory.
+
+        A workspace of N members resolves thousands of paths that share their parents
+        (`crates/a/../b`); `Path.resolve` lstat()s every component of each of them again.
+        Here each distinct path costs one lstat: a parent is resolved once, `..` is its
+        parent, and only a component that is a symbolic link goes through `Path.resolve`.
+        """
+        known = self.resolved.get(path)
+        if known is not None:
+            return known
+        parent = path.parent
+        if not path.is_absolute() or parent == path:
+            result = path.resolve()
+        elif path.name == "..":  # pathlib keeps `..`; `.` and empty parts it drops
+            result = self.resolve(parent).parent
+        else:
+            candidate = self.resolve(parent) / path.name
+            result = candidate.resolve() if candidate.is_symlink() else candidate
+        self.resolved[path] = result
+        return result
 
     def exists(self, path: Path) -> bool:
         return path in self.overlay or path.exists()
 
     def glob(self, pattern: str) -> list[Path]:
         """Directories matching `pattern` on disk or holding a pending (overlay) manifest."""
-        found = {Path(p).resolve() for p in glob.glob(pattern)}
+        found = {self.resolve(Path(p)) for p in glob.glob(pattern)}
         found |= {p.parent for p in self.overlay if p.name == "Cargo.toml"
                   and fnmatch.fnmatch(str(p.parent), pattern)}
         return sorted(found)
@@ -100,8 +124,15 @@ class Workspace:
         return next((c for c in self.members if c.name == name), None)
 
     def member_at(self, manifest: Path) -> Crate | None:
-        manifest = manifest.resolve()
-        return next((c for c in self.members if c.path.resolve() == manifest), None)
+        return self._by_manifest.get(self.reader.resolve(manifest))
+
+    @cached_property
+    def _by_manifest(self) -> dict[Path, Crate]:
+        """Members by resolved manifest path (the first one, should two resolve alike)."""
+        index: dict[Path, Crate] = {}
+        for crate in self.members:
+            index.setdefault(self.reader.resolve(crate.path), crate)
+        return index
 
     def relative(self, path: Path) -> str:
         try:
@@ -173,16 +204,26 @@ class Workspace:
 
     def dependents(self, crate: Crate) -> list[tuple[Crate, Dependency]]:
         """Members with a path dependency (direct or through the workspace) on `crate`."""
+        known = self._dependents.get(id(crate))
+        if known is not None and known[0] is crate:
+            return list(known[1])
         found = []
+        resolve = self.reader.resolve
+        target = resolve(crate.dir)
         for member in self.members:
             if member is crate:
                 continue
             for dep in member.dependencies_on(crate.name):
                 spec = member.effective_spec(dep)
                 base = self.root if dep.inherits_workspace else member.dir
-                if "path" in spec and (base / spec["path"]).resolve() == crate.dir.resolve():
+                if "path" in spec and resolve(base / spec["path"]) == target:
                     found.append((member, dep))
-        return found
+        self._dependents[id(crate)] = (crate, found)  # several rules ask for the same crate
+        return list(found)
+
+    @cached_property
+    def _dependents(self) -> dict[int, tuple[Crate, list[tuple[Crate, Dependency]]]]:
+        return {}
 
     def pyo3_dependencies(self, crate: Crate) -> list[Dependency]:
         return crate.dependencies_on("pyo3")
@@ -251,8 +292,8 @@ def load(path: Path, reader: Reader | None = None) -> Workspace:
             spec = crate.effective_spec(dep)
             if "path" in spec:
                 base = root if dep.inherits_workspace else directory
-                target = (base / spec["path"]).resolve()
-                if (_inside(target, root.resolve()) and target not in members
+                target = reader.resolve(base / spec["path"])
+                if (_inside(target, reader.resolve(root)) and target not in members
                         and not any(_inside(target, e) for e in excluded)
                         and reader.exists(target / "Cargo.toml")):
                     pending.append(target)
@@ -304,7 +345,8 @@ def _member_dirs(root: Path, workspace: dict, reader: Reader) -> list[Path]:
                 raise ManifestError(root / "Cargo.toml",
                                     f"workspace member {pattern!r} has no Cargo.toml",
                                     hint="create the crate or remove it from `members`")
-        found += [m for m in matches if m not in excluded and m not in found]
+        seen = set(found)
+        found += [m for m in matches if m not in excluded and m not in seen]
     return found
 
 
@@ -313,7 +355,8 @@ def _parse(reader: Reader, path: Path) -> dict:
 
 
 def _inside(path: Path, root: Path) -> bool:
-    return path == root or root in path.parents
+    """`path == root or root in path.parents`, comparing parts (no Path per parent)."""
+    return path.parts[:len(root.parts)] == root.parts
 
 
 def _lock_versions(path: Path) -> dict[str, list[str]]:
