@@ -373,5 +373,7 @@ def _lock_versions(path: Path) -> dict[str, list[str]]:
 
 
 def _has_pymodule(crate: Crate) -> bool:
-    return any("#[pymodule" in source.read_text(encoding="utf-8", errors="replace")
-               for source in crate.rust_sources())
+    """A `#[pymodule]`, or a hand-written `PyInit_<name>` through pyo3's FFI."""
+    return any(marker in text for source in crate.rust_sources()
+               for text in (source.read_text(encoding="utf-8", errors="replace"),)
+               for marker in ("#[pymodule", "fn PyInit_"))

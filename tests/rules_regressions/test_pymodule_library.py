@@ -31,3 +31,14 @@ def test_cdylib_with_pymodule_is_still_an_extension(tmp_path):
         "src/lib.rs": PYMODULE.format(name="helpers"),
     })
     assert codes(check(root).stdout) == ["PW201"]
+
+
+def test_hand_written_pyinit_is_an_extension(tmp_path):
+    """maturin's test-crates/pyo3-no-extension-module: `PyInit_*` by hand, no `#[pymodule]`."""
+    root = write(tmp_path, {
+        "Cargo.toml": LIBRARY.format(lib='\n[lib]\ncrate-type = ["cdylib"]\n').replace(
+            'pyo3 = "0.30"', 'pyo3 = { version = "0.25.0", default-features = false }'),
+        "src/lib.rs": "use pyo3::ffi::*;\n\n#[no_mangle]\npub unsafe extern \"C\" fn "
+                      "PyInit_helpers() -> *mut PyObject {\n    std::ptr::null_mut()\n}\n",
+    })
+    assert codes(check(root).stdout) == ["PW202"]
