@@ -248,6 +248,20 @@ def test_broken_before(tmp_path):
                          text=True, timeout=60)
     assert ran.returncode != 0, ran.stdout
 
+    # 4. With `auto-initialize` but no build.rs: the loader finds no libpython, or another
+    # one with the same soname (here Debian's /usr/lib libpython3.11 beside pyenv's), so the
+    # profiler does not run on the interpreter it was built for. The rpath is what fixes it.
+    manifest = safe_only / "profiling/Cargo.toml"
+    manifest.write_text(manifest.read_text().replace(
+        'pyo3 = "0.30"', 'pyo3 = { version = "0.30", features = ["auto-initialize"] }'))
+    build_profiler(safe_only)
+    ran = subprocess.run([PROFILER], cwd=safe_only, env=build_env(), capture_output=True,
+                         text=True, timeout=60)
+    this_python = f"version={platform.python_version()} prefix={sys.base_prefix}"
+    assert ran.returncode != 0 or this_python not in ran.stdout, ran.stdout
+    if ran.returncode != 0:
+        assert "libpython" in ran.stderr, ran.stderr
+
 
 def test_fixed_repository_builds_runs_and_ships(tmp_path, venv):
     repo = write_repo(tmp_path)
