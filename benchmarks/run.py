@@ -38,7 +38,7 @@ sys.path.insert(0, str(HERE))
 from generate import generate  # noqa: E402
 
 SECTIONS = {"1": "startup", "2": "scale", "3": "new", "4": "fix"}
-ROUNDS = {"startup": 15, "scale": 7, "new": 7, "fix": 3}
+ROUNDS = {"startup": 15, "scale": 7, "new": 5, "fix": 3}
 QUICK_ROUNDS = {"startup": 5, "scale": 3, "new": 3, "fix": 1}
 SIZES = (10, 100, 500, 1000)
 NAME = "bench-lib"
@@ -192,7 +192,17 @@ def startup(work: Path, rounds: int, env: dict[str, str]) -> list[Row]:
     check = Bench(f"`scaffold fix-features --check` ({what})",
                   [[*SCAFFOLD, "fix-features", "--check"]], project)
     cargo = Bench("`cargo metadata --no-deps --offline`", [[*CARGO, *METADATA]], project)
-    benches = [floor, version, check, cargo]
+    # The same check in an interpreter started without `site` (no .pth files): what is left
+    # when the environment's site-packages hooks cost nothing.
+    import scaffold
+
+    package_parent = str(Path(scaffold.__file__).resolve().parent.parent)
+    launcher = (f"import sys; sys.path.insert(0, {package_parent!r}); "
+                "from scaffold.cli import main; sys.exit(main())")
+    floor_bare = Bench("`python -S -c pass`", [[*PYTHON, "-S", "-c", "pass"]], project)
+    check_bare = Bench("`fix-features --check` under `python -S` (no site, no .pth)",
+                       [[*PYTHON, "-S", "-c", launcher, "fix-features", "--check"]], project)
+    benches = [floor, version, check, cargo, floor_bare, check_bare]
     direct = toolchain_cargo()
     bare = None
     if direct:
@@ -200,7 +210,9 @@ def startup(work: Path, rounds: int, env: dict[str, str]) -> list[Row]:
                      project)
         benches.append(bare)
     measure(benches, rounds, env)
-    rows = [Row("1", version, floor), Row("1", check, floor), Row("1", check, cargo, 2.0)]
+    rows = [Row("1", version, floor), Row("1", check, floor), Row("1", check, cargo, 2.0),
+            Row("1", floor, cargo, note="(the floor)"), Row("1", check_bare, floor_bare),
+            Row("1", check_bare, cargo, note="(reference)")]
     if bare:
         rows.append(Row("1", check, bare, note="(reference)"))
     return rows
