@@ -8,9 +8,11 @@ command created is removed; an existing non-empty DEST is refused untouched.
 from __future__ import annotations
 
 import argparse
+import importlib
 import re
 import shutil
 import sys
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -152,6 +154,8 @@ def _create(options: Options) -> str | None:
     """Render and commit; on failure remove what was created. Returns a note for the user."""
     from scaffold.render.copier_render import render
 
+    if options.git:  # import gitpython while copier waits on its git subprocesses
+        threading.Thread(target=importlib.import_module, args=("git",), daemon=True).start()
     made = _first_missing(options.dest)
     try:
         render("workspace", options.dest, _workspace_answers(options))
