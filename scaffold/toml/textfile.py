@@ -73,11 +73,20 @@ class TextFile:
         return self.render(self.text)
 
     def parse(self) -> dict:
-        """Parse as TOML with tomllib (fast, read-only); errors carry `path:line:col`."""
-        try:
-            return tomllib.loads(self.text)
-        except tomllib.TOMLDecodeError as error:
-            raise toml_error(self.path, error, self.text) from None
+        """Parse as TOML with tomllib (fast, read-only); errors carry `path:line:col`.
+
+        Parsed once per TextFile: the fix loop reloads the workspace after each round of
+        fixes, and the files no fix touched are the same TextFile objects (the reader's
+        cache), so only edited files are parsed again. Callers must not mutate the result.
+        """
+        parsed = self.__dict__.get("_parsed")
+        if parsed is None:
+            try:
+                parsed = tomllib.loads(self.text)
+            except tomllib.TOMLDecodeError as error:
+                raise toml_error(self.path, error, self.text) from None
+            object.__setattr__(self, "_parsed", parsed)  # frozen: not a field, no effect on ==
+        return parsed
 
 
 def toml_error(path: Path, error: Exception, text: str = "") -> ManifestError:
