@@ -310,3 +310,19 @@ def test_hypothesis_garbage_matches_json(doc):
             assert got.value.msg == e.msg
     else:
         assert same(hyperjson.loads(doc), expected)
+
+
+@pytest.mark.parametrize("code, error", [
+    ("a = []; a.append(a); hyperjson.dumps(a)", "ValueError: Circular reference detected"),
+    ("hyperjson.loads('[' * 100000)", "RecursionError: maximum recursion depth exceeded"),
+    ("import functools; hyperjson.dumps(functools.reduce(lambda a, _: [a], range(10**5), []))",
+     "RecursionError: maximum recursion depth exceeded"),
+])
+def test_first_error_of_a_process_at_the_recursion_limit(code, error):
+    """The first exception a fresh interpreter sees from hyperjson is raised at the depth
+    limit: it must still be an ordinary exception (no hang, no crash)."""
+    import subprocess
+
+    proc = subprocess.run([sys.executable, "-c", f"import hyperjson\n{code}"], capture_output=True,
+                          text=True, timeout=60)
+    assert proc.returncode == 1 and error in proc.stderr, proc.stderr

@@ -187,3 +187,62 @@ pub mod api {
         pyencode::dumps(obj.py(), obj, pyencode::Options { indent, sort_keys, ensure_ascii })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc<'py>(py: Python<'py>, text: &str) -> Bound<'py, PyString> {
+        PyString::new(py, text)
+    }
+
+    #[test]
+    fn round_trip_through_python_objects() {
+        Python::initialize();
+        Python::attach(|py| {
+            let text = r#"{"a": [1, 2.5, "\u00e9\u65e5\ud83d\ude00", null, true, 123456789012345678901234567890, -0.0, 1e+16], "b": {}}"#;
+            let obj = api::loads_str(&doc(py, text)).unwrap();
+            let again = api::dumps(&obj, None, false, true).unwrap();
+            assert_eq!(again.extract::<String>().unwrap(), text);
+            let pretty = api::dumps(&obj, Some(1), true, false).unwrap().extract::<String>().unwrap();
+            assert!(pretty.starts_with("{\n \"a\": [\n  1,\n  2.5,\n  \"é日😀\""), "{pretty}");
+            let from_bytes = api::loads_bytes(&PyBytes::new(py, text.as_bytes())).unwrap();
+            assert!(from_bytes.eq(&obj).unwrap());
+        });
+    }
+
+    #[test]
+    fn syntax_errors_are_json_decode_errors_with_character_positions() {
+        Python::initialize();
+        Python::attach(|py| {
+            let err = api::loads_str(&doc(py, "[\"日本\", 1 2]")).unwrap_err();
+            let t = decode_error_type(py).unwrap();
+            assert!(err.is_instance(py, t));
+            assert!(err.is_instance_of::<pyo3::exceptions::PyValueError>(py));
+            let value = err.value(py);
+            // The position counts characters, not UTF-8 bytes.
+            assert_eq!(value.getattr("pos").unwrap().extract::<usize>().unwrap(), 9);
+            assert_eq!(value.getattr("msg").unwrap().extract::<String>().unwrap(), "Expecting ',' delimiter");
+        });
+    }
+
+    #[test]
+    fn unsupported_types_and_cycles() {
+        Python::initialize();
+        // A cycle is reported once it reaches the recursion limit: give this unoptimized
+        // build's deep native recursion more than a test thread's default 2 MiB of stack.
+        let worker = std::thread::Builder::new().stack_size(64 << 20);
+        worker.spawn(unsupported_types_and_cycles_body).unwrap().join().unwrap();
+    }
+
+    fn unsupported_types_and_cycles_body() {
+        Python::attach(|py| {
+            let set = py.eval(c"{1, 2}", None, None).unwrap();
+            let err = api::dumps(&set, None, false, true).unwrap_err();
+            assert!(err.is_instance_of::<PyTypeError>(py));
+            let cycle = py.eval(c"(lambda l: (l.append(l), l)[1])([])", None, None).unwrap();
+            let err = api::dumps(&cycle, None, false, true).unwrap_err();
+            assert!(err.to_string().contains("Circular reference detected"), "{err}");
+        });
+    }
+}

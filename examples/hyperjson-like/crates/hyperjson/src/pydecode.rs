@@ -248,13 +248,14 @@ impl<'py> Sink for PySink<'py> {
     #[inline(always)]
     fn enter(&mut self, object: bool) -> PyResult<()> {
         // The standard library's scanner counts containers against the recursion limit.
-        let what = if object {
-            c" while decoding a JSON object from a unicode string"
-        } else {
-            c" while decoding a JSON array from a unicode string"
-        };
-        if unsafe { ffi::Py_EnterRecursiveCall(what.as_ptr()) } != 0 {
-            return Err(PyErr::fetch(self.py));
+        let what = if object { "object" } else { "array" };
+        if unsafe { ffi::Py_EnterRecursiveCall(c"".as_ptr()) } != 0 {
+            // A lazy RecursionError instead of fetching the one set: fetching at the limit
+            // makes PyO3 call into Python (to check for its PanicException) without headroom.
+            unsafe { ffi::PyErr_Clear() };
+            return Err(pyo3::exceptions::PyRecursionError::new_err(format!(
+                "maximum recursion depth exceeded while decoding a JSON {what} from a unicode string"
+            )));
         }
         Ok(())
     }

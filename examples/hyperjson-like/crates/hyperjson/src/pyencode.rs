@@ -191,24 +191,24 @@ impl<'py> Encoder<'py> {
     #[inline(always)]
     unsafe fn enter(&mut self, obj: *mut ffi::PyObject) -> PyResult<()> {
         if self.stack.len() >= HARD_DEPTH_LIMIT {
-            return Err(self.too_deep(obj, None));
+            return Err(self.too_deep(obj));
         }
         if ffi::Py_EnterRecursiveCall(c" while encoding a JSON object".as_ptr()) != 0 {
-            let err = PyErr::fetch(self.py);
-            return Err(self.too_deep(obj, Some(err)));
+            // Replace the RecursionError by a lazy one: fetching it at the limit would make
+            // PyO3 call into Python (to check for its PanicException) with no headroom left.
+            ffi::PyErr_Clear();
+            return Err(self.too_deep(obj));
         }
         self.stack.push(obj);
         Ok(())
     }
 
     #[cold]
-    fn too_deep(&self, obj: *mut ffi::PyObject, err: Option<PyErr>) -> PyErr {
+    fn too_deep(&self, obj: *mut ffi::PyObject) -> PyErr {
         if self.stack.contains(&obj) {
             return PyValueError::new_err("Circular reference detected");
         }
-        err.unwrap_or_else(|| {
-            PyRecursionError::new_err("maximum recursion depth exceeded while encoding a JSON object")
-        })
+        PyRecursionError::new_err("maximum recursion depth exceeded while encoding a JSON object")
     }
 
     #[inline(always)]
