@@ -45,7 +45,7 @@ def check(ctx):
         if project.backend != "maturin" or project.pyproject is None:
             continue
         declared = project.maturin.get("manifest-path")
-        target = project.dir / (declared or "Cargo.toml")
+        target = project.maturin_manifest
         crate = ws.member_at(target) if target.is_file() else None
         if crate is not None and crate in candidates:
             continue

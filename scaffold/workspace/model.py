@@ -275,7 +275,7 @@ def find_root(start: Path, reader: Reader | None = None) -> Path:
 def load(path: Path, reader: Reader | None = None) -> Workspace:
     """Load the workspace containing `path`."""
     reader = reader or Reader()
-    root = find_root(path, reader)
+    root = find_root(_through_pyproject(path, reader), reader)
     root_file = reader.read(root / "Cargo.toml")
     root_data = root_file.parse()
     if "package" not in root_data and "workspace" not in root_data:
@@ -321,8 +321,43 @@ def load(path: Path, reader: Reader | None = None) -> Workspace:
         project = load_python_project(directory, reader.read)
         if project is not None:
             projects.append(project)
+    manifests = {reader.resolve(c.path) for c in members.values()}
+    for directory in _enclosing_directories(root):
+        # A Python project above the workspace that builds one of its crates (setuptools-rust
+        # `path = "src/_bcrypt/Cargo.toml"`, maturin `rust/Cargo.toml`).
+        try:
+            project = load_python_project(directory, reader.read)
+        except ManifestError:  # not ours to lint unless it builds one of our crates
+            continue
+        if project is not None and any(reader.resolve(e.manifest) in manifests
+                                       for e in project.extensions()):
+            projects.append(project)
     return Workspace(root, root_file, root_data, list(members.values()), projects,
                      _lock_versions(root / "Cargo.lock"), reader)
+
+
+def _through_pyproject(path: Path, reader: Reader) -> Path:
+    """PATH, or for a Python project directory without a Cargo.toml, the crate its backend
+    builds, so `scaffold fix-features` works from the project root as maturin does."""
+    if not path.is_dir() or (path / "Cargo.toml").exists():
+        return path
+    project = load_python_project(path.resolve(), reader.read)
+    for ext in project.extensions() if project is not None else []:
+        if ext.manifest.is_file():
+            return ext.manifest.parent
+    return path
+
+
+def _enclosing_directories(root: Path) -> list[Path]:
+    """The directories above the workspace root, up to the enclosing git work tree's top."""
+    if (root / ".git").exists():
+        return []
+    found = []
+    for parent in root.parents:
+        found.append(parent)
+        if (parent / ".git").exists():
+            break
+    return found
 
 
 def _member_dirs(root: Path, workspace: dict, reader: Reader) -> list[Path]:

@@ -55,6 +55,17 @@ class PythonProject:
         return self.data.get("tool", {}).get("maturin", {})
 
     @property
+    def maturin_manifest(self) -> Path:
+        """The Cargo.toml maturin builds: `manifest-path`, else `Cargo.toml` beside
+        pyproject.toml, else `rust/Cargo.toml` (maturin's "Python first src-layout",
+        src/project_layout.rs `resolve_manifest_paths`)."""
+        declared = self.maturin.get("manifest-path")
+        if isinstance(declared, str):
+            return self.dir / declared
+        beside, src_layout = self.dir / "Cargo.toml", self.dir / "rust" / "Cargo.toml"
+        return src_layout if not beside.is_file() and src_layout.is_file() else beside
+
+    @property
     def scaffold_settings(self) -> dict:
         return self.data.get("tool", {}).get("pyo3-scaffold", {})
 
@@ -70,10 +81,9 @@ class PythonProject:
         """The Rust extensions this project builds, with manifests resolved to paths."""
         source = self.pyproject.path if self.pyproject else None
         if self.backend == "maturin":
-            manifest = self.maturin.get("manifest-path", "Cargo.toml")
             features = tuple(self.maturin.get("features", []))
             bindings = self.maturin.get("bindings")
-            return [RustExtension(self.maturin.get("module-name"), self.dir / manifest, features,
+            return [RustExtension(self.maturin.get("module-name"), self.maturin_manifest, features,
                                   source, bindings if isinstance(bindings, str) else None)]
         found = []
         for ext in self.data.get("tool", {}).get("setuptools-rust", {}).get("ext-modules", []):

@@ -1,0 +1,88 @@
+"""Real-repository regression: the Python project sits above the crate it builds (pyca/bcrypt:
+setuptools-rust `path = "src/_bcrypt/Cargo.toml"`; maturin's "Python first src-layout" with
+`rust/Cargo.toml`). From the project root the tool found no Cargo.toml (exit 2) or walked up to
+an unrelated workspace; from the crate it missed the project and compared the `#[pymodule]`
+name with `[lib] name` instead of the backend's target (PW401 false positive)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.rules_regressions.helpers import check, codes, write
+
+CRATE = '''\
+    [package]
+    name = "native-rust"
+    version = "0.1.0"
+    edition = "2021"
+
+    [lib]
+    name = "native_rust"
+    crate-type = ["cdylib"]
+
+    [dependencies]
+    pyo3 = {pyo3}
+    '''
+MODULE = ("use pyo3::prelude::*;\n\n#[pymodule]\nmod _native {\n"
+          "    #[pymodule_export]\n    use super::*;\n}\n")
+
+
+def bcrypt_shape(root):
+    return write(root, {
+        "pyproject.toml": '''\
+            [build-system]
+            requires = ["setuptools", "setuptools-rust>=1.12"]
+            build-backend = "setuptools.build_meta"
+
+            [project]
+            name = "pkg"
+            version = "0.1.0"
+
+            [[tool.setuptools-rust.ext-modules]]
+            target = "pkg._native"
+            path = "src/_native/Cargo.toml"
+            ''',
+        "src/pkg/__init__.py": "",
+        "src/_native/Cargo.toml": CRATE.format(pyo3='"0.30"'),
+        "src/_native/src/lib.rs": MODULE,
+    })
+
+
+@pytest.mark.parametrize("where", [".", "src/_native"])
+def test_setuptools_rust_crate_below_the_project(tmp_path, where):
+    root = bcrypt_shape(tmp_path)
+    result = check(root / where)
+    assert result.exit_code == 0 and result.stdout == "", result.stdout + result.stderr
+
+
+def test_module_name_still_checked_against_the_target(tmp_path):
+    root = bcrypt_shape(tmp_path)
+    pyproject = root / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace('"pkg._native"', '"pkg._core"'))
+    result = check(root / "src/_native")
+    assert codes(result.stdout) == ["PW401"], result.stdout
+    assert "backend `_core`" in result.stdout
+
+
+def test_maturin_python_first_src_layout(tmp_path):
+    root = write(tmp_path, {
+        "pyproject.toml": '''\
+            [build-system]
+            requires = ["maturin>=1,<2"]
+            build-backend = "maturin"
+
+            [project]
+            name = "pkg"
+            version = "0.1.0"
+
+            [tool.maturin]
+            module-name = "pkg._native"
+            ''',
+        "src/pkg/__init__.py": "",
+        "rust/Cargo.toml": CRATE.format(
+            pyo3='{ version = "0.24", features = ["extension-module"] }'),
+        "rust/src/lib.rs": MODULE,
+    })
+    for where in (root, root / "rust"):
+        result = check(where)
+        assert codes(result.stdout) == ["PW201"], result.stdout  # no PW402, no PW401
