@@ -109,6 +109,23 @@ fn word_needs_attention(w: u64) -> bool {
     (quote | backslash | control) != 0
 }
 
+/// For 16 bytes at `p`: a bit mask of the bytes that stop a string scan (`"`, `\\`, below
+/// 0x20) and a bit mask of the non-ASCII bytes.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+unsafe fn sse2_scan(p: *const u8) -> (u32, u32) {
+    use std::arch::x86_64::*;
+    unsafe {
+        let v = _mm_loadu_si128(p as *const __m128i);
+        let quote = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'"' as i8));
+        let backslash = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'\\' as i8));
+        let low = _mm_set1_epi8(0x1f);
+        let control = _mm_cmpeq_epi8(_mm_max_epu8(v, low), low);
+        let stop = _mm_or_si128(_mm_or_si128(quote, backslash), control);
+        (_mm_movemask_epi8(stop) as u32, _mm_movemask_epi8(v) as u32)
+    }
+}
+
 enum Frame {
     Array(usize),
     Object(usize),
@@ -353,6 +370,27 @@ impl<'a> Parser<'a> {
         // Eight bytes at a time; non-ASCII bytes are only noted (their high bits collected).
         let mut high = 0u64;
         loop {
+            #[cfg(target_arch = "x86_64")]
+            {
+                // SSE2 (always there on x86_64): 16 bytes per step, stopping exactly at the
+                // first `"`, `\` or control byte.
+                let mut hi_acc = 0u32;
+                while i + 16 <= s.len() {
+                    let (stop, hi) = unsafe { sse2_scan(s.as_ptr().add(i)) };
+                    if stop == 0 {
+                        hi_acc |= hi;
+                        i += 16;
+                        continue;
+                    }
+                    let k = stop.trailing_zeros();
+                    hi_acc |= hi & ((1u32 << k) - 1);
+                    i += k as usize;
+                    break;
+                }
+                if hi_acc != 0 {
+                    non_ascii = true;
+                }
+            }
             while i + 8 <= s.len() {
                 let w = u64::from_le_bytes(s[i..i + 8].try_into().unwrap());
                 if word_needs_attention(w) {

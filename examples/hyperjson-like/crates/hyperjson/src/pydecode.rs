@@ -99,11 +99,10 @@ unsafe fn ascii_str(bytes: &[u8]) -> *mut ffi::PyObject {
 /// follows from its largest lead byte: up to 0xC3 every character is below 0x100 (UCS-1),
 /// up to 0xEF below 0x10000 (UCS-2), beyond that UCS-4.
 unsafe fn utf8_str(bytes: &[u8]) -> *mut ffi::PyObject {
-    let max = bytes.iter().fold(0u8, |m, &b| m.max(b));
+    let (max, continuation) = max_and_continuation_bytes(bytes);
     if max < 0x80 {
         return ascii_str(bytes);
     }
-    let continuation = bytes.iter().filter(|&&b| (b as i8) < -64).count();
     let len = bytes.len() - continuation;
     let (maxchar, kind) = if max < 0xc4 {
         (0xff, 1)
@@ -125,31 +124,67 @@ unsafe fn utf8_str(bytes: &[u8]) -> *mut ffi::PyObject {
     s
 }
 
-/// Decodes valid UTF-8 / WTF-8 whose characters all fit in `T`.
+/// The largest byte and the number of continuation bytes (0x80..=0xBF).
+#[inline(always)]
+fn max_and_continuation_bytes(bytes: &[u8]) -> (u8, usize) {
+    let mut max = 0u8;
+    let mut continuation = 0usize;
+    let mut rest = bytes;
+    #[cfg(target_arch = "x86_64")]
+    unsafe {
+        use std::arch::x86_64::*;
+        let mut vmax = _mm_setzero_si128();
+        let top = _mm_set1_epi8(0xc0u8 as i8);
+        let cont = _mm_set1_epi8(0x80u8 as i8);
+        let mut chunks = rest.chunks_exact(16);
+        for chunk in &mut chunks {
+            let v = _mm_loadu_si128(chunk.as_ptr() as *const __m128i);
+            vmax = _mm_max_epu8(vmax, v);
+            let is_cont = _mm_cmpeq_epi8(_mm_and_si128(v, top), cont);
+            continuation += (_mm_movemask_epi8(is_cont) as u32).count_ones() as usize;
+        }
+        let mut lanes = [0u8; 16];
+        _mm_storeu_si128(lanes.as_mut_ptr() as *mut __m128i, vmax);
+        max = lanes.iter().fold(0, |m, &b| m.max(b));
+        rest = chunks.remainder();
+    }
+    for &b in rest {
+        max = max.max(b);
+        continuation += ((b & 0xc0) == 0x80) as usize;
+    }
+    (max, continuation)
+}
+
+/// Decodes valid UTF-8 / WTF-8 whose characters all fit in `T`; `out` has exactly one slot
+/// per character.
 #[inline(always)]
 fn decode_into<T: TryFrom<u32> + Copy>(bytes: &[u8], out: &mut [T]) {
     let cast = |c: u32| T::try_from(c).unwrap_or_else(|_| unreachable!("layout chosen from the lead bytes"));
     let mut i = 0;
+    // Every lead byte is followed by its continuation bytes within `bytes` (the input was
+    // validated; a string ends at an ASCII `"`), so `i + 3 < len` bounds every access below.
+    let at = |k: usize| -> u32 {
+        debug_assert!(k < bytes.len());
+        unsafe { *bytes.get_unchecked(k) as u32 }
+    };
     for slot in out.iter_mut() {
-        let b = bytes[i] as u32;
+        let b = at(i);
         let c = if b < 0x80 {
             i += 1;
             b
         } else if b < 0xe0 {
             i += 2;
-            ((b & 0x1f) << 6) | (bytes[i - 1] as u32 & 0x3f)
+            ((b & 0x1f) << 6) | (at(i - 1) & 0x3f)
         } else if b < 0xf0 {
             i += 3;
-            ((b & 0x0f) << 12) | ((bytes[i - 2] as u32 & 0x3f) << 6) | (bytes[i - 1] as u32 & 0x3f)
+            ((b & 0x0f) << 12) | ((at(i - 2) & 0x3f) << 6) | (at(i - 1) & 0x3f)
         } else {
             i += 4;
-            ((b & 0x07) << 18)
-                | ((bytes[i - 3] as u32 & 0x3f) << 12)
-                | ((bytes[i - 2] as u32 & 0x3f) << 6)
-                | (bytes[i - 1] as u32 & 0x3f)
+            ((b & 0x07) << 18) | ((at(i - 3) & 0x3f) << 12) | ((at(i - 2) & 0x3f) << 6) | (at(i - 1) & 0x3f)
         };
         *slot = cast(c);
     }
+    assert_eq!(i, bytes.len(), "decoded exactly the string's bytes");
 }
 
 pub struct PySink<'py> {
