@@ -275,6 +275,7 @@ def find_root(start: Path, reader: Reader | None = None) -> Path:
 def load(path: Path, reader: Reader | None = None) -> Workspace:
     """Load the workspace containing `path`."""
     reader = reader or Reader()
+    start = path.resolve() if path.is_dir() else path.resolve().parent
     root = find_root(_through_pyproject(path, reader), reader)
     root_file = reader.read(root / "Cargo.toml")
     root_data = root_file.parse()
@@ -322,9 +323,14 @@ def load(path: Path, reader: Reader | None = None) -> Workspace:
         if project is not None:
             projects.append(project)
     manifests = {reader.resolve(c.path) for c in members.values()}
-    for directory in _enclosing_directories(root):
-        # A Python project above the workspace that builds one of its crates (setuptools-rust
-        # `path = "src/_bcrypt/Cargo.toml"`, maturin `rust/Cargo.toml`).
+    known = {p.dir for p in projects}
+    for directory in [*_enclosing_directories(root), start]:
+        if directory in known:
+            continue
+        known.add(directory)
+        # A Python project above the workspace, or in the directory given as PATH, that builds
+        # one of its crates (setuptools-rust `path = "src/_bcrypt/Cargo.toml"`, maturin
+        # `rust/Cargo.toml` or `manifest-path = "../crates/pyo3/Cargo.toml"`).
         try:
             project = load_python_project(directory, reader.read)
         except ManifestError:  # not ours to lint unless it builds one of our crates

@@ -86,3 +86,32 @@ def test_maturin_python_first_src_layout(tmp_path):
     for where in (root, root / "rust"):
         result = check(where)
         assert codes(result.stdout) == ["PW201"], result.stdout  # no PW402, no PW401
+
+
+def test_project_in_a_sibling_directory_given_as_path(tmp_path):
+    """nautilus_trader: python/pyproject.toml with `manifest-path = "../crates/ext/Cargo.toml"`,
+    run from python/ (neither the workspace root nor a member directory)."""
+    root = write(tmp_path, {
+        "Cargo.toml": '[workspace]\nmembers = ["crates/ext"]\nresolver = "2"\n',
+        "crates/ext/Cargo.toml": CRATE.format(pyo3='"0.30"'),
+        "crates/ext/src/lib.rs": MODULE,
+        "python/pyproject.toml": '''\
+            [build-system]
+            requires = ["maturin>=1.9.4,<2"]
+            build-backend = "maturin"
+
+            [project]
+            name = "pkg"
+            version = "0.1.0"
+
+            [tool.maturin]
+            manifest-path = "../crates/ext/Cargo.toml"
+            module-name = "pkg._native"
+            ''',
+    })
+    result = check(root / "python")
+    assert result.exit_code == 0 and result.stdout == "", result.stdout
+    renamed = root / "python/pyproject.toml"
+    renamed.write_text(renamed.read_text().replace('"pkg._native"', '"pkg._core"'))
+    result = check(root / "python")
+    assert codes(result.stdout) == ["PW401"] and "python/pyproject.toml" in result.stdout
