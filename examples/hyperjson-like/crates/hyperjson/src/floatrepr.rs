@@ -21,20 +21,14 @@ pub fn write_float(out: &mut Vec<u8>, value: f64) {
     }
     let mut buf = ryu::Buffer::new();
     let s = buf.format_finite(value).as_bytes();
-    // Fast path: ryu writes fixed notation for decimal point positions -5..=21, Python for
-    // -3..=16; where both are fixed the texts are identical ("123.456", "0.000123", "1.0").
-    let body = if value.is_sign_negative() { &s[1..] } else { s };
-    if !body.contains(&b'e') {
-        let dot = body.iter().position(|&b| b == b'.').unwrap_or(body.len());
-        let fixed_in_python = if dot == 1 && body[0] == b'0' {
-            !body[2..].starts_with(b"0000") || body == b"0.0"
-        } else {
-            dot <= 16
-        };
-        if fixed_in_python && dot < body.len() {
-            out.extend_from_slice(s);
-            return;
-        }
+    // Fast path: Python writes fixed notation exactly when 1e-4 <= |x| < 1e16 (the shortest
+    // digits of a double below the double 1e-4 are below 0.0001, and 1e16 is exact), and
+    // ryu writes fixed notation on a wider range (1e-5 <= |x| < 1e21) with the same text
+    // ("123.456", "0.000123", "1.0"). Only the rest is re-laid.
+    let magnitude = value.abs();
+    if (1e-4..1e16).contains(&magnitude) || magnitude == 0.0 {
+        out.extend_from_slice(s);
+        return;
     }
     write_repr_from_shortest(out, s);
 }
@@ -204,7 +198,13 @@ mod tests {
             state ^= state << 13;
             state ^= state >> 7;
             state ^= state << 17;
-            let x = f64::from_bits(state);
+            // Half the draws: arbitrary bit patterns; half: around the notation boundaries.
+            let x = if state & 1 == 0 {
+                f64::from_bits(state)
+            } else {
+                let mantissa = (state >> 11) as f64 / (1u64 << 53) as f64 * 10.0;
+                mantissa * 10f64.powi((state % 26) as i32 - 7)
+            };
             if !x.is_finite() {
                 continue;
             }
