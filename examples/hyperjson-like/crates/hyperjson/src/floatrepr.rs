@@ -99,7 +99,7 @@ pub fn write_repr_from_shortest(out: &mut Vec<u8>, s: &[u8]) {
         out.push(b'0' + (e % 10) as u8);
     } else if decpt <= 0 {
         out.extend_from_slice(b"0.");
-        out.extend(std::iter::repeat(b'0').take((-decpt) as usize));
+        out.extend(std::iter::repeat_n(b'0', (-decpt) as usize));
         out.extend_from_slice(digits);
     } else if (decpt as usize) < n {
         out.extend_from_slice(&digits[..decpt as usize]);
@@ -107,7 +107,7 @@ pub fn write_repr_from_shortest(out: &mut Vec<u8>, s: &[u8]) {
         out.extend_from_slice(&digits[decpt as usize..]);
     } else {
         out.extend_from_slice(digits);
-        out.extend(std::iter::repeat(b'0').take(decpt as usize - n));
+        out.extend(std::iter::repeat_n(b'0', decpt as usize - n));
         out.extend_from_slice(b".0");
     }
 }

@@ -284,6 +284,25 @@ impl<'a> Parser<'a> {
     }
 
     fn scalar<S: Sink>(&mut self, sink: &mut S) -> Result<S::Value, Error<S::Error>> {
+        // The common literals, compared four bytes at a time.
+        if let Some(word) = self.input.get(self.pos..self.pos + 4) {
+            let word = u32::from_le_bytes(word.try_into().unwrap());
+            let (len, v) = if word == u32::from_le_bytes(*b"true") {
+                (4, sink.boolean(true))
+            } else if word == u32::from_le_bytes(*b"fals") && self.input.get(self.pos + 4) == Some(&b'e') {
+                (5, sink.boolean(false))
+            } else if word == u32::from_le_bytes(*b"null") {
+                (4, sink.null())
+            } else {
+                return self.scalar_slow(sink);
+            };
+            self.pos += len;
+            return v.map_err(Error::Sink);
+        }
+        self.scalar_slow(sink)
+    }
+
+    fn scalar_slow<S: Sink>(&mut self, sink: &mut S) -> Result<S::Value, Error<S::Error>> {
         let rest = &self.input[self.pos..];
         let (len, v) = match rest.first() {
             Some(b'n') if rest.starts_with(b"null") => (4, sink.null()),

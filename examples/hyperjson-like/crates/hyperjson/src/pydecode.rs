@@ -127,9 +127,8 @@ unsafe fn utf8_str(bytes: &[u8]) -> *mut ffi::PyObject {
 /// The largest byte and the number of continuation bytes (0x80..=0xBF).
 #[inline(always)]
 fn max_and_continuation_bytes(bytes: &[u8]) -> (u8, usize) {
-    let mut max = 0u8;
-    let mut continuation = 0usize;
-    let mut rest = bytes;
+    #[allow(unused_mut)]
+    let (mut max, mut continuation, mut rest) = (0u8, 0usize, bytes);
     #[cfg(target_arch = "x86_64")]
     unsafe {
         use std::arch::x86_64::*;
@@ -145,7 +144,7 @@ fn max_and_continuation_bytes(bytes: &[u8]) -> (u8, usize) {
         }
         let mut lanes = [0u8; 16];
         _mm_storeu_si128(lanes.as_mut_ptr() as *mut __m128i, vmax);
-        max = lanes.iter().fold(0, |m, &b| m.max(b));
+        max = lanes.iter().fold(max, |m, &b| m.max(b));
         rest = chunks.remainder();
     }
     for &b in rest {
