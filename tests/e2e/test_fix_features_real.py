@@ -200,10 +200,16 @@ def runpaths(binary: Path) -> list[str]:
 
 
 def build_profiler(repo: Path, check: bool = True) -> subprocess.CompletedProcess:
-    return run(["cargo", "build", "-p", "profiling"], cwd=repo, check=check)
+    """`cargo build -p profiling`; on success the binary is copied beside the repository, so
+    another test building a `profiling` crate in the shared target dir cannot swap it."""
+    built = run(["cargo", "build", "-p", "profiling"], cwd=repo, check=check)
+    if built.returncode == 0:
+        shutil.copy2(TARGET_DIR / "debug" / "profiling", profiler(repo))
+    return built
 
 
-PROFILER = TARGET_DIR / "debug" / "profiling"
+def profiler(repo: Path) -> Path:
+    return repo.parent / f"{repo.name}-profiling"
 
 
 @pytest.fixture(scope="module")
@@ -243,9 +249,9 @@ def test_broken_before(tmp_path):
     assert fixed.returncode == 1, fixed.stdout + fixed.stderr
     assert "PW103" in fixed.stdout and "--unsafe-fixes" in fixed.stderr
     build_profiler(safe_only)
-    assert LIBDIR not in runpaths(PROFILER)
-    ran = subprocess.run([PROFILER], cwd=safe_only, env=build_env(), capture_output=True,
-                         text=True, timeout=60)
+    assert LIBDIR not in runpaths(profiler(safe_only))
+    ran = subprocess.run([profiler(safe_only)], cwd=safe_only, env=build_env(),
+                         capture_output=True, text=True, timeout=60)
     assert ran.returncode != 0, ran.stdout
 
     # 4. With `auto-initialize` but no build.rs: the loader finds no libpython, or another
@@ -255,8 +261,8 @@ def test_broken_before(tmp_path):
     manifest.write_text(manifest.read_text().replace(
         'pyo3 = "0.30"', 'pyo3 = { version = "0.30", features = ["auto-initialize"] }'))
     build_profiler(safe_only)
-    ran = subprocess.run([PROFILER], cwd=safe_only, env=build_env(), capture_output=True,
-                         text=True, timeout=60)
+    ran = subprocess.run([profiler(safe_only)], cwd=safe_only, env=build_env(),
+                         capture_output=True, text=True, timeout=60)
     this_python = f"version={platform.python_version()} prefix={sys.base_prefix}"
     assert ran.returncode != 0 or this_python not in ran.stdout, ran.stdout
     if ran.returncode != 0:
@@ -283,8 +289,8 @@ def test_fixed_repository_builds_runs_and_ships(tmp_path, venv):
     # The profiler builds, carries libpython's directory as its rpath, and runs without
     # LD_LIBRARY_PATH on this interpreter (not on another libpython3.X with the same soname).
     build_profiler(repo)
-    assert LIBDIR in runpaths(PROFILER)
-    output = run([PROFILER], cwd=repo, env=build_env()).stdout
+    assert LIBDIR in runpaths(profiler(repo))
+    output = run([profiler(repo)], cwd=repo, env=build_env()).stdout
     assert "rust: [1,2,3,40]" in output, output
     assert f"python: sum=46 version={platform.python_version()} prefix={sys.base_prefix}" \
         in output, output
