@@ -326,3 +326,29 @@ def test_first_error_of_a_process_at_the_recursion_limit(code, error):
     proc = subprocess.run([sys.executable, "-c", f"import hyperjson\n{code}"], capture_output=True,
                           text=True, timeout=60)
     assert proc.returncode == 1 and error in proc.stderr, proc.stderr
+
+
+def test_loaded_containers_are_tracked_by_the_gc():
+    """Containers are kept off the collector while a document is built, and put back."""
+    import gc
+
+    value = hyperjson.loads('[[1], {"a": [2]}, {"b": 1}, {"c": {"d": []}}, {"a": [1], "a": 2}]')
+    assert gc.is_tracked(value) and gc.is_tracked(value[0]) and gc.is_tracked(value[1])
+    assert gc.is_tracked(value[1]["a"]) and gc.is_tracked(value[3]) and gc.is_tracked(value[3]["c"])
+    assert gc.is_tracked(value[2]) == gc.is_tracked(json.loads('{"b": 1}'))  # atomic-only dict
+    import weakref
+
+    class Marker:
+        pass
+
+    marker = Marker()
+    alive = weakref.ref(marker)
+    value[3]["c"]["d"].append(marker)
+    value[3]["c"]["d"].append(value)  # a cycle through loaded containers is collectable
+    del value, marker
+    gc.collect()
+    assert alive() is None
+    for _ in range(3):  # errors after many containers: everything released, nothing crashes
+        with pytest.raises(hyperjson.JSONDecodeError):
+            hyperjson.loads("[" + ", ".join(['[1, {"a": [2]}]'] * 1000) + ", x]")
+        gc.collect()

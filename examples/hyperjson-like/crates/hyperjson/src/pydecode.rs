@@ -188,11 +188,42 @@ fn decode_into<T: TryFrom<u32> + Copy>(bytes: &[u8], out: &mut [T]) {
 
 pub struct PySink<'py> {
     py: Python<'py>,
+    /// Containers taken off the garbage collector's lists while the document is built (each
+    /// with one extra reference), tracked again when the sink is dropped.
+    untracked: Vec<*mut ffi::PyObject>,
 }
 
 impl<'py> PySink<'py> {
     pub fn new(py: Python<'py>) -> Self {
-        PySink { py }
+        PySink { py, untracked: Vec::new() }
+    }
+
+    /// Every container allocation counts towards the next collection, and each collection
+    /// walks all young tracked containers: a document with many containers would be walked
+    /// again and again while it is built. A fresh tree has no cycles, so its containers stay
+    /// untracked until it is complete, and are tracked again once.
+    #[inline(always)]
+    unsafe fn untrack(&mut self, container: *mut ffi::PyObject) {
+        if ffi::PyObject_GC_IsTracked(container) != 0 {
+            ffi::PyObject_GC_UnTrack(container as *mut _);
+            ffi::Py_INCREF(container);
+            self.untracked.push(container);
+        }
+    }
+}
+
+impl Drop for PySink<'_> {
+    fn drop(&mut self) {
+        // On success and on error alike: our extra reference keeps each container alive
+        // until it is tracked again (untracked objects may be dropped, never re-tracked).
+        for container in self.untracked.drain(..) {
+            unsafe {
+                if ffi::PyObject_GC_IsTracked(container) == 0 {
+                    ffi::PyObject_GC_Track(container as *mut _);
+                }
+                ffi::Py_DECREF(container);
+            }
+        }
     }
 }
 
@@ -306,6 +337,7 @@ impl<'py> Sink for PySink<'py> {
             for (i, item) in items.enumerate() {
                 ffi::PyList_SET_ITEM(list.as_ptr(), i as ffi::Py_ssize_t, item.into_ptr());
             }
+            self.untrack(list.as_ptr());
             Ok(list)
         }
     }
@@ -319,6 +351,8 @@ impl<'py> Sink for PySink<'py> {
                     return Err(PyErr::fetch(self.py));
                 }
             }
+            // A dict starts untracked and is tracked once a container goes in.
+            self.untrack(dict.as_ptr());
             Ok(dict)
         }
     }
