@@ -12,14 +12,16 @@ from scaffold.rules import (pw101_missing_cdylib, pw102_missing_rlib,
                             pw203_dependent_with_default_features,
                             pw204_dependent_through_workspace, pw205_unification_hazard,
                             pw206_deprecated_feature_wiring, pw301_mixed_pyo3_versions,
-                            pw401_module_name_mismatch, pw402_maturin_manifest_path)
+                            pw401_module_name_mismatch, pw402_maturin_manifest_path,
+                            pw403_backend_too_old_for_env_wiring)
 
 ALL: list[Rule] = [Rule.from_module(m) for m in (
     pw101_missing_cdylib, pw102_missing_rlib, pw103_embedded_python_without_rpath,
     pw201_extension_module_on_dependency, pw202_extension_module_not_enabled,
     pw203_dependent_with_default_features, pw204_dependent_through_workspace,
     pw205_unification_hazard, pw206_deprecated_feature_wiring, pw301_mixed_pyo3_versions,
-    pw401_module_name_mismatch, pw402_maturin_manifest_path)]
+    pw401_module_name_mismatch, pw402_maturin_manifest_path,
+    pw403_backend_too_old_for_env_wiring)]
 
 
 def select(selectors: list[str] | None, ignore: list[str] | None) -> list[Rule]:

@@ -25,25 +25,20 @@ raises the backend floor in `build-system.requires` to `maturin>=1.9.4` or
 
 from __future__ import annotations
 
-import re
 
 from scaffold.errors import UserError
 from scaffold.lint.context import ENV
 from scaffold.lint.diagnostic import Applicability, Severity
 from scaffold.rules.wiring_edits import (EXTENSION_MODULE, remove_extension_module_feature,
                                          remove_extension_module_from_dependency)
+from scaffold.rules.backend_floor import raise_backend_floor
 from scaffold.toml import manifest
-from scaffold.workspace import versions
 
 CODE = "PW206"
 NAME = "deprecated-extension-module-feature"
 SUMMARY = "Feature wiring on PyO3 >= 0.26, where `extension-module` is deprecated"
 FIX_TITLE = "Migrate to `env` wiring (PYO3_BUILD_EXTENSION_MODULE set by the backend)"
 APPLICABILITY = Applicability.DISPLAY_ONLY
-
-# The first backend releases that set PYO3_BUILD_EXTENSION_MODULE (maturin 1.9.4 changelog,
-# setuptools-rust 1.12.0 changelog).
-BACKEND_FLOORS = {"maturin": "maturin>=1.9.4", "setuptools-rust": "setuptools-rust>=1.12"}
 
 
 def check(ctx):
@@ -102,27 +97,7 @@ def _migrate_pyproject(document, backend: str | None) -> None:
     settings = manifest.table(document, ("tool", "pyo3-scaffold"))
     if settings is not None and "wiring" in settings:
         settings["wiring"] = ENV
-    build = manifest.table(document, ("build-system",))
-    if build is None or backend not in BACKEND_FLOORS or "requires" not in build:
-        return
-    requires = build["requires"]
-    for index, requirement in enumerate(list(requires)):
-        if re.match(rf"\s*{re.escape(backend)}\s*([<>=!~;\[]|$)", str(requirement)):
-            requires[index] = raise_floor(str(requirement), BACKEND_FLOORS[backend])
-
-
-def raise_floor(requirement: str, floor: str) -> str:
-    """`maturin>=1.0,<2.0` -> `maturin>=1.9.4,<2.0`; keeps upper bounds and markers."""
-    name, _, minimum = floor.partition(">=")
-    head, sep, marker = requirement.partition(";")
-    specifiers = [s.strip() for s in head[len(head) - len(head.lstrip()):].strip()[
-        len(name):].split(",") if s.strip()]
-    current = [s[2:] for s in specifiers if s.startswith(">=")]
-    if current and versions.parse(current[0]) >= versions.parse(minimum):
-        return requirement
-    kept = [s for s in specifiers if s.startswith(("<", "!="))]
-    result = ",".join([f"{name}>={minimum}", *kept])
-    return result + (f";{marker}" if sep else "")
+    raise_backend_floor(document, backend)
 
 
 def _series(ctx, ext) -> str:
