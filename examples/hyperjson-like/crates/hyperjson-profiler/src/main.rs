@@ -25,7 +25,8 @@ use std::time::{Duration, Instant};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString};
 
-const USAGE: &str = "usage: hyperjson-profiler [--iterations N] [--profile NAME]... [--only loads|dumps] [--list]
+const USAGE: &str =
+    "usage: hyperjson-profiler [--iterations N] [--profile NAME]... [--only loads|dumps] [--list]
 
   --iterations N   times each operation runs per profile (default 20); the median is printed
   --profile NAME   run only this profile (repeatable; default: all)
@@ -48,7 +49,13 @@ struct Options {
 }
 
 fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Options, String> {
-    let mut options = Options { iterations: 20, profiles: Vec::new(), loads: true, dumps: true, list: false };
+    let mut options = Options {
+        iterations: 20,
+        profiles: Vec::new(),
+        loads: true,
+        dumps: true,
+        list: false,
+    };
     while let Some(arg) = args.next() {
         let mut value = |name: &str| args.next().ok_or(format!("{name} needs a value"));
         match arg.as_str() {
@@ -62,7 +69,10 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Options, String>
             "--profile" => {
                 let name = value("--profile")?;
                 if !profiles::NAMES.contains(&name.as_str()) {
-                    return Err(format!("unknown profile {name:?} (one of: {})", profiles::NAMES.join(", ")));
+                    return Err(format!(
+                        "unknown profile {name:?} (one of: {})",
+                        profiles::NAMES.join(", ")
+                    ));
                 }
                 options.profiles.push(name);
             }
@@ -86,7 +96,10 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Options, String>
 fn register_module() {
     // SAFETY: called once, before the interpreter is initialized; the name is 'static.
     unsafe {
-        assert!(pyo3::ffi::Py_IsInitialized() == 0, "the interpreter is already running");
+        assert!(
+            pyo3::ffi::Py_IsInitialized() == 0,
+            "the interpreter is already running"
+        );
         pyo3::ffi::PyImport_AppendInittab(c"hyperjson".as_ptr(), Some(PyInit_hyperjson));
     }
 }
@@ -169,7 +182,13 @@ struct Row {
     bytes: usize,
 }
 
-fn run_profile(py: Python<'_>, name: &str, doc: &str, options: &Options, rows: &mut Vec<Row>) -> PyResult<()> {
+fn run_profile(
+    py: Python<'_>,
+    name: &str,
+    doc: &str,
+    options: &Options,
+    rows: &mut Vec<Row>,
+) -> PyResult<()> {
     let module = py.import("hyperjson")?;
     let globals = PyDict::new(py);
     py.run(PYTHON_TIMER, Some(&globals), None)?;
@@ -179,14 +198,24 @@ fn run_profile(py: Python<'_>, name: &str, doc: &str, options: &Options, rows: &
         Ok(median(ns.into_iter().map(Duration::from_nanos).collect()))
     };
     let n = options.iterations;
-    let mut row = |op, timer, median| rows.push(Row { profile: name.to_string(), op, timer, median, bytes: doc.len() });
+    let mut row = |op, timer, median| {
+        rows.push(Row {
+            profile: name.to_string(),
+            op,
+            timer,
+            median,
+            bytes: doc.len(),
+        })
+    };
 
     let text = PyString::new(py, doc);
     let obj = hyperjson::api::loads_str(&text)?;
     // Sanity: the document is exactly what json.dumps(obj, ensure_ascii=False) writes.
     let again = hyperjson::api::dumps(&obj, None, false, false)?;
     if again.extract::<String>()? != doc {
-        return Err(pyo3::exceptions::PyAssertionError::new_err(format!("{name}: dumps(loads(doc)) != doc")));
+        return Err(pyo3::exceptions::PyAssertionError::new_err(format!(
+            "{name}: dumps(loads(doc)) != doc"
+        )));
     }
     if options.loads {
         let parse = time_each(n, || {
@@ -202,7 +231,11 @@ fn run_profile(py: Python<'_>, name: &str, doc: &str, options: &Options, rows: &
             Ok(())
         })?;
         row("loads", "native", native);
-        row("loads", "python", python_median(module.getattr("loads")?, text.as_any())?);
+        row(
+            "loads",
+            "python",
+            python_median(module.getattr("loads")?, text.as_any())?,
+        );
     }
     if options.dumps {
         let native = time_each(n, || {
@@ -210,7 +243,11 @@ fn run_profile(py: Python<'_>, name: &str, doc: &str, options: &Options, rows: &
             Ok(())
         })?;
         row("dumps", "native", native);
-        row("dumps", "python", python_median(module.getattr("dumps")?, &obj)?);
+        row(
+            "dumps",
+            "python",
+            python_median(module.getattr("dumps")?, &obj)?,
+        );
     }
     Ok(())
 }
@@ -228,15 +265,27 @@ fn main() -> ExitCode {
         }
     };
     let started = Instant::now();
-    let docs: Vec<(String, String)> =
-        options.profiles.iter().map(|n| (n.clone(), profiles::generate(n).expect("checked name"))).collect();
+    let docs: Vec<(String, String)> = options
+        .profiles
+        .iter()
+        .map(|n| (n.clone(), profiles::generate(n).expect("checked name")))
+        .collect();
     if options.list {
         for (name, doc) in &docs {
-            println!("{name} {} bytes fnv1a {:016x}", doc.len(), profiles::checksum(doc));
+            println!(
+                "{name} {} bytes fnv1a {:016x}",
+                doc.len(),
+                profiles::checksum(doc)
+            );
         }
         return ExitCode::SUCCESS;
     }
-    println!("generated {} profiles in {:.1?}; {} iterations each, median times", docs.len(), started.elapsed(), options.iterations);
+    println!(
+        "generated {} profiles in {:.1?}; {} iterations each, median times",
+        docs.len(),
+        started.elapsed(),
+        options.iterations
+    );
     register_module();
     let mut rows = Vec::new();
     let result = Python::attach(|py| -> PyResult<()> {
@@ -249,10 +298,20 @@ fn main() -> ExitCode {
         eprintln!("error: {error}");
         return ExitCode::FAILURE;
     }
-    println!("{:<14} {:<6} {:<7} {:>12} {:>10}", "profile", "op", "timer", "median", "MB/s");
+    println!(
+        "{:<14} {:<6} {:<7} {:>12} {:>10}",
+        "profile", "op", "timer", "median", "MB/s"
+    );
     for r in &rows {
         let mbps = r.bytes as f64 / r.median.as_secs_f64().max(1e-12) / 1e6;
-        println!("{:<14} {:<6} {:<7} {:>12} {:>10.1}", r.profile, r.op, r.timer, format!("{:.3?}", r.median), mbps);
+        println!(
+            "{:<14} {:<6} {:<7} {:>12} {:>10.1}",
+            r.profile,
+            r.op,
+            r.timer,
+            format!("{:.3?}", r.median),
+            mbps
+        );
     }
     ExitCode::SUCCESS
 }
@@ -283,7 +342,15 @@ mod tests {
 
     #[test]
     fn parses_arguments() {
-        let args = ["--iterations", "3", "--profile", "floats", "--only", "dumps"].map(String::from);
+        let args = [
+            "--iterations",
+            "3",
+            "--profile",
+            "floats",
+            "--only",
+            "dumps",
+        ]
+        .map(String::from);
         let options = parse_args(args.into_iter()).unwrap();
         assert_eq!(options.iterations, 3);
         assert_eq!(options.profiles, ["floats"]);

@@ -25,11 +25,33 @@ impl Rng {
     }
 }
 
-pub const NAMES: [&str; 5] = ["dict_str_int", "booleans", "deeply_nested", "floats", "unicode"];
+pub const NAMES: [&str; 5] = [
+    "dict_str_int",
+    "booleans",
+    "deeply_nested",
+    "floats",
+    "unicode",
+];
 
 const WORDS: [&str; 18] = [
-    "naïve", "café", "Grüße", "żółć", "Привет", "мир", "日本語", "テキスト", "中文", "한국어",
-    "العربية", "emoji😀", "🚀", "ελληνικά", "ascii", "text", "ä\u{301}", "𝄞music",
+    "naïve",
+    "café",
+    "Grüße",
+    "żółć",
+    "Привет",
+    "мир",
+    "日本語",
+    "テキスト",
+    "中文",
+    "한국어",
+    "العربية",
+    "emoji😀",
+    "🚀",
+    "ελληνικά",
+    "ascii",
+    "text",
+    "ä\u{301}",
+    "𝄞music",
 ];
 
 const POW10: [f64; 21] = [
@@ -124,7 +146,9 @@ pub fn generate(name: &str) -> Option<String> {
                     out.push_str(", ");
                 }
                 let words = |n: usize, rng: &mut Rng| {
-                    (0..n).map(|_| WORDS[rng.below(WORDS.len())]).collect::<Vec<_>>()
+                    (0..n)
+                        .map(|_| WORDS[rng.below(WORDS.len())])
+                        .collect::<Vec<_>>()
                 };
                 let title = words(3, &mut rng).join(" ");
                 let body = words(20, &mut rng).join(" ");
@@ -148,7 +172,9 @@ pub fn generate(name: &str) -> Option<String> {
 
 /// FNV-1a over the document's bytes, printed so Python's copy can be compared.
 pub fn checksum(doc: &str) -> u64 {
-    doc.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ b as u64).wrapping_mul(0x0000_0100_0000_01b3))
+    doc.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ b as u64).wrapping_mul(0x0000_0100_0000_01b3)
+    })
 }
 
 #[cfg(test)]
@@ -166,6 +192,9 @@ mod tests {
 
     #[test]
     fn deterministic() {
-        assert_eq!(checksum(&generate("floats").unwrap()), checksum(&generate("floats").unwrap()));
+        assert_eq!(
+            checksum(&generate("floats").unwrap()),
+            checksum(&generate("floats").unwrap())
+        );
     }
 }

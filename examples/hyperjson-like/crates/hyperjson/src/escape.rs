@@ -57,7 +57,11 @@ fn push_ascii_escape(out: &mut Vec<u8>, e: u8, c: u8) {
 /// Writes `"..."` for a string whose characters are all ASCII (given as bytes).
 #[inline]
 pub fn write_ascii_str(out: &mut Vec<u8>, s: &[u8], ensure_ascii: bool) {
-    let table = if ensure_ascii { &ASCII_TABLE } else { &UNICODE_TABLE };
+    let table = if ensure_ascii {
+        &ASCII_TABLE
+    } else {
+        &UNICODE_TABLE
+    };
     out.reserve(s.len() + 2);
     out.push(b'"');
     let mut start = 0;
@@ -144,7 +148,10 @@ mod tests {
         assert_eq!(ascii("a\"b\\c/", true), r#""a\"b\\c/""#);
         assert_eq!(ascii("\n\r\t\u{8}\u{c}", true), r#""\n\r\t\b\f""#);
         assert_eq!(ascii("\u{0}\u{1f}\u{7f}", true), r#""\u0000\u001f\u007f""#);
-        assert_eq!(ascii("\u{0}\u{1f}\u{7f}", false), "\"\\u0000\\u001f\u{7f}\"");
+        assert_eq!(
+            ascii("\u{0}\u{1f}\u{7f}", false),
+            "\"\\u0000\\u001f\u{7f}\""
+        );
     }
 
     #[test]

@@ -80,7 +80,11 @@ pub fn write_repr_from_shortest(out: &mut Vec<u8>, s: &[u8]) {
         out.extend_from_slice(b"0.0");
         return;
     }
-    let decpt = if int_digits > 0 { int_digits } else { -leading_frac_zeros } + exp;
+    let decpt = if int_digits > 0 {
+        int_digits
+    } else {
+        -leading_frac_zeros
+    } + exp;
     let digits = &digits[..n];
     if decpt <= -4 || decpt > 16 {
         out.push(digits[0]);
@@ -119,11 +123,7 @@ fn parse_exp(s: &[u8]) -> i32 {
         _ => (false, s),
     };
     let v = s.iter().fold(0i32, |v, &d| v * 10 + (d - b'0') as i32);
-    if neg {
-        -v
-    } else {
-        v
-    }
+    if neg { -v } else { v }
 }
 
 #[cfg(test)]

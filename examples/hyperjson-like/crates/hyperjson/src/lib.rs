@@ -22,7 +22,8 @@ use pyo3::types::{PyByteArray, PyBytes, PyDict, PyString, PyTuple, PyType};
 
 static DECODE_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 
-const DECODE_ERROR_DOC: &str = "Subclass of ValueError (and of json.JSONDecodeError) with the following additional properties:
+const DECODE_ERROR_DOC: &str =
+    "Subclass of ValueError (and of json.JSONDecodeError) with the following additional properties:
 
 msg: The unformatted error message
 doc: The JSON document being parsed
@@ -40,9 +41,11 @@ pub(crate) fn decode_error_type(py: Python<'_>) -> PyResult<&Bound<'_, PyType>> 
         namespace.set_item("__module__", "hyperjson")?;
         namespace.set_item("__qualname__", "JSONDecodeError")?;
         namespace.set_item("__doc__", DECODE_ERROR_DOC)?;
-        let t = py
-            .get_type::<PyType>()
-            .call1(("JSONDecodeError", PyTuple::new(py, [base])?, namespace))?;
+        let t = py.get_type::<PyType>().call1((
+            "JSONDecodeError",
+            PyTuple::new(py, [base])?,
+            namespace,
+        ))?;
         Ok(t.cast_into::<PyType>()?.unbind())
     })?;
     Ok(t.bind(py))
@@ -80,7 +83,11 @@ fn load<'py>(fp: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
     loads(&fp.call_method0("read")?)
 }
 
-fn options(indent: Option<&Bound<'_, PyAny>>, sort_keys: bool, ensure_ascii: bool) -> PyResult<pyencode::Options> {
+fn options(
+    indent: Option<&Bound<'_, PyAny>>,
+    sort_keys: bool,
+    ensure_ascii: bool,
+) -> PyResult<pyencode::Options> {
     let indent = match indent {
         None => None,
         Some(i) if i.is_none() => None,
@@ -97,7 +104,11 @@ fn options(indent: Option<&Bound<'_, PyAny>>, sort_keys: bool, ensure_ascii: boo
             }
         }
     };
-    Ok(pyencode::Options { indent, sort_keys, ensure_ascii })
+    Ok(pyencode::Options {
+        indent,
+        sort_keys,
+        ensure_ascii,
+    })
 }
 
 /// Serialize ``obj`` to a JSON formatted ``str``, like ``json.dumps(obj, ...)``.
@@ -149,9 +160,9 @@ fn dump<'py>(
 /// protected by the GIL.
 #[pymodule(gil_used = true)]
 mod hyperjson {
+    use super::*;
     #[pymodule_export]
     use super::{dump, dumps, load, loads};
-    use super::*;
 
     #[pymodule_init]
     fn init(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -184,7 +195,15 @@ pub mod api {
         ensure_ascii: bool,
     ) -> PyResult<Bound<'py, PyAny>> {
         let indent = indent.map(|n| vec![b' '; n]);
-        pyencode::dumps(obj.py(), obj, pyencode::Options { indent, sort_keys, ensure_ascii })
+        pyencode::dumps(
+            obj.py(),
+            obj,
+            pyencode::Options {
+                indent,
+                sort_keys,
+                ensure_ascii,
+            },
+        )
     }
 }
 
@@ -204,8 +223,14 @@ mod tests {
             let obj = api::loads_str(&doc(py, text)).unwrap();
             let again = api::dumps(&obj, None, false, true).unwrap();
             assert_eq!(again.extract::<String>().unwrap(), text);
-            let pretty = api::dumps(&obj, Some(1), true, false).unwrap().extract::<String>().unwrap();
-            assert!(pretty.starts_with("{\n \"a\": [\n  1,\n  2.5,\n  \"é日😀\""), "{pretty}");
+            let pretty = api::dumps(&obj, Some(1), true, false)
+                .unwrap()
+                .extract::<String>()
+                .unwrap();
+            assert!(
+                pretty.starts_with("{\n \"a\": [\n  1,\n  2.5,\n  \"é日😀\""),
+                "{pretty}"
+            );
             let from_bytes = api::loads_bytes(&PyBytes::new(py, text.as_bytes())).unwrap();
             assert!(from_bytes.eq(&obj).unwrap());
         });
@@ -222,7 +247,10 @@ mod tests {
             let value = err.value(py);
             // The position counts characters, not UTF-8 bytes.
             assert_eq!(value.getattr("pos").unwrap().extract::<usize>().unwrap(), 9);
-            assert_eq!(value.getattr("msg").unwrap().extract::<String>().unwrap(), "Expecting ',' delimiter");
+            assert_eq!(
+                value.getattr("msg").unwrap().extract::<String>().unwrap(),
+                "Expecting ',' delimiter"
+            );
         });
     }
 
@@ -232,7 +260,11 @@ mod tests {
         // A cycle is reported once it reaches the recursion limit: give this unoptimized
         // build's deep native recursion more than a test thread's default 2 MiB of stack.
         let worker = std::thread::Builder::new().stack_size(64 << 20);
-        worker.spawn(unsupported_types_and_cycles_body).unwrap().join().unwrap();
+        worker
+            .spawn(unsupported_types_and_cycles_body)
+            .unwrap()
+            .join()
+            .unwrap();
     }
 
     fn unsupported_types_and_cycles_body() {
@@ -240,9 +272,14 @@ mod tests {
             let set = py.eval(c"{1, 2}", None, None).unwrap();
             let err = api::dumps(&set, None, false, true).unwrap_err();
             assert!(err.is_instance_of::<PyTypeError>(py));
-            let cycle = py.eval(c"(lambda l: (l.append(l), l)[1])([])", None, None).unwrap();
+            let cycle = py
+                .eval(c"(lambda l: (l.append(l), l)[1])([])", None, None)
+                .unwrap();
             let err = api::dumps(&cycle, None, false, true).unwrap_err();
-            assert!(err.to_string().contains("Circular reference detected"), "{err}");
+            assert!(
+                err.to_string().contains("Circular reference detected"),
+                "{err}"
+            );
         });
     }
 }

@@ -67,9 +67,15 @@ pub trait Sink {
     /// Called once for every successful `enter`, when the container is closed or abandoned.
     fn leave(&mut self);
     /// Builds an array from its items (in order); the items are moved out of the vector.
-    fn array(&mut self, items: std::vec::Drain<'_, Self::Value>) -> Result<Self::Value, Self::Error>;
+    fn array(
+        &mut self,
+        items: std::vec::Drain<'_, Self::Value>,
+    ) -> Result<Self::Value, Self::Error>;
     /// Builds an object from alternating keys and values; later duplicates win.
-    fn object(&mut self, items: std::vec::Drain<'_, Self::Value>) -> Result<Self::Value, Self::Error>;
+    fn object(
+        &mut self,
+        items: std::vec::Drain<'_, Self::Value>,
+    ) -> Result<Self::Value, Self::Error>;
 }
 
 #[inline(always)]
@@ -153,7 +159,10 @@ pub fn parse<S: Sink>(sink: &mut S, input: &[u8], wtf8: bool) -> Result<S::Value
     let value = result?;
     p.skip_ws();
     if p.pos != input.len() {
-        return Err(Error::Syntax(SyntaxError { msg: "Extra data", pos: p.pos }));
+        return Err(Error::Syntax(SyntaxError {
+            msg: "Extra data",
+            pos: p.pos,
+        }));
     }
     Ok(value)
 }
@@ -204,7 +213,8 @@ impl<'a> Parser<'a> {
                         self.pos += 1;
                         frames.pop();
                         sink.leave();
-                        sink.array(values.drain(values.len()..)).map_err(Error::Sink)?
+                        sink.array(values.drain(values.len()..))
+                            .map_err(Error::Sink)?
                     } else {
                         continue 'value;
                     }
@@ -219,13 +229,19 @@ impl<'a> Parser<'a> {
                             self.pos += 1;
                             frames.pop();
                             sink.leave();
-                            sink.object(values.drain(values.len()..)).map_err(Error::Sink)?
+                            sink.object(values.drain(values.len()..))
+                                .map_err(Error::Sink)?
                         }
                         Some(b'"') => {
                             self.key_and_colon(sink, values)?;
                             continue 'value;
                         }
-                        _ => return err("Expecting property name enclosed in double quotes", self.pos),
+                        _ => {
+                            return err(
+                                "Expecting property name enclosed in double quotes",
+                                self.pos,
+                            );
+                        }
                     }
                 }
                 Some(b'"') => self.string(sink, false)?,
@@ -246,7 +262,10 @@ impl<'a> Parser<'a> {
                         self.skip_ws();
                         if object {
                             if self.peek() != Some(b'"') {
-                                return err("Expecting property name enclosed in double quotes", self.pos);
+                                return err(
+                                    "Expecting property name enclosed in double quotes",
+                                    self.pos,
+                                );
                             }
                             self.key_and_colon(sink, values)?;
                         }
@@ -271,7 +290,11 @@ impl<'a> Parser<'a> {
     }
 
     /// At a `"` inside an object: the key, `:` and the whitespace before the value.
-    fn key_and_colon<S: Sink>(&mut self, sink: &mut S, values: &mut Vec<S::Value>) -> Result<(), Error<S::Error>> {
+    fn key_and_colon<S: Sink>(
+        &mut self,
+        sink: &mut S,
+        values: &mut Vec<S::Value>,
+    ) -> Result<(), Error<S::Error>> {
         let key = self.string(sink, true)?;
         values.push(key);
         self.skip_ws();
@@ -289,7 +312,9 @@ impl<'a> Parser<'a> {
             let word = u32::from_le_bytes(word.try_into().unwrap());
             let (len, v) = if word == u32::from_le_bytes(*b"true") {
                 (4, sink.boolean(true))
-            } else if word == u32::from_le_bytes(*b"fals") && self.input.get(self.pos + 4) == Some(&b'e') {
+            } else if word == u32::from_le_bytes(*b"fals")
+                && self.input.get(self.pos + 4) == Some(&b'e')
+            {
                 (5, sink.boolean(false))
             } else if word == u32::from_le_bytes(*b"null") {
                 (4, sink.null())
@@ -365,7 +390,9 @@ impl<'a> Parser<'a> {
         // SAFETY: only ASCII digits, signs, `.` and `e`/`E` are between start and i.
         let text = unsafe { std::str::from_utf8_unchecked(&s[start..i]) };
         if is_float {
-            let value: f64 = text.parse().expect("a JSON number is a valid float literal");
+            let value: f64 = text
+                .parse()
+                .expect("a JSON number is a valid float literal");
             return sink.float(value).map_err(Error::Sink);
         }
         let digits = &s[int_start..int_end];
@@ -434,7 +461,11 @@ impl<'a> Parser<'a> {
                             self.pos = i + 1;
                             let kind = self.kind(non_ascii);
                             let bytes = &s[begin + 1..i];
-                            let v = if key { sink.key(bytes, kind) } else { sink.string(bytes, kind) };
+                            let v = if key {
+                                sink.key(bytes, kind)
+                            } else {
+                                sink.string(bytes, kind)
+                            };
                             return v.map_err(Error::Sink);
                         } else if b == b'\\' {
                             break;
@@ -466,8 +497,16 @@ impl<'a> Parser<'a> {
                 }
                 _ if b == b'"' => {
                     self.pos = i + 1;
-                    let kind = if surrogates { StrKind::Wtf8 } else { self.kind(non_ascii) };
-                    let v = if key { sink.key(&buf, kind) } else { sink.string(&buf, kind) };
+                    let kind = if surrogates {
+                        StrKind::Wtf8
+                    } else {
+                        self.kind(non_ascii)
+                    };
+                    let v = if key {
+                        sink.key(&buf, kind)
+                    } else {
+                        sink.string(&buf, kind)
+                    };
                     break v.map_err(Error::Sink);
                 }
                 _ if b == b'\\' => {
@@ -500,7 +539,11 @@ impl<'a> Parser<'a> {
                         break err("Invalid \\uXXXX escape", u);
                     };
                     i = u + 5;
-                    if (0xd800..0xdc00).contains(&c) && i + 6 < s.len() && s[i] == b'\\' && s[i + 1] == b'u' {
+                    if (0xd800..0xdc00).contains(&c)
+                        && i + 6 < s.len()
+                        && s[i] == b'\\'
+                        && s[i + 1] == b'u'
+                    {
                         let Some(c2) = hex4(&s[i + 2..i + 6]) else {
                             break err("Invalid \\uXXXX escape", i + 1);
                         };
@@ -629,12 +672,19 @@ mod tests {
         }
         fn object(&mut self, items: std::vec::Drain<'_, V>) -> Result<V, &'static str> {
             let flat: Vec<V> = items.collect();
-            Ok(V::Obj(flat.chunks(2).map(|p| (p[0].clone(), p[1].clone())).collect()))
+            Ok(V::Obj(
+                flat.chunks(2)
+                    .map(|p| (p[0].clone(), p[1].clone()))
+                    .collect(),
+            ))
         }
     }
 
     fn p(s: &str) -> Result<V, Error<&'static str>> {
-        let mut sink = TreeSink { depth: 0, limit: 100 };
+        let mut sink = TreeSink {
+            depth: 0,
+            limit: 100,
+        };
         let r = parse(&mut sink, s.as_bytes(), false);
         assert_eq!(sink.depth, 0, "enter/leave balanced for {s:?}");
         r
@@ -652,7 +702,11 @@ mod tests {
     }
 
     fn st(s: &str) -> V {
-        let kind = if s.is_ascii() { StrKind::Ascii } else { StrKind::Utf8 };
+        let kind = if s.is_ascii() {
+            StrKind::Ascii
+        } else {
+            StrKind::Utf8
+        };
         V::Str(s.as_bytes().to_vec(), kind)
     }
 
@@ -665,8 +719,14 @@ mod tests {
         assert_eq!(ok("-0"), V::Int(0));
         assert_eq!(ok("-123"), V::Int(-123));
         assert_eq!(ok("999999999999999999"), V::Int(999_999_999_999_999_999));
-        assert_eq!(ok("12345678901234567890"), V::Big("12345678901234567890".into()));
-        assert_eq!(ok("-12345678901234567890"), V::Big("-12345678901234567890".into()));
+        assert_eq!(
+            ok("12345678901234567890"),
+            V::Big("12345678901234567890".into())
+        );
+        assert_eq!(
+            ok("-12345678901234567890"),
+            V::Big("-12345678901234567890".into())
+        );
         assert_eq!(ok("1.5"), V::Float(1.5));
         assert_eq!(ok("-0.0"), V::Float(-0.0));
         assert_eq!(ok("1e3"), V::Float(1000.0));
@@ -682,14 +742,23 @@ mod tests {
     #[test]
     fn strings() {
         assert_eq!(ok(r#""abc""#), st("abc"));
-        assert_eq!(ok(r#""a long string that crosses words""#), st("a long string that crosses words"));
+        assert_eq!(
+            ok(r#""a long string that crosses words""#),
+            st("a long string that crosses words")
+        );
         assert_eq!(ok(r#""h\u00e9llo\n\t\"\\\/""#), st("héllo\n\t\"\\/"));
         assert_eq!(ok("\"h\u{e9}llo w\u{f6}rld\""), st("héllo wörld"));
         assert_eq!(ok(r#""\ud83d\ude00""#), st("😀"));
         assert_eq!(ok(r#""\b\f\r""#), st("\u{8}\u{c}\r"));
         // Lone surrogates survive as generalized UTF-8.
-        assert_eq!(ok(r#""\ud800""#), V::Str(vec![0xed, 0xa0, 0x80], StrKind::Wtf8));
-        assert_eq!(ok(r#""\udc00x""#), V::Str(vec![0xed, 0xb0, 0x80, b'x'], StrKind::Wtf8));
+        assert_eq!(
+            ok(r#""\ud800""#),
+            V::Str(vec![0xed, 0xa0, 0x80], StrKind::Wtf8)
+        );
+        assert_eq!(
+            ok(r#""\udc00x""#),
+            V::Str(vec![0xed, 0xb0, 0x80, b'x'], StrKind::Wtf8)
+        );
         // A high surrogate followed by a non-low-surrogate escape: both kept.
         assert_eq!(
             ok(r#""\ud800\u0041""#),
@@ -701,11 +770,17 @@ mod tests {
     fn containers() {
         assert_eq!(ok("[]"), V::Arr(vec![]));
         assert_eq!(ok("{}"), V::Obj(vec![]));
-        assert_eq!(ok(" [ 1 , [ ] , { } ] "), V::Arr(vec![V::Int(1), V::Arr(vec![]), V::Obj(vec![])]));
+        assert_eq!(
+            ok(" [ 1 , [ ] , { } ] "),
+            V::Arr(vec![V::Int(1), V::Arr(vec![]), V::Obj(vec![])])
+        );
         assert_eq!(
             ok(r#"{"a": [1, {"b": null}], "c": "d"}"#),
             V::Obj(vec![
-                (st("a"), V::Arr(vec![V::Int(1), V::Obj(vec![(st("b"), V::Null)])])),
+                (
+                    st("a"),
+                    V::Arr(vec![V::Int(1), V::Obj(vec![(st("b"), V::Null)])])
+                ),
                 (st("c"), st("d")),
             ])
         );
@@ -718,8 +793,14 @@ mod tests {
         assert_eq!(syntax("["), ("Expecting value", 1));
         assert_eq!(syntax("[1,]"), ("Expecting value", 3));
         assert_eq!(syntax("[1 2]"), ("Expecting ',' delimiter", 3));
-        assert_eq!(syntax("{"), ("Expecting property name enclosed in double quotes", 1));
-        assert_eq!(syntax(r#"{"a":1,}"#), ("Expecting property name enclosed in double quotes", 7));
+        assert_eq!(
+            syntax("{"),
+            ("Expecting property name enclosed in double quotes", 1)
+        );
+        assert_eq!(
+            syntax(r#"{"a":1,}"#),
+            ("Expecting property name enclosed in double quotes", 7)
+        );
         assert_eq!(syntax(r#"{"a" 1}"#), ("Expecting ':' delimiter", 5));
         assert_eq!(syntax(r#"{"a":1 "b":2}"#), ("Expecting ',' delimiter", 7));
         assert_eq!(syntax("[1] x"), ("Extra data", 4));
@@ -746,9 +827,15 @@ mod tests {
         let ok_deep = "[".repeat(100) + &"]".repeat(100);
         assert!(p(&ok_deep).is_ok());
         // Far deeper than any native stack would allow, with a generous sink.
-        let mut sink = TreeSink { depth: 0, limit: usize::MAX };
+        let mut sink = TreeSink {
+            depth: 0,
+            limit: usize::MAX,
+        };
         let huge = "[".repeat(1_000_000);
-        assert!(matches!(parse(&mut sink, huge.as_bytes(), false), Err(Error::Syntax(_))));
+        assert!(matches!(
+            parse(&mut sink, huge.as_bytes(), false),
+            Err(Error::Syntax(_))
+        ));
         assert_eq!(sink.depth, 0);
     }
 

@@ -87,7 +87,11 @@ fn key_hash(bytes: &[u8]) -> usize {
 unsafe fn ascii_str(bytes: &[u8]) -> *mut ffi::PyObject {
     let s = ffi::PyUnicode_New(bytes.len() as ffi::Py_ssize_t, 127);
     if !s.is_null() {
-        std::ptr::copy_nonoverlapping(bytes.as_ptr(), ffi::PyUnicode_DATA(s) as *mut u8, bytes.len());
+        std::ptr::copy_nonoverlapping(
+            bytes.as_ptr(),
+            ffi::PyUnicode_DATA(s) as *mut u8,
+            bytes.len(),
+        );
     }
     s
 }
@@ -158,7 +162,9 @@ fn max_and_continuation_bytes(bytes: &[u8]) -> (u8, usize) {
 /// per character.
 #[inline(always)]
 fn decode_into<T: TryFrom<u32> + Copy>(bytes: &[u8], out: &mut [T]) {
-    let cast = |c: u32| T::try_from(c).unwrap_or_else(|_| unreachable!("layout chosen from the lead bytes"));
+    let cast = |c: u32| {
+        T::try_from(c).unwrap_or_else(|_| unreachable!("layout chosen from the lead bytes"))
+    };
     let mut i = 0;
     // Every lead byte is followed by its continuation bytes within `bytes` (the input was
     // validated; a string ends at an ASCII `"`), so `i + 3 < len` bounds every access below.
@@ -179,7 +185,10 @@ fn decode_into<T: TryFrom<u32> + Copy>(bytes: &[u8], out: &mut [T]) {
             ((b & 0x0f) << 12) | ((at(i - 2) & 0x3f) << 6) | (at(i - 1) & 0x3f)
         } else {
             i += 4;
-            ((b & 0x07) << 18) | ((at(i - 3) & 0x3f) << 12) | ((at(i - 2) & 0x3f) << 6) | (at(i - 1) & 0x3f)
+            ((b & 0x07) << 18)
+                | ((at(i - 3) & 0x3f) << 12)
+                | ((at(i - 2) & 0x3f) << 6)
+                | (at(i - 1) & 0x3f)
         };
         *slot = cast(c);
     }
@@ -195,7 +204,10 @@ pub struct PySink<'py> {
 
 impl<'py> PySink<'py> {
     pub fn new(py: Python<'py>) -> Self {
-        PySink { py, untracked: Vec::new() }
+        PySink {
+            py,
+            untracked: Vec::new(),
+        }
     }
 
     /// Every container allocation counts towards the next collection, and each collection
@@ -243,7 +255,11 @@ impl<'py> Sink for PySink<'py> {
     #[inline(always)]
     fn boolean(&mut self, value: bool) -> PyResult<Obj> {
         unsafe {
-            let p = if value { ffi::Py_True() } else { ffi::Py_False() };
+            let p = if value {
+                ffi::Py_True()
+            } else {
+                ffi::Py_False()
+            };
             ffi::Py_INCREF(p);
             Obj::new(self.py, p)
         }
@@ -258,7 +274,12 @@ impl<'py> Sink for PySink<'py> {
         // int(text): arbitrary precision, and the interpreter's int_max_str_digits limit
         // applies exactly as it does for json.loads.
         let c = CString::new(text).expect("digits contain no NUL");
-        unsafe { Obj::new(self.py, ffi::PyLong_FromString(c.as_ptr(), std::ptr::null_mut(), 10)) }
+        unsafe {
+            Obj::new(
+                self.py,
+                ffi::PyLong_FromString(c.as_ptr(), std::ptr::null_mut(), 10),
+            )
+        }
     }
 
     #[inline(always)]
@@ -290,7 +311,8 @@ impl<'py> Sink for PySink<'py> {
             let cached = *slot;
             if !cached.is_null()
                 && ffi::PyUnicode_GET_LENGTH(cached) as usize == bytes.len()
-                && std::slice::from_raw_parts(ffi::PyUnicode_DATA(cached) as *const u8, bytes.len()) == bytes
+                && std::slice::from_raw_parts(ffi::PyUnicode_DATA(cached) as *const u8, bytes.len())
+                    == bytes
             {
                 ffi::Py_INCREF(cached);
                 return Obj::new(self.py, cached);
@@ -361,11 +383,19 @@ impl<'py> Sink for PySink<'py> {
 static JSON_MODULE: pyo3::sync::PyOnceLock<Py<PyModule>> = pyo3::sync::PyOnceLock::new();
 
 fn json_module(py: Python<'_>) -> PyResult<&Bound<'_, PyModule>> {
-    Ok(JSON_MODULE.get_or_try_init(py, || py.import("json").map(Bound::unbind))?.bind(py))
+    Ok(JSON_MODULE
+        .get_or_try_init(py, || py.import("json").map(Bound::unbind))?
+        .bind(py))
 }
 
 /// Builds the `JSONDecodeError` for a syntax error at byte offset `pos` of `text`.
-fn decode_error(py: Python<'_>, msg: &str, text: &[u8], pos: usize, doc: &Bound<'_, PyAny>) -> PyErr {
+fn decode_error(
+    py: Python<'_>,
+    msg: &str,
+    text: &[u8],
+    pos: usize,
+    doc: &Bound<'_, PyAny>,
+) -> PyErr {
     // The standard library counts characters, not bytes.
     let char_pos = text[..pos].iter().filter(|&&b| (b & 0xc0) != 0x80).count();
     match crate::decode_error_type(py).and_then(|t| t.call1((msg, doc, char_pos))) {
@@ -408,7 +438,13 @@ pub fn loads_str<'py>(s: &Bound<'py, PyString>) -> PyResult<Bound<'py, PyAny>> {
     let text = unsafe { std::slice::from_raw_parts(ptr as *const u8, size as usize) };
     if text.starts_with("\u{feff}".as_bytes()) {
         let doc = s.clone().into_any();
-        return Err(decode_error(py, "Unexpected UTF-8 BOM (decode using utf-8-sig)", text, 0, &doc));
+        return Err(decode_error(
+            py,
+            "Unexpected UTF-8 BOM (decode using utf-8-sig)",
+            text,
+            0,
+            &doc,
+        ));
     }
     parse_text(py, text, false, || Ok(s.clone().into_any()))
 }
@@ -452,5 +488,7 @@ pub fn type_error_for(obj: &Bound<'_, PyAny>) -> PyErr {
         .name()
         .map(|n| n.to_string())
         .unwrap_or_else(|_| "object".to_string());
-    PyTypeError::new_err(format!("the JSON object must be str, bytes or bytearray, not {name}"))
+    PyTypeError::new_err(format!(
+        "the JSON object must be str, bytes or bytearray, not {name}"
+    ))
 }

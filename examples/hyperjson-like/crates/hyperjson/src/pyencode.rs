@@ -44,11 +44,22 @@ struct Encoder<'py> {
     surrogates: bool,
 }
 
-pub fn dumps<'py>(py: Python<'py>, obj: &Bound<'py, PyAny>, opts: Options) -> PyResult<Bound<'py, PyAny>> {
+pub fn dumps<'py>(
+    py: Python<'py>,
+    obj: &Bound<'py, PyAny>,
+    opts: Options,
+) -> PyResult<Bound<'py, PyAny>> {
     let mut out = std::mem::take(unsafe { BUFFER.get(py) });
     out.clear();
     let non_ascii = opts.indent.as_ref().is_some_and(|i| !i.is_ascii());
-    let mut enc = Encoder { py, out, opts, stack: Vec::new(), non_ascii, surrogates: false };
+    let mut enc = Encoder {
+        py,
+        out,
+        opts,
+        stack: Vec::new(),
+        non_ascii,
+        surrogates: false,
+    };
     let result = unsafe { enc.encode(obj.as_ptr()) }.and_then(|()| unsafe { enc.finish() });
     if enc.out.capacity() <= KEEP_BUFFER {
         let buffer = unsafe { BUFFER.get(py) };
@@ -78,11 +89,19 @@ impl<'py> Encoder<'py> {
         let p = if !self.non_ascii {
             let s = ffi::PyUnicode_New(out.len() as ffi::Py_ssize_t, 127);
             if !s.is_null() {
-                std::ptr::copy_nonoverlapping(out.as_ptr(), ffi::PyUnicode_DATA(s) as *mut u8, out.len());
+                std::ptr::copy_nonoverlapping(
+                    out.as_ptr(),
+                    ffi::PyUnicode_DATA(s) as *mut u8,
+                    out.len(),
+                );
             }
             s
         } else {
-            let errors = if self.surrogates { c"surrogatepass".as_ptr() } else { std::ptr::null() };
+            let errors = if self.surrogates {
+                c"surrogatepass".as_ptr()
+            } else {
+                std::ptr::null()
+            };
             ffi::PyUnicode_DecodeUTF8(out.as_ptr() as *const _, out.len() as _, errors)
         };
         Bound::from_owned_ptr_or_err(self.py, p)
@@ -140,16 +159,32 @@ impl<'py> Encoder<'py> {
         let data = ffi::PyUnicode_DATA(s);
         let ensure_ascii = self.opts.ensure_ascii;
         if ffi::PyUnicode_IS_ASCII(s) != 0 {
-            escape::write_ascii_str(&mut self.out, std::slice::from_raw_parts(data as *const u8, len), ensure_ascii);
+            escape::write_ascii_str(
+                &mut self.out,
+                std::slice::from_raw_parts(data as *const u8, len),
+                ensure_ascii,
+            );
             return;
         }
         if !ensure_ascii {
             self.non_ascii = true;
         }
         let surrogates = match ffi::PyUnicode_KIND(s) {
-            1 => escape::write_str(&mut self.out, std::slice::from_raw_parts(data as *const u8, len), ensure_ascii),
-            2 => escape::write_str(&mut self.out, std::slice::from_raw_parts(data as *const u16, len), ensure_ascii),
-            _ => escape::write_str(&mut self.out, std::slice::from_raw_parts(data as *const u32, len), ensure_ascii),
+            1 => escape::write_str(
+                &mut self.out,
+                std::slice::from_raw_parts(data as *const u8, len),
+                ensure_ascii,
+            ),
+            2 => escape::write_str(
+                &mut self.out,
+                std::slice::from_raw_parts(data as *const u16, len),
+                ensure_ascii,
+            ),
+            _ => escape::write_str(
+                &mut self.out,
+                std::slice::from_raw_parts(data as *const u32, len),
+                ensure_ascii,
+            ),
         };
         self.surrogates |= surrogates;
     }
@@ -172,14 +207,17 @@ impl<'py> Encoder<'py> {
 
     #[inline(never)]
     unsafe fn write_big_int(&mut self, obj: *mut ffi::PyObject) -> PyResult<()> {
-        let repr = (*addr_of_mut!(ffi::PyLong_Type)).tp_repr.expect("int has a repr");
+        let repr = (*addr_of_mut!(ffi::PyLong_Type))
+            .tp_repr
+            .expect("int has a repr");
         let s = Bound::from_owned_ptr_or_err(self.py, repr(obj))?;
         let mut size = 0;
         let p = ffi::PyUnicode_AsUTF8AndSize(s.as_ptr(), &mut size);
         if p.is_null() {
             return Err(PyErr::fetch(self.py));
         }
-        self.out.extend_from_slice(std::slice::from_raw_parts(p as *const u8, size as usize));
+        self.out
+            .extend_from_slice(std::slice::from_raw_parts(p as *const u8, size as usize));
         Ok(())
     }
 
@@ -240,7 +278,13 @@ impl<'py> Encoder<'py> {
     /// A list or tuple.
     unsafe fn write_list(&mut self, obj: *mut ffi::PyObject) -> PyResult<()> {
         let is_list = ffi::PyList_Check(obj) != 0;
-        let len = |o| if is_list { ffi::PyList_GET_SIZE(o) } else { ffi::PyTuple_GET_SIZE(o) };
+        let len = |o| {
+            if is_list {
+                ffi::PyList_GET_SIZE(o)
+            } else {
+                ffi::PyTuple_GET_SIZE(o)
+            }
+        };
         if len(obj) == 0 {
             self.out.extend_from_slice(b"[]");
             return Ok(());
@@ -254,7 +298,11 @@ impl<'py> Encoder<'py> {
             if i > 0 {
                 self.item_separator();
             }
-            let item = if is_list { ffi::PyList_GET_ITEM(obj, i) } else { ffi::PyTuple_GET_ITEM(obj, i) };
+            let item = if is_list {
+                ffi::PyList_GET_ITEM(obj, i)
+            } else {
+                ffi::PyTuple_GET_ITEM(obj, i)
+            };
             ffi::Py_INCREF(item);
             result = self.encode(item);
             ffi::Py_DECREF(item);
@@ -320,13 +368,20 @@ impl<'py> Encoder<'py> {
                 self.item_separator();
             }
             let pair = ffi::PyList_GET_ITEM(items.as_ptr(), i);
-            self.write_item(ffi::PyTuple_GET_ITEM(pair, 0), ffi::PyTuple_GET_ITEM(pair, 1))?;
+            self.write_item(
+                ffi::PyTuple_GET_ITEM(pair, 0),
+                ffi::PyTuple_GET_ITEM(pair, 1),
+            )?;
         }
         Ok(())
     }
 
     #[inline(always)]
-    unsafe fn write_item(&mut self, key: *mut ffi::PyObject, value: *mut ffi::PyObject) -> PyResult<()> {
+    unsafe fn write_item(
+        &mut self,
+        key: *mut ffi::PyObject,
+        value: *mut ffi::PyObject,
+    ) -> PyResult<()> {
         if ffi::PyUnicode_Check(key) != 0 {
             self.write_str(key);
         } else {
