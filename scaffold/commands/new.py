@@ -23,10 +23,18 @@ from scaffold.render import names
 # this wiring uses (deprecated in 0.26 for PYO3_BUILD_EXTENSION_MODULE, still present in
 # 0.30.1's Cargo.toml); when a release drops it, this stays pinned to the last one that has it.
 DEFAULT_PYO3 = "0.30"
-# The profiler's build.rs calls pyo3_build_config::add_libpython_rpath_link_args (>= 0.28), and
-# the templates use Python::attach / Python::detach (>= 0.26).
-OLDEST_PYO3 = (0, 28)
+# The oldest PyO3 the templates compile with (tests/e2e/test_variants.py builds it): below 0.26
+# they use `with_gil` / `allow_threads` for `attach` / `detach`, below 0.28 the profiler's
+# build.rs writes the rpath itself. `#[pymodule] mod` (declarative modules) needs >= 0.23.
+OLDEST_PYO3 = (0, 24)
 NEWEST_TESTED_PYO3 = (0, 30)
+# `env` wiring: PYO3_BUILD_EXTENSION_MODULE exists since PyO3 0.26.
+OLDEST_ENV_PYO3 = (0, 26)
+BACKENDS = ("maturin", "setuptools-rust")
+WIRINGS = ("feature", "env")
+LAYOUTS = ("mixed", "rust")
+# abi3-py3X features that every supported PyO3 series has.
+ABI3_RANGE = (9, 13)
 # PyO3 0.30 supports CPython >= 3.9 (pyo3-ffi 0.30.1 build.rs, SUPPORTED_VERSIONS_CPYTHON).
 OLDEST_PYTHON = 9
 DEFAULT_PYTHON_MIN = "3.10"
@@ -49,6 +57,10 @@ class Options:
     license: str
     profiler: bool
     git: bool
+    backend: str = "maturin"
+    wiring: str = "feature"
+    abi3: str = ""  # "3.X" for an abi3 wheel
+    layout: str = "mixed"
 
 
 def register(parser: argparse.ArgumentParser) -> None:
@@ -58,6 +70,16 @@ def register(parser: argparse.ArgumentParser) -> None:
                         help=f"PyO3 version requirement (default: {DEFAULT_PYO3})")
     parser.add_argument("--python-min", metavar="3.X",
                         help=f"oldest supported Python (default: {DEFAULT_PYTHON_MIN})")
+    parser.add_argument("--backend", choices=BACKENDS,
+                        help="Python build backend (default: maturin)")
+    parser.add_argument("--wiring", choices=WIRINGS,
+                        help="feature: the extension-module feature (default); env: the backend "
+                             "sets PYO3_BUILD_EXTENSION_MODULE (PyO3 >= 0.26)")
+    parser.add_argument("--abi3", metavar="3.X",
+                        help="build abi3 wheels for CPython >= 3.X (default: none)")
+    parser.add_argument("--layout", choices=LAYOUTS,
+                        help="mixed: a Python package beside the native module (default); "
+                             "rust: the native module alone")
     parser.add_argument("--author", help='"Name <email>" for Cargo.toml and pyproject.toml')
     parser.add_argument("--license", help=f"SPDX license expression (default: {DEFAULT_LICENSE})")
     parser.add_argument("--no-profiler", action="store_true", help="skip the profiler crate")
@@ -74,8 +96,9 @@ def run(args: argparse.Namespace) -> int:
           f"{'' if options.profiler else ', no profiler'}", file=sys.stderr)
     if note is not None:
         print(note, file=sys.stderr)
+    develop = "maturin develop" if options.backend == "maturin" else "pip install -e ."
     print(f"\nnext:\n  cd {rel}\n  cargo build && cargo test && cargo test-lib\n"
-          "  maturin develop && pytest", file=sys.stderr)
+          f"  {develop} && pytest", file=sys.stderr)
     return 0
 
 
@@ -83,17 +106,30 @@ def _options(args: argparse.Namespace, interactive: bool) -> Options:
     crate, module = names.validate_project(args.name)
     dest = (args.dest if args.dest is not None else Path(crate)).absolute()
     _check_dest(dest)
-    answers = {"python_min": args.python_min, "author": args.author, "license": args.license}
+    answers = {"python_min": args.python_min, "author": args.author, "license": args.license,
+               "backend": args.backend, "wiring": args.wiring, "abi3": args.abi3,
+               "layout": args.layout}
     profiler = not args.no_profiler
     if interactive:
         answers, profiler = _ask(answers, profiler, args.no_profiler)
+    pyo3 = _check_pyo3(args.pyo3 or DEFAULT_PYO3)
+    wiring = answers["wiring"] or "feature"
+    if wiring == "env" and _series(pyo3) < OLDEST_ENV_PYO3:
+        raise UserError(f"--wiring env needs PyO3 >= 0.26 (PYO3_BUILD_EXTENSION_MODULE), "
+                        f"not {pyo3}", "pass --wiring feature or a newer --pyo3")
+    abi3 = _check_abi3(answers["abi3"] or "")
+    python_min = _check_python(answers["python_min"] or abi3 or DEFAULT_PYTHON_MIN)
+    if abi3 and _minor(python_min) < _minor(abi3):
+        raise UserError(f"--python-min {python_min} is older than --abi3 {abi3}: an abi3-py3"
+                        f"{_minor(abi3)} wheel does not load there",
+                        f"pass --python-min {abi3} or leave it out")
     return Options(
-        crate=crate, module=module, dest=dest,
-        pyo3=_check_pyo3(args.pyo3 or DEFAULT_PYO3),
-        python_min=_check_python(answers["python_min"] or DEFAULT_PYTHON_MIN),
+        crate=crate, module=module, dest=dest, pyo3=pyo3, python_min=python_min,
         author=_check_text("--author", answers["author"] or ""),
         license=_check_text("--license", answers["license"] or DEFAULT_LICENSE),
-        profiler=profiler, git=not args.no_git)
+        profiler=profiler, git=not args.no_git,
+        backend=answers["backend"] or "maturin", wiring=wiring, abi3=abi3,
+        layout=answers["layout"] or "mixed")
 
 
 def _ask(answers: dict, profiler: bool, profiler_given: bool) -> tuple[dict, bool]:
@@ -106,6 +142,18 @@ def _ask(answers: dict, profiler: bool, profiler_given: bool) -> tuple[dict, boo
     for key, (prompt, default) in questions.items():
         if answers[key] is None:
             answers[key] = questionary.text(prompt, default=default).unsafe_ask()
+    choices = {"backend": ("Python build backend", BACKENDS),
+               "wiring": ("How the extension avoids linking libpython (env: PyO3 >= 0.26)",
+                          WIRINGS),
+               "layout": ("Layout (mixed: a Python package beside the native module; rust: "
+                          "the module alone)", LAYOUTS)}
+    for key, (prompt, options) in choices.items():
+        if answers[key] is None:
+            answers[key] = questionary.select(prompt, choices=list(options),
+                                              default=options[0]).unsafe_ask()
+    if answers["abi3"] is None:
+        answers["abi3"] = questionary.text("abi3 wheels for CPython >= 3.X (empty for none)",
+                                           default="").unsafe_ask()
     if not profiler_given:
         profiler = questionary.confirm("Add the profiler crate?", default=True).unsafe_ask()
     return answers, profiler
@@ -124,14 +172,34 @@ def _check_pyo3(version: str) -> str:
         raise UserError(f"--pyo3 {version!r} is not a version", "pass e.g. 0.30 or 0.30.1")
     series = (int(match.group(1)), int(match.group(2)))
     if series < OLDEST_PYO3:
-        raise UserError(f"--pyo3 {version}: the generated profiler needs PyO3 >= "
-                        f"{OLDEST_PYO3[0]}.{OLDEST_PYO3[1]} (add_libpython_rpath_link_args)",
+        raise UserError(f"--pyo3 {version}: the templates need PyO3 >= "
+                        f"{OLDEST_PYO3[0]}.{OLDEST_PYO3[1]}",
                         f"pass --pyo3 {DEFAULT_PYO3}")
     if series > NEWEST_TESTED_PYO3:
         print(f"warning: PyO3 {version} is newer than {DEFAULT_PYO3}, the newest tested; if it "
               f"no longer has the `extension-module` feature, use --pyo3 {DEFAULT_PYO3}",
               file=sys.stderr)
     return version.strip()
+
+
+def _series(version: str) -> tuple[int, int]:
+    match = _PYO3.match(version)
+    return int(match.group(1)), int(match.group(2))
+
+
+def _minor(python: str) -> int:
+    return int(python.split(".")[1])
+
+
+def _check_abi3(version: str) -> str:
+    version = version.strip()
+    if not version:
+        return ""
+    match = _PYTHON.match(version)
+    if not match or not ABI3_RANGE[0] <= int(match.group(1)) <= ABI3_RANGE[1]:
+        raise UserError(f"--abi3 {version!r} is not a supported Python 3.X",
+                        f"pass 3.{ABI3_RANGE[0]} to 3.{ABI3_RANGE[1]}, e.g. 3.10")
+    return version
 
 
 def _check_python(version: str) -> str:
@@ -173,7 +241,9 @@ def _workspace_answers(options: Options) -> dict:
             "pyo3_version": options.pyo3, "python_min": options.python_min,
             "author": options.author, "license": options.license, "edition": EDITION,
             "rust_version": RUST_VERSION, "with_profiler": options.profiler,
-            "profiler_crate": f"{options.crate}-profiler"}
+            "profiler_crate": f"{options.crate}-profiler",
+            "pyo3_minor": _series(options.pyo3)[1], "backend": options.backend,
+            "wiring": options.wiring, "abi3": options.abi3, "layout": options.layout}
 
 
 def _profiler_answers(options: Options) -> dict:
@@ -181,6 +251,7 @@ def _profiler_answers(options: Options) -> dict:
     return {"library_crate": options.crate, "library_ident": options.module,
             "module_name": options.module, "profiler_crate": f"{options.crate}-profiler",
             "library_path": f"../{options.crate}", "pyo3_version": options.pyo3,
+            "pyo3_minor": _series(options.pyo3)[1], "wiring": options.wiring,
             "pyo3_from_workspace": True, "workspace_package": True, "edition": EDITION,
             "cargo_profile": "profiling", "workload": "primes"}
 
