@@ -1,0 +1,279 @@
+"""`scaffold new` options (issue 9), rendered without building: every combination of backend,
+wiring, layout, abi3, profiler and the oldest / newest PyO3, each TOML file parsed with tomllib
+and the facts that make it build checked. The real builds are in tests/e2e/test_variants.py."""
+
+from __future__ import annotations
+
+import argparse
+import configparser
+import itertools
+import re
+import tomllib
+from pathlib import Path
+
+import pytest
+import yaml
+from packaging.requirements import Requirement
+from packaging.specifiers import SpecifierSet
+from packaging.version import Version
+
+from scaffold.commands import new
+from tests.conftest import run_cli
+
+KNOWN_ACTIONS = {"actions/checkout@v4", "actions/setup-python@v5", "PyO3/maturin-action@v1",
+                 "dtolnay/rust-toolchain@stable", "actions/upload-artifact@v4"}
+NAME, MODULE = "var-lib", "var_lib"
+
+COMBOS = [
+    (backend, wiring, layout, abi3, profiler, pyo3)
+    for backend, wiring, layout, abi3, profiler, pyo3 in itertools.product(
+        new.BACKENDS, new.WIRINGS, new.LAYOUTS, ["", "3.9"], [True, False], ["0.24", "0.30"])
+    if not (wiring == "env" and pyo3 == "0.24")
+]
+
+
+def _id(combo) -> str:
+    backend, wiring, layout, abi3, profiler, pyo3 = combo
+    return "-".join([backend, wiring, layout, f"abi3{abi3}" if abi3 else "noabi3",
+                     "prof" if profiler else "noprof", pyo3])
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory) -> dict[tuple, Path]:
+    """Every combination rendered once, by the command itself."""
+    root = tmp_path_factory.mktemp("variants")
+    out = {}
+    for combo in COMBOS:
+        backend, wiring, layout, abi3, profiler, pyo3 = combo
+        dest = root / _id(combo)
+        args = ["new", NAME, dest, "--backend", backend, "--wiring", wiring, "--layout", layout,
+                "--pyo3", pyo3, "--no-git", "--yes"]
+        args += ["--abi3", abi3] if abi3 else []
+        args += [] if profiler else ["--no-profiler"]
+        result = run_cli(*args)
+        assert result.exit_code == 0, (combo, result.stderr)
+        out[combo] = dest
+    return out
+
+
+def files(project: Path) -> dict[str, str]:
+    return {p.relative_to(project).as_posix(): p.read_text()
+            for p in sorted(project.rglob("*")) if p.is_file()}
+
+
+def pymodule_name(lib_rs: str) -> str:
+    (name,) = re.findall(r"#\[pyo3::pymodule\]\s*mod (\w+)", lib_rs)
+    return name
+
+
+def floor(requires: list[str], name: str) -> Version | None:
+    for text in requires:
+        req = Requirement(text)
+        if req.name == name:
+            lows = [Version(s.version) for s in req.specifier if s.operator in (">=", "==")]
+            return max(lows) if lows else None
+    return None
+
+
+@pytest.mark.parametrize("combo", COMBOS, ids=_id)
+def test_variant(combo, rendered):
+    backend, wiring, layout, abi3, profiler, pyo3 = combo
+    project = rendered[combo]
+    texts = files(project)
+
+    # Everything rendered: no Jinja left, every TOML file and setup.cfg parse.
+    for path, text in texts.items():
+        assert "{%" not in text and "{{" not in text.replace("${{", ""), path
+    toml = {path: tomllib.loads(text) for path, text in texts.items() if path.endswith(".toml")}
+    expected = {"Cargo.toml", ".cargo/config.toml", "pyproject.toml",
+                f"crates/{NAME}/Cargo.toml"} | ({f"crates/{NAME}-profiler/Cargo.toml"}
+                                                 if profiler else set())
+    assert set(toml) == expected
+    workflow = yaml.safe_load(texts[".github/workflows/CI.yml"])
+    used = {s["uses"] for job in workflow["jobs"].values() for s in job["steps"] if "uses" in s}
+    assert used <= KNOWN_ACTIONS, used - KNOWN_ACTIONS
+
+    workspace = toml["Cargo.toml"]["workspace"]
+    lib = toml[f"crates/{NAME}/Cargo.toml"]
+    pyproject = toml["pyproject.toml"]
+    lib_rs = texts[f"crates/{NAME}/src/lib.rs"]
+    assert workspace["dependencies"]["pyo3"] == pyo3
+    assert lib["lib"] == {"name": MODULE, "crate-type": ["rlib", "cdylib"]}
+    assert pymodule_name(lib_rs) == MODULE
+    minor = int(pyo3.split(".")[1])
+    assert ("py.detach(" in lib_rs) == (minor >= 26)
+    assert ("py.allow_threads(" in lib_rs) == (minor < 26)
+
+    # Wiring.
+    requires = pyproject["build-system"]["requires"]
+    assert pyproject["tool"]["pyo3-scaffold"] == {"wiring": wiring}
+    if wiring == "env":
+        offenders = [path for path, text in texts.items() if "extension-module" in text]
+        assert offenders == []
+        assert "features" not in lib and "default-members" not in workspace
+        assert (floor(requires, "maturin") or Version("0")) >= Version("1.9.4") or (
+            floor(requires, "setuptools-rust") or Version("0")) >= Version("1.12")
+    else:
+        assert lib["features"] == {"default": ["extension-module"],
+                                   "extension-module": ["pyo3/extension-module"]}
+        if profiler:
+            assert workspace["default-members"] == [f"crates/{NAME}-profiler"]
+        else:
+            assert "default-members" not in workspace
+    if profiler:
+        dependent = toml[f"crates/{NAME}-profiler/Cargo.toml"]["dependencies"][NAME]
+        assert dependent == {"path": f"../{NAME}", "default-features": False}
+        main_rs = texts[f"crates/{NAME}-profiler/src/main.rs"]
+        assert ("Python::with_gil(f)" in main_rs) == (minor < 26)
+        build_rs = texts[f"crates/{NAME}-profiler/build.rs"]
+        assert ("add_libpython_rpath_link_args();" in build_rs) == (minor >= 28)
+
+    # abi3 and requires-python.
+    lowest = SpecifierSet(pyproject["project"]["requires-python"])
+    pyo3_dep = lib["dependencies"]["pyo3"]
+    if abi3:
+        assert pyo3_dep == {"workspace": True, "features": ["abi3-py39"]}
+        assert "3.9" in lowest and "3.8" not in lowest
+        assert "Programming Language :: Python :: 3.9" in pyproject["project"]["classifiers"]
+    else:
+        assert pyo3_dep == {"workspace": True}
+        assert "3.10" in lowest and "3.9" not in lowest
+    assert not any("abi3" in str(v) for v in workspace["dependencies"].values())
+
+    # Layout.
+    native = f"{MODULE}.{MODULE}" if layout == "mixed" else MODULE
+    assert native.split(".")[-1] == pymodule_name(lib_rs) == lib["lib"]["name"]
+    assert (project / "python").exists() == (layout == "mixed")
+    if layout == "mixed":
+        assert (project / f"python/{MODULE}/__init__.py").is_file()
+        assert f"from .{MODULE} import" in texts[f"python/{MODULE}/__init__.py"]
+    assert f"import {MODULE}" in texts[f"tests/test_{MODULE}.py"]
+
+    # Backend.
+    manifest = f"crates/{NAME}/Cargo.toml"
+    if backend == "maturin":
+        assert pyproject["build-system"]["build-backend"] == "maturin"
+        assert floor(requires, "maturin") >= Version("1.9.4")
+        maturin = pyproject["tool"]["maturin"]
+        assert maturin["manifest-path"] == manifest and maturin["module-name"] == native
+        assert maturin.get("python-source") == ("python" if layout == "mixed" else None)
+        assert "setuptools-rust" not in pyproject["tool"]
+        assert not (project / "MANIFEST.in").exists() and not (project / "setup.cfg").exists()
+        assert pyproject["project"]["dynamic"] == ["version"]
+    else:
+        assert pyproject["build-system"]["build-backend"] == "setuptools.build_meta"
+        assert floor(requires, "setuptools") is not None
+        assert floor(requires, "setuptools-rust") >= Version("1.12")
+        assert "maturin" not in pyproject["tool"]
+        (ext,) = pyproject["tool"]["setuptools-rust"]["ext-modules"]
+        assert ext == {"target": native, "path": manifest, "binding": "PyO3"}
+        assert (project / ext["path"]).is_file()
+        setuptools = pyproject["tool"]["setuptools"]
+        if layout == "mixed":
+            assert setuptools["packages"] == [MODULE]
+            assert setuptools["package-dir"] == {"": "python"}
+            assert (project / "python" / MODULE).is_dir()
+            assert set(pyproject["tool"]["setuptools"]["package-data"][MODULE]) == {
+                "py.typed", "*.pyi"}
+        else:
+            assert setuptools["packages"] == []
+        assert pyproject["project"]["version"] == "0.1.0"
+        manifest_in = texts["MANIFEST.in"].splitlines()
+        assert "include Cargo.*" in manifest_in
+        assert "recursive-include crates *.rs Cargo.toml" in manifest_in
+        cfg = configparser.ConfigParser()
+        if abi3:
+            cfg.read_string(texts["setup.cfg"])
+            assert cfg["bdist_wheel"]["py_limited_api"] == "cp39"
+        else:
+            assert "setup.cfg" not in texts
+
+    alias = toml[".cargo/config.toml"]["alias"]["test-lib"]
+    assert alias.startswith(f"test -p {NAME}")
+    assert ("--no-default-features" in alias) == (wiring == "feature")
+
+
+def _new(tmp_path, *flags):
+    result = run_cli("new", NAME, *flags, "--no-git", "--yes", cwd=tmp_path)
+    return result
+
+
+@pytest.mark.parametrize("flags, message", [
+    (["--wiring", "env", "--pyo3", "0.25"], "--wiring env needs PyO3 >= 0.26"),
+    (["--wiring", "env", "--pyo3", "0.24.2"], "--wiring env needs PyO3 >= 0.26"),
+    (["--pyo3", "0.23"], "need PyO3 >= 0.24"),
+    (["--abi3", "3.8"], "--abi3"),
+    (["--abi3", "3"], "--abi3"),
+    (["--abi3", "3.10", "--python-min", "3.9"], "older than --abi3"),
+])
+def test_refused_options_exit_2_one_line_nothing_created(tmp_path, flags, message):
+    result = _new(tmp_path, *flags)
+    assert result.exit_code == 2, result.stderr
+    assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("flags", [["--backend", "poetry"], ["--wiring", "both"],
+                                   ["--layout", "flat"]])
+def test_unknown_choices_exit_2(tmp_path, flags):
+    with pytest.raises(SystemExit) as exit_:
+        _new(tmp_path, *flags)
+    assert exit_.value.code == 2
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_env_wiring_from_0_26(tmp_path):
+    assert _new(tmp_path, "--wiring", "env", "--pyo3", "0.26").exit_code == 0
+
+
+def test_abi3_sets_python_min_unless_given(tmp_path):
+    assert _new(tmp_path, "--abi3", "3.11").exit_code == 0
+    pyproject = tomllib.loads((tmp_path / NAME / "pyproject.toml").read_text())
+    assert pyproject["project"]["requires-python"] == ">=3.11"
+    other = tmp_path / "other"
+    other.mkdir()
+    assert _new(other, "--abi3", "3.10", "--python-min", "3.12").exit_code == 0
+    pyproject = tomllib.loads((other / NAME / "pyproject.toml").read_text())
+    assert pyproject["project"]["requires-python"] == ">=3.12"
+
+
+class _Answer:
+    def __init__(self, value):
+        self.value = value
+
+    def unsafe_ask(self):
+        return self.value
+
+
+def test_prompts_ask_the_new_options(tmp_path, monkeypatch):
+    """On a TTY without --yes, the options the flags left out are asked with questionary."""
+    import questionary
+
+    asked = []
+
+    def select(prompt, choices, default):
+        asked.append(prompt)
+        picks = {"backend": "setuptools-rust", "wiring": "env", "layout": "rust"}
+        return _Answer(next(v for k, v in picks.items() if v in choices))
+
+    def text(prompt, default=""):
+        asked.append(prompt)
+        return _Answer("3.10" if "abi3" in prompt else default)
+
+    monkeypatch.setattr(questionary, "select", select)
+    monkeypatch.setattr(questionary, "text", text)
+    monkeypatch.setattr(questionary, "confirm", lambda *a, **k: _Answer(True))
+    parser = argparse.ArgumentParser()
+    new.register(parser)
+    options = new._options(parser.parse_args([NAME, str(tmp_path / NAME)]), interactive=True)
+    assert (options.backend, options.wiring, options.layout, options.abi3) == (
+        "setuptools-rust", "env", "rust", "3.10")
+    assert options.python_min == "3.10"
+    assert sum("abi3" in p for p in asked) == 1 and len(asked) == 7
+    # Flags given are not asked again.
+    asked.clear()
+    options = new._options(parser.parse_args(
+        [NAME, str(tmp_path / NAME), "--backend", "maturin", "--wiring", "feature",
+         "--layout", "mixed", "--abi3", "3.9", "--python-min", "3.9", "--author", "",
+         "--license", "MIT"]), interactive=True)
+    assert asked == [] and options.backend == "maturin" and options.abi3 == "3.9"
