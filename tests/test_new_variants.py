@@ -277,3 +277,10 @@ def test_prompts_ask_the_new_options(tmp_path, monkeypatch):
          "--layout", "mixed", "--abi3", "3.9", "--python-min", "3.9", "--author", "",
          "--license", "MIT"]), interactive=True)
     assert asked == [] and options.backend == "maturin" and options.abi3 == "3.9"
+    # Below PyO3 0.26 there is no choice of wiring to ask about.
+    asked.clear()
+    options = new._options(parser.parse_args(
+        [NAME, str(tmp_path / NAME), "--pyo3", "0.25", "--backend", "maturin", "--layout",
+         "mixed", "--abi3", "", "--python-min", "3.10", "--author", "", "--license", "MIT"]),
+        interactive=True)
+    assert asked == [] and options.wiring == "feature"

@@ -110,9 +110,11 @@ def _options(args: argparse.Namespace, interactive: bool) -> Options:
                "backend": args.backend, "wiring": args.wiring, "abi3": args.abi3,
                "layout": args.layout}
     profiler = not args.no_profiler
-    if interactive:
-        answers, profiler = _ask(answers, profiler, args.no_profiler)
     pyo3 = _check_pyo3(args.pyo3 or DEFAULT_PYO3)
+    if interactive:
+        if answers["wiring"] is None and _series(pyo3) < OLDEST_ENV_PYO3:
+            answers["wiring"] = "feature"  # the only choice: not worth a question
+        answers, profiler = _ask(answers, profiler, args.no_profiler)
     wiring = answers["wiring"] or "feature"
     if wiring == "env" and _series(pyo3) < OLDEST_ENV_PYO3:
         raise UserError(f"--wiring env needs PyO3 >= 0.26 (PYO3_BUILD_EXTENSION_MODULE), "
@@ -136,12 +138,6 @@ def _ask(answers: dict, profiler: bool, profiler_given: bool) -> tuple[dict, boo
     """Ask for what the flags left out (only on a TTY, without --yes)."""
     import questionary
 
-    questions = {"python_min": ("Oldest supported Python", DEFAULT_PYTHON_MIN),
-                 "author": ('Author ("Name <email>", empty for none)', ""),
-                 "license": ("License (SPDX)", DEFAULT_LICENSE)}
-    for key, (prompt, default) in questions.items():
-        if answers[key] is None:
-            answers[key] = questionary.text(prompt, default=default).unsafe_ask()
     choices = {"backend": ("Python build backend", BACKENDS),
                "wiring": ("How the extension avoids linking libpython (env: PyO3 >= 0.26)",
                           WIRINGS),
@@ -154,6 +150,14 @@ def _ask(answers: dict, profiler: bool, profiler_given: bool) -> tuple[dict, boo
     if answers["abi3"] is None:
         answers["abi3"] = questionary.text("abi3 wheels for CPython >= 3.X (empty for none)",
                                            default="").unsafe_ask()
+    # After --abi3: the oldest Python defaults to the abi3 version.
+    questions = {"python_min": ("Oldest supported Python",
+                                (answers["abi3"] or "").strip() or DEFAULT_PYTHON_MIN),
+                 "author": ('Author ("Name <email>", empty for none)', ""),
+                 "license": ("License (SPDX)", DEFAULT_LICENSE)}
+    for key, (prompt, default) in questions.items():
+        if answers[key] is None:
+            answers[key] = questionary.text(prompt, default=default).unsafe_ask()
     if not profiler_given:
         profiler = questionary.confirm("Add the profiler crate?", default=True).unsafe_ask()
     return answers, profiler
