@@ -27,6 +27,7 @@ class ProfilerPlan:
     workspace_package: bool
     edition: str
     pyo3_series: tuple[int, int]
+    wiring: str  # "feature" or "env", as fix-features sees the library
 
     def answers(self) -> dict:
         """The profiler template's answers (templates/profiler/copier.yml)."""
@@ -42,6 +43,7 @@ class ProfilerPlan:
             "workspace_package": self.workspace_package,
             "edition": self.edition,
             "workload": "generic",
+            "wiring": self.wiring,
         }
 
 
@@ -100,7 +102,7 @@ def plan(ws: Workspace, library: Crate, name: str | None, path: Path | None) -> 
         pyo3_from_workspace=pyo3.inherits_workspace and pyo3.key == "pyo3",
         workspace_package=all(k in shared_package for k in ("version", "edition", "license",
                                                                  "rust-version")),
-        edition=library.edition, pyo3_series=found)
+        edition=library.edition, pyo3_series=found, wiring=_wiring(ws, library))
 
 
 def existing_profiler(ws: Workspace, plan: ProfilerPlan) -> Crate | None:
@@ -157,6 +159,13 @@ def _covered(ws: Workspace, directory: Path) -> bool:
         if fnmatch.fnmatch(str(directory), str(ws.root.resolve() / pattern)):
             return True
     return False
+
+
+def _wiring(ws: Workspace, library: Crate) -> str:
+    from scaffold.lint.context import FEATURE, Context
+
+    ext = next((e for e in ws.extensions() if e.crate is library), None)
+    return Context(ws).mode(ext) if ext is not None else FEATURE
 
 
 def _module_name(library: Crate) -> str:
