@@ -14,6 +14,22 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
+
+# Hypothesis profiles (tests/robustness): `ci` by default, bounded so a run stays fast;
+# `pytest --hypothesis-profile=long` for a deeper search. Registered here, not in
+# tests/robustness/conftest.py, so the option finds them before that folder is collected.
+try:
+    from hypothesis import HealthCheck, settings as _hypothesis_settings
+
+    _hypothesis_settings.register_profile(
+        "ci", max_examples=200, deadline=None, print_blob=True,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    _hypothesis_settings.register_profile(
+        "long", max_examples=5000, deadline=None, print_blob=True,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    _hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+except ImportError:  # hypothesis is a test extra; the other tests run without it
+    pass
 # One target directory for every build test, so PyO3 compiles once per feature set.
 TARGET_DIR = Path(os.environ.get("SCAFFOLD_TEST_TARGET_DIR", REPO / ".test-target"))
 # The interpreter PyO3's build scripts use in every test; constant so PyO3 is not rebuilt.
