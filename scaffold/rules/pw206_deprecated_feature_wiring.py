@@ -33,6 +33,7 @@ from scaffold.rules.wiring_edits import (EXTENSION_MODULE, remove_extension_modu
                                          remove_extension_module_from_dependency)
 from scaffold.rules.backend_floor import raise_backend_floor
 from scaffold.toml import manifest
+from scaffold.workspace.crate import Dependency
 
 CODE = "PW206"
 NAME = "deprecated-extension-module-feature"
@@ -74,6 +75,11 @@ def _migrate(ctx, ext):
         remove_extension_module_feature(document)
         for dep in ctx.workspace.pyo3_dependencies(ext.crate):
             remove_extension_module_from_dependency(document, dep)
+            if dep.inherits_workspace:  # else the inherited feature keeps the finding alive
+                shared = Dependency(("workspace", "dependencies"), dep.key,
+                                    ext.crate.workspace_dependency(dep.key))
+                remove_extension_module_from_dependency(
+                    editor.document(ctx.workspace.root_file.path), shared)
         if ext.project and ext.project.pyproject:
             _migrate_pyproject(editor.document(ext.project.pyproject.path), ext.project.backend)
 
