@@ -70,7 +70,14 @@ class Editor:
             try:
                 self.documents[path] = tomlkit.parse(file.text)
             except TOMLKitError as error:
-                raise ManifestError(path, f"invalid TOML: {error}") from None
+                try:
+                    tomllib.loads(file.text)
+                except tomllib.TOMLDecodeError:
+                    raise ManifestError(path, f"invalid TOML: {error}") from None
+                # Valid TOML that tomlkit cannot hold (e.g. super tables out of order).
+                raise ManifestError(path, f"cannot be edited without losing its layout "
+                                    f"(tomlkit: {error})", hint="put the tables with a "
+                                    "common prefix next to each other and run again") from None
         return self.documents[path]
 
     def create(self, path: Path, text: str) -> None:
