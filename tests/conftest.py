@@ -3,6 +3,7 @@ for real builds (one shared CARGO_TARGET_DIR, no LD_LIBRARY_PATH, a fixed PYO3_P
 
 from __future__ import annotations
 
+import importlib
 import io
 import os
 import subprocess
@@ -86,6 +87,19 @@ def run(cmd: list[str | os.PathLike], cwd: Path, env: dict[str, str] | None = No
             f"{' '.join(map(str, cmd))} exited {proc.returncode}\n"
             f"--- stdout\n{proc.stdout[-4000:]}\n--- stderr\n{proc.stderr[-6000:]}")
     return proc
+
+
+def venv_python(path: Path, *borrowed: str) -> Path:
+    """A fresh venv that imports the `borrowed` packages from this test run's environment
+    (through a .pth file, so nothing is downloaded) and everything else from its own."""
+    run([BASE_PYTHON, "-m", "venv", path], cwd=path.parent, env=build_env())
+    python = path / "bin" / "python"
+    site = run([python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+               cwd=path.parent, env=build_env()).stdout.strip()
+    dirs = {str(Path(importlib.import_module(name).__file__).resolve().parents[1])
+            for name in borrowed}
+    (Path(site) / "borrowed.pth").write_text("".join(f"{d}\n" for d in sorted(dirs)))
+    return python
 
 
 def git_init(path: Path, commit: bool = True) -> None:

@@ -10,7 +10,6 @@ from scaffold.lint.diagnostic import Applicability, Diagnostic, Fix, Severity
 from scaffold.lint.rule import Rule
 from scaffold.toml.locate import locate
 from scaffold.toml.textfile import TextFile
-from scaffold.workspace.crate import Crate
 from scaffold.workspace.model import Extension, Workspace
 
 FEATURE, ENV = "feature", "env"

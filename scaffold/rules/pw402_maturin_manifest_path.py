@@ -64,17 +64,21 @@ def check(ctx):
             continue  # the crate beside pyproject.toml: PW101 covers a missing cdylib
         else:
             problem = f"has `manifest-path = \"{declared}\"`, a crate that builds no Python module"
-        fix = None
-        if len(candidates) == 1:
-            relative = os.path.relpath(candidates[0].path, project.dir).replace(os.sep, "/")
-
-            def fix(editor, path=project.pyproject.path, relative=relative):
-                table = manifest.table(editor.document(path), ("tool", "maturin"), create=True)
-                table["manifest-path"] = relative
-
+        fix = _point_at(project, candidates[0]) if len(candidates) == 1 else None
         names = ", ".join(f"`{c.name}`" for c in candidates) or "none"
         yield ctx.diagnostic(project.pyproject, ("tool", "maturin"), "manifest-path",
                              f"[tool.maturin] {problem} (extension crates: {names})", fix)
+
+
+def _point_at(project, crate):
+    relative = os.path.relpath(crate.path, project.dir).replace(os.sep, "/")
+
+    def fix(editor):
+        table = manifest.table(editor.document(project.pyproject.path), ("tool", "maturin"),
+                               create=True)
+        table["manifest-path"] = relative
+
+    return fix
 
 
 def _has_pymodule(crate) -> bool:

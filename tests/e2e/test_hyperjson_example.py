@@ -9,28 +9,14 @@ release without it (the profiler).
 
 from __future__ import annotations
 
-import importlib
 import re
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import BASE_PYTHON, REPO, build_env, run, run_cli
+from tests.conftest import BASE_PYTHON, REPO, run, run_cli, venv_python
 
 EXAMPLE = REPO / "examples" / "hyperjson-like"
-
-
-def fresh_venv(path: Path, *borrowed: str) -> Path:
-    """A new venv whose only extra packages are `borrowed` ones from this test run's
-    environment, made importable through a .pth file (nothing is downloaded)."""
-    run([BASE_PYTHON, "-m", "venv", path], cwd=path.parent, env=build_env())
-    python = path / "bin" / "python"
-    site = run([python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-               cwd=path.parent, env=build_env()).stdout.strip()
-    dirs = {str(Path(importlib.import_module(name).__file__).resolve().parents[1])
-            for name in borrowed}
-    (Path(site) / "borrowed.pth").write_text("".join(f"{d}\n" for d in sorted(dirs)))
-    return python
 
 
 @pytest.mark.e2e
@@ -57,7 +43,7 @@ def test_wheel_in_fresh_venv_passes_the_example_suite(tmp_path):
     run(["maturin", "build", "--release", "--interpreter", BASE_PYTHON, "--out", wheels],
         cwd=EXAMPLE)
     (wheel,) = wheels.glob("hyperjson-*.whl")
-    python = fresh_venv(tmp_path / "venv", "pytest", "hypothesis")
+    python = venv_python(tmp_path / "venv", "pytest", "hypothesis")
     run([python, "-m", "pip", "install", "--no-deps", "--no-index", wheel], cwd=tmp_path)
     where = run([python, "-c", "import hyperjson; print(hyperjson.__file__)"],
                 cwd=tmp_path).stdout.strip()

@@ -19,7 +19,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import BASE_PYTHON, REPO, TARGET_DIR, build_env, git_env, run, run_cli
+from tests.conftest import (BASE_PYTHON, REPO, TARGET_DIR, build_env, git_env, run, run_cli,
+                            venv_python)
 
 KNOWN_ACTIONS = {"actions/checkout@v4", "actions/setup-python@v5", "PyO3/maturin-action@v1",
                  "dtolnay/rust-toolchain@stable", "actions/upload-artifact@v4"}
@@ -31,19 +32,6 @@ BAD_NAMES = ["", "1abc", "my lib", "a/b", "..", "../x", "a\\b", "nul\0", "crème
 def tree_hashes(root: Path) -> dict[str, str]:
     return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(root.rglob("*")) if p.is_file()}
-
-
-def venv_python(path: Path, *borrowed: str) -> Path:
-    """A fresh venv that imports the `borrowed` packages from this test run's environment
-    (through a .pth file, so nothing is downloaded) and everything else from its own."""
-    run([BASE_PYTHON, "-m", "venv", path], cwd=path.parent, env=build_env())
-    python = path / "bin" / "python"
-    site = run([python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-               cwd=path.parent, env=build_env()).stdout.strip()
-    dirs = {str(Path(importlib.import_module(name).__file__).resolve().parents[1])
-            for name in borrowed}
-    (Path(site) / "borrowed.pth").write_text("".join(f"{d}\n" for d in sorted(dirs)))
-    return python
 
 
 @pytest.fixture(scope="session")

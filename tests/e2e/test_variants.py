@@ -25,8 +25,7 @@ from pathlib import Path
 import pytest
 
 from scaffold.commands.new import NEWEST_TESTED_PYO3, OLDEST_PYO3
-from tests.conftest import BASE_PYTHON, TARGET_DIR, build_env, run, run_cli
-from tests.e2e.test_new import venv_python
+from tests.conftest import BASE_PYTHON, TARGET_DIR, build_env, run, run_cli, venv_python
 
 pytestmark = pytest.mark.e2e
 
