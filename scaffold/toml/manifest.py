@@ -29,7 +29,10 @@ def table(document, path: tuple[str, ...], create: bool = False):
         if key not in current:
             if not create:
                 return None
-            current[key] = _tomlkit().table(is_super_table=index < len(path) - 1)
+            if is_inline(current):  # `workspace = { ... }`: the new table stays inline
+                current[key] = _tomlkit().inline_table()
+            else:
+                current[key] = _tomlkit().table(is_super_table=index < len(path) - 1)
         current = current[key]
         if not isinstance(current, MutableMapping):
             return None
