@@ -94,7 +94,14 @@ class Editor:
             if text.endswith("\n\n") and not old.text.endswith("\n\n"):
                 text = text.rstrip("\n") + "\n"  # a table removed at the end leaves a blank line
             if text != old.text:
-                tomllib.loads(text)  # a fix that breaks the TOML is a bug: fail loudly
+                # A fix that breaks the TOML is a bug: fail loudly. tomlkit can also write
+                # valid TOML that means something else (a new sub-table inserted between the
+                # dotted keys of its parent moves them into it): refuse, nothing is written.
+                if tomllib.loads(text) != document.unwrap():
+                    raise ManifestError(path, "cannot be edited without losing its layout "
+                                        "(tomlkit would move keys into another table)",
+                                        hint="write the table with a [header] instead of "
+                                        "dotted keys and run again")
                 result[path] = TextFile(path, text, old.bom, old.crlf)
         for path, text in self.created.items():
             result[path] = TextFile(path, text)
