@@ -40,8 +40,8 @@ PYO3_FAMILY = ("pyo3", "pyo3-ffi", "pyo3-build-config", "pyo3-macros", "numpy")
 def flatten(data: dict, prefix: tuple = ()) -> dict[tuple, object]:
     out = {}
     for key, value in data.items():
-        if isinstance(value, dict) and value:
-            out.update(flatten(value, (*prefix, key)))
+        if isinstance(value, dict):  # an empty table is no key: `[tool.maturin]` gaining one
+            out.update(flatten(value, (*prefix, key)))  # changes only that key
         else:
             out[(*prefix, key)] = value
     return out
