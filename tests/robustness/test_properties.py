@@ -126,7 +126,9 @@ def allowed(code: str, file: str, path: tuple) -> bool:
         return file == PYPROJECT and path == ("tool", "maturin", "module-name")
     if code == "PW402":
         return file == PYPROJECT and path == ("tool", "maturin", "manifest-path")
-    raise AssertionError(code)
+    if code == "PW403":
+        return file == PYPROJECT and path == ("build-system", "requires")
+    raise AssertionError(f"{code}: a new rule needs its entry in allowed()")
 
 
 def intended(code: str, before: dict[str, dict], after: dict[str, dict], changed: set) -> None:
@@ -171,6 +173,9 @@ def intended(code: str, before: dict[str, dict], after: dict[str, dict], changed
         assert not any("extension-module" in s.get("features", []) for s in deps(ext_a, "pyo3"))
     elif code == "PW401":
         assert after[PYPROJECT]["tool"]["maturin"]["module-name"].rpartition(".")[2] == "ext"
+    elif code == "PW403":
+        requires = after[PYPROJECT]["build-system"]["requires"]
+        assert any(r.replace(" ", "").startswith("maturin>=1.9.4") for r in requires), requires
     elif code == "PW402":
         assert after[PYPROJECT]["tool"]["maturin"]["manifest-path"] == "crates/ext/Cargo.toml"
 
