@@ -21,9 +21,8 @@ mylib = { path = "../mylib", default-features = false }
 
 from __future__ import annotations
 
-from scaffold.lint.context import FEATURE
 from scaffold.lint.diagnostic import Applicability
-from scaffold.rules.wiring_edits import extension_module_enabled_by_default
+from scaffold.rules.wiring_edits import feature_dependents
 from scaffold.toml import manifest
 
 CODE = "PW203"
@@ -34,19 +33,16 @@ APPLICABILITY = Applicability.SAFE
 
 
 def check(ctx):
-    for ext in ctx.extensions:
-        if ctx.mode(ext) != FEATURE or not extension_module_enabled_by_default(ext.crate):
-            continue
-        for member, dep in ctx.workspace.dependents(ext.crate):
-            if dep.inherits_workspace or not dep.default_features:
-                continue  # workspace inheritance is PW204's finding
+    for ext, member, dep in feature_dependents(ctx):
+        if dep.inherits_workspace or not dep.default_features:
+            continue  # workspace inheritance is PW204's finding
 
-            def fix(editor, path=member.path, dep=dep):
-                table = manifest.dependency_table(editor.document(path), dep)
-                manifest.remove_key(table, "default_features")
-                manifest.set_value(table, "default-features", False)
+        def fix(editor, path=member.path, dep=dep):
+            table = manifest.dependency_table(editor.document(path), dep)
+            manifest.remove_key(table, "default_features")
+            manifest.set_value(table, "default-features", False)
 
-            yield ctx.diagnostic(
-                member.file, dep.table, dep.key,
-                f"`{member.name}` depends on `{ext.crate.name}` with its default features, "
-                "which enable `extension-module`: it will not link libpython", fix)
+        yield ctx.diagnostic(
+            member.file, dep.table, dep.key,
+            f"`{member.name}` depends on `{ext.crate.name}` with its default features, "
+            "which enable `extension-module`: it will not link libpython", fix)

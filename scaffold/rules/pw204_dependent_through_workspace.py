@@ -25,9 +25,8 @@ from __future__ import annotations
 
 import os
 
-from scaffold.lint.context import FEATURE
 from scaffold.lint.diagnostic import Applicability
-from scaffold.rules.wiring_edits import extension_module_enabled_by_default
+from scaffold.rules.wiring_edits import feature_dependents
 from scaffold.toml import manifest
 
 CODE = "PW204"
@@ -38,24 +37,21 @@ APPLICABILITY = Applicability.SAFE
 
 
 def check(ctx):
-    for ext in ctx.extensions:
-        if ctx.mode(ext) != FEATURE or not extension_module_enabled_by_default(ext.crate):
+    for ext, member, dep in feature_dependents(ctx):
+        if not dep.inherits_workspace:
             continue
-        for member, dep in ctx.workspace.dependents(ext.crate):
-            if not dep.inherits_workspace:
-                continue
-            inherited = member.workspace_dependency(dep.key)
-            if inherited.get("default-features", inherited.get("default_features", True)) is False:
-                continue
-            relative = os.path.relpath(ext.crate.dir, member.dir).replace(os.sep, "/")
+        inherited = member.workspace_dependency(dep.key)
+        if inherited.get("default-features", inherited.get("default_features", True)) is False:
+            continue
+        relative = os.path.relpath(ext.crate.dir, member.dir).replace(os.sep, "/")
 
-            def fix(editor, member=member, dep=dep, relative=relative):
-                parent = manifest.table(editor.document(member.path), dep.table)
-                manifest.rewrite_dependency(parent, dep.key,
-                                            {"path": relative, "default-features": False},
-                                            keep=("features", "optional"))
+        def fix(editor, member=member, dep=dep, relative=relative):
+            parent = manifest.table(editor.document(member.path), dep.table)
+            manifest.rewrite_dependency(parent, dep.key,
+                                        {"path": relative, "default-features": False},
+                                        keep=("features", "optional"))
 
-            yield ctx.diagnostic(
-                member.file, dep.table, dep.key,
-                f"`{member.name}` inherits `{ext.crate.name}` with `workspace = true`, where "
-                "`default-features = false` cannot apply: `extension-module` stays on", fix)
+        yield ctx.diagnostic(
+            member.file, dep.table, dep.key,
+            f"`{member.name}` inherits `{ext.crate.name}` with `workspace = true`, where "
+            "`default-features = false` cannot apply: `extension-module` stays on", fix)

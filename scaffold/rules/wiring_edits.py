@@ -73,3 +73,15 @@ def extension_module_enabled_by_default(crate: Crate) -> bool:
             return True
         pending += features.get(name, [])
     return False
+
+
+def feature_dependents(ctx):
+    """(extension, member, dependency) for every member depending on an extension crate whose
+    default features enable `extension-module`, in feature wiring (PW203, PW204)."""
+    from scaffold.lint.context import FEATURE
+
+    for ext in ctx.extensions:
+        if ctx.mode(ext) != FEATURE or not extension_module_enabled_by_default(ext.crate):
+            continue
+        for member, dep in ctx.workspace.dependents(ext.crate):
+            yield ext, member, dep
