@@ -131,9 +131,3 @@ def _isolated_git(monkeypatch):
     for key, value in git_env().items():
         if key.startswith("GIT_"):
             monkeypatch.setenv(key, value)
-
-
-def pytest_collection_modifyitems(items):
-    """Run the crash-safety tests first: after the e2e builds their hooked child processes were
-    seen not to take the injected interrupts (under investigation), while they pass on their own."""
-    items.sort(key=lambda item: "test_crash_safety" not in item.nodeid)
