@@ -47,8 +47,15 @@ def fixed(tmp_path: Path, repo: Path) -> dict:
 
 def run_hooked(hook: str, args: tuple[str, ...], cwd: Path,
                wait: bool = True) -> subprocess.CompletedProcess | subprocess.Popen:
-    """`scaffold ARGS` in a child process, after running the patching code `hook`."""
-    code = (f"import os, sys, time\n{textwrap.dedent(hook)}\n"
+    """`scaffold ARGS` in a child process, after running the patching code `hook`.
+
+    The child restores Python's own SIGINT handler first: a test runner started in the
+    background (`cmd &` in a script) passes SIGINT on as ignored, and the injected Ctrl-C
+    would then be lost.
+    """
+    code = ("import os, signal, sys, time\n"
+            "signal.signal(signal.SIGINT, signal.default_int_handler)\n"
+            f"{textwrap.dedent(hook)}\n"
             "from scaffold.cli import main\n"
             f"sys.exit(main({list(args)!r}))\n")
     env = {**git_env(), "PYTHONPATH": str(REPO)}
