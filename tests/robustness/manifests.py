@@ -215,12 +215,19 @@ RPATH_BUILD_RS = "fn main() {\n    pyo3_build_config::add_libpython_rpath_link_a
 @st.composite
 def workspaces(draw) -> Workspace:
     """A virtual workspace: `crates/ext` (a PyO3 extension), maybe `crates/cli` (a binary that
-    depends on it), maybe a maturin pyproject.toml at the root."""
+    depends on it), maybe a maturin pyproject.toml at the root.
+
+    Each draw leans towards one wiring, so that every rule's fix is reached often: `feature`
+    (the extension declares `extension-module`, mostly in `default`, and a dependent is likely:
+    PW202-PW205), `env` (PyO3 0.28, no `extension-module` anywhere: PW403) or `any`.
+    """
     b = lambda: draw(st.booleans())  # noqa: E731
-    series = draw(st.sampled_from(["0.22", "0.28"]))
+    wiring = draw(st.sampled_from(["feature", "env", "any", "any"]))
+    series = "0.28" if wiring == "env" else draw(st.sampled_from(["0.22", "0.28"]))
+    flag = ["extension-module"] if wiring != "env" else []
     root: dict = {"workspace": {"resolver": "2"}}
     shared: dict = {}
-    with_cli = b()
+    with_cli = b() or (wiring == "feature" and b())
 
     # crates/ext
     ext: dict = {"package": {"name": "ext", "version": "0.1.0", "edition": "2021"}}
@@ -231,13 +238,13 @@ def workspaces(draw) -> Workspace:
         if crate_types is not None:
             lib["crate-type"] = crate_types
         ext["lib"] = lib
-    features = draw(st.lists(st.sampled_from(["extension-module", "abi3-py38", "macros"]),
+    features = draw(st.lists(st.sampled_from([*flag, "abi3-py38", "macros"]),
                              unique=True, max_size=3))
     if b():
         shared["pyo3"] = {"version": series}
         if b():
             shared["pyo3"]["features"] = draw(st.lists(
-                st.sampled_from(["extension-module", "abi3-py38"]), unique=True, max_size=2))
+                st.sampled_from([*flag, "abi3-py38"]), unique=True, max_size=2))
     pyo3: dict
     if "pyo3" in shared and b():
         pyo3 = {"workspace": True}
@@ -255,10 +262,12 @@ def workspaces(draw) -> Workspace:
         dependencies = {"serde": {"version": "1"}, **dependencies,
                         "log": {"version": "0.4", "optional": True}}
     _place(ext, where, dependencies)
-    own_features = draw(st.sampled_from([
-        None, {"extension-module": ["pyo3/extension-module"]},
-        {"default": ["extension-module"], "extension-module": ["pyo3/extension-module"]},
-        {"default": [], "fast": []}, {"default": ["fast"], "fast": []}]))
+    default_on = {"default": ["extension-module"], "extension-module": ["pyo3/extension-module"]}
+    declared_only = {"extension-module": ["pyo3/extension-module"]}  # PW202: not in `default`
+    own_features = draw(st.sampled_from(
+        [default_on, default_on, declared_only] if wiring == "feature" else
+        [None, {"default": [], "fast": []}, {"default": ["fast"], "fast": []},
+         *([declared_only, default_on] if flag else [])]))
     if own_features is not None:
         ext["features"] = own_features
     if b():
@@ -279,7 +288,7 @@ def workspaces(draw) -> Workspace:
             ext_dep = {"workspace": True}
         else:
             ext_dep = {"path": "../ext"}
-            if b():
+            if draw(st.integers(0, 3)) == 0:
                 ext_dep["default-features"] = False
             if b():
                 ext_dep["version"] = "0.1.0"
@@ -312,14 +321,16 @@ def workspaces(draw) -> Workspace:
     data = {"Cargo.toml": root, "crates/ext/Cargo.toml": ext, **data}
 
     # pyproject.toml
-    if b():
+    if b() or b():
         maturin: dict = {}
         if b():
-            maturin["module-name"] = draw(st.sampled_from(["ext", "pkg.ext", "pkg._core"]))
-        if b():
+            maturin["module-name"] = draw(st.sampled_from(["ext", "pkg.ext", "pkg._core",
+                                                           "_native"]))
+        if b() or b():
             maturin["manifest-path"] = draw(st.sampled_from(["crates/ext/Cargo.toml",
+                                                             "crates/ext/Cargo.toml",
                                                              "crates/cli/Cargo.toml"]))
-        if b():
+        if flag and b():
             maturin["features"] = ["pyo3/extension-module"]
         pyproject = {"build-system": {"requires": [draw(st.sampled_from(
             ["maturin>=1.0,<2.0", "maturin>=1.9.4", "maturin"]))], "build-backend": "maturin"},

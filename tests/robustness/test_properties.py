@@ -6,12 +6,14 @@ For each rule and each drawn workspace (tests/robustness/manifests.py), the fix 
 - comparing the parsed data before and after, only the keys the rule may touch changed, and the
   change is the intended one (per-rule oracle below); every other file is byte-identical;
 - fixing again changes nothing, and the rule has nothing fixable left.
+The drawn workspaces give every rule something to fix (asserted on a fixed seed).
 Round trip: reading any drawn manifest (TextFile + tomlkit) and writing it back without edits is
 byte-identical. Counts are printed at the end of the run (tests/robustness/conftest.py).
 """
 
 from __future__ import annotations
 
+import contextlib
 import tempfile
 import tomllib
 from pathlib import Path
@@ -19,7 +21,7 @@ from pathlib import Path
 import pytest
 import tomlkit
 import tomlkit.exceptions
-from hypothesis import given
+from hypothesis import given, seed, settings
 
 from scaffold import rules
 from scaffold.errors import UserError
@@ -193,6 +195,17 @@ def _no_fsync():
     patch.undo()
 
 
+@contextlib.contextmanager
+def written(ws):
+    """The drawn workspace's files in a temporary directory."""
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp).resolve()
+        for name, raw in ws.files.items():
+            (root / name).parent.mkdir(parents=True, exist_ok=True)
+            (root / name).write_bytes(raw)
+        yield root
+
+
 def apply(root: Path, code: str) -> engine.Outcome:
     outcome = engine.run(root, rules.select([code], None), Applicability.UNSAFE, WIRING.get(code))
     atomic.write_all({p: t.original for p, t in outcome.changes.items()}, root=root)
@@ -205,11 +218,7 @@ def test_fix_changes_only_what_it_means(code, ws):
     stats = COUNTS.setdefault(code, {"workspaces": 0, "manifests": 0, "fixed": 0, "refused": 0})
     stats["workspaces"] += 1
     stats["manifests"] += len(ws.manifests())
-    with tempfile.TemporaryDirectory() as tmp:
-        root = Path(tmp).resolve()
-        for name, raw in ws.files.items():
-            (root / name).parent.mkdir(parents=True, exist_ok=True)
-            (root / name).write_bytes(raw)
+    with written(ws) as root:
         try:
             outcome = apply(root, code)
         except UserError as error:
@@ -246,6 +255,29 @@ def test_fix_changes_only_what_it_means(code, ws):
         assert again.changes == {}, f"{code}: fixing twice changes {list(again.changes)}"
         assert not [d for d in again.diagnostics if d.fixable(Applicability.UNSAFE)
                     and d.code == code], again.diagnostics
+
+
+def test_generator_reaches_every_fix():
+    """The drawn workspaces give every rule something to fix (a fixed seed: deterministic), so
+    the property above checks each rule's fix, not only its silence."""
+    reached: set[str] = set()
+
+    @seed(20261123)
+    @settings(max_examples=300, database=None)
+    @given(ws=workspaces())
+    def lint(ws):
+        with written(ws) as root:
+            for selected, wiring in ((None, None), (["PW206"], "env")):
+                try:
+                    outcome = engine.run(root, rules.select(selected, None), None, wiring)
+                except UserError:
+                    continue  # refusals are checked above
+                reached.update(d.code for d in outcome.diagnostics
+                               if d.fixable(Applicability.UNSAFE))
+
+    lint()
+    assert reached == {rule.code for rule in rules.ALL}, "never fixable: " + ", ".join(
+        sorted({rule.code for rule in rules.ALL} - reached))
 
 
 @given(ws=workspaces())
