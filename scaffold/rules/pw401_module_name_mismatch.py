@@ -22,6 +22,9 @@ setuptools-rust `target`). `setup.py` is reported, never edited.
 
 from __future__ import annotations
 
+import dataclasses
+from pathlib import Path
+
 from scaffold.lint.diagnostic import Applicability
 from scaffold.rules.pymodule import pymodule_names
 from scaffold.toml import manifest
@@ -54,14 +57,24 @@ def check(ctx):
                    f"does not define module export function (PyInit_{values.get('backend', values.get('[lib] name'))})\"")
         editable = declared is not None and declared.source is not None and \
             declared.source.name == "pyproject.toml"
-        fix = _rename(ext, pymodule) if editable and backend_name else None
-        if declared is not None and declared.source is not None:
-            file = ext.project.pyproject if declared.source.name == "pyproject.toml" else declared.source
-            table = ("tool", "maturin") if ext.project.backend == "maturin" else ("tool", "setuptools-rust")
-            yield ctx.diagnostic(file, table, "module-name" if table[-1] == "maturin" else None,
-                                 message, fix)
-        else:
-            yield ctx.diagnostic(crate.file, ("lib",), "name", message)
+        if editable and backend_name:
+            where = ((("tool", "maturin"), "module-name") if ext.project.backend == "maturin"
+                     else (("tool", "setuptools-rust", "ext-modules"), "target"))
+            yield ctx.diagnostic(ext.project.pyproject, *where, message, _rename(ext, pymodule))
+        elif backend_name and declared.source is not None:  # setup.py: reported, never edited
+            diagnostic = ctx.diagnostic(declared.source, (), None, message)
+            yield dataclasses.replace(diagnostic, line=_line_naming(declared.source,
+                                                                    declared.target))
+        else:  # the backend takes the lib name: point at it
+            where = (("lib",), "name") if "name" in crate.lib else (("package",), "name")
+            yield ctx.diagnostic(crate.file, *where, message)
+
+def _line_naming(source: Path, target: str) -> int:
+    """The first line of `source` that holds `target` as a string literal (1 if none)."""
+    quoted = (f'"{target}"', f"'{target}'")
+    lines = source.read_text(encoding="utf-8", errors="replace").splitlines()
+    return next((number for number, line in enumerate(lines, 1)
+                 if any(q in line for q in quoted)), 1)
 
 
 def _rename(ext, pymodule):
