@@ -144,6 +144,9 @@ def test_variant(combo, rendered):
     native = f"{MODULE}.{MODULE}" if layout == "mixed" else MODULE
     assert native.split(".")[-1] == pymodule_name(lib_rs) == lib["lib"]["name"]
     assert (project / "python").exists() == (layout == "mixed")
+    # maturin ships a root NAME.pyi of a pure-Rust layout as the package's stub
+    assert (project / f"{MODULE}.pyi").is_file() == (layout == "rust" and backend == "maturin")
+    assert not any(p.name.startswith("~") for p in project.rglob("*"))  # template partials
     if layout == "mixed":
         assert (project / f"python/{MODULE}/__init__.py").is_file()
         assert f"from .{MODULE} import" in texts[f"python/{MODULE}/__init__.py"]

@@ -9,8 +9,9 @@ installs into a fresh venv, imports from there and passes the generated pytest s
 CI time: all cases share conftest's CARGO_TARGET_DIR and the `dev` profile (maturin
 `--profile dev`, SETUPTOOLS_RUST_CARGO_PROFILE=dev), and all but the oldest use PyO3 0.30 with
 the same features, so PyO3 compiles once per feature set, not once per case. The setuptools-rust
-abi3 case is also the `rust`-layout case: its wheel name proves abi3, its file list proves the
-module alone; a maturin abi3 case (env wiring, mixed) shares its `cargo build` features.
+abi3 case is also a `rust`-layout case: its wheel name proves abi3, its file list proves the
+module alone; the maturin abi3 case (env wiring) is the other `rust`-layout case, whose wheel
+ships the root `.pyi` stub with `py.typed`; it shares its `cargo build` features.
 The minors between the oldest and the newest PyO3 are compiled with `cargo check` only.
 """
 
@@ -35,7 +36,8 @@ CASES = {
     "setuptools-rust-feature": ["--backend", "setuptools-rust", "--wiring", "feature"],
     "setuptools-rust-env": ["--backend", "setuptools-rust", "--wiring", "env"],
     "abi3-rust-layout": ["--backend", "setuptools-rust", "--abi3", "3.9", "--layout", "rust"],
-    "abi3-maturin-env": ["--backend", "maturin", "--abi3", "3.9", "--wiring", "env"],
+    "abi3-maturin-env-rust-layout": ["--backend", "maturin", "--abi3", "3.9", "--wiring", "env",
+                                     "--layout", "rust"],
     "oldest-pyo3": ["--pyo3", "0.24", "--backend", "maturin"],
 }
 
@@ -113,9 +115,16 @@ def test_variant_builds_profiles_and_ships(case, tmp_path, venv):
     if "--abi3" in CASES[case]:
         assert "-cp39-abi3-" in wheel.name, wheel.name
         assert len(native) == 1 and native[0].endswith(f"{module}.abi3.so"), native
-    if "rust" in CASES[case]:  # the `rust` layout: the native module alone, no package
+    maturin = pyproject["build-system"]["build-backend"] == "maturin"
+    if "rust" in CASES[case] and not maturin:  # the native module alone, no package, no stub
         assert len(native) == 1 and "/" not in native[0], members
         assert not any(m.startswith(f"{module}/") for m in members), members
+    elif "rust" in CASES[case]:  # maturin wraps it in a package with the root stub
+        assert len(native) == 1 and native[0].startswith(f"{module}/{module}."), members
+        assert {f"{module}/__init__.py", f"{module}/py.typed",
+                f"{module}/__init__.pyi"} <= set(members), members
+        stub = zipfile.ZipFile(wheel).read(f"{module}/__init__.pyi").decode()
+        assert "def count_primes(limit: int) -> int:" in stub, stub
     else:
         assert len(native) == 1 and native[0].startswith(f"{module}/{module}."), members
         assert {f"{module}/__init__.py", f"{module}/py.typed",
