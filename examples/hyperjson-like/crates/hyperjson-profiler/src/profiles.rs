@@ -73,98 +73,78 @@ fn float(out: &mut String, x: f64) {
     out.push_str(std::str::from_utf8(&buf).unwrap());
 }
 
+/// Writes `n` items between `open` and `close`, separated by `", "` (json.dumps's separator).
+fn join(
+    out: &mut String,
+    open: char,
+    close: char,
+    n: usize,
+    mut item: impl FnMut(&mut String, usize),
+) {
+    out.push(open);
+    for i in 0..n {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        item(out, i);
+    }
+    out.push(close);
+}
+
 /// The document of profile `name`, or None for an unknown name.
 pub fn generate(name: &str) -> Option<String> {
     let mut rng = Rng(0x2545_f491_4f6c_dd1d);
     let mut out = String::new();
     match name {
         // {"key_000000": -123456, ...}: 20,000 short keys and ints.
-        "dict_str_int" => {
-            out.push('{');
-            for i in 0..20_000 {
-                if i > 0 {
-                    out.push_str(", ");
-                }
-                let v = (rng.next() % 2_000_000) as i64 - 1_000_000;
-                out.push_str(&format!("\"key_{i:06}\": {v}"));
-            }
-            out.push('}');
-        }
+        "dict_str_int" => join(&mut out, '{', '}', 20_000, |out, i| {
+            let v = (rng.next() % 2_000_000) as i64 - 1_000_000;
+            out.push_str(&format!("\"key_{i:06}\": {v}"));
+        }),
         // [true, false, ...]: 100,000 booleans.
-        "booleans" => {
-            out.push('[');
-            for i in 0..100_000 {
-                if i > 0 {
-                    out.push_str(", ");
-                }
-                out.push_str(if rng.next() & 1 == 1 { "true" } else { "false" });
-            }
-            out.push(']');
-        }
+        "booleans" => join(&mut out, '[', ']', 100_000, |out, _| {
+            out.push_str(if rng.next() & 1 == 1 { "true" } else { "false" });
+        }),
         // 80 documents, each 160 levels deep: 241 nested containers, within orjson's fixed
         // limit of 254 (json and hyperjson follow the recursion limit, 1000 by default).
-        "deeply_nested" => {
-            out.push('[');
-            for doc in 0..80 {
-                if doc > 0 {
-                    out.push_str(", ");
-                }
-                let depth = 160;
-                // Inside out: level 0 is innermost; even levels {"k": [v, level]},
-                // odd levels [v, {"n": level}].
-                let mut inner = format!("{}", rng.next() % 1000);
-                for level in 0..depth {
-                    inner = if level % 2 == 0 {
-                        format!("{{\"k\": [{inner}, {level}]}}")
-                    } else {
-                        format!("[{inner}, {{\"n\": {level}}}]")
-                    };
-                }
-                out.push_str(&inner);
-            }
-            out.push(']');
-        }
-        // 100,000 floats over twenty orders of magnitude, shortest-repr digits.
-        "floats" => {
-            out.push('[');
-            for i in 0..100_000 {
-                if i > 0 {
-                    out.push_str(", ");
-                }
-                let mantissa = (rng.next() >> 11) as f64 / 9_007_199_254_740_992.0;
-                let scale = POW10[rng.below(POW10.len())];
-                let sign = if rng.next() & 1 == 1 { -1.0 } else { 1.0 };
-                float(&mut out, sign * mantissa * scale);
-            }
-            out.push(']');
-        }
-        // 5,000 records of non-ASCII text (Latin, Cyrillic, CJK, Arabic, emoji, astral).
-        "unicode" => {
-            out.push('[');
-            for i in 0..5_000 {
-                if i > 0 {
-                    out.push_str(", ");
-                }
-                let words = |n: usize, rng: &mut Rng| {
-                    (0..n)
-                        .map(|_| WORDS[rng.below(WORDS.len())])
-                        .collect::<Vec<_>>()
+        "deeply_nested" => join(&mut out, '[', ']', 80, |out, _| {
+            // Inside out: level 0 is innermost; even levels {"k": [v, level]},
+            // odd levels [v, {"n": level}].
+            let mut inner = format!("{}", rng.next() % 1000);
+            for level in 0..160 {
+                inner = if level % 2 == 0 {
+                    format!("{{\"k\": [{inner}, {level}]}}")
+                } else {
+                    format!("[{inner}, {{\"n\": {level}}}]")
                 };
-                let title = words(3, &mut rng).join(" ");
-                let body = words(20, &mut rng).join(" ");
-                let tags = words(2, &mut rng);
-                out.push_str(&format!("{{\"id\": {i}, \"title\": "));
-                string(&mut out, &title);
-                out.push_str(", \"body\": ");
-                string(&mut out, &body);
-                out.push_str(", \"tags\": [");
-                string(&mut out, tags[0]);
-                out.push_str(", ");
-                string(&mut out, tags[1]);
-                out.push_str("]}");
             }
-            out.push(']');
-        }
+            out.push_str(&inner);
+        }),
+        // 100,000 floats over twenty orders of magnitude, shortest-repr digits.
+        "floats" => join(&mut out, '[', ']', 100_000, |out, _| {
+            let mantissa = (rng.next() >> 11) as f64 / 9_007_199_254_740_992.0;
+            let scale = POW10[rng.below(POW10.len())];
+            let sign = if rng.next() & 1 == 1 { -1.0 } else { 1.0 };
+            float(out, sign * mantissa * scale);
+        }),
+        // 5,000 records of non-ASCII text (Latin, Cyrillic, CJK, Arabic, emoji, astral).
+        "unicode" => join(&mut out, '[', ']', 5_000, |out, i| {
+            let mut words = |n: usize| {
+                (0..n)
+                    .map(|_| WORDS[rng.below(WORDS.len())])
+                    .collect::<Vec<_>>()
+            };
+            let title = words(3).join(" ");
+            let body = words(20).join(" ");
+            let tags = words(2);
+            out.push_str(&format!("{{\"id\": {i}, \"title\": "));
+            string(out, &title);
+            out.push_str(", \"body\": ");
+            string(out, &body);
+            out.push_str(", \"tags\": ");
+            join(out, '[', ']', tags.len(), |out, t| string(out, tags[t]));
+            out.push('}');
+        }),
         _ => return None,
     }
     Some(out)
