@@ -93,6 +93,8 @@ class Workspace:
     projects: list[PythonProject]
     lock_versions: dict[str, list[str]] = field(default_factory=dict)
     reader: Reader = field(default_factory=Reader, repr=False)
+    _dependents: dict[Path, list[tuple[Crate, Dependency]]] = field(
+        default_factory=dict, init=False, repr=False)
 
     def source_text(self, path: Path) -> str | None:
         """A file's current text (pending edits included), or None when it does not exist."""
@@ -204,9 +206,9 @@ class Workspace:
 
     def dependents(self, crate: Crate) -> list[tuple[Crate, Dependency]]:
         """Members with a path dependency (direct or through the workspace) on `crate`."""
-        known = self._dependents.get(id(crate))
-        if known is not None and known[0] is crate:
-            return list(known[1])
+        known = self._dependents.get(crate.path)
+        if known is not None:  # several rules ask for the same crate
+            return list(known)
         found = []
         resolve = self.reader.resolve
         target = resolve(crate.dir)
@@ -218,12 +220,8 @@ class Workspace:
                 base = self.root if dep.inherits_workspace else member.dir
                 if "path" in spec and resolve(base / spec["path"]) == target:
                     found.append((member, dep))
-        self._dependents[id(crate)] = (crate, found)  # several rules ask for the same crate
+        self._dependents[crate.path] = found
         return list(found)
-
-    @cached_property
-    def _dependents(self) -> dict[int, tuple[Crate, list[tuple[Crate, Dependency]]]]:
-        return {}
 
     def pyo3_dependencies(self, crate: Crate) -> list[Dependency]:
         return crate.dependencies_on("pyo3")
@@ -415,6 +413,8 @@ def _lock_versions(path: Path) -> dict[str, list[str]]:
 
 def _has_pymodule(crate: Crate) -> bool:
     """A `#[pymodule]`, or a hand-written `PyInit_<name>` through pyo3's FFI."""
-    return any(marker in text for source in crate.rust_sources()
-               for text in (source.read_text(encoding="utf-8", errors="replace"),)
-               for marker in ("#[pymodule", "fn PyInit_"))
+    for source in crate.rust_sources():
+        text = source.read_text(encoding="utf-8", errors="replace")
+        if "#[pymodule" in text or "fn PyInit_" in text:
+            return True
+    return False
