@@ -93,6 +93,10 @@ def test_variant(combo, rendered):
     used = {s["uses"] for job in workflow["jobs"].values() for s in job["steps"] if "uses" in s}
     assert used <= KNOWN_ACTIONS, used - KNOWN_ACTIONS
 
+    # A fresh project is clean for the linter, in every combination.
+    check = run_cli("fix-features", "--check", project)
+    assert (check.exit_code, check.stdout) == (0, ""), check.stdout + check.stderr
+
     workspace = toml["Cargo.toml"]["workspace"]
     lib = toml[f"crates/{NAME}/Cargo.toml"]
     pyproject = toml["pyproject.toml"]
