@@ -25,13 +25,12 @@ raises the backend floor in `build-system.requires` to `maturin>=1.9.4` or
 
 from __future__ import annotations
 
-
 from scaffold.errors import UserError
 from scaffold.lint.context import ENV
 from scaffold.lint.diagnostic import Applicability, Severity
+from scaffold.rules.backend_floor import raise_backend_floor
 from scaffold.rules.wiring_edits import (EXTENSION_MODULE, remove_extension_module_feature,
                                          remove_extension_module_from_dependency)
-from scaffold.rules.backend_floor import raise_backend_floor
 from scaffold.toml import manifest
 from scaffold.workspace.crate import Dependency
 
