@@ -206,15 +206,14 @@ def test_new_dest_not_empty(tmp_path):
 
 
 def test_lock_held_by_another_command(tmp_path, repo, monkeypatch):
-    import fcntl
+    from filelock import FileLock
 
     from scaffold.toml import atomic
 
     commit(repo)
     monkeypatch.setattr(atomic, "LOCK_TIMEOUT", 0.3)
-    fd = os.open(repo, os.O_RDONLY)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
+    other = FileLock(atomic.lock_path(repo))  # another process's lock: filelock is per object
+    with other:
         before = snapshot(tmp_path)
         result = run_cli("fix-features", cwd=repo)
         assert result.exit_code == 2
@@ -222,8 +221,6 @@ def test_lock_held_by_another_command(tmp_path, repo, monkeypatch):
             f"error: {repo}: another scaffold command is writing to this workspace; "
             "wait for it to finish and run again")
         assert snapshot(tmp_path) == before
-    finally:
-        os.close(fd)
 
 
 @pytest.mark.parametrize("where", ["../outside", "/elsewhere/abs"])
