@@ -65,6 +65,18 @@ def test_non_utf8(command, tmp_path, repo):
                    "not valid UTF-8", "save it as UTF-8")
 
 
+def test_corrupt_lock_file(command, tmp_path, repo):
+    (repo / "Cargo.lock").write_text("version = 3\n[[package]\nname = 'pyo3'\n")
+    expect_refusal(tmp_path, command, commit(repo), "Cargo.lock:2:", "invalid TOML",
+                   "cargo generate-lockfile")
+
+
+def test_doctor_broken_cargo_config(tmp_path, repo):
+    (repo / ".cargo").mkdir()
+    (repo / ".cargo/config.toml").write_text("[env\nPYO3_PYTHON = 'x'\n")
+    expect_refusal(tmp_path, ("doctor",), commit(repo), ".cargo/config.toml:1:", "invalid TOML")
+
+
 def test_empty_root_manifest(command, tmp_path, repo):
     (repo / "Cargo.toml").write_text("")
     expect_refusal(tmp_path, command, commit(repo), str(repo / "Cargo.toml"),
