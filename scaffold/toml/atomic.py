@@ -32,10 +32,15 @@ import os
 import shutil
 import stat
 import sys
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from scaffold.errors import ManifestError, UserError
+
+if TYPE_CHECKING:
+    from filelock import FileLock
 
 JOURNAL = ".scaffold-journal"
 LOCK_TIMEOUT = 60.0  # seconds a writing command waits for another one on the same workspace
@@ -75,7 +80,7 @@ def write_all(contents: dict[Path, str], root: Path | None = None) -> None:
 
 
 @contextmanager
-def locked(root: Path):
+def locked(root: Path) -> Iterator[None]:
     """Hold the write lock of the workspace at `root`; first roll back an interrupted write.
 
     Re-entrant within one process. Waits at most `LOCK_TIMEOUT` seconds.
@@ -108,7 +113,7 @@ def lock_path(root: Path) -> Path:
     return cache_dir("locks") / f"{digest}.lock"
 
 
-def recover(root: Path, report=None) -> list[str]:
+def recover(root: Path, report: Callable[[str], None] | None = None) -> list[str]:
     """Finish an interrupted `write_all` below `root`; returns the files it restored."""
     root = root.resolve()
     path = root / JOURNAL
@@ -249,7 +254,7 @@ def _roll_back(root: Path, journal: dict) -> list[str]:
 
 # --- small helpers ---------------------------------------------------------------------------
 
-def _acquire(root: Path):
+def _acquire(root: Path) -> FileLock:
     from filelock import FileLock, Timeout
 
     lock = FileLock(lock_path(root))
