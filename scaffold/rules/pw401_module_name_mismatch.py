@@ -26,8 +26,8 @@ import dataclasses
 from pathlib import Path
 
 from scaffold.lint.diagnostic import Applicability
-from scaffold.rules.pymodule import pymodule_names
 from scaffold.toml import manifest
+from scaffold.workspace import rust_source
 
 CODE = "PW401"
 NAME = "module-name-mismatch"
@@ -39,10 +39,10 @@ APPLICABILITY = Applicability.UNSAFE
 def check(ctx):
     for ext in ctx.extensions:
         crate = ext.crate
-        modules = pymodule_names(crate.rust_sources())
-        if len({name for *_, name in modules}) != 1:
+        modules = rust_source.pymodules(crate.rust_sources())
+        if len({m.name for m in modules}) != 1:
             continue  # none found, or several (submodules): nothing certain to compare
-        source, line, pymodule = modules[0]
+        pymodule = modules[0].name
         declared = ext.declared_by
         backend_name = declared.module_name if declared else None
         values = {"#[pymodule]": pymodule}
