@@ -165,3 +165,14 @@ def test_doctor_and_pw103_agree_on_the_build_script(tmp_path, build_rs, has_rpat
     assert bool(pw103) is not has_rpath or "auto-initialize" in pw103[0]
     if not has_rpath:
         assert "build.rs rpath" in pw103[0]
+
+
+def test_abi3_feature_older_than_the_series_has(tmp_path):
+    """abi3 floors follow PyO3's supported Pythons (facts.abi3_floor): abi3-py38 left in 0.30."""
+    root = project(tmp_path / "p", pyo3='{ version = "0.30", features = ["abi3-py38"] }')
+    _, checks = doctor(root)
+    assert checks["abi3-feature"]["verdict"] == "error"
+    assert "no abi3-py38" in checks["abi3-feature"]["message"]
+    assert "abi3-py39" in checks["abi3-feature"]["fix"]
+    ok = project(tmp_path / "q", pyo3='{ version = "0.30", features = ["abi3-py39"] }')
+    assert "abi3-feature" not in doctor(ok)[1]
