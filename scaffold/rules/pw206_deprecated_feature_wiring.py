@@ -102,6 +102,11 @@ def _plan_text(ctx, ext) -> str:
     parts = [f"the feature `{name}` goes too (left empty, named nowhere else)"
              for name in plan.removed]
     parts += [f"the feature `{name}` stays ({why})" for name, why in plan.kept]
+    found = ctx.workspace.pyo3_series(ext.crate)
+    if found and facts.generate_import_lib_noop(found) and any(
+            "generate-import-lib" in why for _, why in plan.kept):
+        parts.append(f"`generate-import-lib` does nothing since PyO3 "
+                     f"{facts.format_series(facts.GENERATE_IMPORT_LIB_NOOP_SINCE)}")
     return "; " + "; ".join(parts) if parts else ""
 
 
