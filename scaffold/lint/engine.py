@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from scaffold.errors import NotConvergedError
 from scaffold.lint.context import Context
+from scaffold.lint.convergence import Watch
 from scaffold.lint.diagnostic import Applicability, Diagnostic
 from scaffold.lint.rule import Rule
 from scaffold.toml.textfile import TextFile
@@ -56,7 +56,7 @@ def run(path: Path, rules: list[Rule], threshold: Applicability | None,
     if threshold is None:
         outcome.changes = dict(overlay)
         return outcome
-    states, applied = [_state(overlay, outcome.originals)], []  # for non-convergence
+    watch = Watch(overlay, outcome.originals)
     for _ in range(MAX_PASSES):
         fixable = [d for d in diagnostics if d.fixable(threshold)]
         if not fixable:
@@ -73,29 +73,14 @@ def run(path: Path, rules: list[Rule], threshold: Applicability | None,
         outcome.fixed += fixable
         workspace = load(path, _reader(disk, overlay))
         diagnostics = lint(workspace, rules, wiring)
-        applied.append({d.code for d in fixable})
-        state = _state(overlay, outcome.originals)
-        if state in states:  # back to an earlier state: the fixes undo each other
-            _not_converged(applied[states.index(state):], len(applied))
-        states.append(state)
+        watch.after_pass({d.code for d in fixable}, overlay, outcome.originals)
     else:
-        if any(d.fixable(threshold) for d in diagnostics):
-            _not_converged(applied, MAX_PASSES)
+        watch.at_limit(any(d.fixable(threshold) for d in diagnostics))
     outcome.workspace, outcome.diagnostics = workspace, diagnostics
     outcome.changes = {p: t for p, t in overlay.items()
                        if outcome.originals.get(p) is None or outcome.originals[p].text != t.text}
     outcome.fixed = _unique_fixed(outcome.fixed, diagnostics)
     return outcome
-
-
-def _state(overlay: dict[Path, TextFile], originals: dict[Path, TextFile | None]) -> dict:
-    """The edited files' texts, leaving out files back to what is on disk."""
-    return {p: t.text for p, t in overlay.items()
-            if originals.get(p) is None or originals[p].text != t.text}
-
-
-def _not_converged(passes: list[set[str]], count: int) -> None:
-    raise NotConvergedError(sorted(set().union(*passes)), count)
 
 
 def _reader(disk: Reader, overlay: dict[Path, TextFile]) -> Reader:
