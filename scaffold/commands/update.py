@@ -133,6 +133,8 @@ def _steps(top: Path, project: Path) -> list[Step]:
                             "restore it from git") from None
         found = history.template_of(str(data.get("_src_path", ""))) if isinstance(
             data, dict) else None
+        if found is not None and found[1] and "_commit" in data:
+            found = None  # a local git template, not the folder 0.1.0 rendered
         if found is None:
             raise UserError(f"{rel}: _src_path is not a pyo3-scaffold template",
                             "scaffold update only updates projects made by scaffold new or "

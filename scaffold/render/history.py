@@ -30,8 +30,9 @@ from pathlib import Path
 TEMPLATE_NAMES = ("workspace", "profiler")
 HISTORY_ENV = "SCAFFOLD_TEMPLATE_HISTORY"
 _URL = "pyo3-scaffold://templates/"
-# What 0.1.0 recorded: the absolute path of the installed template folder, and no `_commit`.
-_LEGACY = re.compile(r"(?:^|[/\\])scaffold[/\\]templates[/\\](workspace|profiler)[/\\]?\Z")
+# What 0.1.0 recorded: the absolute path of the template folder it rendered (in site-packages,
+# `.../scaffold/templates/NAME`; in a checkout, `.../templates/NAME`), and no `_commit`.
+_LEGACY = re.compile(r"\A(?:/|[A-Za-z]:[/\\]).*[/\\]templates[/\\](workspace|profiler)[/\\]?\Z")
 LEGACY_RELEASE = "0.1.0"
 _IDENTITY = {"GIT_AUTHOR_NAME": "pyo3-scaffold", "GIT_AUTHOR_EMAIL": "pyo3-scaffold@invalid",
              "GIT_COMMITTER_NAME": "pyo3-scaffold",
