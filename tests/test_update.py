@@ -229,3 +229,53 @@ def test_outside_git_says_to_commit_first(made_at_n, tmp_path):
     result = run_cli("update", dest)
     assert result.exit_code == 2
     assert "git init" in result.stderr and result.stderr.count("\n") == 1, result.stderr
+
+
+def test_newest_release_is_this_version():
+    import scaffold
+
+    releases = history.read_releases(templates_root() / "releases.toml")
+    assert history.newest(releases) == scaffold.__version__
+
+
+@pytest.mark.e2e
+def test_sdist_carries_the_history_and_its_wheel_ships_it(tmp_path):
+    """`python -m build` (sdist, then the wheel from the sdist alone) in a copy of this repository
+    whose one release is its own commit; the unpacked wheel's `update` reads its own bundles."""
+    import sys
+    import tarfile
+    import zipfile
+
+    from tests.conftest import REPO
+
+    repo = tmp_path / "repo"
+    for name in ("pyproject.toml", "hatch_build.py", "README.md"):
+        (repo / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(REPO / name, repo / name)
+    for name in ("scaffold", "templates"):
+        shutil.copytree(REPO / name, repo / name,
+                        ignore=shutil.ignore_patterns("__pycache__", "history"))
+    git_init(repo)
+    (repo / "templates/releases.toml").write_text(
+        f'[releases]\n"0.1.0" = "{_git(repo, "rev-parse", "HEAD")}"\n')
+    git_commit_all(repo, "release 0.1.0")
+    run([sys.executable, "-m", "build", "--outdir", tmp_path / "dist", repo], cwd=repo)
+    (sdist,) = (tmp_path / "dist").glob("*.tar.gz")
+    with tarfile.open(sdist) as archive:
+        names = archive.getnames()
+    assert all(any(n.endswith(f"templates/history/{t}.bundle") for n in names)
+               for t in history.TEMPLATE_NAMES), names
+    (wheel,) = (tmp_path / "dist").glob("*.whl")
+    unpacked = tmp_path / "site"
+    with zipfile.ZipFile(wheel) as archive:
+        archive.extractall(unpacked)
+    shipped = unpacked / "scaffold/templates/history"
+    for name in history.TEMPLATE_NAMES:
+        assert history.versions(shipped, name) == ["0.1.0"]
+    env = build_env(PYTHONPATH=str(unpacked), XDG_CACHE_HOME=str(tmp_path / "cache"))
+    env.pop(history.HISTORY_ENV, None)
+    run([sys.executable, "-m", "scaffold", "new", "from-wheel", "--yes"], cwd=tmp_path, env=env)
+    done = run([sys.executable, "-m", "scaffold", "update", "--yes"],
+               cwd=tmp_path / "from-wheel", env=env)
+    assert "workspace template up to date (0.1.0)" in done.stderr
+    assert not (tmp_path / "cache" / "pyo3-scaffold").exists()  # the shipped bundles served

@@ -235,8 +235,15 @@ def _apply(top: Path, changes: dict[str, bytes | None]) -> None:
     """Write the new files at once (scaffold.toml.atomic), then remove the deleted ones."""
     from scaffold.toml.atomic import write_all
 
-    write_all({top / rel: data.decode("utf-8") for rel, data in changes.items()
-               if data is not None}, top)
+    texts = {}
+    for rel, data in changes.items():
+        if data is not None:
+            try:
+                texts[top / rel] = data.decode("utf-8")
+            except UnicodeDecodeError:
+                raise UserError(f"{rel}: the update made a file that is not UTF-8 text",
+                                "nothing was written; see `scaffold update --dry-run`") from None
+    write_all(texts, top)
     for rel, data in changes.items():
         if data is None:
             (top / rel).unlink(missing_ok=True)
