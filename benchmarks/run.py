@@ -430,7 +430,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer rounds (a smoke run)")
     parser.add_argument("--only", action="append", metavar="SECTION",
-                        help="1 startup, 2 scale, 3 new, 4 fix, 5 update (comma-separated or repeated)")
+                        help="1 startup, 2 scale, 3 new, 4 fix, 5 update (comma-separated or "
+                             "repeated)")
     parser.add_argument("--rounds", type=int, help="rounds for every section (overrides)")
     parser.add_argument("--keep", type=Path, help="work in this directory and keep it")
     args = parser.parse_args()

@@ -31,7 +31,10 @@ def _next_release(templates: Path) -> None:
     assert 'debug = "line-tables-only"' in text
     cargo.write_text(text.replace('debug = "line-tables-only"', 'debug = "limited"')
                      .replace("# show source lines;", "# show source lines and inlined frames;"))
-    (templates / "workspace/rustfmt.toml").write_text("max_width = 100\n")
+    # A new question, with a default: `--yes` (or no terminal) takes it.
+    with (templates / "workspace/copier.yml").open("a") as config:
+        config.write("max_width:\n  type: int\n  help: rustfmt's max_width\n  default: 100\n")
+    (templates / "workspace/rustfmt.toml.jinja").write_text("max_width = {{ max_width }}\n")
     tests = templates / "workspace/tests"
     (tests / "test_{{ module_name }}.py.jinja").rename(tests / "test_module.py.jinja")
 
@@ -126,6 +129,7 @@ def test_update_brings_template_changes_and_keeps_user_edits(project):
     cargo = (project / "Cargo.toml").read_text()
     assert 'debug = "limited"' in cargo and "inlined frames" in cargo
     assert (project / "rustfmt.toml").read_text() == "max_width = 100\n"
+    assert yaml.safe_load((project / ".copier-answers.yml").read_text())["max_width"] == 100
     assert (project / NEW_TEST).is_file() and not (project / OLD_TEST).exists()
     # The user's edits stayed.
     assert "pub fn user_twice" in (project / f"crates/{NAME}/src/lib.rs").read_text()

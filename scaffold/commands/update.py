@@ -42,22 +42,13 @@ def register(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from scaffold.render import history
-
     project = args.path.absolute()
     if not project.is_dir():
         raise UserError(f"{args.path} is not a directory", "pass the project's folder")
     top, head = _repository(project)
     _refuse_dirty(top, project)
     steps = _steps(top, project)
-    try:
-        folder = history.history_dir()
-        available = {name: history.versions(folder, name) for name in history.TEMPLATE_NAMES}
-    except history.HistoryError as error:
-        raise UserError(str(error), "reinstall pyo3-scaffold from a release") from None
-    target = {name: history.newest(tags) for name, tags in available.items()}
-    for step in steps:
-        _check_version(step, available[step.template], target[step.template])
+    folder, target = _targets(steps)
     todo = [s for s in steps if s.legacy or s.recorded != target[s.template]]
     for step in steps:
         if step not in todo:
@@ -71,20 +62,33 @@ def run(args: argparse.Namespace) -> int:
     conflicts = sorted(p for p, data in changes.items() if data and _conflicted(data))
     if not args.dry_run:
         _apply(top, changes)
-    verb = "would change" if args.dry_run else "changed"
     for step in todo:
         print(f"{step.answers}: {step.template} template {step.recorded} -> "
               f"{target[step.template]}", file=sys.stderr)
-    print(f"{verb} {len(changes)} file(s)" + (f": {', '.join(sorted(changes))}" if changes
-                                              else ""), file=sys.stderr)
+    listed = f": {', '.join(sorted(changes))}" if changes else ""
+    print(f"{'would change' if args.dry_run else 'changed'} {len(changes)} file(s){listed}",
+          file=sys.stderr)
     if conflicts:
         print(f"conflicts ({'would be ' if args.dry_run else ''}marked inline, resolve and "
               f"commit): {', '.join(conflicts)}", file=sys.stderr)
     if not args.dry_run:
         _check_features(project)
-    if conflicts:
-        return 1
-    return 1 if args.dry_run and changes else 0
+    return 1 if conflicts or (args.dry_run and changes) else 0
+
+
+def _targets(steps: list[Step]) -> tuple[Path, dict[str, str]]:
+    """The history folder and each template's newest release; refuses unknown versions."""
+    from scaffold.render import history
+
+    try:
+        folder = history.history_dir()
+        available = {name: history.versions(folder, name) for name in history.TEMPLATE_NAMES}
+    except history.HistoryError as error:
+        raise UserError(str(error), "reinstall pyo3-scaffold from a release") from None
+    target = {name: history.newest(tags) for name, tags in available.items()}
+    for step in steps:
+        _check_version(step, available[step.template], target[step.template])
+    return folder, target
 
 
 def _repository(project: Path) -> tuple[Path, str]:
