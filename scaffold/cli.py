@@ -11,6 +11,7 @@ import argparse
 import importlib
 import sys
 from pathlib import Path
+from types import ModuleType
 
 from scaffold import __version__
 from scaffold.errors import ScaffoldError
@@ -44,7 +45,7 @@ def build_parser(argv: list[str]) -> argparse.ArgumentParser:
     return parser
 
 
-def _command_module(module: str):
+def _command_module(module: str) -> ModuleType:
     return importlib.import_module(f"scaffold.commands.{module}")
 
 

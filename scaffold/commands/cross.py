@@ -72,8 +72,6 @@ def run(args: argparse.Namespace) -> int:
 
         vcs.ensure_clean(plan.ws.root, list(plan.writes), allow_dirty=args.allow_dirty,
                          allow_no_vcs=args.allow_no_vcs)
-        for path in plan.writes:
-            path.parent.mkdir(parents=True, exist_ok=True)
         atomic.write_all(plan.writes, root=plan.ws.root)
         for path in plan.writes:
             print(f"wrote {_rel(path, plan.ws.root)}", file=sys.stderr)
