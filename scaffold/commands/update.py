@@ -106,7 +106,7 @@ def _repository(project: Path) -> tuple[Path, str]:
 
 
 def _refuse_dirty(top: Path, project: Path) -> None:
-    status = _git(top, "status", "--porcelain", "-z", "--untracked-files=all", "--", project,
+    status = _git(top, "status", "--porcelain", "-z", "--untracked-files=all", "--", str(project),
                   strip=False)
     dirty = sorted({entry[3:] for entry in status.split("\0") if len(entry) > 3})
     if dirty:

@@ -25,6 +25,7 @@ import shutil
 import subprocess
 import tempfile
 import tomllib
+from collections.abc import Iterable
 from pathlib import Path
 
 TEMPLATE_NAMES = ("workspace", "profiler")
@@ -69,7 +70,8 @@ def read_releases(path: Path) -> dict[str, str]:
     return {version: releases[version] for version in order}
 
 
-def newest(versions) -> str:
+def newest(versions: Iterable[str]) -> str:
+    """The highest release (PEP 440)."""
     from packaging.version import Version
 
     return max(versions, key=Version)
@@ -157,17 +159,16 @@ def _complete(folder: Path) -> bool:
 
 def _from_checkout(root: Path) -> Path:
     """Build the bundles from a git checkout (an editable install) into the user cache once."""
-    from platformdirs import user_cache_dir
+    from scaffold.user_cache import cache_dir
 
     releases_file = root / "releases.toml"
     if not releases_file.is_file() or not (root.parent / ".git").exists():
         raise HistoryError(f"this installation ({root}) carries no template history")
     key = hashlib.sha256(releases_file.read_bytes()).hexdigest()[:16]
-    cache = Path(user_cache_dir("pyo3-scaffold", appauthor=False)) / "template-history"
+    cache = cache_dir("template-history")
     folder = cache / key
     if _complete(folder):
         return folder
-    cache.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f"{key}.", dir=cache))
     try:
         build_bundles(root.parent, read_releases(releases_file), staging)
