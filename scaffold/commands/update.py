@@ -209,30 +209,16 @@ def _migrate(answers: Path, template: str) -> None:
 
 def _copier_update(clone: Path, step: Step, version: str, folder: Path,
                    args: argparse.Namespace) -> None:
-    import copier
-    from copier.errors import CopierError
-    from plumbum import ProcessExecutionError, local
-
-    from scaffold.render import history
+    from scaffold.render.copier_render import update
 
     answers = clone / step.answers
     # The profiler template renders into the folder holding its crate.
     dst = answers.parent if step.template == "workspace" else answers.parent.parent
-    interactive = sys.stdin.isatty() and not args.yes
     try:
-        with local.env(**history.git_env(folder)), local.cwd(clone):
-            copier.run_update(
-                str(dst), vcs_ref=version,
-                answers_file=answers.relative_to(dst).as_posix(), defaults=not interactive,
-                skip_answered=True, overwrite=True, conflict="inline", quiet=True,
-                unsafe=False)
-    except CopierError as error:
-        raise UserError(f"{step.answers}: copier: {' '.join(str(error).split())}",
-                        "fix the cause and run again; nothing was written") from None
-    except ProcessExecutionError as error:
-        detail = (error.stderr or "").strip().splitlines()[-1:] or [str(error.retcode)]
-        raise UserError(f"{step.answers}: copier: git failed: {detail[0]}",
-                        "nothing was written") from None
+        update(dst, answers.relative_to(dst).as_posix(), version, folder,
+               interactive=sys.stdin.isatty() and not args.yes)
+    except RuntimeError as error:
+        raise UserError(f"{step.answers}: {error}", "nothing was written") from None
 
 
 def _apply(top: Path, changes: dict[str, bytes | None]) -> None:
