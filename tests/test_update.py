@@ -193,11 +193,17 @@ def test_a_0_1_0_project_is_migrated_and_updated(project):
             history.stable_ref(name),
             f"/home/someone/venv/lib/python3.11/site-packages/scaffold/templates/{name}")
         path.write_text(text)
+    # Another copier template's answers beside them are left alone.
+    other = project / "docs/.copier-answers.yml"
+    other.parent.mkdir()
+    other.write_text("_commit: 1.0.0\n_src_path: gh:someone/docs-template\n")
     git_commit_all(project, "as 0.1.0 wrote it")
     result = run_cli("update", project, "--yes")
     assert result.exit_code == 0, result.stderr
     assert f"{N} -> {N1}" in result.stderr
     assert "actions/checkout@v99" in (project / CI).read_text()
+    assert "docs/.copier-answers.yml: another copier template, left alone" in result.stderr
+    assert "docs-template" in other.read_text()
     for rel in (".copier-answers.yml", f"crates/{NAME}-profiler/.copier-answers.yml"):
         text = (project / rel).read_text()
         assert "site-packages" not in text and f"_commit: {N1}" in text
@@ -205,15 +211,17 @@ def test_a_0_1_0_project_is_migrated_and_updated(project):
 
 def _break(project: Path, case: str) -> None:
     answers = project / ".copier-answers.yml"
+    profiler_answers = project / f"crates/{NAME}-profiler/.copier-answers.yml"
     if case == "dirty":
         (project / "README.md").write_text("uncommitted\n")
         return
     if case == "missing answers":
         answers.unlink()
-        (project / f"crates/{NAME}-profiler/.copier-answers.yml").unlink()
+        profiler_answers.unlink()
     elif case == "not ours":
-        answers.write_text(answers.read_text().replace(history.stable_ref("workspace"),
-                                                       "gh:someone/some-template"))
+        for path, name in ((answers, "workspace"), (profiler_answers, "profiler")):
+            path.write_text(path.read_text().replace(history.stable_ref(name),
+                                                     "gh:someone/some-template"))
     elif case == "unknown version":
         answers.write_text(answers.read_text().replace(f"_commit: {N}", "_commit: 0.0.7"))
     elif case == "newer version":

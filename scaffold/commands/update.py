@@ -122,13 +122,13 @@ def _steps(top: Path, project: Path) -> list[Step]:
     from scaffold.render import history
 
     listed = _git(project, "ls-files", "-z", "--full-name", "--", ".", strip=False)
-    files = sorted(Path(p) for p in listed.split("\0") if p.endswith(ANSWERS))
+    files = sorted(Path(p) for p in listed.split("\0") if Path(p).name == ANSWERS)
     # The workspace first: the profiler's answers live inside it.
     files.sort(key=lambda p: len(p.parts))
     if not files:
         raise UserError(f"{project} has no {ANSWERS}: it was not made by scaffold new or "
                         "add-profiler", "scaffold update only updates projects it made")
-    steps = []
+    steps, foreign = [], []
     for rel in files:
         try:
             data = yaml.safe_load((top / rel).read_text(encoding="utf-8")) or {}
@@ -140,9 +140,8 @@ def _steps(top: Path, project: Path) -> list[Step]:
         if found is not None and found[1] and "_commit" in data:
             found = None  # a local git template, not the folder 0.1.0 rendered
         if found is None:
-            raise UserError(f"{rel}: _src_path is not a pyo3-scaffold template",
-                            "scaffold update only updates projects made by scaffold new or "
-                            "add-profiler; use copier update")
+            foreign.append(rel)
+            continue
         name, legacy = found
         if name == "profiler" and data.get("profiler_crate") != rel.parent.name:
             raise UserError(f"{rel}: the profiler crate {data.get('profiler_crate')!r} lives in "
@@ -150,6 +149,12 @@ def _steps(top: Path, project: Path) -> list[Step]:
                             "rename the folder back")
         recorded = history.LEGACY_RELEASE if legacy else str(data.get("_commit", ""))
         steps.append(Step(rel, name, recorded, legacy))
+    if not steps:
+        raise UserError(f"{foreign[0]}: _src_path is not a pyo3-scaffold template",
+                        "scaffold update only updates projects made by scaffold new or "
+                        "add-profiler; use copier update")
+    for rel in foreign:
+        print(f"{rel}: another copier template, left alone (copier update)", file=sys.stderr)
     return steps
 
 
