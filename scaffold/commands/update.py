@@ -242,6 +242,10 @@ def _apply(top: Path, changes: dict[str, bytes | None]) -> None:
     for rel, data in changes.items():
         if data is None:
             (top / rel).unlink(missing_ok=True)
+            for parent in (top / rel).parents:  # and the folders it leaves empty
+                if parent == top or any(parent.iterdir()):
+                    break
+                parent.rmdir()
 
 
 def _conflicted(data: bytes) -> bool:
