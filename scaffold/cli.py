@@ -23,6 +23,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "fix-features": ("fix_features", "lint and fix the extension-module feature wiring"),
     "doctor": ("doctor", "check the interpreter, libpython and toolchain a build will use"),
     "cross": ("cross", "configure cross compilation for a target triple"),
+    "update": ("update", "update a project to the installed templates, keeping its edits"),
 }
 
 

@@ -200,6 +200,32 @@ def test_variant(combo, rendered):
     assert ("--no-default-features" in alias) == (wiring == "feature")
 
 
+def _machine_paths() -> set[str]:
+    """This machine's home, interpreter prefixes, site-packages and the installed package."""
+    import site
+    import sys
+    import sysconfig
+
+    import scaffold
+
+    paths = {str(Path.home()), sys.prefix, sys.base_prefix, sys.exec_prefix,
+             sysconfig.get_paths()["purelib"], str(Path(scaffold.__file__).resolve().parent),
+             *site.getsitepackages()}
+    return {p for p in paths if len(p) > 1}
+
+
+def test_no_generated_file_names_this_machine(rendered):
+    """Issue 17: answers files record a stable template reference, not the install path."""
+    leaks = _machine_paths() | {"site-packages"}
+    for combo, project in rendered.items():
+        for rel, text in files(project).items():
+            found = [path for path in leaks if path in text]
+            assert not found, (combo, rel, found)
+        answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
+        assert answers["_src_path"] == "git+pyo3-scaffold://templates/workspace", combo
+        assert answers["_commit"], combo
+
+
 def _new(tmp_path, *flags):
     result = run_cli("new", NAME, *flags, "--no-git", "--yes", cwd=tmp_path)
     return result
