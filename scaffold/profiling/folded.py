@@ -1,0 +1,69 @@
+"""Folded stacks (`root;caller;callee COUNT`, one line per distinct stack) and their hottest frames.
+
+The format is the one `inferno-collapse-perf` writes and `py-spy record --format raw` writes:
+frames from the outermost to the innermost, then the number of samples.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Frame:
+    name: str
+    samples: int
+    library: bool
+
+
+@dataclass
+class Profile:
+    total: int
+    self_time: Counter
+    total_time: Counter
+
+    def hottest(self, by: str, count: int, is_library) -> list[Frame]:
+        counter = self.self_time if by == "self" else self.total_time
+        return [Frame(name, samples, is_library(name))
+                for name, samples in counter.most_common(count)]
+
+
+def read(path: Path) -> Profile:
+    """Sum the samples of `path` per frame: its own (innermost) and in its stacks (total)."""
+    self_time: Counter = Counter()
+    total_time: Counter = Counter()
+    total = 0
+    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+        stack, _, count = line.rpartition(" ")
+        if not stack or not count.isdigit():
+            continue
+        samples = int(count)
+        frames = stack.split(";")
+        total += samples
+        self_time[frames[-1]] += samples
+        for name in set(frames):  # a recursive frame counts once per sample
+            total_time[name] += samples
+    return Profile(total, self_time, total_time)
+
+
+def library_matcher(crate_ident: str, source_files: list[str]):
+    """Tell whether a frame name is the library's own code.
+
+    perf names Rust functions by path (`demo_lib::count_primes`, `<demo_lib::X as T>::f`);
+    py-spy names native frames `function (file.rs)`, so a frame whose file is one of the
+    library's sources counts too.
+    """
+    by_path = re.compile(rf"^<?{re.escape(crate_ident)}::")
+    files = {name for name in source_files}
+    by_file = re.compile(r"\(([^()]*\.rs)(?::\d+)?\)$")
+
+    def is_library(name: str) -> bool:
+        if by_path.match(name):
+            return True
+        match = by_file.search(name)
+        return bool(match and match.group(1) in files)
+
+    return is_library
