@@ -55,15 +55,16 @@ def run(args: argparse.Namespace) -> int:
                         "create it or pass another --output")
     ws = load(args.path)
     chosen = target.find(ws, args.profiler)
-    order = _order(args.recorder, args.python is not None)
+    skipped: list[str] = []
+    order = _installed(_order(args.recorder, args.python is not None), skipped, recorders)
     renderer = None
-    if any(r != "callgrind" for r in order) and _has_stack_recorder(order, recorders):
+    if any(name != "callgrind" for name in order):
         renderer = inferno.ensure(args.yes, sys.stdin.isatty())
     binary = target.build(ws, chosen)
     program = recorders.Program(binary, _profiler_args(args), ws.root)
-    skipped: list[str] = []
     with tempfile.TemporaryDirectory(prefix="scaffold-profile-") as scratch:
-        recording = _record(order, program, Path(scratch), renderer, skipped, recorders)
+        recording = _record(order, args.recorder == "auto", program, Path(scratch), renderer,
+                            skipped, recorders)
         sys.stdout.write(recording.output)
         is_library = folded.library_matcher(
             chosen.library.lib_name,
@@ -93,22 +94,25 @@ def _order(recorder: str, python_code: bool) -> list[str]:
     return ["py-spy", "perf", "callgrind"] if python_code else ["perf", "py-spy", "callgrind"]
 
 
-def _has_stack_recorder(order: list[str], recorders) -> bool:
-    """Whether a recorder that makes stacks (so a flamegraph) could run: only then is inferno
-    needed. An explicit choice always needs it; `auto` only when perf or py-spy exists."""
-    if len(order) == 1:
-        return order[0] != "callgrind"
+def _installed(order: list[str], skipped: list[str], recorders) -> list[str]:
+    """The recorders of `order` that are installed, checked before anything is built. A missing
+    explicit choice is an error; `auto` notes it and goes on."""
+    found = []
     for name in order:
-        if name != "callgrind":
-            try:
-                recorders.executable(name)
-                return True
-            except recorders.CannotRecord:
-                continue
-    return False
+        try:
+            recorders.executable("valgrind" if name == "callgrind" else name)
+            found.append(name)
+        except recorders.CannotRecord as error:
+            if len(order) == 1:
+                raise
+            skipped.append(f"{name}: {error.message}; {error.hint}")
+    if not found:
+        raise UserError("no recorder is installed: " + "; ".join(skipped))
+    return found
 
 
-def _record(order, program, scratch, renderer, skipped, recorders):
+def _record(order, auto: bool, program, scratch, renderer, skipped, recorders):
+    """The first recording that works: `auto` goes on past a recorder that is not permitted."""
     from scaffold.env import elf
 
     for name in order:
@@ -120,12 +124,12 @@ def _record(order, program, scratch, renderer, skipped, recorders):
             else:
                 recording = recorders.callgrind(program, scratch)
         except recorders.CannotRecord as error:
-            if len(order) == 1:
+            if not auto:
                 raise
             skipped.append(f"{name}: {error.message}; {error.hint}")
             print(f"{name} cannot record here: {error.message}", file=sys.stderr)
             continue
-        if len(order) > 1:
+        if auto:
             print(f"recorder: {name} (--recorder auto)", file=sys.stderr)
         return recording
     raise UserError("no recorder can run here: " + "; ".join(skipped))
@@ -146,16 +150,22 @@ def _render(renderer, recording, output: Path, title: str) -> None:
                         "pass another --output") from None
 
 
+# What the counts of each recorder are: perf weighs a sample by its event period.
+UNITS = {"perf": "event counts (sample periods)", "py-spy": "samples",
+         "callgrind": "instructions"}
+NAME_WIDTH = 110
+
+
 def _summary(recording, profile, top: int, is_library, library: str) -> None:
-    unit = "instructions" if recording.folded is None else "samples"
     total = profile.total or 1
-    print(f"\n{recording.recorder}: {profile.total:,} {unit}; "
+    print(f"\n{recording.recorder}: {profile.total:,} {UNITS[recording.recorder]}; "
           f"* marks {library}'s own code")
     for by, title in (("self", "self time"), ("total", "total time")):
         print(f"\nhottest frames by {title}:")
         for frame in profile.hottest(by, top, is_library):
             mark = "*" if frame.library else " "
-            print(f"  {100 * frame.samples / total:6.2f}%  {mark} {frame.name}")
+            name = frame.name if len(frame.name) <= NAME_WIDTH else frame.name[:NAME_WIDTH - 3] + "..."
+            print(f"  {100 * frame.samples / total:6.2f}%  {mark} {name}")
 
 
 def _profiler_args(args: argparse.Namespace) -> list[str]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 
@@ -24,17 +24,25 @@ class Profile:
     total: int
     self_time: Counter
     total_time: Counter
+    passes_through: set[str] = field(default_factory=set)
 
     def hottest(self, by: str, count: int, is_library) -> list[Frame]:
-        counter = self.self_time if by == "self" else self.total_time
-        return [Frame(name, samples, is_library(name))
-                for name, samples in counter.most_common(count)]
+        """The `count` heaviest frames by `self` or `total` time. By total time, frames that only
+        hand all their time to one callee (runtime start-up, wrappers) are left out: their callee
+        stands for them."""
+        if by == "self":
+            ranked = self.self_time.most_common()
+        else:
+            ranked = [(n, s) for n, s in self.total_time.most_common()
+                      if n not in self.passes_through]
+        return [Frame(name, samples, is_library(name)) for name, samples in ranked[:count]]
 
 
 def read(path: Path) -> Profile:
     """Sum the samples of `path` per frame: its own (innermost) and in its stacks (total)."""
     self_time: Counter = Counter()
     total_time: Counter = Counter()
+    callees: dict[str, set[str]] = {}
     total = 0
     for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
         stack, _, count = line.rpartition(" ")
@@ -46,7 +54,11 @@ def read(path: Path) -> Profile:
         self_time[frames[-1]] += samples
         for name in set(frames):  # a recursive frame counts once per sample
             total_time[name] += samples
-    return Profile(total, self_time, total_time)
+        for caller, callee in zip(frames, frames[1:]):
+            callees.setdefault(caller, set()).add(callee)
+    passes = {name for name, called in callees.items() if len(called) == 1
+              and not self_time[name] and total_time[name] == total_time[next(iter(called))]}
+    return Profile(total, self_time, total_time, passes)
 
 
 def library_matcher(crate_ident: str, source_files: list[str]):

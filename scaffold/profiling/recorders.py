@@ -139,7 +139,10 @@ def py_spy(program: Program, scratch: Path, loader: str | None) -> Recording:
     folded = scratch / "stacks.folded"
     folded.write_text("".join(_short_files(line, program.root) + "\n"
                               for line in raw.read_text().splitlines()))
-    return Recording("py-spy", command, proc.stdout, folded=folded)
+    # py-spy prints its progress on the same stdout as the profiler.
+    output = "".join(line for line in proc.stdout.splitlines(keepends=True)
+                     if not line.startswith("py-spy> ") and line.strip())
+    return Recording("py-spy", command, output, folded=folded)
 
 
 def callgrind(program: Program, scratch: Path) -> Recording:
