@@ -121,3 +121,18 @@ def test_folded_stacks_self_and_total(tmp_path):
     assert by_total == [("main", 10), ("lib::hot", 6), ("other", 3)]
     assert is_library("count (lib/src/lib.rs)") and not is_library("count (src/lib.rs)")
     assert is_library("<lib::Thing as core::fmt::Debug>::fmt")
+
+
+def test_the_templated_profiler_wins_over_other_binaries_that_embed_python(tmp_path):
+    from scaffold.profiling import target
+    from scaffold.workspace.model import load
+
+    files = dict(PROFILER)
+    files["Cargo.toml"] = '[workspace]\nmembers = ["lib", "lib-profiler", "tool"]\n'
+    files["tool/Cargo.toml"] = PROFILER["lib-profiler/Cargo.toml"].replace("lib-profiler", "tool")
+    files["tool/src/main.rs"] = "fn main() {}\n"
+    shapes.write(tmp_path, files)
+    assert "several profiler crates (lib-profiler, tool)" in refused(tmp_path)
+    (tmp_path / "lib-profiler/.copier-answers.yml").write_text("profiler_crate: lib-profiler\n")
+    chosen = target.find(load(tmp_path), None)
+    assert (chosen.profiler.name, chosen.library.name) == ("lib-profiler", "lib")

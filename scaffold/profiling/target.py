@@ -30,7 +30,7 @@ class Target:
 
 
 def find(ws: Workspace, wanted: str | None) -> Target:
-    """The profiler crate: `--profiler NAME`, or the only one in the workspace.
+    """The profiler crate: `--profiler NAME`, the only one, or the one `scaffold` rendered.
 
     A profiler is a member with a binary that embeds Python (pyo3 with `auto-initialize`) and
     has a path dependency on a PyO3 crate of the workspace, as `scaffold new` and
@@ -47,6 +47,11 @@ def find(ws: Workspace, wanted: str | None) -> Target:
         raise UserError(f"{ws.root / 'Cargo.toml'}: no profiler crate in this workspace",
                         f"create one with `scaffold add-profiler {_shell_path(ws.root)}`")
     if len(found) > 1:
+        # The crate rendered from templates/profiler wins over other binaries that embed Python
+        # (add-profiler gives those `auto-initialize` too).
+        templated = [t for t in found.values() if _from_template(t.profiler)]
+        if len(templated) == 1:
+            return templated[0]
         raise UserError(f"{ws.root / 'Cargo.toml'}: several profiler crates ({names})",
                         "choose one with --profiler NAME")
     return next(iter(found.values()))
@@ -64,6 +69,12 @@ def _as_profiler(ws: Workspace, crate: Crate) -> Target | None:
                 member is crate for member, _ in ws.dependents(library)):
             return Target(crate, library)
     return None
+
+
+def _from_template(crate: Crate) -> bool:
+    """Rendered from templates/profiler: its copier answers file names the profiler crate."""
+    answers = crate.dir / ".copier-answers.yml"
+    return answers.is_file() and f"profiler_crate: {crate.name}" in answers.read_text()
 
 
 def has_profile(ws: Workspace) -> bool:

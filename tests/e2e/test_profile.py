@@ -174,3 +174,28 @@ def test_neither_can_record_falls_back_to_callgrind_text(project, tmp_path):
                for line in hottest(proc.stdout, "self time")), proc.stdout
     assert "flamegraph:" not in proc.stdout
     assert not (project / "flamegraph.svg").exists() and tree(project) == before
+
+
+@pytest.mark.e2e
+def test_project_given_a_profiler_by_add_profiler(tmp_path):
+    """A workspace without `[profile.profiling]` (add-profiler adds none): the profile comes
+    from `cargo --config`, no file changes. Same release settings as the module's project, so
+    PyO3 is not built again."""
+    assert run_cli("new", "plain-lib", "--yes", "--no-git", "--no-profiler",
+                   cwd=tmp_path).exit_code == 0
+    repo = tmp_path / "plain-lib"
+    manifest = repo / "Cargo.toml"
+    text = manifest.read_text()
+    manifest.write_text(text[:text.index("\n# `cargo profile`")] + "\n")
+    assert "profiling" not in manifest.read_text()
+    assert run_cli("add-profiler", repo, "--allow-no-vcs").exit_code == 0
+    before = tree(repo)
+    output = tmp_path / "flame.svg"
+    proc = profile(repo, tmp_path, "--iterations", "100", "--python", "m.count_primes(200_000)",
+                   "--output", str(output), "--yes")
+    assert proc.returncode == 0, proc.stderr
+    assert ('--config profile.profiling.inherits="release" '
+            '--config profile.profiling.debug="line-tables-only"') in proc.stderr, proc.stderr
+    svg = output.read_text()
+    assert "plain-lib-profiler (" in svg and "count_primes" in svg
+    assert tree(repo) == before
