@@ -121,6 +121,8 @@ def test_folded_stacks_self_and_total(tmp_path):
     assert by_total == [("main", 10), ("lib::hot", 6), ("other", 3)]
     assert is_library("count (lib/src/lib.rs)") and not is_library("count (src/lib.rs)")
     assert is_library("<lib::Thing as core::fmt::Debug>::fmt")
+    without_process = folded.read(stacks, skip_root=True)
+    assert without_process.total == 10 and "proc" not in without_process.total_time
 
 
 def test_the_templated_profiler_wins_over_other_binaries_that_embed_python(tmp_path):

@@ -66,12 +66,13 @@ def run(args: argparse.Namespace) -> int:
         recording = _record(order, args.recorder == "auto", program, Path(scratch), renderer,
                             skipped, recorders)
         sys.stdout.write(recording.output)
+        sys.stderr.write(recording.errors)
         is_library = folded.library_matcher(
             chosen.library.lib_name,
             [p.relative_to(ws.root).as_posix() for p in chosen.library.rust_sources()
              if p.is_relative_to(ws.root)])
         if recording.folded is not None:
-            profile = folded.read(recording.folded)
+            profile = folded.read(recording.folded, skip_root=recording.recorder == "perf")
             if profile.total == 0:
                 raise UserError(f"{recording.recorder} recorded no samples",
                                 "run more iterations (--iterations N)")
@@ -164,7 +165,9 @@ def _summary(recording, profile, top: int, is_library, library: str) -> None:
         print(f"\nhottest frames by {title}:")
         for frame in profile.hottest(by, top, is_library):
             mark = "*" if frame.library else " "
-            name = frame.name if len(frame.name) <= NAME_WIDTH else frame.name[:NAME_WIDTH - 3] + "..."
+            name = frame.name
+            if len(name) > NAME_WIDTH:
+                name = name[:NAME_WIDTH - 3] + "..."
             print(f"  {100 * frame.samples / total:6.2f}%  {mark} {name}")
 
 

@@ -38,8 +38,12 @@ class Profile:
         return [Frame(name, samples, is_library(name)) for name, samples in ranked[:count]]
 
 
-def read(path: Path) -> Profile:
-    """Sum the samples of `path` per frame: its own (innermost) and in its stacks (total)."""
+def read(path: Path, skip_root: bool = False) -> Profile:
+    """Sum the samples of `path` per frame: its own (innermost) and in its stacks (total).
+
+    `skip_root` leaves out the outermost frame, the process name inferno-collapse-perf puts
+    first (it is not a function, and it would head every list at 100%).
+    """
     self_time: Counter = Counter()
     total_time: Counter = Counter()
     callees: dict[str, set[str]] = {}
@@ -49,8 +53,10 @@ def read(path: Path) -> Profile:
         if not stack or not count.isdigit():
             continue
         samples = int(count)
-        frames = stack.split(";")
+        frames = stack.split(";")[1 if skip_root else 0:]
         total += samples
+        if not frames:
+            continue
         self_time[frames[-1]] += samples
         for name in set(frames):  # a recursive frame counts once per sample
             total_time[name] += samples

@@ -9,6 +9,7 @@ so it only feeds the text summary.
 from __future__ import annotations
 
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -62,7 +63,8 @@ class Program:
 class Recording:
     recorder: str
     command: list[str]
-    output: str  # what the profiler printed (its timings)
+    output: str  # what the profiler printed on stdout (its timings)
+    errors: str = ""  # what it printed on stderr, without the recorder's own messages
     folded: Path | None = None  # perf, py-spy
     total: int = 0  # callgrind: instructions of the whole run
     self_time: Counter = field(default_factory=Counter)  # callgrind: instructions per function
@@ -92,8 +94,7 @@ def perf(program: Program, scratch: Path, collapse: str) -> Recording:
     if proc.returncode != 0 or not data.is_file():
         if _PERF_DENIED.search(proc.stderr):
             raise CannotRecord(f"perf is not permitted to record here ({_paranoid()})", PERF_FIX)
-        raise UserError(f"`perf record` failed: {_last_line(proc)}",
-                        "run the profiler alone to see its error")
+        raise _failed("perf record", proc, _PERF_NOISE, program)
     script = scratch / "perf.script"
     with script.open("w") as out:
         dumped = subprocess.run([exe, "script", "--inline", "-i", str(data)], cwd=program.root,
@@ -106,7 +107,8 @@ def perf(program: Program, scratch: Path, collapse: str) -> Recording:
                                    text=True)
     if collapsed.returncode != 0:
         raise UserError(f"`inferno-collapse-perf` failed: {_last_line(collapsed)}")
-    return Recording("perf", command, proc.stdout, folded=folded)
+    return Recording("perf", command, proc.stdout, _program_lines(proc.stderr, _PERF_NOISE),
+                     folded=folded)
 
 
 def py_spy(program: Program, scratch: Path, loader: str | None) -> Recording:
@@ -134,27 +136,27 @@ def py_spy(program: Program, scratch: Path, loader: str | None) -> Recording:
                 f"py-spy found no Python interpreter in {program.binary.name}: py-spy gives up "
                 "when the interpreter has not started within about half a second",
                 "start the embedded interpreter before long native work, or use --recorder perf")
-        raise UserError(f"`py-spy record` failed: {_last_line(proc)}",
-                        "run the profiler alone to see its error")
+        raise _failed("py-spy record", proc, _PY_SPY_NOISE, program)
     folded = scratch / "stacks.folded"
     folded.write_text("".join(_short_files(line, program.root) + "\n"
                               for line in raw.read_text().splitlines()))
-    # py-spy prints its progress on the same stdout as the profiler.
-    output = "".join(line for line in proc.stdout.splitlines(keepends=True)
-                     if not line.startswith("py-spy> ") and line.strip())
-    return Recording("py-spy", command, output, folded=folded)
+    # py-spy prints its progress on the same stdout as the profiler. It exits 0 whatever the
+    # profiler's exit status (main.rs), so the profiler's stderr is all there is to show.
+    return Recording("py-spy", command, _program_lines(proc.stdout, _PY_SPY_NOISE),
+                     _program_lines(proc.stderr, _PY_SPY_NOISE), folded=folded)
 
 
 def callgrind(program: Program, scratch: Path) -> Recording:
-    """`valgrind --tool=callgrind`, read back with `callgrind_annotate` (instructions, no stacks)."""
+    """`valgrind --tool=callgrind`, read with `callgrind_annotate` (instructions, no stacks)."""
     exe = executable("valgrind")
     out = scratch / "callgrind.out"
     command = [exe, "--tool=callgrind", f"--callgrind-out-file={out}", *program.command]
     proc = _run(command, program.root)
     if proc.returncode != 0 or not out.is_file():
-        raise UserError(f"`valgrind --tool=callgrind` failed: {_last_line(proc)}")
+        raise _failed("valgrind --tool=callgrind", proc, _VALGRIND_NOISE, program)
     annotate = shutil.which("callgrind_annotate") or "callgrind_annotate"
-    recording = Recording("callgrind", command, proc.stdout)
+    recording = Recording("callgrind", command, proc.stdout,
+                          _program_lines(proc.stderr, _VALGRIND_NOISE))
     for inclusive, counter in (("no", recording.self_time), ("yes", recording.total_time)):
         listed = subprocess.run([annotate, f"--inclusive={inclusive}", str(out)],
                                 capture_output=True, text=True)
@@ -199,8 +201,7 @@ def _short_files(line: str, root: Path) -> str:
 
 
 def _run(command: list[str], cwd: Path) -> subprocess.CompletedProcess:
-    print(f"recording: {' '.join(Path(command[0]).name if i == 0 else a for i, a in enumerate(command))}",
-          file=sys.stderr)
+    print(f"recording: {shlex.join([Path(command[0]).name, *command[1:]])}", file=sys.stderr)
     return subprocess.run(command, cwd=cwd, capture_output=True, text=True,
                           stdin=subprocess.DEVNULL)
 
@@ -211,6 +212,27 @@ def _paranoid() -> str:
     except OSError:
         return "perf_event_open refused"
     return f"kernel.perf_event_paranoid is {value}"
+
+
+# The recorders' own messages, mixed with the profiler's output.
+_PERF_NOISE = re.compile(r"^\[ perf record: ")
+_PY_SPY_NOISE = re.compile(r"^py-spy> |^\s*$")
+_VALGRIND_NOISE = re.compile(r"^==\d+== ?")
+
+
+def _program_lines(text: str, noise: re.Pattern) -> str:
+    return "".join(line for line in text.splitlines(keepends=True) if not noise.match(line))
+
+
+def _failed(what: str, proc: subprocess.CompletedProcess, noise: re.Pattern,
+            program: Program) -> UserError:
+    """The profiler's own last error line if it printed one, else the recorder's."""
+    own = [line for line in _program_lines(proc.stderr, noise).splitlines() if line.strip()]
+    if own:
+        return UserError(f"the profiler failed under {what.split()[0]} (exit status "
+                         f"{proc.returncode}): {own[-1].strip()}",
+                         f"run it alone to see the whole error: {shlex.join(program.command)}")
+    return UserError(f"`{what}` failed: {_last_line(proc)}")
 
 
 def _last_line(proc: subprocess.CompletedProcess) -> str:
