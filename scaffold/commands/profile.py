@@ -30,12 +30,13 @@ def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--recorder", choices=RECORDERS, default="auto",
                         help="auto (default): perf, else py-spy (py-spy first with --python), "
                              "else callgrind (text only)")
-    parser.add_argument("--output", "-o", type=Path, default=Path("flamegraph.svg"),
+    parser.add_argument("--output", "-o", type=Path, default=Path("flamegraph.svg"), metavar="FILE",
                         help="where to write the flamegraph (default: flamegraph.svg)")
     parser.add_argument("--top", type=_positive, default=10, metavar="N",
                         help="how many of the hottest frames to list (default: 10)")
     parser.add_argument("--yes", "-y", action="store_true",
                         help="install the flamegraph renderer (inferno) without asking")
+    parser.epilog = "Arguments after `--` go to the profiler as they are."
     parser.set_defaults(passthrough=[])
 
 
@@ -114,14 +115,12 @@ def _installed(order: list[str], skipped: list[str], recorders) -> list[str]:
 
 def _record(order, auto: bool, program, scratch, renderer, skipped, recorders):
     """The first recording that works: `auto` goes on past a recorder that is not permitted."""
-    from scaffold.env import elf
-
     for name in order:
         try:
             if name == "perf":
                 recording = recorders.perf(program, scratch, renderer.collapse_perf)
             elif name == "py-spy":
-                recording = recorders.py_spy(program, scratch, elf.read(program.binary).interpreter)
+                recording = recorders.py_spy(program, scratch, _loader(program.binary))
             else:
                 recording = recorders.callgrind(program, scratch)
         except recorders.CannotRecord as error:
@@ -134,6 +133,16 @@ def _record(order, auto: bool, program, scratch, renderer, skipped, recorders):
             print(f"recorder: {name} (--recorder auto)", file=sys.stderr)
         return recording
     raise UserError("no recorder can run here: " + "; ".join(skipped))
+
+
+def _loader(binary: Path) -> str | None:
+    """The ELF dynamic loader that runs `binary` (PT_INTERP); None where it is not ELF."""
+    from scaffold.env import elf
+
+    try:
+        return elf.read(binary).interpreter
+    except elf.ElfError:
+        return None
 
 
 def _render(renderer, recording, output: Path, title: str) -> None:

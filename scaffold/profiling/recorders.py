@@ -154,7 +154,9 @@ def callgrind(program: Program, scratch: Path) -> Recording:
     proc = _run(command, program.root)
     if proc.returncode != 0 or not out.is_file():
         raise _failed("valgrind --tool=callgrind", proc, _VALGRIND_NOISE, program)
-    annotate = shutil.which("callgrind_annotate") or "callgrind_annotate"
+    annotate = shutil.which("callgrind_annotate")
+    if annotate is None:
+        raise UserError("callgrind_annotate is not installed", INSTALL["valgrind"])
     recording = Recording("callgrind", command, proc.stdout,
                           _program_lines(proc.stderr, _VALGRIND_NOISE))
     for inclusive, counter in (("no", recording.self_time), ("yes", recording.total_time)):
