@@ -23,6 +23,10 @@ from scaffold.errors import UserError
 PERF_FREQUENCY = 999
 PY_SPY_RATE = 499
 
+# perf_event_paranoid: Documentation/admin-guide/sysctl/kernel.rst (Debian and Ubuntu add a
+# level 3+ that refuses unprivileged users); Docker's default seccomp profile lets
+# perf_event_open through with CAP_PERFMON (moby/moby#43987); py-spy asks for SYS_PTRACE in
+# containers (py-spy src/main.rs) and needs ptrace rights (Yama's ptrace_scope) elsewhere.
 PERF_FIX = ("allow it with `sudo sysctl kernel.perf_event_paranoid=1` "
             "(in a container also `--cap-add PERFMON`)")
 PTRACE_FIX = ("allow it with `sudo sysctl kernel.yama.ptrace_scope=0` or run as root "
