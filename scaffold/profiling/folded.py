@@ -75,7 +75,7 @@ def library_matcher(crate_ident: str, source_files: list[str]):
     library's sources counts too.
     """
     by_path = re.compile(rf"^<?{re.escape(crate_ident)}::")
-    files = {name for name in source_files}
+    files = set(source_files)
     by_file = re.compile(r"\(([^()]*\.rs)(?::\d+)?\)$")
 
     def is_library(name: str) -> bool:

@@ -66,7 +66,6 @@ class Program:
 @dataclass
 class Recording:
     recorder: str
-    command: list[str]
     output: str  # what the profiler printed on stdout (its timings)
     errors: str = ""  # what it printed on stderr, without the recorder's own messages
     folded: Path | None = None  # perf, py-spy
@@ -111,7 +110,7 @@ def perf(program: Program, scratch: Path, collapse: str) -> Recording:
                                    text=True)
     if collapsed.returncode != 0:
         raise UserError(f"`inferno-collapse-perf` failed: {_last_line(collapsed)}")
-    return Recording("perf", command, proc.stdout, _program_lines(proc.stderr, _PERF_NOISE),
+    return Recording("perf", proc.stdout, _program_lines(proc.stderr, _PERF_NOISE),
                      folded=folded)
 
 
@@ -146,7 +145,7 @@ def py_spy(program: Program, scratch: Path, loader: str | None) -> Recording:
                               for line in raw.read_text().splitlines()))
     # py-spy prints its progress on the same stdout as the profiler. It exits 0 whatever the
     # profiler's exit status (main.rs), so the profiler's stderr is all there is to show.
-    return Recording("py-spy", command, _program_lines(proc.stdout, _PY_SPY_NOISE),
+    return Recording("py-spy", _program_lines(proc.stdout, _PY_SPY_NOISE),
                      _program_lines(proc.stderr, _PY_SPY_NOISE), folded=folded)
 
 
@@ -161,7 +160,7 @@ def callgrind(program: Program, scratch: Path) -> Recording:
     annotate = shutil.which("callgrind_annotate")
     if annotate is None:
         raise UserError("callgrind_annotate is not installed", INSTALL["valgrind"])
-    recording = Recording("callgrind", command, proc.stdout,
+    recording = Recording("callgrind", proc.stdout,
                           _program_lines(proc.stderr, _VALGRIND_NOISE))
     for inclusive, counter in (("no", recording.self_time), ("yes", recording.total_time)):
         listed = subprocess.run([annotate, f"--inclusive={inclusive}", str(out)],
