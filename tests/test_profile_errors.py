@@ -138,3 +138,20 @@ def test_the_templated_profiler_wins_over_other_binaries_that_embed_python(tmp_p
     (tmp_path / "lib-profiler/.copier-answers.yml").write_text("profiler_crate: lib-profiler\n")
     chosen = target.find(load(tmp_path), None)
     assert (chosen.profiler.name, chosen.library.name) == ("lib-profiler", "lib")
+
+
+def test_readme_documents_every_option():
+    import argparse
+
+    from scaffold.commands import profile
+
+    parser = argparse.ArgumentParser()
+    profile.register(parser)
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## `scaffold profile", 1)[1].split("\n## ", 1)[0]
+    options = [o for a in parser._actions for o in a.option_strings
+               if o.startswith("--") and o != "--help"]
+    assert len(options) == 7
+    for option in options:
+        assert f"`{option}" in section, option
+    assert "`-- ARGS`" in section
