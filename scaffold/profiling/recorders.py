@@ -40,10 +40,11 @@ INSTALL = {
 # What perf prints when perf_event_open is refused (tools/perf/util/evsel.c, evsel__open_strerror:
 # "Access to performance monitoring and observability operations is limited." / "... is not
 # permitted." with the perf_event_paranoid setting; "No permission to enable ... event.").
-_PERF_DENIED = re.compile(r"perf_event_paranoid|not permitted|No permission|Permission denied",
-                          re.I)
+# Only perf's own phrases: the profiler may print "permission denied" for its own reasons.
+_PERF_DENIED = re.compile(r"perf_event_paranoid|Access to performance monitoring and "
+                          r"observability operations|No permission to enable")
 # py-spy's main.rs prints "Permission Denied" when it cannot read the process's memory.
-_PTRACE_DENIED = re.compile(r"Permission Denied|Operation not permitted", re.I)
+_PTRACE_DENIED = re.compile(r"^Permission Denied", re.M)
 
 
 class CannotRecord(UserError):
