@@ -48,7 +48,8 @@ _PTRACE_DENIED = re.compile(r"^Permission Denied", re.M)
 
 
 class CannotRecord(UserError):
-    """The recorder is missing or not allowed here; `auto` tries the next one."""
+    """The recorder is missing, not allowed here, or cannot follow this profiler; `auto` tries
+    the next one."""
 
 
 @dataclass(frozen=True)
@@ -135,8 +136,8 @@ def py_spy(program: Program, scratch: Path, loader: str | None) -> Recording:
         if _PTRACE_DENIED.search(proc.stderr):
             raise CannotRecord("py-spy is not permitted to read the profiler's memory",
                                PTRACE_FIX)
-        if "Failed to find a python interpreter" in proc.stderr:
-            raise UserError(
+        if "Failed to find a python interpreter" in proc.stderr:  # auto goes on to perf
+            raise CannotRecord(
                 f"py-spy found no Python interpreter in {program.binary.name}: py-spy gives up "
                 "when the interpreter has not started within about half a second",
                 "start the embedded interpreter before long native work, or use --recorder perf")
