@@ -22,6 +22,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "fix-features": ("fix_features", "lint and fix the extension-module feature wiring"),
     "doctor": ("doctor", "check the interpreter, libpython and toolchain a build will use"),
     "cross": ("cross", "configure cross compilation for a target triple"),
+    "upgrade": ("upgrade", "move the workspace and its PyO3 companion crates to a new PyO3"),
 }
 
 

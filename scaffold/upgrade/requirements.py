@@ -44,11 +44,11 @@ def set_requirement(document, dep: Dependency, requirement: str) -> bool:
     old = container[key]
     if str(old) == requirement:
         return False
-    container[key] = _like(old, requirement)
+    container[key] = like(old, requirement)
     return True
 
 
-def _like(old, text: str):
+def like(old, text: str):
     """A tomlkit string holding `text` with `old`'s quoting and trivia (comment, spacing)."""
     import tomlkit
     from tomlkit.items import StringType
