@@ -119,10 +119,10 @@ mechanical renames only with --unsafe-fixes (a text match cannot tell PyO3's met
 another type's)."""
 
 
-def api_changes(old: Series, new: Series) -> list[ApiChange]:
-    """The changes an upgrade from `old` to `new` meets: deprecated or removed by `new`."""
-    return [c for c in API_CHANGES
-            if c.deprecated <= new and (c.removed is None or old < c.removed)]
+def api_changes(new: Series) -> list[ApiChange]:
+    """The changes code built with `new` meets: deprecated, or removed, by `new` (a use of an
+    API removed before `new` is listed too: the code no longer compiles)."""
+    return [c for c in API_CHANGES if c.deprecated <= new]
 
 
 # --- which PyO3 `scaffold new` offers ---------------------------------------------------------

@@ -340,7 +340,7 @@ def _build_scripts(plan) -> None:
 
 
 def _sources(plan) -> None:
-    changes = facts.api_changes(plan.old, plan.new)
+    changes = facts.api_changes(plan.new)
     if not changes:
         return
     ws = plan.workspace

@@ -38,7 +38,7 @@ def rust_files(directories: list[Path]) -> list[Path]:
 def scan(path: Path, text: str, changes: list[ApiChange]) -> list[Use]:
     found = []
     for number, line in enumerate(text.splitlines(), 1):
-        code = _code(line)
+        code = _outside_strings(_code(line), lambda part: part, mask=True)
         for change in changes:
             for match in re.finditer(change.pattern, code):
                 found.append(Use(path, number, match.start() + 1, change))
@@ -75,9 +75,11 @@ def _code(line: str) -> str:
     return line
 
 
-def _outside_strings(code: str, edit) -> str:
+def _outside_strings(code: str, edit, mask: bool = False) -> str:
+    """`edit` applied to the code between string literals; `mask` blanks the literals."""
     parts, last = [], 0
     for match in re.finditer(r'"(?:[^"\\]|\\.)*"', code):
-        parts += [edit(code[last:match.start()]), match.group()]
+        literal = " " * len(match.group()) if mask else match.group()
+        parts += [edit(code[last:match.start()]), literal]
         last = match.end()
     return "".join(parts) + edit(code[last:])
