@@ -341,4 +341,5 @@ def fmt(version: tuple[int, ...]) -> str:
 def template_flags(series: Series) -> dict[str, bool]:
     """The booleans the copier templates branch on (no version thresholds in Jinja)."""
     return {"pyo3_attach_api": has_attach_api(series),
-            "pyo3_rpath_helper": has_rpath_helper(series)}
+            "pyo3_rpath_helper": has_rpath_helper(series),
+            "pyo3_feature_deprecated": feature_deprecated(series)}

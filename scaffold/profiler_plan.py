@@ -9,6 +9,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from scaffold import facts
 from scaffold.errors import UserError
 from scaffold.rules.pymodule import pymodule_names
 from scaffold.workspace.crate import Crate
@@ -38,7 +39,7 @@ class ProfilerPlan:
             "profiler_crate": self.name,
             "library_path": os.path.relpath(self.library.dir, self.directory).replace(os.sep, "/"),
             "pyo3_version": self.pyo3_version,
-            "pyo3_minor": self.pyo3_series[1] if self.pyo3_series[0] == 0 else 99,
+            **facts.template_flags(self.pyo3_series),
             "pyo3_from_workspace": self.pyo3_from_workspace,
             "workspace_package": self.workspace_package,
             "edition": self.edition,
@@ -93,7 +94,7 @@ def plan(ws: Workspace, library: Crate, name: str | None, path: Path | None) -> 
                         "pass a folder below the workspace root, e.g. --path crates/NAME")
     pyo3 = ws.pyo3_dependencies(library)[0]
     spec = library.effective_spec(pyo3)
-    found = ws.pyo3_series(library) or (0, 30)
+    found = ws.pyo3_series(library) or facts.DEFAULT_SERIES
     shared_package = ws.manifest.get("package", {})
     return ProfilerPlan(
         library=library, name=name, directory=directory,

@@ -11,7 +11,8 @@ import os
 import sys
 from pathlib import Path
 
-from scaffold.env import elf, libpython, support
+from scaffold import facts
+from scaffold.env import elf, libpython
 from scaffold.env.probe import Interpreter
 from scaffold.env.report import ERROR, NOTE, OK, WARN, Report
 from scaffold.workspace.crate import Crate
@@ -80,7 +81,7 @@ def _check_rpath(report: Report, ws: Workspace, crate: Crate, libdir: Path, line
         return
     series = ws.pyo3_series(crate) or ws.pyo3_series() or (0, 0)
     how = ("a build.rs calling pyo3_build_config::add_libpython_rpath_link_args() with "
-           "pyo3-build-config in [build-dependencies]" if series >= support.RPATH_HELPER_SINCE
+           "pyo3-build-config in [build-dependencies]" if facts.has_rpath_helper(series)
            else f'a build.rs printing "cargo:rustc-link-arg=-Wl,-rpath,{libdir}"')
     report.add(name, WARN, f"binary crate `{crate.name}` embeds Python but has no rpath build "
                f"script: it fails to start with 'cannot open shared object file'",

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
+from scaffold import facts
 from scaffold.lint.diagnostic import Applicability, Diagnostic, Fix, Severity
 from scaffold.lint.rule import Rule
 from scaffold.toml.locate import locate
@@ -13,9 +14,6 @@ from scaffold.toml.textfile import TextFile
 from scaffold.workspace.model import Extension, Workspace
 
 FEATURE, ENV = "feature", "env"
-# PYO3_BUILD_EXTENSION_MODULE replaces the `extension-module` feature from PyO3 0.26
-# (pyo3-build-config 0.30.1 src/impl_.rs `is_extension_module`; PyO3 CHANGELOG 0.26.0).
-ENV_WIRING_MIN_PYO3 = (0, 26)
 
 
 @dataclass
@@ -42,7 +40,7 @@ class Context:
 
     def below_env_wiring(self, ext: Extension) -> bool:
         found = self.workspace.pyo3_series(ext.crate)
-        return found is not None and found < ENV_WIRING_MIN_PYO3
+        return found is not None and not facts.supports_env_wiring(found)
 
     def uses_feature(self, ext: Extension) -> bool:
         """Whether anything in the crate or its build names `extension-module`."""

@@ -1,12 +1,15 @@
 """## What
-Feature wiring (`extension-module`) on PyO3 0.26 or newer, where the feature is deprecated; or
-wiring that disagrees with the mode forced by `--wiring env`.
+Feature wiring (`extension-module`) on PyO3 0.26 or newer, where the build backend can say
+"extension" instead (the feature is deprecated from PyO3 0.28); or wiring that disagrees with
+the mode forced by `--wiring env`. `pyo3-build-config`'s own `extension-module` feature (in
+`[build-dependencies]`) counts too.
 
 ## Why
-Since PyO3 0.26 the build backend says "this is an extension" by setting
+Since PyO3 0.26 (PR #5343) the build backend says "this is an extension" by setting
 `PYO3_BUILD_EXTENSION_MODULE` (maturin >= 1.9.4, setuptools-rust >= 1.12;
 pyo3-build-config `is_extension_module`), so no feature has to be switched off for binaries
-and tests, and `cargo build --workspace` is safe again. Informational unless the project chose
+and tests, and `cargo build --workspace` is safe again. The guide marks the feature deprecated
+from PyO3 0.28 (PR #5588). Informational unless the project chose
 a mode: `[tool.pyo3-scaffold] wiring = "feature"` silences it.
 
 ## Example
@@ -17,14 +20,18 @@ extension-module = ["pyo3/extension-module"]
 ```
 
 ## Fix (`--wiring env`)
-Removes the feature everywhere (its definition, `default`, `[tool.maturin] features`), and
-raises the backend floor in `build-system.requires` to `maturin>=1.9.4` or
-`setuptools-rust>=1.12`. Dependents keep building: `default-features = false` stays valid.
+Removes `pyo3/extension-module` everywhere (from `[features]`, the pyo3 and
+pyo3-build-config dependencies, `[tool.maturin] features`). A feature that also enables
+something else keeps the rest (and its comments); a feature left empty is removed only when
+nothing references it. The backend floor in `build-system.requires` is raised only when the
+requirement admits a version below `maturin 1.9.4` / `setuptools-rust 1.12`, and then narrowed
+minimally (upper bounds, exact pins and quoting kept). Dependents keep building: `default-features = false` stays valid.
 `--wiring feature` migrates back (PW202, PW203, PW205 then add the wiring).
 """
 
 from __future__ import annotations
 
+from scaffold import facts
 from scaffold.errors import UserError
 from scaffold.lint.context import ENV
 from scaffold.lint.diagnostic import Applicability, Severity
@@ -36,7 +43,8 @@ from scaffold.workspace.crate import Dependency
 
 CODE = "PW206"
 NAME = "deprecated-extension-module-feature"
-SUMMARY = "Feature wiring on PyO3 >= 0.26, where `extension-module` is deprecated"
+SUMMARY = (f"Feature wiring on PyO3 >= {facts.format_series(facts.ENV_WIRING_SINCE)}, where the "
+           "backend can set PYO3_BUILD_EXTENSION_MODULE instead")
 FIX_TITLE = "Migrate to `env` wiring (PYO3_BUILD_EXTENSION_MODULE set by the backend)"
 APPLICABILITY = Applicability.DISPLAY_ONLY
 
@@ -48,7 +56,8 @@ def check(ctx):
         if ctx.wiring == ENV:
             if ctx.below_env_wiring(ext):
                 raise UserError(
-                    f"{ext.crate.path}: `--wiring env` needs PyO3 >= 0.26, this crate uses "
+                    f"{ext.crate.path}: `--wiring env` needs PyO3 >= "
+                    f"{facts.format_series(facts.ENV_WIRING_SINCE)}, this crate uses "
                     f"{_series(ctx, ext)}", "upgrade pyo3 first, or keep `--wiring feature`")
             if _in_setup_py(ext):  # never edited: the migration cannot complete
                 yield ctx.diagnostic(
@@ -63,9 +72,9 @@ def check(ctx):
         elif ctx.wiring is None and ctx.declared_mode(ext) is None and not ctx.below_env_wiring(ext):
             yield ctx.diagnostic(
                 ext.crate.file, ("features",), EXTENSION_MODULE,
-                f"`{ext.crate.name}` uses the `extension-module` feature, deprecated since PyO3 "
-                "0.26; `--wiring env` migrates, `[tool.pyo3-scaffold] wiring = \"feature\"` "
-                "keeps it", _migrate(ctx, ext), severity=Severity.INFO)
+                f"`{ext.crate.name}` uses the `extension-module` feature, {_status(ctx, ext)}; "
+                "`--wiring env` migrates, `[tool.pyo3-scaffold] wiring = \"feature\"` keeps it",
+                _migrate(ctx, ext), severity=Severity.INFO)
 
 
 def _migrate(ctx, ext):
@@ -103,6 +112,16 @@ def _migrate_pyproject(document, backend: str | None) -> None:
     if settings is not None and "wiring" in settings:
         settings["wiring"] = ENV
     raise_backend_floor(document, backend)
+
+
+def _status(ctx, ext) -> str:
+    """Where the feature stands in this crate's PyO3 (facts: deprecated from 0.28)."""
+    since = facts.format_series(facts.FEATURE_DEPRECATED_SINCE)
+    found = ctx.workspace.pyo3_series(ext.crate)
+    if found is not None and not facts.feature_deprecated(found):
+        return (f"superseded by PYO3_BUILD_EXTENSION_MODULE since PyO3 "
+                f"{facts.format_series(facts.ENV_WIRING_SINCE)} (deprecated from {since})")
+    return f"deprecated since PyO3 {since}"
 
 
 def _series(ctx, ext) -> str:
