@@ -50,14 +50,14 @@ def run(args: argparse.Namespace) -> int:
         would = "would change" if plan.changes or plan.update else "would change nothing"
         print(f"{would}: {len(plan.changes)} file(s)"
               + (", then cargo update" if plan.update else ""), file=sys.stderr)
-        return 1 if plan.changes or plan.blocking else 0
+        return 1 if plan.changes or plan.update or plan.blocking else 0
     from scaffold.toml import atomic
     from scaffold.workspace.model import find_root
 
     with atomic.locked(find_root(args.path)):
         plan = planning.build(args.path, args.pyo3, args.unsafe_fixes)
         _print_plan(plan, sys.stdout)
-        if plan.changes:
+        if plan.changes or plan.update:
             from scaffold.vcs import ensure_clean
 
             root = plan.workspace.root
@@ -68,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
             if plan.update:
                 _cargo_update(plan)
     errors = _check(plan.workspace.root, {})
-    done = f"Upgraded to PyO3 {_series(plan.new)}" if plan.changes else \
+    done = f"Upgraded to PyO3 {_series(plan.new)}" if plan.changes or plan.update else \
         f"Nothing to change for PyO3 {_series(plan.new)}"
     print(f"{done}; {len(plan.changes)} file(s) changed.", file=sys.stderr)
     if plan.blocking:
@@ -85,7 +85,7 @@ def _print_plan(plan, stream) -> None:
     marks = {"edit": "", "unsafe": "[unsafe] ", "manual": "[by hand] ", "note": "note: "}
     for step in plan.steps:
         print(f"  {step.where}: {marks[step.kind]}{step.text}", file=stream)
-    if not plan.steps:
+    if not plan.changes and not plan.update:
         print("  nothing to change", file=stream)
 
 

@@ -115,7 +115,7 @@ def build(path: Path, target: str, unsafe: bool) -> Plan:
     for file_path, text in editor.changes().items():
         plan.originals[file_path] = ws.reader.read(file_path)
         plan.changes[file_path] = text
-    if plan.changes and lock is not None:
+    if lock is not None and (plan.changes or any(s != new for s in locked)):
         names = {p for f, d, p in family + companions if p in versions}
         in_lock = {p["name"] for p in lock.get("package", [])}
         plan.update = sorted(names & in_lock)
