@@ -61,7 +61,7 @@ class Plan:
     originals: dict[Path, TextFile] = field(default_factory=dict)
     update: list[str] = field(default_factory=list)  # packages for `cargo update -p`
     blocking: int = 0  # uses of APIs the new series removed, left in the sources
-    abi3_raised: bool = False
+    uses_abi3: bool = False  # an `abi3-py3X` feature is enabled somewhere
 
     def relative(self, path: Path) -> str:
         return self.workspace.relative(path)
@@ -107,7 +107,7 @@ def build(path: Path, target: str, unsafe: bool) -> Plan:
     editor = Editor(ws.reader.read)
     _requirements(plan, editor, family + companions, versions)
     _rust_version(plan, editor)
-    _features(plan, editor, entries)
+    _features(plan, editor, _entries(ws, inherited=True))
     _python_floor(plan, editor)
     _build_scripts(plan)
     _sources(plan)
@@ -126,15 +126,19 @@ def build(path: Path, target: str, unsafe: bool) -> Plan:
 
 # --- what the workspace depends on ------------------------------------------------------------
 
-def _entries(ws: Workspace) -> list[tuple[TextFile, Dependency, str]]:
-    """(file, dependency, package) for every dependency written with its own spec."""
+def _entries(ws: Workspace, inherited: bool = False) -> list[tuple[TextFile, Dependency, str]]:
+    """(file, dependency, package) for every dependency written with its own spec, and with
+    `inherited` those that inherit it (`pyo3 = { workspace = true, features = [...] }`)."""
     found = []
     if ws.has_workspace:
         for dep in dependencies_of(ws.manifest, ("workspace",)):
             found.append((ws.root_file, dep, dep.package))
     for crate in ws.members:
         for dep in crate.dependencies:
-            if not dep.inherits_workspace:
+            if dep.inherits_workspace and inherited:
+                package = crate.workspace_dependency(dep.key).get("package", dep.key)
+                found.append((crate.file, dep, package))
+            elif not dep.inherits_workspace:
                 found.append((crate.file, dep, dep.package))
     return found
 
@@ -250,7 +254,6 @@ def _features(plan, editor, entries) -> None:
             if "features" in module:
                 arrays.append((project.pyproject, ("tool", "setuptools-rust"), module,
                                "features", "ext-modules"))
-    raised = False
     for file, table_path, container, key, locate_key in arrays:
         array = container[key]
         if not hasattr(array, "__iter__") or isinstance(array, str):
@@ -260,10 +263,10 @@ def _features(plan, editor, entries) -> None:
         for index, value in reversed(list(enumerate(list(array)))):
             text = str(value)
             match = _ABI3.search(text)
+            plan.uses_abi3 = plan.uses_abi3 or match is not None
             if floor and match and int(match.group(1)) < floor[1]:
                 new = _ABI3.sub(f"abi3-py3{floor[1]}", text)
                 array[index] = new
-                raised = True
                 plan.steps.append(Step(where, f"\"{text}\" -> \"{new}\" (PyO3 "
                                               f"{facts.format_series(plan.new)} supports Python "
                                               f">= {facts.fmt(floor)})"))
@@ -271,14 +274,14 @@ def _features(plan, editor, entries) -> None:
                 del array[index]
                 plan.steps.append(Step(where, f"\"{text}\" removed (no effect since PyO3 "
                                               f"{facts.format_series(facts.GENERATE_IMPORT_LIB_NOOP_SINCE)})"))
-    plan.abi3_raised = raised
 
 
 def _python_floor(plan, editor) -> None:
-    """With an abi3 feature raised: setup.cfg's `py_limited_api` follows (the wheel tag must
-    not claim older Pythons), and `requires-python` (unsafe: it drops users)."""
+    """With abi3 features (now at least the new floor): setup.cfg's `py_limited_api` follows
+    (the wheel tag must not claim older Pythons), and `requires-python` (unsafe: it drops
+    users)."""
     floor = facts.abi3_floor(plan.new)
-    if not plan.abi3_raised or floor is None:
+    if not plan.uses_abi3 or floor is None:
         return
     for project in plan.workspace.projects:
         setup_cfg = project.dir / "setup.cfg"

@@ -200,3 +200,35 @@ def test_source_uses_listed_and_renamed_only_with_unsafe_fixes(tmp_path):
     assert (root / "src/lib.rs").read_text().splitlines()[1:4] == [
         "// with_gil in a comment stays", "pub fn f() -> usize {",
         "    Python::attach(|py| py.detach(|| \"with_gil\".len()))"]
+
+
+def test_abi3_floor_follows_and_requires_python_needs_unsafe_fixes(tmp_path):
+    """A `scaffold new --abi3` project (setuptools-rust, `rust` layout) moved back to abi3-py38:
+    PyO3 0.30 has no `abi3-py38`, so the feature (inherited-dependency features included) and
+    setup.cfg's wheel tag rise to 3.9; `requires-python` only with --unsafe-fixes."""
+    root = tmp_path / "a3"
+    created = run_cli("new", "a3", root, "--pyo3", "0.28", "--abi3", "3.9", "--backend",
+                      "setuptools-rust", "--layout", "rust", "--no-git", "--yes")
+    assert created.exit_code == 0, created.stderr
+    for name in ["crates/a3/Cargo.toml", "setup.cfg", "pyproject.toml"]:
+        path = root / name
+        path.write_text(path.read_text().replace("abi3-py39", "abi3-py38")
+                        .replace("cp39", "cp38").replace('">=3.9"', '">=3.8"'))
+    git_init(root)
+    plan = run_cli("upgrade", root, "--pyo3", "0.30", "--dry-run")
+    assert plan.exit_code == 1, plan.stdout + plan.stderr
+    lines = plan.stdout.splitlines()
+    assert '  crates/a3/Cargo.toml:24: "abi3-py38" -> "abi3-py39" (PyO3 0.30 supports Python ' \
+           '>= 3.9)' in lines, plan.stdout
+    assert "  setup.cfg:3: py_limited_api cp38 -> cp39" in lines
+    assert '  pyproject.toml:10: [unsafe] requires-python ">=3.8" -> ">=3.9" (the abi3 floor); ' \
+           'needs --unsafe-fixes' in lines
+    safe = run_cli("upgrade", root, "--pyo3", "0.30")
+    assert safe.exit_code == 0, safe.stdout + safe.stderr
+    assert 'features = ["abi3-py39"]' in (root / "crates/a3/Cargo.toml").read_text()
+    assert "py_limited_api = cp39" in (root / "setup.cfg").read_text()
+    assert 'requires-python = ">=3.8"' in (root / "pyproject.toml").read_text()
+    git_commit_all(root)
+    unsafe = run_cli("upgrade", root, "--pyo3", "0.30", "--unsafe-fixes")
+    assert unsafe.exit_code == 0, unsafe.stdout + unsafe.stderr
+    assert 'requires-python = ">=3.9"' in (root / "pyproject.toml").read_text()
