@@ -9,7 +9,6 @@ would change, or when findings or uses of removed APIs remain; 2 error (nothing 
 from __future__ import annotations
 
 import argparse
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -96,11 +95,11 @@ def _cargo_update(plan) -> None:
 
     root = plan.workspace.root
     command = ["cargo", "update", *[a for name in plan.update for a in ("-p", name)]]
-    env = {k: v for k, v in os.environ.items() if k != "CARGO_TERM_COLOR"}
     try:
-        proc = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True,
+        proc = subprocess.run(command, cwd=root, capture_output=True, text=True, check=False,
                               timeout=600)
-        failure = proc.stderr.strip().splitlines()[-1] if proc.returncode else None
+        lines = proc.stderr.strip().splitlines() or [f"exit status {proc.returncode}"]
+        failure = lines[-1] if proc.returncode else None
     except (OSError, subprocess.TimeoutExpired) as error:
         failure = str(error)
     if failure:

@@ -22,7 +22,7 @@ from scaffold.toml import manifest
 from scaffold.toml.locate import locate
 from scaffold.toml.textfile import TextFile
 from scaffold.upgrade import registry, sources
-from scaffold.upgrade.requirements import current, like, restyle, set_requirement
+from scaffold.upgrade.requirements import admits, current, like, restyle, set_requirement
 from scaffold.workspace.crate import Dependency, dependencies_of
 from scaffold.workspace.model import PYO3_FAMILY, Workspace, load
 from scaffold.workspace.versions import parse, series
@@ -397,37 +397,3 @@ def _current(plan, path: Path) -> TextFile:
 def _text_change(plan, file: TextFile, text: str) -> None:
     plan.originals.setdefault(file.path, file)
     plan.changes[file.path] = TextFile(file.path, text, file.bom, file.crlf)
-
-
-# --- Cargo requirement matching ---------------------------------------------------------------
-
-_COMPARATOR = re.compile(r"\s*(\^|~|=|>=|<=|>|<)?\s*(\d+(?:\.\d+){0,2})\s*\Z")
-
-
-def admits(requirement: str, version: tuple[int, ...]) -> bool:
-    """Whether the Cargo requirement `requirement` admits `version` (Cargo's rules for `^`
-    (the default), `~`, `=`, and comparisons; `*` admits everything)."""
-    if requirement.strip() == "*":
-        return True
-    version = (tuple(version) + (0, 0, 0))[:3]
-    for part in requirement.split(","):
-        match = _COMPARATOR.match(part)
-        if match is None:
-            return False
-        op, text = match.group(1) or "^", match.group(2)
-        given = tuple(int(p) for p in text.split("."))
-        low = (given + (0, 0, 0))[:3]
-        if op in ("^", "~"):
-            if op == "~" or len(given) == 1:
-                keep = min(len(given), 2) if op == "~" else 1
-            else:
-                keep = next((i + 1 for i, p in enumerate(given) if p != 0), len(given))
-            ok = version >= low and version[:keep] == low[:keep]
-        elif op == "=":
-            ok = version[:len(given)] == given
-        else:
-            ok = {">=": version >= low, ">": version > low, "<=": version <= low,
-                  "<": version < low}[op]
-        if not ok:
-            return False
-    return True

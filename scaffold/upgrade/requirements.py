@@ -61,3 +61,35 @@ def like(old, text: str):
         new.trivia.comment = trivia.comment
         new.trivia.trail = trivia.trail
     return new
+
+
+_COMPARATOR = re.compile(r"\s*(\^|~|=|>=|<=|>|<)?\s*(\d+(?:\.\d+){0,2})\s*\Z")
+
+
+def admits(requirement: str, version: tuple[int, ...]) -> bool:
+    """Whether the Cargo requirement `requirement` admits `version` (Cargo's rules for `^`
+    (the default), `~`, `=`, and comparisons; `*` admits everything)."""
+    if requirement.strip() == "*":
+        return True
+    version = (tuple(version) + (0, 0, 0))[:3]
+    for part in requirement.split(","):
+        match = _COMPARATOR.match(part)
+        if match is None:
+            return False
+        op, text = match.group(1) or "^", match.group(2)
+        given = tuple(int(p) for p in text.split("."))
+        low = (given + (0, 0, 0))[:3]
+        if op in ("^", "~"):
+            if op == "~" or len(given) == 1:
+                keep = min(len(given), 2) if op == "~" else 1
+            else:
+                keep = next((i + 1 for i, p in enumerate(given) if p != 0), len(given))
+            ok = version >= low and version[:keep] == low[:keep]
+        elif op == "=":
+            ok = version[:len(given)] == given
+        else:
+            ok = {">=": version >= low, ">": version > low, "<=": version <= low,
+                  "<": version < low}[op]
+        if not ok:
+            return False
+    return True

@@ -7,13 +7,11 @@ scratch package: no compilation, a fraction of a second with a warm index).
 from __future__ import annotations
 
 import hashlib
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from scaffold.upgrade.plan import admits
-from scaffold.upgrade.requirements import restyle
+from scaffold.upgrade.requirements import admits, restyle
 from tests.conftest import build_env, git_commit_all, git_init, run, run_cli
 
 
