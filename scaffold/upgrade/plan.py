@@ -93,9 +93,7 @@ def build(path: Path, target: str, unsafe: bool) -> Plan:
     companions = _companions(ws, entries, lock)
     _check_path_crates(ws, entries, new)
     plan = Plan(ws, old, new, None, unsafe)
-    stale = [(f, d, p) for f, d, p in family + companions
-             if (series(d.spec.get("version") or "") or new) != new]
-    if stale or any(s != new for s in locked):
+    if not _up_to_date(family, companions, locked, new):
         minimums = {p: _minimum(p, d, lock) for f, d, p in companions}
         plan.pyo3, resolved = registry.resolve(target, minimums)
         versions = {p: plan.pyo3 for f, d, p in family} | \
@@ -141,6 +139,18 @@ def _entries(ws: Workspace, inherited: bool = False) -> list[tuple[TextFile, Dep
             elif not dep.inherits_workspace:
                 found.append((crate.file, dep, dep.package))
     return found
+
+
+def _up_to_date(family, companions, locked, new) -> bool:
+    """Whether the requirements already select `new` (no registry query needed): the PyO3
+    family's requirements name it, and Cargo.lock resolved the companions with it (without a
+    lock, the companions whose version names the PyO3 minor do)."""
+    if any((series(d.spec.get("version") or "") or new) != new for f, d, p in family):
+        return False
+    if locked:
+        return all(s == new for s in locked)
+    return all(facts.pinned_to_pyo3_minor(p) and series(d.spec["version"]) == new
+               for f, d, p in companions)
 
 
 def _lock(path: Path) -> dict | None:
