@@ -191,4 +191,9 @@ def test_hyperjson_example_from_0_28(tmp_path):
                                          manifest.relative_to(root)).read_bytes()
     assert locked(root, "pyo3")[0].startswith("0.30.")
     run(["cargo", "check", "--workspace", "--all-targets"], cwd=root, env=env)
-    assert "test result: ok" in run(["cargo", "test-lib"], cwd=root, env=env).stdout
+    # The example's Rust tests, as tests/e2e/test_hyperjson_example.py runs them (same build).
+    proc = run(["cargo", "test", "-p", "hyperjson", "-p", "hyperjson-profiler",
+                "--no-default-features"], cwd=root, env=env)
+    out = proc.stdout + proc.stderr
+    assert "round_trip_through_python_objects ... ok" in out
+    assert "embedded_module_runs_every_profile ... ok" in out
