@@ -230,3 +230,17 @@ def test_abi3_floor_follows_and_requires_python_needs_unsafe_fixes(tmp_path):
     unsafe = run_cli("upgrade", root, "--pyo3", "0.30", "--unsafe-fixes")
     assert unsafe.exit_code == 0, unsafe.stdout + unsafe.stderr
     assert 'requires-python = ">=3.9"' in (root / "pyproject.toml").read_text()
+
+
+def test_invalid_toml_and_no_git_exit_2_nothing_written(tmp_path):
+    root = project(tmp_path, "0.28")
+    before = tree(root)
+    outside = run_cli("upgrade", root, "--pyo3", "0.30")
+    assert outside.exit_code == 2 and "not inside a git repository" in outside.stderr
+    assert "--allow-no-vcs" in outside.stderr and tree(root) == before
+    (root / "Cargo.toml").write_text((root / "Cargo.toml").read_text() + "[broken\n")
+    git_init(root)
+    before = tree(root)
+    broken = run_cli("upgrade", root, "--pyo3", "0.30")
+    assert broken.exit_code == 2 and "Cargo.toml:8:8: invalid TOML" in broken.stderr, broken.stderr
+    assert len(broken.stderr.strip().splitlines()) == 1 and tree(root) == before
