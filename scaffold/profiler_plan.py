@@ -11,7 +11,7 @@ from pathlib import Path
 
 from scaffold import facts
 from scaffold.errors import UserError
-from scaffold.rules.pymodule import pymodule_names
+from scaffold.workspace import rust_source
 from scaffold.workspace.crate import Crate
 from scaffold.workspace.model import Workspace
 from scaffold.workspace.versions import format_series
@@ -170,7 +170,7 @@ def _wiring(ws: Workspace, library: Crate) -> str:
 
 
 def _module_name(library: Crate) -> str:
-    names = {name for *_, name in pymodule_names(library.rust_sources())}
+    names = {m.name for m in rust_source.pymodules(library.rust_sources())}
     return names.pop() if len(names) == 1 else library.lib_name
 
 

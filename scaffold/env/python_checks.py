@@ -78,6 +78,12 @@ def check_versions(report: Report, found: Interpreter, ws: Workspace) -> None:
                        "the wheel built with it cannot be installed",
                        "point PYO3_PYTHON at a matching interpreter or widen requires-python")
     floor = abi3_floor(ws)
+    series = ws.pyo3_series()
+    oldest = facts.abi3_floor(series) if series else None
+    if floor and oldest and floor < oldest:  # e.g. abi3-py37 is gone from PyO3 0.29
+        report.add("abi3-feature", ERROR, f"PyO3 {facts.fmt(series)} has no abi3-py3{floor[1]} "
+                   f"feature (its oldest is abi3-py3{oldest[1]}): cargo cannot resolve it",
+                   f"use abi3-py3{oldest[1]} or newer, or an older PyO3")
     if floor and found.implementation == "CPython":
         if found.minor >= floor:
             report.add("abi3", OK, f"abi3 floor {facts.fmt(floor)} <= {version}")

@@ -43,14 +43,21 @@ class Context:
         return found is not None and not facts.supports_env_wiring(found)
 
     def uses_feature(self, ext: Extension) -> bool:
-        """Whether anything in the crate or its build names `extension-module`."""
+        """Whether the crate or its build enables PyO3's `extension-module` (pyo3's, or
+        pyo3-build-config's own in `[build-dependencies]`): a crate feature with
+        `pyo3/extension-module`, the dependency's `features`, or the backend's features."""
+        from scaffold.rules.wiring_edits import (EXTENSION_MODULE, EXTENSION_MODULE_PACKAGES,
+                                                 is_pyo3_entry, pyo3_keys)
+
         crate = ext.crate
-        in_features = any("extension-module" in name or any("extension-module" in v for v in values)
-                          for name, values in crate.features.items())
-        on_pyo3 = any("extension-module" in crate.effective_spec(d).get("features", [])
-                      for d in self.workspace.pyo3_dependencies(crate))
+        keys = pyo3_keys(crate)
+        in_features = any(is_pyo3_entry(v, keys) for values in crate.features.values()
+                          for v in values)
+        on_pyo3 = any(EXTENSION_MODULE in crate.effective_spec(d).get("features", [])
+                      for package in EXTENSION_MODULE_PACKAGES
+                      for d in crate.dependencies_on(package))
         built_with = ext.declared_by is not None and any(
-            "extension-module" in f for f in ext.declared_by.features)
+            is_pyo3_entry(f, keys | {"pyo3"}) for f in ext.declared_by.features)
         return in_features or on_pyo3 or built_with
 
     def diagnostic(self, file: TextFile | Path, table: tuple[str, ...],

@@ -33,6 +33,7 @@ from __future__ import annotations
 from scaffold import facts
 from scaffold.lint.diagnostic import Applicability
 from scaffold.toml import manifest
+from scaffold.workspace import rust_source
 from scaffold.workspace.versions import format_series
 
 CODE = "PW103"
@@ -41,8 +42,6 @@ SUMMARY = "A binary embedding Python has no rpath build script or no `auto-initi
 FIX_TITLE = "Add a `build.rs` rpath and the `auto-initialize` feature"
 APPLICABILITY = Applicability.UNSAFE
 
-RPATH_MARKERS = ("add_libpython_rpath_link_args", "rpath")
-START_MARKERS = ("prepare_freethreaded_python", "Python::initialize", "Py_Initialize")
 
 
 def check(ctx):
@@ -53,11 +52,11 @@ def check(ctx):
                 continue
             build = member.build_script_path
             build_text = (ws.source_text(build) if build else None) or ""
-            has_rpath = any(marker in build_text for marker in RPATH_MARKERS)
+            has_rpath = rust_source.rpath_setting(build_text) is not None
             pyo3 = ws.pyo3_dependencies(member)
             series = ws.pyo3_series(ext.crate) or facts.NEWEST_SUPPORTED
             auto = any("auto-initialize" in member.effective_spec(d).get("features", [])
-                       for d in pyo3) or _starts_by_hand(member) or \
+                       for d in pyo3) or rust_source.starts_interpreter(member.rust_sources()) or \
                 not facts.auto_initialize_is_a_feature(series)
             if has_rpath and auto:
                 continue
@@ -72,11 +71,6 @@ def check(ctx):
                 f"binary crate `{member.name}` embeds Python through `{ext.crate.name}` but has "
                 f"no {' and no '.join(missing)}; it fails to start without LD_LIBRARY_PATH",
                 fix)
-
-
-def _starts_by_hand(member) -> bool:
-    return any(marker in source.read_text(encoding="utf-8", errors="replace")
-               for source in member.rust_sources() for marker in START_MARKERS)
 
 
 def _add(ws, member, pyo3, series, has_rpath, auto):
