@@ -25,6 +25,7 @@ from scaffold.upgrade import registry, sources
 from scaffold.upgrade.requirements import admits, current, like, restyle, set_requirement
 from scaffold.workspace.crate import Dependency, dependencies_of
 from scaffold.workspace.model import PYO3_FAMILY, Workspace, load
+from scaffold.workspace.rust_source import code
 from scaffold.workspace.versions import parse, series
 
 _TARGET = re.compile(r"\d+\.\d+(\.\d+)?\Z")
@@ -341,14 +342,13 @@ def _build_scripts(plan) -> None:
             _text_change(plan, file, text)
             plan.steps.append(Step(where, "rpath by hand -> pyo3_build_config::"
                                           "add_libpython_rpath_link_args()"))
-        direct = [d for d in crate.dependencies if d.kind == "dependencies"
-                  and (crate.effective_spec(d).get("package", d.key) in registry.PYO3_CORE
-                       or d.package in registry.PYO3_CORE)]
-        if (facts.build_config_needs_direct_dep(plan.new) and "pyo3_build_config" in file.text
-                and not direct):
-            plan.steps.append(Step(where, f"uses pyo3_build_config: from PyO3 "
-                                          f"{facts.format_series(facts.BUILD_CONFIG_NEEDS_DIRECT_DEP_SINCE)}"
-                                          f" `{crate.name}` needs pyo3 or pyo3-ffi in "
+        direct = any(d.kind == "dependencies" for package in registry.PYO3_CORE
+                     for d in crate.dependencies_on(package))
+        if (facts.build_config_needs_direct_dep(plan.new) and not direct
+                and "pyo3_build_config" in code(file.text)):
+            since = facts.format_series(facts.BUILD_CONFIG_NEEDS_DIRECT_DEP_SINCE)
+            plan.steps.append(Step(where, f"build script uses pyo3_build_config: from PyO3 "
+                                          f"{since} `{crate.name}` needs pyo3 or pyo3-ffi in "
                                           "[dependencies]", "manual"))
 
 

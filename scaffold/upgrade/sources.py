@@ -8,6 +8,7 @@ The compiler has the last word, so the renames are unsafe fixes.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,12 +28,14 @@ class Use:
 
 
 def rust_files(directories: list[Path]) -> list[Path]:
-    """Every `.rs` file below the crate directories (src, tests, benches, examples, build.rs)."""
+    """Every `.rs` file of the crates in `directories` (src, tests, benches, examples,
+    build.rs), not descending into another package (a directory with its own Cargo.toml)."""
     found: set[Path] = set()
     for directory in directories:
-        for path in directory.rglob("*.rs"):
-            if not _SKIP_DIRS.intersection(path.relative_to(directory).parts[:-1]):
-                found.add(path)
+        for parent, subdirs, files in os.walk(directory):
+            subdirs[:] = [d for d in subdirs if d not in _SKIP_DIRS
+                          and not os.path.exists(os.path.join(parent, d, "Cargo.toml"))]
+            found.update(Path(parent) / name for name in files if name.endswith(".rs"))
     return sorted(found)
 
 

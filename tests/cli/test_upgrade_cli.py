@@ -244,3 +244,23 @@ def test_invalid_toml_and_no_git_exit_2_nothing_written(tmp_path):
     broken = run_cli("upgrade", root, "--pyo3", "0.30")
     assert broken.exit_code == 2 and "Cargo.toml:8:8: invalid TOML" in broken.stderr, broken.stderr
     assert len(broken.stderr.strip().splitlines()) == 1 and tree(root) == before
+
+
+def test_build_script_without_direct_pyo3_is_reported(tmp_path):
+    """From PyO3 0.29 a build script using pyo3_build_config needs pyo3 or pyo3-ffi among its
+    crate's own dependencies: listed, by hand (the crate may not want PyO3 linked)."""
+    root = write(tmp_path / "ws", {
+        "Cargo.toml": '[workspace]\nmembers = ["ext", "cfg"]\nresolver = "2"\n',
+        "ext/Cargo.toml": ('[package]\nname = "ext"\nversion = "0.1.0"\nedition = "2021"\n\n'
+                           '[dependencies]\npyo3 = "0.28"\n'),
+        "ext/src/lib.rs": "",
+        "cfg/Cargo.toml": ('[package]\nname = "cfg"\nversion = "0.1.0"\nedition = "2021"\n\n'
+                           '[build-dependencies]\npyo3-build-config = "0.28"\n'),
+        "cfg/build.rs": "fn main() {\n    pyo3_build_config::use_pyo3_cfgs();\n}\n",
+        "cfg/src/lib.rs": "",
+    })
+    plan = run_cli("upgrade", root, "--pyo3", "0.30", "--dry-run")
+    assert "  cfg/build.rs: [by hand] build script uses pyo3_build_config: from PyO3 0.29 " \
+           "`cfg` needs pyo3 or pyo3-ffi in [dependencies]" in plan.stdout.splitlines(), \
+        plan.stdout
+    assert "ext/build.rs" not in plan.stdout
