@@ -168,7 +168,7 @@ def _companions(ws, entries, lock) -> list[tuple[TextFile, Dependency, str]]:
     for package in (lock or {}).get("package", []):
         if "registry" in package.get("source", "") and any(
                 d.split(" ")[0] in registry.PYO3_CORE for d in package.get("dependencies", [])):
-            on_pyo3.add(package["name"])
+            on_pyo3.add(package.get("name"))
     return [(f, d, p) for f, d, p in entries
             if p not in PYO3_FAMILY and (p in facts.COMPANIONS or p in on_pyo3)
             and d.path is None and "git" not in d.spec and d.spec.get("version")]
@@ -176,7 +176,7 @@ def _companions(ws, entries, lock) -> list[tuple[TextFile, Dependency, str]]:
 
 def _minimum(package: str, dep: Dependency, lock: dict | None) -> str | None:
     for entry in (lock or {}).get("package", []):
-        if entry["name"] == package and "registry" in entry.get("source", ""):
+        if entry.get("name") == package and "registry" in entry.get("source", ""):
             return entry["version"]
     found = parse(dep.spec.get("version") or "")
     return ".".join(map(str, found)) if found else None
@@ -228,8 +228,8 @@ def _rust_version(plan, editor) -> None:
     for file, table_path in places:
         table = manifest.table(editor.document(file.path), table_path)
         value = table.get("rust-version") if table is not None else None
-        if not isinstance(value, str) or parse(value)[:2] >= needed:
-            continue
+        if not isinstance(value, str) or not parse(value) or parse(value)[:2] >= needed:
+            continue  # inherited, unreadable, or new enough
         line, _ = locate(file.text, table_path, "rust-version")
         table["rust-version"] = like(table["rust-version"], facts.fmt(needed))
         plan.steps.append(Step(f"{plan.relative(file.path)}:{line}",
