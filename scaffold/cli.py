@@ -25,6 +25,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "cross": ("cross", "configure cross compilation for a target triple"),
     "update": ("update", "update a project to the installed templates, keeping its edits"),
     "profile": ("profile", "record the profiler crate and render a flamegraph of it"),
+    "upgrade": ("upgrade", "move the workspace and its PyO3 companion crates to a new PyO3"),
 }
 
 
