@@ -40,6 +40,10 @@ ABI3_RANGE = (9, 13)
 OLDEST_PYTHON = 9
 DEFAULT_PYTHON_MIN = "3.10"
 DEFAULT_LICENSE = "MIT"
+# The cibuildwheel release the setuptools-rust workflow runs (pypa/cibuildwheel@vX.Y.Z, whose
+# tags are full versions); the `test` extra pins the same version, whose
+# --print-build-identifiers checks the generated configuration (tests/test_release_ci.py).
+CIBUILDWHEEL = "4.3.5"
 # Edition 2024 needs Rust 1.85, which is also PyO3 0.30's rust-version.
 EDITION, RUST_VERSION = "2024", "1.85"
 
@@ -271,7 +275,7 @@ def _release_answers(options: Options) -> dict:
     return {"license_files": licenses.files(options.license),
             "copyright_holder": licenses.holder(options.author, options.crate),
             "free_threaded": not options.abi3 and facts.builds_free_threaded(series),
-            "ci_python": facts.fmt(ci),
+            "ci_python": facts.fmt(ci), "cibuildwheel_version": CIBUILDWHEEL,
             "python_max": facts.fmt(known.python_max)}
 
 
