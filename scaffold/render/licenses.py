@@ -8,6 +8,8 @@ wording and the copyright line made `Copyright (c) {{ copyright_holder }}`.
 
 from __future__ import annotations
 
+from functools import cache
+
 from license_expression import get_spdx_licensing
 
 from scaffold.errors import UserError
@@ -25,7 +27,7 @@ def normalize(expression: str) -> str:
     if not expression.strip():
         raise UserError("--license is empty", "pass an SPDX expression such as MIT")
     try:
-        info = get_spdx_licensing().validate(expression, strict=True)
+        info = _licensing().validate(expression, strict=True)
     except Exception:  # license-expression raises on some malformed input ("MIT AND")
         raise UserError(f"--license {expression!r} is not an SPDX expression",
                         "pass e.g. MIT, Apache-2.0 or 'MIT OR Apache-2.0'") from None
@@ -35,6 +37,12 @@ def normalize(expression: str) -> str:
                         f"({'; '.join(info.errors)})",
                         "pass e.g. MIT, Apache-2.0 or 'MIT OR Apache-2.0'")
     return info.normalized_expression or expression.strip()
+
+
+@cache
+def _licensing():
+    """license-expression's SPDX licensing (it reads its license index once)."""
+    return get_spdx_licensing()
 
 
 def files(expression: str) -> dict[str, str]:
