@@ -274,7 +274,9 @@ def _release_answers(options: Options) -> dict:
     ci = max(facts.support(facts.OLDEST_SUPPORTED).python_max, (3, _minor(options.python_min)))
     return {"license_files": licenses.files(options.license),
             "copyright_holder": licenses.holder(options.author, options.crate),
-            "free_threaded": not options.abi3 and facts.builds_free_threaded(series),
+            # "3.14t": the free-threaded CPython whose wheels CI builds, "" for none.
+            "free_threaded": (f"{facts.fmt(facts.FREE_THREADED_PYTHON)}t"
+                              if not options.abi3 and facts.builds_free_threaded(series) else ""),
             "ci_python": facts.fmt(ci), "cibuildwheel_version": CIBUILDWHEEL,
             "python_max": facts.fmt(known.python_max)}
 
