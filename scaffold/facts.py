@@ -125,6 +125,27 @@ def api_changes(new: Series) -> list[ApiChange]:
     return [c for c in API_CHANGES if c.deprecated <= new]
 
 
+# --- free-threaded CPython ---------------------------------------------------------------------
+
+FREE_THREADED_SINCE: Series = (0, 23)
+"""Builds for free-threaded CPython and `#[pymodule(gil_used = false)]`: CHANGELOG 0.23.0,
+PR #4588 ("Support free-threaded Python 3.13t", "Add `#[pymodule(gil_used = false)]`")."""
+
+FREE_THREADED_PYTHON: tuple[int, int] = (3, 14)
+"""The free-threaded CPython that release CI builds for (`3.14t`): CHANGELOG 0.29.0, PR #5865
+"Drop support for Python 3.13t (3.14t and above continue to be supported; CPython declared
+free-threading supported starting with Python 3.14)"; maturin 1.16 `generate-ci github` builds
+`-i python3.14t`."""
+
+
+def builds_free_threaded(series: Series) -> bool:
+    """Whether PyO3 `series` builds a version-specific wheel for CPython 3.14t (free-threading
+    support and 3.14 among its supported Pythons, SUPPORT)."""
+    found = support(series)
+    return (series >= FREE_THREADED_SINCE and found is not None
+            and found.python_max >= FREE_THREADED_PYTHON)
+
+
 # --- which PyO3 `scaffold new` offers ---------------------------------------------------------
 
 NEWEST_SUPPORTED: Series = (0, 30)
