@@ -13,7 +13,7 @@ from scaffold.errors import UserError
 from scaffold.rules.pymodule import pymodule_names
 from scaffold.workspace.crate import Crate
 from scaffold.workspace.model import Workspace
-from scaffold.workspace.versions import format_series
+from scaffold.workspace.versions import format_series, parse, series
 
 
 @dataclass(frozen=True)
@@ -79,7 +79,11 @@ def choose_library(ws: Workspace, wanted: str | None, interactive: bool) -> Crat
 
 
 def plan(ws: Workspace, library: Crate, name: str | None, path: Path | None) -> ProfilerPlan:
-    name = f"{library.name}-profiler" if name is None else name
+    if name is None:
+        name = unique_name(ws, library, path)
+    elif name in package_names(ws):
+        raise UserError(f"{ws.root / 'Cargo.toml'}: a crate named {name!r} exists already "
+                        "in this repository", "choose another --name")
     _check_package_name(name)
     if path is not None:
         directory = (path if path.is_absolute() else Path.cwd() / path).resolve()
@@ -98,17 +102,79 @@ def plan(ws: Workspace, library: Crate, name: str | None, path: Path | None) -> 
     return ProfilerPlan(
         library=library, name=name, directory=directory,
         module_name=_module_name(library),
-        pyo3_version=spec.get("version") or format_series(found),
+        pyo3_version=pyo3_requirement(ws, spec.get("version"), found),
         pyo3_from_workspace=pyo3.inherits_workspace and pyo3.key == "pyo3",
         workspace_package=all(k in shared_package for k in ("version", "edition", "license",
                                                                  "rust-version")),
         edition=library.edition, pyo3_series=found, wiring=_wiring(ws, library))
 
 
-def existing_profiler(ws: Workspace, plan: ProfilerPlan) -> Crate | None:
-    """The profiler from an earlier run, if it is already a member."""
-    member = ws.member(plan.name)
-    return member if member is not None and member.dir.resolve() == plan.directory else None
+def existing_profilers(ws: Workspace, library: Crate) -> list[Crate]:
+    """Members that already profile `library`: binaries depending on it, which embed Python
+    through it (the same test as PW103, whose fix gives them an rpath build script)."""
+    return [member for member, _ in ws.dependents(library) if member.has_binary]
+
+
+def standalone_crates(ws: Workspace) -> list[Path]:
+    """Directories below the root holding a package that is not a member and not a workspace
+    of its own: today cargo treats each as its own root; once the root has `[workspace]`,
+    cargo refuses them ("believes it's in a workspace when it's not") unless excluded."""
+    import tomllib
+
+    root = ws.root.resolve()
+    found: list[Path] = []
+    for directory, subdirs, files in os.walk(root):
+        here = Path(directory)
+        subdirs[:] = sorted(d for d in subdirs if not d.startswith(".") and d != "target")
+        if here == root or "Cargo.toml" not in files or ws.member_at(here / "Cargo.toml"):
+            continue
+        try:
+            data = tomllib.loads((here / "Cargo.toml").read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+            continue
+        package = data.get("package")
+        if "workspace" in data:
+            subdirs[:] = []  # its own workspace: cargo stops there, for it and below
+        elif isinstance(package, dict) and "workspace" not in package:
+            found.append(here)
+            subdirs[:] = []  # excluding it covers everything below
+    return found
+
+
+def package_names(ws: Workspace) -> set[str]:
+    """Package names of the members and of the standalone crates below the root."""
+    import tomllib
+
+    names = {c.name for c in ws.members}
+    for directory in standalone_crates(ws):
+        try:
+            package = tomllib.loads((directory / "Cargo.toml").read_text(encoding="utf-8"))
+            names.add(package["package"]["name"])
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, KeyError, TypeError):
+            continue
+    return names
+
+
+def unique_name(ws: Workspace, library: Crate, path: Path | None) -> str:
+    """`<crate>-profiler`, or `<crate>-profiler-N` when a package or directory has that name."""
+    taken = package_names(ws)
+    base = f"{library.name}-profiler"
+    parent = library.dir.resolve() if library.dir.resolve() == ws.root.resolve() \
+        else library.dir.resolve().parent
+    for n in range(1, 100):
+        name = base if n == 1 else f"{base}-{n}"
+        if name not in taken and (path is not None or not (parent / name).exists()):
+            return name
+    raise UserError(f"{ws.root}: no free profiler name", "choose one with --name")
+
+
+def pyo3_requirement(ws: Workspace, required: str | None, found: tuple[int, int]) -> str:
+    """The library's pyo3 requirement; for one that names no series (`*`, `>=0.20`), the
+    version Cargo.lock resolved, else the series in use."""
+    if required and series(required) is not None:
+        return required
+    locked = sorted(ws.lock_versions.get("pyo3", []), key=parse)
+    return locked[-1] if locked else format_series(found)
 
 
 def add_member(document, ws: Workspace, directory: Path) -> None:
@@ -127,8 +193,12 @@ def add_member(document, ws: Workspace, directory: Path) -> None:
 
         if not document.as_string().endswith("\n\n"):
             document.add(nl())
+        exclude = [d.relative_to(ws.root.resolve()).as_posix() for d in standalone_crates(ws)]
+        listed = ", ".join(f'"{e}"' for e in exclude)
         document.append("workspace", manifest.snippet(
             f'[workspace]\nmembers = ["{relative}"]\ndefault-members = [".", "{relative}"]\n'
+            + (f"# crates with their own Cargo.lock, built on their own\nexclude = [{listed}]\n"
+               if exclude else "")
         )["workspace"])
         return
     table = document["workspace"]
