@@ -80,7 +80,7 @@ def choose_library(ws: Workspace, wanted: str | None, interactive: bool) -> Crat
 
 def plan(ws: Workspace, library: Crate, name: str | None, path: Path | None) -> ProfilerPlan:
     if name is None:
-        name = unique_name(ws, library, path)
+        name = unique_name(ws, library)
     elif name in package_names(ws):
         raise UserError(f"{ws.root / 'Cargo.toml'}: a crate named {name!r} exists already "
                         "in this repository", "choose another --name")
@@ -110,9 +110,16 @@ def plan(ws: Workspace, library: Crate, name: str | None, path: Path | None) -> 
 
 
 def existing_profilers(ws: Workspace, library: Crate) -> list[Crate]:
-    """Members that already profile `library`: binaries depending on it, which embed Python
-    through it (the same test as PW103, whose fix gives them an rpath build script)."""
-    return [member for member, _ in ws.dependents(library) if member.has_binary]
+    """Members that already profile `library`: binaries that depend on it (so PW103 gives them
+    an rpath build script) and use Python themselves (pyo3 among their own dependencies, or
+    `Python::` / `pyo3::` in their sources), not command-line tools that use its Rust API."""
+    return [member for member, _ in ws.dependents(library)
+            if member.has_binary and (ws.pyo3_dependencies(member) or _uses_python(member))]
+
+
+def _uses_python(crate: Crate) -> bool:
+    return any(marker in source.read_text(encoding="utf-8", errors="replace")
+               for source in crate.rust_sources() for marker in ("Python::", "pyo3::"))
 
 
 def standalone_crates(ws: Workspace) -> list[Path]:
@@ -155,17 +162,12 @@ def package_names(ws: Workspace) -> set[str]:
     return names
 
 
-def unique_name(ws: Workspace, library: Crate, path: Path | None) -> str:
-    """`<crate>-profiler`, or `<crate>-profiler-N` when a package or directory has that name."""
+def unique_name(ws: Workspace, library: Crate) -> str:
+    """`<crate>-profiler`, or `<crate>-profiler-N` when a package below the root has that name."""
     taken = package_names(ws)
     base = f"{library.name}-profiler"
-    parent = library.dir.resolve() if library.dir.resolve() == ws.root.resolve() \
-        else library.dir.resolve().parent
-    for n in range(1, 100):
-        name = base if n == 1 else f"{base}-{n}"
-        if name not in taken and (path is not None or not (parent / name).exists()):
-            return name
-    raise UserError(f"{ws.root}: no free profiler name", "choose one with --name")
+    return next(name for name in (base, *(f"{base}-{n}" for n in range(2, 1000)))
+                if name not in taken)
 
 
 def pyo3_requirement(ws: Workspace, required: str | None, found: tuple[int, int]) -> str:

@@ -9,12 +9,13 @@ implementation of every wiring step. Nothing is written until every edit succeed
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import tempfile
 from pathlib import Path
 
 from scaffold.errors import UserError
-from scaffold.workspace.discover import relative_to_cwd
+from scaffold.workspace.discover import display_base, relative_to_cwd
 
 # The wiring rules add-profiler applies (structure and feature wiring, unsafe ones included).
 WIRING_RULES = ("PW1", "PW201", "PW202", "PW203", "PW204", "PW205")
@@ -57,7 +58,7 @@ def _run(args: argparse.Namespace, project) -> int:
     library = profiler_plan.choose_library(ws, args.crate, sys.stdin.isatty())
     existing = _existing(ws, library, args.name)
     if existing is not None:
-        print(f"{relative_to_cwd(existing.dir)}: `{existing.name}` already profiles "
+        print(f"{os.path.relpath(existing.dir, display_base(project))}: `{existing.name}` already profiles "
               f"`{library.name}` (a binary that depends on it and embeds Python); checking its "
               "wiring and rpath instead of adding a second profiler (pass --name NEW to add "
               "one).", file=sys.stderr)
@@ -76,9 +77,9 @@ def _run(args: argparse.Namespace, project) -> int:
     if args.dry_run:
         from scaffold.lint.diff import unified_diff
 
-        sys.stdout.write(unified_diff(Path.cwd(), {p: outcome.originals[p] for p in changed},
+        sys.stdout.write(unified_diff(display_base(project), {p: outcome.originals[p] for p in changed},
                                       {p: outcome.changes[p] for p in changed}))
-        _list("would create", created)
+        _list("would create", created, project)
         if plan is None and not created and not changed:
             print("nothing to do.", file=sys.stderr)
         return 0
@@ -89,8 +90,8 @@ def _run(args: argparse.Namespace, project) -> int:
     # write_all makes the new directories too, and removes them again if anything fails.
     write_all({p: outcome.changes[p].original for p in [*created, *changed]},
               root=project.boundary, boundary=project.describe_boundary())
-    _list("created", created)
-    _list("changed", changed)
+    _list("created", created, project)
+    _list("changed", changed, project)
     if plan is None and not created and not changed:
         print("nothing to do.", file=sys.stderr)
     name = plan.name if plan is not None else existing.name
@@ -153,6 +154,7 @@ def _planned_files(ws, plan) -> dict:
     return files
 
 
-def _list(verb: str, paths: list[Path]) -> None:
+def _list(verb: str, paths: list[Path], project) -> None:
+    base = display_base(project)
     for path in paths:
-        print(f"{verb}: {relative_to_cwd(path)}", file=sys.stderr)
+        print(f"{verb}: {os.path.relpath(path, base)}", file=sys.stderr)

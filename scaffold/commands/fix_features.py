@@ -71,8 +71,9 @@ def run(args: argparse.Namespace) -> int:
     else:
         from scaffold.workspace.discover import discover
 
+        project = discover(args.path)
         outcome = engine.run(args.path, selected, None if args.check else threshold, args.wiring)
-        _warn_pending(discover(args.path).boundary)
+        _warn_pending(project.boundary)
     remaining = outcome.diagnostics
     if args.output_format == "json":
         print(report.json_document(remaining, outcome.fixed, list(outcome.changes),
@@ -83,8 +84,9 @@ def run(args: argparse.Namespace) -> int:
     else:
         if args.diff:
             from scaffold.lint.diff import unified_diff
+            from scaffold.workspace.discover import display_base
 
-            sys.stdout.write(unified_diff(Path.cwd(), outcome.originals,
+            sys.stdout.write(unified_diff(display_base(project), outcome.originals,
                                           outcome.changes))
         for d in remaining:
             print(report.text_line(d, threshold))

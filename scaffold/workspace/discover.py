@@ -53,10 +53,9 @@ def discover(path: Path, reader=None) -> Project:
         raise UserError(f"{path}: no such file or directory", "pass the path of a Cargo project")
     start = absolute if absolute.is_dir() else absolute.parent
     cargo_start = through_python_project(absolute, reader)
-    try:
-        cargo_root = find_root(cargo_start, reader)
-    except UserError:
-        cargo_root = None
+    directory = cargo_start if cargo_start.is_dir() else cargo_start.parent
+    has_cargo = any((d / "Cargo.toml").exists() for d in (directory, *directory.parents))
+    cargo_root = find_root(cargo_start, reader) if has_cargo else None
     return Project(start, cargo_start, git_top(start), cargo_root)
 
 
@@ -92,6 +91,14 @@ def git_top(directory: Path) -> Path | None:
     return None
 
 
+def display_base(project: Project) -> Path:
+    """Where printed paths start: the current directory when PATH is in it, else PATH."""
+    cwd = Path.cwd().resolve()
+    return cwd if project.start == cwd or cwd in project.start.parents else project.start
+
+
 def relative_to_cwd(path: Path) -> str:
-    """`path` as the user standing in the current directory would type it."""
-    return os.path.relpath(path.resolve(), Path.cwd().resolve()).replace(os.sep, "/")
+    """`path` as the user standing in the current directory would type it: relative when it
+    is below the current directory or a few levels up, else absolute."""
+    relative = os.path.relpath(path.resolve(), Path.cwd().resolve()).replace(os.sep, "/")
+    return relative if not relative.startswith("../../") else str(path.resolve())
