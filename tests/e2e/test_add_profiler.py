@@ -80,7 +80,8 @@ def test_add_profiler(shape, tmp_path, venv):
     subprocess.run(["git", "commit", "-qm", "profiler"], cwd=repo, check=True)
     before = tree_hashes(repo)
     again = run_cli("add-profiler", repo)
-    assert again.exit_code == 0 and "exists already" in again.stderr
+    assert again.exit_code == 0 and "already profiles" in again.stderr, again.stderr
+    assert "nothing to do" in again.stderr
     assert tree_hashes(repo) == before
 
     run(["cargo", "build"], cwd=repo)  # a plain build at the root
