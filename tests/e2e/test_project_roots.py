@@ -6,6 +6,7 @@ One project per shape feeds several asserts; builds share the test target direct
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 import subprocess
 import sys
@@ -239,3 +240,68 @@ def test_src_layout_from_root_and_from_rust(tmp_path, venv):
         assert run([venv, "-c", "import srclayout; print(srclayout.double_py(21))"],
                    cwd=tmp_path).stdout.strip() == "42"
     shutil.rmtree(tmp_path / "sub")
+
+
+PYENV = Path.home() / ".pyenv" / "versions"
+
+
+def pyenv_pythons() -> list[str]:
+    found = sorted(p.name for p in PYENV.glob("3.1[0-9]*") if (p / "bin" / "python3").exists()
+                   and list((p / "lib").glob("libpython3.*.so.1.0")))
+    return found
+
+
+@pytest.mark.skipif(shutil.which("pyenv") is None or len(pyenv_pythons()) < 2,
+                    reason="needs pyenv with two shared-library Pythons")
+def test_doctor_with_a_pyenv_local_python(tmp_path):
+    """A `.python-version` naming another Python than the global one: cargo's build script
+    runs outside the project and gets the global Python; doctor says so, judges the binary by
+    the libpython it needs, and warns that maturin here would build for the local one.
+    (A pyo3-ffi binary keeps the private target directory's build short.)"""
+    env = {k: v for k, v in build_env().items() if k != "PYO3_PYTHON"}
+    env.pop("PYENV_VERSION", None)
+    global_python = run(["pyenv", "version-name"], cwd=Path.home(), env=env).stdout.strip()
+    local = next(v for v in reversed(pyenv_pythons()) if v != global_python)
+    repo = tmp_path / "pyenvapp"
+    write(repo, {
+        ".python-version": f"{local}\n",
+        "Cargo.toml": '''\
+            [package]
+            name = "pyenvapp"
+            version = "0.1.0"
+            edition = "2021"
+
+            [dependencies]
+            pyo3-ffi = "0.30"
+
+            [build-dependencies]
+            pyo3-build-config = "0.30"
+            ''',
+        "build.rs": "fn main() {\n    pyo3_build_config::add_libpython_rpath_link_args();\n}\n",
+        "src/main.rs": '''\
+            fn main() {
+                unsafe {
+                    pyo3_ffi::Py_Initialize();
+                    let version = std::ffi::CStr::from_ptr(pyo3_ffi::Py_GetVersion());
+                    println!("{}", version.to_str().unwrap());
+                }
+            }
+            ''',
+    })
+    assert run(["python3", "--version"], cwd=repo, env=env).stdout.split()[1] == local
+    env["CARGO_TARGET_DIR"] = str(tmp_path / "target")
+    run(["cargo", "build"], cwd=repo, env=env)
+    ran = run([tmp_path / "target" / "debug" / "pyenvapp"], cwd=repo, env=env).stdout
+    assert ran.startswith(global_python), ran  # the global Python, not the local one
+
+    proc = run([sys.executable, "-m", "scaffold", "doctor", "--output-format", "json"],
+               cwd=repo, env=env, check=False)
+    checks = {c["check"]: c for c in json.loads(proc.stdout)["checks"]}
+    assert global_python in checks["interpreter"]["message"]
+    assert checks["last-build"]["verdict"] == "ok"
+    assert f"versions/{global_python}/" in checks["last-build"]["message"]
+    binary = checks["binary:debug/pyenvapp"]
+    assert binary["verdict"] == "ok" and "provides libpython" in binary["message"], binary
+    mismatch = checks["interpreter-mismatch"]
+    assert mismatch["verdict"] == "warn" and local in mismatch["message"]
+    assert "PYO3_PYTHON=" in mismatch["fix"] and "remove the mismatch" in mismatch["fix"]
