@@ -48,12 +48,13 @@ def check_libpython(report: Report, found: Interpreter, environ: dict[str, str],
 
 
 def embedding_binaries(ws: Workspace) -> list[Crate]:
-    """Binary crates that link PyO3, directly or through path dependencies in the workspace."""
+    """Binary crates that link PyO3 (or pyo3-ffi), directly or through path dependencies in the workspace."""
     memo: dict[str, bool] = {}
 
     def uses_pyo3(crate: Crate, seen: frozenset[str]) -> bool:
         if crate.name not in memo:
-            direct = any(d.kind != "build-dependencies" for d in ws.pyo3_dependencies(crate))
+            direct = any(d.kind != "build-dependencies" for name in ("pyo3", "pyo3-ffi")
+                         for d in crate.dependencies_on(name))
             memo[crate.name] = direct or any(
                 uses_pyo3(dep, seen | {crate.name}) for dep in _path_deps(ws, crate)
                 if dep.name not in seen)
