@@ -60,7 +60,7 @@ def check_last_build(report: Report, found: Interpreter | None, root: Path,
     """The interpreter the last PyO3 build in the target directory used (what its binaries
     link), compared with today's choice; returns it (queried), else `found`."""
     target = recorded.target_dir(root, environ)
-    last = recorded.last_build(target)
+    last = recorded.last_build(target, found.executable if found is not None else None)
     if last is None or last.executable is None:
         return found
     where = f"{last.record.parent.name} in {target}"

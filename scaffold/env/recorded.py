@@ -4,11 +4,13 @@ pyo3-ffi's build script resolves the interpreter configuration and prints it as
 `cargo:PYO3_CONFIG=<hex of "key=value" lines>` (pyo3-build-config 0.30.1 src/impl_.rs
 `InterpreterConfig::to_cargo_dep_env`, `escape`: two lowercase hex digits per byte); cargo keeps
 every build script's stdout in `<target>/[<triple>/]<profile>/build/pyo3-ffi-<hash>/output`.
-The newest such file is the last build's choice.
+The newest such file is the last build's choice; in a shared target directory, a record
+matching today's interpreter is preferred.
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,15 +34,19 @@ def target_dir(root: Path, environ: dict[str, str]) -> Path:
     return target if target.is_absolute() else Path.cwd() / target
 
 
-def last_build(target: Path) -> Recorded | None:
-    """The configuration of the most recent pyo3-ffi build script run below `target`."""
+def last_build(target: Path, preferred: str | None = None) -> Recorded | None:
+    """The configuration a pyo3-ffi build script recorded below `target`: one that used the
+    `preferred` interpreter if any did (a shared target directory holds the builds of other
+    projects too), else the most recent one."""
     outputs = [*target.glob("*/build/pyo3-ffi-*/output"),
                *target.glob("*/*/build/pyo3-ffi-*/output")]
-    for output in sorted(outputs, key=_mtime, reverse=True):
-        found = parse(output)
-        if found is not None:
-            return found
-    return None
+    found = [r for r in map(parse, sorted(outputs, key=_mtime, reverse=True)) if r is not None]
+    if preferred is not None:
+        same = [r for r in found if r.executable is not None
+                and os.path.realpath(r.executable) == os.path.realpath(preferred)]
+        if same:
+            return same[0]
+    return found[0] if found else None
 
 
 def parse(output: Path) -> Recorded | None:
