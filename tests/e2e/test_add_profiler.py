@@ -68,7 +68,7 @@ def test_add_profiler(shape, tmp_path, venv):
 
     result = run_cli("add-profiler", repo)
     assert result.exit_code == 0, result.stderr
-    assert "cargo run --release -p" in result.stderr
+    assert "cargo run --manifest-path" in result.stderr and "--release -p" in result.stderr
 
     check = run_cli("fix-features", "--check", repo)
     assert check.exit_code == 0, check.stdout + check.stderr
