@@ -46,3 +46,14 @@ class DirtyTreeError(UserError):
             f"uncommitted changes in files this command would touch: {listed}",
             "commit or stash them, or pass --allow-dirty",
         )
+
+
+class NotConvergedError(ScaffoldError):
+    """The fix loop found no fixed point: fixes keep undoing or redoing each other."""
+
+    def __init__(self, codes: list[str], passes: int) -> None:
+        self.codes = codes
+        super().__init__(
+            f"fixes failed to converge after {passes} pass(es); rules involved: "
+            f"{', '.join(codes)}; nothing was written; run with --select on one of them, "
+            "or report this as a bug")

@@ -9,8 +9,9 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from scaffold import facts
 from scaffold.errors import UserError
-from scaffold.rules.pymodule import pymodule_names
+from scaffold.workspace import rust_source
 from scaffold.workspace.crate import Crate
 from scaffold.workspace.model import Workspace
 from scaffold.workspace.versions import format_series, parse, series
@@ -38,7 +39,7 @@ class ProfilerPlan:
             "profiler_crate": self.name,
             "library_path": os.path.relpath(self.library.dir, self.directory).replace(os.sep, "/"),
             "pyo3_version": self.pyo3_version,
-            "pyo3_minor": self.pyo3_series[1] if self.pyo3_series[0] == 0 else 99,
+            **facts.template_flags(self.pyo3_series),
             "pyo3_from_workspace": self.pyo3_from_workspace,
             "workspace_package": self.workspace_package,
             "edition": self.edition,
@@ -97,7 +98,7 @@ def plan(ws: Workspace, library: Crate, name: str | None, path: Path | None) -> 
                         "pass a folder below the workspace root, e.g. --path crates/NAME")
     pyo3 = ws.pyo3_dependencies(library)[0]
     spec = library.effective_spec(pyo3)
-    found = ws.pyo3_series(library) or (0, 30)
+    found = ws.pyo3_series(library) or facts.DEFAULT_SERIES
     shared_package = ws.manifest.get("package", {})
     return ProfilerPlan(
         library=library, name=name, directory=directory,
@@ -118,7 +119,9 @@ def existing_profilers(ws: Workspace, library: Crate) -> list[Crate]:
 
 
 def _uses_python(crate: Crate) -> bool:
-    return any(marker in source.read_text(encoding="utf-8", errors="replace")
+    """`Python::` or `pyo3::` in the crate's code (comments and strings left out)."""
+    return any(marker in rust_source.code(source.read_text(encoding="utf-8", errors="replace"),
+                                          strings=False)
                for source in crate.rust_sources() for marker in ("Python::", "pyo3::"))
 
 
@@ -241,7 +244,7 @@ def _wiring(ws: Workspace, library: Crate) -> str:
 
 
 def _module_name(library: Crate) -> str:
-    names = {name for *_, name in pymodule_names(library.rust_sources())}
+    names = {m.name for m in rust_source.pymodules(library.rust_sources())}
     return names.pop() if len(names) == 1 else library.lib_name
 
 

@@ -17,7 +17,8 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from scaffold.env import crossfile, libdir, support
+from scaffold import facts
+from scaffold.env import crossfile, libdir
 from scaffold.env.python_checks import abi3_floor
 from scaffold.env.toolchain import Rustc
 from scaffold.errors import UserError
@@ -166,10 +167,11 @@ def parse_version(text: str | None) -> tuple[int, int, bool] | None:
 def _check_version_supported(ws: Workspace, version, implementation: str) -> None:
     if version[2] and implementation != "CPython":
         raise UserError(f"Python 3.{version[1]}t: only CPython is free-threaded")
-    facts = support.support(ws.pyo3_series())
-    if facts and version[:2] < facts.python_min:
-        raise UserError(f"Python 3.{version[1]}: PyO3 {support.fmt(ws.pyo3_series())} "
-                        f"supports Python >= {support.fmt(facts.python_min)}",
+    series = ws.pyo3_series()
+    low = facts.python_min(series) if series else None
+    if low and version[:2] < low:
+        raise UserError(f"Python 3.{version[1]}: PyO3 {facts.fmt(series)} "
+                        f"supports Python >= {facts.fmt(low)}",
                         "target a newer Python or use an older PyO3")
 
 

@@ -1,7 +1,8 @@
 """`scaffold fix-features [PATH]`: lint the PyO3 feature wiring and apply fixes.
 
 Exit status: 0 nothing left, 1 findings remain or (with --check/--diff) something would change,
-2 error. Diagnostics go to stdout, the summary to stderr.
+2 error. Diagnostics go to stdout, the summary to stderr; with `--diff` stdout is only the patch
+(so `scaffold fix-features --diff | git apply` works) and the diagnostics go to stderr too.
 """
 
 from __future__ import annotations
@@ -88,8 +89,10 @@ def run(args: argparse.Namespace) -> int:
 
             sys.stdout.write(unified_diff(display_base(project), outcome.originals,
                                           outcome.changes))
+        # With --diff, stdout is the patch alone: diagnostics go with the summary.
+        stream = sys.stderr if args.diff else sys.stdout
         for d in remaining:
-            print(report.text_line(d, threshold))
+            print(report.text_line(d, threshold), file=stream)
     errors = [d for d in remaining if d.severity is Severity.ERROR]
     _summary(args, errors, outcome, threshold)
     if args.diff:
@@ -100,8 +103,8 @@ def run(args: argparse.Namespace) -> int:
 def _summary(args, errors, outcome, threshold) -> None:
     files = len(outcome.changes)
     if args.diff:
-        verb = f"would change {files} file(s)" if files else "would change nothing"
-        print(f"{verb}; {len(outcome.fixed)} fix(es) planned", file=sys.stderr)
+        print(f"Would fix {len(outcome.fixed)} finding(s) in {files} file(s)." if files
+              else "Would change nothing.", file=sys.stderr)
         return
     if not args.check and outcome.fixed:
         print(f"Fixed {len(outcome.fixed)} finding(s) in {files} file(s).", file=sys.stderr)

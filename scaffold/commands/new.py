@@ -16,27 +16,21 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from scaffold import facts
 from scaffold.errors import UserError
 from scaffold.render import names
 
-# The newest PyO3 this release was tested with. It still has the `extension-module` feature
-# this wiring uses (deprecated in 0.26 for PYO3_BUILD_EXTENSION_MODULE, still present in
-# 0.30.1's Cargo.toml); when a release drops it, this stays pinned to the last one that has it.
-DEFAULT_PYO3 = "0.30"
-# The oldest PyO3 the templates compile with (tests/e2e/test_variants.py builds it): below 0.26
-# they use `with_gil` / `allow_threads` for `attach` / `detach`, below 0.28 the profiler's
-# build.rs writes the rpath itself. `#[pymodule] mod` (declarative modules) needs >= 0.23.
-OLDEST_PYO3 = (0, 24)
-NEWEST_TESTED_PYO3 = (0, 30)
-# `env` wiring: PYO3_BUILD_EXTENSION_MODULE exists since PyO3 0.26.
-OLDEST_ENV_PYO3 = (0, 26)
+# Which PyO3 `new` offers, and what each series needs, come from scaffold.facts.
+DEFAULT_PYO3 = facts.format_series(facts.DEFAULT_SERIES)
+OLDEST_PYO3 = facts.OLDEST_SUPPORTED
+NEWEST_TESTED_PYO3 = facts.NEWEST_SUPPORTED
 BACKENDS = ("maturin", "setuptools-rust")
 WIRINGS = ("feature", "env")
 LAYOUTS = ("mixed", "rust")
-# abi3-py3X features that every supported PyO3 series has.
-ABI3_RANGE = (9, 13)
-# PyO3 0.30 supports CPython >= 3.9 (pyo3-ffi 0.30.1 build.rs, SUPPORTED_VERSIONS_CPYTHON).
-OLDEST_PYTHON = 9
+# abi3-py3X features that every supported PyO3 series has (from the newest series' floor).
+ABI3_RANGE = (facts.abi3_floor(facts.NEWEST_SUPPORTED)[1], facts.ABI3_NEWEST_IN_ALL_SUPPORTED[1])
+# The oldest CPython the default PyO3 supports.
+OLDEST_PYTHON = facts.python_min(facts.DEFAULT_SERIES)[1]
 DEFAULT_PYTHON_MIN = "3.10"
 DEFAULT_LICENSE = "MIT"
 # Edition 2024 needs Rust 1.85, which is also PyO3 0.30's rust-version.
@@ -74,7 +68,8 @@ def register(parser: argparse.ArgumentParser) -> None:
                         help="Python build backend (default: maturin)")
     parser.add_argument("--wiring", choices=WIRINGS,
                         help="feature: the extension-module feature (default); env: the backend "
-                             "sets PYO3_BUILD_EXTENSION_MODULE (PyO3 >= 0.26)")
+                             "sets PYO3_BUILD_EXTENSION_MODULE (PyO3 >= "
+                             f"{facts.format_series(facts.ENV_WIRING_SINCE)})")
     parser.add_argument("--abi3", metavar="3.X",
                         help="build abi3 wheels for CPython >= 3.X (default: none)")
     parser.add_argument("--layout", choices=LAYOUTS,
@@ -112,12 +107,13 @@ def _options(args: argparse.Namespace, interactive: bool) -> Options:
     profiler = not args.no_profiler
     pyo3 = _check_pyo3(args.pyo3 or DEFAULT_PYO3)
     if interactive:
-        if answers["wiring"] is None and _series(pyo3) < OLDEST_ENV_PYO3:
+        if answers["wiring"] is None and not facts.supports_env_wiring(_series(pyo3)):
             answers["wiring"] = "feature"  # the only choice: not worth a question
         answers, profiler = _ask(answers, profiler, args.no_profiler)
     wiring = answers["wiring"] or "feature"
-    if wiring == "env" and _series(pyo3) < OLDEST_ENV_PYO3:
-        raise UserError(f"--wiring env needs PyO3 >= 0.26 (PYO3_BUILD_EXTENSION_MODULE), "
+    if wiring == "env" and not facts.supports_env_wiring(_series(pyo3)):
+        raise UserError(f"--wiring env needs PyO3 >= {facts.format_series(facts.ENV_WIRING_SINCE)}"
+                        " (PYO3_BUILD_EXTENSION_MODULE), "
                         f"not {pyo3}", "pass --wiring feature or a newer --pyo3")
     abi3 = _check_abi3(answers["abi3"] or "")
     python_min = _check_python(answers["python_min"] or abi3 or DEFAULT_PYTHON_MIN)
@@ -139,7 +135,8 @@ def _ask(answers: dict, profiler: bool, profiler_given: bool) -> tuple[dict, boo
     import questionary
 
     choices = {"backend": ("Python build backend", BACKENDS),
-               "wiring": ("How the extension avoids linking libpython (env: PyO3 >= 0.26)",
+               "wiring": ("How the extension avoids linking libpython (env: PyO3 >= "
+                          f"{facts.format_series(facts.ENV_WIRING_SINCE)})",
                           WIRINGS),
                "layout": ("Layout (mixed: a Python package beside the native module; rust: "
                           "the module alone)", LAYOUTS)}
@@ -175,11 +172,11 @@ def _check_pyo3(version: str) -> str:
     if not match:
         raise UserError(f"--pyo3 {version!r} is not a version", "pass e.g. 0.30 or 0.30.1")
     series = (int(match.group(1)), int(match.group(2)))
-    if series < OLDEST_PYO3:
+    if not facts.supported_by_new(series):
         raise UserError(f"--pyo3 {version}: the templates need PyO3 >= "
-                        f"{OLDEST_PYO3[0]}.{OLDEST_PYO3[1]}",
+                        f"{facts.format_series(OLDEST_PYO3)}",
                         f"pass --pyo3 {DEFAULT_PYO3}")
-    if series > NEWEST_TESTED_PYO3:
+    if facts.newer_than_tested(series):
         print(f"warning: PyO3 {version} is newer than {DEFAULT_PYO3}, the newest tested; if it "
               f"no longer has the `extension-module` feature, use --pyo3 {DEFAULT_PYO3}",
               file=sys.stderr)
@@ -246,7 +243,7 @@ def _workspace_answers(options: Options) -> dict:
             "author": options.author, "license": options.license, "edition": EDITION,
             "rust_version": RUST_VERSION, "with_profiler": options.profiler,
             "profiler_crate": f"{options.crate}-profiler",
-            "pyo3_minor": _series(options.pyo3)[1], "backend": options.backend,
+            **facts.template_flags(_series(options.pyo3)), "backend": options.backend,
             "wiring": options.wiring, "abi3": options.abi3, "layout": options.layout}
 
 
@@ -255,7 +252,7 @@ def _profiler_answers(options: Options) -> dict:
     return {"library_crate": options.crate, "library_ident": options.module,
             "module_name": options.module, "profiler_crate": f"{options.crate}-profiler",
             "library_path": f"../{options.crate}", "pyo3_version": options.pyo3,
-            "pyo3_minor": _series(options.pyo3)[1], "wiring": options.wiring,
+            **facts.template_flags(_series(options.pyo3)), "wiring": options.wiring,
             "pyo3_from_workspace": True, "workspace_package": True, "edition": EDITION,
             "cargo_profile": "profiling", "workload": "primes"}
 

@@ -11,13 +11,14 @@ import os
 import sys
 from pathlib import Path
 
-from scaffold.env import elf, libpython, support
+from scaffold import facts
+from scaffold.env import elf, libpython
 from scaffold.env.probe import Interpreter
 from scaffold.env.report import ERROR, NOTE, OK, WARN, Report
+from scaffold.workspace import rust_source
 from scaffold.workspace.crate import Crate
 from scaffold.workspace.model import Workspace
 
-RPATH_MARKERS = ("add_libpython_rpath_link_args", "-rpath")
 
 
 def check_libpython(report: Report, found: Interpreter, environ: dict[str, str],
@@ -74,14 +75,14 @@ def _check_rpath(report: Report, ws: Workspace, crate: Crate, libdir: Path, line
     build = crate.build_script
     text = build.read_text(encoding="utf-8", errors="replace") if build else ""
     wired = any(d.kind == "build-dependencies" for d in crate.dependencies_on("pyo3-build-config"))
-    if build and any(marker in text for marker in RPATH_MARKERS) and (
-            wired or "-rpath" in text):
+    setting = rust_source.rpath_setting(text) if build else None
+    if setting == "link-arg" or (setting == "helper" and wired):
         report.add(name, OK, f"{ws.relative(build)} puts libpython's directory on the rpath: "
                    f"binaries of `{crate.name}` find {libdir}")
         return
     series = ws.pyo3_series(crate) or ws.pyo3_series() or (0, 0)
     how = ("a build.rs calling pyo3_build_config::add_libpython_rpath_link_args() with "
-           "pyo3-build-config in [build-dependencies]" if series >= support.RPATH_HELPER_SINCE
+           "pyo3-build-config in [build-dependencies]" if facts.has_rpath_helper(series)
            else f'a build.rs printing "cargo:rustc-link-arg=-Wl,-rpath,{libdir}"')
     report.add(name, WARN, f"binary crate `{crate.name}` embeds Python but has no rpath build "
                f"script: it fails to start with 'cannot open shared object file'",

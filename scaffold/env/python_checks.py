@@ -9,7 +9,8 @@ from pathlib import Path
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
-from scaffold.env import interpreter, recorded, support
+from scaffold import facts
+from scaffold.env import interpreter, recorded
 from scaffold.env.probe import Interpreter, ProbeError, probe
 from scaffold.env.report import ERROR, NOTE, OK, WARN, Report
 from scaffold.workspace.model import Workspace
@@ -143,11 +144,17 @@ def check_versions(report: Report, found: Interpreter, ws: Workspace) -> None:
                        "the wheel built with it cannot be installed",
                        "point PYO3_PYTHON at a matching interpreter or widen requires-python")
     floor = abi3_floor(ws)
+    series = ws.pyo3_series()
+    oldest = facts.abi3_floor(series) if series else None
+    if floor and oldest and floor < oldest:  # e.g. abi3-py37 is gone from PyO3 0.29
+        report.add("abi3-feature", ERROR, f"PyO3 {facts.fmt(series)} has no abi3-py3{floor[1]} "
+                   f"feature (its oldest is abi3-py3{oldest[1]}): cargo cannot resolve it",
+                   f"use abi3-py3{oldest[1]} or newer, or an older PyO3")
     if floor and found.implementation == "CPython":
         if found.minor >= floor:
-            report.add("abi3", OK, f"abi3 floor {support.fmt(floor)} <= {version}")
+            report.add("abi3", OK, f"abi3 floor {facts.fmt(floor)} <= {version}")
         else:
-            report.add("abi3", ERROR, f"abi3 floor {support.fmt(floor)} is above {version}: "
+            report.add("abi3", ERROR, f"abi3 floor {facts.fmt(floor)} is above {version}: "
                        "PyO3 refuses to build", "use a newer interpreter or lower the "
                        "abi3-py3X feature")
     _check_series_range(report, found, ws, floor)
@@ -158,20 +165,18 @@ def _check_series_range(report: Report, found: Interpreter, ws: Workspace,
     series = ws.pyo3_series()
     if series is None:
         return
-    facts = support.support(series)
-    name = f"PyO3 {support.fmt(series)}"
-    if facts is None:
+    known = facts.support(series)
+    name = f"PyO3 {facts.fmt(series)}"
+    if known is None:
         report.add("pyo3-python", NOTE, f"{name}: supported Python range not known to scaffold")
         return
-    low = facts.python_min
-    if found.implementation == "PyPy" and series == (0, 30):
-        low = support.PYPY_MIN_0_30
-    high = facts.python_max
-    span = f"{support.fmt(low)}..={support.fmt(high)}" if high else f">={support.fmt(low)}"
+    low = facts.python_min(series, found.implementation)
+    high = known.python_max
+    span = f"{facts.fmt(low)}..={facts.fmt(high)}" if high else f">={facts.fmt(low)}"
     label = f"{name} supports {found.implementation} {span}"
     if found.minor < low:
         report.add("pyo3-python", ERROR, f"{label}; {found.label} is too old",
-                   f"use Python >= {support.fmt(low)} or an older PyO3")
+                   f"use Python >= {facts.fmt(low)} or an older PyO3")
     elif high and found.minor > high and not floor:
         report.add("pyo3-python", ERROR, f"{label}; {found.label} is newer: the build stops "
                    "unless PYO3_USE_ABI3_FORWARD_COMPATIBILITY=1",

@@ -4,36 +4,34 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from scaffold.env import crossfile, stale, support
+from scaffold import facts
+from scaffold.env import crossfile, stale
 from scaffold.env.probe import Interpreter
 from scaffold.env.report import ERROR, NOTE, OK, WARN, Report
 from scaffold.env.toolchain import tool_version
 from scaffold.workspace.model import Workspace
 
-# The wiring modes' needs (DESIGN.md section 3): `env` wiring relies on the backend setting
-# PYO3_BUILD_EXTENSION_MODULE, which maturin does from 1.9.4 and setuptools-rust from 1.12
-# (setuptools-rust PR #540); `feature` wiring works with any 1.x backend.
-ENV_WIRING_BACKEND = {"maturin": (1, 9, 4), "setuptools-rust": (1, 12, 0)}
+# `feature` wiring works with any 1.x backend; `env` wiring needs facts.backend_env_floor.
 
 
 def check_rust(report: Report, environ: dict[str, str], ws: Workspace | None) -> None:
     series = ws.pyo3_series() if ws else None
-    facts = support.support(series)
+    known = facts.support(series)
     for tool in ("rustc", "cargo"):
         command = environ.get(tool.upper(), tool)
         version = tool_version([command, "--version"], environ)
         if version is None:
             report.add(tool, ERROR, f"`{command} --version` does not run",
                        "install Rust with rustup (https://rustup.rs)")
-        elif facts and version[:2] < facts.msrv:
-            report.add(tool, ERROR, f"{support.fmt(version)} is older than PyO3 "
-                       f"{support.fmt(series)}'s MSRV {support.fmt(facts.msrv)}",
+        elif known and version[:2] < known.msrv:
+            report.add(tool, ERROR, f"{facts.fmt(version)} is older than PyO3 "
+                       f"{facts.fmt(series)}'s MSRV {facts.fmt(known.msrv)}",
                        "rustup update")
-        elif facts:
-            report.add(tool, OK, f"{support.fmt(version)} >= PyO3 {support.fmt(series)}'s MSRV "
-                       f"{support.fmt(facts.msrv)}")
+        elif known:
+            report.add(tool, OK, f"{facts.fmt(version)} >= PyO3 {facts.fmt(series)}'s MSRV "
+                       f"{facts.fmt(known.msrv)}")
         else:
-            report.add(tool, OK, support.fmt(version))
+            report.add(tool, OK, facts.fmt(version))
 
 
 def check_backends(report: Report, environ: dict[str, str], ws: Workspace,
@@ -48,18 +46,18 @@ def check_backends(report: Report, environ: dict[str, str], ws: Workspace,
             needs.setdefault(ext.project.backend, set()).add(context.mode(ext))
     for backend, modes in needs.items():
         version = _installed(backend, environ, found)
-        minimum = ENV_WIRING_BACKEND[backend] if ENV in modes else (1, 0, 0)
+        minimum = facts.backend_env_floor(backend) if ENV in modes else (1, 0, 0)
         wiring = "env" if ENV in modes else "feature"
-        install = f"pip install '{backend}>={support.fmt(minimum)}'"
+        install = f"pip install '{backend}>={facts.fmt(minimum)}'"
         if version is None:
             report.add(backend, WARN, f"not installed ({wiring} wiring needs >= "
-                       f"{support.fmt(minimum)}); only isolated builds (pip, build) work",
+                       f"{facts.fmt(minimum)}); only isolated builds (pip, build) work",
                        install)
         elif version < minimum:
-            report.add(backend, ERROR, f"{support.fmt(version)} is older than {wiring} wiring "
-                       f"needs ({support.fmt(minimum)})", install)
+            report.add(backend, ERROR, f"{facts.fmt(version)} is older than {wiring} wiring "
+                       f"needs ({facts.fmt(minimum)})", install)
         else:
-            report.add(backend, OK, f"{support.fmt(version)} >= {support.fmt(minimum)} "
+            report.add(backend, OK, f"{facts.fmt(version)} >= {facts.fmt(minimum)} "
                        f"({wiring} wiring)")
 
 

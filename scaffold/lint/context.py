@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
+from scaffold import facts
 from scaffold.lint.diagnostic import Applicability, Diagnostic, Fix, Severity
 from scaffold.lint.rule import Rule
 from scaffold.toml.locate import locate
@@ -13,9 +14,6 @@ from scaffold.toml.textfile import TextFile
 from scaffold.workspace.model import Extension, Workspace
 
 FEATURE, ENV = "feature", "env"
-# PYO3_BUILD_EXTENSION_MODULE replaces the `extension-module` feature from PyO3 0.26
-# (pyo3-build-config 0.30.1 src/impl_.rs `is_extension_module`; PyO3 CHANGELOG 0.26.0).
-ENV_WIRING_MIN_PYO3 = (0, 26)
 
 
 @dataclass
@@ -42,17 +40,24 @@ class Context:
 
     def below_env_wiring(self, ext: Extension) -> bool:
         found = self.workspace.pyo3_series(ext.crate)
-        return found is not None and found < ENV_WIRING_MIN_PYO3
+        return found is not None and not facts.supports_env_wiring(found)
 
     def uses_feature(self, ext: Extension) -> bool:
-        """Whether anything in the crate or its build names `extension-module`."""
+        """Whether the crate or its build enables PyO3's `extension-module` (pyo3's, or
+        pyo3-build-config's own in `[build-dependencies]`): a crate feature with
+        `pyo3/extension-module`, the dependency's `features`, or the backend's features."""
+        from scaffold.rules.wiring_edits import (EXTENSION_MODULE, EXTENSION_MODULE_PACKAGES,
+                                                 is_pyo3_entry, pyo3_keys)
+
         crate = ext.crate
-        in_features = any("extension-module" in name or any("extension-module" in v for v in values)
-                          for name, values in crate.features.items())
-        on_pyo3 = any("extension-module" in crate.effective_spec(d).get("features", [])
-                      for d in self.workspace.pyo3_dependencies(crate))
+        keys = pyo3_keys(crate)
+        in_features = any(is_pyo3_entry(v, keys) for values in crate.features.values()
+                          for v in values)
+        on_pyo3 = any(EXTENSION_MODULE in crate.effective_spec(d).get("features", [])
+                      for package in EXTENSION_MODULE_PACKAGES
+                      for d in crate.dependencies_on(package))
         built_with = ext.declared_by is not None and any(
-            "extension-module" in f for f in ext.declared_by.features)
+            is_pyo3_entry(f, keys | {"pyo3"}) for f in ext.declared_by.features)
         return in_features or on_pyo3 or built_with
 
     def diagnostic(self, file: TextFile | Path, table: tuple[str, ...],

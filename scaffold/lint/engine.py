@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from scaffold.lint.context import Context
+from scaffold.lint.convergence import Watch
 from scaffold.lint.diagnostic import Applicability, Diagnostic
 from scaffold.lint.rule import Rule
 from scaffold.toml.textfile import TextFile
@@ -55,6 +56,7 @@ def run(path: Path, rules: list[Rule], threshold: Applicability | None,
     if threshold is None:
         outcome.changes = dict(overlay)
         return outcome
+    watch = Watch(overlay, outcome.originals)
     for _ in range(MAX_PASSES):
         fixable = [d for d in diagnostics if d.fixable(threshold)]
         if not fixable:
@@ -71,6 +73,9 @@ def run(path: Path, rules: list[Rule], threshold: Applicability | None,
         outcome.fixed += fixable
         workspace = load(path, _reader(disk, overlay))
         diagnostics = lint(workspace, rules, wiring)
+        watch.after_pass({d.code for d in fixable}, overlay, outcome.originals)
+    else:
+        watch.at_limit(any(d.fixable(threshold) for d in diagnostics))
     outcome.workspace, outcome.diagnostics = workspace, diagnostics
     outcome.changes = {p: t for p, t in overlay.items()
                        if outcome.originals.get(p) is None or outcome.originals[p].text != t.text}

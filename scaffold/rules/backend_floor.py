@@ -1,18 +1,35 @@
 """The build backends' minimum versions for `env` wiring, read and raised in build-system.requires.
 
-maturin 1.9.4 and setuptools-rust 1.12.0 are the first releases that set
-PYO3_BUILD_EXTENSION_MODULE (maturin's and setuptools-rust's changelogs; PyO3 0.26 reads it in
-pyo3-build-config `is_extension_module`).
+Requirements are PEP 440 (read with `packaging`): one is changed only when its specifiers admit a
+version below the floor (scaffold.facts.BACKEND_ENV_FLOORS), and then narrowed minimally: lower
+bounds below the floor become the floor, upper bounds, exclusions, exact pins and compatible
+releases that already satisfy it stay as written, and so do the name, extras, markers and the
+string's quoting.
 """
 
 from __future__ import annotations
 
 import re
 
-from scaffold.toml import manifest
-from scaffold.workspace import versions
+from packaging.specifiers import InvalidSpecifier, Specifier
+from packaging.version import InvalidVersion, Version
 
-BACKEND_FLOORS = {"maturin": "maturin>=1.9.4", "setuptools-rust": "setuptools-rust>=1.12"}
+from scaffold import facts
+from scaffold.toml import manifest
+
+# name, extras, specifiers, then markers or a URL (left alone).
+_REQUIREMENT = re.compile(r"^(?P<head>\s*[A-Za-z0-9._-]+\s*(?:\[[^\]]*\]\s*)?)"
+                          r"(?P<specs>[^;@]*?)(?P<tail>\s*(?:[;@].*)?)$", re.S)
+
+
+def floor(backend: str) -> Version | None:
+    found = facts.backend_env_floor(backend)
+    return Version(facts.fmt(found)) if found else None
+
+
+def floor_text(backend: str) -> str:
+    """`maturin>=1.9.4`: how the floor reads in a message."""
+    return f"{backend}{facts.BACKEND_FLOOR_SPECIFIERS[backend]}"
 
 
 def requirement_for(requires: list[str], backend: str) -> tuple[int, str] | None:
@@ -23,32 +40,81 @@ def requirement_for(requires: list[str], backend: str) -> tuple[int, str] | None
     return None
 
 
+def _specifiers(requirement: str) -> tuple[re.Match, list[tuple[str, Specifier]]] | None:
+    """The requirement's parts and its specifiers as written (None: not one we can read)."""
+    match = _REQUIREMENT.match(requirement)
+    if match is None or match.group("tail").lstrip().startswith("@"):
+        return None
+    pieces = [p.strip() for p in match.group("specs").split(",") if p.strip()]
+    try:
+        return match, [(p, Specifier(p)) for p in pieces]
+    except InvalidSpecifier:
+        return None
+
+
+def _lower(spec: Specifier) -> Version | None:
+    """The smallest version `spec` admits (its bound), or None when it sets no lower bound."""
+    if spec.operator in ("<", "<=", "!="):
+        return None
+    text = spec.version.removesuffix(".*")
+    try:
+        return Version(text)
+    except InvalidVersion:
+        return None
+
+
+def _upper(spec: Specifier) -> Version | None:
+    """The exclusive upper end of `~=X.Y[.Z]` or `==X.*` (`~=1.5` -> 2, `==1.5.*` -> 1.6)."""
+    release = Version(spec.version.removesuffix(".*")).release
+    if spec.operator == "~=":
+        release = release[:-1]
+    elif not (spec.operator == "==" and spec.version.endswith(".*")):
+        return None
+    return Version(".".join(map(str, (*release[:-1], release[-1] + 1))))
+
+
 def floor_met(requirement: str, backend: str) -> bool:
-    """Whether `requirement` guarantees at least the backend's env-wiring release."""
-    minimum = BACKEND_FLOORS[backend].partition(">=")[2]
-    found = re.search(r"(>=|==|~=)\s*([\d.]+)", requirement.partition(";")[0])
-    return found is not None and versions.parse(found.group(2)) >= versions.parse(minimum)
+    """Whether `requirement` admits no version of `backend` below its env-wiring floor."""
+    minimum, parsed = floor(backend), _specifiers(requirement)
+    if minimum is None or parsed is None:
+        return True  # not ours to judge: left alone
+    lowers = [low for low in (_lower(spec) for _, spec in parsed[1]) if low is not None]
+    return bool(lowers) and max(lowers) >= minimum
 
 
-def raise_floor(requirement: str, floor: str) -> str:
-    """`maturin>=1.0,<2.0` -> `maturin>=1.9.4,<2.0`; keeps upper bounds and markers."""
-    name, _, minimum = floor.partition(">=")
-    head, sep, marker = requirement.partition(";")
-    specifiers = [s.strip() for s in head.strip()[len(name):].split(",") if s.strip()]
-    current = [s[2:] for s in specifiers if s.startswith(">=")]
-    if current and versions.parse(current[0]) >= versions.parse(minimum):
+def raise_floor(requirement: str, backend: str) -> str:
+    """`maturin>=1.0,<2.0` -> `maturin>=1.9.4,<2.0`; `maturin~=1.5` -> `maturin>=1.9.4,<2`;
+    a requirement that already meets the floor comes back unchanged."""
+    if floor_met(requirement, backend):
         return requirement
-    kept = [s for s in specifiers if s.startswith(("<", "!="))]
-    result = ",".join([f"{name}>={minimum}", *kept])
-    return result + (f";{marker}" if sep else "")
+    minimum = floor(backend)
+    match, specs = _specifiers(requirement)
+    pieces: list[str] = []
+    for raw, spec in specs:
+        low = _lower(spec)
+        if spec.operator in ("<", "<="):
+            keep = Version(spec.version) > minimum or (
+                spec.operator == "<=" and Version(spec.version) == minimum)
+            pieces += [raw] if keep else []  # an upper bound below the floor cannot stay
+        elif spec.operator == "!=" or (low is not None and low >= minimum):
+            pieces.append(raw)
+        elif spec.operator == "~=" or spec.version.endswith(".*"):
+            upper = _upper(spec)
+            if upper is not None and upper > minimum:
+                pieces.append(f"<{upper}")  # what the compatible release capped at
+    written = facts.BACKEND_FLOOR_SPECIFIERS[backend]
+    separator = ", " if ", " in match.group("specs") else ","
+    return match.group("head") + separator.join([written, *pieces]) + match.group("tail")
 
 
 def raise_backend_floor(document, backend: str | None) -> None:
     """Raise `backend`'s requirement in `[build-system] requires` to its env-wiring floor."""
     build = manifest.table(document, ("build-system",))
-    if build is None or backend not in BACKEND_FLOORS or "requires" not in build:
+    if build is None or floor(backend or "") is None or "requires" not in build:
         return
     found = requirement_for(list(build["requires"]), backend)
     if found is not None:
         index, requirement = found
-        build["requires"][index] = raise_floor(requirement, BACKEND_FLOORS[backend])
+        raised = raise_floor(requirement, backend)
+        if raised != requirement:
+            manifest.replace_string(build["requires"], index, raised)

@@ -30,8 +30,10 @@ older versions emit `-Wl,-rpath,<lib_dir>` from `pyo3_build_config::get().lib_di
 
 from __future__ import annotations
 
+from scaffold import facts
 from scaffold.lint.diagnostic import Applicability
 from scaffold.toml import manifest
+from scaffold.workspace import rust_source
 from scaffold.workspace.versions import format_series
 
 CODE = "PW103"
@@ -40,17 +42,6 @@ SUMMARY = "A binary embedding Python has no rpath build script or no `auto-initi
 FIX_TITLE = "Add a `build.rs` rpath and the `auto-initialize` feature"
 APPLICABILITY = Applicability.UNSAFE
 
-# pyo3_build_config::add_libpython_rpath_link_args() first appeared in PyO3 0.28
-# (pyo3-build-config 0.28.0 src/lib.rs; CHANGELOG 0.28.0).
-RPATH_HELPER_SINCE = (0, 28)
-# `pyo3_build_config::get().lib_dir`, the fallback, is public from pyo3-build-config 0.14.5
-# (PyO3 CHANGELOG 0.14.5, #1848): older series get the finding without an automatic fix.
-LIB_DIR_SINCE = (0, 15)
-# `auto-initialize` appeared in PyO3 0.13.1, on by default until 0.14 (CHANGELOG 0.13.1, #1347;
-# 0.14.0, #1443); before 0.14 the interpreter starts by itself and the feature may not exist.
-AUTO_INITIALIZE_FEATURE_SINCE = (0, 14)
-RPATH_MARKERS = ("add_libpython_rpath_link_args", "rpath")
-START_MARKERS = ("prepare_freethreaded_python", "Python::initialize", "Py_Initialize")
 
 
 def check(ctx):
@@ -61,30 +52,25 @@ def check(ctx):
                 continue
             build = member.build_script_path
             build_text = (ws.source_text(build) if build else None) or ""
-            has_rpath = any(marker in build_text for marker in RPATH_MARKERS)
+            has_rpath = rust_source.rpath_setting(build_text) is not None
             pyo3 = ws.pyo3_dependencies(member)
-            series = ws.pyo3_series(ext.crate) or (0, 30)
+            series = ws.pyo3_series(ext.crate) or facts.NEWEST_SUPPORTED
             auto = any("auto-initialize" in member.effective_spec(d).get("features", [])
-                       for d in pyo3) or _starts_by_hand(member) or \
-                series < AUTO_INITIALIZE_FEATURE_SINCE
+                       for d in pyo3) or rust_source.starts_interpreter(member.rust_sources()) or \
+                not facts.auto_initialize_is_a_feature(series)
             if has_rpath and auto:
                 continue
             missing = [text for ok, text in ((has_rpath, "build.rs rpath to libpython"),
                                              (auto, "pyo3 `auto-initialize`")) if not ok]
             # `build = false` turned build scripts off on purpose: report, never add one.
             fixable = has_rpath or (build is not None and not build_text
-                                    and series >= LIB_DIR_SINCE)
+                                    and facts.has_lib_dir(series))
             fix = _add(ws, member, pyo3, series, has_rpath, auto) if fixable else None
             yield ctx.diagnostic(
                 member.file, ("package",), None,
                 f"binary crate `{member.name}` embeds Python through `{ext.crate.name}` but has "
                 f"no {' and no '.join(missing)}; it fails to start without LD_LIBRARY_PATH",
                 fix)
-
-
-def _starts_by_hand(member) -> bool:
-    return any(marker in source.read_text(encoding="utf-8", errors="replace")
-               for source in member.rust_sources() for marker in START_MARKERS)
 
 
 def _add(ws, member, pyo3, series, has_rpath, auto):
@@ -101,6 +87,10 @@ def _add(ws, member, pyo3, series, has_rpath, auto):
             deps["pyo3"] = _spec("pyo3" in shared, version, ["auto-initialize"])
         if has_rpath:
             return
+        if not pyo3 and auto and facts.build_config_needs_direct_dep(series):
+            # pyo3_build_config reads the configuration of a direct pyo3 dependency
+            deps = manifest.table(document, ("dependencies",), create=True)
+            deps.setdefault("pyo3", _spec("pyo3" in shared, version))
         build_deps = manifest.table(document, ("build-dependencies",), create=True)
         if "pyo3-build-config" not in build_deps:
             build_deps["pyo3-build-config"] = _spec("pyo3-build-config" in shared, version)
@@ -118,7 +108,7 @@ def _spec(from_workspace: bool, version: str, features: list[str] | None = None)
 
 def build_script(series: tuple[int, int]) -> str:
     """A build.rs that puts libpython's directory on the binary's rpath."""
-    if series >= RPATH_HELPER_SINCE:
+    if facts.has_rpath_helper(series):
         body = "    pyo3_build_config::add_libpython_rpath_link_args();\n"
     else:
         body = ("    if let Some(lib_dir) = &pyo3_build_config::get().lib_dir {\n"

@@ -1,12 +1,15 @@
 """## What
-Feature wiring (`extension-module`) on PyO3 0.26 or newer, where the feature is deprecated; or
-wiring that disagrees with the mode forced by `--wiring env`.
+Feature wiring (`extension-module`) on PyO3 0.26 or newer, where the build backend can say
+"extension" instead (the feature is deprecated from PyO3 0.28); or wiring that disagrees with
+the mode forced by `--wiring env`. `pyo3-build-config`'s own `extension-module` feature (in
+`[build-dependencies]`) counts too.
 
 ## Why
-Since PyO3 0.26 the build backend says "this is an extension" by setting
+Since PyO3 0.26 (PR #5343) the build backend says "this is an extension" by setting
 `PYO3_BUILD_EXTENSION_MODULE` (maturin >= 1.9.4, setuptools-rust >= 1.12;
 pyo3-build-config `is_extension_module`), so no feature has to be switched off for binaries
-and tests, and `cargo build --workspace` is safe again. Informational unless the project chose
+and tests, and `cargo build --workspace` is safe again. The guide marks the feature deprecated
+from PyO3 0.28 (PR #5588). Informational unless the project chose
 a mode: `[tool.pyo3-scaffold] wiring = "feature"` silences it.
 
 ## Example
@@ -17,26 +20,34 @@ extension-module = ["pyo3/extension-module"]
 ```
 
 ## Fix (`--wiring env`)
-Removes the feature everywhere (its definition, `default`, `[tool.maturin] features`), and
-raises the backend floor in `build-system.requires` to `maturin>=1.9.4` or
-`setuptools-rust>=1.12`. Dependents keep building: `default-features = false` stays valid.
+Removes `pyo3/extension-module` everywhere (from `[features]`, the pyo3 and
+pyo3-build-config dependencies, `[tool.maturin] features`). A feature that also enables
+something else keeps the rest (and its comments); a feature left empty is removed only when
+nothing references it. The backend floor in `build-system.requires` is raised only when the
+requirement admits a version below `maturin 1.9.4` / `setuptools-rust 1.12`, and then narrowed
+minimally (upper bounds, exact pins and quoting kept). Dependents keep building: `default-features = false` stays valid.
 `--wiring feature` migrates back (PW202, PW203, PW205 then add the wiring).
 """
 
 from __future__ import annotations
 
+from scaffold import facts
 from scaffold.errors import UserError
 from scaffold.lint.context import ENV
 from scaffold.lint.diagnostic import Applicability, Severity
 from scaffold.rules.backend_floor import raise_backend_floor
-from scaffold.rules.wiring_edits import (EXTENSION_MODULE, remove_extension_module_feature,
+from scaffold.rules.wiring_edits import (EXTENSION_MODULE, EXTENSION_MODULE_PACKAGES,
+                                         is_pyo3_entry, plan_feature_removal, pyo3_keys,
+                                         remove_extension_module_feature,
                                          remove_extension_module_from_dependency)
 from scaffold.toml import manifest
 from scaffold.workspace.crate import Dependency
+from scaffold.workspace.versions import series
 
 CODE = "PW206"
 NAME = "deprecated-extension-module-feature"
-SUMMARY = "Feature wiring on PyO3 >= 0.26, where `extension-module` is deprecated"
+SUMMARY = (f"Feature wiring on PyO3 >= {facts.format_series(facts.ENV_WIRING_SINCE)}, where the "
+           "backend can set PYO3_BUILD_EXTENSION_MODULE instead")
 FIX_TITLE = "Migrate to `env` wiring (PYO3_BUILD_EXTENSION_MODULE set by the backend)"
 APPLICABILITY = Applicability.DISPLAY_ONLY
 
@@ -47,9 +58,7 @@ def check(ctx):
             continue
         if ctx.wiring == ENV:
             if ctx.below_env_wiring(ext):
-                raise UserError(
-                    f"{ext.crate.path}: `--wiring env` needs PyO3 >= 0.26, this crate uses "
-                    f"{_series(ctx, ext)}", "upgrade pyo3 first, or keep `--wiring feature`")
+                _refuse_old_pyo3(ctx, ext)
             if _in_setup_py(ext):  # never edited: the migration cannot complete
                 yield ctx.diagnostic(
                     ext.declared_by.source, (), None,
@@ -59,20 +68,61 @@ def check(ctx):
             yield ctx.diagnostic(
                 ext.crate.file, ("features",), EXTENSION_MODULE,
                 f"`{ext.crate.name}` uses `extension-module` feature wiring; `--wiring env` "
-                "removes it", _migrate(ctx, ext), Applicability.SAFE)
+                f"removes it{_plan_text(ctx, ext)}", _migrate(ctx, ext), Applicability.SAFE)
         elif ctx.wiring is None and ctx.declared_mode(ext) is None and not ctx.below_env_wiring(ext):
             yield ctx.diagnostic(
                 ext.crate.file, ("features",), EXTENSION_MODULE,
-                f"`{ext.crate.name}` uses the `extension-module` feature, deprecated since PyO3 "
-                "0.26; `--wiring env` migrates, `[tool.pyo3-scaffold] wiring = \"feature\"` "
-                "keeps it", _migrate(ctx, ext), severity=Severity.INFO)
+                f"`{ext.crate.name}` uses the `extension-module` feature, {_status(ctx, ext)}; "
+                "`--wiring env` migrates, `[tool.pyo3-scaffold] wiring = \"feature\"` keeps it",
+                _migrate(ctx, ext), severity=Severity.INFO)
+
+
+def _named_elsewhere(ctx, ext) -> set[str]:
+    """The extension crate's features that other members name (`mylib/python`, or `features`
+    on their dependency on it)."""
+    crate, names = ext.crate, set()
+    for member, dep in ctx.workspace.dependents(crate):
+        names.update(str(f) for f in member.effective_spec(dep).get("features", []))
+        for values in member.features.values():
+            for value in map(str, values):
+                target, sep, feature = value.partition("/")
+                if sep and target.removesuffix("?") == dep.key:
+                    names.add(feature)
+    return names
+
+
+def _plan(ctx, ext):
+    crate = ext.crate
+    return plan_feature_removal(crate.features, pyo3_keys(crate), _named_elsewhere(ctx, ext))
+
+
+def _plan_text(ctx, ext) -> str:
+    """What the migration does to `[features]`, for the message."""
+    plan = _plan(ctx, ext)
+    parts = [f"the feature `{name}` goes too (left empty, named nowhere else)"
+             for name in plan.removed]
+    parts += [f"the feature `{name}` stays ({why})" for name, why in plan.kept]
+    found = ctx.workspace.pyo3_series(ext.crate)
+    if found and facts.generate_import_lib_noop(found) and any(
+            "generate-import-lib" in why for _, why in plan.kept):
+        parts.append(f"`generate-import-lib` does nothing since PyO3 "
+                     f"{facts.format_series(facts.GENERATE_IMPORT_LIB_NOOP_SINCE)}")
+    return "; " + "; ".join(parts) if parts else ""
+
+
+def _family_dependencies(ws, crate):
+    """pyo3, pyo3-ffi and pyo3-build-config entries (build-dependencies included)."""
+    return [dep for package in EXTENSION_MODULE_PACKAGES for dep in crate.dependencies_on(package)]
 
 
 def _migrate(ctx, ext):
+    plan = _plan(ctx, ext)
+
     def fix(editor):
         document = editor.document(ext.crate.path)
-        remove_extension_module_feature(document)
-        for dep in ctx.workspace.pyo3_dependencies(ext.crate):
+        remove_extension_module_feature(document, pyo3_keys(ext.crate),
+                                        _named_elsewhere(ctx, ext))
+        for dep in _family_dependencies(ctx.workspace, ext.crate):
             remove_extension_module_from_dependency(document, dep)
             if dep.inherits_workspace:  # else the inherited feature keeps the finding alive
                 shared = Dependency(("workspace", "dependencies"), dep.key,
@@ -80,7 +130,8 @@ def _migrate(ctx, ext):
                 remove_extension_module_from_dependency(
                     editor.document(ctx.workspace.root_file.path), shared)
         if ext.project and ext.project.pyproject:
-            _migrate_pyproject(editor.document(ext.project.pyproject.path), ext.project.backend)
+            _migrate_pyproject(editor.document(ext.project.pyproject.path), ext.project.backend,
+                               set(plan.removed))
 
     return fix
 
@@ -92,12 +143,15 @@ def _in_setup_py(ext) -> bool:
             and any(EXTENSION_MODULE in f for f in declared.features))
 
 
-def _migrate_pyproject(document, backend: str | None) -> None:
+def _migrate_pyproject(document, backend: str | None, removed: set[str]) -> None:
+    """The backend stops enabling `pyo3/extension-module` and the crate features removed."""
     setuptools_rust = manifest.table(document, ("tool", "setuptools-rust")) or {}
+    keys = {"pyo3", "pyo3-ffi"}
     for table in [manifest.table(document, ("tool", "maturin")),
                   *setuptools_rust.get("ext-modules", [])]:
         if table is not None and "features" in table:
-            for value in [v for v in list(table["features"]) if EXTENSION_MODULE in str(v)]:
+            for value in [v for v in list(table["features"])
+                          if is_pyo3_entry(v, keys) or str(v) in removed]:
                 manifest.remove_from_array(table, "features", value, drop_empty=True)
     settings = manifest.table(document, ("tool", "pyo3-scaffold"))
     if settings is not None and "wiring" in settings:
@@ -105,7 +159,31 @@ def _migrate_pyproject(document, backend: str | None) -> None:
     raise_backend_floor(document, backend)
 
 
-def _series(ctx, ext) -> str:
+def _status(ctx, ext) -> str:
+    """Where the feature stands in this crate's PyO3 (facts: deprecated from 0.28)."""
+    since = facts.format_series(facts.FEATURE_DEPRECATED_SINCE)
     found = ctx.workspace.pyo3_series(ext.crate)
-    return f"{found[0]}.{found[1]}" if found else "an unknown version"
+    if found is not None and not facts.feature_deprecated(found):
+        return (f"superseded by PYO3_BUILD_EXTENSION_MODULE since PyO3 "
+                f"{facts.format_series(facts.ENV_WIRING_SINCE)} (deprecated from {since})")
+    return f"deprecated since PyO3 {since}"
+
+
+def _refuse_old_pyo3(ctx, ext):
+    """`--wiring env` below the env-wiring release; say when Cargo.lock decided the version."""
+    ws, crate = ctx.workspace, ext.crate
+    found = ws.pyo3_series(crate)
+    since = facts.format_series(facts.ENV_WIRING_SINCE)
+    uses = facts.format_series(found) if found else "an unknown version"
+    asked = next(filter(None, (series(crate.effective_spec(d).get("version") or "")
+                               for d in ws.pyo3_dependencies(crate))), None)
+    locked = [v for v in ws.lock_versions.get("pyo3", []) if series(v) == found]
+    if locked and asked is not None and asked != found:
+        raise UserError(
+            f"{ws.root / 'Cargo.lock'}: `--wiring env` needs PyO3 >= {since}; read Cargo.lock, "
+            f"which pins pyo3 {locked[0]} although {crate.path} asks for "
+            f"{facts.format_series(asked)}",
+            "run `cargo update -p pyo3` first, or keep `--wiring feature`")
+    raise UserError(f"{crate.path}: `--wiring env` needs PyO3 >= {since}, this crate uses {uses}",
+                    "upgrade pyo3 first, or keep `--wiring feature`")
 

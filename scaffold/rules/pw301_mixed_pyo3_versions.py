@@ -1,6 +1,6 @@
 """## What
 Members require different PyO3 minor versions (pyo3, pyo3-ffi, pyo3-build-config, pyo3-macros,
-or crates pinned to a PyO3 minor such as `numpy`).
+or crates released once per PyO3 minor: `numpy`, `pythonize`, `pyo3-async-runtimes`).
 
 ## Why
 PyO3's sys crate declares `links = "python"`, and Cargo allows only one package with a given
@@ -26,6 +26,7 @@ pyo3 = { workspace = true }
 
 from __future__ import annotations
 
+from scaffold import facts
 from scaffold.lint.diagnostic import Applicability
 from scaffold.toml import manifest
 from scaffold.workspace.model import PYO3_FAMILY
@@ -37,9 +38,6 @@ SUMMARY = "Members require more than one PyO3 minor version"
 FIX_TITLE = "Unify through `[workspace.dependencies]` on the newest version"
 APPLICABILITY = Applicability.UNSAFE
 
-# Crates whose 0.x minor follows PyO3's one for one (rust-numpy: "numpy 0.N requires pyo3 0.N"
-# since numpy 0.21, see its README's version table).
-PINNED_TO_PYO3_MINOR = ("numpy",)
 _MOVABLE_KEYS = {"version", "features", "optional", "workspace"}
 
 
@@ -51,7 +49,7 @@ def check(ctx):
             spec = crate.effective_spec(dep)
             package = spec.get("package", dep.key) if not dep.inherits_workspace else \
                 crate.workspace_dependency(dep.key).get("package", dep.key)
-            if package in PYO3_FAMILY or package in PINNED_TO_PYO3_MINOR:
+            if package in PYO3_FAMILY or facts.pinned_to_pyo3_minor(package):
                 found = series(spec.get("version") or "")
                 if found:
                     uses.append((crate, dep, package, found))

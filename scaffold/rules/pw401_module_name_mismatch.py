@@ -15,6 +15,10 @@ name). When they disagree the import fails with
 module-name = "mypkg._core"   # but src/lib.rs has `#[pymodule] fn _native`
 ```
 
+Only a Python build backend (maturin, setuptools-rust) decides the file name; a crate that no
+backend declares (built by `cargo build` and copied under a name of its own) cannot be checked:
+it gets an info saying so, never an error.
+
 ## Fix (unsafe: it renames what Python imports)
 Sets the Python side to the `#[pymodule]` name: `module-name = "mypkg._native"` (or the
 setuptools-rust `target`). `setup.py` is reported, never edited.
@@ -25,9 +29,9 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-from scaffold.lint.diagnostic import Applicability
-from scaffold.rules.pymodule import pymodule_names
+from scaffold.lint.diagnostic import Applicability, Severity
 from scaffold.toml import manifest
+from scaffold.workspace import rust_source
 
 CODE = "PW401"
 NAME = "module-name-mismatch"
@@ -39,12 +43,22 @@ APPLICABILITY = Applicability.UNSAFE
 def check(ctx):
     for ext in ctx.extensions:
         crate = ext.crate
-        modules = pymodule_names(crate.rust_sources())
-        if len({name for *_, name in modules}) != 1:
+        modules = rust_source.pymodules(crate.rust_sources())
+        if len({m.name for m in modules}) != 1:
             continue  # none found, or several (submodules): nothing certain to compare
-        source, line, pymodule = modules[0]
+        pymodule = modules[0].name
         declared = ext.declared_by
-        backend_name = declared.module_name if declared else None
+        if declared is None:
+            if pymodule != crate.lib_name:
+                where = (("lib",), "name") if "name" in crate.lib else (("package",), "name")
+                yield ctx.diagnostic(
+                    crate.file, *where,
+                    f"cannot check the module name: no Python build backend builds "
+                    f"`{crate.name}`; whatever installs the library must name the file "
+                    f"`{pymodule}` (the #[pymodule] name), not `{crate.lib_name}` ([lib] name)",
+                    severity=Severity.INFO)
+            continue
+        backend_name = declared.module_name
         values = {"#[pymodule]": pymodule}
         if backend_name:
             values["backend"] = backend_name
@@ -55,8 +69,7 @@ def check(ctx):
         described = ", ".join(f"{where} `{name}`" for where, name in values.items())
         message = (f"module name disagrees: {described}; `import` fails with \"dynamic module "
                    f"does not define module export function (PyInit_{values.get('backend', values.get('[lib] name'))})\"")
-        editable = declared is not None and declared.source is not None and \
-            declared.source.name == "pyproject.toml"
+        editable = declared.source is not None and declared.source.name == "pyproject.toml"
         if editable and backend_name:
             where = ((("tool", "maturin"), "module-name") if ext.project.backend == "maturin"
                      else (("tool", "setuptools-rust", "ext-modules"), "target"))

@@ -28,6 +28,7 @@ import os
 
 from scaffold.lint.diagnostic import Applicability
 from scaffold.toml import manifest
+from scaffold.workspace import rust_source
 from scaffold.workspace.model import NON_PYO3_BINDINGS
 
 CODE = "PW402"
@@ -82,5 +83,4 @@ def _point_at(project, crate):
 
 
 def _has_pymodule(crate) -> bool:
-    return any("#[pymodule" in s.read_text(encoding="utf-8", errors="replace")
-               for s in crate.rust_sources())
+    return rust_source.defines_module(crate.rust_sources())

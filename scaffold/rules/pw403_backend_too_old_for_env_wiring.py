@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from scaffold.lint.context import ENV
 from scaffold.lint.diagnostic import Applicability
-from scaffold.rules.backend_floor import (BACKEND_FLOORS, floor_met, raise_backend_floor,
+from scaffold.rules.backend_floor import (floor, floor_met, floor_text, raise_backend_floor,
                                           requirement_for)
 
 CODE = "PW403"
@@ -43,7 +43,7 @@ def check(ctx):
     for ext in ctx.extensions:
         project = ext.project
         if (ctx.mode(ext) != ENV or ctx.below_env_wiring(ext) or project is None
-                or project.pyproject is None or project.backend not in BACKEND_FLOORS
+                or project.pyproject is None or floor(project.backend or "") is None
                 or project.pyproject.path in seen or ctx.uses_feature(ext)):
             continue  # still on the feature: PW206's migration raises the floor itself
         found = requirement_for(project.build_requires, project.backend)
@@ -58,5 +58,5 @@ def check(ctx):
             project.pyproject, ("build-system",), "requires",
             f"`{ext.crate.name}` uses env wiring (no `extension-module` feature), but "
             f"`{found[1]}` allows a {project.backend} that does not set "
-            f"PYO3_BUILD_EXTENSION_MODULE (needs `{BACKEND_FLOORS[project.backend]}`): the "
+            f"PYO3_BUILD_EXTENSION_MODULE (needs `{floor_text(project.backend)}`): the "
             "module would link libpython", fix)

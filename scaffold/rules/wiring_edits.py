@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from scaffold.toml import manifest
 from scaffold.workspace.crate import Crate, Dependency
 
@@ -36,28 +38,75 @@ def ensure_extension_module_feature(document, pyo3_key: str = "pyo3",
 
 
 def remove_extension_module_from_dependency(document, dep: Dependency) -> None:
-    """Drop `extension-module` from a pyo3 dependency's `features`, and `features` if emptied."""
+    """Drop `extension-module` from a PyO3 dependency's `features` (pyo3 or pyo3-build-config),
+    and `features` if emptied."""
     item = manifest.dependency(document, dep)
     if item is not None and hasattr(item, "get") and "features" in item:
         manifest.remove_from_array(item, "features", EXTENSION_MODULE, drop_empty=True)
 
 
-def remove_extension_module_feature(document) -> None:
-    """Remove the crate's own `extension-module` feature and every mention of it.
+# Packages whose own `extension-module` feature is PyO3's (pyo3 -> pyo3-ffi -> pyo3-build-config).
+EXTENSION_MODULE_PACKAGES = ("pyo3", "pyo3-ffi", "pyo3-build-config")
 
-    A `default` left empty goes too (it is the default), and then an empty `[features]`.
-    """
+
+def pyo3_keys(crate: Crate) -> set[str]:
+    """The keys under which `crate` depends on PyO3's packages (renames included)."""
+    return {dep.key for package in EXTENSION_MODULE_PACKAGES
+            for dep in crate.dependencies_on(package)}
+
+
+def is_pyo3_entry(value, keys: set[str]) -> bool:
+    """`pyo3/extension-module` or `pyo3?/extension-module` for one of `keys`."""
+    dep, sep, feature = str(value).partition("/")
+    return bool(sep) and feature == EXTENSION_MODULE and dep.removesuffix("?") in keys
+
+
+@dataclass(frozen=True)
+class FeaturePlan:
+    """What removing PyO3's `extension-module` does to a crate's `[features]`."""
+
+    removed: tuple[str, ...]  # features left empty and named nowhere else: deleted
+    kept: tuple[tuple[str, str], ...]  # (feature, why it stays)
+
+
+def plan_feature_removal(features: dict, keys: set[str], named_elsewhere: set[str]) -> FeaturePlan:
+    """Which features lose their PyO3 entry and what becomes of them. `named_elsewhere`: crate
+    features that other crates or the build backend's non-PyO3 settings name."""
+    removed, kept = [], []
+    for name, values in features.items():
+        if name == "default" or not any(is_pyo3_entry(v, keys) for v in values):
+            continue
+        rest = [str(v) for v in values if not is_pyo3_entry(v, keys)]
+        users = sorted(other for other, vals in features.items()
+                       if other not in ("default", name) and name in map(str, vals))
+        if rest:
+            kept.append((name, f"it also enables {', '.join(f'`{v}`' for v in rest)}"))
+        elif users or name in named_elsewhere:
+            why = f"`{users[0]}` names it" if users else "another crate names it"
+            kept.append((name, f"empty: {why}"))
+        else:
+            removed.append(name)
+    return FeaturePlan(tuple(removed), tuple(kept))
+
+
+def remove_extension_module_feature(document, keys: set[str],
+                                    named_elsewhere: set[str] = frozenset()) -> FeaturePlan:
+    """Remove `<pyo3>/extension-module` from every feature; keep each feature and what else it
+    enables. A feature left empty that nothing names is deleted, with its mentions in `default`
+    (and `default`, then `[features]`, when left empty)."""
     features = document.get("features")
     if features is None:
-        return
-    manifest.remove_key(features, EXTENSION_MODULE)
+        return FeaturePlan((), ())
+    plan = plan_feature_removal({k: list(v) for k, v in features.items()}, keys, named_elsewhere)
     for name in list(features):
-        values = features[name]
-        for value in [v for v in list(values) if v == EXTENSION_MODULE
-                      or str(v).endswith("/" + EXTENSION_MODULE)]:
+        for value in [v for v in list(features[name]) if is_pyo3_entry(v, keys)]:
             manifest.remove_from_array(features, name, value, drop_empty=name == "default")
+    for name in plan.removed:
+        manifest.remove_key(features, name)
+        manifest.remove_from_array(features, "default", name, drop_empty=True)
     if not list(features):
         del document["features"]
+    return plan
 
 
 def extension_module_enabled_by_default(crate: Crate) -> bool:

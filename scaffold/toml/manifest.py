@@ -118,6 +118,14 @@ def remove_from_array(container, key: str, value: str, drop_empty: bool = False)
     return bool(indexes)
 
 
+def replace_string(array, index: int, value: str) -> None:
+    """Set a string in an array, keeping how the old one was quoted (basic or literal)."""
+    old = array[index]
+    kind = getattr(old, "type", None)
+    literal = kind is not None and kind.is_literal() and "'" not in value
+    array[index] = _tomlkit().string(value, literal=literal)
+
+
 def remove_key(container, key: str) -> bool:
     if key in container:
         del container[key]

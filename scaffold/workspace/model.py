@@ -17,6 +17,7 @@ from pathlib import Path
 
 from scaffold.errors import ManifestError, UserError
 from scaffold.toml.textfile import TextFile
+from scaffold.workspace import rust_source
 from scaffold.workspace.crate import Crate, Dependency
 from scaffold.workspace.python import PythonProject, RustExtension, load_python_project
 from scaffold.workspace.versions import series
@@ -403,8 +404,4 @@ def _lock_versions(path: Path) -> dict[str, list[str]]:
 
 def _has_pymodule(crate: Crate) -> bool:
     """A `#[pymodule]`, or a hand-written `PyInit_<name>` through pyo3's FFI."""
-    for source in crate.rust_sources():
-        text = source.read_text(encoding="utf-8", errors="replace")
-        if "#[pymodule" in text or "fn PyInit_" in text:
-            return True
-    return False
+    return rust_source.defines_module(crate.rust_sources())

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -86,6 +87,22 @@ def test_diff_prints_relative_paths_and_writes_nothing(mixed):
     unsafe = fix(mixed, "--diff", "--unsafe-fixes")
     assert f"--- a/{ROOT}\n+++ b/{ROOT}\n" in unsafe.stdout
     assert snapshot(mixed) == before
+
+
+def test_diff_stdout_is_only_the_patch_and_applies_with_git(mixed):
+    """An unfixable finding (PW205 without --unsafe-fixes) stays on stderr: `| git apply` works."""
+    result = fix(mixed, "--diff")
+    assert result.exit_code == 1 and result.stdout.startswith("--- a/")
+    assert "PW205" not in result.stdout and "PW205" in result.stderr
+    assert "Would fix 1 finding(s) in 1 file(s)." in result.stderr
+    patch = mixed.parent / "fix.patch"
+    patch.write_text(result.stdout)
+    subprocess.run(["git", "apply", "--check", patch], cwd=mixed, check=True)
+    subprocess.run(["git", "apply", patch], cwd=mixed, check=True)
+    patched = snapshot(mixed)
+    subprocess.run(["git", "checkout", "--", "."], cwd=mixed, check=True)
+    fix(mixed)
+    assert snapshot(mixed) == patched  # the patch is exactly what fixing writes
 
 
 def test_diff_with_nothing_to_change_exits_0(tmp_path):

@@ -354,7 +354,7 @@ def test_check_and_diff_work_on_a_dirty_tree(tmp_path):
     assert diff.returncode == 1
     assert '+hyperjson = { path = "..", default-features = false }' in diff.stdout
     assert "+++ b/profiling/build.rs" in diff.stdout
-    assert "would change 3 file(s)" in diff.stderr
+    assert "in 3 file(s)." in diff.stderr
 
     json_check = scaffold("--check", "--output-format", "json", cwd=repo)
     assert json_check.returncode == 1

@@ -149,3 +149,35 @@ def test_errors_are_one_line_exit_2(tmp_path):
     result = run_cli("doctor", tmp_path)
     assert result.exit_code == 2 and result.stderr.startswith("error: ")
     assert "invalid TOML" in result.stderr and result.stderr.count("\n") == 1
+
+
+@needs_trap
+@pytest.mark.parametrize("build_rs, has_rpath", [
+    ("// TODO: rpath\nfn main() {}\n", False),
+    ("fn main() {\n    pyo3_build_config::add_libpython_rpath_link_args();\n}\n", True),
+])
+def test_doctor_and_pw103_agree_on_the_build_script(tmp_path, build_rs, has_rpath):
+    """Only code sets an rpath: a comment naming it satisfies neither doctor nor PW103."""
+    root = project(tmp_path / "p")
+    write(root, {"app/build.rs": build_rs})
+    app = (root / "app" / "Cargo.toml").read_text()
+    (root / "app" / "Cargo.toml").write_text(
+        app + '\n[build-dependencies]\npyo3-build-config = "0.30"\n')
+    _, checks = doctor(root)
+    assert (checks["rpath:app"]["verdict"] == "ok") is has_rpath
+    lint = run_cli("fix-features", root, "--check", "--allow-no-vcs")
+    pw103 = [line for line in lint.stdout.splitlines() if "PW103" in line]
+    assert bool(pw103) is not has_rpath or "auto-initialize" in pw103[0]
+    if not has_rpath:
+        assert "build.rs rpath" in pw103[0]
+
+
+def test_abi3_feature_older_than_the_series_has(tmp_path):
+    """abi3 floors follow PyO3's supported Pythons (facts.abi3_floor): abi3-py38 left in 0.30."""
+    root = project(tmp_path / "p", pyo3='{ version = "0.30", features = ["abi3-py38"] }')
+    _, checks = doctor(root)
+    assert checks["abi3-feature"]["verdict"] == "error"
+    assert "no abi3-py38" in checks["abi3-feature"]["message"]
+    assert "abi3-py39" in checks["abi3-feature"]["fix"]
+    ok = project(tmp_path / "q", pyo3='{ version = "0.30", features = ["abi3-py39"] }')
+    assert "abi3-feature" not in doctor(ok)[1]

@@ -58,7 +58,7 @@ def test_old_pyo3_needs_no_auto_initialize_and_gets_no_broken_fix(tmp_path, vers
     assert "[*]" not in result.stdout  # no pyo3-build-config API to put in a build.rs
     diff = run_cli("fix-features", "--diff", "--unsafe-fixes", root)
     assert diff.exit_code == 0 and "+++" not in diff.stdout, diff.stdout
-    assert "would change nothing" in diff.stderr
+    assert "Would change nothing." in diff.stderr
 
 
 def test_pyo3_015_gets_the_lib_dir_build_script(tmp_path):
