@@ -25,6 +25,7 @@ class ProfilerPlan:
     module_name: str
     pyo3_version: str
     pyo3_from_workspace: bool
+    library_features: tuple[str, ...]  # the wheel build's features, minus extension-module
     workspace_package: bool
     edition: str
     pyo3_series: tuple[int, int]
@@ -40,6 +41,7 @@ class ProfilerPlan:
             "library_path": os.path.relpath(self.library.dir, self.directory).replace(os.sep, "/"),
             "pyo3_version": self.pyo3_version,
             **facts.template_flags(self.pyo3_series),
+            "library_features": list(self.library_features),
             "pyo3_from_workspace": self.pyo3_from_workspace,
             "workspace_package": self.workspace_package,
             "edition": self.edition,
@@ -104,6 +106,7 @@ def plan(ws: Workspace, library: Crate, name: str | None, path: Path | None) -> 
         library=library, name=name, directory=directory,
         module_name=_module_name(library),
         pyo3_version=pyo3_requirement(ws, spec.get("version"), found),
+        library_features=binding_features(ws, library),
         pyo3_from_workspace=pyo3.inherits_workspace and pyo3.key == "pyo3",
         workspace_package=all(k in shared_package for k in ("version", "edition", "license",
                                                                  "rust-version")),
@@ -171,6 +174,29 @@ def unique_name(ws: Workspace, library: Crate) -> str:
     base = f"{library.name}-profiler"
     return next(name for name in (base, *(f"{base}-{n}" for n in range(2, 1000)))
                 if name not in taken)
+
+
+def binding_features(ws: Workspace, library: Crate) -> tuple[str, ...]:
+    """The library features the backend's wheel build enables (setuptools-rust `features=`,
+    maturin `features`), so the profiler gets the bindings too (a `#[pymodule]` behind
+    `python = ["pyo3"]`); never one that leads to `extension-module`, nor `dep/feature`."""
+    ext = next((e for e in ws.extensions() if e.crate is library), None)
+    declared = ext.declared_by.features if ext is not None and ext.declared_by else ()
+    return tuple(f for f in declared
+                 if "/" not in f and not _reaches_extension_module(library, f, set()))
+
+
+def _reaches_extension_module(crate: Crate, feature: str, seen: set[str]) -> bool:
+    if feature == "extension-module":
+        return True
+    seen.add(feature)
+    for value in crate.features.get(feature, []):
+        if value.split("/", 1)[-1] == "extension-module":
+            return True
+        if "/" not in value and not value.startswith("dep:") and value not in seen and \
+                _reaches_extension_module(crate, value, seen):
+            return True
+    return False
 
 
 def pyo3_requirement(ws: Workspace, required: str | None, found: tuple[int, int]) -> str:

@@ -305,3 +305,45 @@ def test_doctor_with_a_pyenv_local_python(tmp_path):
     mismatch = checks["interpreter-mismatch"]
     assert mismatch["verdict"] == "warn" and local in mismatch["message"]
     assert "PYO3_PYTHON=" in mismatch["fix"] and "remove the mismatch" in mismatch["fix"]
+
+
+def test_profiler_of_opt_in_bindings_gets_the_wheel_features(tmp_path):
+    """Bindings behind `python = ["pyo3"]`, built by setuptools-rust with `features=["python"]`:
+    the profiler enables the same feature, so the module it embeds exists (found on tiktoken)."""
+    repo = tmp_path / "optin"
+    write(repo, {
+        "Cargo.toml": '''\
+            [package]
+            name = "optin"
+            version = "0.1.0"
+            edition = "2021"
+
+            [lib]
+            crate-type = ["cdylib", "rlib"]
+
+            [features]
+            default = []
+            python = ["pyo3"]
+
+            [dependencies]
+            pyo3 = { version = "0.30", optional = true }
+            ''',
+        "src/lib.rs": "pub fn double(x: u64) -> u64 {\n    x * 2\n}\n\n"
+                      "#[cfg(feature = \"python\")]\nmod bindings;\n",
+        "src/bindings.rs": LIB.replace("{name}", "optin").replace("double(x)",
+                                                                   "crate::double(x)"),
+        "setup.py": '''\
+            from setuptools import setup
+            from setuptools_rust import Binding, RustExtension
+
+            setup(name="optin", rust_extensions=[
+                RustExtension("optin", binding=Binding.PyO3, features=["python"])])
+            ''',
+    })
+    git_init(repo)
+    added = run_cli("add-profiler", cwd=repo)
+    assert added.exit_code == 0, added.stderr
+    spec = tomllib.loads((repo / "optin-profiler" / "Cargo.toml").read_text())["dependencies"]
+    assert spec["optin"]["features"] == ["python"] and spec["optin"]["default-features"] is False
+    run(["cargo", "build", "-p", "optin-profiler"], cwd=repo)
+    assert "python  2 iterations" in run_profiler("optin-profiler", repo)
