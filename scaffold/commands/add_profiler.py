@@ -58,10 +58,10 @@ def _run(args: argparse.Namespace, project) -> int:
     library = profiler_plan.choose_library(ws, args.crate, sys.stdin.isatty())
     existing = _existing(ws, library, args.name)
     if existing is not None:
-        print(f"{os.path.relpath(existing.dir, display_base(project))}: `{existing.name}` already profiles "
-              f"`{library.name}` (a binary that depends on it and embeds Python); checking its "
-              "wiring and rpath instead of adding a second profiler (pass --name NEW to add "
-              "one).", file=sys.stderr)
+        where = os.path.relpath(existing.dir, display_base(project))
+        print(f"`{existing.name}` already profiles `{library.name}` ({where}: a binary that "
+              "depends on it and uses Python); checking its wiring and rpath instead of adding "
+              "a second profiler (pass --name NEW to add one).", file=sys.stderr)
         planned, plan = {}, None
     else:
         plan = profiler_plan.plan(ws, library, args.name, args.location)
