@@ -2,7 +2,7 @@
 
     python benchmarks/run.py [--quick] [--only SECTION[,SECTION]] [--rounds N] [--keep DIR]
 
-Sections (numbers or names): 1 startup, 2 scale, 3 new, 4 fix. Every row is the median of
+Sections (numbers or names): 1 startup, 2 scale, 3 new, 4 fix, 5 update. Every row is the median of
 repeated whole-process runs (fresh subprocesses, output discarded). The commands compared in a
 section run round-robin in the same rounds (A, B, ..., then the reverse order), after one
 untimed warm-up round, so machine load drifts into both sides alike; the ratio is median(A) /
@@ -37,9 +37,9 @@ sys.path.insert(0, str(HERE))
 
 from generate import generate  # noqa: E402
 
-SECTIONS = {"1": "startup", "2": "scale", "3": "new", "4": "fix"}
-ROUNDS = {"startup": 15, "scale": 7, "new": 5, "fix": 3}
-QUICK_ROUNDS = {"startup": 5, "scale": 3, "new": 3, "fix": 1}
+SECTIONS = {"1": "startup", "2": "scale", "3": "new", "4": "fix", "5": "update"}
+ROUNDS = {"startup": 15, "scale": 7, "new": 5, "fix": 3, "update": 5}
+QUICK_ROUNDS = {"startup": 5, "scale": 3, "new": 3, "fix": 1, "update": 1}
 SIZES = (10, 100, 500, 1000)
 NAME = "bench-lib"
 
@@ -332,7 +332,58 @@ def fix(work: Path, rounds: int, env: dict[str, str]) -> list[Row]:
     return [Row("4", writing, checking), Row("4", writing, cargo)]
 
 
-RUNNERS = {"startup": startup, "scale": scale, "new": new, "fix": fix}
+def update(work: Path, rounds: int, env: dict[str, str]) -> list[Row]:
+    """`scaffold update` on an up-to-date project vs bare `copier update` of its two templates,
+    and `scaffold new` vs bare `copier copy` of both templates from the release bundles."""
+    from scaffold.render import history
+
+    folder = history.history_dir()
+    bundle_env = {**env, **history.git_env(folder)}
+    release = history.newest(history.versions(folder))
+    base = work / "update"
+    base.mkdir(parents=True)
+    made = subprocess.run([*SCAFFOLD, "new", NAME, "--yes"], cwd=base, env=env,
+                          capture_output=True, text=True)
+    if made.returncode:
+        raise SystemExit(f"benchmark update: scaffold new failed:\n{made.stderr[-2000:]}")
+    project = base / NAME
+    quiet = ["update", "--quiet", "--defaults", "--skip-answered", "--vcs-ref", release]
+    ours = Bench("`scaffold update --yes` (up to date)", [[*SCAFFOLD, "update", "--yes"]],
+                 cwd=project)
+    bare = Bench("bare `copier update` (workspace, then profiler)",
+                 [[*COPIER, *quiet, "."],
+                  [*COPIER, *quiet, "--answers-file", f"{NAME}-profiler/.copier-answers.yml",
+                   "crates"]], cwd=project)
+    measure([ours, bare], rounds, bundle_env)
+    status = subprocess.run(["git", "status", "--porcelain"], cwd=project, capture_output=True,
+                            text=True).stdout
+    if status:
+        print(f"warning: an update changed the up-to-date project: {status[:200]}",
+              file=sys.stderr)
+    workspace_answers, profiler_answers = _answers()
+
+    def fresh(kind: str) -> Callable[[int], Path]:
+        def prepare(index: int) -> Path:
+            folder = base / f"{kind}-{index + 1}"
+            shutil.rmtree(base / f"{kind}-{index}", ignore_errors=True)
+            folder.mkdir(parents=True)
+            return folder
+        return prepare
+
+    copy = ["copy", "--quiet", "--defaults", "--vcs-ref", release]
+    scaffold_new = Bench("`scaffold new --yes --no-git`",
+                         [[*SCAFFOLD, "new", NAME, "--yes", "--no-git"]], prepare=fresh("new"))
+    from_bundle = Bench("bare `copier copy` of both templates from the bundles",
+                        [[*COPIER, *copy, *_data(workspace_answers),
+                          history.stable_ref("workspace"), NAME],
+                         [*COPIER, *copy, *_data(profiler_answers),
+                          history.stable_ref("profiler"), f"{NAME}/crates"]],
+                        prepare=fresh("bundle"))
+    measure([scaffold_new, from_bundle], rounds, bundle_env)
+    return [Row("5", ours, bare, 2.0), Row("5", scaffold_new, from_bundle, 1.3)]
+
+
+RUNNERS = {"startup": startup, "scale": scale, "new": new, "fix": fix, "update": update}
 
 
 # --- main -------------------------------------------------------------------------------------
@@ -379,7 +430,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer rounds (a smoke run)")
     parser.add_argument("--only", action="append", metavar="SECTION",
-                        help="1 startup, 2 scale, 3 new, 4 fix (comma-separated or repeated)")
+                        help="1 startup, 2 scale, 3 new, 4 fix, 5 update (comma-separated or "
+                             "repeated)")
     parser.add_argument("--rounds", type=int, help="rounds for every section (overrides)")
     parser.add_argument("--keep", type=Path, help="work in this directory and keep it")
     args = parser.parse_args()

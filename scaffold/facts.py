@@ -70,6 +70,82 @@ DECLARATIVE_MODULES_SINCE: Series = (0, 22)
 """`#[pymodule] mod` (declarative modules) stable without a feature: CHANGELOG 0.22.0,
 PR #4257."""
 
+@dataclass(frozen=True)
+class ApiChange:
+    """A PyO3 Rust API renamed or removed: `pattern` (a regex on code) and its replacement,
+    or None when a person must rewrite the call."""
+
+    pattern: str
+    replacement: str | None
+    what: str
+    deprecated: Series
+    removed: Series | None
+    source: str
+
+
+API_CHANGES: tuple[ApiChange, ...] = (
+    ApiChange(r"\bwith_gil_unchecked\b", "attach_unchecked", "`Python::with_gil_unchecked` is "
+              "`Python::attach_unchecked`", ATTACH_API_SINCE, WITH_GIL_REMOVED_SINCE,
+              "CHANGELOG 0.26.0 #5340; 0.28.0 #5740"),
+    ApiChange(r"\bwith_gil\b", "attach", "`Python::with_gil` is `Python::attach`",
+              ATTACH_API_SINCE, WITH_GIL_REMOVED_SINCE, "CHANGELOG 0.26.0 #5209; 0.28.0 #5740"),
+    ApiChange(r"\ballow_threads\b", "detach", "`Python::allow_threads` is `Python::detach`",
+              ATTACH_API_SINCE, WITH_GIL_REMOVED_SINCE, "CHANGELOG 0.26.0 #5221; 0.28.0 #5740"),
+    ApiChange(r"\bassume_gil_acquired\b", "assume_attached", "`Python::assume_gil_acquired` is "
+              "`Python::assume_attached`", ATTACH_API_SINCE, WITH_GIL_REMOVED_SINCE,
+              "CHANGELOG 0.26.0 #5354; 0.28.0 #5740"),
+    ApiChange(r"\bGILOnceCell\b", "PyOnceLock", "`GILOnceCell` is `PyOnceLock`",
+              ATTACH_API_SINCE, WITH_GIL_REMOVED_SINCE, "CHANGELOG 0.26.0 #5223; 0.28.0 #5740"),
+    ApiChange(r"\bprepare_freethreaded_python\b", None, "`pyo3::prepare_freethreaded_python()` "
+              "is `Python::initialize()`", ATTACH_API_SINCE, WITH_GIL_REMOVED_SINCE,
+              "CHANGELOG 0.26.0 #5247; 0.28.0 #5740"),
+    ApiChange(r"\bGILProtected\b", None, "`GILProtected` is deprecated (use a mutex)",
+              ATTACH_API_SINCE, WITH_GIL_REMOVED_SINCE, "CHANGELOG 0.26.0 #5285; 0.28.0 #5740"),
+    ApiChange(r"(?<!ffi::)\bPyObject\b(?!_)", None, "the `PyObject` alias is `Py<PyAny>`",
+              ATTACH_API_SINCE, WITH_GIL_REMOVED_SINCE, "CHANGELOG 0.26.0 #5325; 0.28.0 #5740"),
+    ApiChange(r"\bimport_exception_bound!", "import_exception!", "`import_exception_bound!` is "
+              "`import_exception!`", (0, 27), (0, 29), "CHANGELOG 0.27.0 #5480; 0.29.0 #6068"),
+    ApiChange(r"\.downcast(_into)?(_exact)?(_unchecked)?\b", None, "`PyAnyMethods::downcast*` "
+              "are `Bound::cast*`", (0, 27), (0, 29), "CHANGELOG 0.27.0 #5472; 0.29.0 #6068"),
+    ApiChange(r"#\[pyfn\b", None, "`#[pyfn]` is deprecated (use `#[pyfunction]` and "
+              "`add_function`)", (0, 27), (0, 29), "CHANGELOG 0.27.0 #5384; 0.29.0 #6068"),
+    ApiChange(r"\bPy(::<[^>]*>)?::from_(owned|borrowed)_ptr", None, "`Py::from_owned_ptr` and "
+              "`from_borrowed_ptr*` are deprecated (use `Bound::from_*_ptr(py, ...).unbind()`)",
+              (0, 28), (0, 30), "CHANGELOG 0.28.0 #5585; 0.30.0 #6519"),
+)
+"""Renames and removals a PyO3 upgrade meets in Rust code (guide/src/migration.md; the
+CHANGELOG entries cited). `scaffold upgrade` lists uses with file:line and applies the
+mechanical renames only with --unsafe-fixes (a text match cannot tell PyO3's method from
+another type's)."""
+
+
+def api_changes(new: Series) -> list[ApiChange]:
+    """The changes code built with `new` meets: deprecated, or removed, by `new` (a use of an
+    API removed before `new` is listed too: the code no longer compiles)."""
+    return [c for c in API_CHANGES if c.deprecated <= new]
+
+
+# --- free-threaded CPython ---------------------------------------------------------------------
+
+FREE_THREADED_SINCE: Series = (0, 23)
+"""Builds for free-threaded CPython and `#[pymodule(gil_used = false)]`: CHANGELOG 0.23.0,
+PR #4588 ("Support free-threaded Python 3.13t", "Add `#[pymodule(gil_used = false)]`")."""
+
+FREE_THREADED_PYTHON: tuple[int, int] = (3, 14)
+"""The free-threaded CPython that release CI builds for (`3.14t`): CHANGELOG 0.29.0, PR #5865
+"Drop support for Python 3.13t (3.14t and above continue to be supported; CPython declared
+free-threading supported starting with Python 3.14)"; maturin 1.16 `generate-ci github` builds
+`-i python3.14t`."""
+
+
+def builds_free_threaded(series: Series) -> bool:
+    """Whether PyO3 `series` builds a version-specific wheel for CPython 3.14t (free-threading
+    support and 3.14 among its supported Pythons, SUPPORT)."""
+    found = support(series)
+    return (series >= FREE_THREADED_SINCE and found is not None
+            and found.python_max >= FREE_THREADED_PYTHON)
+
+
 # --- which PyO3 `scaffold new` offers ---------------------------------------------------------
 
 NEWEST_SUPPORTED: Series = (0, 30)

@@ -6,11 +6,15 @@ gitpython is imported inside the functions, so commands that never write do not 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from scaffold.errors import DirtyTreeError, UserError
 
+if TYPE_CHECKING:
+    import git
 
-def enclosing_repository(path: Path):
+
+def enclosing_repository(path: Path) -> git.Repo | None:
     """The git repository containing `path`, or None."""
     import git
 
@@ -34,7 +38,7 @@ def ensure_clean(path: Path, files: list[Path], *, allow_dirty: bool = False,
             return
         raise UserError(f"{path} is not inside a git repository, so changes could not be undone",
                         "commit it to git first, or pass --allow-no-vcs")
-    top = Path(repo.working_tree_dir).resolve()
+    top = Path(repo.working_tree_dir or path).resolve()  # None only for a bare repository
     wanted = {}
     for file in files:
         resolved = file.resolve()

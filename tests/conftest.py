@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib
 import io
 import os
+import shutil
 import subprocess
 import sys
 from contextlib import redirect_stderr, redirect_stdout
@@ -131,3 +132,20 @@ def _isolated_git(monkeypatch):
     for key, value in git_env().items():
         if key.startswith("GIT_"):
             monkeypatch.setenv(key, value)
+
+
+# Tools each marker needs. Without them a test is skipped with the reason, except under CI
+# (`CI=true`, set by .ci/run), where a missing tool fails the run instead of hiding tests.
+NEEDED_TOOLS = {"e2e": ("cargo", "rustc", "maturin"), "needs_rust": ("cargo", "rustc")}
+
+
+def pytest_runtest_setup(item):
+    for marker, tools in NEEDED_TOOLS.items():
+        if item.get_closest_marker(marker) is None:
+            continue
+        missing = [tool for tool in tools if shutil.which(tool) is None]
+        if missing:
+            reason = f"{', '.join(missing)} not on PATH"
+            if os.environ.get("CI") == "true":
+                pytest.fail(f"{reason} (CI=true: every test must run)")
+            pytest.skip(reason)

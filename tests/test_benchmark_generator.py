@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import shutil
 import subprocess
 
 import pytest
@@ -58,7 +57,7 @@ def test_needs_fix_gives_one_fixable_pw203_per_library_member(tmp_path):
     assert run_cli("fix-features", "--check", cwd=root).exit_code == 0
 
 
-@pytest.mark.skipif(shutil.which("cargo") is None, reason="cargo not installed")
+@pytest.mark.needs_rust
 def test_cargo_metadata_loads_it_offline(tmp_path):
     root = generate(tmp_path / "ws", 12)
     proc = subprocess.run(["cargo", "metadata", "--no-deps", "--offline", "--format-version", "1"],

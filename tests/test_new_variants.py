@@ -7,7 +7,10 @@ from __future__ import annotations
 import argparse
 import configparser
 import itertools
+import json
 import re
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -20,8 +23,10 @@ from packaging.version import Version
 from scaffold.commands import new
 from tests.conftest import run_cli
 
-KNOWN_ACTIONS = {"actions/checkout@v4", "actions/setup-python@v5", "PyO3/maturin-action@v1",
-                 "dtolnay/rust-toolchain@stable", "actions/upload-artifact@v4"}
+KNOWN_ACTIONS = {"actions/checkout@v6", "actions/setup-python@v6", "PyO3/maturin-action@v1",
+                 "dtolnay/rust-toolchain@stable", "actions/upload-artifact@v6",
+                 "actions/download-artifact@v7", "actions/attest@v4", "astral-sh/setup-uv@v7",
+                 f"pypa/cibuildwheel@v{new.CIBUILDWHEEL}", "docker/setup-qemu-action@v3"}
 NAME, MODULE = "var-lib", "var_lib"
 
 COMBOS = [
@@ -62,7 +67,7 @@ def files(project: Path) -> dict[str, str]:
 
 
 def pymodule_name(lib_rs: str) -> str:
-    (name,) = re.findall(r"#\[pyo3::pymodule\]\s*mod (\w+)", lib_rs)
+    (name,) = re.findall(r"#\[pyo3::pymodule(?:\([^)]*\))?\]\s*mod (\w+)", lib_rs)
     return name
 
 
@@ -92,6 +97,17 @@ def test_variant(combo, rendered):
     workflow = yaml.safe_load(texts[".github/workflows/CI.yml"])
     used = {s["uses"] for job in workflow["jobs"].values() for s in job["steps"] if "uses" in s}
     assert used <= KNOWN_ACTIONS, used - KNOWN_ACTIONS
+    check_release_workflow(workflow, backend, wiring, profiler)
+
+    # Project files: the default license's text, metadata, the test dependency group.
+    assert texts["LICENSE"].startswith("MIT License\n\nCopyright (c) the var-lib authors\n")
+    assert not any(p.startswith("LICENSE-") for p in texts)
+    assert (pyproject := toml["pyproject.toml"])["project"]["readme"] == "README.md"
+    assert pyproject["project"]["description"] and "optional-dependencies" not in pyproject
+    assert pyproject["dependency-groups"] == {"test": ["pytest>=8"]}
+    assert "\n## Release\n" in texts["README.md"] and "pip install --group test" in texts[
+        "README.md"]
+    assert "gil_used = false" in texts[f"crates/{NAME}/src/lib.rs"]
 
     # A fresh project is clean for the linter, in every combination.
     check = run_cli("fix-features", "--check", project)
@@ -198,6 +214,92 @@ def test_variant(combo, rendered):
     alias = toml[".cargo/config.toml"]["alias"]["test-lib"]
     assert alias.startswith(f"test -p {NAME}")
     assert ("--no-default-features" in alias) == (wiring == "feature")
+
+
+def _machine_paths() -> set[str]:
+    """This machine's home, interpreter prefixes, site-packages and the installed package."""
+    import site
+    import sys
+    import sysconfig
+
+    import scaffold
+
+    paths = {str(Path.home()), sys.prefix, sys.base_prefix, sys.exec_prefix,
+             sysconfig.get_paths()["purelib"], str(Path(scaffold.__file__).resolve().parent),
+             *site.getsitepackages()}
+    return {p for p in paths if len(p) > 1}
+
+
+def test_no_generated_file_names_this_machine(rendered):
+    """Issue 17: answers files record a stable template reference, not the install path."""
+    leaks = _machine_paths() | {"site-packages"}
+    for combo, project in rendered.items():
+        for rel, text in files(project).items():
+            found = [path for path in leaks if path in text]
+            assert not found, (combo, rel, found)
+        answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
+        assert answers["_src_path"] == "git+pyo3-scaffold://templates/workspace", combo
+        assert answers["_commit"], combo
+
+
+def steps_of(job: dict) -> list[dict]:
+    return job["steps"]
+
+
+def check_release_workflow(workflow: dict, backend: str, wiring: str, profiler: bool) -> None:
+    """The semantics every generated workflow must have: triggers, least privilege, no
+    persisted credentials, tests on the installed wheels, a release job after all the others."""
+    on = workflow[True] if True in workflow else workflow["on"]  # YAML 1.1 reads `on` as True
+    assert on["push"]["tags"] == ["v*"] and "workflow_dispatch" in on and "pull_request" in on
+    assert workflow["permissions"] == {}
+    jobs = workflow["jobs"]
+    release = jobs["release"]
+    assert set(release["needs"]) == set(jobs) - {"release"}
+    assert release["permissions"] == {"id-token": "write", "attestations": "write"}
+    assert release["environment"]["name"] == "pypi"
+    assert "refs/tags/v" in release["if"] and "workflow_dispatch" in release["if"]
+    publish = [s for s in steps_of(release) if "uv publish" in s.get("run", "")]
+    assert len(publish) == 1 and "--trusted-publishing always" in publish[0]["run"]
+    assert "secrets" not in yaml.safe_dump(workflow) and "env" not in publish[0]
+    assert any(s.get("uses", "").startswith("actions/attest@") for s in steps_of(release))
+    for name, job in jobs.items():
+        if name != "release":
+            assert job["permissions"] == {"contents": "read"}, name
+        for step in steps_of(job):
+            if step.get("uses", "").startswith("actions/checkout@"):
+                assert step["with"]["persist-credentials"] is False, name
+    rust = "\n".join(s.get("run", "") for s in steps_of(jobs["rust"]))
+    assert "cargo test-lib" in rust
+    if profiler:
+        assert ("cargo test --workspace" in rust) == (wiring == "env")
+        assert "--iterations" in rust
+    if backend == "maturin":
+        for os_job in ("linux", "musllinux", "windows", "macos"):
+            tests = [s["run"] for s in steps_of(jobs[os_job]) if "pytest" in s.get("run", "")]
+            assert tests and all("--find-links dist" in t and "--group test" in t
+                                 for t in tests), os_job
+        assert any(s.get("with", {}).get("command") == "sdist" for s in steps_of(jobs["sdist"]))
+    else:
+        (cibw,) = [s for s in steps_of(jobs["wheels"]) if "cibuildwheel" in s.get("uses", "")]
+        assert cibw["env"]["CIBW_ARCHS"] == "${{ matrix.archs }}"
+        assert any("python -m build --sdist" in s.get("run", "") for s in steps_of(jobs["sdist"]))
+
+
+def test_every_workflow_validates_with_check_jsonschema_and_zizmor(rendered):
+    """All rendered workflows at once: GitHub's workflow schema, and zizmor's audits (offline)
+    with no finding but `unpinned-uses` (actions are pinned by major version, as maturin's)."""
+    paths = [str(p / ".github/workflows/CI.yml") for p in rendered.values()]
+    bin_dir = Path(sys.executable).parent
+    schema = subprocess.run([bin_dir / "check-jsonschema", "--builtin-schema",
+                             "vendor.github-workflows", *paths], capture_output=True, text=True)
+    assert schema.returncode == 0, schema.stdout + schema.stderr
+    audit = subprocess.run([bin_dir / "zizmor", "--offline", "--format", "json", *paths],
+                           capture_output=True, text=True)
+    findings = json.loads(audit.stdout)
+    kinds = {f["ident"] for f in findings}
+    assert kinds == {"unpinned-uses"}, kinds
+    assert {f["locations"][0]["symbolic"]["key"]["Local"]["verbatim_path"] for f in findings} == set(
+        paths)
 
 
 def _new(tmp_path, *flags):

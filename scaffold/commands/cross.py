@@ -73,8 +73,6 @@ def run(args: argparse.Namespace) -> int:
 
         vcs.ensure_clean(plan.ws.root, list(plan.writes), allow_dirty=args.allow_dirty,
                          allow_no_vcs=args.allow_no_vcs)
-        for path in plan.writes:
-            path.parent.mkdir(parents=True, exist_ok=True)
         from scaffold.workspace.discover import discover
 
         project = discover(args.path)  # the same boundary, lock and journal as every command

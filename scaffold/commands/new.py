@@ -18,7 +18,7 @@ from pathlib import Path
 
 from scaffold import facts
 from scaffold.errors import UserError
-from scaffold.render import names
+from scaffold.render import licenses, names
 
 # Which PyO3 `new` offers, and what each series needs, come from scaffold.facts.
 DEFAULT_PYO3 = facts.format_series(facts.DEFAULT_SERIES)
@@ -33,6 +33,10 @@ ABI3_RANGE = (facts.abi3_floor(facts.NEWEST_SUPPORTED)[1], facts.ABI3_NEWEST_IN_
 OLDEST_PYTHON = facts.python_min(facts.DEFAULT_SERIES)[1]
 DEFAULT_PYTHON_MIN = "3.10"
 DEFAULT_LICENSE = "MIT"
+# The cibuildwheel release the setuptools-rust workflow runs (pypa/cibuildwheel@vX.Y.Z, whose
+# tags are full versions); the `test` extra pins the same version, whose
+# --print-build-identifiers checks the generated configuration (tests/test_release_ci.py).
+CIBUILDWHEEL = "4.3.5"
 # Edition 2024 needs Rust 1.85, which is also PyO3 0.30's rust-version.
 EDITION, RUST_VERSION = "2024", "1.85"
 
@@ -75,8 +79,13 @@ def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--layout", choices=LAYOUTS,
                         help="mixed: a Python package beside the native module (default); "
                              "rust: the native module alone")
-    parser.add_argument("--author", help='"Name <email>" for Cargo.toml and pyproject.toml')
-    parser.add_argument("--license", help=f"SPDX license expression (default: {DEFAULT_LICENSE})")
+    parser.add_argument("--author",
+                        help='"Name <email>" for Cargo.toml, pyproject.toml and the LICENSE '
+                             'copyright line (default: "the NAME authors" there)')
+    parser.add_argument("--license",
+                        help=f"SPDX license expression (default: {DEFAULT_LICENSE}); LICENSE "
+                             f"files are written for {', '.join(licenses.TEXTS)} and "
+                             "'MIT OR Apache-2.0' (LICENSE-MIT, LICENSE-APACHE)")
     parser.add_argument("--no-profiler", action="store_true", help="skip the profiler crate")
     parser.add_argument("--no-git", action="store_true", help="skip git init and the first commit")
     parser.add_argument("--yes", "--defaults", action="store_true",
@@ -121,13 +130,18 @@ def _options(args: argparse.Namespace, interactive: bool) -> Options:
         raise UserError(f"--python-min {python_min} is older than --abi3 {abi3}: an abi3-py3"
                         f"{_minor(abi3)} wheel does not load there",
                         f"pass --python-min {abi3} or leave it out")
-    return Options(
+    options = Options(
         crate=crate, module=module, dest=dest, pyo3=pyo3, python_min=python_min,
         author=_check_text("--author", answers["author"] or ""),
-        license=_check_text("--license", answers["license"] or DEFAULT_LICENSE),
+        license=licenses.normalize(
+            _check_text("--license", answers["license"] or DEFAULT_LICENSE)),
         profiler=profiler, git=not args.no_git,
         backend=answers["backend"] or "maturin", wiring=wiring, abi3=abi3,
         layout=answers["layout"] or "mixed")
+    if not licenses.files(options.license):
+        print(f"warning: no LICENSE text for {options.license!r}: add the LICENSE file "
+              f"yourself", file=sys.stderr)
+    return options
 
 
 def _ask(answers: dict, profiler: bool, profiler_given: bool) -> tuple[dict, bool]:
@@ -244,7 +258,23 @@ def _workspace_answers(options: Options) -> dict:
             "rust_version": RUST_VERSION, "with_profiler": options.profiler,
             "profiler_crate": f"{options.crate}-profiler",
             **facts.template_flags(_series(options.pyo3)), "backend": options.backend,
-            "wiring": options.wiring, "abi3": options.abi3, "layout": options.layout}
+            "wiring": options.wiring, "abi3": options.abi3, "layout": options.layout,
+            **_release_answers(options)}
+
+
+def _release_answers(options: Options) -> dict:
+    """What the LICENSE files and the release workflow need (templates/workspace/copier.yml)."""
+    series = _series(options.pyo3)
+    known = facts.support(series) or facts.support(facts.NEWEST_SUPPORTED)
+    # The CI's own Python: the newest every supported PyO3 builds for, or python_min if newer.
+    ci = max(facts.support(facts.OLDEST_SUPPORTED).python_max, (3, _minor(options.python_min)))
+    return {"license_files": licenses.files(options.license),
+            "copyright_holder": licenses.holder(options.author, options.crate),
+            # "3.14t": the free-threaded CPython whose wheels CI builds, "" for none.
+            "free_threaded": (f"{facts.fmt(facts.FREE_THREADED_PYTHON)}t"
+                              if not options.abi3 and facts.builds_free_threaded(series) else ""),
+            "ci_python": facts.fmt(ci), "cibuildwheel_version": CIBUILDWHEEL,
+            "python_max": facts.fmt(known.python_max)}
 
 
 def _profiler_answers(options: Options) -> dict:

@@ -73,7 +73,7 @@ def _search(directory: Path, arch: str, os_name: str,
 def _is_python_dir(name: str, version: tuple[int, int] | None) -> bool:
     """impl_.rs `is_cpython_lib_dir` / `is_pypy_lib_dir`: python3.Y (pypy3.Y), Y as asked."""
     match = re.fullmatch(r"(python|pypy)3\.(\d+)t?", name)
-    return bool(match) and (version is None or int(match.group(2)) == version[1])
+    return match is not None and (version is None or int(match.group(2)) == version[1])
 
 
 def _build_time_vars(path: Path) -> dict:

@@ -4,9 +4,10 @@ per-build variables set globally (in the environment or in a Cargo config's `[en
 from __future__ import annotations
 
 import os
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+
+from scaffold.toml.textfile import TextFile
 
 # PYTHON_SYS_EXECUTABLE: renamed to PYO3_PYTHON in 0.12 (CHANGELOG #1039), ignored since 0.14.
 # PYO3_CROSS_INCLUDE_DIR: removed in 0.14.0 (CHANGELOG #1521).
@@ -77,10 +78,9 @@ def cargo_configs(root: Path | None, environ: dict[str, str]) -> list[Path]:
 
 
 def _config_env(path: Path) -> dict[str, str]:
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-        return {}
+    """The `[env]` table of a Cargo config; a config cargo cannot parse is an error (cargo
+    refuses to build with it), never read as "no settings"."""
+    data = TextFile.read(path).parse()
     table = data.get("env", {})
     values = {}
     for name, value in table.items() if isinstance(table, dict) else ():

@@ -10,7 +10,7 @@ from scaffold.toml.textfile import TextFile
 
 def unified_diff(root: Path, originals: dict[Path, TextFile | None],
                  changes: dict[Path, TextFile]) -> str:
-    chunks = []
+    chunks: list[str] = []
     for path in sorted(changes):
         old = originals.get(path)
         relative = _relative(root, path)

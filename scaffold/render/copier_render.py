@@ -1,7 +1,10 @@
-"""Render a template of `templates/` with copier: the one module that imports copier.
+"""Render a template of `templates/` with copier, or update a project from one: the one module
+that imports copier.
 
-copier runs with `defaults=True` and every answer passed as data, so it never prompts; files
-that already exist are skipped (never overwritten), and its output is silenced.
+`render` runs copier with `defaults=True` and every answer passed as data, so it never prompts;
+files that already exist are skipped (never overwritten), and its output is silenced. The answers
+file records the template's stable reference and release (`scaffold.render.history`), passed
+as `_scaffold_pin` and written by the templates' answers-file template.
 """
 
 from __future__ import annotations
@@ -13,25 +16,34 @@ import scaffold
 TEMPLATE_NAMES = ("workspace", "profiler")
 
 
-def template_dir(name: str) -> Path:
-    """The template folder: inside the installed package, else at the top of the checkout."""
-    if name not in TEMPLATE_NAMES:
-        raise ValueError(f"unknown template {name!r}")
+def templates_root() -> Path:
+    """The templates folder: inside the installed package, else at the top of the checkout."""
     package = Path(scaffold.__file__).resolve().parent
     for root in (package / "templates", package.parent / "templates"):
-        if (root / name / "copier.yml").is_file():
-            return root / name
-    raise FileNotFoundError(f"template {name!r} not found beside {package}")
+        if (root / "workspace" / "copier.yml").is_file():
+            return root
+    raise FileNotFoundError(f"templates not found beside {package}")
+
+
+def template_dir(name: str) -> Path:
+    """The folder of template `name`."""
+    if name not in TEMPLATE_NAMES:
+        raise ValueError(f"unknown template {name!r}")
+    return templates_root() / name
 
 
 def render(template_name: str, dest: Path, answers: dict) -> None:
     """Render `template_name` into `dest` (created if missing) with `answers`."""
     import copier
 
+    from scaffold.render import history
+
+    pin = {"_src_path": history.stable_ref(template_name),
+           "_commit": history.installed_version()}
     copier.run_copy(
         str(template_dir(template_name)),
         str(dest),
-        data=answers,
+        data={**answers, "_scaffold_pin": pin},
         defaults=True,
         quiet=True,
         overwrite=False,
@@ -39,3 +51,30 @@ def render(template_name: str, dest: Path, answers: dict) -> None:
         unsafe=False,
         cleanup_on_error=False,
     )
+
+
+def update(dst: Path, answers_file: str, version: str, history_folder: Path, *,
+           interactive: bool) -> None:
+    """copier's 3-way update of the project at `dst` to template release `version`.
+
+    The answers' stable `_src_path` opens the bundles of `history_folder` (history.git_env);
+    questions the new version adds are asked on a terminal (`interactive`), else defaulted.
+    copier's refusals and git failures come out as RuntimeError with a one-line message.
+    """
+    import copier
+    from copier.errors import CopierError
+    from plumbum import ProcessExecutionError, local
+
+    from scaffold.render import history
+
+    try:
+        with local.env(**history.git_env(history_folder)), local.cwd(dst):
+            copier.run_update(
+                str(dst), vcs_ref=version, answers_file=answers_file,
+                defaults=not interactive, skip_answered=True, overwrite=True,
+                conflict="inline", quiet=True, unsafe=False)
+    except CopierError as error:
+        raise RuntimeError(f"copier: {' '.join(str(error).split())}") from None
+    except ProcessExecutionError as error:
+        detail = (error.stderr or "").strip().splitlines()[-1:] or [str(error.retcode)]
+        raise RuntimeError(f"copier: git failed: {detail[0]}") from None

@@ -110,7 +110,7 @@ def _plan_text(ctx, ext) -> str:
     return "; " + "; ".join(parts) if parts else ""
 
 
-def _family_dependencies(ws, crate):
+def _family_dependencies(crate):
     """pyo3, pyo3-ffi and pyo3-build-config entries (build-dependencies included)."""
     return [dep for package in EXTENSION_MODULE_PACKAGES for dep in crate.dependencies_on(package)]
 
@@ -122,7 +122,7 @@ def _migrate(ctx, ext):
         document = editor.document(ext.crate.path)
         remove_extension_module_feature(document, pyo3_keys(ext.crate),
                                         _named_elsewhere(ctx, ext))
-        for dep in _family_dependencies(ctx.workspace, ext.crate):
+        for dep in _family_dependencies(ext.crate):
             remove_extension_module_from_dependency(document, dep)
             if dep.inherits_workspace:  # else the inherited feature keeps the finding alive
                 shared = Dependency(("workspace", "dependencies"), dep.key,

@@ -19,9 +19,10 @@ it back before reading anything: each backup is renamed back over its target, fi
 not exist are removed, temporary files and new empty directories go. A journal already marked
 committed is rolled forward (only the backups and the journal are removed).
 
-`locked(root)` serializes writing commands on one workspace with `fcntl.flock` on the root
-directory itself (no lock file to leave behind); a second command waits up to `LOCK_TIMEOUT`
-seconds, then refuses.
+`locked(root)` serializes writing commands on one workspace with a `filelock` lock (portable:
+`fcntl` on POSIX, `msvcrt` on Windows) on a file in the user's cache directory named after the
+root, so nothing is left in the project; a second command waits up to `LOCK_TIMEOUT` seconds,
+then refuses.
 """
 
 from __future__ import annotations
@@ -31,11 +32,15 @@ import os
 import shutil
 import stat
 import sys
-import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from scaffold.errors import ManifestError, UserError
+
+if TYPE_CHECKING:
+    from filelock import FileLock
 
 JOURNAL = ".scaffold-journal"
 LOCK_TIMEOUT = 60.0  # seconds a writing command waits for another one on the same workspace
@@ -77,10 +82,10 @@ def write_all(contents: dict[Path, str], root: Path | None = None,
 
 
 @contextmanager
-def locked(root: Path, timeout: float | None = None, recover_first: bool = True):
+def locked(root: Path) -> Iterator[None]:
     """Hold the write lock of the workspace at `root`; first roll back an interrupted write.
 
-    Re-entrant within one process. Waits at most `timeout` (default `LOCK_TIMEOUT`) seconds.
+    Re-entrant within one process. Waits at most `LOCK_TIMEOUT` seconds.
     """
     root = root.resolve()
     if root in _held:
@@ -90,18 +95,27 @@ def locked(root: Path, timeout: float | None = None, recover_first: bool = True)
         finally:
             _held[root] -= 1
         return
-    fd = _acquire(root, LOCK_TIMEOUT if timeout is None else timeout)
+    lock = _acquire(root)
     _held[root] = 1
     try:
-        if recover_first:
-            recover(root)
+        recover(root)
         yield
     finally:
         del _held[root]
-        os.close(fd)  # closing the descriptor releases the flock
+        lock.release()
 
 
-def recover(root: Path, report=None) -> list[str]:
+def lock_path(root: Path) -> Path:
+    """The lock file of the workspace at `root`: in the user cache, never in the project."""
+    from hashlib import sha256
+
+    from scaffold.user_cache import cache_dir
+
+    digest = sha256(str(root.resolve()).encode()).hexdigest()[:24]
+    return cache_dir("locks") / f"{digest}.lock"
+
+
+def recover(root: Path, report: Callable[[str], None] | None = None) -> list[str]:
     """Finish an interrupted `write_all` below `root`; returns the files it restored."""
     root = root.resolve()
     path = root / JOURNAL
@@ -246,29 +260,21 @@ def _roll_back(root: Path, journal: dict) -> list[str]:
 
 # --- small helpers ---------------------------------------------------------------------------
 
-def _acquire(root: Path, timeout: float) -> int:
-    import fcntl
+def _acquire(root: Path) -> FileLock:
+    from filelock import FileLock, Timeout
 
-    fd = os.open(root, os.O_RDONLY)
-    deadline = time.monotonic() + timeout
-    told = False
-    while True:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            return fd
-        except BlockingIOError:
-            if time.monotonic() >= deadline:
-                os.close(fd)
-                raise UserError(f"{root}: another scaffold command is writing to this workspace",
-                                "wait for it to finish and run again") from None
-            if not told:
-                print(f"waiting for another scaffold command writing to {root} ...",
-                      file=sys.stderr)
-                told = True
-            time.sleep(0.05)
-        except BaseException:
-            os.close(fd)
-            raise
+    lock = FileLock(lock_path(root))
+    try:
+        lock.acquire(timeout=0)
+        return lock
+    except Timeout:
+        print(f"waiting for another scaffold command writing to {root} ...", file=sys.stderr)
+    try:
+        lock.acquire(timeout=LOCK_TIMEOUT)
+    except Timeout:
+        raise UserError(f"{root}: another scaffold command is writing to this workspace",
+                        "wait for it to finish and run again") from None
+    return lock
 
 
 def _token() -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
 
 import tomlkit
@@ -59,7 +60,7 @@ def _close_gaps(text: str) -> str:
 class Editor:
     """tomlkit documents for the files being edited, plus files being created."""
 
-    def __init__(self, read) -> None:
+    def __init__(self, read: Callable[[Path], TextFile]) -> None:
         self._read = read  # Path -> TextFile (the current, possibly already edited, text)
         self.documents: dict[Path, tomlkit.TOMLDocument] = {}
         self.created: dict[Path, str] = {}

@@ -12,17 +12,22 @@ on the read-only check path.
 from __future__ import annotations
 
 from collections.abc import MutableMapping
+from types import ModuleType
+from typing import Any
 
 from scaffold.workspace.crate import Dependency
 
+# A tomlkit document, table or inline table: typed by what the operations use of it.
+Table = MutableMapping[str, Any]
 
-def _tomlkit():
+
+def _tomlkit() -> ModuleType:
     import tomlkit  # lazily: only fixes, which run on tomlkit documents, need it
 
     return tomlkit
 
 
-def table(document, path: tuple[str, ...], create: bool = False):
+def table(document: Table, path: tuple[str, ...], create: bool = False) -> Table | None:
     """The table at `path` (dotted keys, out-of-order and super tables included) or None."""
     current = document
     for index, key in enumerate(path):
@@ -39,15 +44,17 @@ def table(document, path: tuple[str, ...], create: bool = False):
     return current
 
 
-def dependency(document, dep: Dependency):
+def dependency(document: Table, dep: Dependency) -> Any:
     """The tomlkit item for `dep`: a string, an inline table or a table."""
     parent = table(document, dep.table)
     return parent[dep.key] if parent is not None and dep.key in parent else None
 
 
-def dependency_table(document, dep: Dependency):
+def dependency_table(document: Table, dep: Dependency) -> Table:
     """`dep` as a mutable table, converting a plain version string to an inline table."""
     parent = table(document, dep.table)
+    if parent is None:
+        raise KeyError(f"no table {'.'.join(dep.table)} holds {dep.key}")  # a caller's bug
     item = parent[dep.key]
     if isinstance(item, MutableMapping):
         return item
@@ -55,7 +62,7 @@ def dependency_table(document, dep: Dependency):
     return parent[dep.key]
 
 
-def rewrite_dependency(parent, key: str, fields: dict, keep: tuple[str, ...] = ()) -> None:
+def rewrite_dependency(parent: Table, key: str, fields: dict, keep: tuple[str, ...] = ()) -> None:
     """Make dependency `key` hold `fields` plus its own `keep` keys, dropping the rest.
 
     A `[dependencies.key]` table or dotted keys are edited in place (position and comments
@@ -72,14 +79,14 @@ def rewrite_dependency(parent, key: str, fields: dict, keep: tuple[str, ...] = (
     parent[key] = inline({**fields, **kept})
 
 
-def inline(fields: dict):
+def inline(fields: dict) -> Table:
     """An inline table written as a person would: `{ version = "0.30", features = [...] }`."""
     tomlkit = _tomlkit()
     body = ", ".join(f"{key} = {tomlkit.item(value).as_string()}" for key, value in fields.items())
     return tomlkit.parse(f"x = {{ {body} }}\n")["x"]
 
 
-def set_value(container, key: str, value) -> bool:
+def set_value(container: Table, key: str, value: Any) -> bool:
     """Set `key` unless it already holds `value`; returns whether anything changed."""
     if key in container and container[key] == value:
         return False
@@ -87,7 +94,7 @@ def set_value(container, key: str, value) -> bool:
     return True
 
 
-def add_to_array(container, key: str, value: str, create: bool = True,
+def add_to_array(container: Table, key: str, value: str, create: bool = True,
                  first: bool = False) -> bool:
     """Append `value` to the array `key` (created when absent) unless present."""
     if key not in container:
@@ -105,7 +112,7 @@ def add_to_array(container, key: str, value: str, create: bool = True,
     return True
 
 
-def remove_from_array(container, key: str, value: str, drop_empty: bool = False) -> bool:
+def remove_from_array(container: Table, key: str, value: str, drop_empty: bool = False) -> bool:
     """Remove every `value` from the array `key`; drop the key if it ends empty and asked to."""
     if key not in container:
         return False
@@ -118,7 +125,7 @@ def remove_from_array(container, key: str, value: str, drop_empty: bool = False)
     return bool(indexes)
 
 
-def replace_string(array, index: int, value: str) -> None:
+def replace_string(array: list[Any], index: int, value: str) -> None:
     """Set a string in an array, keeping how the old one was quoted (basic or literal)."""
     old = array[index]
     kind = getattr(old, "type", None)
@@ -126,20 +133,20 @@ def replace_string(array, index: int, value: str) -> None:
     array[index] = _tomlkit().string(value, literal=literal)
 
 
-def remove_key(container, key: str) -> bool:
+def remove_key(container: Table, key: str) -> bool:
     if key in container:
         del container[key]
         return True
     return False
 
 
-def is_inline(item) -> bool:
+def is_inline(item: object) -> bool:
     from tomlkit.items import InlineTable
 
     return isinstance(item, InlineTable)
 
 
-def snippet(text: str):
+def snippet(text: str) -> Table:
     """A table parsed from a TOML snippet such as '[features]\\ndefault = []'."""
     return _tomlkit().parse(text)
 

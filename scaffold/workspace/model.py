@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import fnmatch
 import glob
-import tomllib
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -390,11 +389,15 @@ def _inside(path: Path, root: Path) -> bool:
 
 
 def _lock_versions(path: Path) -> dict[str, list[str]]:
-    """package name -> resolved versions, from Cargo.lock (absent or unreadable: empty)."""
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+    """package name -> resolved versions, from Cargo.lock (absent: empty; corrupt: an error,
+    as cargo itself refuses it)."""
+    if not path.is_file():
         return {}
+    try:
+        data = TextFile.read(path).parse()
+    except ManifestError as error:
+        raise ManifestError(error.path, error.detail, error.line, error.col,
+                            hint="regenerate it with `cargo generate-lockfile`") from None
     versions: dict[str, list[str]] = {}
     for package in data.get("package", []):
         if isinstance(package, dict) and "name" in package and "version" in package:

@@ -22,8 +22,9 @@ import yaml
 from tests.conftest import (BASE_PYTHON, REPO, TARGET_DIR, build_env, git_env, run, run_cli,
                             venv_python)
 
-KNOWN_ACTIONS = {"actions/checkout@v4", "actions/setup-python@v5", "PyO3/maturin-action@v1",
-                 "dtolnay/rust-toolchain@stable", "actions/upload-artifact@v4"}
+KNOWN_ACTIONS = {"actions/checkout@v6", "actions/setup-python@v6", "PyO3/maturin-action@v1",
+                 "dtolnay/rust-toolchain@stable", "actions/upload-artifact@v6",
+                 "actions/download-artifact@v7", "actions/attest@v4", "astral-sh/setup-uv@v7"}
 BAD_NAMES = ["", "1abc", "my lib", "a/b", "..", "../x", "a\\b", "nul\0", "crème", "std",
              "core", "alloc", "test", "proc_macro", "self", "Self", "fn", "match", "class",
              "import", "lambda", "pyo3"]
@@ -42,7 +43,8 @@ def installed_scaffold(tmp_path_factory) -> Path:
     run([sys.executable, "-m", "pip", "wheel", "--no-deps", *isolation, "-w", out, REPO],
         cwd=out, env=build_env())
     (wheel,) = out.glob("pyo3_scaffold-*.whl")
-    python = venv_python(out / "venv", "copier", "tomlkit", "questionary", "git")
+    python = venv_python(out / "venv", "copier", "tomlkit", "questionary", "git",
+                          "license_expression", "boolean")
     run([python, "-m", "pip", "install", "--no-deps", "--force-reinstall", wheel], cwd=out,
         env=build_env())
     where = run([python, "-c", "import scaffold; print(scaffold.__file__)"], cwd=out,
@@ -106,8 +108,8 @@ def test_ci_workflow_names_known_actions(project):
     steps = [s for job in workflow["jobs"].values() for s in job["steps"]]
     used = {s["uses"] for s in steps if "uses" in s}
     assert used and used <= KNOWN_ACTIONS, used - KNOWN_ACTIONS
-    assert workflow["jobs"]["wheels"]["strategy"]["matrix"]["os"] == [
-        "ubuntu-latest", "macos-latest", "windows-latest"]
+    assert {"linux", "musllinux", "windows", "macos", "sdist", "release"} <= set(
+        workflow["jobs"])
     assert any("pytest" in s.get("run", "") for s in steps)
     assert any("demo-lib-profiler" in s.get("run", "") for s in steps)
 

@@ -134,7 +134,9 @@ def test_variant_builds_profiles_and_ships(case, tmp_path, venv):
         if wiring == "env":  # and the sdist alone builds the same wheel
             run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-w", tmp_path / "from-sdist",
                  sdist], cwd=tmp_path, env=build_env(SETUPTOOLS_RUST_CARGO_PROFILE="dev"))
-            assert [w.name for w in (tmp_path / "from-sdist").glob("*.whl")] == [wheel.name]
+            (wheel_from_sdist,) = (tmp_path / "from-sdist").glob("*.whl")
+            assert wheel_from_sdist.name == wheel.name
+            wheel = wheel_from_sdist  # the one installed and tested below
     run([venv, "-m", "pip", "install", "--no-deps", "--no-index", wheel], cwd=tmp_path, env=env)
     where = run([venv, "-c", f"import {module}; print({module}.__file__)"], cwd=tmp_path,
                 env=env).stdout.strip()

@@ -123,6 +123,7 @@ def test_binary_without_rpath(tmp_path, monkeypatch):
     assert "export LD_LIBRARY_PATH=" in binary["fix"]
 
 
+@pytest.mark.needs_rust  # the rustc line compares the real rustc with the MSRV
 def test_versions_against_the_project(tmp_path):
     root = project(tmp_path / "p", pyo3='{ version = "0.30", features = ["abi3-py315"] }',
                    requires=">=3.99")

@@ -65,6 +65,18 @@ def test_non_utf8(command, tmp_path, repo):
                    "not valid UTF-8", "save it as UTF-8")
 
 
+def test_corrupt_lock_file(command, tmp_path, repo):
+    (repo / "Cargo.lock").write_text("version = 3\n[[package]\nname = 'pyo3'\n")
+    expect_refusal(tmp_path, command, commit(repo), "Cargo.lock:2:", "invalid TOML",
+                   "cargo generate-lockfile")
+
+
+def test_doctor_broken_cargo_config(tmp_path, repo):
+    (repo / ".cargo").mkdir()
+    (repo / ".cargo/config.toml").write_text("[env\nPYO3_PYTHON = 'x'\n")
+    expect_refusal(tmp_path, ("doctor",), commit(repo), ".cargo/config.toml:1:", "invalid TOML")
+
+
 def test_empty_root_manifest(command, tmp_path, repo):
     (repo / "Cargo.toml").write_text("")
     expect_refusal(tmp_path, command, commit(repo), str(repo / "Cargo.toml"),
@@ -206,15 +218,14 @@ def test_new_dest_not_empty(tmp_path):
 
 
 def test_lock_held_by_another_command(tmp_path, repo, monkeypatch):
-    import fcntl
+    from filelock import FileLock
 
     from scaffold.toml import atomic
 
     commit(repo)
     monkeypatch.setattr(atomic, "LOCK_TIMEOUT", 0.3)
-    fd = os.open(repo, os.O_RDONLY)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
+    other = FileLock(atomic.lock_path(repo))  # another process's lock: filelock is per object
+    with other:
         before = snapshot(tmp_path)
         result = run_cli("fix-features", cwd=repo)
         assert result.exit_code == 2
@@ -222,8 +233,6 @@ def test_lock_held_by_another_command(tmp_path, repo, monkeypatch):
             f"error: {repo}: another scaffold command is writing to this workspace; "
             "wait for it to finish and run again")
         assert snapshot(tmp_path) == before
-    finally:
-        os.close(fd)
 
 
 @pytest.mark.parametrize("where", ["../outside", "/elsewhere/abs"])
