@@ -219,8 +219,10 @@ def test_abi3_floor_follows_and_requires_python_needs_unsafe_fixes(tmp_path):
     assert '  crates/a3/Cargo.toml:24: "abi3-py38" -> "abi3-py39" (PyO3 0.30 supports Python ' \
            '>= 3.9)' in lines, plan.stdout
     assert "  setup.cfg:3: py_limited_api cp38 -> cp39" in lines
-    assert '  pyproject.toml:10: [unsafe] requires-python ">=3.8" -> ">=3.9" (the abi3 floor); ' \
-           'needs --unsafe-fixes' in lines
+    line = next(n for n, text in enumerate((root / "pyproject.toml").read_text().splitlines(), 1)
+                if text.startswith("requires-python"))
+    assert f'  pyproject.toml:{line}: [unsafe] requires-python ">=3.8" -> ">=3.9" (the abi3 ' \
+           'floor); needs --unsafe-fixes' in lines
     safe = run_cli("upgrade", root, "--pyo3", "0.30")
     assert safe.exit_code == 0, safe.stdout + safe.stderr
     assert 'features = ["abi3-py39"]' in (root / "crates/a3/Cargo.toml").read_text()
