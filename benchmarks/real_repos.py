@@ -55,7 +55,7 @@ ENTRIES = [
     ("setuptools-rust-hello-world", "setuptools-rust", "examples/hello-world", False),
     ("setuptools-rust-html-py-ever", "setuptools-rust", "examples/html-py-ever", False),
     ("pyo3-log", "pyo3-log", ".", False),
-    ("cargo-only-pyo3-getitem", "pyo3", "examples/getitem", False),
+    ("pyo3-getitem", "pyo3", "examples/getitem", False),
 ]
 FEATURE = re.compile(r'pyo3 feature "([^"]+)"')
 SCAFFOLD = [sys.executable, "-m", "scaffold"]
