@@ -14,7 +14,7 @@ from scaffold.errors import UserError
 from scaffold.workspace import rust_source
 from scaffold.workspace.crate import Crate
 from scaffold.workspace.model import Workspace
-from scaffold.workspace.versions import format_series
+from scaffold.workspace.versions import format_series, parse, series
 
 
 @dataclass(frozen=True)
@@ -25,6 +25,7 @@ class ProfilerPlan:
     module_name: str
     pyo3_version: str
     pyo3_from_workspace: bool
+    library_features: tuple[str, ...]  # the wheel build's features, minus extension-module
     workspace_package: bool
     edition: str
     pyo3_series: tuple[int, int]
@@ -40,6 +41,7 @@ class ProfilerPlan:
             "library_path": os.path.relpath(self.library.dir, self.directory).replace(os.sep, "/"),
             "pyo3_version": self.pyo3_version,
             **facts.template_flags(self.pyo3_series),
+            "library_features": list(self.library_features),
             "pyo3_from_workspace": self.pyo3_from_workspace,
             "workspace_package": self.workspace_package,
             "edition": self.edition,
@@ -80,7 +82,11 @@ def choose_library(ws: Workspace, wanted: str | None, interactive: bool) -> Crat
 
 
 def plan(ws: Workspace, library: Crate, name: str | None, path: Path | None) -> ProfilerPlan:
-    name = f"{library.name}-profiler" if name is None else name
+    if name is None:
+        name = unique_name(ws, library)
+    elif name in package_names(ws):
+        raise UserError(f"{ws.root / 'Cargo.toml'}: a crate named {name!r} exists already "
+                        "in this repository", "choose another --name")
     _check_package_name(name)
     if path is not None:
         directory = (path if path.is_absolute() else Path.cwd() / path).resolve()
@@ -99,17 +105,107 @@ def plan(ws: Workspace, library: Crate, name: str | None, path: Path | None) -> 
     return ProfilerPlan(
         library=library, name=name, directory=directory,
         module_name=_module_name(library),
-        pyo3_version=spec.get("version") or format_series(found),
+        pyo3_version=pyo3_requirement(ws, spec.get("version"), found),
+        library_features=binding_features(ws, library),
         pyo3_from_workspace=pyo3.inherits_workspace and pyo3.key == "pyo3",
         workspace_package=all(k in shared_package for k in ("version", "edition", "license",
                                                                  "rust-version")),
         edition=library.edition, pyo3_series=found, wiring=_wiring(ws, library))
 
 
-def existing_profiler(ws: Workspace, plan: ProfilerPlan) -> Crate | None:
-    """The profiler from an earlier run, if it is already a member."""
-    member = ws.member(plan.name)
-    return member if member is not None and member.dir.resolve() == plan.directory else None
+def existing_profilers(ws: Workspace, library: Crate) -> list[Crate]:
+    """Members that already profile `library`: binaries that depend on it (so PW103 gives them
+    an rpath build script) and use Python themselves (pyo3 among their own dependencies, or
+    `Python::` / `pyo3::` in their sources), not command-line tools that use its Rust API."""
+    return [member for member, _ in ws.dependents(library)
+            if member.has_binary and (ws.pyo3_dependencies(member) or _uses_python(member))]
+
+
+def _uses_python(crate: Crate) -> bool:
+    """`Python::` or `pyo3::` in the crate's code (comments and strings left out)."""
+    return any(marker in rust_source.code(source.read_text(encoding="utf-8", errors="replace"),
+                                          strings=False)
+               for source in crate.rust_sources() for marker in ("Python::", "pyo3::"))
+
+
+def standalone_crates(ws: Workspace) -> list[Path]:
+    """Directories below the root holding a package that is not a member and not a workspace
+    of its own: today cargo treats each as its own root; once the root has `[workspace]`,
+    cargo refuses them ("believes it's in a workspace when it's not") unless excluded."""
+    import tomllib
+
+    root = ws.root.resolve()
+    found: list[Path] = []
+    for directory, subdirs, files in os.walk(root):
+        here = Path(directory)
+        subdirs[:] = sorted(d for d in subdirs if not d.startswith(".") and d != "target")
+        if here == root or "Cargo.toml" not in files or ws.member_at(here / "Cargo.toml"):
+            continue
+        try:
+            data = tomllib.loads((here / "Cargo.toml").read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+            continue
+        package = data.get("package")
+        if "workspace" in data:
+            subdirs[:] = []  # its own workspace: cargo stops there, for it and below
+        elif isinstance(package, dict) and "workspace" not in package:
+            found.append(here)
+            subdirs[:] = []  # excluding it covers everything below
+    return found
+
+
+def package_names(ws: Workspace) -> set[str]:
+    """Package names of the members and of the standalone crates below the root."""
+    import tomllib
+
+    names = {c.name for c in ws.members}
+    for directory in standalone_crates(ws):
+        try:
+            package = tomllib.loads((directory / "Cargo.toml").read_text(encoding="utf-8"))
+            names.add(package["package"]["name"])
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, KeyError, TypeError):
+            continue
+    return names
+
+
+def unique_name(ws: Workspace, library: Crate) -> str:
+    """`<crate>-profiler`, or `<crate>-profiler-N` when a package below the root has that name."""
+    taken = package_names(ws)
+    base = f"{library.name}-profiler"
+    return next(name for name in (base, *(f"{base}-{n}" for n in range(2, 1000)))
+                if name not in taken)
+
+
+def binding_features(ws: Workspace, library: Crate) -> tuple[str, ...]:
+    """The library features the backend's wheel build enables (setuptools-rust `features=`,
+    maturin `features`), so the profiler gets the bindings too (a `#[pymodule]` behind
+    `python = ["pyo3"]`); never one that leads to `extension-module`, nor `dep/feature`."""
+    ext = next((e for e in ws.extensions() if e.crate is library), None)
+    declared = ext.declared_by.features if ext is not None and ext.declared_by else ()
+    return tuple(f for f in declared
+                 if "/" not in f and not _reaches_extension_module(library, f, set()))
+
+
+def _reaches_extension_module(crate: Crate, feature: str, seen: set[str]) -> bool:
+    if feature == "extension-module":
+        return True
+    seen.add(feature)
+    for value in crate.features.get(feature, []):
+        if value.split("/", 1)[-1] == "extension-module":
+            return True
+        if "/" not in value and not value.startswith("dep:") and value not in seen and \
+                _reaches_extension_module(crate, value, seen):
+            return True
+    return False
+
+
+def pyo3_requirement(ws: Workspace, required: str | None, found: tuple[int, int]) -> str:
+    """The library's pyo3 requirement; for one that names no series (`*`, `>=0.20`), the
+    version Cargo.lock resolved, else the series in use."""
+    if required and series(required) is not None:
+        return required
+    locked = sorted(ws.lock_versions.get("pyo3", []), key=parse)
+    return locked[-1] if locked else format_series(found)
 
 
 def add_member(document, ws: Workspace, directory: Path) -> None:
@@ -128,8 +224,12 @@ def add_member(document, ws: Workspace, directory: Path) -> None:
 
         if not document.as_string().endswith("\n\n"):
             document.add(nl())
+        exclude = [d.relative_to(ws.root.resolve()).as_posix() for d in standalone_crates(ws)]
+        listed = ", ".join(f'"{e}"' for e in exclude)
         document.append("workspace", manifest.snippet(
             f'[workspace]\nmembers = ["{relative}"]\ndefault-members = [".", "{relative}"]\n'
+            + (f"# crates with their own Cargo.lock, built on their own\nexclude = [{listed}]\n"
+               if exclude else "")
         )["workspace"])
         return
     table = document["workspace"]

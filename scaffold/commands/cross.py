@@ -73,7 +73,10 @@ def run(args: argparse.Namespace) -> int:
 
         vcs.ensure_clean(plan.ws.root, list(plan.writes), allow_dirty=args.allow_dirty,
                          allow_no_vcs=args.allow_no_vcs)
-        atomic.write_all(plan.writes, root=plan.ws.root)
+        from scaffold.workspace.discover import discover
+
+        project = discover(args.path)  # the same boundary, lock and journal as every command
+        atomic.write_all(plan.writes, root=project.boundary, boundary=project.describe_boundary())
         for path in plan.writes:
             print(f"wrote {_rel(path, plan.ws.root)}", file=sys.stderr)
     print("\n".join(commands(plan, args.zig)))

@@ -14,7 +14,7 @@ from pathlib import Path
 from scaffold.env import link_checks, python_checks, tool_checks
 from scaffold.env.report import NOTE, Report
 from scaffold.errors import UserError
-from scaffold.workspace.model import Workspace, load
+from scaffold.workspace.model import load
 
 
 def register(parser: argparse.ArgumentParser) -> None:
@@ -40,17 +40,26 @@ def run(args: argparse.Namespace) -> int:
 
 def diagnose(path: Path, environ: dict[str, str]) -> Report:
     """Run every check for `path` under `environ`."""
+    from scaffold.workspace.discover import discover
+
     if not path.exists():
         raise UserError(f"{path}: no such file or directory", "pass a directory to check")
-    ws = _workspace(path)
+    project = discover(path)
+    ws = load(path) if project.cargo_root is not None else None
     report = Report()
     if ws is None:
-        report.add("project", NOTE, f"no Cargo.toml at or above {path}: project checks skipped")
-    found = python_checks.check_interpreter(report, environ)
-    if found is not None:
-        if ws is not None:
+        report.add("project", NOTE, f"no Cargo project at or above {path}: project checks "
+                   "skipped")
+    python_dir = next((p.dir for p in ws.projects), project.start) if ws else project.start
+    found = python_checks.check_interpreter(report, environ, python_dir)
+    linked = found
+    if ws is not None:
+        if found is not None:
             python_checks.check_versions(report, found, ws)
-        link_checks.check_libpython(report, found, environ, ws)
+        # Binaries link the libpython of the Python their last build used.
+        linked = python_checks.check_last_build(report, found, ws.root, environ)
+    if linked is not None:
+        link_checks.check_libpython(report, linked, environ, ws)
     tool_checks.check_rust(report, environ, ws)
     if ws is not None:
         tool_checks.check_backends(report, environ, ws, found)
@@ -58,10 +67,3 @@ def diagnose(path: Path, environ: dict[str, str]) -> Report:
     if ws is not None:
         tool_checks.check_cross(report, ws.root)
     return report
-
-
-def _workspace(path: Path) -> Workspace | None:
-    directory = path.resolve() if path.is_dir() else path.resolve().parent
-    if not any((d / "Cargo.toml").is_file() for d in (directory, *directory.parents)):
-        return None
-    return load(path)

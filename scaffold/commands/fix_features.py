@@ -55,10 +55,12 @@ def run(args: argparse.Namespace) -> int:
     threshold = Applicability.UNSAFE if args.unsafe_fixes else Applicability.SAFE
     if writes:
         from scaffold.toml import atomic
-        from scaffold.workspace.model import find_root
+        from scaffold.workspace.discover import discover, require_cargo
 
-        # One writer at a time per workspace; an interrupted write is rolled back first.
-        with atomic.locked(find_root(args.path)):
+        project = discover(args.path)
+        require_cargo(project)
+        # One writer at a time per project; an interrupted write is rolled back first.
+        with atomic.locked(project.boundary):
             outcome = engine.run(args.path, selected, threshold, args.wiring)
             if outcome.changes:
                 from scaffold.vcs import ensure_clean
@@ -66,10 +68,13 @@ def run(args: argparse.Namespace) -> int:
                 ensure_clean(outcome.workspace.root, list(outcome.changes),
                              allow_dirty=args.allow_dirty, allow_no_vcs=args.allow_no_vcs)
                 atomic.write_all({path: text.original for path, text in outcome.changes.items()},
-                                 root=outcome.workspace.root)
+                                 root=project.boundary, boundary=project.describe_boundary())
     else:
+        from scaffold.workspace.discover import discover
+
+        project = discover(args.path)
         outcome = engine.run(args.path, selected, None if args.check else threshold, args.wiring)
-        _warn_pending(outcome.workspace.root)
+        _warn_pending(project.boundary)
     remaining = outcome.diagnostics
     if args.output_format == "json":
         print(report.json_document(remaining, outcome.fixed, list(outcome.changes),
@@ -80,8 +85,9 @@ def run(args: argparse.Namespace) -> int:
     else:
         if args.diff:
             from scaffold.lint.diff import unified_diff
+            from scaffold.workspace.discover import display_base
 
-            sys.stdout.write(unified_diff(outcome.workspace.root, outcome.originals,
+            sys.stdout.write(unified_diff(display_base(project), outcome.originals,
                                           outcome.changes))
         # With --diff, stdout is the patch alone: diagnostics go with the summary.
         stream = sys.stderr if args.diff else sys.stdout

@@ -51,9 +51,11 @@ def run(args: argparse.Namespace) -> int:
               + (", then cargo update" if plan.update else ""), file=sys.stderr)
         return 1 if plan.changes or plan.update or plan.blocking else 0
     from scaffold.toml import atomic
-    from scaffold.workspace.model import find_root
+    from scaffold.workspace.discover import discover, require_cargo
 
-    with atomic.locked(find_root(args.path)):
+    project = discover(args.path)
+    require_cargo(project)
+    with atomic.locked(project.boundary):
         plan = planning.build(args.path, args.pyo3, args.unsafe_fixes)
         _print_plan(plan, sys.stdout)
         if plan.changes or plan.update:
@@ -63,9 +65,10 @@ def run(args: argparse.Namespace) -> int:
             lock = [root / "Cargo.lock"] if plan.update else []
             ensure_clean(root, [*plan.changes, *lock], allow_dirty=args.allow_dirty,
                          allow_no_vcs=args.allow_no_vcs)
-            atomic.write_all({p: t.original for p, t in plan.changes.items()}, root=root)
+            atomic.write_all({p: t.original for p, t in plan.changes.items()},
+                             root=project.boundary, boundary=project.describe_boundary())
             if plan.update:
-                _cargo_update(plan)
+                _cargo_update(plan, project.boundary)
     errors = _check(plan.workspace.root, {})
     done = f"Upgraded to PyO3 {_series(plan.new)}" if plan.changes or plan.update else \
         f"Nothing to change for PyO3 {_series(plan.new)}"
@@ -88,7 +91,7 @@ def _print_plan(plan, stream) -> None:
         print("  nothing to change", file=stream)
 
 
-def _cargo_update(plan) -> None:
+def _cargo_update(plan, boundary: Path) -> None:
     """`cargo update -p` for the moved packages, so Cargo.lock follows; on failure the
     manifests are put back (Cargo.lock is only written by a cargo that succeeded)."""
     from scaffold.toml import atomic
@@ -103,7 +106,7 @@ def _cargo_update(plan) -> None:
     except (OSError, subprocess.TimeoutExpired) as error:
         failure = str(error)
     if failure:
-        atomic.write_all({p: t.original for p, t in plan.originals.items()}, root=root)
+        atomic.write_all({p: t.original for p, t in plan.originals.items()}, root=boundary)
         raise UserError(f"`{' '.join(command)}` failed in {root} ({failure}); the manifests "
                         "were put back", "fix the cause and run again")
 

@@ -49,12 +49,13 @@ def check_libpython(report: Report, found: Interpreter, environ: dict[str, str],
 
 
 def embedding_binaries(ws: Workspace) -> list[Crate]:
-    """Binary crates that link PyO3, directly or through path dependencies in the workspace."""
+    """Binary crates that link PyO3 (or pyo3-ffi), directly or through path dependencies in the workspace."""
     memo: dict[str, bool] = {}
 
     def uses_pyo3(crate: Crate, seen: frozenset[str]) -> bool:
         if crate.name not in memo:
-            direct = any(d.kind != "build-dependencies" for d in ws.pyo3_dependencies(crate))
+            direct = any(d.kind != "build-dependencies" for name in ("pyo3", "pyo3-ffi")
+                         for d in crate.dependencies_on(name))
             memo[crate.name] = direct or any(
                 uses_pyo3(dep, seen | {crate.name}) for dep in _path_deps(ws, crate)
                 if dep.name not in seen)
@@ -123,12 +124,21 @@ def _check_binary(report: Report, binary: Path, lib: libpython.LibPython, loader
         return
     own = info.search_dirs()
     kind = "RUNPATH" if info.runpath else "RPATH" if info.rpath else "no RUNPATH"
-    if libpython.covers(lib.directory, own):
-        report.add(name, OK, f"{kind} {os.pathsep.join(own)} covers {lib.directory}")
-    elif libpython.covers(lib.directory, loader):
-        report.add(name, OK, f"{lib.directory} is on the loader path")
+    # Judge by the library it really needs, wherever that is: it may have been built for
+    # another Python than the one chosen today.
+    providing = next((d for d in own if (Path(d) / needed[0]).exists()), None)
+    if providing is not None:
+        report.add(name, OK, f"{kind} {providing} provides {needed[0]}")
+    elif (system := next((d for d in loader if (Path(d) / needed[0]).exists()), None)):
+        if libpython.covers(lib.directory, [system]):
+            report.add(name, OK, f"{needed[0]} is on the loader path ({system})")
+        else:
+            report.add(name, WARN, f"{kind}: it starts with the {needed[0]} the loader finds in "
+                       f"{system}, not the one in {lib.directory} it was built against",
+                       f"add the rpath build script and rebuild (`cargo build -p "
+                       f"{crate.name}`), or {line}")
     else:
         shown = f"{kind} {os.pathsep.join(own)}" if own else kind
-        report.add(name, ERROR, f"needs {needed[0]} but its {shown} misses {lib.directory}: "
-                   "it fails to start", f"rebuild it (`cargo build -p {crate.name}`) after "
-                   f"adding the rpath build script, or {line}")
+        report.add(name, ERROR, f"needs {needed[0]} but neither its {shown} nor the loader "
+                   "path has it: it fails to start", f"rebuild it (`cargo build -p "
+                   f"{crate.name}`) after adding the rpath build script, or {line}")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 from dataclasses import dataclass, field
+from pathlib import Path
 
 # Runs on any Python 3 (no f-strings, no walrus): PyO3 may pick an old interpreter.
 _SCRIPT = r"""
@@ -61,11 +62,13 @@ class Interpreter:
         return f"{self.implementation} {version}"
 
 
-def probe(command: str, env: dict[str, str] | None = None, timeout: float = 60) -> Interpreter:
-    """Run `command -c SCRIPT` as PyO3 does (no isolation flags) and parse its answer."""
+def probe(command: str, env: dict[str, str] | None = None, timeout: float = 60,
+          cwd: Path | None = None) -> Interpreter:
+    """Run `command -c SCRIPT` as PyO3 does (no isolation flags) and parse its answer; `cwd`
+    matters for version managers (pyenv's `.python-version`)."""
     try:
         proc = subprocess.run([command, "-c", _SCRIPT], capture_output=True, text=True,
-                              env=env, timeout=timeout)
+                              env=env, timeout=timeout, cwd=cwd)
     except OSError as error:
         raise ProbeError(f"cannot run {command}: {error.strerror}") from None
     except subprocess.TimeoutExpired:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shlex
+from pathlib import Path
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
 from scaffold import facts
-from scaffold.env import interpreter
+from scaffold.env import interpreter, recorded
 from scaffold.env.probe import Interpreter, ProbeError, probe
 from scaffold.env.report import ERROR, NOTE, OK, WARN, Report
 from scaffold.workspace.model import Workspace
@@ -16,8 +18,17 @@ from scaffold.workspace.model import Workspace
 _ABI3 = re.compile(r"abi3-py3(\d+)$")
 
 
-def check_interpreter(report: Report, environ: dict[str, str]) -> Interpreter | None:
-    """Report the interpreter PyO3 would pick; returns it when it can be queried."""
+def check_interpreter(report: Report, environ: dict[str, str],
+                      project_dir: Path | None = None) -> Interpreter | None:
+    """Report the interpreter PyO3's build script picks; returns it when it can be queried.
+
+    The build script runs in the pyo3-ffi package's directory, not the project's (cargo:
+    "the build script's current directory is the source directory of the build script's
+    package"), so a bare `python3` is resolved there: a pyenv `.python-version` in the project
+    does not apply to it. `maturin build` runs `python3` in the project itself (maturin PR #964:
+    `maturin build` means `-i python3`) and passes it on as PYO3_PYTHON; when the two differ,
+    the wheel and the binaries are built for different Pythons.
+    """
     choice = interpreter.find(environ)
     for warning in choice.warnings:
         report.add("environment", WARN, warning, "deactivate the virtualenv or the conda "
@@ -26,9 +37,9 @@ def check_interpreter(report: Report, environ: dict[str, str]) -> Interpreter | 
         report.add("interpreter", ERROR, f"PyO3 would fail: {choice.problem}",
                    _fallback_fix(report, environ, choice.source))
         return None
+    command = choice.command if choice.source == "PYO3_PYTHON" else choice.path
     try:
-        found = probe(choice.command if choice.source == "PYO3_PYTHON" else choice.path,
-                      env=environ)
+        found = probe(command, env=environ, cwd=build_script_dir(environ))
     except ProbeError as error:
         report.add("interpreter", ERROR, f"PyO3 would fail: {error}",
                    _fallback_fix(report, environ, choice.source))
@@ -38,8 +49,63 @@ def check_interpreter(report: Report, environ: dict[str, str]) -> Interpreter | 
         report.add("interpreter", ERROR, f"{found.label} at {found.executable} (from {via}) is "
                    "not Python 3", "export PYO3_PYTHON=/path/to/python3")
         return None
-    report.add("interpreter", OK, f"{found.label} at {found.executable} (from {via})")
+    report.add("interpreter", OK, f"{found.label} at {found.executable} (from {via}, as "
+               "cargo's build script resolves it)")
+    if choice.source == "PATH" and project_dir is not None:
+        _check_maturin_mismatch(report, found, environ, project_dir)
     return found
+
+
+def check_last_build(report: Report, found: Interpreter | None, root: Path,
+                     environ: dict[str, str]) -> Interpreter | None:
+    """The interpreter the last PyO3 build in the target directory used (what its binaries
+    link), compared with today's choice; returns it (queried), else `found`."""
+    target = recorded.target_dir(root, environ)
+    last = recorded.last_build(target, found.executable if found is not None else None)
+    if last is None or last.executable is None:
+        return found
+    where = f"{last.record.parent.name} in {target}"
+    try:
+        used = probe(last.executable, env=environ)
+    except ProbeError as error:
+        report.add("last-build", WARN, f"the last PyO3 build ({where}) used {last.executable}, "
+                   f"which no longer runs ({error})", "rebuild (`cargo build`)")
+        return found
+    report.add("last-build", OK, f"the last PyO3 build ({where}) used {used.label} at "
+               f"{used.executable}")
+    if found is not None and os.path.realpath(found.executable) != \
+            os.path.realpath(used.executable):
+        report.add("last-build", NOTE, f"today's settings choose {found.label} at "
+                   f"{found.executable} instead: the next `cargo build` rebuilds PyO3 for it")
+    return used
+
+
+def build_script_dir(environ: dict[str, str]) -> Path:
+    """A directory like the one PyO3's build script runs in: cargo's registry sources."""
+    home = Path(environ.get("CARGO_HOME") or Path.home() / ".cargo")
+    for candidate in (home / "registry" / "src", home, Path.home()):
+        if candidate.is_dir():
+            return candidate
+    return Path("/")
+
+
+def _check_maturin_mismatch(report: Report, found: Interpreter, environ: dict[str, str],
+                            project_dir: Path) -> None:
+    try:
+        here = probe("python3", env=environ, cwd=project_dir)
+    except ProbeError:
+        return
+    if os.path.realpath(here.executable) == os.path.realpath(found.executable):
+        return
+    line = f"export PYO3_PYTHON={shlex.quote(here.executable)}"
+    report.export(line)
+    report.add("interpreter-mismatch", WARN,
+               f"`python3` is {here.label} in {project_dir} (a version manager's local setting, "
+               f"e.g. pyenv's .python-version) but {found.label} in cargo's build scripts: "
+               f"maturin run here builds the wheel for {here.label}, while `cargo build` builds "
+               f"the binaries (profiler, tests) for {found.label}",
+               f"{line} so cargo uses the same Python, or remove the mismatch (make the "
+               "project's Python the global one, or drop the local setting)")
 
 
 def _fallback_fix(report: Report, environ: dict[str, str], source: str) -> str:

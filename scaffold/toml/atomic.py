@@ -49,16 +49,18 @@ _BACKUP_SUFFIX = ".scaffold-bak"
 _held: dict[Path, int] = {}  # root -> depth, for the locks this process holds
 
 
-def write_all(contents: dict[Path, str], root: Path | None = None) -> None:
+def write_all(contents: dict[Path, str], root: Path | None = None,
+              boundary: str | None = None) -> None:
     """Write every file in `contents` or none of them; `root` holds the journal and the lock.
 
-    Without `root`, the deepest directory holding every target is used.
+    Without `root`, the deepest directory holding every target is used. `boundary` describes
+    `root` in the refusal for a target outside it.
     """
     if not contents:
         return
     root = (root or _common_root(contents)).resolve()
     with locked(root):
-        targets = {_checked_target(path, root): text for path, text in contents.items()}
+        targets = {_checked_target(path, root, boundary): text for path, text in contents.items()}
         journal = _plan(root, targets)
         current: list[Path] = [next(iter(targets))]  # the target being worked on
         try:
@@ -152,15 +154,19 @@ def pending(root: Path) -> Path | None:
 
 # --- the steps -------------------------------------------------------------------------------
 
-def _checked_target(path: Path, root: Path) -> Path:
+def _checked_target(path: Path, root: Path, boundary: str | None = None) -> Path:
     """The real file `path` names; refuses a target outside `root`, read-only or a directory."""
     absolute = path if path.is_absolute() else Path.cwd() / path
     real = absolute.resolve()
     if not _inside(real, root):
-        why = "is a symbolic link to" if absolute.is_symlink() or real != absolute else "is at"
-        raise ManifestError(path, f"{why} {real}, outside the workspace {root}; refusing to "
-                            "write through it", hint="edit the file it points to directly, "
-                            "or replace the link with a copy")
+        where = boundary or str(root)
+        if Path(os.path.normpath(absolute)) != real:  # a link on the way, not just `..`
+            raise ManifestError(path, f"is a symbolic link to {real}, outside {where}; refusing "
+                                "to write through it", hint="edit the file it points to "
+                                "directly, or replace the link with a copy")
+        raise ManifestError(path, f"is outside {where}; refusing to write it",
+                            hint="run the command from a directory that contains it, or "
+                            "inside the git repository that holds the project")
     if real.is_dir():
         raise ManifestError(path, "is a directory, expected a file", hint="remove or rename it")
     if real.exists():

@@ -274,7 +274,9 @@ def load(path: Path, reader: Reader | None = None) -> Workspace:
     """Load the workspace containing `path`."""
     reader = reader or Reader()
     start = path.resolve() if path.is_dir() else path.resolve().parent
-    root = find_root(_through_pyproject(path, reader), reader)
+    from scaffold.workspace.discover import through_python_project
+
+    root = find_root(through_python_project(path.resolve(), reader), reader)
     root_file = reader.read(root / "Cargo.toml")
     root_data = root_file.parse()
     if "package" not in root_data and "workspace" not in root_data:
@@ -338,18 +340,6 @@ def load(path: Path, reader: Reader | None = None) -> Workspace:
             projects.append(project)
     return Workspace(root, root_file, root_data, list(members.values()), projects,
                      _lock_versions(root / "Cargo.lock"), reader)
-
-
-def _through_pyproject(path: Path, reader: Reader) -> Path:
-    """PATH, or for a Python project directory without a Cargo.toml, the crate its backend
-    builds, so `scaffold fix-features` works from the project root as maturin does."""
-    if not path.is_dir() or (path / "Cargo.toml").exists():
-        return path
-    project = load_python_project(path.resolve(), reader.read)
-    for ext in project.extensions() if project is not None else []:
-        if ext.manifest.is_file():
-            return ext.manifest.parent
-    return path
 
 
 def _enclosing_directories(root: Path) -> list[Path]:

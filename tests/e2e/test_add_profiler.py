@@ -68,7 +68,7 @@ def test_add_profiler(shape, tmp_path, venv):
 
     result = run_cli("add-profiler", repo)
     assert result.exit_code == 0, result.stderr
-    assert "cargo run --release -p" in result.stderr
+    assert "cargo run --manifest-path" in result.stderr and "--release -p" in result.stderr
 
     check = run_cli("fix-features", "--check", repo)
     assert check.exit_code == 0, check.stdout + check.stderr
@@ -80,7 +80,8 @@ def test_add_profiler(shape, tmp_path, venv):
     subprocess.run(["git", "commit", "-qm", "profiler"], cwd=repo, check=True)
     before = tree_hashes(repo)
     again = run_cli("add-profiler", repo)
-    assert again.exit_code == 0 and "exists already" in again.stderr
+    assert again.exit_code == 0 and "already profiles" in again.stderr, again.stderr
+    assert "nothing to do" in again.stderr
     assert tree_hashes(repo) == before
 
     run(["cargo", "build"], cwd=repo)  # a plain build at the root

@@ -114,7 +114,12 @@ def test_binary_without_rpath(tmp_path, monkeypatch):
     monkeypatch.setenv("CARGO_TARGET_DIR", str(target))
     code, checks = doctor(root)
     binary = checks["binary:debug/app"]
-    assert binary["verdict"] == "error" and "no RUNPATH" in binary["message"]
+    needed = f"libpython{version}.so.1.0"
+    system = [d for d in ("/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu", "/usr/lib",
+                          "/lib", "/usr/local/lib") if (Path(d) / needed).exists()]
+    # It fails to start, unless the loader finds another copy of the library it needs.
+    assert binary["verdict"] == ("warn" if system else "error"), binary
+    assert "no RUNPATH" in binary["message"]
     assert "export LD_LIBRARY_PATH=" in binary["fix"]
 
 

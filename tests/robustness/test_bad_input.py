@@ -122,7 +122,7 @@ def test_symlinked_manifest_outside_the_repository(command, tmp_path, repo):
     manifest.unlink()
     manifest.symlink_to(outside)
     line = expect_refusal(tmp_path, command, commit(repo), "crates/ext/Cargo.toml",
-                          "outside the workspace", "refusing to write through it")
+                          "outside the git repository", "refusing to write through it")
     assert str(outside) in line
 
 
@@ -134,7 +134,7 @@ def test_symlinked_root_manifest_outside_the_repository(command, tmp_path, repo)
         "resolver", 'default-members = ["crates/cli", "crates/ext"]\nresolver'))
     (repo / "Cargo.toml").unlink()
     (repo / "Cargo.toml").symlink_to(outside)
-    expect_refusal(tmp_path, command, commit(repo), "Cargo.toml", "outside the workspace")
+    expect_refusal(tmp_path, command, commit(repo), "Cargo.toml", "outside the git repository")
 
 
 def test_read_only_manifest(command, tmp_path, repo):

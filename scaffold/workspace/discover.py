@@ -1,0 +1,104 @@
+"""One root discovery for every command: where the project is and where writes may go.
+
+Reading and writing start from the same answer, whatever the starting point: the project root
+of a Python-first layout (pyproject.toml or setup.py above the crate, maturin's `rust/` src
+layout, `[tool.setuptools-rust]` ext-modules), the crate directory, or a member directory.
+
+- `cargo_start`: where cargo's own root search starts (the crate a Python project's backend
+  builds when the starting directory has no Cargo.toml of its own);
+- `boundary`: the directory every write must stay below: the enclosing git work tree, else
+  (outside git, with `--allow-no-vcs`) the starting directory widened to the Cargo workspace
+  root it belongs to. The write lock and the journal live there.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from scaffold.errors import UserError
+
+
+@dataclass(frozen=True)
+class Project:
+    start: Path  # the directory given as PATH (or the current one), resolved
+    cargo_start: Path  # where cargo's root search starts
+    git_top: Path | None  # the enclosing git work tree
+    cargo_root: Path | None  # the Cargo workspace root, None when there is no Cargo project
+
+    @property
+    def boundary(self) -> Path:
+        """Writes stay below this directory (see the module docstring)."""
+        if self.git_top is not None:
+            return self.git_top
+        if self.cargo_root is None:
+            return self.start
+        return Path(os.path.commonpath([self.start, self.cargo_root]))
+
+    def describe_boundary(self) -> str:
+        if self.git_top is not None:
+            return f"the git repository {self.git_top}"
+        return f"{self.boundary}, the directory given (not inside a git repository)"
+
+
+def discover(path: Path, reader=None) -> Project:
+    """The project `path` (a directory or a file in it) belongs to. Raises UserError for a
+    missing path; `cargo_root` is None when no Cargo project is found from it."""
+    from scaffold.workspace.model import Reader, find_root
+
+    reader = reader or Reader()
+    absolute = path.resolve()
+    if not absolute.exists():
+        raise UserError(f"{path}: no such file or directory", "pass the path of a Cargo project")
+    start = absolute if absolute.is_dir() else absolute.parent
+    cargo_start = through_python_project(absolute, reader)
+    directory = cargo_start if cargo_start.is_dir() else cargo_start.parent
+    has_cargo = any((d / "Cargo.toml").exists() for d in (directory, *directory.parents))
+    cargo_root = find_root(cargo_start, reader) if has_cargo else None
+    return Project(start, cargo_start, git_top(start), cargo_root)
+
+
+def require_cargo(project: Project) -> Path:
+    """The Cargo workspace root, or the one-line error every command gives without one."""
+    if project.cargo_root is None:
+        raise UserError(f"{project.start}: no Cargo.toml here or in any parent directory, and "
+                        "no pyproject.toml or setup.py here that builds a Rust crate",
+                        "run inside a Cargo or PyO3 project or pass its path")
+    return project.cargo_root
+
+
+def through_python_project(path: Path, reader) -> Path:
+    """PATH, or for a Python project directory without a Cargo.toml, the crate its backend
+    builds (maturin `manifest-path` or `rust/Cargo.toml`, setuptools-rust ext-modules), so
+    every command works from the project root as the backend does."""
+    from scaffold.workspace.python import load_python_project
+
+    if not path.is_dir() or (path / "Cargo.toml").exists():
+        return path
+    project = load_python_project(path, reader.read)
+    for ext in project.extensions() if project is not None else []:
+        if ext.manifest.is_file():
+            return ext.manifest.parent.resolve()
+    return path
+
+
+def git_top(directory: Path) -> Path | None:
+    """The top of the git work tree holding `directory` (a `.git` directory or file), or None."""
+    for candidate in (directory, *directory.parents):
+        if (candidate / ".git").exists():
+            return candidate
+    return None
+
+
+def display_base(project: Project) -> Path:
+    """Where printed paths start: the current directory when PATH is in it, else PATH."""
+    cwd = Path.cwd().resolve()
+    return cwd if project.start == cwd or cwd in project.start.parents else project.start
+
+
+def relative_to_cwd(path: Path) -> str:
+    """`path` as the user standing in the current directory would type it: relative when it
+    is below the current directory or a few levels up, else absolute."""
+    relative = os.path.relpath(path.resolve(), Path.cwd().resolve()).replace(os.sep, "/")
+    return relative if not relative.startswith("../../") else str(path.resolve())
