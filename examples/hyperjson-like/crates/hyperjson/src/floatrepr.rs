@@ -1,4 +1,4 @@
-//! `float.__repr__` in Rust: the shortest digits that round-trip (from `ryu`), laid out the
+//! `float.__repr__` in Rust: the shortest digits that round-trip (from `zmij`), laid out the
 //! way CPython's `PyOS_double_to_string(x, 'r', 0, Py_DTSF_ADD_DOT_0)` does, so `dumps`
 //! writes exactly what `json.dumps` writes.
 //!
@@ -8,32 +8,101 @@
 
 /// Appends `repr(value)` as JSON writes it: `NaN`, `Infinity` and `-Infinity` for the
 /// non-finite values (the standard library's `allow_nan=True` default).
+#[inline]
 pub fn write_float(out: &mut Vec<u8>, value: f64) {
-    if !value.is_finite() {
-        out.extend_from_slice(if value.is_nan() {
-            b"NaN"
-        } else if value > 0.0 {
-            b"Infinity"
-        } else {
-            b"-Infinity"
-        });
-        return;
+    out.reserve(MAX_FAST_LEN);
+    unsafe {
+        if let Some(n) = write_float_fast(out.as_mut_ptr().add(out.len()), value) {
+            out.set_len(out.len() + n);
+            return;
+        }
     }
-    let mut buf = ryu::Buffer::new();
-    let s = buf.format_finite(value).as_bytes();
-    // Fast path: Python writes fixed notation exactly when 1e-4 <= |x| < 1e16 (the shortest
-    // digits of a double below the double 1e-4 are below 0.0001, and 1e16 is exact), and
-    // ryu writes fixed notation on a wider range (1e-5 <= |x| < 1e21) with the same text
-    // ("123.456", "0.000123", "1.0"). Only the rest is re-laid.
-    let magnitude = value.abs();
-    if (1e-4..1e16).contains(&magnitude) || magnitude == 0.0 {
-        out.extend_from_slice(s);
-        return;
-    }
-    write_repr_from_shortest(out, s);
+    write_float_slow(out, value);
 }
 
-/// Re-lays a shortest round-trip decimal (`-1.5e-7`, `123.0`, `1e16`: any of ryu's or
+/// Bytes `write_float_fast` may write.
+pub const MAX_FAST_LEN: usize = 32;
+
+/// Writes `repr(value)` at `d` (`MAX_FAST_LEN` bytes writable) and returns its length, or
+/// returns `None` having written nothing useful if `write_float_slow` must do it.
+///
+/// zmij writes Python's layout except in two places. Python writes fixed notation exactly
+/// when 1e-4 <= |x| < 1e16 (the shortest digits of a double below the double 1e-4 are below
+/// 0.0001, and 1e16 is exact); zmij does on 1e-5 <= |x| < 1e16, with the same text
+/// ("123.456", "0.000123", "1.0", "0.0"): that range is left to the slow path. And zmij's
+/// exponents have at least one digit ("1.5e-7"), Python's two ("1.5e-07").
+#[inline(always)]
+pub unsafe fn write_float_fast(d: *mut u8, value: f64) -> Option<usize> {
+    if !value.is_finite() {
+        return None;
+    }
+    let mut buf = zmij::Buffer::new();
+    let s = buf.format_finite(value).as_bytes();
+    let magnitude = value.abs();
+    let n = s.len();
+    unsafe {
+        if (1e-4..1e16).contains(&magnitude) || magnitude == 0.0 {
+            copy_short(d, s);
+            Some(n)
+        } else if s[n - 3] == b'e' {
+            copy_short(d, s);
+            *d.add(n - 1) = b'0';
+            *d.add(n) = s[n - 1];
+            Some(n + 1)
+        } else if n >= 5 && (s[n - 4] == b'e' || s[n - 5] == b'e') {
+            copy_short(d, s);
+            Some(n)
+        } else {
+            None
+        }
+    }
+}
+
+#[cold]
+fn write_float_slow(out: &mut Vec<u8>, value: f64) {
+    if value.is_nan() {
+        out.extend_from_slice(b"NaN");
+    } else if value == f64::INFINITY {
+        out.extend_from_slice(b"Infinity");
+    } else if value == f64::NEG_INFINITY {
+        out.extend_from_slice(b"-Infinity");
+    } else {
+        write_repr_from_shortest(out, zmij::Buffer::new().format_finite(value).as_bytes());
+    }
+}
+
+/// Copies up to 32 bytes to `d` with two overlapping fixed-size copies instead of a
+/// `memcpy` call.
+#[inline(always)]
+pub unsafe fn copy_short(d: *mut u8, s: &[u8]) {
+    let n = s.len();
+    debug_assert!(n <= 32);
+    let p = s.as_ptr();
+    unsafe {
+        if n >= 16 {
+            d.cast::<[u8; 16]>().write_unaligned(p.cast::<[u8; 16]>().read_unaligned());
+            d.add(n - 16)
+                .cast::<[u8; 16]>()
+                .write_unaligned(p.add(n - 16).cast::<[u8; 16]>().read_unaligned());
+        } else if n >= 8 {
+            d.cast::<u64>().write_unaligned(p.cast::<u64>().read_unaligned());
+            d.add(n - 8)
+                .cast::<u64>()
+                .write_unaligned(p.add(n - 8).cast::<u64>().read_unaligned());
+        } else if n >= 4 {
+            d.cast::<u32>().write_unaligned(p.cast::<u32>().read_unaligned());
+            d.add(n - 4)
+                .cast::<u32>()
+                .write_unaligned(p.add(n - 4).cast::<u32>().read_unaligned());
+        } else {
+            for i in 0..n {
+                *d.add(i) = *p.add(i);
+            }
+        }
+    }
+}
+
+/// Re-lays a shortest round-trip decimal (`-1.5e-7`, `123.0`, `1e16`: any of zmij's or
 /// `format!("{:e}")`'s shapes) in Python's `repr` layout.
 pub fn write_repr_from_shortest(out: &mut Vec<u8>, s: &[u8]) {
     let (negative, s) = match s.first() {
@@ -181,7 +250,7 @@ mod tests {
             (f64::NEG_INFINITY, "-Infinity"),
         ];
         for &(x, want) in cases {
-            assert_eq!(repr(x), want, "ryu path for {x:e}");
+            assert_eq!(repr(x), want, "zmij path for {x:e}");
             if x.is_finite() && x != 1658206780088562.2 {
                 assert_eq!(repr_via_std(x), want, "std path for {x:e}");
             }
@@ -192,7 +261,7 @@ mod tests {
     fn round_trips_and_fast_path_agrees() {
         // A deterministic sweep over bit patterns. (Exact agreement with Python's repr,
         // including ties such as 1658206780088562.25 -> ...562.2, is checked from Python by
-        // the hypothesis tests; std's `{:e}` breaks such ties differently from ryu/CPython.)
+        // the hypothesis tests; std's `{:e}` breaks such ties differently from zmij/CPython.)
         let mut state = 0x9e37_79b9_7f4a_7c15u64;
         for _ in 0..200_000 {
             state ^= state << 13;
@@ -210,7 +279,7 @@ mod tests {
             }
             let a = repr(x);
             let mut slow = Vec::new();
-            write_repr_from_shortest(&mut slow, ryu::Buffer::new().format_finite(x).as_bytes());
+            write_repr_from_shortest(&mut slow, zmij::Buffer::new().format_finite(x).as_bytes());
             assert_eq!(a.as_bytes(), &slow[..], "fast path differs for {x:e}");
             assert_eq!(a.parse::<f64>().unwrap().to_bits(), x.to_bits(), "{a}");
         }

@@ -15,14 +15,15 @@ use pyo3::ffi;
 use pyo3::prelude::*;
 
 use crate::escape;
-use crate::floatrepr::write_float;
+use crate::floatrepr::{MAX_FAST_LEN, copy_short, write_float, write_float_fast};
 use crate::pydecode::GilCell;
 
 /// Containers nested deeper than this raise RecursionError whatever the interpreter's
 /// recursion limit says: the encoder recurses on the native stack.
 const HARD_DEPTH_LIMIT: usize = 10_000;
-/// Buffers up to this size are kept for the next call.
-const KEEP_BUFFER: usize = 1 << 20;
+/// Buffers up to this size are kept for the next call (a fresh one costs a page fault per
+/// 4 KiB written, and its growth copies).
+const KEEP_BUFFER: usize = 8 << 20;
 
 static BUFFER: GilCell<Vec<u8>> = GilCell::new(Vec::new());
 
@@ -38,6 +39,8 @@ struct Encoder<'py> {
     opts: Options,
     /// Containers being encoded, outermost first.
     stack: Vec<*mut ffi::PyObject>,
+    /// `Py_EnterRecursiveCall`s not yet left: the deepest nesting reached so far (see `enter`).
+    entered: usize,
     /// Non-ASCII bytes were written (only possible with ensure_ascii=False or a non-ASCII indent).
     non_ascii: bool,
     /// Surrogates were written in their 3-byte form.
@@ -57,10 +60,14 @@ pub fn dumps<'py>(
         out,
         opts,
         stack: Vec::new(),
+        entered: 0,
         non_ascii,
         surrogates: false,
     };
     let result = unsafe { enc.encode(obj.as_ptr()) }.and_then(|()| unsafe { enc.finish() });
+    for _ in 0..enc.entered {
+        unsafe { ffi::Py_LeaveRecursiveCall() };
+    }
     if enc.out.capacity() <= KEEP_BUFFER {
         let buffer = unsafe { BUFFER.get(py) };
         if enc.out.capacity() > buffer.capacity() {
@@ -73,6 +80,72 @@ pub fn dumps<'py>(
 #[inline(always)]
 unsafe fn is_type(obj: *mut ffi::PyObject, t: *mut ffi::PyTypeObject) -> bool {
     ffi::Py_TYPE(obj) == t
+}
+
+#[inline(always)]
+unsafe fn item_count(obj: *mut ffi::PyObject, is_list: bool) -> ffi::Py_ssize_t {
+    if is_list {
+        ffi::PyList_GET_SIZE(obj)
+    } else {
+        ffi::PyTuple_GET_SIZE(obj)
+    }
+}
+
+#[inline(always)]
+unsafe fn item_at(obj: *mut ffi::PyObject, is_list: bool, i: ffi::Py_ssize_t) -> *mut ffi::PyObject {
+    if is_list {
+        ffi::PyList_GET_ITEM(obj, i)
+    } else {
+        ffi::PyTuple_GET_ITEM(obj, i)
+    }
+}
+
+/// The output buffer taken apart into locals; `give_back` puts it back into its `Vec`.
+/// Nothing that can fail or panic runs while it is out (so it is never leaked).
+struct Run {
+    ptr: *mut u8,
+    len: usize,
+    cap: usize,
+}
+
+impl Run {
+    #[inline(always)]
+    fn take(out: &mut Vec<u8>) -> Run {
+        let mut v = std::mem::ManuallyDrop::new(std::mem::take(out));
+        Run {
+            ptr: v.as_mut_ptr(),
+            len: v.len(),
+            cap: v.capacity(),
+        }
+    }
+
+    #[inline(always)]
+    fn give_back(self, out: &mut Vec<u8>) {
+        // `out` holds the empty Vec left by `take` (no allocation to drop).
+        *out = unsafe { Vec::from_raw_parts(self.ptr, self.len, self.cap) };
+    }
+
+    #[inline(always)]
+    fn reserve(&mut self, n: usize) {
+        if self.cap - self.len < n {
+            (self.ptr, self.cap) = grow(self.ptr, self.len, self.cap, n);
+        }
+    }
+
+    #[inline(always)]
+    unsafe fn tail(&self) -> *mut u8 {
+        self.ptr.add(self.len)
+    }
+}
+
+/// `Run::reserve`'s slow path, by value so that the run's fields never leave registers.
+#[cold]
+#[inline(never)]
+fn grow(ptr: *mut u8, len: usize, cap: usize, n: usize) -> (*mut u8, usize) {
+    let mut v = unsafe { Vec::from_raw_parts(ptr, len, cap) };
+    v.reserve(n);
+    let mut v = std::mem::ManuallyDrop::new(v);
+    (v.as_mut_ptr(), v.capacity())
 }
 
 fn type_name(py: Python<'_>, obj: *mut ffi::PyObject) -> String {
@@ -226,16 +299,26 @@ impl<'py> Encoder<'py> {
     /// Ancestors are not searched on every container (that costs O(depth) each): a circular
     /// structure nests without end, so it always reaches the depth limit, and only there is
     /// the container looked up among its ancestors to report the cycle as `json` does.
+    ///
+    /// `Py_EnterRecursiveCall` (a call into libpython) is made only when the nesting gets
+    /// deeper than it has been in this call, and left at the end: the interpreter's depth
+    /// then counts the deepest nesting so far, which fails at the same depth as one call per
+    /// container. With `sort_keys` Python code can run (key comparisons, and the collector
+    /// the sort's allocations may start), so there every container enters and leaves.
     #[inline(always)]
     unsafe fn enter(&mut self, obj: *mut ffi::PyObject) -> PyResult<()> {
         if self.stack.len() >= HARD_DEPTH_LIMIT {
             return Err(self.too_deep(obj));
         }
-        if ffi::Py_EnterRecursiveCall(c" while encoding a JSON object".as_ptr()) != 0 {
-            // Replace the RecursionError by a lazy one: fetching it at the limit would make
-            // PyO3 call into Python (to check for its PanicException) with no headroom left.
-            ffi::PyErr_Clear();
-            return Err(self.too_deep(obj));
+        if self.stack.len() >= self.entered {
+            if ffi::Py_EnterRecursiveCall(c" while encoding a JSON object".as_ptr()) != 0 {
+                // Replace the RecursionError by a lazy one: fetching it at the limit would
+                // make PyO3 call into Python (to check for its PanicException) with no
+                // headroom left.
+                ffi::PyErr_Clear();
+                return Err(self.too_deep(obj));
+            }
+            self.entered += 1;
         }
         self.stack.push(obj);
         Ok(())
@@ -252,7 +335,10 @@ impl<'py> Encoder<'py> {
     #[inline(always)]
     unsafe fn leave(&mut self) {
         self.stack.pop();
-        ffi::Py_LeaveRecursiveCall();
+        if self.opts.sort_keys {
+            ffi::Py_LeaveRecursiveCall();
+            self.entered -= 1;
+        }
     }
 
     #[inline(always)]
@@ -275,46 +361,117 @@ impl<'py> Encoder<'py> {
         }
     }
 
+    /// An item of a container being encoded, borrowed from it: without `sort_keys` no Python
+    /// code runs while encoding, so no container can change; with it, the item is held.
+    #[inline(always)]
+    unsafe fn encode_item(&mut self, item: *mut ffi::PyObject) -> PyResult<()> {
+        if !self.opts.sort_keys {
+            return self.encode(item);
+        }
+        ffi::Py_INCREF(item);
+        let result = self.encode(item);
+        ffi::Py_DECREF(item);
+        result
+    }
+
     /// A list or tuple.
     unsafe fn write_list(&mut self, obj: *mut ffi::PyObject) -> PyResult<()> {
         let is_list = ffi::PyList_Check(obj) != 0;
-        let len = |o| {
-            if is_list {
-                ffi::PyList_GET_SIZE(o)
-            } else {
-                ffi::PyTuple_GET_SIZE(o)
-            }
-        };
-        if len(obj) == 0 {
+        if item_count(obj, is_list) == 0 {
             self.out.extend_from_slice(b"[]");
             return Ok(());
         }
         self.enter(obj)?;
         self.out.push(b'[');
-        self.newline_indent();
-        let mut i = 0;
-        let mut result = Ok(());
-        while i < len(obj) {
-            if i > 0 {
-                self.item_separator();
-            }
-            let item = if is_list {
-                ffi::PyList_GET_ITEM(obj, i)
-            } else {
-                ffi::PyTuple_GET_ITEM(obj, i)
-            };
-            ffi::Py_INCREF(item);
-            result = self.encode(item);
-            ffi::Py_DECREF(item);
-            if result.is_err() {
-                break;
-            }
-            i += 1;
-        }
+        let result = if self.opts.indent.is_none() {
+            self.write_items_compact(obj, is_list)
+        } else {
+            self.write_items_indented(obj, is_list)
+        };
         self.leave();
         result?;
         self.newline_indent();
         self.out.push(b']');
+        Ok(())
+    }
+
+    /// The items of a list or tuple with `indent`.
+    unsafe fn write_items_indented(
+        &mut self,
+        obj: *mut ffi::PyObject,
+        is_list: bool,
+    ) -> PyResult<()> {
+        self.newline_indent();
+        let mut i = 0;
+        while i < item_count(obj, is_list) {
+            if i > 0 {
+                self.item_separator();
+            }
+            self.encode_item(item_at(obj, is_list, i))?;
+            i += 1;
+        }
+        Ok(())
+    }
+
+    /// The items of a list or tuple without `indent`. `True`, `False`, `None` and exact
+    /// `int`s (in i64) and `float`s are written with the buffer's pointer, length and
+    /// capacity in local variables, which stay in registers: through `self.out` every
+    /// write would load and store the length in memory, a dependency chain that costs more
+    /// than writing `true`. Other items go through `encode`, with the buffer handed back.
+    unsafe fn write_items_compact(
+        &mut self,
+        obj: *mut ffi::PyObject,
+        is_list: bool,
+    ) -> PyResult<()> {
+        let py_false = ffi::Py_False();
+        let py_none = ffi::Py_None();
+        let mut run = Run::take(&mut self.out);
+        let mut i = 0;
+        while i < item_count(obj, is_list) {
+            let item = item_at(obj, is_list, i);
+            run.reserve(2 + MAX_FAST_LEN);
+            if i > 0 {
+                run.tail().cast::<[u8; 2]>().write_unaligned(*b", ");
+                run.len += 2;
+            }
+            i += 1;
+            let d = run.tail();
+            if is_type(item, addr_of_mut!(ffi::PyBool_Type)) {
+                // Without branching on the value (mixed booleans would mispredict half the
+                // time): one 8-byte store, of which 4 or 5 bytes are kept. (Comparing the
+                // item with both singletons would compile to two branches.)
+                let is_false = item == py_false;
+                let word = if is_false { *b"false\0\0\0" } else { *b"true\0\0\0\0" };
+                d.cast::<[u8; 8]>().write_unaligned(word);
+                run.len += 4 + usize::from(is_false);
+                continue;
+            }
+            if item == py_none {
+                d.cast::<[u8; 4]>().write_unaligned(*b"null");
+                run.len += 4;
+                continue;
+            }
+            if is_type(item, addr_of_mut!(ffi::PyFloat_Type)) {
+                if let Some(n) = write_float_fast(d, ffi::PyFloat_AS_DOUBLE(item)) {
+                    run.len += n;
+                    continue;
+                }
+            } else if is_type(item, addr_of_mut!(ffi::PyLong_Type)) {
+                let mut overflow = 0;
+                let v = ffi::PyLong_AsLongLongAndOverflow(item, &mut overflow);
+                if overflow == 0 && v != -1 {
+                    let mut buf = itoa::Buffer::new();
+                    let s = buf.format(v).as_bytes();
+                    copy_short(d, s);
+                    run.len += s.len();
+                    continue;
+                }
+            }
+            run.give_back(&mut self.out);
+            self.encode_item(item)?;
+            run = Run::take(&mut self.out);
+        }
+        run.give_back(&mut self.out);
         Ok(())
     }
 
@@ -339,9 +496,7 @@ impl<'py> Encoder<'py> {
                     self.item_separator();
                 }
                 first = false;
-                ffi::Py_INCREF(value);
                 result = self.write_item(key, value);
-                ffi::Py_DECREF(value);
                 if result.is_err() {
                     break;
                 }
@@ -382,13 +537,13 @@ impl<'py> Encoder<'py> {
         key: *mut ffi::PyObject,
         value: *mut ffi::PyObject,
     ) -> PyResult<()> {
-        if ffi::PyUnicode_Check(key) != 0 {
+        if is_type(key, addr_of_mut!(ffi::PyUnicode_Type)) || ffi::PyUnicode_Check(key) != 0 {
             self.write_str(key);
         } else {
             self.write_key_other(key)?;
         }
         self.out.extend_from_slice(b": ");
-        self.encode(value)
+        self.encode_item(value)
     }
 
     /// Non-str keys, coerced the way json does: float, bool, None, int; others fail.
