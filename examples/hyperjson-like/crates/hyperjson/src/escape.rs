@@ -112,6 +112,94 @@ unsafe fn sse2_escapes(p: *const u8, escape_del: bool) -> u32 {
     }
 }
 
+/// Copies up to 32 bytes to `d` with two overlapping fixed-size copies instead of a
+/// `memcpy` call.
+#[inline(always)]
+pub unsafe fn copy_short(d: *mut u8, s: &[u8]) {
+    let n = s.len();
+    debug_assert!(n <= 32);
+    let p = s.as_ptr();
+    unsafe {
+        if n >= 16 {
+            d.cast::<[u8; 16]>()
+                .write_unaligned(p.cast::<[u8; 16]>().read_unaligned());
+            d.add(n - 16)
+                .cast::<[u8; 16]>()
+                .write_unaligned(p.add(n - 16).cast::<[u8; 16]>().read_unaligned());
+        } else if n >= 8 {
+            d.cast::<u64>()
+                .write_unaligned(p.cast::<u64>().read_unaligned());
+            d.add(n - 8)
+                .cast::<u64>()
+                .write_unaligned(p.add(n - 8).cast::<u64>().read_unaligned());
+        } else if n >= 4 {
+            d.cast::<u32>()
+                .write_unaligned(p.cast::<u32>().read_unaligned());
+            d.add(n - 4)
+                .cast::<u32>()
+                .write_unaligned(p.add(n - 4).cast::<u32>().read_unaligned());
+        } else {
+            for i in 0..n {
+                *d.add(i) = *p.add(i);
+            }
+        }
+    }
+}
+
+const LO: u64 = 0x0101_0101_0101_0101;
+const HI: u64 = 0x8080_8080_8080_8080;
+
+/// True if one of the 8 ASCII bytes in `w` must be escaped. (The zero-byte trick has false
+/// positives only above a true match, so "any" is exact.)
+#[inline(always)]
+fn word_has_escape(w: u64, escape_del: bool) -> bool {
+    let has_zero = |x: u64| x.wrapping_sub(LO) & !x & HI;
+    let mut m = has_zero(w ^ (LO * u64::from(b'"')))
+        | has_zero(w ^ (LO * u64::from(b'\\')))
+        | (w.wrapping_sub(LO * 0x20) & !w & HI);
+    if escape_del {
+        m |= has_zero(w ^ (LO * 0x7f));
+    }
+    m != 0
+}
+
+/// True if no byte of `s` (ASCII, at most 32 bytes) must be escaped: two overlapping
+/// 16-byte checks, or 8-byte words (the last one overlapping), or a byte loop below 8.
+#[inline(always)]
+fn short_is_plain(s: &[u8], table: &[u8; 128], escape_del: bool) -> bool {
+    let n = s.len();
+    let p = s.as_ptr();
+    unsafe {
+        #[cfg(target_arch = "x86_64")]
+        if n >= 16 {
+            return sse2_escapes(p, escape_del) | sse2_escapes(p.add(n - 16), escape_del) == 0;
+        }
+        if n >= 8 {
+            let word = |i: usize| p.add(i).cast::<u64>().read_unaligned();
+            let mut i = 0;
+            while i + 8 < n {
+                if word_has_escape(word(i), escape_del) {
+                    return false;
+                }
+                i += 8;
+            }
+            return !word_has_escape(word(n - 8), escape_del);
+        }
+    }
+    s.iter().all(|&b| table[b as usize & 0x7f] == 0)
+}
+
+/// True if `s` (ASCII) is at most 32 bytes long and needs no escaping.
+#[inline(always)]
+pub fn is_plain_short(s: &[u8], ensure_ascii: bool) -> bool {
+    let table = if ensure_ascii {
+        &ASCII_TABLE
+    } else {
+        &UNICODE_TABLE
+    };
+    s.len() <= 32 && short_is_plain(s, table, ensure_ascii)
+}
+
 /// Writes `"..."` for a string whose characters are all ASCII (given as bytes).
 ///
 /// 16 bytes at a time are copied unchecked while SSE2 finds no byte to escape.
@@ -122,6 +210,16 @@ pub fn write_ascii_str(out: &mut Vec<u8>, s: &[u8], ensure_ascii: bool) {
     } else {
         &UNICODE_TABLE
     };
+    if s.len() <= 32 && short_is_plain(s, table, ensure_ascii) {
+        // Most keys and short values: one check, one copy.
+        with_spare(out, 34, |d| unsafe {
+            *d = b'"';
+            copy_short(d.add(1), s);
+            *d.add(1 + s.len()) = b'"';
+            d.add(2 + s.len())
+        });
+        return;
+    }
     with_spare(out, s.len() * 6 + 2 + SLACK, |mut d| unsafe {
         *d = b'"';
         d = d.add(1);
@@ -129,7 +227,8 @@ pub fn write_ascii_str(out: &mut Vec<u8>, s: &[u8], ensure_ascii: bool) {
         #[cfg(target_arch = "x86_64")]
         while i + 16 <= s.len() {
             let p = s.as_ptr().add(i);
-            d.cast::<[u8; 16]>().write_unaligned(p.cast::<[u8; 16]>().read_unaligned());
+            d.cast::<[u8; 16]>()
+                .write_unaligned(p.cast::<[u8; 16]>().read_unaligned());
             let stop = sse2_escapes(p, ensure_ascii);
             if stop == 0 {
                 d = d.add(16);

@@ -6,6 +6,8 @@
 //! (value = 0.DIGITS × 10^decpt) is `<= -4` or `> 16`; the exponent has a sign and at least
 //! two digits (`1e+16`, `1e-05`); a fixed-notation number always has a `.` (`123.0`).
 
+use crate::escape::copy_short;
+
 /// Appends `repr(value)` as JSON writes it: `NaN`, `Infinity` and `-Infinity` for the
 /// non-finite values (the standard library's `allow_nan=True` default).
 #[inline]
@@ -68,37 +70,6 @@ fn write_float_slow(out: &mut Vec<u8>, value: f64) {
         out.extend_from_slice(b"-Infinity");
     } else {
         write_repr_from_shortest(out, zmij::Buffer::new().format_finite(value).as_bytes());
-    }
-}
-
-/// Copies up to 32 bytes to `d` with two overlapping fixed-size copies instead of a
-/// `memcpy` call.
-#[inline(always)]
-pub unsafe fn copy_short(d: *mut u8, s: &[u8]) {
-    let n = s.len();
-    debug_assert!(n <= 32);
-    let p = s.as_ptr();
-    unsafe {
-        if n >= 16 {
-            d.cast::<[u8; 16]>().write_unaligned(p.cast::<[u8; 16]>().read_unaligned());
-            d.add(n - 16)
-                .cast::<[u8; 16]>()
-                .write_unaligned(p.add(n - 16).cast::<[u8; 16]>().read_unaligned());
-        } else if n >= 8 {
-            d.cast::<u64>().write_unaligned(p.cast::<u64>().read_unaligned());
-            d.add(n - 8)
-                .cast::<u64>()
-                .write_unaligned(p.add(n - 8).cast::<u64>().read_unaligned());
-        } else if n >= 4 {
-            d.cast::<u32>().write_unaligned(p.cast::<u32>().read_unaligned());
-            d.add(n - 4)
-                .cast::<u32>()
-                .write_unaligned(p.add(n - 4).cast::<u32>().read_unaligned());
-        } else {
-            for i in 0..n {
-                *d.add(i) = *p.add(i);
-            }
-        }
     }
 }
 

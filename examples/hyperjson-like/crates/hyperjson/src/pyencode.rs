@@ -15,7 +15,8 @@ use pyo3::ffi;
 use pyo3::prelude::*;
 
 use crate::escape;
-use crate::floatrepr::{MAX_FAST_LEN, copy_short, write_float, write_float_fast};
+use crate::floatrepr::{MAX_FAST_LEN, write_float, write_float_fast};
+use crate::intfmt;
 use crate::pydecode::GilCell;
 
 /// Containers nested deeper than this raise RecursionError whatever the interpreter's
@@ -45,7 +46,14 @@ struct Encoder<'py> {
     non_ascii: bool,
     /// Surrogates were written in their 3-byte form.
     surrogates: bool,
+    /// The error behind a `Failed`.
+    error: Option<PyErr>,
 }
+
+/// An encoding failure, whose `PyErr` is in `Encoder::error`: a zero-size error keeps the
+/// recursion's results in a register (a `PyErr` is several words, moved at every return).
+struct Failed;
+type Res = Result<(), Failed>;
 
 pub fn dumps<'py>(
     py: Python<'py>,
@@ -63,8 +71,12 @@ pub fn dumps<'py>(
         entered: 0,
         non_ascii,
         surrogates: false,
+        error: None,
     };
-    let result = unsafe { enc.encode(obj.as_ptr()) }.and_then(|()| unsafe { enc.finish() });
+    let result = match unsafe { enc.encode(obj.as_ptr()) } {
+        Ok(()) => unsafe { enc.finish() },
+        Err(Failed) => Err(enc.error.take().expect("a failure stores its error")),
+    };
     for _ in 0..enc.entered {
         unsafe { ffi::Py_LeaveRecursiveCall() };
     }
@@ -92,12 +104,66 @@ unsafe fn item_count(obj: *mut ffi::PyObject, is_list: bool) -> ffi::Py_ssize_t 
 }
 
 #[inline(always)]
-unsafe fn item_at(obj: *mut ffi::PyObject, is_list: bool, i: ffi::Py_ssize_t) -> *mut ffi::PyObject {
+unsafe fn item_at(
+    obj: *mut ffi::PyObject,
+    is_list: bool,
+    i: ffi::Py_ssize_t,
+) -> *mut ffi::PyObject {
     if is_list {
         ffi::PyList_GET_ITEM(obj, i)
     } else {
         ffi::PyTuple_GET_ITEM(obj, i)
     }
+}
+
+/// The characters of an ASCII `str`.
+#[inline(always)]
+unsafe fn ascii_bytes<'a>(s: *mut ffi::PyObject) -> &'a [u8] {
+    std::slice::from_raw_parts(
+        ffi::PyUnicode_DATA(s) as *const u8,
+        ffi::PyUnicode_GET_LENGTH(s) as usize,
+    )
+}
+
+/// Writes `True`, `False`, `None`, an exact `int` in i64 or an exact `float` that
+/// `write_float_fast` handles into `run` (`MAX_FAST_LEN` bytes reserved) and returns true;
+/// returns false, having written nothing, for anything else.
+#[inline(always)]
+unsafe fn write_scalar(run: &mut Run, item: *mut ffi::PyObject) -> bool {
+    let d = run.tail();
+    if is_type(item, addr_of_mut!(ffi::PyBool_Type)) {
+        // Without branching on the value (mixed booleans would mispredict half the time):
+        // one 8-byte store, of which 4 or 5 bytes are kept. (Comparing the item with both
+        // singletons would compile to two branches.)
+        let is_false = item == ffi::Py_False();
+        let word = if is_false {
+            *b"false\0\0\0"
+        } else {
+            *b"true\0\0\0\0"
+        };
+        d.cast::<[u8; 8]>().write_unaligned(word);
+        run.len += 4 + usize::from(is_false);
+        return true;
+    }
+    if item == ffi::Py_None() {
+        d.cast::<[u8; 4]>().write_unaligned(*b"null");
+        run.len += 4;
+        return true;
+    }
+    if is_type(item, addr_of_mut!(ffi::PyFloat_Type)) {
+        if let Some(n) = write_float_fast(d, ffi::PyFloat_AS_DOUBLE(item)) {
+            run.len += n;
+            return true;
+        }
+    } else if is_type(item, addr_of_mut!(ffi::PyLong_Type)) {
+        let mut overflow = 0;
+        let v = ffi::PyLong_AsLongLongAndOverflow(item, &mut overflow);
+        if overflow == 0 && v != -1 {
+            run.len += intfmt::write_i64(d, v);
+            return true;
+        }
+    }
+    false
 }
 
 /// The output buffer taken apart into locals; `give_back` puts it back into its `Vec`.
@@ -157,6 +223,12 @@ fn type_name(py: Python<'_>, obj: *mut ffi::PyObject) -> String {
 }
 
 impl<'py> Encoder<'py> {
+    #[cold]
+    fn fail(&mut self, err: PyErr) -> Failed {
+        self.error = Some(err);
+        Failed
+    }
+
     unsafe fn finish(&mut self) -> PyResult<Bound<'py, PyAny>> {
         let out = &self.out;
         let p = if !self.non_ascii {
@@ -181,7 +253,7 @@ impl<'py> Encoder<'py> {
     }
 
     #[inline(always)]
-    unsafe fn encode(&mut self, obj: *mut ffi::PyObject) -> PyResult<()> {
+    unsafe fn encode(&mut self, obj: *mut ffi::PyObject) -> Res {
         if is_type(obj, addr_of_mut!(ffi::PyUnicode_Type)) {
             self.write_str(obj);
         } else if is_type(obj, addr_of_mut!(ffi::PyLong_Type)) {
@@ -206,7 +278,7 @@ impl<'py> Encoder<'py> {
 
     /// Subclasses, tuples and unsupported types, in the standard library's order of checks.
     #[inline(never)]
-    unsafe fn encode_other(&mut self, obj: *mut ffi::PyObject) -> PyResult<()> {
+    unsafe fn encode_other(&mut self, obj: *mut ffi::PyObject) -> Res {
         if ffi::PyUnicode_Check(obj) != 0 {
             self.write_str(obj);
         } else if ffi::PyLong_Check(obj) != 0 {
@@ -218,10 +290,11 @@ impl<'py> Encoder<'py> {
         } else if ffi::PyDict_Check(obj) != 0 {
             self.write_dict(obj)?;
         } else {
-            return Err(PyTypeError::new_err(format!(
+            let err = PyTypeError::new_err(format!(
                 "Object of type {} is not JSON serializable",
                 type_name(self.py, obj)
-            )));
+            ));
+            return Err(self.fail(err));
         }
         Ok(())
     }
@@ -264,30 +337,31 @@ impl<'py> Encoder<'py> {
 
     /// Any int (or subclass: the value, as `int.__repr__` prints it).
     #[inline(always)]
-    unsafe fn write_int(&mut self, obj: *mut ffi::PyObject) -> PyResult<()> {
+    unsafe fn write_int(&mut self, obj: *mut ffi::PyObject) -> Res {
         let mut overflow = 0;
         let v = ffi::PyLong_AsLongLongAndOverflow(obj, &mut overflow);
         if overflow == 0 {
             if v == -1 && !ffi::PyErr_Occurred().is_null() {
-                return Err(PyErr::fetch(self.py));
+                return Err(self.fail(PyErr::fetch(self.py)));
             }
-            let mut buf = itoa::Buffer::new();
-            self.out.extend_from_slice(buf.format(v).as_bytes());
+            self.out.reserve(intfmt::MAX_LEN);
+            let n = intfmt::write_i64(self.out.as_mut_ptr().add(self.out.len()), v);
+            self.out.set_len(self.out.len() + n);
             return Ok(());
         }
         self.write_big_int(obj)
     }
 
     #[inline(never)]
-    unsafe fn write_big_int(&mut self, obj: *mut ffi::PyObject) -> PyResult<()> {
+    unsafe fn write_big_int(&mut self, obj: *mut ffi::PyObject) -> Res {
         let repr = (*addr_of_mut!(ffi::PyLong_Type))
             .tp_repr
             .expect("int has a repr");
-        let s = Bound::from_owned_ptr_or_err(self.py, repr(obj))?;
+        let s = Bound::from_owned_ptr_or_err(self.py, repr(obj)).map_err(|e| self.fail(e))?;
         let mut size = 0;
         let p = ffi::PyUnicode_AsUTF8AndSize(s.as_ptr(), &mut size);
         if p.is_null() {
-            return Err(PyErr::fetch(self.py));
+            return Err(self.fail(PyErr::fetch(self.py)));
         }
         self.out
             .extend_from_slice(std::slice::from_raw_parts(p as *const u8, size as usize));
@@ -306,9 +380,10 @@ impl<'py> Encoder<'py> {
     /// container. With `sort_keys` Python code can run (key comparisons, and the collector
     /// the sort's allocations may start), so there every container enters and leaves.
     #[inline(always)]
-    unsafe fn enter(&mut self, obj: *mut ffi::PyObject) -> PyResult<()> {
+    unsafe fn enter(&mut self, obj: *mut ffi::PyObject) -> Res {
         if self.stack.len() >= HARD_DEPTH_LIMIT {
-            return Err(self.too_deep(obj));
+            let err = self.too_deep(obj);
+            return Err(self.fail(err));
         }
         if self.stack.len() >= self.entered {
             if ffi::Py_EnterRecursiveCall(c" while encoding a JSON object".as_ptr()) != 0 {
@@ -316,7 +391,8 @@ impl<'py> Encoder<'py> {
                 // make PyO3 call into Python (to check for its PanicException) with no
                 // headroom left.
                 ffi::PyErr_Clear();
-                return Err(self.too_deep(obj));
+                let err = self.too_deep(obj);
+                return Err(self.fail(err));
             }
             self.entered += 1;
         }
@@ -364,7 +440,7 @@ impl<'py> Encoder<'py> {
     /// An item of a container being encoded, borrowed from it: without `sort_keys` no Python
     /// code runs while encoding, so no container can change; with it, the item is held.
     #[inline(always)]
-    unsafe fn encode_item(&mut self, item: *mut ffi::PyObject) -> PyResult<()> {
+    unsafe fn encode_item(&mut self, item: *mut ffi::PyObject) -> Res {
         if !self.opts.sort_keys {
             return self.encode(item);
         }
@@ -375,7 +451,7 @@ impl<'py> Encoder<'py> {
     }
 
     /// A list or tuple.
-    unsafe fn write_list(&mut self, obj: *mut ffi::PyObject) -> PyResult<()> {
+    unsafe fn write_list(&mut self, obj: *mut ffi::PyObject) -> Res {
         let is_list = ffi::PyList_Check(obj) != 0;
         if item_count(obj, is_list) == 0 {
             self.out.extend_from_slice(b"[]");
@@ -396,11 +472,7 @@ impl<'py> Encoder<'py> {
     }
 
     /// The items of a list or tuple with `indent`.
-    unsafe fn write_items_indented(
-        &mut self,
-        obj: *mut ffi::PyObject,
-        is_list: bool,
-    ) -> PyResult<()> {
+    unsafe fn write_items_indented(&mut self, obj: *mut ffi::PyObject, is_list: bool) -> Res {
         self.newline_indent();
         let mut i = 0;
         while i < item_count(obj, is_list) {
@@ -418,13 +490,7 @@ impl<'py> Encoder<'py> {
     /// capacity in local variables, which stay in registers: through `self.out` every
     /// write would load and store the length in memory, a dependency chain that costs more
     /// than writing `true`. Other items go through `encode`, with the buffer handed back.
-    unsafe fn write_items_compact(
-        &mut self,
-        obj: *mut ffi::PyObject,
-        is_list: bool,
-    ) -> PyResult<()> {
-        let py_false = ffi::Py_False();
-        let py_none = ffi::Py_None();
+    unsafe fn write_items_compact(&mut self, obj: *mut ffi::PyObject, is_list: bool) -> Res {
         let mut run = Run::take(&mut self.out);
         let mut i = 0;
         while i < item_count(obj, is_list) {
@@ -435,37 +501,8 @@ impl<'py> Encoder<'py> {
                 run.len += 2;
             }
             i += 1;
-            let d = run.tail();
-            if is_type(item, addr_of_mut!(ffi::PyBool_Type)) {
-                // Without branching on the value (mixed booleans would mispredict half the
-                // time): one 8-byte store, of which 4 or 5 bytes are kept. (Comparing the
-                // item with both singletons would compile to two branches.)
-                let is_false = item == py_false;
-                let word = if is_false { *b"false\0\0\0" } else { *b"true\0\0\0\0" };
-                d.cast::<[u8; 8]>().write_unaligned(word);
-                run.len += 4 + usize::from(is_false);
+            if write_scalar(&mut run, item) {
                 continue;
-            }
-            if item == py_none {
-                d.cast::<[u8; 4]>().write_unaligned(*b"null");
-                run.len += 4;
-                continue;
-            }
-            if is_type(item, addr_of_mut!(ffi::PyFloat_Type)) {
-                if let Some(n) = write_float_fast(d, ffi::PyFloat_AS_DOUBLE(item)) {
-                    run.len += n;
-                    continue;
-                }
-            } else if is_type(item, addr_of_mut!(ffi::PyLong_Type)) {
-                let mut overflow = 0;
-                let v = ffi::PyLong_AsLongLongAndOverflow(item, &mut overflow);
-                if overflow == 0 && v != -1 {
-                    let mut buf = itoa::Buffer::new();
-                    let s = buf.format(v).as_bytes();
-                    copy_short(d, s);
-                    run.len += s.len();
-                    continue;
-                }
             }
             run.give_back(&mut self.out);
             self.encode_item(item)?;
@@ -475,8 +512,8 @@ impl<'py> Encoder<'py> {
         Ok(())
     }
 
-    unsafe fn write_dict(&mut self, obj: *mut ffi::PyObject) -> PyResult<()> {
-        if ffi::PyDict_Size(obj) == 0 {
+    unsafe fn write_dict(&mut self, obj: *mut ffi::PyObject) -> Res {
+        if (*obj.cast::<ffi::PyDictObject>()).ma_used == 0 {
             self.out.extend_from_slice(b"{}");
             return Ok(());
         }
@@ -485,6 +522,8 @@ impl<'py> Encoder<'py> {
         self.newline_indent();
         let result = if self.opts.sort_keys {
             self.write_sorted_items(obj)
+        } else if self.opts.indent.is_none() {
+            self.write_entries_compact(obj)
         } else {
             let mut pos: ffi::Py_ssize_t = 0;
             let mut key = std::ptr::null_mut();
@@ -510,12 +549,56 @@ impl<'py> Encoder<'py> {
         Ok(())
     }
 
+    /// A dict's entries without `indent` or `sort_keys`: as `write_items_compact`, with
+    /// short ASCII `str` keys that need no escaping also written in the run.
+    unsafe fn write_entries_compact(&mut self, obj: *mut ffi::PyObject) -> Res {
+        let ensure_ascii = self.opts.ensure_ascii;
+        let mut run = Run::take(&mut self.out);
+        let mut pos: ffi::Py_ssize_t = 0;
+        let mut key = std::ptr::null_mut();
+        let mut value = std::ptr::null_mut();
+        let mut first = true;
+        while ffi::PyDict_Next(obj, &mut pos, &mut key, &mut value) != 0 {
+            run.reserve(2 + 36 + MAX_FAST_LEN);
+            if !first {
+                run.tail().cast::<[u8; 2]>().write_unaligned(*b", ");
+                run.len += 2;
+            }
+            first = false;
+            let short_key = is_type(key, addr_of_mut!(ffi::PyUnicode_Type))
+                && ffi::PyUnicode_IS_ASCII(key) != 0
+                && escape::is_plain_short(ascii_bytes(key), ensure_ascii);
+            if short_key {
+                let s = ascii_bytes(key);
+                let d = run.tail();
+                *d = b'"';
+                escape::copy_short(d.add(1), s);
+                d.add(1 + s.len())
+                    .cast::<[u8; 3]>()
+                    .write_unaligned(*b"\": ");
+                run.len += s.len() + 4;
+                if write_scalar(&mut run, value) {
+                    continue;
+                }
+                run.give_back(&mut self.out);
+                self.encode_item(value)?;
+            } else {
+                run.give_back(&mut self.out);
+                self.write_item(key, value)?;
+            }
+            run = Run::take(&mut self.out);
+        }
+        run.give_back(&mut self.out);
+        Ok(())
+    }
+
     /// `sorted(d.items())`, exactly as the standard library sorts (mixed key types fail).
     #[inline(never)]
-    unsafe fn write_sorted_items(&mut self, obj: *mut ffi::PyObject) -> PyResult<()> {
-        let items = Bound::from_owned_ptr_or_err(self.py, ffi::PyDict_Items(obj))?;
+    unsafe fn write_sorted_items(&mut self, obj: *mut ffi::PyObject) -> Res {
+        let items = Bound::from_owned_ptr_or_err(self.py, ffi::PyDict_Items(obj))
+            .map_err(|e| self.fail(e))?;
         if ffi::PyList_Sort(items.as_ptr()) != 0 {
-            return Err(PyErr::fetch(self.py));
+            return Err(self.fail(PyErr::fetch(self.py)));
         }
         let n = ffi::PyList_GET_SIZE(items.as_ptr());
         for i in 0..n {
@@ -532,11 +615,7 @@ impl<'py> Encoder<'py> {
     }
 
     #[inline(always)]
-    unsafe fn write_item(
-        &mut self,
-        key: *mut ffi::PyObject,
-        value: *mut ffi::PyObject,
-    ) -> PyResult<()> {
+    unsafe fn write_item(&mut self, key: *mut ffi::PyObject, value: *mut ffi::PyObject) -> Res {
         if is_type(key, addr_of_mut!(ffi::PyUnicode_Type)) || ffi::PyUnicode_Check(key) != 0 {
             self.write_str(key);
         } else {
@@ -548,7 +627,7 @@ impl<'py> Encoder<'py> {
 
     /// Non-str keys, coerced the way json does: float, bool, None, int; others fail.
     #[inline(never)]
-    unsafe fn write_key_other(&mut self, key: *mut ffi::PyObject) -> PyResult<()> {
+    unsafe fn write_key_other(&mut self, key: *mut ffi::PyObject) -> Res {
         self.out.push(b'"');
         if ffi::PyFloat_Check(key) != 0 {
             write_float(&mut self.out, ffi::PyFloat_AS_DOUBLE(key));
@@ -561,10 +640,11 @@ impl<'py> Encoder<'py> {
         } else if ffi::PyLong_Check(key) != 0 {
             self.write_int(key)?;
         } else {
-            return Err(PyTypeError::new_err(format!(
+            let err = PyTypeError::new_err(format!(
                 "keys must be str, int, float, bool or None, not {}",
                 type_name(self.py, key)
-            )));
+            ));
+            return Err(self.fail(err));
         }
         self.out.push(b'"');
         Ok(())
