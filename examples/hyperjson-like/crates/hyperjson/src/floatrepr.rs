@@ -6,8 +6,6 @@
 //! (value = 0.DIGITS × 10^decpt) is `<= -4` or `> 16`; the exponent has a sign and at least
 //! two digits (`1e+16`, `1e-05`); a fixed-notation number always has a `.` (`123.0`).
 
-use crate::escape::copy_short;
-
 /// Appends `repr(value)` as JSON writes it: `NaN`, `Infinity` and `-Infinity` for the
 /// non-finite values (the standard library's `allow_nan=True` default).
 #[inline]
@@ -38,27 +36,38 @@ pub unsafe fn write_float_fast(d: *mut u8, value: f64) -> Option<usize> {
     if !value.is_finite() {
         return None;
     }
-    let mut buf = zmij::Buffer::new();
-    let s = buf.format_finite(value).as_bytes();
-    let magnitude = value.abs();
-    let n = s.len();
-    unsafe {
-        if (1e-4..1e16).contains(&magnitude) || magnitude == 0.0 {
-            copy_short(d, s);
-            Some(n)
-        } else if s[n - 3] == b'e' {
-            copy_short(d, s);
-            *d.add(n - 1) = b'0';
-            *d.add(n) = s[n - 1];
-            Some(n + 1)
-        } else if n >= 5 && (s[n - 4] == b'e' || s[n - 5] == b'e') {
-            copy_short(d, s);
-            Some(n)
-        } else {
-            None
+    // zmij formats into its `Buffer`, a byte array: placed at `d`, the digits land in the
+    // output directly. (Copying them out of a separate buffer right after zmij stored them
+    // stalls on store forwarding.) Should the buffer's text not start at its first byte,
+    // the slow path writes the number.
+    let n = unsafe {
+        let s = (*d.cast::<zmij::Buffer>()).format_finite(value);
+        if s.as_ptr() != d.cast_const() {
+            return None;
         }
+        s.len()
+    };
+    let at = |i: usize| unsafe { *d.add(i) };
+    let magnitude = value.abs();
+    if (1e-4..1e16).contains(&magnitude) || magnitude == 0.0 {
+        Some(n)
+    } else if at(n - 3) == b'e' {
+        let last = at(n - 1);
+        unsafe {
+            *d.add(n - 1) = b'0';
+            *d.add(n) = last;
+        }
+        Some(n + 1)
+    } else if n >= 5 && (at(n - 4) == b'e' || at(n - 5) == b'e') {
+        Some(n)
+    } else {
+        None
     }
 }
+
+const _: () = assert!(
+    std::mem::size_of::<zmij::Buffer>() < MAX_FAST_LEN && std::mem::align_of::<zmij::Buffer>() == 1
+);
 
 #[cold]
 fn write_float_slow(out: &mut Vec<u8>, value: f64) {

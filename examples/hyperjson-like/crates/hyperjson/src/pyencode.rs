@@ -156,14 +156,91 @@ unsafe fn write_scalar(run: &mut Run, item: *mut ffi::PyObject) -> bool {
             return true;
         }
     } else if is_type(item, addr_of_mut!(ffi::PyLong_Type)) {
-        let mut overflow = 0;
-        let v = ffi::PyLong_AsLongLongAndOverflow(item, &mut overflow);
-        if overflow == 0 && v != -1 {
-            run.len += intfmt::write_i64(d, v);
-            return true;
-        }
+        let v = match one_digit_int(item) {
+            Some(v) => v,
+            None => {
+                let mut overflow = 0;
+                let v = ffi::PyLong_AsLongLongAndOverflow(item, &mut overflow);
+                if overflow != 0 || v == -1 {
+                    return false;
+                }
+                v
+            }
+        };
+        run.len += intfmt::write_i64(d, v);
+        return true;
     }
     false
+}
+
+/// The value of an `int` of at most one digit (below 2**30 in magnitude), read from
+/// CPython's `PyLongObject` (`Include/cpython/longintrepr.h`) instead of calling
+/// `PyLong_AsLongLongAndOverflow`; `None` for larger ones, or if the layout check failed.
+#[inline(always)]
+unsafe fn one_digit_int(obj: *mut ffi::PyObject) -> Option<i64> {
+    if !int_layout_checked() {
+        return None;
+    }
+    read_one_digit_int(obj)
+}
+
+#[inline(always)]
+unsafe fn read_one_digit_int(obj: *mut ffi::PyObject) -> Option<i64> {
+    // 3.12 and later: a tag `ndigits << 3 | sign` (sign 0 positive, 1 zero, 2 negative),
+    // then the digits. Before: `ob_size` is the signed digit count, then the digits.
+    #[cfg(Py_3_12)]
+    {
+        let header = obj.cast::<u8>().add(std::mem::size_of::<ffi::PyObject>());
+        let tag = header.cast::<usize>().read();
+        if tag >= 2 << 3 {
+            return None;
+        }
+        let digit = header
+            .add(std::mem::size_of::<usize>())
+            .cast::<u32>()
+            .read();
+        Some((1 - (tag & 3) as i64) * i64::from(digit))
+    }
+    #[cfg(not(Py_3_12))]
+    {
+        let size = (*obj.cast::<ffi::PyVarObject>()).ob_size;
+        if !(-1..=1).contains(&size) {
+            return None;
+        }
+        let digits = obj
+            .cast::<u8>()
+            .add(std::mem::size_of::<ffi::PyVarObject>());
+        Some(size as i64 * i64::from(digits.cast::<u32>().read()))
+    }
+}
+
+/// 0: not checked yet, 1: `read_one_digit_int` reads this interpreter's ints, 2: it does not
+/// (another digit size or layout): checked once, on ints made for the purpose.
+static INT_LAYOUT: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(0);
+
+#[inline(always)]
+fn int_layout_checked() -> bool {
+    use std::sync::atomic::Ordering::Relaxed;
+    match INT_LAYOUT.load(Relaxed) {
+        1 => true,
+        2 => false,
+        _ => {
+            let ok = [0i64, 7, -7, (1 << 30) - 1, -(1 << 30) + 1]
+                .iter()
+                .all(|&v| unsafe {
+                    let obj = ffi::PyLong_FromLongLong(v);
+                    if obj.is_null() {
+                        ffi::PyErr_Clear();
+                        return false;
+                    }
+                    let read = read_one_digit_int(obj);
+                    ffi::Py_DECREF(obj);
+                    read == Some(v)
+                });
+            INT_LAYOUT.store(if ok { 1 } else { 2 }, Relaxed);
+            ok
+        }
+    }
 }
 
 /// The output buffer taken apart into locals; `give_back` puts it back into its `Vec`.
