@@ -22,6 +22,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "fix-features": ("fix_features", "lint and fix the extension-module feature wiring"),
     "doctor": ("doctor", "check the interpreter, libpython and toolchain a build will use"),
     "cross": ("cross", "configure cross compilation for a target triple"),
+    "profile": ("profile", "record the profiler crate and render a flamegraph of it"),
 }
 
 
@@ -63,8 +64,15 @@ def _parse(parser: argparse.ArgumentParser, argv: list[str]) -> argparse.Namespa
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
+    # Arguments after `--` go verbatim to commands that take them (`profile ... -- ARGS`).
+    passthrough = argv[argv.index("--") + 1:] if "--" in argv else None
+    argv = argv[:argv.index("--")] if "--" in argv else argv
     parser = build_parser(argv)
     args = _parse(parser, argv)
+    if passthrough is not None:
+        if not hasattr(args, "passthrough"):
+            parser.error(f"unrecognized arguments: -- {' '.join(passthrough)}")
+        args.passthrough = passthrough
     if args.command is None:
         parser.print_help(sys.stderr)
         return 2

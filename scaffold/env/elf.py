@@ -1,4 +1,5 @@
-"""Read what the dynamic loader reads from an ELF file: DT_NEEDED, DT_RPATH and DT_RUNPATH.
+"""Read what the dynamic loader reads from an ELF file: DT_NEEDED, DT_RPATH, DT_RUNPATH and the
+loader itself (PT_INTERP).
 
 Parsed with `struct` from the program headers (the loader's view, so stripped section headers do
 not matter), for 32- and 64-bit, little- and big-endian files. No readelf or patchelf needed.
@@ -10,7 +11,7 @@ import struct
 from dataclasses import dataclass, field
 from pathlib import Path
 
-PT_LOAD, PT_DYNAMIC = 1, 2
+PT_LOAD, PT_DYNAMIC, PT_INTERP = 1, 2, 3
 DT_NULL, DT_NEEDED, DT_STRTAB, DT_STRSZ, DT_RPATH, DT_RUNPATH = 0, 1, 5, 10, 15, 29
 
 # (ELF header after e_ident, program header, dynamic entry) per ELF class (32 / 64 bit).
@@ -32,6 +33,7 @@ class ElfInfo:
     needed: list[str] = field(default_factory=list)
     rpath: list[str] = field(default_factory=list)
     runpath: list[str] = field(default_factory=list)
+    interpreter: str | None = None  # the dynamic loader that runs it (PT_INTERP)
 
     def search_dirs(self) -> list[str]:
         """The directories the file itself adds to the library search, `$ORIGIN` expanded.
@@ -76,6 +78,8 @@ def _parse(path: Path, data: bytes) -> ElfInfo:
             loads.append((vaddr, offset, filesz))
         elif p_type == PT_DYNAMIC:
             dynamic = (offset, filesz)
+        elif p_type == PT_INTERP:
+            info.interpreter = _string(data, offset)
     if dynamic is None:
         return info  # statically linked: nothing to load
     entries = []

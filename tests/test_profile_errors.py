@@ -1,0 +1,140 @@
+"""`scaffold profile` refusals that come before any build: exit 2, one line saying what to do,
+nothing written. (Missing and forbidden recorders on a real project: tests/e2e/test_profile.py.)"""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from scaffold.profiling import folded
+from tests.conftest import run_cli
+from tests.e2e import shapes
+
+PROFILER = {
+    "Cargo.toml": """\
+        [workspace]
+        members = ["lib", "lib-profiler"]
+        """,
+    "lib/Cargo.toml": """\
+        [package]
+        name = "lib"
+        version = "0.1.0"
+        edition = "2021"
+
+        [lib]
+        crate-type = ["cdylib", "rlib"]
+
+        [dependencies]
+        pyo3 = "0.30"
+        """,
+    "lib/src/lib.rs": shapes.LIB_RS.replace("{module}", "lib"),
+    "lib-profiler/Cargo.toml": """\
+        [package]
+        name = "lib-profiler"
+        version = "0.1.0"
+        edition = "2021"
+
+        [dependencies]
+        lib = { path = "../lib", default-features = false }
+        pyo3 = { version = "0.30", features = ["auto-initialize"] }
+        """,
+    "lib-profiler/src/main.rs": "fn main() {}\n",
+}
+
+
+def hashes(root: Path) -> dict[str, str]:
+    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def refused(root: Path, *args: str) -> str:
+    before = hashes(root)
+    result = run_cli("profile", *args, cwd=root)
+    assert result.exit_code == 2, result.stdout + result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), lines
+    assert "Traceback" not in result.stderr
+    assert hashes(root) == before
+    return lines[-1]
+
+
+def test_no_cargo_project(tmp_path):
+    assert "no Cargo.toml" in refused(tmp_path)
+
+
+def test_no_profiler_crate_suggests_add_profiler(tmp_path):
+    files = {k: v for k, v in PROFILER.items() if not k.startswith("lib-profiler")}
+    files["Cargo.toml"] = '[workspace]\nmembers = ["lib"]\n'
+    shapes.write(tmp_path, files)
+    message = refused(tmp_path)
+    assert "no profiler crate" in message and "scaffold add-profiler ." in message, message
+
+
+def test_unknown_profiler_name_lists_the_profilers(tmp_path):
+    shapes.write(tmp_path, PROFILER)
+    message = refused(tmp_path, "--profiler", "nope")
+    assert "'nope'" in message and "lib-profiler" in message, message
+
+
+def test_output_directory_missing(tmp_path):
+    shapes.write(tmp_path, PROFILER)
+    message = refused(tmp_path, "--output", "missing/flame.svg")
+    assert "missing/flame.svg" in message and "--output" in message, message
+
+
+@pytest.mark.parametrize("args", [["--iterations", "0"], ["--iterations", "x"], ["--top", "-1"],
+                                  ["--recorder", "dtrace"]])
+def test_bad_options(tmp_path, args):
+    shapes.write(tmp_path, PROFILER)
+    before = hashes(tmp_path)
+    proc = subprocess.run([sys.executable, "-m", "scaffold", "profile", *args], cwd=tmp_path,
+                          capture_output=True, text=True)
+    assert proc.returncode == 2 and "error: argument" in proc.stderr, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert hashes(tmp_path) == before
+
+
+def test_arguments_after_double_dash_only_for_profile(tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "scaffold", "doctor", tmp_path, "--", "--x"],
+                          capture_output=True, text=True)
+    assert proc.returncode == 2 and "unrecognized arguments: -- --x" in proc.stderr
+
+
+def test_folded_stacks_self_and_total(tmp_path):
+    stacks = tmp_path / "stacks.folded"
+    stacks.write_text("proc;_start;main;lib::hot;lib::hot 6\n"
+                      "proc;_start;main;other 3\n"
+                      "proc;_start;main 1\n"
+                      "not a stack line\n")
+    profile = folded.read(stacks)
+    assert profile.total == 10
+    is_library = folded.library_matcher("lib", ["lib/src/lib.rs"])
+    hottest_self = profile.hottest("self", 2, is_library)
+    assert [(f.name, f.samples, f.library) for f in hottest_self] == [
+        ("lib::hot", 6, True), ("other", 3, False)]
+    # proc and _start hand everything to main, so main stands for them; recursion counts once.
+    by_total = [(f.name, f.samples) for f in profile.hottest("total", 10, is_library)]
+    assert by_total == [("main", 10), ("lib::hot", 6), ("other", 3)]
+    assert is_library("count (lib/src/lib.rs)") and not is_library("count (src/lib.rs)")
+    assert is_library("<lib::Thing as core::fmt::Debug>::fmt")
+    without_process = folded.read(stacks, skip_root=True)
+    assert without_process.total == 10 and "proc" not in without_process.total_time
+
+
+def test_the_templated_profiler_wins_over_other_binaries_that_embed_python(tmp_path):
+    from scaffold.profiling import target
+    from scaffold.workspace.model import load
+
+    files = dict(PROFILER)
+    files["Cargo.toml"] = '[workspace]\nmembers = ["lib", "lib-profiler", "tool"]\n'
+    files["tool/Cargo.toml"] = PROFILER["lib-profiler/Cargo.toml"].replace("lib-profiler", "tool")
+    files["tool/src/main.rs"] = "fn main() {}\n"
+    shapes.write(tmp_path, files)
+    assert "several profiler crates (lib-profiler, tool)" in refused(tmp_path)
+    (tmp_path / "lib-profiler/.copier-answers.yml").write_text("profiler_crate: lib-profiler\n")
+    chosen = target.find(load(tmp_path), None)
+    assert (chosen.profiler.name, chosen.library.name) == ("lib-profiler", "lib")
