@@ -60,6 +60,26 @@ pub unsafe fn write_float_fast(d: *mut u8, value: f64) -> Option<usize> {
         Some(n + 1)
     } else if n >= 5 && (at(n - 4) == b'e' || at(n - 5) == b'e') {
         Some(n)
+    } else if (1e-5..1e-4).contains(&magnitude) {
+        // zmij: "0.0000" then the digits; Python: "d.ddde-05".
+        let sign = usize::from(value < 0.0);
+        let digits = sign + 6;
+        if n <= digits || at(sign + 1) != b'.' || !at(digits).is_ascii_digit() || at(digits) == b'0'
+        {
+            return None;
+        }
+        let k = n - digits;
+        unsafe {
+            *d.add(sign) = at(digits);
+            let mut end = sign + 1;
+            if k > 1 {
+                *d.add(end) = b'.';
+                std::ptr::copy(d.add(digits + 1), d.add(end + 1), k - 1);
+                end += k;
+            }
+            d.add(end).cast::<[u8; 4]>().write_unaligned(*b"e-05");
+            Some(end + 4)
+        }
     } else {
         None
     }
