@@ -331,7 +331,14 @@ impl<'py> Encoder<'py> {
 
     #[inline(always)]
     unsafe fn encode(&mut self, obj: *mut ffi::PyObject) -> Res {
-        if is_type(obj, addr_of_mut!(ffi::PyUnicode_Type)) {
+        // Containers and strings first: the compact loops write the other scalars
+        // themselves, so most objects that get here are those.
+        let t = ffi::Py_TYPE(obj);
+        if t == addr_of_mut!(ffi::PyDict_Type) {
+            self.write_dict(obj)?;
+        } else if t == addr_of_mut!(ffi::PyList_Type) {
+            self.write_list(obj)?;
+        } else if t == addr_of_mut!(ffi::PyUnicode_Type) {
             self.write_str(obj);
         } else if is_type(obj, addr_of_mut!(ffi::PyLong_Type)) {
             self.write_int(obj)?;
@@ -343,10 +350,6 @@ impl<'py> Encoder<'py> {
             self.out.extend_from_slice(b"true");
         } else if obj == ffi::Py_False() {
             self.out.extend_from_slice(b"false");
-        } else if is_type(obj, addr_of_mut!(ffi::PyList_Type)) {
-            self.write_list(obj)?;
-        } else if is_type(obj, addr_of_mut!(ffi::PyDict_Type)) {
-            self.write_dict(obj)?;
         } else {
             self.encode_other(obj)?;
         }
@@ -634,14 +637,18 @@ impl<'py> Encoder<'py> {
         let mut pos: ffi::Py_ssize_t = 0;
         let mut key = std::ptr::null_mut();
         let mut value = std::ptr::null_mut();
-        let mut first = true;
-        while ffi::PyDict_Next(obj, &mut pos, &mut key, &mut value) != 0 {
+        // No Python code runs here, so the dict keeps its size: `PyDict_Next` is called
+        // once per entry, not once more to find the end.
+        let size = (*obj.cast::<ffi::PyDictObject>()).ma_used;
+        for i in 0..size {
+            if ffi::PyDict_Next(obj, &mut pos, &mut key, &mut value) == 0 {
+                break;
+            }
             run.reserve(2 + 36 + MAX_FAST_LEN);
-            if !first {
+            if i > 0 {
                 run.tail().cast::<[u8; 2]>().write_unaligned(*b", ");
                 run.len += 2;
             }
-            first = false;
             let short_key = is_type(key, addr_of_mut!(ffi::PyUnicode_Type))
                 && ffi::PyUnicode_IS_ASCII(key) != 0
                 && escape::is_plain_short(ascii_bytes(key), ensure_ascii);
