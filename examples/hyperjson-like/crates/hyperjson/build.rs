@@ -1,6 +1,4 @@
 fn main() {
-    // `Py_3_12` and the like: pyencode reads `int`s in the layout of the target Python.
-    pyo3_build_config::use_pyo3_cfgs();
     // Without `extension-module` (`cargo test --no-default-features`, or as the profiler's
     // dependency) test binaries link libpython: give them an rpath so they run without
     // LD_LIBRARY_PATH. The extension module itself never links libpython.

@@ -175,70 +175,89 @@ unsafe fn write_scalar(run: &mut Run, item: *mut ffi::PyObject) -> bool {
 
 /// The value of an `int` of at most one digit (below 2**30 in magnitude), read from
 /// CPython's `PyLongObject` (`Include/cpython/longintrepr.h`) instead of calling
-/// `PyLong_AsLongLongAndOverflow`; `None` for larger ones, or if the layout check failed.
+/// `PyLong_AsLongLongAndOverflow`; `None` for larger ones, or where neither layout was found.
 #[inline(always)]
 unsafe fn one_digit_int(obj: *mut ffi::PyObject) -> Option<i64> {
-    if !int_layout_checked() {
+    match int_layout() {
+        IntLayout::Size => read_int_by_size(obj),
+        IntLayout::Tag => read_int_by_tag(obj),
+        IntLayout::Unknown => None,
+    }
+}
+
+/// Before 3.12: `ob_size` is the signed digit count, then the 30-bit digits.
+#[inline(always)]
+unsafe fn read_int_by_size(obj: *mut ffi::PyObject) -> Option<i64> {
+    let size = (*obj.cast::<ffi::PyVarObject>()).ob_size;
+    if !(-1..=1).contains(&size) {
         return None;
     }
-    read_one_digit_int(obj)
+    let digits = obj
+        .cast::<u8>()
+        .add(std::mem::size_of::<ffi::PyVarObject>());
+    Some(size as i64 * i64::from(digits.cast::<u32>().read()))
 }
 
+/// 3.12 and later: a tag `ndigits << 3 | sign` (0 positive, 1 zero, 2 negative), then the
+/// 30-bit digits.
 #[inline(always)]
-unsafe fn read_one_digit_int(obj: *mut ffi::PyObject) -> Option<i64> {
-    // 3.12 and later: a tag `ndigits << 3 | sign` (sign 0 positive, 1 zero, 2 negative),
-    // then the digits. Before: `ob_size` is the signed digit count, then the digits.
-    #[cfg(Py_3_12)]
-    {
-        let header = obj.cast::<u8>().add(std::mem::size_of::<ffi::PyObject>());
-        let tag = header.cast::<usize>().read();
-        if tag >= 2 << 3 {
-            return None;
-        }
-        let digit = header
-            .add(std::mem::size_of::<usize>())
-            .cast::<u32>()
-            .read();
-        Some((1 - (tag & 3) as i64) * i64::from(digit))
+unsafe fn read_int_by_tag(obj: *mut ffi::PyObject) -> Option<i64> {
+    let header = obj.cast::<u8>().add(std::mem::size_of::<ffi::PyObject>());
+    let tag = header.cast::<usize>().read();
+    if tag >= 2 << 3 {
+        return None;
     }
-    #[cfg(not(Py_3_12))]
-    {
-        let size = (*obj.cast::<ffi::PyVarObject>()).ob_size;
-        if !(-1..=1).contains(&size) {
-            return None;
-        }
-        let digits = obj
-            .cast::<u8>()
-            .add(std::mem::size_of::<ffi::PyVarObject>());
-        Some(size as i64 * i64::from(digits.cast::<u32>().read()))
-    }
+    let digit = header
+        .add(std::mem::size_of::<usize>())
+        .cast::<u32>()
+        .read();
+    Some((1 - (tag & 3) as i64) * i64::from(digit))
 }
 
-/// 0: not checked yet, 1: `read_one_digit_int` reads this interpreter's ints, 2: it does not
-/// (another digit size or layout): checked once, on ints made for the purpose.
+#[derive(Clone, Copy)]
+enum IntLayout {
+    Size,
+    Tag,
+    Unknown,
+}
+
+/// 0: not looked for yet; 1, 2, 3: `IntLayout::Size`, `Tag`, `Unknown`.
 static INT_LAYOUT: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(0);
 
+/// Which reader gives this interpreter's ints: found once, on ints made for the purpose
+/// (each layout misreads some of them in the other, and a 15-bit digit build fails both), so
+/// no build-time version flag is needed.
 #[inline(always)]
-fn int_layout_checked() -> bool {
+fn int_layout() -> IntLayout {
     use std::sync::atomic::Ordering::Relaxed;
     match INT_LAYOUT.load(Relaxed) {
-        1 => true,
-        2 => false,
+        1 => IntLayout::Size,
+        2 => IntLayout::Tag,
+        3 => IntLayout::Unknown,
         _ => {
-            let ok = [0i64, 7, -7, (1 << 30) - 1, -(1 << 30) + 1]
-                .iter()
-                .all(|&v| unsafe {
-                    let obj = ffi::PyLong_FromLongLong(v);
-                    if obj.is_null() {
-                        ffi::PyErr_Clear();
-                        return false;
-                    }
-                    let read = read_one_digit_int(obj);
-                    ffi::Py_DECREF(obj);
-                    read == Some(v)
-                });
-            INT_LAYOUT.store(if ok { 1 } else { 2 }, Relaxed);
-            ok
+            let reads = |read: unsafe fn(*mut ffi::PyObject) -> Option<i64>| {
+                [0i64, 7, -7, (1 << 30) - 1, -(1 << 30) + 1]
+                    .iter()
+                    .all(|&v| unsafe {
+                        let obj = ffi::PyLong_FromLongLong(v);
+                        if obj.is_null() {
+                            ffi::PyErr_Clear();
+                            return false;
+                        }
+                        let got = read(obj);
+                        ffi::Py_DECREF(obj);
+                        got == Some(v)
+                    })
+            };
+            let (layout, code) = if reads(read_int_by_size) {
+                (IntLayout::Size, 1)
+            } else if reads(read_int_by_tag) {
+                (IntLayout::Tag, 2)
+            } else {
+                (IntLayout::Unknown, 3)
+            };
+            INT_LAYOUT.store(code, Relaxed);
+            layout
         }
     }
 }
