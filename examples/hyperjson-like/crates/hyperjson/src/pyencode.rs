@@ -589,6 +589,7 @@ impl<'py> Encoder<'py> {
     /// capacity in local variables, which stay in registers: through `self.out` every
     /// write would load and store the length in memory, a dependency chain that costs more
     /// than writing `true`. Other items go through `encode`, with the buffer handed back.
+    #[inline(always)]
     unsafe fn write_items_compact(&mut self, obj: *mut ffi::PyObject, is_list: bool) -> Res {
         let mut run = Run::take(&mut self.out);
         let mut i = 0;
@@ -650,6 +651,7 @@ impl<'py> Encoder<'py> {
 
     /// A dict's entries without `indent` or `sort_keys`: as `write_items_compact`, with
     /// short ASCII `str` keys that need no escaping also written in the run.
+    #[inline(always)]
     unsafe fn write_entries_compact(&mut self, obj: *mut ffi::PyObject) -> Res {
         let ensure_ascii = self.opts.ensure_ascii;
         let mut run = Run::take(&mut self.out);
