@@ -114,6 +114,10 @@ unsafe fn sse2_escapes(p: *const u8, escape_del: bool) -> u32 {
 
 /// Copies up to 32 bytes to `d` with two overlapping fixed-size copies instead of a
 /// `memcpy` call.
+///
+/// # Safety
+/// `s` is at most 32 bytes long and `d` is valid for writing `s.len()` bytes that do not
+/// overlap `s`.
 #[inline(always)]
 pub unsafe fn copy_short(d: *mut u8, s: &[u8]) {
     let n = s.len();

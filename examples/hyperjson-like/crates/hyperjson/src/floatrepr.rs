@@ -29,8 +29,12 @@ pub const MAX_FAST_LEN: usize = 32;
 /// zmij writes Python's layout except in two places. Python writes fixed notation exactly
 /// when 1e-4 <= |x| < 1e16 (the shortest digits of a double below the double 1e-4 are below
 /// 0.0001, and 1e16 is exact); zmij does on 1e-5 <= |x| < 1e16, with the same text
-/// ("123.456", "0.000123", "1.0", "0.0"): that range is left to the slow path. And zmij's
-/// exponents have at least one digit ("1.5e-7"), Python's two ("1.5e-07").
+/// ("123.456", "0.000123", "1.0", "0.0"): on [1e-5, 1e-4) "0.0000123" is re-laid here as
+/// "1.23e-05". And zmij's exponents have at least one digit ("1.5e-7"), Python's two
+/// ("1.5e-07"). Anything else unexpected is left to `write_float_slow`.
+///
+/// # Safety
+/// `d` is valid for writing `MAX_FAST_LEN` bytes.
 #[inline(always)]
 pub unsafe fn write_float_fast(d: *mut u8, value: f64) -> Option<usize> {
     if !value.is_finite() {

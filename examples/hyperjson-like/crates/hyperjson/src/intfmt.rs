@@ -20,6 +20,9 @@ static DIGITS2: [[u8; 2]; 100] = {
 pub const MAX_LEN: usize = 20;
 
 /// Writes `v` in decimal at `d` (`MAX_LEN` bytes writable) and returns the length.
+///
+/// # Safety
+/// `d` is valid for writing `MAX_LEN` bytes.
 #[inline(always)]
 pub unsafe fn write_i64(d: *mut u8, v: i64) -> usize {
     let negative = v < 0;
