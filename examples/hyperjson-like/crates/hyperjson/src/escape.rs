@@ -272,9 +272,8 @@ pub fn write_str<T: Copy + Into<u32>>(out: &mut Vec<u8>, s: &[T], ensure_ascii: 
         if ensure_ascii {
             for &c in s {
                 let c: u32 = c.into();
-                // Without branching on the character (text mixing ASCII and other scripts
-                // would mispredict often): a plain ASCII byte and `\uXXXX` are one 8-byte
-                // store, of which 1 or 6 bytes are kept.
+                // A plain ASCII character and `\uXXXX` share one path: one 8-byte store
+                // into the reserved space, of which 1 or 6 bytes are kept.
                 let e = if c < 0x80 {
                     ASCII_TABLE[c as usize & 0x7f]
                 } else {
