@@ -7,8 +7,6 @@
 //! are escaped; everything else is written as UTF-8 (lone surrogates in their 3-byte form,
 //! and the caller decodes with `surrogatepass`).
 
-const HEX: &[u8; 16] = b"0123456789abcdef";
-
 /// For each ASCII byte: 0 = copy as is, `u` = `\u00XX`, otherwise the letter after `\`.
 const fn table(escape_del: bool) -> [u8; 128] {
     let mut t = [0u8; 128];
@@ -33,28 +31,182 @@ const fn table(escape_del: bool) -> [u8; 128] {
 static ASCII_TABLE: [u8; 128] = table(true);
 static UNICODE_TABLE: [u8; 128] = table(false);
 
+/// Two lowercase hex digits per byte value, as they appear in memory.
+static HEX2: [u16; 256] = {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut t = [0u16; 256];
+    let mut i = 0;
+    while i < 256 {
+        t[i] = u16::from_le_bytes([HEX[i >> 4], HEX[i & 0xf]]);
+        i += 1;
+    }
+    t
+};
+
+/// Output bytes one code unit can take at most: `\uXXXX` (6), or a surrogate pair (12).
+const MAX_PER_UNIT: usize = 12;
+/// Slack for the 8- and 16-byte stores below, which may write past the bytes they keep.
+const SLACK: usize = 16;
+
+/// `\uXXXX` for a code unit below 0x10000, in the low 6 bytes of a little-endian word.
 #[inline(always)]
-fn push_u(out: &mut Vec<u8>, c: u32) {
-    out.extend_from_slice(&[
-        b'\\',
-        b'u',
-        HEX[(c >> 12) as usize & 0xf],
-        HEX[(c >> 8) as usize & 0xf],
-        HEX[(c >> 4) as usize & 0xf],
-        HEX[c as usize & 0xf],
-    ]);
+fn u_word(c: u32) -> u64 {
+    u64::from(u16::from_le_bytes(*b"\\u"))
+        | u64::from(HEX2[(c >> 8) as usize & 0xff]) << 16
+        | u64::from(HEX2[c as usize & 0xff]) << 32
 }
 
+/// Writes `\uXXXX` for a code unit below 0x10000 at `d` (8 bytes written, 6 kept).
 #[inline(always)]
-fn push_ascii_escape(out: &mut Vec<u8>, e: u8, c: u8) {
-    if e == b'u' {
-        push_u(out, c as u32);
-    } else {
-        out.extend_from_slice(&[b'\\', e]);
+unsafe fn put_u(d: *mut u8, c: u32) -> *mut u8 {
+    unsafe {
+        d.cast::<u64>().write_unaligned(u_word(c).to_le());
+        d.add(6)
     }
 }
 
+/// Writes the escape of ASCII byte `c` whose table entry is `e` (not 0).
+#[inline(always)]
+unsafe fn put_ascii_escape(d: *mut u8, e: u8, c: u8) -> *mut u8 {
+    unsafe {
+        if e == b'u' {
+            put_u(d, u32::from(c))
+        } else {
+            d.cast::<[u8; 2]>().write_unaligned([b'\\', e]);
+            d.add(2)
+        }
+    }
+}
+
+/// Runs `write` with a raw pointer to `out`'s spare capacity (`reserve` bytes made
+/// available); `write` returns the end of what it wrote.
+#[inline(always)]
+fn with_spare(out: &mut Vec<u8>, reserve: usize, write: impl FnOnce(*mut u8) -> *mut u8) {
+    out.reserve(reserve);
+    unsafe {
+        let start = out.as_mut_ptr().add(out.len());
+        let end = write(start);
+        let written = end.offset_from(start) as usize;
+        debug_assert!(written <= reserve);
+        out.set_len(out.len() + written);
+    }
+}
+
+/// A bit per byte of the 16 at `p` that must be escaped (`"`, `\`, controls, and DEL when
+/// `escape_del`), for bytes known to be ASCII.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+unsafe fn sse2_escapes(p: *const u8, escape_del: bool) -> u32 {
+    use std::arch::x86_64::*;
+    unsafe {
+        let v = _mm_loadu_si128(p.cast::<__m128i>());
+        let quote = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'"' as i8));
+        let backslash = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'\\' as i8));
+        let low = _mm_set1_epi8(0x1f);
+        let control = _mm_cmpeq_epi8(_mm_max_epu8(v, low), low);
+        let mut stop = _mm_or_si128(_mm_or_si128(quote, backslash), control);
+        if escape_del {
+            stop = _mm_or_si128(stop, _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7f)));
+        }
+        _mm_movemask_epi8(stop) as u32
+    }
+}
+
+/// Copies up to 32 bytes to `d` with two overlapping fixed-size copies instead of a
+/// `memcpy` call.
+///
+/// # Safety
+/// `s` is at most 32 bytes long and `d` is valid for writing `s.len()` bytes that do not
+/// overlap `s`.
+#[inline(always)]
+pub unsafe fn copy_short(d: *mut u8, s: &[u8]) {
+    let n = s.len();
+    debug_assert!(n <= 32);
+    let p = s.as_ptr();
+    unsafe {
+        if n >= 16 {
+            d.cast::<[u8; 16]>()
+                .write_unaligned(p.cast::<[u8; 16]>().read_unaligned());
+            d.add(n - 16)
+                .cast::<[u8; 16]>()
+                .write_unaligned(p.add(n - 16).cast::<[u8; 16]>().read_unaligned());
+        } else if n >= 8 {
+            d.cast::<u64>()
+                .write_unaligned(p.cast::<u64>().read_unaligned());
+            d.add(n - 8)
+                .cast::<u64>()
+                .write_unaligned(p.add(n - 8).cast::<u64>().read_unaligned());
+        } else if n >= 4 {
+            d.cast::<u32>()
+                .write_unaligned(p.cast::<u32>().read_unaligned());
+            d.add(n - 4)
+                .cast::<u32>()
+                .write_unaligned(p.add(n - 4).cast::<u32>().read_unaligned());
+        } else {
+            for i in 0..n {
+                *d.add(i) = *p.add(i);
+            }
+        }
+    }
+}
+
+const LO: u64 = 0x0101_0101_0101_0101;
+const HI: u64 = 0x8080_8080_8080_8080;
+
+/// True if one of the 8 ASCII bytes in `w` must be escaped. (The zero-byte trick has false
+/// positives only above a true match, so "any" is exact.)
+#[inline(always)]
+fn word_has_escape(w: u64, escape_del: bool) -> bool {
+    let has_zero = |x: u64| x.wrapping_sub(LO) & !x & HI;
+    let mut m = has_zero(w ^ (LO * u64::from(b'"')))
+        | has_zero(w ^ (LO * u64::from(b'\\')))
+        | (w.wrapping_sub(LO * 0x20) & !w & HI);
+    if escape_del {
+        m |= has_zero(w ^ (LO * 0x7f));
+    }
+    m != 0
+}
+
+/// True if no byte of `s` (ASCII, at most 32 bytes) must be escaped: two overlapping
+/// 16-byte checks, or 8-byte words (the last one overlapping), or a byte loop below 8.
+#[inline(always)]
+fn short_is_plain(s: &[u8], table: &[u8; 128], escape_del: bool) -> bool {
+    let n = s.len();
+    let p = s.as_ptr();
+    unsafe {
+        #[cfg(target_arch = "x86_64")]
+        if n >= 16 {
+            return sse2_escapes(p, escape_del) | sse2_escapes(p.add(n - 16), escape_del) == 0;
+        }
+        if n >= 8 {
+            let word = |i: usize| p.add(i).cast::<u64>().read_unaligned();
+            let mut i = 0;
+            while i + 8 < n {
+                if word_has_escape(word(i), escape_del) {
+                    return false;
+                }
+                i += 8;
+            }
+            return !word_has_escape(word(n - 8), escape_del);
+        }
+    }
+    s.iter().all(|&b| table[b as usize & 0x7f] == 0)
+}
+
+/// True if `s` (ASCII) is at most 32 bytes long and needs no escaping.
+#[inline(always)]
+pub fn is_plain_short(s: &[u8], ensure_ascii: bool) -> bool {
+    let table = if ensure_ascii {
+        &ASCII_TABLE
+    } else {
+        &UNICODE_TABLE
+    };
+    s.len() <= 32 && short_is_plain(s, table, ensure_ascii)
+}
+
 /// Writes `"..."` for a string whose characters are all ASCII (given as bytes).
+///
+/// 16 bytes at a time are copied unchecked while SSE2 finds no byte to escape.
 #[inline]
 pub fn write_ascii_str(out: &mut Vec<u8>, s: &[u8], ensure_ascii: bool) {
     let table = if ensure_ascii {
@@ -62,19 +214,50 @@ pub fn write_ascii_str(out: &mut Vec<u8>, s: &[u8], ensure_ascii: bool) {
     } else {
         &UNICODE_TABLE
     };
-    out.reserve(s.len() + 2);
-    out.push(b'"');
-    let mut start = 0;
-    for (i, &b) in s.iter().enumerate() {
-        let e = table[b as usize & 0x7f];
-        if e != 0 {
-            out.extend_from_slice(&s[start..i]);
-            push_ascii_escape(out, e, b);
-            start = i + 1;
-        }
+    if s.len() <= 32 && short_is_plain(s, table, ensure_ascii) {
+        // Most keys and short values: one check, one copy.
+        with_spare(out, 34, |d| unsafe {
+            *d = b'"';
+            copy_short(d.add(1), s);
+            *d.add(1 + s.len()) = b'"';
+            d.add(2 + s.len())
+        });
+        return;
     }
-    out.extend_from_slice(&s[start..]);
-    out.push(b'"');
+    with_spare(out, s.len() * 6 + 2 + SLACK, |mut d| unsafe {
+        *d = b'"';
+        d = d.add(1);
+        let mut i = 0;
+        #[cfg(target_arch = "x86_64")]
+        while i + 16 <= s.len() {
+            let p = s.as_ptr().add(i);
+            d.cast::<[u8; 16]>()
+                .write_unaligned(p.cast::<[u8; 16]>().read_unaligned());
+            let stop = sse2_escapes(p, ensure_ascii);
+            if stop == 0 {
+                d = d.add(16);
+                i += 16;
+                continue;
+            }
+            let k = stop.trailing_zeros() as usize;
+            d = d.add(k);
+            i += k;
+            let b = s[i];
+            d = put_ascii_escape(d, table[b as usize & 0x7f], b);
+            i += 1;
+        }
+        for &b in &s[i..] {
+            let e = table[b as usize & 0x7f];
+            if e == 0 {
+                *d = b;
+                d = d.add(1);
+            } else {
+                d = put_ascii_escape(d, e, b);
+            }
+        }
+        *d = b'"';
+        d.add(1)
+    });
 }
 
 /// Writes `"..."` for a string given as code points (Latin-1 bytes, UCS-2 or UCS-4 units,
@@ -82,47 +265,81 @@ pub fn write_ascii_str(out: &mut Vec<u8>, s: &[u8], ensure_ascii: bool) {
 /// which case the output needs decoding with `surrogatepass`.
 #[inline]
 pub fn write_str<T: Copy + Into<u32>>(out: &mut Vec<u8>, s: &[T], ensure_ascii: bool) -> bool {
-    out.reserve(s.len() + 2);
-    out.push(b'"');
     let mut surrogates = false;
-    if ensure_ascii {
-        for &c in s {
-            let c: u32 = c.into();
-            if c < 0x80 {
-                let e = ASCII_TABLE[c as usize];
-                if e == 0 {
-                    out.push(c as u8);
+    with_spare(out, s.len() * MAX_PER_UNIT + 2 + SLACK, |mut d| unsafe {
+        *d = b'"';
+        d = d.add(1);
+        if ensure_ascii {
+            for &c in s {
+                let c: u32 = c.into();
+                // A plain ASCII character and `\uXXXX` share one path: one 8-byte store
+                // into the reserved space, of which 1 or 6 bytes are kept.
+                let e = if c < 0x80 {
+                    ASCII_TABLE[c as usize & 0x7f]
                 } else {
-                    push_ascii_escape(out, e, c as u8);
+                    b'u'
+                };
+                if c < 0x10000 && (e == 0 || e == b'u') {
+                    let plain = e == 0;
+                    let w = if plain { u64::from(c) } else { u_word(c) };
+                    d.cast::<u64>().write_unaligned(w.to_le());
+                    d = d.add(if plain { 1 } else { 6 });
+                } else if c < 0x80 {
+                    d = put_ascii_escape(d, e, c as u8);
+                } else {
+                    let v = c - 0x10000;
+                    d = put_u(d, 0xd800 | (v >> 10));
+                    d = put_u(d, 0xdc00 | (v & 0x3ff));
                 }
-            } else if c < 0x10000 {
-                push_u(out, c);
-            } else {
-                let v = c - 0x10000;
-                push_u(out, 0xd800 | (v >> 10));
-                push_u(out, 0xdc00 | (v & 0x3ff));
+            }
+        } else {
+            for &c in s {
+                let c: u32 = c.into();
+                if c < 0x80 {
+                    let e = UNICODE_TABLE[c as usize];
+                    if e == 0 {
+                        *d = c as u8;
+                        d = d.add(1);
+                    } else {
+                        d = put_ascii_escape(d, e, c as u8);
+                    }
+                } else {
+                    surrogates |= (0xd800..0xe000).contains(&c);
+                    d = put_wtf8(d, c);
+                }
             }
         }
-    } else {
-        for &c in s {
-            let c: u32 = c.into();
-            if c < 0x80 {
-                let e = UNICODE_TABLE[c as usize];
-                if e == 0 {
-                    out.push(c as u8);
-                } else {
-                    push_ascii_escape(out, e, c as u8);
-                }
-            } else {
-                if (0xd800..0xe000).contains(&c) {
-                    surrogates = true;
-                }
-                crate::parser::push_wtf8(out, c);
-            }
+        *d = b'"';
+        d.add(1)
+    });
+    surrogates
+}
+
+/// Writes a code point of 0x80 or more as UTF-8 (surrogates in their 3-byte form).
+#[inline(always)]
+unsafe fn put_wtf8(d: *mut u8, c: u32) -> *mut u8 {
+    unsafe {
+        if c < 0x800 {
+            d.cast::<[u8; 2]>()
+                .write_unaligned([0xc0 | (c >> 6) as u8, 0x80 | (c & 0x3f) as u8]);
+            d.add(2)
+        } else if c < 0x10000 {
+            d.cast::<[u8; 3]>().write_unaligned([
+                0xe0 | (c >> 12) as u8,
+                0x80 | ((c >> 6) & 0x3f) as u8,
+                0x80 | (c & 0x3f) as u8,
+            ]);
+            d.add(3)
+        } else {
+            d.cast::<[u8; 4]>().write_unaligned([
+                0xf0 | (c >> 18) as u8,
+                0x80 | ((c >> 12) & 0x3f) as u8,
+                0x80 | ((c >> 6) & 0x3f) as u8,
+                0x80 | (c & 0x3f) as u8,
+            ]);
+            d.add(4)
         }
     }
-    out.push(b'"');
-    surrogates
 }
 
 #[cfg(test)]

@@ -1,4 +1,4 @@
-//! `float.__repr__` in Rust: the shortest digits that round-trip (from `ryu`), laid out the
+//! `float.__repr__` in Rust: the shortest digits that round-trip (from `zmij`), laid out the
 //! way CPython's `PyOS_double_to_string(x, 'r', 0, Py_DTSF_ADD_DOT_0)` does, so `dumps`
 //! writes exactly what `json.dumps` writes.
 //!
@@ -8,32 +8,105 @@
 
 /// Appends `repr(value)` as JSON writes it: `NaN`, `Infinity` and `-Infinity` for the
 /// non-finite values (the standard library's `allow_nan=True` default).
+#[inline]
 pub fn write_float(out: &mut Vec<u8>, value: f64) {
-    if !value.is_finite() {
-        out.extend_from_slice(if value.is_nan() {
-            b"NaN"
-        } else if value > 0.0 {
-            b"Infinity"
-        } else {
-            b"-Infinity"
-        });
-        return;
+    out.reserve(MAX_FAST_LEN);
+    unsafe {
+        if let Some(n) = write_float_fast(out.as_mut_ptr().add(out.len()), value) {
+            out.set_len(out.len() + n);
+            return;
+        }
     }
-    let mut buf = ryu::Buffer::new();
-    let s = buf.format_finite(value).as_bytes();
-    // Fast path: Python writes fixed notation exactly when 1e-4 <= |x| < 1e16 (the shortest
-    // digits of a double below the double 1e-4 are below 0.0001, and 1e16 is exact), and
-    // ryu writes fixed notation on a wider range (1e-5 <= |x| < 1e21) with the same text
-    // ("123.456", "0.000123", "1.0"). Only the rest is re-laid.
-    let magnitude = value.abs();
-    if (1e-4..1e16).contains(&magnitude) || magnitude == 0.0 {
-        out.extend_from_slice(s);
-        return;
-    }
-    write_repr_from_shortest(out, s);
+    write_float_slow(out, value);
 }
 
-/// Re-lays a shortest round-trip decimal (`-1.5e-7`, `123.0`, `1e16`: any of ryu's or
+/// Bytes `write_float_fast` may write.
+pub const MAX_FAST_LEN: usize = 32;
+
+/// Writes `repr(value)` at `d` (`MAX_FAST_LEN` bytes writable) and returns its length, or
+/// returns `None` having written nothing useful if `write_float_slow` must do it.
+///
+/// zmij writes Python's layout except in two places. Python writes fixed notation exactly
+/// when 1e-4 <= |x| < 1e16 (the shortest digits of a double below the double 1e-4 are below
+/// 0.0001, and 1e16 is exact); zmij does on 1e-5 <= |x| < 1e16, with the same text
+/// ("123.456", "0.000123", "1.0", "0.0"): on [1e-5, 1e-4) "0.0000123" is re-laid here as
+/// "1.23e-05". And zmij's exponents have at least one digit ("1.5e-7"), Python's two
+/// ("1.5e-07"). Anything else unexpected is left to `write_float_slow`.
+///
+/// # Safety
+/// `d` is valid for writing `MAX_FAST_LEN` bytes.
+#[inline(always)]
+pub unsafe fn write_float_fast(d: *mut u8, value: f64) -> Option<usize> {
+    if !value.is_finite() {
+        return None;
+    }
+    // zmij formats into its `Buffer`, a byte array: placed at `d`, the digits land in the
+    // output directly. (Copying them out of a separate buffer right after zmij stored them
+    // stalls on store forwarding.) Should the buffer's text not start at its first byte,
+    // the slow path writes the number.
+    let n = unsafe {
+        let s = (*d.cast::<zmij::Buffer>()).format_finite(value);
+        if s.as_ptr() != d.cast_const() {
+            return None;
+        }
+        s.len()
+    };
+    let at = |i: usize| unsafe { *d.add(i) };
+    let magnitude = value.abs();
+    if (1e-4..1e16).contains(&magnitude) || magnitude == 0.0 {
+        Some(n)
+    } else if at(n - 3) == b'e' {
+        let last = at(n - 1);
+        unsafe {
+            *d.add(n - 1) = b'0';
+            *d.add(n) = last;
+        }
+        Some(n + 1)
+    } else if n >= 5 && (at(n - 4) == b'e' || at(n - 5) == b'e') {
+        Some(n)
+    } else if (1e-5..1e-4).contains(&magnitude) {
+        // zmij: "0.0000" then the digits; Python: "d.ddde-05".
+        let sign = usize::from(value < 0.0);
+        let digits = sign + 6;
+        if n <= digits || at(sign + 1) != b'.' || !at(digits).is_ascii_digit() || at(digits) == b'0'
+        {
+            return None;
+        }
+        let k = n - digits;
+        unsafe {
+            *d.add(sign) = at(digits);
+            let mut end = sign + 1;
+            if k > 1 {
+                *d.add(end) = b'.';
+                std::ptr::copy(d.add(digits + 1), d.add(end + 1), k - 1);
+                end += k;
+            }
+            d.add(end).cast::<[u8; 4]>().write_unaligned(*b"e-05");
+            Some(end + 4)
+        }
+    } else {
+        None
+    }
+}
+
+const _: () = assert!(
+    std::mem::size_of::<zmij::Buffer>() < MAX_FAST_LEN && std::mem::align_of::<zmij::Buffer>() == 1
+);
+
+#[cold]
+fn write_float_slow(out: &mut Vec<u8>, value: f64) {
+    if value.is_nan() {
+        out.extend_from_slice(b"NaN");
+    } else if value == f64::INFINITY {
+        out.extend_from_slice(b"Infinity");
+    } else if value == f64::NEG_INFINITY {
+        out.extend_from_slice(b"-Infinity");
+    } else {
+        write_repr_from_shortest(out, zmij::Buffer::new().format_finite(value).as_bytes());
+    }
+}
+
+/// Re-lays a shortest round-trip decimal (`-1.5e-7`, `123.0`, `1e16`: any of zmij's or
 /// `format!("{:e}")`'s shapes) in Python's `repr` layout.
 pub fn write_repr_from_shortest(out: &mut Vec<u8>, s: &[u8]) {
     let (negative, s) = match s.first() {
@@ -181,7 +254,7 @@ mod tests {
             (f64::NEG_INFINITY, "-Infinity"),
         ];
         for &(x, want) in cases {
-            assert_eq!(repr(x), want, "ryu path for {x:e}");
+            assert_eq!(repr(x), want, "zmij path for {x:e}");
             if x.is_finite() && x != 1658206780088562.2 {
                 assert_eq!(repr_via_std(x), want, "std path for {x:e}");
             }
@@ -192,7 +265,7 @@ mod tests {
     fn round_trips_and_fast_path_agrees() {
         // A deterministic sweep over bit patterns. (Exact agreement with Python's repr,
         // including ties such as 1658206780088562.25 -> ...562.2, is checked from Python by
-        // the hypothesis tests; std's `{:e}` breaks such ties differently from ryu/CPython.)
+        // the hypothesis tests; std's `{:e}` breaks such ties differently from zmij/CPython.)
         let mut state = 0x9e37_79b9_7f4a_7c15u64;
         for _ in 0..200_000 {
             state ^= state << 13;
@@ -210,7 +283,7 @@ mod tests {
             }
             let a = repr(x);
             let mut slow = Vec::new();
-            write_repr_from_shortest(&mut slow, ryu::Buffer::new().format_finite(x).as_bytes());
+            write_repr_from_shortest(&mut slow, zmij::Buffer::new().format_finite(x).as_bytes());
             assert_eq!(a.as_bytes(), &slow[..], "fast path differs for {x:e}");
             assert_eq!(a.parse::<f64>().unwrap().to_bits(), x.to_bits(), "{a}");
         }

@@ -11,6 +11,7 @@
 
 pub mod escape;
 pub mod floatrepr;
+pub mod intfmt;
 pub mod parser;
 mod pydecode;
 mod pyencode;

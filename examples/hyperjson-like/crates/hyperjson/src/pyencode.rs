@@ -15,14 +15,16 @@ use pyo3::ffi;
 use pyo3::prelude::*;
 
 use crate::escape;
-use crate::floatrepr::write_float;
+use crate::floatrepr::{MAX_FAST_LEN, write_float, write_float_fast};
+use crate::intfmt;
 use crate::pydecode::GilCell;
 
 /// Containers nested deeper than this raise RecursionError whatever the interpreter's
 /// recursion limit says: the encoder recurses on the native stack.
 const HARD_DEPTH_LIMIT: usize = 10_000;
-/// Buffers up to this size are kept for the next call.
-const KEEP_BUFFER: usize = 1 << 20;
+/// Buffers up to this size are kept for the next call (a fresh one costs a page fault per
+/// 4 KiB written, and its growth copies).
+const KEEP_BUFFER: usize = 8 << 20;
 
 static BUFFER: GilCell<Vec<u8>> = GilCell::new(Vec::new());
 
@@ -38,11 +40,20 @@ struct Encoder<'py> {
     opts: Options,
     /// Containers being encoded, outermost first.
     stack: Vec<*mut ffi::PyObject>,
+    /// `Py_EnterRecursiveCall`s not yet left: the deepest nesting reached so far (see `enter`).
+    entered: usize,
     /// Non-ASCII bytes were written (only possible with ensure_ascii=False or a non-ASCII indent).
     non_ascii: bool,
     /// Surrogates were written in their 3-byte form.
     surrogates: bool,
+    /// The error behind a `Failed`.
+    error: Option<PyErr>,
 }
+
+/// An encoding failure, whose `PyErr` is in `Encoder::error`: a zero-size error keeps the
+/// recursion's results in a register (a `PyErr` is several words, moved at every return).
+struct Failed;
+type Res = Result<(), Failed>;
 
 pub fn dumps<'py>(
     py: Python<'py>,
@@ -57,10 +68,18 @@ pub fn dumps<'py>(
         out,
         opts,
         stack: Vec::new(),
+        entered: 0,
         non_ascii,
         surrogates: false,
+        error: None,
     };
-    let result = unsafe { enc.encode(obj.as_ptr()) }.and_then(|()| unsafe { enc.finish() });
+    let result = match unsafe { enc.encode(obj.as_ptr()) } {
+        Ok(()) => unsafe { enc.finish() },
+        Err(Failed) => Err(enc.error.take().expect("a failure stores its error")),
+    };
+    for _ in 0..enc.entered {
+        unsafe { ffi::Py_LeaveRecursiveCall() };
+    }
     if enc.out.capacity() <= KEEP_BUFFER {
         let buffer = unsafe { BUFFER.get(py) };
         if enc.out.capacity() > buffer.capacity() {
@@ -75,6 +94,222 @@ unsafe fn is_type(obj: *mut ffi::PyObject, t: *mut ffi::PyTypeObject) -> bool {
     ffi::Py_TYPE(obj) == t
 }
 
+#[inline(always)]
+unsafe fn item_count(obj: *mut ffi::PyObject, is_list: bool) -> ffi::Py_ssize_t {
+    if is_list {
+        ffi::PyList_GET_SIZE(obj)
+    } else {
+        ffi::PyTuple_GET_SIZE(obj)
+    }
+}
+
+#[inline(always)]
+unsafe fn item_at(
+    obj: *mut ffi::PyObject,
+    is_list: bool,
+    i: ffi::Py_ssize_t,
+) -> *mut ffi::PyObject {
+    if is_list {
+        ffi::PyList_GET_ITEM(obj, i)
+    } else {
+        ffi::PyTuple_GET_ITEM(obj, i)
+    }
+}
+
+/// The characters of an ASCII `str`.
+#[inline(always)]
+unsafe fn ascii_bytes<'a>(s: *mut ffi::PyObject) -> &'a [u8] {
+    std::slice::from_raw_parts(
+        ffi::PyUnicode_DATA(s) as *const u8,
+        ffi::PyUnicode_GET_LENGTH(s) as usize,
+    )
+}
+
+/// Writes `True`, `False`, `None`, an exact `int` in i64 or an exact `float` that
+/// `write_float_fast` handles into `run` (`MAX_FAST_LEN` bytes reserved) and returns true;
+/// returns false, having written nothing, for anything else.
+#[inline(always)]
+unsafe fn write_scalar(run: &mut Run, item: *mut ffi::PyObject) -> bool {
+    let d = run.tail();
+    if is_type(item, addr_of_mut!(ffi::PyBool_Type)) {
+        // Without branching on the value (mixed booleans would mispredict half the time):
+        // one 8-byte store, of which 4 or 5 bytes are kept. (Comparing the item with both
+        // singletons would compile to two branches.)
+        let is_false = item == ffi::Py_False();
+        let word = if is_false {
+            *b"false\0\0\0"
+        } else {
+            *b"true\0\0\0\0"
+        };
+        d.cast::<[u8; 8]>().write_unaligned(word);
+        run.len += 4 + usize::from(is_false);
+        return true;
+    }
+    if item == ffi::Py_None() {
+        d.cast::<[u8; 4]>().write_unaligned(*b"null");
+        run.len += 4;
+        return true;
+    }
+    if is_type(item, addr_of_mut!(ffi::PyFloat_Type)) {
+        if let Some(n) = write_float_fast(d, ffi::PyFloat_AS_DOUBLE(item)) {
+            run.len += n;
+            return true;
+        }
+    } else if is_type(item, addr_of_mut!(ffi::PyLong_Type)) {
+        let v = match one_digit_int(item) {
+            Some(v) => v,
+            None => {
+                let mut overflow = 0;
+                let v = ffi::PyLong_AsLongLongAndOverflow(item, &mut overflow);
+                if overflow != 0 || v == -1 {
+                    return false;
+                }
+                v
+            }
+        };
+        run.len += intfmt::write_i64(d, v);
+        return true;
+    }
+    false
+}
+
+/// The value of an `int` of at most one digit (below 2**30 in magnitude), read from
+/// CPython's `PyLongObject` (`Include/cpython/longintrepr.h`) instead of calling
+/// `PyLong_AsLongLongAndOverflow`; `None` for larger ones, or where neither layout was found.
+#[inline(always)]
+unsafe fn one_digit_int(obj: *mut ffi::PyObject) -> Option<i64> {
+    match int_layout() {
+        IntLayout::Size => read_int_by_size(obj),
+        IntLayout::Tag => read_int_by_tag(obj),
+        IntLayout::Unknown => None,
+    }
+}
+
+/// Before 3.12: `ob_size` is the signed digit count, then the 30-bit digits.
+#[inline(always)]
+unsafe fn read_int_by_size(obj: *mut ffi::PyObject) -> Option<i64> {
+    let size = (*obj.cast::<ffi::PyVarObject>()).ob_size;
+    if !(-1..=1).contains(&size) {
+        return None;
+    }
+    let digits = obj
+        .cast::<u8>()
+        .add(std::mem::size_of::<ffi::PyVarObject>());
+    Some(size as i64 * i64::from(digits.cast::<u32>().read()))
+}
+
+/// 3.12 and later: a tag `ndigits << 3 | sign` (0 positive, 1 zero, 2 negative), then the
+/// 30-bit digits.
+#[inline(always)]
+unsafe fn read_int_by_tag(obj: *mut ffi::PyObject) -> Option<i64> {
+    let header = obj.cast::<u8>().add(std::mem::size_of::<ffi::PyObject>());
+    let tag = header.cast::<usize>().read();
+    if tag >= 2 << 3 {
+        return None;
+    }
+    let digit = header
+        .add(std::mem::size_of::<usize>())
+        .cast::<u32>()
+        .read();
+    Some((1 - (tag & 3) as i64) * i64::from(digit))
+}
+
+#[derive(Clone, Copy)]
+enum IntLayout {
+    Size,
+    Tag,
+    Unknown,
+}
+
+/// 0: not looked for yet; 1, 2, 3: `IntLayout::Size`, `Tag`, `Unknown`.
+static INT_LAYOUT: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(0);
+
+/// Which reader gives this interpreter's ints: found once, on ints made for the purpose
+/// (each layout misreads some of them in the other, and a 15-bit digit build fails both), so
+/// no build-time version flag is needed.
+#[inline(always)]
+fn int_layout() -> IntLayout {
+    use std::sync::atomic::Ordering::Relaxed;
+    match INT_LAYOUT.load(Relaxed) {
+        1 => IntLayout::Size,
+        2 => IntLayout::Tag,
+        3 => IntLayout::Unknown,
+        _ => {
+            let reads = |read: unsafe fn(*mut ffi::PyObject) -> Option<i64>| {
+                [0i64, 7, -7, (1 << 30) - 1, -(1 << 30) + 1]
+                    .iter()
+                    .all(|&v| unsafe {
+                        let obj = ffi::PyLong_FromLongLong(v);
+                        if obj.is_null() {
+                            ffi::PyErr_Clear();
+                            return false;
+                        }
+                        let got = read(obj);
+                        ffi::Py_DECREF(obj);
+                        got == Some(v)
+                    })
+            };
+            let (layout, code) = if reads(read_int_by_size) {
+                (IntLayout::Size, 1)
+            } else if reads(read_int_by_tag) {
+                (IntLayout::Tag, 2)
+            } else {
+                (IntLayout::Unknown, 3)
+            };
+            INT_LAYOUT.store(code, Relaxed);
+            layout
+        }
+    }
+}
+
+/// The output buffer taken apart into locals; `give_back` puts it back into its `Vec`.
+/// Nothing that can fail or panic runs while it is out (so it is never leaked).
+struct Run {
+    ptr: *mut u8,
+    len: usize,
+    cap: usize,
+}
+
+impl Run {
+    #[inline(always)]
+    fn take(out: &mut Vec<u8>) -> Run {
+        let mut v = std::mem::ManuallyDrop::new(std::mem::take(out));
+        Run {
+            ptr: v.as_mut_ptr(),
+            len: v.len(),
+            cap: v.capacity(),
+        }
+    }
+
+    #[inline(always)]
+    fn give_back(self, out: &mut Vec<u8>) {
+        // `out` holds the empty Vec left by `take` (no allocation to drop).
+        *out = unsafe { Vec::from_raw_parts(self.ptr, self.len, self.cap) };
+    }
+
+    #[inline(always)]
+    fn reserve(&mut self, n: usize) {
+        if self.cap - self.len < n {
+            (self.ptr, self.cap) = grow(self.ptr, self.len, self.cap, n);
+        }
+    }
+
+    #[inline(always)]
+    unsafe fn tail(&self) -> *mut u8 {
+        self.ptr.add(self.len)
+    }
+}
+
+/// `Run::reserve`'s slow path, by value so that the run's fields never leave registers.
+#[cold]
+#[inline(never)]
+fn grow(ptr: *mut u8, len: usize, cap: usize, n: usize) -> (*mut u8, usize) {
+    let mut v = unsafe { Vec::from_raw_parts(ptr, len, cap) };
+    v.reserve(n);
+    let mut v = std::mem::ManuallyDrop::new(v);
+    (v.as_mut_ptr(), v.capacity())
+}
+
 fn type_name(py: Python<'_>, obj: *mut ffi::PyObject) -> String {
     let obj = unsafe { Bound::from_borrowed_ptr(py, obj) };
     obj.get_type()
@@ -84,6 +319,12 @@ fn type_name(py: Python<'_>, obj: *mut ffi::PyObject) -> String {
 }
 
 impl<'py> Encoder<'py> {
+    #[cold]
+    fn fail(&mut self, err: PyErr) -> Failed {
+        self.error = Some(err);
+        Failed
+    }
+
     unsafe fn finish(&mut self) -> PyResult<Bound<'py, PyAny>> {
         let out = &self.out;
         let p = if !self.non_ascii {
@@ -108,8 +349,15 @@ impl<'py> Encoder<'py> {
     }
 
     #[inline(always)]
-    unsafe fn encode(&mut self, obj: *mut ffi::PyObject) -> PyResult<()> {
-        if is_type(obj, addr_of_mut!(ffi::PyUnicode_Type)) {
+    unsafe fn encode(&mut self, obj: *mut ffi::PyObject) -> Res {
+        // Containers and strings first: the compact loops write the other scalars
+        // themselves, so most objects that get here are those.
+        let t = ffi::Py_TYPE(obj);
+        if t == addr_of_mut!(ffi::PyDict_Type) {
+            self.write_dict(obj)?;
+        } else if t == addr_of_mut!(ffi::PyList_Type) {
+            self.write_list(obj)?;
+        } else if t == addr_of_mut!(ffi::PyUnicode_Type) {
             self.write_str(obj);
         } else if is_type(obj, addr_of_mut!(ffi::PyLong_Type)) {
             self.write_int(obj)?;
@@ -121,10 +369,6 @@ impl<'py> Encoder<'py> {
             self.out.extend_from_slice(b"true");
         } else if obj == ffi::Py_False() {
             self.out.extend_from_slice(b"false");
-        } else if is_type(obj, addr_of_mut!(ffi::PyList_Type)) {
-            self.write_list(obj)?;
-        } else if is_type(obj, addr_of_mut!(ffi::PyDict_Type)) {
-            self.write_dict(obj)?;
         } else {
             self.encode_other(obj)?;
         }
@@ -133,7 +377,7 @@ impl<'py> Encoder<'py> {
 
     /// Subclasses, tuples and unsupported types, in the standard library's order of checks.
     #[inline(never)]
-    unsafe fn encode_other(&mut self, obj: *mut ffi::PyObject) -> PyResult<()> {
+    unsafe fn encode_other(&mut self, obj: *mut ffi::PyObject) -> Res {
         if ffi::PyUnicode_Check(obj) != 0 {
             self.write_str(obj);
         } else if ffi::PyLong_Check(obj) != 0 {
@@ -145,10 +389,11 @@ impl<'py> Encoder<'py> {
         } else if ffi::PyDict_Check(obj) != 0 {
             self.write_dict(obj)?;
         } else {
-            return Err(PyTypeError::new_err(format!(
+            let err = PyTypeError::new_err(format!(
                 "Object of type {} is not JSON serializable",
                 type_name(self.py, obj)
-            )));
+            ));
+            return Err(self.fail(err));
         }
         Ok(())
     }
@@ -191,30 +436,31 @@ impl<'py> Encoder<'py> {
 
     /// Any int (or subclass: the value, as `int.__repr__` prints it).
     #[inline(always)]
-    unsafe fn write_int(&mut self, obj: *mut ffi::PyObject) -> PyResult<()> {
+    unsafe fn write_int(&mut self, obj: *mut ffi::PyObject) -> Res {
         let mut overflow = 0;
         let v = ffi::PyLong_AsLongLongAndOverflow(obj, &mut overflow);
         if overflow == 0 {
             if v == -1 && !ffi::PyErr_Occurred().is_null() {
-                return Err(PyErr::fetch(self.py));
+                return Err(self.fail(PyErr::fetch(self.py)));
             }
-            let mut buf = itoa::Buffer::new();
-            self.out.extend_from_slice(buf.format(v).as_bytes());
+            self.out.reserve(intfmt::MAX_LEN);
+            let n = intfmt::write_i64(self.out.as_mut_ptr().add(self.out.len()), v);
+            self.out.set_len(self.out.len() + n);
             return Ok(());
         }
         self.write_big_int(obj)
     }
 
     #[inline(never)]
-    unsafe fn write_big_int(&mut self, obj: *mut ffi::PyObject) -> PyResult<()> {
+    unsafe fn write_big_int(&mut self, obj: *mut ffi::PyObject) -> Res {
         let repr = (*addr_of_mut!(ffi::PyLong_Type))
             .tp_repr
             .expect("int has a repr");
-        let s = Bound::from_owned_ptr_or_err(self.py, repr(obj))?;
+        let s = Bound::from_owned_ptr_or_err(self.py, repr(obj)).map_err(|e| self.fail(e))?;
         let mut size = 0;
         let p = ffi::PyUnicode_AsUTF8AndSize(s.as_ptr(), &mut size);
         if p.is_null() {
-            return Err(PyErr::fetch(self.py));
+            return Err(self.fail(PyErr::fetch(self.py)));
         }
         self.out
             .extend_from_slice(std::slice::from_raw_parts(p as *const u8, size as usize));
@@ -226,16 +472,28 @@ impl<'py> Encoder<'py> {
     /// Ancestors are not searched on every container (that costs O(depth) each): a circular
     /// structure nests without end, so it always reaches the depth limit, and only there is
     /// the container looked up among its ancestors to report the cycle as `json` does.
+    ///
+    /// `Py_EnterRecursiveCall` (a call into libpython) is made only when the nesting gets
+    /// deeper than it has been in this call, and left at the end: the interpreter's depth
+    /// then counts the deepest nesting so far, which fails at the same depth as one call per
+    /// container. With `sort_keys` Python code can run (key comparisons, and the collector
+    /// the sort's allocations may start), so there every container enters and leaves.
     #[inline(always)]
-    unsafe fn enter(&mut self, obj: *mut ffi::PyObject) -> PyResult<()> {
+    unsafe fn enter(&mut self, obj: *mut ffi::PyObject) -> Res {
         if self.stack.len() >= HARD_DEPTH_LIMIT {
-            return Err(self.too_deep(obj));
+            let err = self.too_deep(obj);
+            return Err(self.fail(err));
         }
-        if ffi::Py_EnterRecursiveCall(c" while encoding a JSON object".as_ptr()) != 0 {
-            // Replace the RecursionError by a lazy one: fetching it at the limit would make
-            // PyO3 call into Python (to check for its PanicException) with no headroom left.
-            ffi::PyErr_Clear();
-            return Err(self.too_deep(obj));
+        if self.stack.len() >= self.entered {
+            if ffi::Py_EnterRecursiveCall(c" while encoding a JSON object".as_ptr()) != 0 {
+                // Replace the RecursionError by a lazy one: fetching it at the limit would
+                // make PyO3 call into Python (to check for its PanicException) with no
+                // headroom left.
+                ffi::PyErr_Clear();
+                let err = self.too_deep(obj);
+                return Err(self.fail(err));
+            }
+            self.entered += 1;
         }
         self.stack.push(obj);
         Ok(())
@@ -252,7 +510,10 @@ impl<'py> Encoder<'py> {
     #[inline(always)]
     unsafe fn leave(&mut self) {
         self.stack.pop();
-        ffi::Py_LeaveRecursiveCall();
+        if self.opts.sort_keys {
+            ffi::Py_LeaveRecursiveCall();
+            self.entered -= 1;
+        }
     }
 
     #[inline(always)]
@@ -275,42 +536,33 @@ impl<'py> Encoder<'py> {
         }
     }
 
+    /// An item of a container being encoded, borrowed from it: without `sort_keys` no Python
+    /// code runs while encoding, so no container can change; with it, the item is held.
+    #[inline(always)]
+    unsafe fn encode_item(&mut self, item: *mut ffi::PyObject) -> Res {
+        if !self.opts.sort_keys {
+            return self.encode(item);
+        }
+        ffi::Py_INCREF(item);
+        let result = self.encode(item);
+        ffi::Py_DECREF(item);
+        result
+    }
+
     /// A list or tuple.
-    unsafe fn write_list(&mut self, obj: *mut ffi::PyObject) -> PyResult<()> {
+    unsafe fn write_list(&mut self, obj: *mut ffi::PyObject) -> Res {
         let is_list = ffi::PyList_Check(obj) != 0;
-        let len = |o| {
-            if is_list {
-                ffi::PyList_GET_SIZE(o)
-            } else {
-                ffi::PyTuple_GET_SIZE(o)
-            }
-        };
-        if len(obj) == 0 {
+        if item_count(obj, is_list) == 0 {
             self.out.extend_from_slice(b"[]");
             return Ok(());
         }
         self.enter(obj)?;
         self.out.push(b'[');
-        self.newline_indent();
-        let mut i = 0;
-        let mut result = Ok(());
-        while i < len(obj) {
-            if i > 0 {
-                self.item_separator();
-            }
-            let item = if is_list {
-                ffi::PyList_GET_ITEM(obj, i)
-            } else {
-                ffi::PyTuple_GET_ITEM(obj, i)
-            };
-            ffi::Py_INCREF(item);
-            result = self.encode(item);
-            ffi::Py_DECREF(item);
-            if result.is_err() {
-                break;
-            }
-            i += 1;
-        }
+        let result = if self.opts.indent.is_none() {
+            self.write_items_compact(obj, is_list)
+        } else {
+            self.write_items_indented(obj, is_list)
+        };
         self.leave();
         result?;
         self.newline_indent();
@@ -318,8 +570,50 @@ impl<'py> Encoder<'py> {
         Ok(())
     }
 
-    unsafe fn write_dict(&mut self, obj: *mut ffi::PyObject) -> PyResult<()> {
-        if ffi::PyDict_Size(obj) == 0 {
+    /// The items of a list or tuple with `indent`.
+    unsafe fn write_items_indented(&mut self, obj: *mut ffi::PyObject, is_list: bool) -> Res {
+        self.newline_indent();
+        let mut i = 0;
+        while i < item_count(obj, is_list) {
+            if i > 0 {
+                self.item_separator();
+            }
+            self.encode_item(item_at(obj, is_list, i))?;
+            i += 1;
+        }
+        Ok(())
+    }
+
+    /// The items of a list or tuple without `indent`. `True`, `False`, `None` and exact
+    /// `int`s (in i64) and `float`s are written with the buffer's pointer, length and
+    /// capacity in local variables, which stay in registers: through `self.out` every
+    /// write would load and store the length in memory, a dependency chain that costs more
+    /// than writing `true`. Other items go through `encode`, with the buffer handed back.
+    #[inline(always)]
+    unsafe fn write_items_compact(&mut self, obj: *mut ffi::PyObject, is_list: bool) -> Res {
+        let mut run = Run::take(&mut self.out);
+        let mut i = 0;
+        while i < item_count(obj, is_list) {
+            let item = item_at(obj, is_list, i);
+            run.reserve(2 + MAX_FAST_LEN);
+            if i > 0 {
+                run.tail().cast::<[u8; 2]>().write_unaligned(*b", ");
+                run.len += 2;
+            }
+            i += 1;
+            if write_scalar(&mut run, item) {
+                continue;
+            }
+            run.give_back(&mut self.out);
+            self.encode_item(item)?;
+            run = Run::take(&mut self.out);
+        }
+        run.give_back(&mut self.out);
+        Ok(())
+    }
+
+    unsafe fn write_dict(&mut self, obj: *mut ffi::PyObject) -> Res {
+        if (*obj.cast::<ffi::PyDictObject>()).ma_used == 0 {
             self.out.extend_from_slice(b"{}");
             return Ok(());
         }
@@ -328,6 +622,8 @@ impl<'py> Encoder<'py> {
         self.newline_indent();
         let result = if self.opts.sort_keys {
             self.write_sorted_items(obj)
+        } else if self.opts.indent.is_none() {
+            self.write_entries_compact(obj)
         } else {
             let mut pos: ffi::Py_ssize_t = 0;
             let mut key = std::ptr::null_mut();
@@ -339,9 +635,7 @@ impl<'py> Encoder<'py> {
                     self.item_separator();
                 }
                 first = false;
-                ffi::Py_INCREF(value);
                 result = self.write_item(key, value);
-                ffi::Py_DECREF(value);
                 if result.is_err() {
                     break;
                 }
@@ -355,12 +649,61 @@ impl<'py> Encoder<'py> {
         Ok(())
     }
 
+    /// A dict's entries without `indent` or `sort_keys`: as `write_items_compact`, with
+    /// short ASCII `str` keys that need no escaping also written in the run.
+    #[inline(always)]
+    unsafe fn write_entries_compact(&mut self, obj: *mut ffi::PyObject) -> Res {
+        let ensure_ascii = self.opts.ensure_ascii;
+        let mut run = Run::take(&mut self.out);
+        let mut pos: ffi::Py_ssize_t = 0;
+        let mut key = std::ptr::null_mut();
+        let mut value = std::ptr::null_mut();
+        // No Python code runs here, so the dict keeps its size: `PyDict_Next` is called
+        // once per entry, not once more to find the end.
+        let size = (*obj.cast::<ffi::PyDictObject>()).ma_used;
+        for i in 0..size {
+            if ffi::PyDict_Next(obj, &mut pos, &mut key, &mut value) == 0 {
+                break;
+            }
+            run.reserve(2 + 36 + MAX_FAST_LEN);
+            if i > 0 {
+                run.tail().cast::<[u8; 2]>().write_unaligned(*b", ");
+                run.len += 2;
+            }
+            let short_key = is_type(key, addr_of_mut!(ffi::PyUnicode_Type))
+                && ffi::PyUnicode_IS_ASCII(key) != 0
+                && escape::is_plain_short(ascii_bytes(key), ensure_ascii);
+            if short_key {
+                let s = ascii_bytes(key);
+                let d = run.tail();
+                *d = b'"';
+                escape::copy_short(d.add(1), s);
+                d.add(1 + s.len())
+                    .cast::<[u8; 3]>()
+                    .write_unaligned(*b"\": ");
+                run.len += s.len() + 4;
+                if write_scalar(&mut run, value) {
+                    continue;
+                }
+                run.give_back(&mut self.out);
+                self.encode_item(value)?;
+            } else {
+                run.give_back(&mut self.out);
+                self.write_item(key, value)?;
+            }
+            run = Run::take(&mut self.out);
+        }
+        run.give_back(&mut self.out);
+        Ok(())
+    }
+
     /// `sorted(d.items())`, exactly as the standard library sorts (mixed key types fail).
     #[inline(never)]
-    unsafe fn write_sorted_items(&mut self, obj: *mut ffi::PyObject) -> PyResult<()> {
-        let items = Bound::from_owned_ptr_or_err(self.py, ffi::PyDict_Items(obj))?;
+    unsafe fn write_sorted_items(&mut self, obj: *mut ffi::PyObject) -> Res {
+        let items = Bound::from_owned_ptr_or_err(self.py, ffi::PyDict_Items(obj))
+            .map_err(|e| self.fail(e))?;
         if ffi::PyList_Sort(items.as_ptr()) != 0 {
-            return Err(PyErr::fetch(self.py));
+            return Err(self.fail(PyErr::fetch(self.py)));
         }
         let n = ffi::PyList_GET_SIZE(items.as_ptr());
         for i in 0..n {
@@ -377,23 +720,19 @@ impl<'py> Encoder<'py> {
     }
 
     #[inline(always)]
-    unsafe fn write_item(
-        &mut self,
-        key: *mut ffi::PyObject,
-        value: *mut ffi::PyObject,
-    ) -> PyResult<()> {
-        if ffi::PyUnicode_Check(key) != 0 {
+    unsafe fn write_item(&mut self, key: *mut ffi::PyObject, value: *mut ffi::PyObject) -> Res {
+        if is_type(key, addr_of_mut!(ffi::PyUnicode_Type)) || ffi::PyUnicode_Check(key) != 0 {
             self.write_str(key);
         } else {
             self.write_key_other(key)?;
         }
         self.out.extend_from_slice(b": ");
-        self.encode(value)
+        self.encode_item(value)
     }
 
     /// Non-str keys, coerced the way json does: float, bool, None, int; others fail.
     #[inline(never)]
-    unsafe fn write_key_other(&mut self, key: *mut ffi::PyObject) -> PyResult<()> {
+    unsafe fn write_key_other(&mut self, key: *mut ffi::PyObject) -> Res {
         self.out.push(b'"');
         if ffi::PyFloat_Check(key) != 0 {
             write_float(&mut self.out, ffi::PyFloat_AS_DOUBLE(key));
@@ -406,10 +745,11 @@ impl<'py> Encoder<'py> {
         } else if ffi::PyLong_Check(key) != 0 {
             self.write_int(key)?;
         } else {
-            return Err(PyTypeError::new_err(format!(
+            let err = PyTypeError::new_err(format!(
                 "keys must be str, int, float, bool or None, not {}",
                 type_name(self.py, key)
-            )));
+            ));
+            return Err(self.fail(err));
         }
         self.out.push(b'"');
         Ok(())

@@ -1,0 +1,78 @@
+//! Decimal integers written straight into the output (as `int.__repr__` writes them).
+//!
+//! `itoa` formats into its own buffer, which the caller then copies: reading those bytes
+//! back right after they were stored two at a time stalls on store forwarding, and the
+//! copy's length varies. Here the digits go to their final place, two at a time from the
+//! end, once the length is known.
+
+/// "00" to "99".
+static DIGITS2: [[u8; 2]; 100] = {
+    let mut t = [[0u8; 2]; 100];
+    let mut i = 0;
+    while i < 100 {
+        t[i] = [b'0' + (i / 10) as u8, b'0' + (i % 10) as u8];
+        i += 1;
+    }
+    t
+};
+
+/// Bytes `write_i64` may write.
+pub const MAX_LEN: usize = 20;
+
+/// Writes `v` in decimal at `d` (`MAX_LEN` bytes writable) and returns the length.
+///
+/// # Safety
+/// `d` is valid for writing `MAX_LEN` bytes.
+#[inline(always)]
+pub unsafe fn write_i64(d: *mut u8, v: i64) -> usize {
+    let negative = v < 0;
+    let mut n = v.unsigned_abs();
+    let len = n.checked_ilog10().unwrap_or(0) as usize + 1;
+    unsafe {
+        *d = b'-';
+        let start = d.add(usize::from(negative));
+        let mut end = start.add(len);
+        while n >= 100 {
+            end = end.sub(2);
+            end.cast::<[u8; 2]>()
+                .write_unaligned(DIGITS2[(n % 100) as usize]);
+            n /= 100;
+        }
+        if n >= 10 {
+            start.cast::<[u8; 2]>().write_unaligned(DIGITS2[n as usize]);
+        } else {
+            *start = b'0' + n as u8;
+        }
+    }
+    usize::from(negative) + len
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fmt(v: i64) -> String {
+        let mut buf = [0u8; MAX_LEN];
+        let n = unsafe { write_i64(buf.as_mut_ptr(), v) };
+        String::from_utf8(buf[..n].to_vec()).unwrap()
+    }
+
+    #[test]
+    fn matches_display() {
+        let mut cases = vec![0, 1, -1, 9, 10, 99, 100, 101, 999, 1000, i64::MAX, i64::MIN];
+        for k in 0..19 {
+            let p = 10i64.pow(k);
+            cases.extend([p, p - 1, p + 1, -p, -p + 1, -p - 1]);
+        }
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        for _ in 0..10_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            cases.push(x as i64 >> (x % 60));
+        }
+        for v in cases {
+            assert_eq!(fmt(v), v.to_string());
+        }
+    }
+}
