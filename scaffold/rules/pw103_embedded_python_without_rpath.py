@@ -31,6 +31,7 @@ older versions emit `-Wl,-rpath,<lib_dir>` from `pyo3_build_config::get().lib_di
 from __future__ import annotations
 
 from scaffold.lint.diagnostic import Applicability
+from scaffold.lint.verify import Claim
 from scaffold.toml import manifest
 from scaffold.workspace.versions import format_series
 
@@ -39,6 +40,7 @@ NAME = "embedded-python-without-rpath"
 SUMMARY = "A binary embedding Python has no rpath build script or no `auto-initialize`"
 FIX_TITLE = "Add a `build.rs` rpath and the `auto-initialize` feature"
 APPLICABILITY = Applicability.UNSAFE
+FIX_CHANGES = Claim(frozenset({"auto-initialize"}))
 
 # pyo3_build_config::add_libpython_rpath_link_args() first appeared in PyO3 0.28
 # (pyo3-build-config 0.28.0 src/lib.rs; CHANGELOG 0.28.0).

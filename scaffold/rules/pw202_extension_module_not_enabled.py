@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from scaffold.lint.context import FEATURE
 from scaffold.lint.diagnostic import Applicability
+from scaffold.lint.verify import Claim
 from scaffold.rules.wiring_edits import (EXTENSION_MODULE, ensure_extension_module_feature,
                                          extension_module_enabled_by_default)
 
@@ -33,6 +34,7 @@ NAME = "extension-module-not-enabled"
 SUMMARY = "Nothing enables `extension-module` for the wheel build"
 FIX_TITLE = "Add `extension-module` to the crate's default features"
 APPLICABILITY = Applicability.SAFE
+FIX_CHANGES = Claim(frozenset({"extension-module", "default"}))
 
 
 def check(ctx):
@@ -53,8 +55,9 @@ def check(ctx):
         if on_dependency or by_backend or extension_module_enabled_by_default(crate):
             continue
 
-        def fix(editor, path=crate.path, key=pyo3[0].key):
-            ensure_extension_module_feature(editor.document(path), key)
+        def fix(editor, path=crate.path, key=pyo3[0].key,
+                weak=bool(crate.effective_spec(pyo3[0]).get("optional"))):
+            ensure_extension_module_feature(editor.document(path), key, weak=weak)
 
         yield ctx.diagnostic(
             crate.file, ("features",), None,

@@ -32,6 +32,7 @@ from pathlib import Path
 
 from scaffold.lint.context import FEATURE
 from scaffold.lint.diagnostic import Applicability
+from scaffold.lint.verify import Claim
 from scaffold.rules.wiring_edits import extension_module_enabled_by_default
 from scaffold.toml import manifest
 
@@ -40,6 +41,7 @@ NAME = "feature-unification-hazard"
 SUMMARY = "A plain `cargo build` at the root unifies `extension-module` into a dependent"
 FIX_TITLE = "Set `default-members` without the extension crate"
 APPLICABILITY = Applicability.UNSAFE
+FIX_CHANGES = Claim(frozenset({"extension-module", "default"}), presence=True)
 
 
 def check(ctx):

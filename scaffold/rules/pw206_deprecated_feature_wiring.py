@@ -28,6 +28,7 @@ from __future__ import annotations
 from scaffold.errors import UserError
 from scaffold.lint.context import ENV
 from scaffold.lint.diagnostic import Applicability, Severity
+from scaffold.lint.verify import Claim
 from scaffold.rules.backend_floor import raise_backend_floor
 from scaffold.rules.wiring_edits import (EXTENSION_MODULE, remove_extension_module_feature,
                                          remove_extension_module_from_dependency)
@@ -39,6 +40,7 @@ NAME = "deprecated-extension-module-feature"
 SUMMARY = "Feature wiring on PyO3 >= 0.26, where `extension-module` is deprecated"
 FIX_TITLE = "Migrate to `env` wiring (PYO3_BUILD_EXTENSION_MODULE set by the backend)"
 APPLICABILITY = Applicability.DISPLAY_ONLY
+FIX_CHANGES = Claim(frozenset({"extension-module", "default"}))
 
 
 def check(ctx):
