@@ -72,6 +72,7 @@ class Graph:
     resolver: int  # 1, 2 or 3
     members: list[str]  # every member, in order
     default_members: list[str]  # what `cargo build` at the root selects
+    current: str | None = None  # the root package, where the scenarios run (cargo's cwd)
 
 
 class FeatureError(Exception):
@@ -122,6 +123,10 @@ class _Resolver:
         self.graph, self.scenario, self.platform = graph, scenario, platform
         self.v2 = graph.resolver >= 2
         self.roots = selected(graph, scenario)
+        if not self.v2 and graph.current is not None and graph.current not in self.roots:
+            # resolver 1: the package in the current directory joins every build (checked
+            # against cargo in tests/differential, `v1-current-package`)
+            self.roots.append(graph.current)
         self.features: dict[tuple[str, bool], set[str]] = {}
         self.activated: dict[tuple[str, bool], set[str]] = {}
         self.processed: set[tuple[str, bool]] = set()

@@ -60,7 +60,8 @@ def build_graph(ws: Workspace) -> Graph:
                 packages[dep.package] = _registry(dep.package)
                 queue.append(packages[dep.package])
     members = [c.name for c in ws.members]
-    return Graph(packages, _resolver(ws), members, _default_members(ws, by_dir, members))
+    return Graph(packages, _resolver(ws), members, _default_members(ws, by_dir, members),
+                 None if ws.is_virtual else ws.root_data["package"]["name"])
 
 
 def _effective(ws: Workspace, crate: Crate, entry, member: bool) -> dict:

@@ -30,8 +30,11 @@ def cargo_binary() -> str:
         return shutil.which("cargo") or "cargo"
 
 
-def write_stub(base: Path) -> Path:
-    """pyo3 0.30.1's features over empty crates; returns the pyo3 stub directory."""
+def write_stub(base: Path, version: str = "0.30.1", extra: tuple[str, ...] = ()) -> Path:
+    """pyo3 0.30.1's features over empty crates; returns the pyo3 stub directory.
+
+    `version` and `extra` (further empty features) let the stub stand in for an older pyo3
+    that a rule case names, whose features (`abi3-py38`) 0.30 no longer has."""
     wanted: dict[str, set[str]] = {"pyo3-ffi": set(), "pyo3-macros": set()}
     wanted.update({name: set() for name in facts.PYO3_OPTIONAL_DEPENDENCIES})
     for values in facts.PYO3_FEATURES.values():
@@ -46,8 +49,9 @@ def write_stub(base: Path) -> Path:
         f'{name} = {{ path = "../{name}"'
         f'{", optional = true" if name in facts.PYO3_OPTIONAL_DEPENDENCIES else ""} }}\n'
         for name in sorted(wanted))
-    features = "".join(f"{k} = {_array(v)}\n" for k, v in facts.PYO3_FEATURES.items())
-    return _crate(base / "pyo3", "pyo3", "0.30.1",
+    table = {**{name: [] for name in extra}, **facts.PYO3_FEATURES}
+    features = "".join(f"{k} = {_array(v)}\n" for k, v in table.items())
+    return _crate(base / "pyo3", "pyo3", version,
                   f"[dependencies]\n{deps}\n[features]\n{features}")
 
 

@@ -118,11 +118,21 @@ SELECTION = WorkspaceSpec(
     [Scenario("cargo build"), Scenario("--workspace", workspace=True),
      Scenario("-p m1", ("m1",))])
 
+V1_CURRENT = WorkspaceSpec(
+    [_m("m0", [_d("pyo3", features=["auto-initialize"])]), _m("m1", [_d("pyo3")])], True, "1",
+    None, None, [Scenario("-p m1", ("m1",)), Scenario("test -p m1", ("m1",), dev=True),
+                 Scenario("--workspace", workspace=True)])
+V1_CURRENT_ABSENT = WorkspaceSpec(
+    [_m("m0", [_d("pyo3", features=["auto-initialize"])]), _m("m1")], True, "1",
+    None, None, [Scenario("-p m1", ("m1",))])
+
 
 @pytest.mark.parametrize("spec", [OPT_IN, INHERIT_2021, INHERIT_2024, INHERIT_ON, DEV_AND_BUILD,
-                                  DEV_AND_BUILD_V1, TARGETS, TARGETS_V1, SELECTION],
+                                  DEV_AND_BUILD_V1, TARGETS, TARGETS_V1, SELECTION,
+                                  V1_CURRENT, V1_CURRENT_ABSENT],
                          ids=["opt-in", "inherit-2021", "inherit-2024", "inherit-on",
-                              "dev-build", "dev-build-v1", "targets", "targets-v1", "selection"])
+                              "dev-build", "dev-build-v1", "targets", "targets-v1", "selection",
+                              "v1-current-package", "v1-current-package-absent"])
 def test_fixed_workspaces(sandbox, spec: WorkspaceSpec) -> None:
     check(sandbox, spec)
 
