@@ -10,7 +10,9 @@ from scaffold.lint.diagnostic import Applicability, Diagnostic, Fix, Severity
 from scaffold.lint.rule import Rule
 from scaffold.toml.locate import locate
 from scaffold.toml.textfile import TextFile
+from scaffold.workspace.features import FeatureError, Graph, Scenario, resolve
 from scaffold.workspace.model import Extension, Workspace
+from scaffold.workspace.packages import build_graph
 
 FEATURE, ENV = "feature", "env"
 # PYO3_BUILD_EXTENSION_MODULE replaces the `extension-module` feature from PyO3 0.26
@@ -27,6 +29,31 @@ class Context:
     @cached_property
     def extensions(self) -> list[Extension]:
         return self.workspace.extensions()
+
+    @cached_property
+    def graph(self) -> Graph | None:
+        """The feature model's package graph; None when cargo would reject the manifests."""
+        try:
+            return build_graph(self.workspace)
+        except FeatureError:
+            return None
+
+    def pyo3_features(self, scenario: Scenario) -> frozenset[str] | None | bool:
+        """pyo3's features in `scenario` (None: pyo3 not in that build; False: unknown, the
+        model cannot resolve it, e.g. a flag naming a feature no selected package has)."""
+        key = ("pyo3", scenario)
+        if key not in self._resolved:
+            try:
+                found = resolve(self.graph, scenario).features_of("pyo3") \
+                    if self.graph is not None else False
+            except FeatureError:
+                found = False
+            self._resolved[key] = found
+        return self._resolved[key]
+
+    @cached_property
+    def _resolved(self) -> dict:
+        return {}
 
     def mode(self, ext: Extension) -> str:
         """`feature` or `env`: forced, declared in [tool.pyo3-scaffold], else detected."""

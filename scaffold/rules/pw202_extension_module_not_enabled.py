@@ -2,6 +2,9 @@
 Feature wiring where nothing enables `extension-module` for the wheel build: not the crate's
 `default` features, not `[tool.maturin] features`, not setuptools-rust's `features`.
 
+Asked of the feature model: the backend's build of the crate (its `features`, `args`,
+`no-default-features`, `all-features`) resolves pyo3 without `extension-module`.
+
 ## Why
 Before PyO3 0.26 (or with maturin < 1.9.4 / setuptools-rust < 1.12, which do not set
 `PYO3_BUILD_EXTENSION_MODULE`), an extension built without the feature links libpython: the
@@ -28,6 +31,7 @@ from scaffold.lint.diagnostic import Applicability
 from scaffold.lint.verify import Claim
 from scaffold.rules.wiring_edits import (EXTENSION_MODULE, ensure_extension_module_feature,
                                          extension_module_enabled_by_default)
+from scaffold.workspace.scenarios import wheel as wheel_scenario
 
 CODE = "PW202"
 NAME = "extension-module-not-enabled"
@@ -48,17 +52,24 @@ def check(ctx):
         pyo3 = ctx.workspace.pyo3_dependencies(crate)
         if not pyo3:
             continue
-        on_dependency = any(EXTENSION_MODULE in crate.effective_spec(d).get("features", [])
-                            for d in pyo3)
-        by_backend = ext.declared_by is not None and any(
-            f in (EXTENSION_MODULE, f"pyo3/{EXTENSION_MODULE}") for f in ext.declared_by.features)
-        if on_dependency or by_backend or extension_module_enabled_by_default(crate):
-            continue
+        wheel = ctx.pyo3_features(wheel_scenario(ext))
+        if wheel is False:  # the model cannot resolve the build: read the manifests instead
+            on_dependency = any(EXTENSION_MODULE in crate.effective_spec(d).get("features", [])
+                                for d in pyo3)
+            by_backend = ext.declared_by is not None and any(
+                f in (EXTENSION_MODULE, f"pyo3/{EXTENSION_MODULE}")
+                for f in ext.declared_by.features)
+            if on_dependency or by_backend or extension_module_enabled_by_default(crate):
+                continue
+        elif wheel is None or EXTENSION_MODULE in wheel:
+            continue  # the wheel build ends with `extension-module` on (or has no pyo3)
 
         def fix(editor, path=crate.path, key=pyo3[0].key,
                 weak=bool(crate.effective_spec(pyo3[0]).get("optional"))):
             ensure_extension_module_feature(editor.document(path), key, weak=weak)
 
+        if wheel_scenario(ext).no_default_features:
+            fix = None  # the backend turns `default` off: naming the feature there is the user's
         yield ctx.diagnostic(
             crate.file, ("features",), None,
             f"nothing enables `extension-module` when `{crate.name}` is built as a Python "
