@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from functools import cached_property
 from pathlib import Path
 
@@ -10,9 +11,10 @@ from scaffold.lint.diagnostic import Applicability, Diagnostic, Fix, Severity
 from scaffold.lint.rule import Rule
 from scaffold.toml.locate import locate
 from scaffold.toml.textfile import TextFile
-from scaffold.workspace.features import FeatureError, Graph, Scenario, resolve
 from scaffold.workspace.model import Extension, Workspace
-from scaffold.workspace.packages import build_graph
+
+if TYPE_CHECKING:
+    from scaffold.workspace.features import Graph, Scenario
 
 FEATURE, ENV = "feature", "env"
 # PYO3_BUILD_EXTENSION_MODULE replaces the `extension-module` feature from PyO3 0.26
@@ -33,6 +35,9 @@ class Context:
     @cached_property
     def graph(self) -> Graph | None:
         """The feature model's package graph; None when cargo would reject the manifests."""
+        from scaffold.workspace.features import FeatureError  # only when a rule asks
+        from scaffold.workspace.packages import build_graph
+
         try:
             return build_graph(self.workspace)
         except FeatureError:
@@ -41,6 +46,8 @@ class Context:
     def pyo3_features(self, scenario: Scenario) -> frozenset[str] | None | bool:
         """pyo3's features in `scenario` (None: pyo3 not in that build; False: unknown, the
         model cannot resolve it, e.g. a flag naming a feature no selected package has)."""
+        from scaffold.workspace.features import FeatureError, resolve
+
         key = ("pyo3", scenario)
         if key not in self._resolved:
             try:

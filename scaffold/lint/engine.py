@@ -18,8 +18,7 @@ from pathlib import Path
 from scaffold.lint.context import Context
 from scaffold.lint.diagnostic import Applicability, Diagnostic
 from scaffold.lint.rule import Rule
-from scaffold.lint.verify import Change, Claim, changes, snapshot, violations
-from scaffold.workspace.features import FeatureError
+from scaffold.lint.claim import Claim
 from scaffold.toml.textfile import TextFile
 from scaffold.workspace.model import Reader, Workspace, load
 
@@ -33,7 +32,7 @@ class Outcome:
     originals: dict[Path, TextFile | None] = field(default_factory=dict)  # None: created
     changes: dict[Path, TextFile] = field(default_factory=dict)
     fixed: list[Diagnostic] = field(default_factory=list)
-    scenario_changes: list[Change] = field(default_factory=list)  # first text vs last
+    scenario_changes: list = field(default_factory=list)  # verify.Change: first text vs last
 
 
 def lint(workspace: Workspace, rules: list[Rule], wiring: str | None = None) -> list[Diagnostic]:
@@ -96,6 +95,8 @@ def run(path: Path, rules: list[Rule], threshold: Applicability | None,
         diagnostics = _mark(lint(workspace, rules, wiring), rejected)
     diagnostics = _mark(diagnostics, rejected)
     if outcome.fixed and isinstance(first, dict) and isinstance(current, dict):
+        from scaffold.lint.verify import changes
+
         outcome.scenario_changes = changes(first, current)
     outcome.workspace, outcome.diagnostics = workspace, diagnostics
     outcome.changes = {p: t for p, t in overlay.items()
@@ -116,6 +117,9 @@ def _apply(path: Path, disk: Reader, overlay: dict[Path, TextFile], fixes: list[
 
 def _snapshot(workspace: Workspace):
     """The scenarios resolved, or the reason the model (like cargo) rejects the manifests."""
+    from scaffold.lint.verify import snapshot  # the model only when fixing
+    from scaffold.workspace.features import FeatureError
+
     try:
         return snapshot(workspace)
     except FeatureError as error:
@@ -124,6 +128,8 @@ def _snapshot(workspace: Workspace):
 
 def _refused(claim: Claim, before, after) -> str | None:
     """Why the change from `before` to `after` is not what `claim` says, or None."""
+    from scaffold.lint.verify import changes, violations
+
     if isinstance(before, str):
         return f"cannot verify it: cargo rejects the workspace ({before})"
     if isinstance(after, str):

@@ -8,7 +8,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Callable, Iterable
 
 from scaffold.lint.diagnostic import Applicability, Diagnostic
-from scaffold.lint.verify import Claim
+from scaffold.lint.claim import Claim
 
 if TYPE_CHECKING:
     from scaffold.lint.context import Context

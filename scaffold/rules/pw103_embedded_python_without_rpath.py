@@ -31,7 +31,7 @@ older versions emit `-Wl,-rpath,<lib_dir>` from `pyo3_build_config::get().lib_di
 from __future__ import annotations
 
 from scaffold.lint.diagnostic import Applicability
-from scaffold.lint.verify import Claim
+from scaffold.lint.claim import Claim
 from scaffold.toml import manifest
 from scaffold.workspace.versions import format_series
 

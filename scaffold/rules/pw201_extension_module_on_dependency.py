@@ -36,7 +36,7 @@ from __future__ import annotations
 
 from scaffold.lint.context import ENV
 from scaffold.lint.diagnostic import Applicability
-from scaffold.lint.verify import Claim
+from scaffold.lint.claim import Claim
 from scaffold.rules.wiring_edits import (EXTENSION_MODULE, ensure_extension_module_feature,
                                          remove_extension_module_from_dependency)
 from scaffold.workspace.crate import Dependency

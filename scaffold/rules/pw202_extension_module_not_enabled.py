@@ -28,10 +28,9 @@ from __future__ import annotations
 
 from scaffold.lint.context import FEATURE
 from scaffold.lint.diagnostic import Applicability
-from scaffold.lint.verify import Claim
+from scaffold.lint.claim import Claim
 from scaffold.rules.wiring_edits import (EXTENSION_MODULE, ensure_extension_module_feature,
                                          extension_module_enabled_by_default)
-from scaffold.workspace.scenarios import wheel as wheel_scenario
 
 CODE = "PW202"
 NAME = "extension-module-not-enabled"
@@ -52,23 +51,26 @@ def check(ctx):
         pyo3 = ctx.workspace.pyo3_dependencies(crate)
         if not pyo3:
             continue
-        wheel = ctx.pyo3_features(wheel_scenario(ext))
-        if wheel is False:  # the model cannot resolve the build: read the manifests instead
-            on_dependency = any(EXTENSION_MODULE in crate.effective_spec(d).get("features", [])
-                                for d in pyo3)
-            by_backend = ext.declared_by is not None and any(
-                f in (EXTENSION_MODULE, f"pyo3/{EXTENSION_MODULE}")
-                for f in ext.declared_by.features)
-            if on_dependency or by_backend or extension_module_enabled_by_default(crate):
-                continue
-        elif wheel is None or EXTENSION_MODULE in wheel:
+        on_dependency = any(EXTENSION_MODULE in crate.effective_spec(d).get("features", [])
+                            and not crate.effective_spec(d).get("optional") for d in pyo3)
+        by_backend = ext.declared_by is not None and any(
+            f in (EXTENSION_MODULE, f"pyo3/{EXTENSION_MODULE}") for f in ext.declared_by.features)
+        defaults = ext.declared_by is None or "--no-default-features" not in ext.declared_by.args
+        if on_dependency or by_backend or (defaults and extension_module_enabled_by_default(crate)):
+            continue  # on in the wheel build: no need to ask the model
+        from scaffold.workspace.scenarios import wheel  # the model only when in doubt
+
+        scenario = wheel(ext)
+        wheel_features = ctx.pyo3_features(scenario)
+        if wheel_features is not False and (wheel_features is None
+                                            or EXTENSION_MODULE in wheel_features):
             continue  # the wheel build ends with `extension-module` on (or has no pyo3)
 
         def fix(editor, path=crate.path, key=pyo3[0].key,
                 weak=bool(crate.effective_spec(pyo3[0]).get("optional"))):
             ensure_extension_module_feature(editor.document(path), key, weak=weak)
 
-        if wheel_scenario(ext).no_default_features:
+        if scenario.no_default_features:
             fix = None  # the backend turns `default` off: naming the feature there is the user's
         yield ctx.diagnostic(
             crate.file, ("features",), None,

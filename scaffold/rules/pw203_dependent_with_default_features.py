@@ -22,7 +22,7 @@ mylib = { path = "../mylib", default-features = false }
 from __future__ import annotations
 
 from scaffold.lint.diagnostic import Applicability
-from scaffold.lint.verify import Claim
+from scaffold.lint.claim import Claim
 from scaffold.rules.wiring_edits import feature_dependents
 from scaffold.toml import manifest
 

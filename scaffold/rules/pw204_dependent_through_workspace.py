@@ -26,7 +26,7 @@ from __future__ import annotations
 import os
 
 from scaffold.lint.diagnostic import Applicability
-from scaffold.lint.verify import Claim
+from scaffold.lint.claim import Claim
 from scaffold.rules.wiring_edits import feature_dependents
 from scaffold.toml import manifest
 

@@ -35,10 +35,9 @@ from pathlib import Path
 
 from scaffold.lint.context import FEATURE
 from scaffold.lint.diagnostic import Applicability
-from scaffold.lint.verify import Claim
+from scaffold.lint.claim import Claim
 from scaffold.rules.wiring_edits import EXTENSION_MODULE, extension_module_enabled_by_default
 from scaffold.toml import manifest
-from scaffold.workspace.features import Scenario
 
 CODE = "PW205"
 NAME = "feature-unification-hazard"
@@ -61,8 +60,12 @@ def check(ctx):
         if ext.crate.dir.resolve() in selected and any(
                 m.dir.resolve() in selected for m in dependents):
             hazards.append(ext)
+    if not hazards:
+        return
+    from scaffold.workspace.features import Scenario  # the model only for a hazard
+
     plain = ctx.pyo3_features(Scenario("cargo build"))
-    if not hazards or (plain is not False and (plain is None or EXTENSION_MODULE not in plain)):
+    if plain is not False and (plain is None or EXTENSION_MODULE not in plain):
         return  # the feature model: a plain `cargo build` does not end with the feature on
     excluded = {ext.crate.dir.resolve() for ext in hazards}
     keep = [ws.relative(m.dir) for m in ws.members if m.dir.resolve() not in excluded]

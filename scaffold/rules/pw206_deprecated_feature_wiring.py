@@ -28,7 +28,7 @@ from __future__ import annotations
 from scaffold.errors import UserError
 from scaffold.lint.context import ENV
 from scaffold.lint.diagnostic import Applicability, Severity
-from scaffold.lint.verify import Claim
+from scaffold.lint.claim import Claim
 from scaffold.rules.backend_floor import raise_backend_floor
 from scaffold.rules.wiring_edits import (EXTENSION_MODULE, remove_extension_module_feature,
                                          remove_extension_module_from_dependency)

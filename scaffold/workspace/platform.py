@@ -3,7 +3,7 @@ grammar: `cfg(name)`, `cfg(key = "value")`, `all(...)`, `any(...)`, `not(...)`, 
 
 from __future__ import annotations
 
-import platform as _platform
+import os
 import re
 import sys
 from dataclasses import dataclass
@@ -51,8 +51,9 @@ class Platform:
 def _host() -> Platform:
     os_name = {"linux": "linux", "darwin": "macos", "win32": "windows"}.get(sys.platform,
                                                                             sys.platform)
-    arch = {"amd64": "x86_64", "arm64": "aarch64"}.get(_platform.machine().lower(),
-                                                       _platform.machine().lower())
+    machine = os.uname().machine.lower() if hasattr(os, "uname") else \
+        os.environ.get("PROCESSOR_ARCHITECTURE", "").lower()
+    arch = {"amd64": "x86_64", "arm64": "aarch64"}.get(machine, machine)
     family = "windows" if os_name == "windows" else "unix"
     env = {"linux": "gnu", "windows": "msvc"}.get(os_name, "")
     vendor = {"macos": "apple", "windows": "pc"}.get(os_name, "unknown")
