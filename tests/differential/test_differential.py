@@ -10,6 +10,7 @@ hypothesis profile runs more); every disagreement found is kept below as a fixed
 from __future__ import annotations
 
 import itertools
+import os
 import shutil
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -23,7 +24,9 @@ from scaffold.workspace.packages import build_graph
 from tests.differential.oracle import cargo_binary, cargo_env, cargo_pyo3, write_stub
 from tests.differential.workspaces import DepSpec, MemberSpec, WorkspaceSpec, workspaces
 
-EXAMPLES = int(__import__("os").environ.get("DIFF_EXAMPLES", 0)) or max(300, settings.default.max_examples // 5)
+# 300 per CI run (`ci` profile), 1000 under `long`; SCAFFOLD_DIFF_EXAMPLES=N for a quick local run
+EXAMPLES = int(os.environ.get("SCAFFOLD_DIFF_EXAMPLES", 0)) or max(
+    300, settings.default.max_examples // 5)
 _counter = itertools.count()
 
 
