@@ -121,6 +121,11 @@ SELECTION = WorkspaceSpec(
     [Scenario("cargo build"), Scenario("--workspace", workspace=True),
      Scenario("-p m1", ("m1",))])
 
+# Found by the generated runs: pyo3's `multiple-pymethods` names `pyo3-macros/...`, which also
+# turns on pyo3's implicit `pyo3-macros` feature (the model once had no pyo3 dependencies).
+IMPLICIT_OF_DEPENDENCY = WorkspaceSpec(
+    [_m("m0", [_d("pyo3", features=["multiple-pymethods"], default=False)])], False, "2", None,
+    None, [Scenario("cargo build")])
 V1_CURRENT = WorkspaceSpec(
     [_m("m0", [_d("pyo3", features=["auto-initialize"])]), _m("m1", [_d("pyo3")])], True, "1",
     None, None, [Scenario("-p m1", ("m1",)), Scenario("test -p m1", ("m1",), dev=True),
@@ -132,10 +137,11 @@ V1_CURRENT_ABSENT = WorkspaceSpec(
 
 @pytest.mark.parametrize("spec", [OPT_IN, INHERIT_2021, INHERIT_2024, INHERIT_ON, DEV_AND_BUILD,
                                   DEV_AND_BUILD_V1, TARGETS, TARGETS_V1, SELECTION,
-                                  V1_CURRENT, V1_CURRENT_ABSENT],
+                                  V1_CURRENT, V1_CURRENT_ABSENT, IMPLICIT_OF_DEPENDENCY],
                          ids=["opt-in", "inherit-2021", "inherit-2024", "inherit-on",
                               "dev-build", "dev-build-v1", "targets", "targets-v1", "selection",
-                              "v1-current-package", "v1-current-package-absent"])
+                              "v1-current-package", "v1-current-package-absent",
+                              "implicit-feature-of-pyo3-dependency"])
 def test_fixed_workspaces(sandbox, spec: WorkspaceSpec) -> None:
     check(sandbox, spec)
 
