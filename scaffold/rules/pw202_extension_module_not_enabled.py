@@ -70,9 +70,10 @@ def check(ctx):
                 weak=bool(crate.effective_spec(pyo3[0]).get("optional"))):
             ensure_extension_module_feature(editor.document(path), key, weak=weak)
 
-        if scenario.no_default_features:
-            fix = None  # the backend turns `default` off: naming the feature there is the user's
+        # A backend that turns `default` off would not see the fix: naming the feature there
+        # is the user's call.
         yield ctx.diagnostic(
             crate.file, ("features",), None,
             f"nothing enables `extension-module` when `{crate.name}` is built as a Python "
-            "extension, so the module links libpython", fix)
+            "extension, so the module links libpython",
+            None if scenario.no_default_features else fix)

@@ -16,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from hypothesis import example, given, settings
+from hypothesis import given, settings
 
 from scaffold.workspace.features import FeatureError, Resolution, Scenario, resolve
 from scaffold.workspace.model import load
