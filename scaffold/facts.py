@@ -364,3 +364,44 @@ def template_flags(series: Series) -> dict[str, bool]:
     return {"pyo3_attach_api": has_attach_api(series),
             "pyo3_rpath_helper": has_rpath_helper(series),
             "pyo3_feature_deprecated": feature_deprecated(series)}
+
+
+# --- pyo3's own `[features]` table (the feature model reads it for a registry pyo3) ----------
+
+PYO3_FEATURES: dict[str, list[str]] = {
+    "abi3": ["pyo3-ffi/abi3"],
+    **{f"abi3-py3{m}": [f"abi3-py3{m + 1}", f"pyo3-ffi/abi3-py3{m}"] for m in range(9, 15)},
+    "abi3-py315": ["abi3", "pyo3-ffi/abi3-py315"],
+    "abi3t": ["pyo3-ffi/abi3t"],
+    "abi3t-py315": ["abi3t", "pyo3-ffi/abi3t-py315"],
+    "arc_lock": ["lock_api", "lock_api/arc_lock", "parking_lot?/arc_lock"],
+    "auto-initialize": [],
+    "bigdecimal": ["dep:bigdecimal", "num-bigint"],
+    "chrono-local": ["chrono/clock", "dep:iana-time-zone"],
+    "default": ["macros"],
+    "experimental-async": ["macros", "pyo3-macros/experimental-async"],
+    "experimental-inspect": ["pyo3-macros/experimental-inspect"],
+    "extension-module": ["pyo3-ffi/extension-module"],
+    "full": ["macros", "anyhow", "arc_lock", "bigdecimal", "bytes", "chrono", "chrono-local",
+             "chrono-tz", "either", "experimental-async", "experimental-inspect", "eyre",
+             "hashbrown", "indexmap", "jiff-02", "lock_api", "num-bigint", "num-complex",
+             "num-rational", "ordered-float", "parking_lot", "py-clone", "rust_decimal", "serde",
+             "smallvec", "time", "uuid"],
+    "generate-import-lib": ["pyo3-ffi/generate-import-lib"],
+    "macros": ["pyo3-macros"],
+    "multiple-pymethods": ["inventory", "pyo3-macros/multiple-pymethods"],
+    "nightly": [],
+    "num-bigint": ["dep:num-bigint", "dep:num-traits"],
+    "parking_lot": ["dep:parking_lot", "lock_api"],
+    "py-clone": [],
+}
+"""pyo3 0.30.1's `[features]`, verbatim (the crate's normalised Cargo.toml). What `default`,
+`full` or `abi3-py39` turn on inside pyo3 is read from here; its optional dependencies below."""
+
+PYO3_OPTIONAL_DEPENDENCIES: tuple[str, ...] = (
+    "anyhow", "bigdecimal", "bytes", "chrono", "chrono-tz", "either", "eyre", "hashbrown",
+    "iana-time-zone", "indexmap", "inventory", "jiff-02", "lock_api", "num-bigint", "num-complex",
+    "num-rational", "num-traits", "ordered-float", "parking_lot", "pyo3-macros", "rust_decimal",
+    "serde", "smallvec", "time", "uuid")
+"""pyo3 0.30.1's `optional = true` dependencies (same Cargo.toml); those no feature names with
+`dep:` are also implicit features (`macros = ["pyo3-macros"]` enables one)."""

@@ -46,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
         if rule is None:
             raise UserError(f"unknown rule {args.explain!r}", "see docs/rules.md for the codes")
         print(f"# {rule.code} {rule.name}\n\n{rule.summary}. Fix: {rule.fix_title} "
-              f"({rule.applicability.label}).\n\n{rule.doc}")
+              f"({rule.applicability.label}). {rule.fix_changes.describe()}\n\n{rule.doc}")
         return 0
     from scaffold.lint import engine, report
 
@@ -78,7 +78,8 @@ def run(args: argparse.Namespace) -> int:
     remaining = outcome.diagnostics
     if args.output_format == "json":
         print(report.json_document(remaining, outcome.fixed, list(outcome.changes),
-                                   "check" if args.check else "diff" if args.diff else "fix"))
+                                   "check" if args.check else "diff" if args.diff else "fix",
+                                   outcome.scenario_changes))
     elif args.output_format == "github":
         for d in remaining:
             print(report.github_line(d))
@@ -102,6 +103,10 @@ def run(args: argparse.Namespace) -> int:
 
 def _summary(args, errors, outcome, threshold) -> None:
     files = len(outcome.changes)
+    if outcome.scenario_changes and args.output_format == "text":
+        print("Builds the fixes change (verified against the feature model):", file=sys.stderr)
+        for change in outcome.scenario_changes:
+            print(f"  {change.text()}", file=sys.stderr)
     if args.diff:
         print(f"Would fix {len(outcome.fixed)} finding(s) in {files} file(s)." if files
               else "Would change nothing.", file=sys.stderr)

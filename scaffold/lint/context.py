@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from functools import cached_property
 from pathlib import Path
 
@@ -12,6 +13,9 @@ from scaffold.lint.rule import Rule
 from scaffold.toml.locate import locate
 from scaffold.toml.textfile import TextFile
 from scaffold.workspace.model import Extension, Workspace
+
+if TYPE_CHECKING:
+    from scaffold.workspace.features import Graph, Scenario
 
 FEATURE, ENV = "feature", "env"
 
@@ -25,6 +29,36 @@ class Context:
     @cached_property
     def extensions(self) -> list[Extension]:
         return self.workspace.extensions()
+
+    @cached_property
+    def graph(self) -> Graph | None:
+        """The feature model's package graph; None when cargo would reject the manifests."""
+        from scaffold.workspace.features import FeatureError  # only when a rule asks
+        from scaffold.workspace.packages import build_graph
+
+        try:
+            return build_graph(self.workspace)
+        except FeatureError:
+            return None
+
+    def pyo3_features(self, scenario: Scenario) -> frozenset[str] | None | bool:
+        """pyo3's features in `scenario` (None: pyo3 not in that build; False: unknown, the
+        model cannot resolve it, e.g. a flag naming a feature no selected package has)."""
+        from scaffold.workspace.features import FeatureError, resolve
+
+        key = ("pyo3", scenario)
+        if key not in self._resolved:
+            try:
+                found = resolve(self.graph, scenario).features_of("pyo3") \
+                    if self.graph is not None else False
+            except FeatureError:
+                found = False
+            self._resolved[key] = found
+        return self._resolved[key]
+
+    @cached_property
+    def _resolved(self) -> dict:
+        return {}
 
     def mode(self, ext: Extension) -> str:
         """`feature` or `env`: forced, declared in [tool.pyo3-scaffold], else detected."""

@@ -45,6 +45,7 @@ class Diagnostic:
     col: int = 1
     fix: Fix | None = None
     severity: Severity = Severity.ERROR
+    note: str | None = None  # e.g. why the fix was not applied
 
     def fixable(self, threshold: Applicability) -> bool:
         return self.fix is not None and self.fix.applicability >= threshold

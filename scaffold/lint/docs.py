@@ -28,7 +28,11 @@ def render(rules: list[Rule] | None = None) -> str:
         "`scaffold fix-features` reports these findings as `path:line:col: CODE [*] message`. "
         "`[*]` marks a finding the run can fix: `safe` fixes are applied by default, `unsafe` "
         "ones only with `--unsafe-fixes`, `display-only` ones never. "
-        "`scaffold fix-features --explain CODE` prints one rule's section.",
+        "`scaffold fix-features --explain CODE` prints one rule's section. Every fix is "
+        "verified before anything is written: applied in memory, every build scenario (`cargo "
+        "build`/`test` at the root, `--workspace`, the backend's wheel build, `cargo test -p` "
+        "of each extension, `cargo build -p` of each binary) is resolved again by the feature "
+        "model, and a fix that changes more than its rule states below is not applied.",
         "",
         "| Code | Name | Summary | Fix |",
         "|---|---|---|---|",
@@ -41,7 +45,8 @@ def render(rules: list[Rule] | None = None) -> str:
             group = rule.code[2]
             lines += ["", f"## {GROUPS.get(group, 'Other')} ({rule.code[:3]}xx)"]
         lines += ["", f"### {rule.code} {rule.name}", "",
-                  f"{rule.summary}. Fix: {rule.fix_title} ({rule.applicability.label}).", "",
+                  f"{rule.summary}. Fix: {rule.fix_title} ({rule.applicability.label}). "
+                  f"{rule.fix_changes.describe()}", "",
                   _demote(rule.doc)]
     return "\n".join(lines) + "\n"
 

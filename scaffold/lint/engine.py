@@ -3,17 +3,23 @@
 Like ruff's fix loop: each pass loads the workspace from the current text (disk plus the
 edits so far), runs the selected rules, and applies every fix at or above the threshold.
 Nothing is written here; the caller writes `Outcome.changes` atomically, or shows a diff.
+
+Every pass goes through one gate (`scaffold.lint.verify`): the fixes are applied in memory,
+every build scenario is resolved again, and the changes must be the ones the rules claim. When
+they are not, each fix is tried alone; one that changes more than its rule claims is not
+applied, and its finding stays, with the reason.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from scaffold.lint.context import Context
 from scaffold.lint.convergence import Watch
 from scaffold.lint.diagnostic import Applicability, Diagnostic
 from scaffold.lint.rule import Rule
+from scaffold.lint.claim import Claim
 from scaffold.toml.textfile import TextFile
 from scaffold.workspace.model import Reader, Workspace, load
 
@@ -27,6 +33,7 @@ class Outcome:
     originals: dict[Path, TextFile | None] = field(default_factory=dict)  # None: created
     changes: dict[Path, TextFile] = field(default_factory=dict)
     fixed: list[Diagnostic] = field(default_factory=list)
+    scenario_changes: list = field(default_factory=list)  # verify.Change: first text vs last
 
 
 def lint(workspace: Workspace, rules: list[Rule], wiring: str | None = None) -> list[Diagnostic]:
@@ -57,30 +64,98 @@ def run(path: Path, rules: list[Rule], threshold: Applicability | None,
         outcome.changes = dict(overlay)
         return outcome
     watch = Watch(overlay, outcome.originals)
+    claims = {rule.code: rule.fix_changes for rule in rules}
+    rejected: dict[tuple, str] = {}
+    first = current = _snapshot(workspace)
     for _ in range(MAX_PASSES):
         fixable = [d for d in diagnostics if d.fixable(threshold)]
         if not fixable:
             break
-        editor = _editor(disk, overlay)
-        for diagnostic in fixable:
-            diagnostic.fix.apply(editor)
-        edits = editor.changes()
+        edits, after_ws, after = _apply(path, disk, overlay, fixable)
         if not edits:
             break
-        for file_path, text in edits.items():
+        union = Claim(frozenset().union(*(claims[d.code].features for d in fixable)),
+                      any(claims[d.code].presence for d in fixable))
+        if _refused(union, current, after):
+            accepted = []
+            for diagnostic in fixable:
+                alone = _apply(path, disk, overlay, [diagnostic])
+                reason = _refused(claims[diagnostic.code], current, alone[2])
+                if reason:
+                    rejected[_key(diagnostic)] = reason
+                else:
+                    accepted.append(diagnostic)
+            if not accepted:
+                break
+            edits, after_ws, after = _apply(path, disk, overlay, accepted)
+            fixable = accepted
+        for file_path in edits:
             outcome.originals.setdefault(file_path, _original(disk, file_path))
         overlay.update(edits)
         outcome.fixed += fixable
-        workspace = load(path, _reader(disk, overlay))
-        diagnostics = lint(workspace, rules, wiring)
+        workspace, current = after_ws, after
+        diagnostics = _mark(lint(workspace, rules, wiring), rejected)
         watch.after_pass({d.code for d in fixable}, overlay, outcome.originals)
     else:
         watch.at_limit(any(d.fixable(threshold) for d in diagnostics))
+    diagnostics = _mark(diagnostics, rejected)
+    if outcome.fixed and isinstance(first, dict) and isinstance(current, dict):
+        from scaffold.lint.verify import changes
+
+        outcome.scenario_changes = changes(first, current)
     outcome.workspace, outcome.diagnostics = workspace, diagnostics
     outcome.changes = {p: t for p, t in overlay.items()
                        if outcome.originals.get(p) is None or outcome.originals[p].text != t.text}
     outcome.fixed = _unique_fixed(outcome.fixed, diagnostics)
     return outcome
+
+
+def _apply(path: Path, disk: Reader, overlay: dict[Path, TextFile], fixes: list[Diagnostic]):
+    """The edits `fixes` make together, the workspace they give, and its scenarios."""
+    editor = _editor(disk, overlay)
+    for diagnostic in fixes:
+        diagnostic.fix.apply(editor)
+    edits = editor.changes()
+    after = load(path, _reader(disk, {**overlay, **edits}))
+    return edits, after, _snapshot(after)
+
+
+def _snapshot(workspace: Workspace):
+    """The scenarios resolved, or the reason the model (like cargo) rejects the manifests."""
+    from scaffold.lint.verify import snapshot  # the model only when fixing
+    from scaffold.workspace.features import FeatureError
+
+    try:
+        return snapshot(workspace)
+    except FeatureError as error:
+        return str(error)
+
+
+def _refused(claim: Claim, before, after) -> str | None:
+    """Why the change from `before` to `after` is not what `claim` says, or None."""
+    from scaffold.lint.verify import changes, violations
+
+    if isinstance(before, str):
+        return f"cannot verify it: cargo rejects the workspace ({before})"
+    if isinstance(after, str):
+        return f"cargo would reject the result ({after})"
+    bad = violations(claim, changes(before, after))
+    if bad:
+        return "it would also change " + "; ".join(bad[:3]) + ("; ..." if len(bad) > 3 else "")
+    return None
+
+
+def _key(d: Diagnostic) -> tuple:
+    return d.code, str(d.path), d.message
+
+
+def _mark(diagnostics: list[Diagnostic], rejected: dict[tuple, str]) -> list[Diagnostic]:
+    """Findings whose fix the gate refused: display-only, with the reason as a note."""
+    if not rejected:
+        return diagnostics
+    return [replace(d, fix=replace(d.fix, applicability=Applicability.DISPLAY_ONLY),
+                    note=f"fix not applied: {rejected[_key(d)]}")
+            if d.fix is not None and _key(d) in rejected else d for d in diagnostics]
 
 
 def _reader(disk: Reader, overlay: dict[Path, TextFile]) -> Reader:

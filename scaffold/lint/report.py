@@ -24,7 +24,8 @@ def display_path(path: Path) -> str:
 def text_line(d: Diagnostic, threshold: Applicability) -> str:
     mark = " [*]" if d.fixable(threshold) else ""
     info = " (info)" if d.severity is Severity.INFO else ""
-    return f"{display_path(d.path)}:{d.line}:{d.col}: {d.code}{mark} {d.message}{info}"
+    note = f" ({d.note})" if d.note else ""
+    return f"{display_path(d.path)}:{d.line}:{d.col}: {d.code}{mark} {d.message}{note}{info}"
 
 
 def github_line(d: Diagnostic) -> str:
@@ -35,7 +36,7 @@ def github_line(d: Diagnostic) -> str:
 
 
 def json_document(diagnostics: list[Diagnostic], fixed: list[Diagnostic],
-                  changed: list[Path], mode: str) -> str:
+                  changed: list[Path], mode: str, scenario_changes: list | None = None) -> str:
     import json  # only for --output-format json
 
     def entry(d: Diagnostic) -> dict:
@@ -44,6 +45,7 @@ def json_document(diagnostics: list[Diagnostic], fixed: list[Diagnostic],
             "path": display_path(d.path), "line": d.line, "column": d.col,
             "fix": None if d.fix is None else {
                 "title": d.fix.title, "applicability": d.fix.applicability.label},
+            "note": d.note,
         }
 
     return json.dumps({
@@ -53,4 +55,5 @@ def json_document(diagnostics: list[Diagnostic], fixed: list[Diagnostic],
         "diagnostics": [entry(d) for d in diagnostics],
         "fixed": [entry(d) for d in fixed],
         "changed_files": [display_path(p) for p in changed],
+        "scenario_changes": [c.json() for c in scenario_changes or []],
     }, indent=2)

@@ -8,6 +8,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Callable, Iterable
 
 from scaffold.lint.diagnostic import Applicability, Diagnostic
+from scaffold.lint.claim import Claim
 
 if TYPE_CHECKING:
     from scaffold.lint.context import Context
@@ -22,11 +23,13 @@ class Rule:
     applicability: Applicability
     check: Callable[[Context], Iterable[Diagnostic]]
     doc: str  # What / Why / Example / Fix, from the rule module's docstring
+    fix_changes: Claim = Claim()  # what the fix may change in the builds (`FIX_CHANGES`)
 
     @classmethod
     def from_module(cls, module: ModuleType) -> Rule:
         return cls(module.CODE, module.NAME, module.SUMMARY, module.FIX_TITLE,
-                   module.APPLICABILITY, module.check, inspect.cleandoc(module.__doc__ or ""))
+                   module.APPLICABILITY, module.check, inspect.cleandoc(module.__doc__ or ""),
+                   getattr(module, "FIX_CHANGES", Claim()))
 
     def matches(self, selectors: Iterable[str]) -> bool:
         return any(self.code.startswith(s.upper()) or self.name == s for s in selectors)

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 from scaffold import facts
 from scaffold.lint.diagnostic import Applicability
+from scaffold.lint.claim import Claim
 from scaffold.toml import manifest
 from scaffold.workspace import rust_source
 from scaffold.workspace.versions import format_series
@@ -41,6 +42,7 @@ NAME = "embedded-python-without-rpath"
 SUMMARY = "A binary embedding Python has no rpath build script or no `auto-initialize`"
 FIX_TITLE = "Add a `build.rs` rpath and the `auto-initialize` feature"
 APPLICABILITY = Applicability.UNSAFE
+FIX_CHANGES = Claim(frozenset({"auto-initialize"}))
 
 
 

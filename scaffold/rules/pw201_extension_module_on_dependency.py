@@ -25,6 +25,9 @@ pyo3 = { version = "0.21" }
 default = ["extension-module"]
 extension-module = ["pyo3/extension-module"]
 ```
+For an optional pyo3 (bindings behind a feature of their own) the feature is
+`extension-module = ["pyo3?/extension-module"]`: `pyo3/extension-module` would enable the
+optional dependency, and a plain `cargo build` of the pure-Rust library would compile PyO3.
 In `env` wiring (PyO3 >= 0.26 with maturin >= 1.9.4 or setuptools-rust >= 1.12, which set
 `PYO3_BUILD_EXTENSION_MODULE`) the feature is only removed.
 """
@@ -33,6 +36,7 @@ from __future__ import annotations
 
 from scaffold.lint.context import ENV
 from scaffold.lint.diagnostic import Applicability
+from scaffold.lint.claim import Claim
 from scaffold.rules.wiring_edits import (EXTENSION_MODULE, ensure_extension_module_feature,
                                          remove_extension_module_from_dependency)
 from scaffold.workspace.crate import Dependency
@@ -42,6 +46,7 @@ NAME = "extension-module-on-pyo3-dependency"
 SUMMARY = "`extension-module` is enabled on the pyo3 dependency itself"
 FIX_TITLE = "Move `extension-module` behind the crate's own default feature"
 APPLICABILITY = Applicability.SAFE
+FIX_CHANGES = Claim(frozenset({"extension-module", "default"}))
 
 
 def check(ctx):
@@ -62,7 +67,9 @@ def check(ctx):
             for crate, inherited in inheritors:
                 ext = extension_crates.get(crate.path)
                 if ext is not None and ctx.mode(ext) != ENV:
-                    ensure_extension_module_feature(editor.document(crate.path), inherited.key)
+                    ensure_extension_module_feature(
+                        editor.document(crate.path), inherited.key,
+                        weak=bool(crate.effective_spec(inherited).get("optional")))
 
         yield ctx.diagnostic(
             ws.root_file, ("workspace", "dependencies"), "pyo3",
@@ -77,7 +84,8 @@ def _report(ctx, crate, dep, ext):
         document = editor.document(crate.path)
         remove_extension_module_from_dependency(document, dep)
         if not env_mode:
-            ensure_extension_module_feature(document, dep.key)
+            ensure_extension_module_feature(document, dep.key,
+                                            weak=bool(crate.effective_spec(dep).get("optional")))
 
     where = ".".join(dep.table)
     return ctx.diagnostic(

@@ -2,6 +2,9 @@
 Feature wiring where nothing enables `extension-module` for the wheel build: not the crate's
 `default` features, not `[tool.maturin] features`, not setuptools-rust's `features`.
 
+Asked of the feature model: the backend's build of the crate (its `features`, `args`,
+`no-default-features`, `all-features`) resolves pyo3 without `extension-module`.
+
 ## Why
 Before PyO3 0.26 (or with maturin < 1.9.4 / setuptools-rust < 1.12, which do not set
 `PYO3_BUILD_EXTENSION_MODULE`), an extension built without the feature links libpython: the
@@ -25,6 +28,7 @@ from __future__ import annotations
 
 from scaffold.lint.context import FEATURE
 from scaffold.lint.diagnostic import Applicability
+from scaffold.lint.claim import Claim
 from scaffold.rules.wiring_edits import (EXTENSION_MODULE, ensure_extension_module_feature,
                                          extension_module_enabled_by_default)
 
@@ -33,6 +37,7 @@ NAME = "extension-module-not-enabled"
 SUMMARY = "Nothing enables `extension-module` for the wheel build"
 FIX_TITLE = "Add `extension-module` to the crate's default features"
 APPLICABILITY = Applicability.SAFE
+FIX_CHANGES = Claim(frozenset({"extension-module", "default"}))
 
 
 def check(ctx):
@@ -47,16 +52,28 @@ def check(ctx):
         if not pyo3:
             continue
         on_dependency = any(EXTENSION_MODULE in crate.effective_spec(d).get("features", [])
-                            for d in pyo3)
+                            and not crate.effective_spec(d).get("optional") for d in pyo3)
         by_backend = ext.declared_by is not None and any(
             f in (EXTENSION_MODULE, f"pyo3/{EXTENSION_MODULE}") for f in ext.declared_by.features)
-        if on_dependency or by_backend or extension_module_enabled_by_default(crate):
-            continue
+        defaults = ext.declared_by is None or "--no-default-features" not in ext.declared_by.args
+        if on_dependency or by_backend or (defaults and extension_module_enabled_by_default(crate)):
+            continue  # on in the wheel build: no need to ask the model
+        from scaffold.workspace.scenarios import wheel  # the model only when in doubt
 
-        def fix(editor, path=crate.path, key=pyo3[0].key):
-            ensure_extension_module_feature(editor.document(path), key)
+        scenario = wheel(ext)
+        wheel_features = ctx.pyo3_features(scenario)
+        if wheel_features is not False and (wheel_features is None
+                                            or EXTENSION_MODULE in wheel_features):
+            continue  # the wheel build ends with `extension-module` on (or has no pyo3)
 
+        def fix(editor, path=crate.path, key=pyo3[0].key,
+                weak=bool(crate.effective_spec(pyo3[0]).get("optional"))):
+            ensure_extension_module_feature(editor.document(path), key, weak=weak)
+
+        # A backend that turns `default` off would not see the fix: naming the feature there
+        # is the user's call.
         yield ctx.diagnostic(
             crate.file, ("features",), None,
             f"nothing enables `extension-module` when `{crate.name}` is built as a Python "
-            "extension, so the module links libpython", fix)
+            "extension, so the module links libpython",
+            None if scenario.no_default_features else fix)

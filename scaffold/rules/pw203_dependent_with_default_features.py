@@ -22,6 +22,7 @@ mylib = { path = "../mylib", default-features = false }
 from __future__ import annotations
 
 from scaffold.lint.diagnostic import Applicability
+from scaffold.lint.claim import Claim
 from scaffold.rules.wiring_edits import feature_dependents
 from scaffold.toml import manifest
 
@@ -30,6 +31,7 @@ NAME = "dependent-enables-extension-module"
 SUMMARY = "A dependent of the extension crate keeps its default features"
 FIX_TITLE = "Set `default-features = false` on the dependency"
 APPLICABILITY = Applicability.SAFE
+FIX_CHANGES = Claim(frozenset({"extension-module", "default"}))
 
 
 def check(ctx):

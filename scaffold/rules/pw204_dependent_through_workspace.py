@@ -26,6 +26,7 @@ from __future__ import annotations
 import os
 
 from scaffold.lint.diagnostic import Applicability
+from scaffold.lint.claim import Claim
 from scaffold.rules.wiring_edits import feature_dependents
 from scaffold.toml import manifest
 
@@ -34,6 +35,7 @@ NAME = "dependent-inherits-extension-crate"
 SUMMARY = "A dependent inherits the extension crate from the workspace with default features"
 FIX_TITLE = "Rewrite as a direct path dependency with `default-features = false`"
 APPLICABILITY = Applicability.SAFE
+FIX_CHANGES = Claim(frozenset({"extension-module", "default"}))
 
 
 def check(ctx):

@@ -2,6 +2,9 @@
 A plain `cargo build` or `cargo test` at the workspace root selects both the extension crate
 (with its default features) and a member that depends on it.
 
+Asked of the feature model too: the finding stands only when a plain `cargo build` at the
+root resolves pyo3 with `extension-module` on.
+
 ## Why
 Cargo unifies features across the packages one command builds: the extension crate's default
 `extension-module` is switched on for PyO3 everywhere in that build, the dependent's
@@ -32,7 +35,8 @@ from pathlib import Path
 
 from scaffold.lint.context import FEATURE
 from scaffold.lint.diagnostic import Applicability
-from scaffold.rules.wiring_edits import extension_module_enabled_by_default
+from scaffold.lint.claim import Claim
+from scaffold.rules.wiring_edits import EXTENSION_MODULE, extension_module_enabled_by_default
 from scaffold.toml import manifest
 
 CODE = "PW205"
@@ -40,6 +44,7 @@ NAME = "feature-unification-hazard"
 SUMMARY = "A plain `cargo build` at the root unifies `extension-module` into a dependent"
 FIX_TITLE = "Set `default-members` without the extension crate"
 APPLICABILITY = Applicability.UNSAFE
+FIX_CHANGES = Claim(frozenset({"extension-module", "default"}), presence=True)
 
 
 def check(ctx):
@@ -57,6 +62,11 @@ def check(ctx):
             hazards.append(ext)
     if not hazards:
         return
+    from scaffold.workspace.features import Scenario  # the model only for a hazard
+
+    plain = ctx.pyo3_features(Scenario("cargo build"))
+    if plain is not False and (plain is None or EXTENSION_MODULE not in plain):
+        return  # the feature model: a plain `cargo build` does not end with the feature on
     excluded = {ext.crate.dir.resolve() for ext in hazards}
     keep = [ws.relative(m.dir) for m in ws.members if m.dir.resolve() not in excluded]
     names = ", ".join(f"`{ext.crate.name}`" for ext in hazards)

@@ -35,6 +35,7 @@ from scaffold import facts
 from scaffold.errors import UserError
 from scaffold.lint.context import ENV
 from scaffold.lint.diagnostic import Applicability, Severity
+from scaffold.lint.claim import Claim
 from scaffold.rules.backend_floor import raise_backend_floor
 from scaffold.rules.wiring_edits import (EXTENSION_MODULE, EXTENSION_MODULE_PACKAGES,
                                          is_pyo3_entry, plan_feature_removal, pyo3_keys,
@@ -50,6 +51,7 @@ SUMMARY = (f"Feature wiring on PyO3 >= {facts.format_series(facts.ENV_WIRING_SIN
            "backend can set PYO3_BUILD_EXTENSION_MODULE instead")
 FIX_TITLE = "Migrate to `env` wiring (PYO3_BUILD_EXTENSION_MODULE set by the backend)"
 APPLICABILITY = Applicability.DISPLAY_ONLY
+FIX_CHANGES = Claim(frozenset({"extension-module", "default"}))
 
 
 def check(ctx):

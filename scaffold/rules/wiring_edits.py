@@ -10,20 +10,21 @@ from scaffold.workspace.crate import Crate, Dependency
 EXTENSION_MODULE = "extension-module"
 
 
-def pyo3_feature(dep_key: str) -> str:
-    """The feature string that enables PyO3's `extension-module` through dependency `dep_key`."""
-    return f"{dep_key}/{EXTENSION_MODULE}"
+def pyo3_feature(dep_key: str, weak: bool = False) -> str:
+    """The feature string that enables PyO3's `extension-module` through dependency `dep_key`;
+    `weak` (`pyo3?/extension-module`) for an optional pyo3, which `pyo3/...` would enable."""
+    return f"{dep_key}{'?' if weak else ''}/{EXTENSION_MODULE}"
 
 
 def ensure_extension_module_feature(document, pyo3_key: str = "pyo3",
-                                    on_by_default: bool = True) -> None:
+                                    on_by_default: bool = True, weak: bool = False) -> None:
     """`[features] extension-module = ["pyo3/extension-module"]`, in `default` if asked."""
     features = document.get("features")
     if features is None:
         lines = ["[features]"]
         if on_by_default:
             lines.append(f'default = ["{EXTENSION_MODULE}"]')
-        lines.append(f'{EXTENSION_MODULE} = ["{pyo3_feature(pyo3_key)}"]')
+        lines.append(f'{EXTENSION_MODULE} = ["{pyo3_feature(pyo3_key, weak)}"]')
         if document.body:
             from tomlkit import dumps, nl  # only when editing: never on the check path
 
@@ -32,7 +33,7 @@ def ensure_extension_module_feature(document, pyo3_key: str = "pyo3",
                 document.add(nl())
         document.append("features", manifest.snippet("\n".join(lines) + "\n")["features"])
         return
-    manifest.add_to_array(features, EXTENSION_MODULE, pyo3_feature(pyo3_key))
+    manifest.add_to_array(features, EXTENSION_MODULE, pyo3_feature(pyo3_key, weak))
     if on_by_default:
         manifest.add_to_array(features, "default", EXTENSION_MODULE)
 

@@ -23,6 +23,9 @@ class RustExtension:
     source: Path | None = None  # the file that declares it (pyproject.toml or setup.py)
     # maturin `bindings` / setuptools-rust `binding` as declared (None: the backend decides)
     bindings: str | None = None
+    # further cargo flags of the build: setuptools-rust `args`; maturin `no-default-features`
+    # and `all-features` as the flags they become
+    args: tuple[str, ...] = ()
 
     @property
     def module_name(self) -> str | None:
@@ -83,15 +86,18 @@ class PythonProject:
         if self.backend == "maturin":
             features = tuple(self.maturin.get("features", []))
             bindings = self.maturin.get("bindings")
+            flags = tuple(f"--{key}" for key in ("no-default-features", "all-features")
+                          if self.maturin.get(key) is True)
             return [RustExtension(self.maturin.get("module-name"), self.maturin_manifest, features,
-                                  source, bindings if isinstance(bindings, str) else None)]
+                                  source, bindings if isinstance(bindings, str) else None, flags)]
         found = []
         for ext in self.data.get("tool", {}).get("setuptools-rust", {}).get("ext-modules", []):
             if isinstance(ext, dict):
                 binding = ext.get("binding")
                 found.append(RustExtension(ext.get("target"), self.dir / ext.get("path", "Cargo.toml"),
                                            tuple(ext.get("features", [])), source,
-                                           binding if isinstance(binding, str) else None))
+                                           binding if isinstance(binding, str) else None,
+                                           _strings(ext.get("args"))))
         return found + self.setup_extensions
 
 
@@ -132,8 +138,12 @@ def _setup_py_extensions(path: Path) -> list[RustExtension]:
             if isinstance(manifest, str) and (target is None or isinstance(target, str)):
                 found.append(RustExtension(target, path.parent / manifest,
                                            tuple(f for f in features if isinstance(f, str)), path,
-                                           binding))
+                                           binding, _strings(kwargs.get("args"))))
     return found
+
+
+def _strings(value) -> tuple[str, ...]:
+    return tuple(v for v in value if isinstance(v, str)) if isinstance(value, list | tuple) else ()
 
 
 def _binding_name(node: ast.AST) -> str | None:

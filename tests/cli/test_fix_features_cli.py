@@ -175,9 +175,13 @@ def test_json_output_is_one_versioned_document(mixed, mode):
         assert [d["code"] for d in document["fixed"]] == ["PW203"]
         assert document["changed_files"] == [PROFILER]
         assert [d["code"] for d in document["diagnostics"]] == ["PW205"]
+        # PW203's fix turns `extension-module` off in the profiler's own build
+        assert {"scenario": "cargo build -p mylib-profiler", "package": "pyo3", "enabled": [],
+                "disabled": ["extension-module"], "presence": None} in document["scenario_changes"]
     for entry in document["diagnostics"] + document["fixed"]:
         assert set(entry) == {"code", "name", "message", "severity", "path", "line", "column",
-                              "fix"}
+                              "fix", "note"}
+        assert entry["note"] is None  # only a fix the gate refused has one
         assert entry["fix"] is None or entry["fix"]["applicability"] in (
             "safe", "unsafe", "display-only")
 
