@@ -19,6 +19,9 @@ from scaffold.workspace import rust_source
 from scaffold.workspace.crate import Crate
 from scaffold.workspace.model import Workspace
 
+# The platform the binary checks branch on (tests simulate others by setting it).
+PLATFORM = sys.platform
+
 
 
 def check_libpython(report: Report, found: Interpreter, environ: dict[str, str],
@@ -41,11 +44,16 @@ def check_libpython(report: Report, found: Interpreter, environ: dict[str, str],
     report.add("libpython", NOTE, f"{where}, outside the loader path: binaries that embed "
                "Python need an rpath; other binaries (the library's `cargo test`) need "
                f"{libpython.loader_variable()}", line)
-    if ws is not None and sys.platform.startswith("linux"):
-        for crate in embedding_binaries(ws):
-            _check_rpath(report, ws, crate, lib.directory, line)
-            for binary in built_binaries(ws, crate, environ):
-                _check_binary(report, binary, lib, loader, line, crate)
+    if ws is None:
+        return
+    if not PLATFORM.startswith("linux"):
+        report.add("binaries", NOTE, f"rpath build scripts and built binaries not checked on "
+                   f"this platform ({PLATFORM}): doctor reads ELF (Linux) binaries only")
+        return
+    for crate in embedding_binaries(ws):
+        _check_rpath(report, ws, crate, lib.directory, line)
+        for binary in built_binaries(ws, crate, environ):
+            _check_binary(report, binary, lib, loader, line, crate)
 
 
 def embedding_binaries(ws: Workspace) -> list[Crate]:

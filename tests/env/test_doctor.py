@@ -94,6 +94,18 @@ def doctor(path: Path) -> tuple[int, dict[str, dict]]:
 
 
 @needs_trap
+def test_binaries_not_checked_outside_linux(tmp_path, monkeypatch):
+    """macOS and Windows binaries are not ELF: doctor says so instead of reading them."""
+    from scaffold.env import link_checks
+
+    monkeypatch.setattr(link_checks, "PLATFORM", "darwin")
+    code, checks = doctor(project(tmp_path / "p"))
+    assert "rpath:app" not in checks
+    assert checks["binaries"]["verdict"] == "note"
+    assert "not checked on this platform (darwin)" in checks["binaries"]["message"]
+
+
+@needs_trap
 def test_binary_without_rpath(tmp_path, monkeypatch):
     root = project(tmp_path / "p")
     code, checks = doctor(root)
