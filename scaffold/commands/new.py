@@ -23,7 +23,6 @@ from scaffold.render import licenses, names
 # Which PyO3 `new` offers, and what each series needs, come from scaffold.facts.
 DEFAULT_PYO3 = facts.format_series(facts.DEFAULT_SERIES)
 OLDEST_PYO3 = facts.OLDEST_SUPPORTED
-NEWEST_TESTED_PYO3 = facts.NEWEST_SUPPORTED
 BACKENDS = ("maturin", "setuptools-rust")
 WIRINGS = ("feature", "env")
 LAYOUTS = ("mixed", "rust")
