@@ -10,6 +10,7 @@ is written here; the command writes `Plan.changes` in one transaction.
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from collections.abc import MutableMapping
@@ -63,9 +64,13 @@ class Plan:
     update: list[str] = field(default_factory=list)  # packages for `cargo update -p`
     blocking: int = 0  # uses of APIs the new series removed, left in the sources
     uses_abi3: bool = False  # an `abi3-py3X` feature is enabled somewhere
+    base: Path | None = None  # where printed paths start (discover.display_base)
 
     def relative(self, path: Path) -> str:
-        return self.workspace.relative(path)
+        """`path` as printed: relative to `base` (the current directory when the project is
+        in it), so a plan run from a Python-first root names `rust/Cargo.toml`."""
+        base = self.base or self.workspace.root
+        return os.path.relpath(path.resolve(), base.resolve()).replace(os.sep, "/")
 
 
 def parse_target(text: str) -> facts.Series:
@@ -75,6 +80,8 @@ def parse_target(text: str) -> facts.Series:
 
 
 def build(path: Path, target: str, unsafe: bool) -> Plan:
+    from scaffold.workspace.discover import discover, display_base
+
     new = parse_target(target)
     ws = load(path)
     entries = _entries(ws)
@@ -93,7 +100,7 @@ def build(path: Path, target: str, unsafe: bool) -> Plan:
     lock = _lock(ws.root / "Cargo.lock")
     companions = _companions(ws, entries, lock)
     _check_path_crates(ws, entries, new)
-    plan = Plan(ws, old, new, None, unsafe)
+    plan = Plan(ws, old, new, None, unsafe, base=display_base(discover(path)))
     if not _up_to_date(family, companions, locked, new):
         minimums = {p: _minimum(p, d, lock) for f, d, p in companions}
         plan.pyo3, resolved = registry.resolve(target, minimums)
@@ -119,7 +126,8 @@ def build(path: Path, target: str, unsafe: bool) -> Plan:
         in_lock = {p["name"] for p in lock.get("package", [])}
         plan.update = sorted(names & in_lock)
         if plan.update:
-            plan.steps.append(Step("Cargo.lock", "cargo update -p " + " -p ".join(plan.update)))
+            plan.steps.append(Step(plan.relative(ws.root / "Cargo.lock"),
+                                   "cargo update -p " + " -p ".join(plan.update)))
     return plan
 
 

@@ -266,3 +266,40 @@ def test_build_script_without_direct_pyo3_is_reported(tmp_path):
            "`cfg` needs pyo3 or pyo3-ffi in [dependencies]" in plan.stdout.splitlines(), \
         plan.stdout
     assert "ext/build.rs" not in plan.stdout
+
+
+SRC_LAYOUT = {
+    "pyproject.toml": ('[build-system]\nrequires = ["maturin>=1.9.4,<2"]\n'
+                       'build-backend = "maturin"\n\n[project]\nname = "srcl"\n'
+                       'version = "0.1.0"\nrequires-python = ">=3.8"\n\n[tool.maturin]\n'
+                       'features = ["pyo3/abi3-py38"]\n'),
+    "rust/Cargo.toml": ('[package]\nname = "srcl"\nversion = "0.1.0"\nedition = "2021"\n\n'
+                        '[lib]\ncrate-type = ["cdylib"]\n\n[dependencies]\npyo3 = "0.28"\n'),
+    "rust/src/lib.rs": "pub fn f() {}\n",
+}
+
+
+def test_python_first_root_paths_are_relative_to_the_current_directory(tmp_path):
+    """maturin's src layout (the crate in `rust/`): run from the project root, the plan and the
+    diff name `rust/Cargo.toml` and `pyproject.toml` as seen from there (they named them
+    relative to `rust/`, and the pyproject as `b//abs/path`); from `rust/`, `../pyproject.toml`;
+    the real run from the root writes both files."""
+    root = write(tmp_path / "srcl", SRC_LAYOUT)
+    git_init(root)
+    before = tree(root)
+    diff = run_cli("upgrade", "--pyo3", "0.30", "--diff", cwd=root)
+    assert diff.exit_code == 1, diff.stderr
+    headers = [line for line in diff.stdout.splitlines() if line.startswith(("---", "+++"))]
+    assert headers == ["--- a/pyproject.toml", "+++ b/pyproject.toml",
+                       "--- a/rust/Cargo.toml", "+++ b/rust/Cargo.toml"], diff.stdout
+    assert '  rust/Cargo.toml:10: pyo3 "0.28" -> "0.30"' in diff.stderr.splitlines()
+    assert '  pyproject.toml:11: "pyo3/abi3-py38" -> "pyo3/abi3-py39" (PyO3 0.30 supports ' \
+           'Python >= 3.9)' in diff.stderr.splitlines(), diff.stderr
+    inside = run_cli("upgrade", "--pyo3", "0.30", "--dry-run", cwd=root / "rust")
+    assert '  Cargo.toml:10: pyo3 "0.28" -> "0.30"' in inside.stdout.splitlines()
+    assert "  ../pyproject.toml:11: " in inside.stdout, inside.stdout
+    assert tree(root) == before
+    done = run_cli("upgrade", "--pyo3", "0.30", cwd=root)
+    assert done.exit_code == 0, done.stdout + done.stderr
+    assert 'pyo3 = "0.30"' in (root / "rust/Cargo.toml").read_text()
+    assert '"pyo3/abi3-py39"' in (root / "pyproject.toml").read_text()
