@@ -295,6 +295,8 @@ def test_python_first_root_paths_are_relative_to_the_current_directory(tmp_path)
     assert '  rust/Cargo.toml:10: pyo3 "0.28" -> "0.30"' in diff.stderr.splitlines()
     assert '  pyproject.toml:11: "pyo3/abi3-py38" -> "pyo3/abi3-py39" (PyO3 0.30 supports ' \
            'Python >= 3.9)' in diff.stderr.splitlines(), diff.stderr
+    assert "  rust/Cargo.toml: note: PyO3 0.30 supports env wiring (PYO3_BUILD_EXTENSION_MODULE " \
+           "with maturin>=1.9.4 in build-system.requires)" in diff.stderr  # with the floor
     inside = run_cli("upgrade", "--pyo3", "0.30", "--dry-run", cwd=root / "rust")
     assert '  Cargo.toml:10: pyo3 "0.28" -> "0.30"' in inside.stdout.splitlines()
     assert "  ../pyproject.toml:11: " in inside.stdout, inside.stdout
