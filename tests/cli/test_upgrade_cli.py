@@ -274,7 +274,9 @@ SRC_LAYOUT = {
                        'version = "0.1.0"\nrequires-python = ">=3.8"\n\n[tool.maturin]\n'
                        'features = ["pyo3/abi3-py38"]\n'),
     "rust/Cargo.toml": ('[package]\nname = "srcl"\nversion = "0.1.0"\nedition = "2021"\n\n'
-                        '[lib]\ncrate-type = ["cdylib"]\n\n[dependencies]\npyo3 = "0.28"\n'),
+                        '[lib]\ncrate-type = ["cdylib"]\n\n[dependencies]\npyo3 = "0.28"\n\n'
+                        '[features]\ndefault = ["extension-module"]\n'
+                        'extension-module = ["pyo3/extension-module"]\n'),
     "rust/src/lib.rs": "pub fn f() {}\n",
 }
 
