@@ -67,6 +67,10 @@ def test_diff_paths_are_relative_to_the_current_directory(tmp_path):
     dry = run_cli("add-profiler", "--dry-run", cwd=root)
     assert "+++ b/rust/Cargo.toml" in dry.stdout
     assert "would create: rust/srcpkg-profiler/Cargo.toml" in dry.stderr
+    # From `rust/`, the pyproject.toml above it is `../pyproject.toml` (it was `a//abs/path`).
+    inside = run_cli("fix-features", "--diff", cwd=root / "rust")
+    headers = [line for line in inside.stdout.splitlines() if line.startswith(("---", "+++"))]
+    assert headers == ["--- a/../pyproject.toml", "+++ b/../pyproject.toml"], inside.stdout
 
 
 def test_outside_git_the_boundary_is_the_directory_given(tmp_path):
