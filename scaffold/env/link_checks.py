@@ -17,6 +17,7 @@ from scaffold.env.probe import Interpreter
 from scaffold.env.report import ERROR, NOTE, OK, WARN, Report
 from scaffold.workspace import rust_source
 from scaffold.workspace.crate import Crate
+from scaffold.workspace.discover import relative_to_cwd
 from scaffold.workspace.model import Workspace
 
 # The platform the binary checks branch on (tests simulate others by setting it).
@@ -85,7 +86,7 @@ def _check_rpath(report: Report, ws: Workspace, crate: Crate, libdir: Path, line
     wired = any(d.kind == "build-dependencies" for d in crate.dependencies_on("pyo3-build-config"))
     setting = rust_source.rpath_setting(text) if build else None
     if setting == "link-arg" or (setting == "helper" and wired):
-        report.add(name, OK, f"{ws.relative(build)} puts libpython's directory on the rpath: "
+        report.add(name, OK, f"{relative_to_cwd(build)} puts libpython's directory on the rpath: "
                    f"binaries of `{crate.name}` find {libdir}")
         return
     series = ws.pyo3_series(crate) or ws.pyo3_series() or (0, 0)

@@ -13,6 +13,7 @@ from scaffold import facts
 from scaffold.env import interpreter, recorded
 from scaffold.env.probe import Interpreter, ProbeError, probe
 from scaffold.env.report import ERROR, NOTE, OK, WARN, Report
+from scaffold.workspace.discover import relative_to_cwd
 from scaffold.workspace.model import Workspace
 
 _ABI3 = re.compile(r"abi3-py3(\d+)$")
@@ -133,7 +134,7 @@ def check_versions(report: Report, found: Interpreter, ws: Workspace) -> None:
         spec = project.requires_python
         if not spec or project.backend is None:
             continue
-        where = ws.relative(project.pyproject.path if project.pyproject else project.dir)
+        where = relative_to_cwd(project.pyproject.path if project.pyproject else project.dir)
         try:
             inside = SpecifierSet(spec).contains(version, prereleases=True)
         except InvalidSpecifier:

@@ -4,6 +4,7 @@ git repository, or outside git the directory given widened to its Cargo workspac
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import textwrap
@@ -103,6 +104,15 @@ def test_doctor_from_a_python_first_root(tmp_path):
     root = src_layout(tmp_path / "proj")
     report = run_cli("doctor", root, "--output-format", "json")
     assert '"project"' not in report.stdout  # the project was found, not skipped
+    # Paths from where the user stands (they were relative to rust/, or absolute).
+    with (root / "pyproject.toml").open("a") as pyproject:
+        pyproject.write('requires-python = ">=3.8"\n')
+    git_init(root)
+    assert run_cli("add-profiler", cwd=root).exit_code == 0
+    report = run_cli("doctor", "--output-format", "json", cwd=root)
+    checks = {c["check"]: c["message"] for c in json.loads(report.stdout)["checks"]}
+    assert checks["requires-python"].endswith("'>=3.8' (pyproject.toml)"), checks
+    assert checks["rpath:srcpkg-profiler"].startswith("rust/srcpkg-profiler/build.rs puts")
 
 
 def test_add_profiler_hint_from_the_project_root(tmp_path):
