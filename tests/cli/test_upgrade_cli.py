@@ -307,3 +307,46 @@ def test_python_first_root_paths_are_relative_to_the_current_directory(tmp_path)
     assert done.exit_code == 0, done.stdout + done.stderr
     assert 'pyo3 = "0.30"' in (root / "rust/Cargo.toml").read_text()
     assert '"pyo3/abi3-py39"' in (root / "pyproject.toml").read_text()
+
+
+def test_path_crate_with_a_companion_on_another_pyo3_is_named(tmp_path):
+    """A path dependency outside the workspace on numpy 0.24 (built on PyO3 0.24, as Cargo.lock
+    shows): refused by name before anything is written (cargo update failed with "failed to
+    select a version for `pyo3-ffi`", naming nothing)."""
+    write(tmp_path / "vendored", {
+        "Cargo.toml": ('[package]\nname = "legacy-arrays"\nversion = "0.1.0"\n'
+                       'edition = "2021"\n\n[dependencies]\nnumpy = "0.24"\n'),
+        "src/lib.rs": "",
+    })
+    root = project(tmp_path, "0.24", 'legacy-arrays = { path = "../vendored" }\n')
+    run(["cargo", "generate-lockfile"], cwd=root, env=build_env())
+    git_init(root)
+    before = tree(root)
+    result = run_cli("upgrade", root, "--pyo3", "0.30")
+    assert result.exit_code == 2, result.stdout + result.stderr
+    assert "`legacy-arrays` (a path dependency outside the workspace) depends on `numpy`, " \
+           "locked on PyO3 0.24" in result.stderr, result.stderr
+    assert tree(root) == before
+
+
+def test_failed_cargo_update_puts_the_manifests_back(tmp_path):
+    """The manifests are written before `cargo update`; when cargo then fails (here: a package
+    the lock does not have), they are put back byte for byte and the error names the command."""
+    from scaffold.commands.upgrade import _cargo_update
+    from scaffold.errors import UserError
+    from scaffold.toml import atomic
+    from scaffold.upgrade import plan as planning
+
+    root = project(tmp_path, "0.28")
+    run(["cargo", "generate-lockfile"], cwd=root, env=build_env())
+    git_init(root)
+    before = tree(root)
+    plan = planning.build(root, "0.30", False)
+    assert plan.changes and plan.update == ["pyo3"]
+    atomic.write_all({p: t.original for p, t in plan.changes.items()}, root=root)
+    assert tree(root) != before
+    plan.update = ["no-such-package"]
+    with pytest.raises(UserError, match="cargo update -p no-such-package` failed .* the "
+                                        "manifests were put back"):
+        _cargo_update(plan, root)
+    assert tree(root) == before
