@@ -231,7 +231,7 @@ def _pyo3_series_in_lock(lock: dict | None) -> dict[str, set]:
         if "registry" not in package.get("source", ""):
             continue
         for dep in package.get("dependencies", []):
-            name, version = (dep.split(" ") + [""])[:2]  # "pyo3 0.24.2 (registry+...)"
+            name, version = [*dep.split(" "), ""][:2]  # "pyo3 0.24.2 (registry+...)"
             version = version or next(iter(versions.get(name, [])), "")
             if name in registry.PYO3_CORE and (on := series(version)):
                 found.setdefault(package["name"], set()).add(on)

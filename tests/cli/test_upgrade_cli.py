@@ -346,7 +346,7 @@ def test_failed_cargo_update_puts_the_manifests_back(tmp_path):
     atomic.write_all({p: t.original for p, t in plan.changes.items()}, root=root)
     assert tree(root) != before
     plan.update = ["no-such-package"]
-    with pytest.raises(UserError, match="cargo update -p no-such-package` failed .* the "
-                                        "manifests were put back"):
+    with pytest.raises(UserError, match=r"cargo update -p no-such-package` failed .* the "
+                                        r"manifests were put back"):
         _cargo_update(plan, root)
     assert tree(root) == before
