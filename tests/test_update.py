@@ -297,3 +297,34 @@ def test_sdist_carries_the_history_and_its_wheel_ships_it(tmp_path):
                cwd=tmp_path / "from-wheel", env=env)
     assert "workspace template up to date (0.1.0)" in done.stderr
     assert not (tmp_path / "cache" / "pyo3-scaffold").exists()  # the shipped bundles served
+
+
+def test_a_0_1_0_project_updates_to_what_new_makes_today(tmp_path, monkeypatch):
+    """A project made by the 0.1.0 tool itself (its code and templates from this repository's
+    history, PyO3 0.24: no `Python::attach`, no 3.14t), updated through bundles of the real
+    release history plus this commit as the next release, is exactly what `new` makes today:
+    the answers 0.1.0 did not record come from its PyO3, not from copier.yml's defaults."""
+    import sys
+
+    from tests.conftest import REPO
+
+    released = history.read_releases(templates_root() / "releases.toml")
+    old = tmp_path / "tool-0.1.0"
+    old.mkdir()
+    tree = subprocess.run(["git", "archive", released["0.1.0"], "scaffold", "templates"],
+                          cwd=REPO, check=True, capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(old)], input=tree, check=True)
+    run([sys.executable, "-m", "scaffold", "new", NAME, "--pyo3", "0.24", "--yes"],
+        cwd=tmp_path, env=build_env(PYTHONPATH=str(old)))
+    project = tmp_path / NAME
+    assert f"_src_path: {old}/templates/workspace\n" in (project / ".copier-answers.yml").read_text()
+    history.build_bundles(REPO, {**released, "999.0.0": "HEAD"}, tmp_path / "history")
+    monkeypatch.setenv(history.HISTORY_ENV, str(tmp_path / "history"))
+    result = run_cli("update", project, "--yes")
+    assert result.exit_code == 0, result.stderr
+    assert "workspace template 0.1.0 -> 999.0.0" in result.stderr
+    fresh = run_cli("new", NAME, tmp_path / "fresh", "--pyo3", "0.24", "--yes", "--no-git")
+    assert fresh.exit_code == 0, fresh.stderr
+    assert _snapshot(project) == _snapshot(tmp_path / "fresh")
+    assert "Python::with_gil" in (project / f"crates/{NAME}-profiler/src/main.rs").read_text()
+    assert "3.14t" not in (project / CI).read_text()

@@ -54,11 +54,12 @@ def render(template_name: str, dest: Path, answers: dict) -> None:
 
 
 def update(dst: Path, answers_file: str, version: str, history_folder: Path, *,
-           interactive: bool) -> None:
+           interactive: bool, data: dict | None = None) -> None:
     """copier's 3-way update of the project at `dst` to template release `version`.
 
     The answers' stable `_src_path` opens the bundles of `history_folder` (history.git_env);
-    questions the new version adds are asked on a terminal (`interactive`), else defaulted.
+    questions the new version adds are asked on a terminal (`interactive`), else defaulted;
+    `data` overrides recorded answers (copier's `data`, as in `run_copy`).
     copier's refusals and git failures come out as RuntimeError with a one-line message.
     """
     import copier
@@ -70,7 +71,7 @@ def update(dst: Path, answers_file: str, version: str, history_folder: Path, *,
     try:
         with local.env(**history.git_env(history_folder)), local.cwd(dst):
             copier.run_update(
-                str(dst), vcs_ref=version, answers_file=answers_file,
+                str(dst), data=data or {}, vcs_ref=version, answers_file=answers_file,
                 defaults=not interactive, skip_answered=True, overwrite=True,
                 conflict="inline", quiet=True, unsafe=False)
     except CopierError as error:
