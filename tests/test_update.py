@@ -328,3 +328,26 @@ def test_a_0_1_0_project_updates_to_what_new_makes_today(tmp_path, monkeypatch):
     assert _snapshot(project) == _snapshot(tmp_path / "fresh")
     assert "Python::with_gil" in (project / f"crates/{NAME}-profiler/src/main.rs").read_text()
     assert "3.14t" not in (project / CI).read_text()
+
+
+def test_unreleased_templates_are_named(tmp_path):
+    """The sdist build refuses templates that differ from the newest release's (hatch_build.py):
+    changed, added (untracked) and removed files count, per template."""
+    repo = tmp_path / "repo"
+    for name in history.TEMPLATE_NAMES:
+        (repo / "templates" / name).mkdir(parents=True)
+        (repo / "templates" / name / "copier.yml").write_text("a: 1\n")
+    git_init(repo)
+    releases = {"0.1.0": _git(repo, "rev-parse", "HEAD")}
+    (repo / "templates/releases.toml").write_text("[releases]\n")  # beside, not a template
+    assert history.unreleased(repo, releases) == []
+    (repo / "templates/workspace/copier.yml").write_text("a: 2\n")
+    assert history.unreleased(repo, releases) == ["workspace"]
+    git_commit_all(repo, "workspace changed")
+    (repo / "templates/profiler/new.jinja").write_text("x\n")
+    assert history.unreleased(repo, releases) == ["workspace", "profiler"]
+    releases["0.2.0"] = _git(repo, "rev-parse", "HEAD")
+    assert history.unreleased(repo, releases) == ["profiler"]
+    (repo / "templates/profiler/new.jinja").unlink()
+    (repo / "templates/profiler/copier.yml").unlink()
+    assert history.unreleased(repo, releases) == ["profiler"]
