@@ -223,10 +223,12 @@ def _machine_paths() -> set[str]:
     import sysconfig
 
     import scaffold
+    from scaffold.render.copier_render import templates_root
 
+    # templates_root(): in a checkout (an editable install) the templates are not in the package.
     paths = {str(Path.home()), sys.prefix, sys.base_prefix, sys.exec_prefix,
              sysconfig.get_paths()["purelib"], str(Path(scaffold.__file__).resolve().parent),
-             *site.getsitepackages()}
+             str(templates_root()), str(templates_root().parent), *site.getsitepackages()}
     return {p for p in paths if len(p) > 1}
 
 
