@@ -226,11 +226,19 @@ def _break(project: Path, case: str) -> None:
         answers.write_text(answers.read_text().replace(f"_commit: {N}", "_commit: 0.0.7"))
     elif case == "newer version":
         answers.write_text(answers.read_text().replace(f"_commit: {N}", "_commit: 9.0.0"))
+    elif case == "answer copier refuses":  # copier raises ValueError, not a CopierError
+        text = answers.read_text()
+        assert "\nbackend: maturin\n" in text
+        answers.write_text(text.replace("\nbackend: maturin\n", "\nbackend: nonsense\n"))
+    elif case == "malformed answer":
+        text = answers.read_text()
+        assert "\npython_min: '3.10'\n" in text
+        answers.write_text(text.replace("\npython_min: '3.10'\n", "\npython_min: three\n"))
     git_commit_all(project, case)
 
 
 @pytest.mark.parametrize("case", ["dirty", "missing answers", "not ours", "unknown version",
-                                  "newer version"])
+                                  "newer version", "answer copier refuses", "malformed answer"])
 def test_errors_are_one_line_and_write_nothing(project, case):
     _break(project, case)
     before, status = _snapshot(project), _git(project, "status", "--porcelain")

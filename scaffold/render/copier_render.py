@@ -64,6 +64,7 @@ def update(dst: Path, answers_file: str, version: str, history_folder: Path, *,
     """
     import copier
     from copier.errors import CopierError
+    from jinja2 import TemplateError
     from plumbum import ProcessExecutionError, local
 
     from scaffold.render import history
@@ -74,7 +75,8 @@ def update(dst: Path, answers_file: str, version: str, history_folder: Path, *,
                 str(dst), data=data or {}, vcs_ref=version, answers_file=answers_file,
                 defaults=not interactive, skip_answered=True, overwrite=True,
                 conflict="inline", quiet=True, unsafe=False)
-    except CopierError as error:
+    except (CopierError, ValueError, TemplateError) as error:
+        # ValueError: an answer the template refuses (copier/_user_data.py, `parse_answer`).
         raise RuntimeError(f"copier: {' '.join(str(error).split())}") from None
     except ProcessExecutionError as error:
         detail = (error.stderr or "").strip().splitlines()[-1:] or [str(error.retcode)]
