@@ -305,6 +305,14 @@ def test_sdist_carries_the_history_and_its_wheel_ships_it(tmp_path):
                cwd=tmp_path / "from-wheel", env=env)
     assert "workspace template up to date (0.1.0)" in done.stderr
     assert not (tmp_path / "cache" / "pyo3-scaffold").exists()  # the shipped bundles served
+    # A template changed after the newest release: the sdist (a release) is refused.
+    with (repo / "templates/workspace/README.md.jinja").open("a") as readme:
+        readme.write("\nunreleased\n")
+    refused = run([sys.executable, "-m", "build", "--sdist", "--outdir", tmp_path / "dist2",
+                   repo], cwd=repo, check=False)
+    assert refused.returncode != 0
+    assert "templates/workspace changed since release 0.1.0" in refused.stdout + refused.stderr
+    assert not (tmp_path / "dist2").exists() or not list((tmp_path / "dist2").iterdir())
 
 
 def test_a_0_1_0_project_updates_to_what_new_makes_today(tmp_path, monkeypatch):
