@@ -367,3 +367,41 @@ def test_unreleased_templates_are_named(tmp_path):
     (repo / "templates/profiler/new.jinja").unlink()
     (repo / "templates/profiler/copier.yml").unlink()
     assert history.unreleased(repo, releases) == ["profiler"]
+
+
+def test_on_a_terminal_a_new_question_is_asked(project):
+    """Without --yes on a terminal (a pty here), the question N+1 adds is asked (questionary,
+    through copier) and the answer is used; the derived answers are not asked."""
+    import os
+    import pty
+    import select
+    import sys
+    import time
+
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: scaffold update on the pty
+        os.chdir(project)
+        os.execv(sys.executable, [sys.executable, "-m", "scaffold", "update"])
+    seen, answered, deadline = b"", False, time.monotonic() + 120
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([fd], [], [], 1)
+        if not ready:
+            continue
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:  # the child closed the pty
+            break
+        if not chunk:
+            break
+        seen += chunk
+        if b"\x1b[6n" in chunk:  # prompt_toolkit asks where the cursor is
+            os.write(fd, b"\x1b[1;1R")
+        if not answered and b"max_width" in seen:
+            time.sleep(0.5)
+            os.write(fd, b"\x7f" * 5 + b"120\r")
+            answered = True
+    _, status = os.waitpid(pid, 0)
+    text = seen.decode(errors="replace")
+    assert answered and os.waitstatus_to_exitcode(status) == 0, text[-3000:]
+    assert "free_threaded" not in text and "cibuildwheel" not in text
+    assert (project / "rustfmt.toml").read_text() == "max_width = 120\n"
