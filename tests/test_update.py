@@ -333,7 +333,8 @@ def test_a_0_1_0_project_updates_to_what_new_makes_today(tmp_path, monkeypatch):
     run([sys.executable, "-m", "scaffold", "new", NAME, "--pyo3", "0.24", "--yes"],
         cwd=tmp_path, env=build_env(PYTHONPATH=str(old)))
     project = tmp_path / NAME
-    assert f"_src_path: {old}/templates/workspace\n" in (project / ".copier-answers.yml").read_text()
+    legacy = (project / ".copier-answers.yml").read_text()
+    assert f"_src_path: {old}/templates/workspace\n" in legacy
     history.build_bundles(REPO, {**released, "999.0.0": "HEAD"}, tmp_path / "history")
     monkeypatch.setenv(history.HISTORY_ENV, str(tmp_path / "history"))
     result = run_cli("update", project, "--yes")
