@@ -406,3 +406,28 @@ def test_on_a_terminal_a_new_question_is_asked(project):
     assert answered and os.waitstatus_to_exitcode(status) == 0, text[-3000:]
     assert "free_threaded" not in text and "cibuildwheel" not in text
     assert (project / "rustfmt.toml").read_text() == "max_width = 120\n"
+
+
+def test_a_checkout_materialises_its_release_history_once_in_the_user_cache(tmp_path,
+                                                                          monkeypatch):
+    """An editable install (this checkout) builds the bundles from releases.toml into the user
+    cache on first use and reuses them; each release tag holds that commit's template tree."""
+    from tests.conftest import REPO
+
+    monkeypatch.delenv(history.HISTORY_ENV, raising=False)
+    monkeypatch.delenv("SCAFFOLD_CACHE_DIR", raising=False)
+    folder = history.history_dir()
+    assert folder.parent == tmp_path / "cache" / "pyo3-scaffold" / "template-history"
+    made = (folder / "workspace.bundle").stat().st_mtime_ns
+    assert history.history_dir() == folder
+    assert (folder / "workspace.bundle").stat().st_mtime_ns == made
+    releases = history.read_releases(templates_root() / "releases.toml")
+    for name in history.TEMPLATE_NAMES:
+        assert history.versions(folder, name) == list(releases)
+        clone = tmp_path / name
+        _git(tmp_path, "init", "--quiet", "--bare", str(clone))
+        _git(clone, "fetch", "--quiet", str(folder / f"{name}.bundle"),
+             "refs/tags/*:refs/tags/*")
+        for version, commit in releases.items():
+            assert _git(clone, "rev-parse", f"{version}^{{tree}}") == _git(
+                REPO, "rev-parse", f"{commit}:templates/{name}"), (name, version)
