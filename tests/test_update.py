@@ -431,3 +431,17 @@ def test_a_checkout_materialises_its_release_history_once_in_the_user_cache(tmp_
         for version, commit in releases.items():
             assert _git(clone, "rev-parse", f"{version}^{{tree}}") == _git(
                 REPO, "rev-parse", f"{commit}:templates/{name}"), (name, version)
+
+
+def test_the_repository_examples_record_the_stable_reference():
+    """The generated projects committed under examples/ name no machine path either."""
+    from tests.conftest import REPO
+
+    listed = _git(REPO, "ls-files", "examples/**/.copier-answers.yml",
+                  "examples/.copier-answers.yml").split()
+    assert listed
+    releases = history.read_releases(templates_root() / "releases.toml")
+    for rel in listed:
+        answers = yaml.safe_load((REPO / rel).read_text())
+        assert history.template_of(answers["_src_path"])[1] is False, rel
+        assert answers["_commit"] in releases, rel
