@@ -127,3 +127,17 @@ def _default_members(ws: Workspace, by_dir: dict, members: list[str]) -> list[st
     if not ws.is_virtual:
         return [ws.root_data["package"]["name"]]
     return members
+
+
+def model_dependency(graph: Graph, package: str, entry) -> Dep | None:
+    """The model's view of manifest dependency `entry` of member `package` (workspace
+    inheritance applied), or None when the graph has no such edge."""
+    found = graph.packages.get(package)
+    if found is None:
+        return None
+    kind = _KINDS.get(entry.table[-1], "normal")
+    platform = entry.table[1] if entry.table[0] == "target" else None
+    for dep in found.deps:
+        if dep.name == entry.key and dep.kind == kind and dep.platform == platform:
+            return dep
+    return None
