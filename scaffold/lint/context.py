@@ -37,7 +37,7 @@ class Context:
         from scaffold.workspace.packages import build_graph
 
         try:
-            return build_graph(self.workspace)
+            return build_graph(self.workspace, lazy=True)  # only what a question reaches
         except FeatureError:
             return None
 
@@ -89,10 +89,9 @@ class Context:
         tests, the profiler's, each dependent's. None: the model cannot say (no graph, a
         build dependency, an optional pyo3 no feature of the crate enables by itself)."""
         from scaffold.workspace.features import Scenario
-        from scaffold.workspace.packages import model_dependency
 
         graph = self.graph
-        found = model_dependency(graph, crate.name, dep) if graph is not None else None
+        found = self._edge(crate, dep)
         if found is None or found.kind == "build" or found.platform is not None:
             return None  # a `[target.X]` entry forces it on X, which the host model may not be
         enables = ()
@@ -108,6 +107,20 @@ class Context:
             f"cargo test -p {crate.name} --no-default-features{flags}", (crate.name,),
             features=enables, no_default_features=True, dev=True))
 
+    def _edge(self, crate, dep):
+        """The feature model's edge for manifest entry `dep` of member `crate` (workspace
+        inheritance applied), or None when cargo would reject it."""
+        from scaffold.workspace.features import FeatureError
+        from scaffold.workspace.packages import dependency_edge
+
+        if self.graph is None:
+            return None
+        try:
+            return dependency_edge(self.workspace, crate, dep, True,
+                                   self.graph.packages.path_package)
+        except FeatureError:
+            return None
+
     def dependent_builds_on(self, member, dep) -> bool | None:
         """Whether `member`'s own builds (`cargo build -p D`, `cargo test -p D`) end with
         `extension-module` on through dependency `dep` keeping the defaults of an extension
@@ -119,10 +132,9 @@ class Context:
         D's build, and feature resolution is monotone, so D's build has everything the
         dependency's own default build has. Other edges are resolved as D's builds."""
         from scaffold.workspace.features import Scenario
-        from scaffold.workspace.packages import model_dependency
 
         graph = self.graph
-        found = model_dependency(graph, member.name, dep) if graph is not None else None
+        found = self._edge(member, dep)
         if found is None:
             return None
         if not found.default_features and "default" not in found.features:
