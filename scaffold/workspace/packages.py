@@ -7,6 +7,10 @@ from edition 2024: cargo reference "Inheriting a dependency from a workspace" an
 util/toml/mod.rs `inner_dependency_inherit_with`). Path dependencies outside the workspace are
 read too. A registry `pyo3` gets its real `[features]` from `scaffold.facts`; other registry
 crates are leaves (their own dependencies are not known without the registry).
+
+The fix gate builds the whole graph; a lint pass builds it lazily (`build_graph(ws, lazy=True)`):
+a package is read when a resolution reaches it, so a question about one member of a large
+workspace reads only that member's part of the graph.
 """
 
 from __future__ import annotations
