@@ -7,7 +7,8 @@ Asked of the feature model: the least test build of the crate that has pyo3 in i
 (`cargo test -p C --no-default-features`, with the crate feature that enables an optional
 pyo3) still resolves pyo3 with `extension-module`. Feature resolution is monotone, so every
 build that links the crate then has it on: its tests, the profiler's, each dependent's. For
-`[workspace.dependencies] pyo3`, the same question for each member that inherits it.
+`[workspace.dependencies] pyo3`, the same question for each member that inherits it (an
+entry no member inherits yet is reported: the first member to inherit it gets the feature).
 
 ## Why
 `extension-module` tells PyO3 not to link libpython, which a Python extension must not do
@@ -68,8 +69,9 @@ def check(ctx):
         dep = Dependency(("workspace", "dependencies"), "pyo3", workspace_pyo3)
         inheritors = [(c, d) for c in ws.members for d in c.dependencies_on("pyo3")
                       if d.inherits_workspace and d.key == "pyo3"]
-        if all(ctx.forced_by_dependency(c, d) is False for c, d in inheritors):
-            return  # no member's build has it on through the workspace entry
+        if inheritors and all(ctx.forced_by_dependency(c, d) is False for c, d in inheritors):
+            return  # no member's build has it on through the workspace entry (with none
+            # inheriting it yet, the first member that does would be: it is reported)
 
         def fix(editor, dep=dep, inheritors=inheritors):
             remove_extension_module_from_dependency(editor.document(ws.root_file.path), dep)
