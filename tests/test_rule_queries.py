@@ -22,7 +22,8 @@ from scaffold.workspace.packages import build_graph
 from scaffold.workspace.scenarios import scenarios
 from tests.conftest import REPO
 
-_spec = importlib.util.spec_from_file_location("bench_generate", REPO / "benchmarks" / "generate.py")
+_spec = importlib.util.spec_from_file_location("bench_generate",
+                                               REPO / "benchmarks" / "generate.py")
 _generate = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(_generate)
 

@@ -79,9 +79,8 @@ class Packages(Mapping):
                 self[name]
         queue = list(self.loaded.values())
         while queue:
-            for dep in queue.pop().deps:
-                if dep.package not in self.loaded:
-                    queue.append(self[dep.package])
+            queue.extend(self[dep.package] for dep in queue.pop().deps
+                         if dep.package not in self.loaded)
 
     def _package(self, crate: Crate, member: bool) -> Package:
         ws = self.ws
