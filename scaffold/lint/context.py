@@ -37,7 +37,7 @@ class Context:
         from scaffold.workspace.packages import build_graph
 
         try:
-            return build_graph(self.workspace)
+            return build_graph(self.workspace, lazy=True)  # only what a question reaches
         except FeatureError:
             return None
 
@@ -59,6 +59,98 @@ class Context:
     @cached_property
     def _resolved(self) -> dict:
         return {}
+
+    def extension_module_on(self, scenario: Scenario) -> bool | None:
+        """Whether `scenario` ends with pyo3's `extension-module` on (None: the model cannot
+        say). Each scenario is resolved once per lint pass and shared by every rule."""
+        found = self.pyo3_features(scenario)
+        if found is False:
+            return None
+        return found is not None and "extension-module" in found
+
+    def defaults_enable_extension_module(self, crate) -> bool | None:
+        """Whether `crate`'s default features are what turns `extension-module` on in its own
+        build: `cargo build -p C` ends with it on, `--no-default-features` with it off."""
+        from scaffold.workspace.features import Scenario
+
+        name = crate.name
+        with_defaults = self.extension_module_on(Scenario(f"cargo build -p {name}", (name,)))
+        without = self.extension_module_on(Scenario(
+            f"cargo build -p {name} --no-default-features", (name,), no_default_features=True))
+        if with_defaults is None or without is None:
+            return None
+        return with_defaults and not without
+
+    def forced_by_dependency(self, crate, dep) -> bool | None:
+        """Whether `crate`'s own pyo3 dependency `dep` forces `extension-module`: the least
+        test build that has pyo3 in its graph (`cargo test -p C --no-default-features`, plus
+        the feature that enables an optional pyo3) ends with it on. Cargo's feature
+        resolution is monotone, so then every build that links the crate has it on: its
+        tests, the profiler's, each dependent's. None: the model cannot say (no graph, a
+        build dependency, an optional pyo3 no feature of the crate enables by itself)."""
+        from scaffold.workspace.features import Scenario
+
+        graph = self.graph
+        found = self._edge(crate, dep)
+        if found is None or found.kind == "build" or found.platform is not None:
+            return None  # a `[target.X]` entry forces it on X, which the host model may not be
+        enables = ()
+        if found.optional:
+            features = graph.packages[crate.name].features
+            enables = tuple(sorted((name for name, values in features.items()
+                                    if f"dep:{found.name}" in values),
+                                   key=lambda name: len(features[name])))[:1]
+            if not enables:
+                return None
+        flags = "".join(f" --features {f}" for f in enables)
+        return self.extension_module_on(Scenario(
+            f"cargo test -p {crate.name} --no-default-features{flags}", (crate.name,),
+            features=enables, no_default_features=True, dev=True))
+
+    def _edge(self, crate, dep):
+        """The feature model's edge for manifest entry `dep` of member `crate` (workspace
+        inheritance applied), or None when cargo would reject it."""
+        from scaffold.workspace.features import FeatureError
+        from scaffold.workspace.packages import dependency_edge
+
+        if self.graph is None:
+            return None
+        try:
+            return dependency_edge(self.workspace, crate, dep, True,
+                                   self.graph.packages.path_package)
+        except FeatureError:
+            return None
+
+    def dependent_builds_on(self, member, dep) -> bool | None:
+        """Whether `member`'s own builds (`cargo build -p D`, `cargo test -p D`) end with
+        `extension-module` on through dependency `dep` keeping the defaults of an extension
+        crate whose defaults enable it (`defaults_enable_extension_module`). None: the model
+        cannot say.
+
+        A non-optional normal or dev edge that keeps the defaults needs no resolution of its
+        own: under resolver 2 and 3 the dependency activated with its defaults is part of
+        D's build, and feature resolution is monotone, so D's build has everything the
+        dependency's own default build has. Other edges are resolved as D's builds."""
+        from scaffold.workspace.features import Scenario
+
+        graph = self.graph
+        found = self._edge(member, dep)
+        if found is None:
+            return None
+        if not found.default_features and "default" not in found.features:
+            return False
+        if not found.optional and found.kind in ("normal", "dev") and graph.resolver >= 2:
+            return True
+        if found.kind == "build":
+            return None
+        name = member.name
+        builds = [Scenario(f"cargo test -p {name}", (name,), dev=True)]
+        if found.kind == "normal":
+            builds.append(Scenario(f"cargo build -p {name}", (name,)))
+        answers = [self.extension_module_on(s) for s in builds]
+        if True in answers:
+            return True
+        return None if None in answers else False
 
     def mode(self, ext: Extension) -> str:
         """`feature` or `env`: forced, declared in [tool.pyo3-scaffold], else detected."""

@@ -3,6 +3,13 @@
 `[dependencies.pyo3]`, dotted keys, a `[target.*.dependencies]` table) or on
 `[workspace.dependencies] pyo3`.
 
+Asked of the feature model: the least test build of the crate that has pyo3 in its graph
+(`cargo test -p C --no-default-features`, with the crate feature that enables an optional
+pyo3) still resolves pyo3 with `extension-module`. Feature resolution is monotone, so every
+build that links the crate then has it on: its tests, the profiler's, each dependent's. For
+`[workspace.dependencies] pyo3`, the same question for each member that inherits it (an
+entry no member inherits yet is reported: the first member to inherit it gets the feature).
+
 ## Why
 `extension-module` tells PyO3 not to link libpython, which a Python extension must not do
 (manylinux) but a binary or a test must. Enabled on the dependency itself, nothing can turn it
@@ -54,13 +61,17 @@ def check(ctx):
     extension_crates = {ext.crate.path: ext for ext in ctx.extensions}
     for crate in ws.members:
         for dep in ws.pyo3_dependencies(crate):
-            if EXTENSION_MODULE in dep.features:
+            if EXTENSION_MODULE in dep.features and ctx.forced_by_dependency(crate, dep) \
+                    is not False:  # None (the model cannot say): the manifest's word stands
                 yield _report(ctx, crate, dep, extension_crates.get(crate.path))
     workspace_pyo3 = ws.manifest.get("dependencies", {}).get("pyo3")
     if isinstance(workspace_pyo3, dict) and EXTENSION_MODULE in workspace_pyo3.get("features", []):
         dep = Dependency(("workspace", "dependencies"), "pyo3", workspace_pyo3)
         inheritors = [(c, d) for c in ws.members for d in c.dependencies_on("pyo3")
                       if d.inherits_workspace and d.key == "pyo3"]
+        if inheritors and all(ctx.forced_by_dependency(c, d) is False for c, d in inheritors):
+            return  # no member's build has it on through the workspace entry (with none
+            # inheriting it yet, the first member that does would be: it is reported)
 
         def fix(editor, dep=dep, inheritors=inheritors):
             remove_extension_module_from_dependency(editor.document(ws.root_file.path), dep)

@@ -2,6 +2,10 @@
 A workspace member depends on the extension crate without `default-features = false`, while
 the extension crate's default features enable `extension-module`.
 
+Asked of the feature model: the dependent's own builds (`cargo build -p D`, `cargo test -p D`)
+end with pyo3's `extension-module` on, and the extension crate's default features are what
+turns it on (its `cargo build -p C --no-default-features` has it off).
+
 ## Why
 The dependent (a profiler, a bench, a CLI) then builds PyO3 with `extension-module`, which does
 not link libpython: the binary fails to link with undefined `Py*` symbols.
@@ -35,10 +39,7 @@ FIX_CHANGES = Claim(frozenset({"extension-module", "default"}))
 
 
 def check(ctx):
-    for ext, member, dep in feature_dependents(ctx):
-        if dep.inherits_workspace or not dep.default_features:
-            continue  # workspace inheritance is PW204's finding
-
+    for ext, member, dep in feature_dependents(ctx, inherited=False):  # PW204: inherited
         def fix(editor, path=member.path, dep=dep):
             table = manifest.dependency_table(editor.document(path), dep)
             manifest.remove_key(table, "default_features")

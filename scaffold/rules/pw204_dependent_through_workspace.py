@@ -2,6 +2,10 @@
 A member depends on the extension crate through `workspace = true`, and the
 `[workspace.dependencies]` entry keeps the default features (which enable `extension-module`).
 
+Asked of the feature model, as for PW203: the dependent's own builds (`cargo build -p D`,
+`cargo test -p D`) end with pyo3's `extension-module` on through the inherited entry, and the
+extension crate's default features are what turns it on.
+
 ## Why
 An inherited dependency cannot turn default features off: `default-features = false` beside
 `workspace = true` is ignored with a warning (edition 2021 and older) or an error (edition
@@ -39,12 +43,7 @@ FIX_CHANGES = Claim(frozenset({"extension-module", "default"}))
 
 
 def check(ctx):
-    for ext, member, dep in feature_dependents(ctx):
-        if not dep.inherits_workspace:
-            continue
-        inherited = member.workspace_dependency(dep.key)
-        if inherited.get("default-features", inherited.get("default_features", True)) is False:
-            continue
+    for ext, member, dep in feature_dependents(ctx, inherited=True):
         relative = os.path.relpath(ext.crate.dir, member.dir).replace(os.sep, "/")
 
         def fix(editor, member=member, dep=dep, relative=relative):

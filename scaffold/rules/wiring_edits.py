@@ -125,13 +125,31 @@ def extension_module_enabled_by_default(crate: Crate) -> bool:
     return False
 
 
-def feature_dependents(ctx):
-    """(extension, member, dependency) for every member depending on an extension crate whose
-    default features enable `extension-module`, in feature wiring (PW203, PW204)."""
+def feature_dependents(ctx, inherited: bool):
+    """(extension, member, dependency) for every member whose own builds (`cargo build -p D`,
+    `cargo test -p D`) end with `extension-module` on because `dependency` keeps the default
+    features of an extension crate whose defaults enable it, in feature wiring; `inherited`:
+    the dependencies written `workspace = true` (PW204) or the others (PW203). Asked of the
+    feature model (`Context.dependent_builds_on`); where it cannot say, the manifest's word
+    (the entry keeps the defaults) stands."""
     from scaffold.lint.context import FEATURE
 
     for ext in ctx.extensions:
         if ctx.mode(ext) != FEATURE or not extension_module_enabled_by_default(ext.crate):
+            continue  # cheap: no default feature of the crate even names it
+        candidates = [(member, dep) for member, dep in ctx.workspace.dependents(ext.crate)
+                      if dep.inherits_workspace == inherited and _keeps_defaults(member, dep)]
+        if not candidates or ctx.defaults_enable_extension_module(ext.crate) is False:
             continue
-        for member, dep in ctx.workspace.dependents(ext.crate):
-            yield ext, member, dep
+        for member, dep in candidates:
+            if ctx.dependent_builds_on(member, dep) is not False:
+                yield ext, member, dep
+
+
+def _keeps_defaults(member: Crate, dep: Dependency) -> bool:
+    """What the manifest says: the entry (or the `[workspace.dependencies]` entry it
+    inherits, whose `default-features` is the one that counts) keeps the default features."""
+    if not dep.inherits_workspace:
+        return bool(dep.default_features)
+    inherited = member.workspace_dependency(dep.key)
+    return inherited.get("default-features", inherited.get("default_features", True)) is not False

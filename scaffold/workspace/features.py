@@ -14,6 +14,7 @@ The packages come from `scaffold.workspace.packages`; the scenarios from
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from scaffold.workspace.platform import HOST, Platform
@@ -68,7 +69,7 @@ class Resolution:
 class Graph:
     """Every package the workspace can reach, with the workspace's resolver and selection."""
 
-    packages: dict[str, Package]
+    packages: Mapping[str, Package]  # a dict, or packages.Packages (read on first use)
     resolver: int  # 1, 2 or 3
     members: list[str]  # every member, in order
     default_members: list[str]  # what `cargo build` at the root selects

@@ -7,10 +7,15 @@ from edition 2024: cargo reference "Inheriting a dependency from a workspace" an
 util/toml/mod.rs `inner_dependency_inherit_with`). Path dependencies outside the workspace are
 read too. A registry `pyo3` gets its real `[features]` from `scaffold.facts`; other registry
 crates are leaves (their own dependencies are not known without the registry).
+
+The fix gate builds the whole graph; a lint pass builds it lazily (`build_graph(ws, lazy=True)`):
+a package is read when a resolution reaches it, so a question about one member of a large
+workspace reads only that member's part of the graph.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 from scaffold import facts
@@ -23,45 +28,94 @@ _KINDS = {"dependencies": "normal", "dev-dependencies": "dev", "dev_dependencies
           "build-dependencies": "build", "build_dependencies": "build"}
 
 
-def build_graph(ws: Workspace) -> Graph:
-    packages: dict[str, Package] = {}
-    by_dir: dict[Path, str] = {}
-    for crate in ws.members:
-        by_dir[ws.reader.resolve(crate.dir)] = crate.name
-    pending: list[tuple[Crate, bool]] = [(crate, True) for crate in ws.members]
-    while pending:
-        crate, member = pending.pop(0)
-        if crate.name in packages:
-            continue
-        deps = []
-        for entry in crate.dependencies:
-            spec = _effective(ws, crate, entry, member)
-            base = ws.root if entry.inherits_workspace else crate.dir
-            name = spec.get("package", entry.key) if not entry.inherits_workspace else \
-                crate.workspace_dependency(entry.key).get("package", entry.key)
-            if isinstance(spec.get("path"), str):
-                target = ws.reader.resolve(base / spec["path"])
-                name = by_dir.get(target) or _external(ws, target, by_dir, pending) or name
-            table = entry.table
-            deps.append(Dep(entry.key, name, _KINDS.get(table[-1], "normal"),
-                            bool(spec.get("optional", False)),
-                            tuple(f for f in spec.get("features", []) if isinstance(f, str)),
-                            bool(spec.get("default-features", spec.get("default_features", True))),
-                            table[1] if table[0] == "target" else None))
+def build_graph(ws: Workspace, lazy: bool = False) -> Graph:
+    """The workspace's package graph. `lazy`: a package is read only when a resolution
+    reaches it (a lint pass asks about a few packages of a large workspace), and a manifest
+    cargo would reject raises FeatureError from that resolution instead of from here."""
+    packages = Packages(ws)
+    if not lazy:
+        packages.load_all()
+    members = [c.name for c in ws.members]
+    return Graph(packages, _resolver(ws), members,
+                 _default_members(ws, packages.by_dir, members),
+                 None if ws.is_virtual else ws.root_data["package"]["name"])
+
+
+class Packages(Mapping):
+    """Package name -> `Package`, each built from its manifest on first use: members, path
+    dependencies outside the workspace (read when a package that names them is built), and
+    registry crates (pyo3 with its real features, any other a leaf)."""
+
+    def __init__(self, ws: Workspace) -> None:
+        self.ws = ws
+        self.loaded: dict[str, Package] = {}
+        self.crates: dict[str, tuple[Crate, bool]] = {}
+        self.by_dir: dict[Path, str] = {}
+        for crate in ws.members:
+            self.crates.setdefault(crate.name, (crate, True))
+            self.by_dir[ws.reader.resolve(crate.dir)] = crate.name
+
+    def __getitem__(self, name: str) -> Package:
+        found = self.loaded.get(name)
+        if found is None:
+            known = self.crates.get(name)
+            found = self.loaded[name] = self._package(*known) if known else _registry(name)
+        return found
+
+    def __iter__(self):
+        self.load_all()
+        return iter(self.loaded)
+
+    def __len__(self) -> int:
+        self.load_all()
+        return len(self.loaded)
+
+    def load_all(self) -> None:
+        """Every package the members reach (the whole graph, as `cargo metadata` sees it):
+        the crates first (members, then path dependencies outside the workspace, which win
+        over a registry crate of the same name), then the registry crates they name."""
+        while todo := [name for name in self.crates if name not in self.loaded]:
+            for name in todo:
+                self[name]
+        queue = list(self.loaded.values())
+        while queue:
+            queue.extend(self[dep.package] for dep in queue.pop().deps
+                         if dep.package not in self.loaded)
+
+    def _package(self, crate: Crate, member: bool) -> Package:
+        ws = self.ws
+        deps = [dependency_edge(ws, crate, entry, member, self.path_package)
+                for entry in crate.dependencies]
         optional = [d.name for d in deps if d.optional]
         lib = crate.data.get("lib", {})
-        packages[crate.name] = Package(
+        return Package(
             crate.name, implicit_features(crate.features, optional), deps, member,
             isinstance(lib, dict) and bool(lib.get("proc-macro", lib.get("proc_macro"))))
-    queue = list(packages.values())
-    while queue:
-        for dep in queue.pop().deps:
-            if dep.package not in packages:
-                packages[dep.package] = _registry(dep.package)
-                queue.append(packages[dep.package])
-    members = [c.name for c in ws.members]
-    return Graph(packages, _resolver(ws), members, _default_members(ws, by_dir, members),
-                 None if ws.is_virtual else ws.root_data["package"]["name"])
+
+    def path_package(self, target: Path) -> str | None:
+        """The package at a path dependency's directory: a member, else read (once)."""
+        return self.by_dir.get(target) or _external(self.ws, target, self.by_dir, self.crates)
+
+
+def dependency_edge(ws: Workspace, crate: Crate, entry, member: bool = True,
+                    path_package=None) -> Dep:
+    """One manifest dependency entry as the model's edge, workspace inheritance applied.
+    `path_package` names the package at a path dependency's directory (default: members)."""
+    spec = _effective(ws, crate, entry, member)
+    base = ws.root if entry.inherits_workspace else crate.dir
+    name = spec.get("package", entry.key) if not entry.inherits_workspace else \
+        crate.workspace_dependency(entry.key).get("package", entry.key)
+    if isinstance(spec.get("path"), str):
+        target = ws.reader.resolve(base / spec["path"])
+        found = path_package(target) if path_package else \
+            next((c.name for c in ws.members if ws.reader.resolve(c.dir) == target), None)
+        name = found or name
+    table = entry.table
+    return Dep(entry.key, name, _KINDS.get(table[-1], "normal"),
+               bool(spec.get("optional", False)),
+               tuple(f for f in spec.get("features", []) if isinstance(f, str)),
+               bool(spec.get("default-features", spec.get("default_features", True))),
+               table[1] if table[0] == "target" else None)
 
 
 def _effective(ws: Workspace, crate: Crate, entry, member: bool) -> dict:
@@ -81,8 +135,8 @@ def _effective(ws: Workspace, crate: Crate, entry, member: bool) -> dict:
     return spec
 
 
-def _external(ws: Workspace, directory: Path, by_dir: dict, pending: list) -> str | None:
-    """A path dependency outside the workspace: read its manifest, queue it as a package."""
+def _external(ws: Workspace, directory: Path, by_dir: dict, crates: dict) -> str | None:
+    """A path dependency outside the workspace: read its manifest, register it as a package."""
     if directory in by_dir:
         return by_dir[directory]
     try:
@@ -92,7 +146,7 @@ def _external(ws: Workspace, directory: Path, by_dir: dict, pending: list) -> st
     except (OSError, ManifestError, KeyError, TypeError):
         return None
     by_dir[directory] = name
-    pending.append((Crate(file, data, {}), False))
+    crates.setdefault(name, (Crate(file, data, {}), False))
     return name
 
 

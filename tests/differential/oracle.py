@@ -44,7 +44,9 @@ def write_stub(base: Path, version: str = "0.30.1", extra: tuple[str, ...] = ())
                 wanted.setdefault(dep, set()).add(feature)
     for name, features in wanted.items():
         table = "".join(f'{f} = []\n' for f in sorted(features))
-        _crate(base / name, name, "0.1.0", f"[features]\n{table}")
+        # at pyo3's own version (pyo3-ffi and pyo3-macros follow it), so the stubs of two
+        # series are distinct packages in one lock file
+        _crate(base / name, name, version, f"[features]\n{table}")
     deps = "".join(
         f'{name} = {{ path = "../{name}"'
         f'{", optional = true" if name in facts.PYO3_OPTIONAL_DEPENDENCIES else ""} }}\n'
@@ -67,9 +69,10 @@ def _array(values: list[str]) -> str:
     return "[" + ", ".join(f'"{v}"' for v in values) + "]"
 
 
-def cargo_args(scenario: Scenario) -> list[str]:
+def cargo_args(scenario: Scenario, spec: str = "pyo3") -> list[str]:
+    """`cargo tree` inverted on `spec` (`pyo3`, or `pyo3@0.22.99` when two series coexist)."""
     args = ["tree", "--offline", "-e", "normal,dev" if scenario.dev else "normal",
-            "-i", "pyo3", "-f", "{p}|{f}", "--depth", "0", "--color", "never"]
+            "-i", spec, "-f", "{p}|{f}", "--depth", "0", "--color", "never"]
     args += [f"-p={p}" for p in scenario.packages]
     if scenario.workspace:
         args.append("--workspace")
@@ -82,11 +85,13 @@ def cargo_args(scenario: Scenario) -> list[str]:
     return args
 
 
-def cargo_pyo3(cargo: str, root: Path, scenario: Scenario, env: dict) -> frozenset[str] | None | str:
+def cargo_pyo3(cargo: str, root: Path, scenario: Scenario, env: dict,
+               spec: str = "pyo3") -> frozenset[str] | None | str:
     """pyo3's features in the scenario's graph per `cargo tree`, None when absent, or the
-    error text when cargo rejects the workspace or the flags."""
-    result = subprocess.run([cargo, *cargo_args(scenario)], cwd=root, capture_output=True,
-                            text=True, env=env)
+    error text when cargo rejects the workspace or the flags. `spec` names one pyo3 package
+    (`pyo3@0.21.99`) where the lock file holds several."""
+    result = subprocess.run([cargo, *cargo_args(scenario, spec)], cwd=root,
+                            capture_output=True, text=True, env=env)
     if result.returncode != 0:
         if any(marker in result.stderr for marker in ABSENT):
             return None
