@@ -53,9 +53,13 @@ def _compare(root: Path) -> int:
             answer = ctx.dependent_builds_on(member, dep)
             if answer is None:
                 continue
-            builds = [Scenario("test", (member.name,), dev=True)]
+            flags = [()] + [(f,) for f in member.features
+                            if dep.spec.get("optional") and any(
+                                v in (dep.key, f"dep:{dep.key}") or v.startswith(f"{dep.key}/")
+                                for v in member.features[f])]
+            builds = [Scenario(f"test {f}", (member.name,), features=f, dev=True) for f in flags]
             if dep.kind == "dependencies":
-                builds.append(Scenario("build", (member.name,)))
+                builds += [Scenario(f"build {f}", (member.name,), features=f) for f in flags]
             assert answer == any(_on(graph, s) for s in builds), (member.name, dep.key)
             compared += 1
     return compared
@@ -72,16 +76,17 @@ def test_dependent_question_on_generated_workspaces(tmp_path: Path, needs_fix: b
     assert _compare(_generated(tmp_path, needs_fix, seed)) >= (38 if needs_fix else 1)
 
 
-def test_the_question_finds_an_optional_dependent_only_when_its_build_enables_it() -> None:
-    enabled = load(CASES / "PW203" / "optional-enabled-by-default" / "in")
-    disabled = load(CASES / "PW203" / "optional-not-enabled" / "in")
+def test_an_optional_dependent_counts_in_the_builds_that_enable_it() -> None:
+    """Enabled by default, or behind a feature of its own (`native = ["dep:mylib"]`): either
+    way some build a user runs (`cargo build -p D --features native`) fails to link."""
     answers = []
-    for ws in (enabled, disabled):
+    for case in ("optional-enabled-by-default", "optional-behind-a-feature"):
+        ws = load(CASES / "PW203" / case / "in")
         ctx = Context(ws)
         (ext,) = ctx.extensions
         ((member, dep),) = ws.dependents(ext.crate)
         answers.append(ctx.dependent_builds_on(member, dep))
-    assert answers == [True, False]
+    assert answers == [True, True]
 
 
 @pytest.mark.parametrize("case", WITH_DEPENDENTS[:6], ids=lambda p: f"{p.parent.name}/{p.name}")

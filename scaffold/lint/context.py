@@ -144,9 +144,16 @@ class Context:
         if found.kind == "build":
             return None
         name = member.name
-        builds = [Scenario(f"cargo test -p {name}", (name,), dev=True)]
+        # An optional edge counts in the builds a user runs to turn it on: `--features F`
+        # for each feature of D that enables it (a profiler behind `profile = ["dep:ext"]`).
+        flags = [()] + ([(f,) for f in _enabling_features(graph.packages[name].features,
+                                                           found.name)]
+                        if found.optional else [])
+        builds = [Scenario(_named(f"cargo test -p {name}", f), (name,), features=f, dev=True)
+                  for f in flags]
         if found.kind == "normal":
-            builds.append(Scenario(f"cargo build -p {name}", (name,)))
+            builds += [Scenario(_named(f"cargo build -p {name}", f), (name,), features=f)
+                       for f in flags]
         answers = [self.extension_module_on(s) for s in builds]
         if True in answers:
             return True
@@ -202,3 +209,15 @@ class Context:
                           else rule.applicability, fix)
         return Diagnostic(rule.code, rule.name, message, path, line, col, wrapped, severity)
 
+
+
+def _enabling_features(features: dict[str, list[str]], dep: str) -> list[str]:
+    """The features of a package that turn on its optional dependency `dep` (`dep:x`, `x`,
+    `x/feat`; a weak `x?/feat` does not), its implicit feature included."""
+    return sorted(feature for feature, values in features.items()
+                  if feature == dep or any(v in (dep, f"dep:{dep}") or v.startswith(f"{dep}/")
+                                           for v in values))
+
+
+def _named(command: str, features: tuple[str, ...]) -> str:
+    return f"{command} --features {','.join(features)}" if features else command
