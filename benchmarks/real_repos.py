@@ -33,7 +33,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-# (label, repository snapshot, directory to run from, run add-profiler)
+# (label, repository snapshot, directory to run from, run add-profiler: True builds the
+# profiler, "resolve" runs add-profiler and `cargo metadata` but skips the (too long) build)
 ENTRIES = [
     ("py-dissimilar", "py-dissimilar", ".", True),
     ("rtoml", "rtoml", ".", True),
@@ -56,6 +57,19 @@ ENTRIES = [
     ("setuptools-rust-html-py-ever", "setuptools-rust", "examples/html-py-ever", False),
     ("pyo3-log", "pyo3-log", ".", False),
     ("pyo3-getitem", "pyo3", "examples/getitem", False),
+    # wave 2 (see notes/real-repos.md)
+    ("cramjam", "cramjam", ".", "resolve"),  # root package + non-pyo3 member, `members = [.]`
+    ("orjson", "orjson", ".", False),  # pyo3-ffi only, own build.rs
+    ("safetensors", "safetensors", "bindings/python", True),  # maturin `features`
+    ("rust-numpy", "rust-numpy", ".", False),  # a library, built without any backend
+    ("rust-numpy-simple", "rust-numpy", "examples/simple", True),  # path dep to the root
+    ("pyo3-async-runtimes", "pyo3-async-runtimes", ".", False),  # no backend, no cdylib
+    ("watchfiles", "watchfiles", ".", True),
+    ("pyo3-polars", "pyo3-polars", ".", False),  # examples as members, a path outside
+    ("rustworkx", "rustworkx", ".", "resolve"),  # setup.py RustExtension + pyproject
+    ("pydantic-core", "pydantic-core", ".", "resolve"),  # env wiring, `benches/`
+    ("arro3", "arro3", ".", False),  # virtual workspace, three maturin extensions
+    ("tokenizers", "tokenizers", "bindings/python", "resolve"),  # standalone stub-gen crate
 ]
 FEATURE = re.compile(r'pyo3 feature "([^"]+)"')
 SCAFFOLD = [sys.executable, "-m", "scaffold"]
@@ -91,7 +105,7 @@ def main() -> int:
         result["fix"] = fix_step(label, source, start, args.scratch, env)
         if profile:
             result["profiler"] = profile_step(label, source, start, args.scratch, env,
-                                              build=not args.no_build)
+                                              build=profile is True and not args.no_build)
         result["seconds"] = round(time.monotonic() - began, 1)
         results.append(result)
         print(f"{label}: {result['seconds']}s", file=sys.stderr)
@@ -181,6 +195,10 @@ def fix_step(label: str, source: Path, start: str, scratch: Path, env) -> dict:
     except (ValueError, KeyError):
         codes = [f"exit {check.returncode}: {check.stderr.strip()[-160:]}"]
     step = {"check_exit": check.returncode, "codes": codes, "before": trees(here, env)}
+    # `cargo tree` may refresh a stale Cargo.lock: commit it so that the fix starts clean and
+    # "changed" lists only the files scaffold wrote
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "resolved", "--allow-empty")
     for mode, flags in (("safe", []), ("unsafe", ["--unsafe-fixes"])):
         fixed = scaffold(["fix-features", *flags], here, env)
         changed = subprocess.run(["git", "status", "--porcelain"], cwd=repo, text=True,
@@ -189,10 +207,10 @@ def fix_step(label: str, source: Path, start: str, scratch: Path, env) -> dict:
                       "changed": sorted(line[3:] for line in changed if line.strip()),
                       "error": fixed.stderr.strip()[-200:] if fixed.returncode == 2 else "",
                       "after": trees(here, env)}
-        again = scaffold(["fix-features", *flags, "--diff"], here, env)
-        step[mode]["second_run_changes"] = again.returncode == 1
         git(repo, "add", "-A")
         git(repo, "commit", "-qm", mode, "--allow-empty")
+        again = scaffold(["fix-features", *flags, "--diff"], here, env)
+        step[mode]["second_run_changes"] = again.returncode == 1
     return step
 
 
