@@ -166,13 +166,22 @@ def scenarios(directory: Path) -> list[Scenario]:
     return found
 
 
+def resolving(env: dict[str, str]) -> dict[str, str]:
+    """Resolution (`cargo tree`, `cargo metadata`) on stable: a `rust-toolchain` file may pin a
+    nightly that is not installed (hyperjson, pyo3-polars); resolving does not depend on it."""
+    return {**env, "RUSTUP_TOOLCHAIN": "stable"}
+
+
 def pyo3_features(scenario: Scenario, env: dict[str, str]) -> str:
-    proc = run(["cargo", "tree", "-i", "pyo3", *scenario.args], scenario.cwd, env, timeout=600)
+    proc = run(["cargo", "tree", "-i", "pyo3", *scenario.args], scenario.cwd, resolving(env),
+               timeout=600)
     if proc.returncode != 0:
         text = proc.stderr
         if "did not match any packages" in text or "nothing to print" in text:
             return "absent"
-        return "error: " + (text.strip().splitlines() or ["?"])[-1][:120]
+        lines = text.strip().splitlines() or ["?"]
+        return "error: " + next((line for line in lines if line.startswith("error")),
+                                lines[-1]).removeprefix("error: ")[:120]
     if "nothing to print" in proc.stdout + proc.stderr:
         return "absent"
     found = sorted(set(FEATURE.findall(proc.stdout)))
@@ -215,8 +224,8 @@ def fix_step(label: str, source: Path, start: str, scratch: Path, env) -> dict:
 
 
 def metadata_ok(directories: list[Path], env) -> dict[str, bool]:
-    return {str(d): run(["cargo", "metadata", "--format-version", "1", "--no-deps"], d, env,
-                        timeout=300).returncode == 0 for d in directories}
+    return {str(d): run(["cargo", "metadata", "--format-version", "1", "--no-deps"], d,
+                        resolving(env), timeout=300).returncode == 0 for d in directories}
 
 
 def profile_step(label: str, source: Path, start: str, scratch: Path, env, build: bool) -> dict:
@@ -264,6 +273,17 @@ def markdown(results: list[dict]) -> str:
             modes.append(text)
         lines.append(f"| {r['label']} (`{r['start']}`) | {', '.join(fix['codes']) or 'clean'} | "
                      f"{modes[0]} | {modes[1]} | {'; '.join(changes) or 'unchanged'} |")
+    lines += ["", "| Entry (fix applied) | build | before | after safe fix | after unsafe fix |",
+              "|---|---|---|---|---|"]
+    for r in results:
+        fix = r["fix"]
+        if not (fix["safe"]["changed"] or fix["unsafe"]["changed"]):
+            continue
+        for name, before in fix["before"].items():
+            safe, unsafe = fix["safe"]["after"].get(name), fix["unsafe"]["after"].get(name)
+            lines.append(f"| {r['label']} | {name} | {before} | "
+                         f"{'same' if safe == before else safe} | "
+                         f"{'same' if unsafe == safe else unsafe} |")
     lines += ["", "| Entry | add-profiler | package | cargo metadata broken | build |",
               "|---|---|---|---|---|"]
     for r in results:
