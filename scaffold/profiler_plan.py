@@ -243,11 +243,11 @@ def add_member(document, ws: Workspace, directory: Path) -> None:
         if "members" in table:
             _insert(table["members"], relative)
         else:
-            table["members"] = [relative]
+            manifest.add_key(table, "members", [relative])
     if "default-members" in table:
         _insert(table["default-members"], relative)
     elif not ws.is_virtual:
-        table["default-members"] = [".", relative]
+        manifest.add_key(table, "default-members", [".", relative])
 
 
 def _insert(array, value: str) -> None:
