@@ -4,7 +4,8 @@ The sdist has no `.git`, so building it makes `templates/history/NAME.bundle` fr
 repository's history and `templates/releases.toml`, and includes them; the wheel built from that
 sdist ships them as `scaffold/templates/history/` (through the `templates` force-include). A
 wheel built straight from a checkout makes them the same way. Editable installs skip this: the
-tool builds the bundles from the checkout on first use.
+tool builds the bundles from the checkout on first use. The sdist (a release) is refused when
+the templates differ from the newest release's: its projects would record the wrong version.
 """
 
 from __future__ import annotations
@@ -33,10 +34,17 @@ class TemplateHistoryHook(BuildHookInterface):
         spec.loader.exec_module(history)
         out = Path(tempfile.mkdtemp(prefix="scaffold-bundles."))
         try:
-            history.build_bundles(root, history.read_releases(root / "templates" /
-                                                              "releases.toml"), out)
+            releases = history.read_releases(root / "templates" / "releases.toml")
+            changed = history.unreleased(root, releases) if self.target_name == "sdist" else []
+            history.build_bundles(root, releases, out)
         except history.HistoryError as error:
             raise RuntimeError(f"cannot build the template history: {error}") from None
+        if changed:  # the sdist is what a release ships (README, "Releasing")
+            last = history.newest(releases)
+            raise RuntimeError(
+                f"templates/{' and templates/'.join(changed)} changed since release {last} "
+                f"({releases[last][:7]}): projects would record {last} for other templates; "
+                "commit them and add their release to templates/releases.toml")
         prefix = "templates" if self.target_name == "sdist" else "scaffold/templates"
         for name in NAMES:
             build_data["force_include"][str(out / f"{name}.bundle")] = (

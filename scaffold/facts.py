@@ -29,11 +29,6 @@ and upgrade to maturin >= 1.9.4 or setuptools-rust >= 1.12"): PR #5588 (docs: re
 `extension-module` feature), first released in 0.28 (guide/src/features.md of pyo3 0.28.x).
 The feature still exists in 0.30.1 (`extension-module = ["pyo3-ffi/extension-module"]`)."""
 
-BUILD_CONFIG_FEATURE_DEPRECATED_SINCE: Series = FEATURE_DEPRECATED_SINCE
-"""`pyo3-build-config`'s own `extension-module` feature is what pyo3's enables (through
-pyo3-ffi); it is deprecated with it (pyo3-ffi 0.30.1 Cargo.toml:
-`extension-module = ["pyo3-build-config/extension-module"]`)."""
-
 GENERATE_IMPORT_LIB_NOOP_SINCE: Series = (0, 29)
 """`generate-import-lib` is deprecated and has no effect (raw-dylib linking on Windows):
 CHANGELOG 0.29.0, PR #5866; guide/src/features.md."""
@@ -284,14 +279,6 @@ def pinned_to_pyo3_minor(package: str) -> bool:
     return COMPANIONS.get(package) in (Follows.SAME_VERSION, Follows.SAME_MINOR)
 
 
-def companion_requirement(package: str, series: Series) -> str | None:
-    """The Cargo requirement of `package` for PyO3 `series` when it follows by number
-    (`"0.26"`), or None when it must be resolved from the registry (or is not a companion)."""
-    if pinned_to_pyo3_minor(package):
-        return format_series(series)
-    return None
-
-
 # --- questions the rules, commands and templates ask ------------------------------------------
 
 
@@ -333,11 +320,6 @@ def generate_import_lib_noop(series: Series) -> bool:
 def has_attach_api(series: Series) -> bool:
     """Whether `Python::attach` / `detach` exist in `series` (else `with_gil` / `allow_threads`)."""
     return series >= ATTACH_API_SINCE
-
-
-def has_with_gil(series: Series) -> bool:
-    """Whether `Python::with_gil` / `allow_threads` still exist in `series`."""
-    return series < WITH_GIL_REMOVED_SINCE
 
 
 def supported_by_new(series: Series) -> bool:

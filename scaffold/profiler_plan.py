@@ -234,8 +234,8 @@ def add_member(document, ws: Workspace, directory: Path) -> None:
         listed = ", ".join(f'"{e}"' for e in exclude)
         document.append("workspace", manifest.snippet(
             f'[workspace]\nmembers = ["{relative}"]\ndefault-members = [".", "{relative}"]\n'
-            + (f"# crates with their own Cargo.lock, built on their own\nexclude = [{listed}]\n"
-               if exclude else "")
+            + ("# packages below that are not members: cargo builds each on its own\n"
+               f"exclude = [{listed}]\n" if exclude else "")
         )["workspace"])
         return
     table = document["workspace"]

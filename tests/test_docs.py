@@ -78,3 +78,35 @@ def test_readme_lists_every_rule():
                         rf"\| `{rule.name}` \| ([^|]+) \|$", readme, re.MULTILINE)
         assert row, f"README.md has no row for {rule.code} {rule.name}"
         assert row.group(1).startswith(rule.applicability.label)
+
+
+def _architecture_modules() -> list[str]:
+    """The module paths docs/architecture.md's module table names (`a.py`, `a/b.py`, `pkg/`;
+    `x`, `y` listed after a path share its folder)."""
+    text = (REPO / "docs" / "architecture.md").read_text(encoding="utf-8")
+    table = text.split("## Modules", 1)[1].split("\nOutside the package", 1)[0]
+    names = []
+    for row in table.splitlines():
+        if not row.startswith("| `"):
+            continue
+        cell = row.split("|")[1]
+        folder = ""
+        for name in re.findall(r"`([\w/]+(?:\.py|/))`", cell):
+            if "/" in name.rstrip("/"):
+                folder = name.rsplit("/", 1)[0] + "/"
+            elif name.endswith(".py") and folder and not name.startswith(folder):
+                name = folder + name
+            names.append(name)
+    return names
+
+
+def test_architecture_names_every_package_and_only_real_modules():
+    named = _architecture_modules()
+    package = REPO / "scaffold"
+    missing = [n for n in named if "NNN" not in n and not (package / n).exists()]
+    assert not missing, f"docs/architecture.md names modules that do not exist: {missing}"
+    folders = {n.split("/", 1)[0] + "/" for n in named if "/" in n}
+    packages = {p.name + "/" for p in package.iterdir() if (p / "__init__.py").is_file()}
+    assert packages <= folders, f"packages missing from docs/architecture.md: {packages - folders}"
+    top = {p.name for p in package.glob("*.py")} - {"__init__.py", "__main__.py"}
+    assert top <= set(named), f"modules missing from docs/architecture.md: {top - set(named)}"

@@ -82,8 +82,7 @@ def test_thresholds_as_documented():
     assert facts.build_config_needs_direct_dep((0, 29))
     assert not facts.build_config_needs_direct_dep((0, 28))
     assert facts.generate_import_lib_noop((0, 29))
-    assert facts.has_attach_api((0, 26)) and facts.has_with_gil((0, 27))
-    assert not facts.has_with_gil((0, 28))
+    assert facts.has_attach_api((0, 26)) and not facts.has_attach_api((0, 25))
     # abi3 floors follow the dropped Pythons: abi3-py37 gone in 0.29, abi3-py38 in 0.30.
     assert facts.abi3_floor((0, 28)) == (3, 7)
     assert facts.abi3_floor((0, 29)) == (3, 8)
@@ -91,13 +90,13 @@ def test_thresholds_as_documented():
     assert facts.msrv((0, 30)) == (1, 85)
     assert facts.backend_env_floor("maturin") == (1, 9, 4)
     assert facts.OLDEST_SUPPORTED <= facts.DEFAULT_SERIES <= facts.NEWEST_SUPPORTED
+    assert facts.OLDEST_SUPPORTED >= facts.DECLARATIVE_MODULES_SINCE  # the template's #[pymodule] mod
     assert all(s in facts.SUPPORT for s in (facts.OLDEST_SUPPORTED, facts.NEWEST_SUPPORTED))
 
 
 def test_companion_crates_follow_pyo3():
-    assert facts.companion_requirement("numpy", (0, 27)) == "0.27"
-    assert facts.companion_requirement("pyo3-build-config", (0, 30)) == "0.30"
-    assert facts.companion_requirement("pyo3-log", (0, 27)) is None  # resolved from the registry
-    assert facts.companion_requirement("serde", (0, 27)) is None
+    assert facts.pinned_to_pyo3_minor("numpy") and facts.pinned_to_pyo3_minor("pyo3-build-config")
+    assert not facts.pinned_to_pyo3_minor("pyo3-log")  # its own line, resolved from the registry
+    assert not facts.pinned_to_pyo3_minor("serde")
     assert facts.pinned_to_pyo3_minor("pythonize")
     assert not facts.pinned_to_pyo3_minor("pyo3-log")

@@ -85,3 +85,16 @@ def test_normalize_and_files():
     assert licenses.files("LicenseRef-Proprietary") == {}
     assert licenses.holder("Ada <a@b.c>", "x") == "Ada" and licenses.holder("", "x") == (
         "the x authors")
+
+
+@pytest.mark.parametrize("author, expected", [
+    ("Ada Lovelace <ada@example.org>", {"name": "Ada Lovelace", "email": "ada@example.org"}),
+    ("Ada Lovelace", {"name": "Ada Lovelace"}),
+    ("<ada@example.org>", {"email": "ada@example.org"}),
+])
+def test_author_in_pyproject_has_no_empty_field(tmp_path, author, expected):
+    """PEP 621 authors: a name, an e-mail or both, never an empty string."""
+    result = new(tmp_path, "--author", author)
+    assert result.exit_code == 0, result.stderr
+    pyproject = tomllib.loads((tmp_path / NAME / "pyproject.toml").read_text())
+    assert pyproject["project"]["authors"] == [expected]

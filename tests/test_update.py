@@ -226,11 +226,19 @@ def _break(project: Path, case: str) -> None:
         answers.write_text(answers.read_text().replace(f"_commit: {N}", "_commit: 0.0.7"))
     elif case == "newer version":
         answers.write_text(answers.read_text().replace(f"_commit: {N}", "_commit: 9.0.0"))
+    elif case == "answer copier refuses":  # copier raises ValueError, not a CopierError
+        text = answers.read_text()
+        assert "\nbackend: maturin\n" in text
+        answers.write_text(text.replace("\nbackend: maturin\n", "\nbackend: nonsense\n"))
+    elif case == "malformed answer":
+        text = answers.read_text()
+        assert "\npython_min: '3.10'\n" in text
+        answers.write_text(text.replace("\npython_min: '3.10'\n", "\npython_min: three\n"))
     git_commit_all(project, case)
 
 
 @pytest.mark.parametrize("case", ["dirty", "missing answers", "not ours", "unknown version",
-                                  "newer version"])
+                                  "newer version", "answer copier refuses", "malformed answer"])
 def test_errors_are_one_line_and_write_nothing(project, case):
     _break(project, case)
     before, status = _snapshot(project), _git(project, "status", "--porcelain")
@@ -297,3 +305,143 @@ def test_sdist_carries_the_history_and_its_wheel_ships_it(tmp_path):
                cwd=tmp_path / "from-wheel", env=env)
     assert "workspace template up to date (0.1.0)" in done.stderr
     assert not (tmp_path / "cache" / "pyo3-scaffold").exists()  # the shipped bundles served
+    # A template changed after the newest release: the sdist (a release) is refused.
+    with (repo / "templates/workspace/README.md.jinja").open("a") as readme:
+        readme.write("\nunreleased\n")
+    refused = run([sys.executable, "-m", "build", "--sdist", "--outdir", tmp_path / "dist2",
+                   repo], cwd=repo, check=False)
+    assert refused.returncode != 0
+    assert "templates/workspace changed since release 0.1.0" in refused.stdout + refused.stderr
+    assert not (tmp_path / "dist2").exists() or not list((tmp_path / "dist2").iterdir())
+
+
+def test_a_0_1_0_project_updates_to_what_new_makes_today(tmp_path, monkeypatch):
+    """A project made by the 0.1.0 tool itself (its code and templates from this repository's
+    history, PyO3 0.24: no `Python::attach`, no 3.14t), updated through bundles of the real
+    release history plus this commit as the next release, is exactly what `new` makes today:
+    the answers 0.1.0 did not record come from its PyO3, not from copier.yml's defaults."""
+    import sys
+
+    from tests.conftest import REPO
+
+    released = history.read_releases(templates_root() / "releases.toml")
+    old = tmp_path / "tool-0.1.0"
+    old.mkdir()
+    tree = subprocess.run(["git", "archive", released["0.1.0"], "scaffold", "templates"],
+                          cwd=REPO, check=True, capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(old)], input=tree, check=True)
+    run([sys.executable, "-m", "scaffold", "new", NAME, "--pyo3", "0.24", "--yes"],
+        cwd=tmp_path, env=build_env(PYTHONPATH=str(old)))
+    project = tmp_path / NAME
+    legacy = (project / ".copier-answers.yml").read_text()
+    assert f"_src_path: {old}/templates/workspace\n" in legacy
+    history.build_bundles(REPO, {**released, "999.0.0": "HEAD"}, tmp_path / "history")
+    monkeypatch.setenv(history.HISTORY_ENV, str(tmp_path / "history"))
+    result = run_cli("update", project, "--yes")
+    assert result.exit_code == 0, result.stderr
+    assert "workspace template 0.1.0 -> 999.0.0" in result.stderr
+    fresh = run_cli("new", NAME, tmp_path / "fresh", "--pyo3", "0.24", "--yes", "--no-git")
+    assert fresh.exit_code == 0, fresh.stderr
+    assert _snapshot(project) == _snapshot(tmp_path / "fresh")
+    assert "Python::with_gil" in (project / f"crates/{NAME}-profiler/src/main.rs").read_text()
+    assert "3.14t" not in (project / CI).read_text()
+
+
+def test_unreleased_templates_are_named(tmp_path):
+    """The sdist build refuses templates that differ from the newest release's (hatch_build.py):
+    changed, added (untracked) and removed files count, per template."""
+    repo = tmp_path / "repo"
+    for name in history.TEMPLATE_NAMES:
+        (repo / "templates" / name).mkdir(parents=True)
+        (repo / "templates" / name / "copier.yml").write_text("a: 1\n")
+    git_init(repo)
+    releases = {"0.1.0": _git(repo, "rev-parse", "HEAD")}
+    (repo / "templates/releases.toml").write_text("[releases]\n")  # beside, not a template
+    assert history.unreleased(repo, releases) == []
+    (repo / "templates/workspace/copier.yml").write_text("a: 2\n")
+    assert history.unreleased(repo, releases) == ["workspace"]
+    git_commit_all(repo, "workspace changed")
+    (repo / "templates/profiler/new.jinja").write_text("x\n")
+    assert history.unreleased(repo, releases) == ["workspace", "profiler"]
+    releases["0.2.0"] = _git(repo, "rev-parse", "HEAD")
+    assert history.unreleased(repo, releases) == ["profiler"]
+    (repo / "templates/profiler/new.jinja").unlink()
+    (repo / "templates/profiler/copier.yml").unlink()
+    assert history.unreleased(repo, releases) == ["profiler"]
+
+
+def test_on_a_terminal_a_new_question_is_asked(project):
+    """Without --yes on a terminal (a pty here), the question N+1 adds is asked (questionary,
+    through copier) and the answer is used; the derived answers are not asked."""
+    import os
+    import pty
+    import select
+    import sys
+    import time
+
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: scaffold update on the pty
+        os.chdir(project)
+        os.execv(sys.executable, [sys.executable, "-m", "scaffold", "update"])
+    seen, answered, deadline = b"", False, time.monotonic() + 120
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([fd], [], [], 1)
+        if not ready:
+            continue
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:  # the child closed the pty
+            break
+        if not chunk:
+            break
+        seen += chunk
+        if b"\x1b[6n" in chunk:  # prompt_toolkit asks where the cursor is
+            os.write(fd, b"\x1b[1;1R")
+        if not answered and b"max_width" in seen:
+            time.sleep(0.5)
+            os.write(fd, b"\x7f" * 5 + b"120\r")
+            answered = True
+    _, status = os.waitpid(pid, 0)
+    text = seen.decode(errors="replace")
+    assert answered and os.waitstatus_to_exitcode(status) == 0, text[-3000:]
+    assert "free_threaded" not in text and "cibuildwheel" not in text
+    assert (project / "rustfmt.toml").read_text() == "max_width = 120\n"
+
+
+def test_a_checkout_materialises_its_release_history_once_in_the_user_cache(tmp_path,
+                                                                          monkeypatch):
+    """An editable install (this checkout) builds the bundles from releases.toml into the user
+    cache on first use and reuses them; each release tag holds that commit's template tree."""
+    from tests.conftest import REPO
+
+    monkeypatch.delenv(history.HISTORY_ENV, raising=False)
+    monkeypatch.delenv("SCAFFOLD_CACHE_DIR", raising=False)
+    folder = history.history_dir()
+    assert folder.parent == tmp_path / "cache" / "pyo3-scaffold" / "template-history"
+    made = (folder / "workspace.bundle").stat().st_mtime_ns
+    assert history.history_dir() == folder
+    assert (folder / "workspace.bundle").stat().st_mtime_ns == made
+    releases = history.read_releases(templates_root() / "releases.toml")
+    for name in history.TEMPLATE_NAMES:
+        assert history.versions(folder, name) == list(releases)
+        clone = tmp_path / name
+        _git(tmp_path, "init", "--quiet", "--bare", str(clone))
+        _git(clone, "fetch", "--quiet", str(folder / f"{name}.bundle"),
+             "refs/tags/*:refs/tags/*")
+        for version, commit in releases.items():
+            assert _git(clone, "rev-parse", f"{version}^{{tree}}") == _git(
+                REPO, "rev-parse", f"{commit}:templates/{name}"), (name, version)
+
+
+def test_the_repository_examples_record_the_stable_reference():
+    """The generated projects committed under examples/ name no machine path either."""
+    from tests.conftest import REPO
+
+    listed = _git(REPO, "ls-files", "examples/**/.copier-answers.yml",
+                  "examples/.copier-answers.yml").split()
+    assert listed
+    releases = history.read_releases(templates_root() / "releases.toml")
+    for rel in listed:
+        answers = yaml.safe_load((REPO / rel).read_text())
+        assert history.template_of(answers["_src_path"])[1] is False, rel
+        assert answers["_commit"] in releases, rel

@@ -23,7 +23,6 @@ from scaffold.render import licenses, names
 # Which PyO3 `new` offers, and what each series needs, come from scaffold.facts.
 DEFAULT_PYO3 = facts.format_series(facts.DEFAULT_SERIES)
 OLDEST_PYO3 = facts.OLDEST_SUPPORTED
-NEWEST_TESTED_PYO3 = facts.NEWEST_SUPPORTED
 BACKENDS = ("maturin", "setuptools-rust")
 WIRINGS = ("feature", "env")
 LAYOUTS = ("mixed", "rust")
@@ -275,6 +274,36 @@ def _release_answers(options: Options) -> dict:
                               if not options.abi3 and facts.builds_free_threaded(series) else ""),
             "ci_python": facts.fmt(ci), "cibuildwheel_version": CIBUILDWHEEL,
             "python_max": facts.fmt(known.python_max)}
+
+
+def refreshed_answers(template: str, recorded: dict) -> dict:
+    """The answers this release derives from its facts, recomputed from a project's recorded
+    answers (PyO3 version, Python range, abi3, license, author).
+
+    `scaffold update` passes them to copier, where they override the recorded ones: a release's
+    new facts (PyO3 API flags, Python range, free-threaded build, cibuildwheel release) reach
+    projects made earlier, and a 0.1.0 project, whose answers lack them, gets what `new` gives
+    its PyO3 version instead of copier.yml's defaults (written for the newest PyO3).
+    ValueError names a recorded answer that is not what `new` writes."""
+    match = re.search(r"(\d+)\.(\d+)", str(recorded.get("pyo3_version", "")))
+    if match is None:
+        return {}
+    pyo3 = f"{match.group(1)}.{match.group(2)}"
+    flags = facts.template_flags(_series(pyo3))
+    if template != "workspace":
+        return flags
+    for key in ("python_min", "abi3"):
+        value = recorded.get(key, "")
+        if value and not re.fullmatch(r"3\.\d+", str(value)):
+            raise ValueError(f"{key}: {value!r} is not 3.X")
+    crate = str(recorded.get("project_name", ""))
+    options = Options(crate=crate, module=str(recorded.get("module_name", "")), dest=Path(crate),
+                      pyo3=pyo3, python_min=str(recorded.get("python_min", DEFAULT_PYTHON_MIN)),
+                      author=str(recorded.get("author", "")),
+                      license=str(recorded.get("license", "")),
+                      profiler=bool(recorded.get("with_profiler", True)), git=True,
+                      abi3=str(recorded.get("abi3", "") or ""))
+    return {**flags, **_release_answers(options)}
 
 
 def _profiler_answers(options: Options) -> dict:

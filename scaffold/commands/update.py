@@ -214,14 +214,23 @@ def _migrate(answers: Path, template: str) -> None:
 
 def _copier_update(clone: Path, step: Step, version: str, folder: Path,
                    args: argparse.Namespace) -> None:
+    import yaml
+
+    from scaffold.commands.new import refreshed_answers
     from scaffold.render.copier_render import update
 
     answers = clone / step.answers
     # The profiler template renders into the folder holding its crate.
     dst = answers.parent if step.template == "workspace" else answers.parent.parent
+    # The answers `new` derives from facts follow this release's facts, not the recorded ones.
+    recorded = yaml.safe_load(answers.read_text(encoding="utf-8"))
+    try:
+        data = refreshed_answers(step.template, recorded)
+    except ValueError as error:
+        raise UserError(f"{step.answers}: {error}", "restore it from git") from None
     try:
         update(dst, answers.relative_to(dst).as_posix(), version, folder,
-               interactive=sys.stdin.isatty() and not args.yes)
+               interactive=sys.stdin.isatty() and not args.yes, data=data)
     except RuntimeError as error:
         raise UserError(f"{step.answers}: {error}", "nothing was written") from None
 

@@ -44,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
         if args.diff:
             from scaffold.lint.diff import unified_diff
 
-            sys.stdout.write(unified_diff(plan.workspace.root, plan.originals, plan.changes))
+            sys.stdout.write(unified_diff(plan.base, plan.originals, plan.changes))
         errors = _check(plan.workspace.root, plan.changes)
         would = "would change" if plan.changes or plan.update else "would change nothing"
         print(f"{would}: {len(plan.changes)} file(s)"

@@ -17,7 +17,11 @@ from scaffold.env.probe import Interpreter
 from scaffold.env.report import ERROR, NOTE, OK, WARN, Report
 from scaffold.workspace import rust_source
 from scaffold.workspace.crate import Crate
+from scaffold.workspace.discover import relative_to_cwd
 from scaffold.workspace.model import Workspace
+
+# The platform the binary checks branch on (tests simulate others by setting it).
+PLATFORM = sys.platform
 
 
 
@@ -41,11 +45,16 @@ def check_libpython(report: Report, found: Interpreter, environ: dict[str, str],
     report.add("libpython", NOTE, f"{where}, outside the loader path: binaries that embed "
                "Python need an rpath; other binaries (the library's `cargo test`) need "
                f"{libpython.loader_variable()}", line)
-    if ws is not None and sys.platform.startswith("linux"):
-        for crate in embedding_binaries(ws):
-            _check_rpath(report, ws, crate, lib.directory, line)
-            for binary in built_binaries(ws, crate, environ):
-                _check_binary(report, binary, lib, loader, line, crate)
+    if ws is None:
+        return
+    if not PLATFORM.startswith("linux"):
+        report.add("binaries", NOTE, f"rpath build scripts and built binaries not checked on "
+                   f"this platform ({PLATFORM}): doctor reads ELF (Linux) binaries only")
+        return
+    for crate in embedding_binaries(ws):
+        _check_rpath(report, ws, crate, lib.directory, line)
+        for binary in built_binaries(ws, crate, environ):
+            _check_binary(report, binary, lib, loader, line, crate)
 
 
 def embedding_binaries(ws: Workspace) -> list[Crate]:
@@ -77,7 +86,7 @@ def _check_rpath(report: Report, ws: Workspace, crate: Crate, libdir: Path, line
     wired = any(d.kind == "build-dependencies" for d in crate.dependencies_on("pyo3-build-config"))
     setting = rust_source.rpath_setting(text) if build else None
     if setting == "link-arg" or (setting == "helper" and wired):
-        report.add(name, OK, f"{ws.relative(build)} puts libpython's directory on the rpath: "
+        report.add(name, OK, f"{relative_to_cwd(build)} puts libpython's directory on the rpath: "
                    f"binaries of `{crate.name}` find {libdir}")
         return
     series = ws.pyo3_series(crate) or ws.pyo3_series() or (0, 0)

@@ -13,6 +13,7 @@ from scaffold import facts
 from scaffold.env import interpreter, recorded
 from scaffold.env.probe import Interpreter, ProbeError, probe
 from scaffold.env.report import ERROR, NOTE, OK, WARN, Report
+from scaffold.workspace.discover import relative_to_cwd
 from scaffold.workspace.model import Workspace
 
 _ABI3 = re.compile(r"abi3-py3(\d+)$")
@@ -99,11 +100,14 @@ def _check_maturin_mismatch(report: Report, found: Interpreter, environ: dict[st
         return
     line = f"export PYO3_PYTHON={shlex.quote(here.executable)}"
     report.export(line)
+    local, build = here.label, found.label
+    if local == build:  # two installations of one version: name them by path
+        local, build = f"{local} at {here.executable}", f"{build} at {found.executable}"
     report.add("interpreter-mismatch", WARN,
-               f"`python3` is {here.label} in {project_dir} (a version manager's local setting, "
-               f"e.g. pyenv's .python-version) but {found.label} in cargo's build scripts: "
-               f"maturin run here builds the wheel for {here.label}, while `cargo build` builds "
-               f"the binaries (profiler, tests) for {found.label}",
+               f"`python3` is {local} in {project_dir} (a version manager's local setting, "
+               f"e.g. pyenv's .python-version) but {build} in cargo's build scripts: "
+               f"maturin run here builds the wheel for {local}, while `cargo build` builds "
+               f"the binaries (profiler, tests) for {build}",
                f"{line} so cargo uses the same Python, or remove the mismatch (make the "
                "project's Python the global one, or drop the local setting)")
 
@@ -130,7 +134,7 @@ def check_versions(report: Report, found: Interpreter, ws: Workspace) -> None:
         spec = project.requires_python
         if not spec or project.backend is None:
             continue
-        where = ws.relative(project.pyproject.path if project.pyproject else project.dir)
+        where = relative_to_cwd(project.pyproject.path if project.pyproject else project.dir)
         try:
             inside = SpecifierSet(spec).contains(version, prereleases=True)
         except InvalidSpecifier:

@@ -1,8 +1,10 @@
-"""Unified diffs of planned changes, with `a/` and `b/` paths relative to the workspace root."""
+"""Unified diffs of planned changes, with `a/` and `b/` paths relative to the directory the
+command prints paths from (`discover.display_base`)."""
 
 from __future__ import annotations
 
 import difflib
+import os
 from pathlib import Path
 
 from scaffold.toml.textfile import TextFile
@@ -23,7 +25,9 @@ def unified_diff(root: Path, originals: dict[Path, TextFile | None],
 
 
 def _relative(root: Path, path: Path) -> str:
+    """`path` from `root`, `../` included (a pyproject.toml above `rust/`): never an absolute
+    path glued to the `a/` prefix."""
     try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
+        return Path(os.path.relpath(path.resolve(), root.resolve())).as_posix()
+    except ValueError:  # another drive (Windows)
         return path.as_posix()

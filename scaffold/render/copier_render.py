@@ -54,15 +54,17 @@ def render(template_name: str, dest: Path, answers: dict) -> None:
 
 
 def update(dst: Path, answers_file: str, version: str, history_folder: Path, *,
-           interactive: bool) -> None:
+           interactive: bool, data: dict | None = None) -> None:
     """copier's 3-way update of the project at `dst` to template release `version`.
 
     The answers' stable `_src_path` opens the bundles of `history_folder` (history.git_env);
-    questions the new version adds are asked on a terminal (`interactive`), else defaulted.
+    questions the new version adds are asked on a terminal (`interactive`), else defaulted;
+    `data` overrides recorded answers (copier's `data`, as in `run_copy`).
     copier's refusals and git failures come out as RuntimeError with a one-line message.
     """
     import copier
     from copier.errors import CopierError
+    from jinja2 import TemplateError
     from plumbum import ProcessExecutionError, local
 
     from scaffold.render import history
@@ -70,10 +72,11 @@ def update(dst: Path, answers_file: str, version: str, history_folder: Path, *,
     try:
         with local.env(**history.git_env(history_folder)), local.cwd(dst):
             copier.run_update(
-                str(dst), vcs_ref=version, answers_file=answers_file,
+                str(dst), data=data or {}, vcs_ref=version, answers_file=answers_file,
                 defaults=not interactive, skip_answered=True, overwrite=True,
                 conflict="inline", quiet=True, unsafe=False)
-    except CopierError as error:
+    except (CopierError, ValueError, TemplateError) as error:
+        # ValueError: an answer the template refuses (copier/_user_data.py, `parse_answer`).
         raise RuntimeError(f"copier: {' '.join(str(error).split())}") from None
     except ProcessExecutionError as error:
         detail = (error.stderr or "").strip().splitlines()[-1:] or [str(error.retcode)]

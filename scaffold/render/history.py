@@ -110,6 +110,19 @@ def build_bundles(repo: Path, releases: dict[str, str], out: Path,
                  "--all")
 
 
+def unreleased(repo: Path, releases: dict[str, str], prefix: str = "templates") -> list[str]:
+    """The templates whose `prefix/NAME` in `repo`'s work tree differs from the newest release's:
+    new projects would record that release for templates that are not its own."""
+    commit = releases[newest(releases)]
+    changed = []
+    for name in TEMPLATE_NAMES:
+        path = f"{prefix}/{name}"
+        if (_git(repo, "diff", "--name-only", commit, "--", path)
+                or _git(repo, "ls-files", "--others", "--exclude-standard", "--", path)):
+            changed.append(name)
+    return changed
+
+
 def history_dir() -> Path:
     """The folder holding `NAME.bundle` for every template this installation knows."""
     from scaffold.render.copier_render import templates_root

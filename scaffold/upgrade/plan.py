@@ -10,6 +10,7 @@ is written here; the command writes `Plan.changes` in one transaction.
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from collections.abc import MutableMapping
@@ -63,9 +64,13 @@ class Plan:
     update: list[str] = field(default_factory=list)  # packages for `cargo update -p`
     blocking: int = 0  # uses of APIs the new series removed, left in the sources
     uses_abi3: bool = False  # an `abi3-py3X` feature is enabled somewhere
+    base: Path | None = None  # where printed paths start (discover.display_base)
 
     def relative(self, path: Path) -> str:
-        return self.workspace.relative(path)
+        """`path` as printed: relative to `base` (the current directory when the project is
+        in it), so a plan run from a Python-first root names `rust/Cargo.toml`."""
+        base = self.base or self.workspace.root
+        return os.path.relpath(path.resolve(), base.resolve()).replace(os.sep, "/")
 
 
 def parse_target(text: str) -> facts.Series:
@@ -75,6 +80,8 @@ def parse_target(text: str) -> facts.Series:
 
 
 def build(path: Path, target: str, unsafe: bool) -> Plan:
+    from scaffold.workspace.discover import discover, display_base
+
     new = parse_target(target)
     ws = load(path)
     entries = _entries(ws)
@@ -92,8 +99,8 @@ def build(path: Path, target: str, unsafe: bool) -> Plan:
     old = min(required + locked, default=new)
     lock = _lock(ws.root / "Cargo.lock")
     companions = _companions(ws, entries, lock)
-    _check_path_crates(ws, entries, new)
-    plan = Plan(ws, old, new, None, unsafe)
+    _check_path_crates(ws, entries, new, lock)
+    plan = Plan(ws, old, new, None, unsafe, base=display_base(discover(path)))
     if not _up_to_date(family, companions, locked, new):
         minimums = {p: _minimum(p, d, lock) for f, d, p in companions}
         plan.pyo3, resolved = registry.resolve(target, minimums)
@@ -119,7 +126,8 @@ def build(path: Path, target: str, unsafe: bool) -> Plan:
         in_lock = {p["name"] for p in lock.get("package", [])}
         plan.update = sorted(names & in_lock)
         if plan.update:
-            plan.steps.append(Step("Cargo.lock", "cargo update -p " + " -p ".join(plan.update)))
+            plan.steps.append(Step(plan.relative(ws.root / "Cargo.lock"),
+                                   "cargo update -p " + " -p ".join(plan.update)))
     return plan
 
 
@@ -182,9 +190,11 @@ def _minimum(package: str, dep: Dependency, lock: dict | None) -> str | None:
     return ".".join(map(str, found)) if found else None
 
 
-def _check_path_crates(ws, entries, new) -> None:
-    """A path dependency outside the workspace that requires another PyO3 cannot be moved
-    by this command: refuse, naming it (nothing is written)."""
+def _check_path_crates(ws, entries, new, lock) -> None:
+    """A path dependency outside the workspace that requires another PyO3, or a companion
+    Cargo.lock resolved on another PyO3 (numpy 0.24 is built on PyO3 0.24), cannot be moved by
+    this command: refuse, naming it (nothing is written; `cargo update` would fail later)."""
+    built_on = _pyo3_series_in_lock(lock)
     for file, dep, package in entries:
         if dep.path is None:
             continue
@@ -200,6 +210,32 @@ def _check_path_crates(ws, entries, new) -> None:
                     f"{target}: `{package}` (a path dependency outside the workspace) requires "
                     f"PyO3 {facts.format_series(found)}; it has no release for PyO3 "
                     f"{facts.format_series(new)}", "upgrade it first, then run again")
+            on = built_on.get(inner.package, set())
+            if inner.package not in PYO3_FAMILY and on and new not in on:
+                raise registry.Refusal(
+                    f"{target}: `{package}` (a path dependency outside the workspace) depends on "
+                    f"`{inner.package}`, locked on PyO3 "
+                    f"{', '.join(sorted(map(facts.format_series, on)))}; this command does not "
+                    f"move it to PyO3 {facts.format_series(new)}",
+                    "upgrade it first, then run again")
+
+
+def _pyo3_series_in_lock(lock: dict | None) -> dict[str, set]:
+    """Registry package -> the PyO3 series its locked versions depend on (pyo3 or pyo3-ffi)."""
+    packages = (lock or {}).get("package", [])
+    versions: dict[str, list[str]] = {}
+    for package in packages:
+        versions.setdefault(package.get("name"), []).append(package.get("version", ""))
+    found: dict[str, set] = {}
+    for package in packages:
+        if "registry" not in package.get("source", ""):
+            continue
+        for dep in package.get("dependencies", []):
+            name, version = [*dep.split(" "), ""][:2]  # "pyo3 0.24.2 (registry+...)"
+            version = version or next(iter(versions.get(name, [])), "")
+            if name in registry.PYO3_CORE and (on := series(version)):
+                found.setdefault(package["name"], set()).add(on)
+    return found
 
 
 # --- manifest edits ---------------------------------------------------------------------------

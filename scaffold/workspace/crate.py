@@ -111,10 +111,6 @@ class Crate:
         return list(self.lib.get("crate-type", self.lib.get("crate_type", [])))
 
     @property
-    def has_lib(self) -> bool:
-        return "lib" in self.data or (self.dir / "src" / "lib.rs").is_file()
-
-    @property
     def has_binary(self) -> bool:
         """`[[bin]]` targets or those cargo finds: src/main.rs, src/bin/*.rs, src/bin/*/main.rs."""
         src = self.dir / "src"

@@ -37,7 +37,6 @@ class PythonProject:
     dir: Path
     pyproject: TextFile | None
     data: dict
-    setup_py: Path | None = None
     setup_extensions: list[RustExtension] = field(default_factory=list)
 
     @property
@@ -113,8 +112,7 @@ def load_python_project(directory: Path, read=TextFile.read) -> PythonProject | 
         return None
     data = pyproject.parse() if pyproject else {}
     setup_extensions = _setup_py_extensions(setup_path) if setup_path.is_file() else []
-    return PythonProject(directory, pyproject, data, setup_path if setup_path.is_file() else None,
-                         setup_extensions)
+    return PythonProject(directory, pyproject, data, setup_extensions)
 
 
 def _setup_py_extensions(path: Path) -> list[RustExtension]:

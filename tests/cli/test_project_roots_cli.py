@@ -4,6 +4,7 @@ git repository, or outside git the directory given widened to its Cargo workspac
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import textwrap
@@ -67,6 +68,10 @@ def test_diff_paths_are_relative_to_the_current_directory(tmp_path):
     dry = run_cli("add-profiler", "--dry-run", cwd=root)
     assert "+++ b/rust/Cargo.toml" in dry.stdout
     assert "would create: rust/srcpkg-profiler/Cargo.toml" in dry.stderr
+    # From `rust/`, the pyproject.toml above it is `../pyproject.toml` (it was `a//abs/path`).
+    inside = run_cli("fix-features", "--diff", cwd=root / "rust")
+    headers = [line for line in inside.stdout.splitlines() if line.startswith(("---", "+++"))]
+    assert headers == ["--- a/../pyproject.toml", "+++ b/../pyproject.toml"], inside.stdout
 
 
 def test_outside_git_the_boundary_is_the_directory_given(tmp_path):
@@ -99,6 +104,15 @@ def test_doctor_from_a_python_first_root(tmp_path):
     root = src_layout(tmp_path / "proj")
     report = run_cli("doctor", root, "--output-format", "json")
     assert '"project"' not in report.stdout  # the project was found, not skipped
+    # Paths from where the user stands (they were relative to rust/, or absolute).
+    with (root / "pyproject.toml").open("a") as pyproject:
+        pyproject.write('requires-python = ">=3.8"\n')
+    git_init(root)
+    assert run_cli("add-profiler", cwd=root).exit_code == 0
+    report = run_cli("doctor", "--output-format", "json", cwd=root)
+    checks = {c["check"]: c["message"] for c in json.loads(report.stdout)["checks"]}
+    assert checks["requires-python"].endswith("'>=3.8' (pyproject.toml)"), checks
+    assert checks["rpath:srcpkg-profiler"].startswith("rust/srcpkg-profiler/build.rs puts")
 
 
 def test_add_profiler_hint_from_the_project_root(tmp_path):
@@ -115,3 +129,58 @@ def test_add_profiler_hint_from_the_project_root(tmp_path):
     status = subprocess.run(["git", "status", "--porcelain"], cwd=root, capture_output=True,
                             text=True).stdout
     assert status == ""
+
+
+EXISTING_PROFILER = {
+    "Cargo.toml": """\
+        [package]
+        name = "withprof"
+        version = "0.1.0"
+        edition = "2021"
+
+        [lib]
+        crate-type = ["cdylib", "rlib"]
+
+        [dependencies]
+        pyo3 = "0.30"
+
+        [workspace]
+        members = ["profiling"]
+        """,
+    "src/lib.rs": "use pyo3::prelude::*;\n#[pymodule]\nfn withprof(_m: &Bound<'_, PyModule>)"
+                  " -> PyResult<()> { Ok(()) }\n",
+    "profiling/Cargo.toml": """\
+        [package]
+        name = "profiling"
+        version = "0.1.0"
+        edition = "2021"
+
+        [dependencies]
+        withprof = { path = ".." }
+        pyo3 = { version = "0.30", features = ["auto-initialize"] }
+        """,
+    "profiling/src/main.rs": "use pyo3::prelude::*;\n"
+                             "fn main() { Python::attach(|py| println!(\"{}\", py.version())); }\n",
+}
+
+
+def test_add_profiler_name_of_an_existing_profiler_fixes_it(tmp_path):
+    """Issue 15 item 2: `--name profiling` for a profiling member the tool never made is that
+    member, checked and given its rpath (it answered "exists already; nothing to do"), from the
+    member's own directory too (paths then relative to it)."""
+    root = tmp_path / "withprof"
+    for name, text in EXISTING_PROFILER.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(textwrap.dedent(text))
+    git_init(root)
+    dry = run_cli("add-profiler", "--name", "profiling", "--dry-run", cwd=root)
+    assert dry.exit_code == 0, dry.stderr
+    assert "`profiling` already profiles `withprof`" in dry.stderr
+    assert "would create: profiling/build.rs" in dry.stderr
+    assert "+++ b/profiling/Cargo.toml" in dry.stdout and "pyo3-build-config" in dry.stdout
+    assert not (root / "profiling" / "build.rs").exists()  # --dry-run writes nothing
+    done = run_cli("add-profiler", "--name", "profiling", cwd=root / "profiling")
+    assert done.exit_code == 0, done.stderr
+    assert "created: build.rs" in done.stderr and "changed: Cargo.toml" in done.stderr
+    assert "add_libpython_rpath_link_args" in (root / "profiling" / "build.rs").read_text()
+    assert sorted(p.parent.name for p in root.rglob("Cargo.toml")) == ["profiling", "withprof"]

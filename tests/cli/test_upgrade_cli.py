@@ -266,3 +266,87 @@ def test_build_script_without_direct_pyo3_is_reported(tmp_path):
            "`cfg` needs pyo3 or pyo3-ffi in [dependencies]" in plan.stdout.splitlines(), \
         plan.stdout
     assert "ext/build.rs" not in plan.stdout
+
+
+SRC_LAYOUT = {
+    "pyproject.toml": ('[build-system]\nrequires = ["maturin>=1.9.4,<2"]\n'
+                       'build-backend = "maturin"\n\n[project]\nname = "srcl"\n'
+                       'version = "0.1.0"\nrequires-python = ">=3.8"\n\n[tool.maturin]\n'
+                       'features = ["pyo3/abi3-py38"]\n'),
+    "rust/Cargo.toml": ('[package]\nname = "srcl"\nversion = "0.1.0"\nedition = "2021"\n\n'
+                        '[lib]\ncrate-type = ["cdylib"]\n\n[dependencies]\npyo3 = "0.28"\n\n'
+                        '[features]\ndefault = ["extension-module"]\n'
+                        'extension-module = ["pyo3/extension-module"]\n'),
+    "rust/src/lib.rs": "pub fn f() {}\n",
+}
+
+
+def test_python_first_root_paths_are_relative_to_the_current_directory(tmp_path):
+    """maturin's src layout (the crate in `rust/`): run from the project root, the plan and the
+    diff name `rust/Cargo.toml` and `pyproject.toml` as seen from there (they named them
+    relative to `rust/`, and the pyproject as `b//abs/path`); from `rust/`, `../pyproject.toml`;
+    the real run from the root writes both files."""
+    root = write(tmp_path / "srcl", SRC_LAYOUT)
+    git_init(root)
+    before = tree(root)
+    diff = run_cli("upgrade", "--pyo3", "0.30", "--diff", cwd=root)
+    assert diff.exit_code == 1, diff.stderr
+    headers = [line for line in diff.stdout.splitlines() if line.startswith(("---", "+++"))]
+    assert headers == ["--- a/pyproject.toml", "+++ b/pyproject.toml",
+                       "--- a/rust/Cargo.toml", "+++ b/rust/Cargo.toml"], diff.stdout
+    assert '  rust/Cargo.toml:10: pyo3 "0.28" -> "0.30"' in diff.stderr.splitlines()
+    assert '  pyproject.toml:11: "pyo3/abi3-py38" -> "pyo3/abi3-py39" (PyO3 0.30 supports ' \
+           'Python >= 3.9)' in diff.stderr.splitlines(), diff.stderr
+    assert "  rust/Cargo.toml: note: PyO3 0.30 supports env wiring (PYO3_BUILD_EXTENSION_MODULE " \
+           "with maturin>=1.9.4 in build-system.requires)" in diff.stderr  # with the floor
+    inside = run_cli("upgrade", "--pyo3", "0.30", "--dry-run", cwd=root / "rust")
+    assert '  Cargo.toml:10: pyo3 "0.28" -> "0.30"' in inside.stdout.splitlines()
+    assert "  ../pyproject.toml:11: " in inside.stdout, inside.stdout
+    assert tree(root) == before
+    done = run_cli("upgrade", "--pyo3", "0.30", cwd=root)
+    assert done.exit_code == 0, done.stdout + done.stderr
+    assert 'pyo3 = "0.30"' in (root / "rust/Cargo.toml").read_text()
+    assert '"pyo3/abi3-py39"' in (root / "pyproject.toml").read_text()
+
+
+def test_path_crate_with_a_companion_on_another_pyo3_is_named(tmp_path):
+    """A path dependency outside the workspace on numpy 0.24 (built on PyO3 0.24, as Cargo.lock
+    shows): refused by name before anything is written (cargo update failed with "failed to
+    select a version for `pyo3-ffi`", naming nothing)."""
+    write(tmp_path / "vendored", {
+        "Cargo.toml": ('[package]\nname = "legacy-arrays"\nversion = "0.1.0"\n'
+                       'edition = "2021"\n\n[dependencies]\nnumpy = "0.24"\n'),
+        "src/lib.rs": "",
+    })
+    root = project(tmp_path, "0.24", 'legacy-arrays = { path = "../vendored" }\n')
+    run(["cargo", "generate-lockfile"], cwd=root, env=build_env())
+    git_init(root)
+    before = tree(root)
+    result = run_cli("upgrade", root, "--pyo3", "0.30")
+    assert result.exit_code == 2, result.stdout + result.stderr
+    assert "`legacy-arrays` (a path dependency outside the workspace) depends on `numpy`, " \
+           "locked on PyO3 0.24" in result.stderr, result.stderr
+    assert tree(root) == before
+
+
+def test_failed_cargo_update_puts_the_manifests_back(tmp_path):
+    """The manifests are written before `cargo update`; when cargo then fails (here: a package
+    the lock does not have), they are put back byte for byte and the error names the command."""
+    from scaffold.commands.upgrade import _cargo_update
+    from scaffold.errors import UserError
+    from scaffold.toml import atomic
+    from scaffold.upgrade import plan as planning
+
+    root = project(tmp_path, "0.28")
+    run(["cargo", "generate-lockfile"], cwd=root, env=build_env())
+    git_init(root)
+    before = tree(root)
+    plan = planning.build(root, "0.30", False)
+    assert plan.changes and plan.update == ["pyo3"]
+    atomic.write_all({p: t.original for p, t in plan.changes.items()}, root=root)
+    assert tree(root) != before
+    plan.update = ["no-such-package"]
+    with pytest.raises(UserError, match=r"cargo update -p no-such-package` failed .* the "
+                                        r"manifests were put back"):
+        _cargo_update(plan, root)
+    assert tree(root) == before

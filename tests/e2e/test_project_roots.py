@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -260,6 +261,9 @@ def test_doctor_with_a_pyenv_local_python(tmp_path):
     (A pyo3-ffi binary keeps the private target directory's build short.)"""
     env = {k: v for k, v in build_env().items() if k != "PYO3_PYTHON"}
     env.pop("PYENV_VERSION", None)
+    # The user's shell: pyenv's shims first on PATH (a venv running the tests would shadow them).
+    shims = Path(run(["pyenv", "root"], cwd=Path.home(), env=env).stdout.strip()) / "shims"
+    env["PATH"] = f"{shims}{os.pathsep}{env['PATH']}"
     global_python = run(["pyenv", "version-name"], cwd=Path.home(), env=env).stdout.strip()
     local = next(v for v in reversed(pyenv_pythons()) if v != global_python)
     repo = tmp_path / "pyenvapp"

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-from scaffold.commands.new import NEWEST_TESTED_PYO3, OLDEST_PYO3
+from scaffold import facts
 from tests.conftest import BASE_PYTHON, TARGET_DIR, build_env, run, run_cli, venv_python
 
 pytestmark = pytest.mark.e2e
@@ -146,7 +146,7 @@ def test_variant_builds_profiles_and_ships(case, tmp_path, venv):
     run([venv, "-m", "pip", "uninstall", "-y", crate], cwd=tmp_path, env=env)
 
 
-@pytest.mark.parametrize("minor", range(OLDEST_PYO3[1] + 1, NEWEST_TESTED_PYO3[1]))
+@pytest.mark.parametrize("minor", range(facts.OLDEST_SUPPORTED[1] + 1, facts.NEWEST_SUPPORTED[1]))
 def test_every_claimed_pyo3_minor_compiles(minor, tmp_path):
     """The minors between the oldest and the newest (both built end to end above) compile:
     `cargo check` of every crate and test target, the profiler included."""

@@ -94,6 +94,18 @@ def doctor(path: Path) -> tuple[int, dict[str, dict]]:
 
 
 @needs_trap
+def test_binaries_not_checked_outside_linux(tmp_path, monkeypatch):
+    """macOS and Windows binaries are not ELF: doctor says so instead of reading them."""
+    from scaffold.env import link_checks
+
+    monkeypatch.setattr(link_checks, "PLATFORM", "darwin")
+    code, checks = doctor(project(tmp_path / "p"))
+    assert "rpath:app" not in checks
+    assert checks["binaries"]["verdict"] == "note"
+    assert "not checked on this platform (darwin)" in checks["binaries"]["message"]
+
+
+@needs_trap
 def test_binary_without_rpath(tmp_path, monkeypatch):
     root = project(tmp_path / "p")
     code, checks = doctor(root)
@@ -182,3 +194,66 @@ def test_abi3_feature_older_than_the_series_has(tmp_path):
     assert "abi3-py39" in checks["abi3-feature"]["fix"]
     ok = project(tmp_path / "q", pyo3='{ version = "0.30", features = ["abi3-py39"] }')
     assert "abi3-feature" not in doctor(ok)[1]
+
+
+SHIM = """\
+#!/bin/sh
+# A version manager's shim (as pyenv's): a .python-version above the current directory picks
+# the local Python, else the global one.
+d=$PWD
+while [ "$d" != / ]; do
+    [ -f "$d/.python-version" ] && exec {local} "$@"
+    d=$(dirname "$d")
+done
+exec {base} "$@"
+"""
+
+
+def test_local_python_setting_and_the_recorded_build(tmp_path, monkeypatch):
+    """The issue-15 trap without pyenv: a shim picks a local Python (a copied venv) under a
+    `.python-version`, the global one elsewhere. doctor reports the interpreter cargo's build
+    script gets (the global one), warns that maturin here builds for the local one with both
+    fixes, and reports the interpreter the last build recorded, noting that today's settings
+    choose another. tests/e2e/test_project_roots.py does this with real pyenv and cargo."""
+    local = tmp_path / "local"
+    subprocess.run([BASE_PYTHON, "-m", "venv", "--copies", "--without-pip", local], check=True)
+    local_python = local / "bin" / "python"
+    if subprocess.run([local_python, "-c", ""], capture_output=True).returncode != 0:
+        pytest.skip("a copied interpreter does not start here (relative RUNPATH)")
+    base = subprocess.run([BASE_PYTHON, "-c", "import sys; print(sys.executable)"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+    shims = tmp_path / "shims"
+    shims.mkdir()
+    for name in ("python", "python3"):
+        (shims / name).write_text(SHIM.format(local=local_python, base=base))
+        (shims / name).chmod(0o755)
+    monkeypatch.setenv("PATH", f"{shims}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.delenv("PYO3_PYTHON")
+    (tmp_path / "cargo-home" / "registry" / "src").mkdir(parents=True)
+    root = project(tmp_path / "p")
+    (root / ".python-version").write_text("local\n")
+    # What pyo3-ffi's build script leaves in the target directory after a build that used the
+    # local Python (e.g. run once with PYO3_PYTHON set to it).
+    target = tmp_path / "target"
+    config = f"implementation=CPython\nshared=true\nexecutable={local_python}\n"
+    record = target / "debug" / "build" / "pyo3-ffi-0123" / "output"
+    record.parent.mkdir(parents=True)
+    record.write_text(f"cargo:PYO3_CONFIG={config.encode().hex()}\n")
+    monkeypatch.setenv("CARGO_TARGET_DIR", str(target))
+
+    result = run_cli("doctor", root, "--output-format", "json")
+    checks = json.loads(result.stdout)["checks"]
+    by_name = {}
+    for check in checks:
+        by_name.setdefault(check["check"], []).append(check)
+    (interpreter,) = by_name["interpreter"]
+    assert interpreter["verdict"] == "ok" and f"at {base} (from `python` on PATH" in \
+        interpreter["message"], interpreter
+    (mismatch,) = by_name["interpreter-mismatch"]
+    assert mismatch["verdict"] == "warn" and str(local_python) in mismatch["message"]
+    assert f"export PYO3_PYTHON={local_python}" in mismatch["fix"]
+    assert "remove the mismatch" in mismatch["fix"]
+    used, note = by_name["last-build"]
+    assert used["verdict"] == "ok" and f"at {local_python}" in used["message"], used
+    assert note["verdict"] == "note" and "today's settings choose" in note["message"]
+    assert f"at {base} instead" in note["message"], note
