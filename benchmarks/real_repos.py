@@ -168,7 +168,7 @@ def scenarios(directory: Path) -> list[Scenario]:
 
 def resolving(env: dict[str, str]) -> dict[str, str]:
     """Resolution (`cargo tree`, `cargo metadata`) on stable: a `rust-toolchain` file may pin a
-    nightly that is not installed (hyperjson, pyo3-polars); resolving does not depend on it."""
+    nightly that is not installed (pyo3-polars); resolving does not depend on it."""
     return {**env, "RUSTUP_TOOLCHAIN": "stable"}
 
 
