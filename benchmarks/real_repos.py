@@ -33,7 +33,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-# (label, repository snapshot, directory to run from, run add-profiler)
+# (label, repository snapshot, directory to run from, run add-profiler: True builds the
+# profiler, "resolve" runs add-profiler and `cargo metadata` but skips the (too long) build)
 ENTRIES = [
     ("py-dissimilar", "py-dissimilar", ".", True),
     ("rtoml", "rtoml", ".", True),
@@ -56,6 +57,19 @@ ENTRIES = [
     ("setuptools-rust-html-py-ever", "setuptools-rust", "examples/html-py-ever", False),
     ("pyo3-log", "pyo3-log", ".", False),
     ("pyo3-getitem", "pyo3", "examples/getitem", False),
+    # wave 2 (see notes/real-repos.md)
+    ("cramjam", "cramjam", ".", "resolve"),  # root package + non-pyo3 member, `members = [.]`
+    ("orjson", "orjson", ".", False),  # pyo3-ffi only, own build.rs
+    ("safetensors", "safetensors", "bindings/python", True),  # maturin `features`
+    ("rust-numpy", "rust-numpy", ".", False),  # a library, built without any backend
+    ("rust-numpy-simple", "rust-numpy", "examples/simple", True),  # path dep to the root
+    ("pyo3-async-runtimes", "pyo3-async-runtimes", ".", False),  # no backend, no cdylib
+    ("watchfiles", "watchfiles", ".", True),
+    ("pyo3-polars", "pyo3-polars", ".", False),  # examples as members, a path outside
+    ("rustworkx", "rustworkx", ".", "resolve"),  # setup.py RustExtension + pyproject
+    ("pydantic-core", "pydantic-core", ".", "resolve"),  # env wiring, `benches/`
+    ("arro3", "arro3", ".", False),  # virtual workspace, three maturin extensions
+    ("tokenizers", "tokenizers", "bindings/python", "resolve"),  # standalone stub-gen crate
 ]
 FEATURE = re.compile(r'pyo3 feature "([^"]+)"')
 SCAFFOLD = [sys.executable, "-m", "scaffold"]
@@ -91,7 +105,7 @@ def main() -> int:
         result["fix"] = fix_step(label, source, start, args.scratch, env)
         if profile:
             result["profiler"] = profile_step(label, source, start, args.scratch, env,
-                                              build=not args.no_build)
+                                              build=profile is True and not args.no_build)
         result["seconds"] = round(time.monotonic() - began, 1)
         results.append(result)
         print(f"{label}: {result['seconds']}s", file=sys.stderr)
@@ -152,13 +166,22 @@ def scenarios(directory: Path) -> list[Scenario]:
     return found
 
 
+def resolving(env: dict[str, str]) -> dict[str, str]:
+    """Resolution (`cargo tree`, `cargo metadata`) on stable: a `rust-toolchain` file may pin a
+    nightly that is not installed (pyo3-polars); resolving does not depend on it."""
+    return {**env, "RUSTUP_TOOLCHAIN": "stable"}
+
+
 def pyo3_features(scenario: Scenario, env: dict[str, str]) -> str:
-    proc = run(["cargo", "tree", "-i", "pyo3", *scenario.args], scenario.cwd, env, timeout=600)
+    proc = run(["cargo", "tree", "-i", "pyo3", *scenario.args], scenario.cwd, resolving(env),
+               timeout=600)
     if proc.returncode != 0:
         text = proc.stderr
         if "did not match any packages" in text or "nothing to print" in text:
             return "absent"
-        return "error: " + (text.strip().splitlines() or ["?"])[-1][:120]
+        lines = text.strip().splitlines() or ["?"]
+        return "error: " + next((line for line in lines if line.startswith("error")),
+                                lines[-1]).removeprefix("error: ")[:120]
     if "nothing to print" in proc.stdout + proc.stderr:
         return "absent"
     found = sorted(set(FEATURE.findall(proc.stdout)))
@@ -181,6 +204,10 @@ def fix_step(label: str, source: Path, start: str, scratch: Path, env) -> dict:
     except (ValueError, KeyError):
         codes = [f"exit {check.returncode}: {check.stderr.strip()[-160:]}"]
     step = {"check_exit": check.returncode, "codes": codes, "before": trees(here, env)}
+    # `cargo tree` may refresh a stale Cargo.lock: commit it so that the fix starts clean and
+    # "changed" lists only the files scaffold wrote
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "resolved", "--allow-empty")
     for mode, flags in (("safe", []), ("unsafe", ["--unsafe-fixes"])):
         fixed = scaffold(["fix-features", *flags], here, env)
         changed = subprocess.run(["git", "status", "--porcelain"], cwd=repo, text=True,
@@ -189,16 +216,16 @@ def fix_step(label: str, source: Path, start: str, scratch: Path, env) -> dict:
                       "changed": sorted(line[3:] for line in changed if line.strip()),
                       "error": fixed.stderr.strip()[-200:] if fixed.returncode == 2 else "",
                       "after": trees(here, env)}
-        again = scaffold(["fix-features", *flags, "--diff"], here, env)
-        step[mode]["second_run_changes"] = again.returncode == 1
         git(repo, "add", "-A")
         git(repo, "commit", "-qm", mode, "--allow-empty")
+        again = scaffold(["fix-features", *flags, "--diff"], here, env)
+        step[mode]["second_run_changes"] = again.returncode == 1
     return step
 
 
 def metadata_ok(directories: list[Path], env) -> dict[str, bool]:
-    return {str(d): run(["cargo", "metadata", "--format-version", "1", "--no-deps"], d, env,
-                        timeout=300).returncode == 0 for d in directories}
+    return {str(d): run(["cargo", "metadata", "--format-version", "1", "--no-deps"], d,
+                        resolving(env), timeout=300).returncode == 0 for d in directories}
 
 
 def profile_step(label: str, source: Path, start: str, scratch: Path, env, build: bool) -> dict:
@@ -246,6 +273,17 @@ def markdown(results: list[dict]) -> str:
             modes.append(text)
         lines.append(f"| {r['label']} (`{r['start']}`) | {', '.join(fix['codes']) or 'clean'} | "
                      f"{modes[0]} | {modes[1]} | {'; '.join(changes) or 'unchanged'} |")
+    lines += ["", "| Entry (fix applied) | build | before | after safe fix | after unsafe fix |",
+              "|---|---|---|---|---|"]
+    for r in results:
+        fix = r["fix"]
+        if not (fix["safe"]["changed"] or fix["unsafe"]["changed"]):
+            continue
+        for name, before in fix["before"].items():
+            safe, unsafe = fix["safe"]["after"].get(name), fix["unsafe"]["after"].get(name)
+            lines.append(f"| {r['label']} | {name} | {before} | "
+                         f"{'same' if safe == before else safe} | "
+                         f"{'same' if unsafe == safe else unsafe} |")
     lines += ["", "| Entry | add-profiler | package | cargo metadata broken | build |",
               "|---|---|---|---|---|"]
     for r in results:

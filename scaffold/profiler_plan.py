@@ -45,6 +45,9 @@ class ProfilerPlan:
             "pyo3_from_workspace": self.pyo3_from_workspace,
             "workspace_package": self.workspace_package,
             "edition": self.edition,
+            # C string literals (`c"..."`) are reserved syntax from edition 2021 on (The Rust
+            # Reference, "C string literals"; edition guide, "Reserved syntax", 2021)
+            "c_string_literals": self.edition >= "2021",
             "workload": "generic",
             "wiring": self.wiring,
         }
@@ -102,15 +105,18 @@ def plan(ws: Workspace, library: Crate, name: str | None, path: Path | None) -> 
     spec = library.effective_spec(pyo3)
     found = ws.pyo3_series(library) or facts.DEFAULT_SERIES
     shared_package = ws.manifest.get("package", {})
+    workspace_package = all(k in shared_package for k in ("version", "edition", "license",
+                                                          "rust-version"))
     return ProfilerPlan(
         library=library, name=name, directory=directory,
         module_name=_module_name(library),
         pyo3_version=pyo3_requirement(ws, spec.get("version"), found),
         library_features=binding_features(ws, library),
         pyo3_from_workspace=pyo3.inherits_workspace and pyo3.key == "pyo3",
-        workspace_package=all(k in shared_package for k in ("version", "edition", "license",
-                                                                 "rust-version")),
-        edition=library.edition, pyo3_series=found, wiring=_wiring(ws, library))
+        workspace_package=workspace_package,
+        # the edition the profiler crate gets: the shared one it inherits, or the library's
+        edition=str(shared_package["edition"]) if workspace_package else library.edition,
+        pyo3_series=found, wiring=_wiring(ws, library))
 
 
 def existing_profilers(ws: Workspace, library: Crate) -> list[Crate]:
@@ -237,11 +243,11 @@ def add_member(document, ws: Workspace, directory: Path) -> None:
         if "members" in table:
             _insert(table["members"], relative)
         else:
-            table["members"] = [relative]
+            manifest.add_key(table, "members", [relative])
     if "default-members" in table:
         _insert(table["default-members"], relative)
     elif not ws.is_virtual:
-        table["default-members"] = [".", relative]
+        manifest.add_key(table, "default-members", [".", relative])
 
 
 def _insert(array, value: str) -> None:

@@ -36,7 +36,10 @@ For an optional pyo3 (bindings behind a feature of their own) the feature is
 `extension-module = ["pyo3?/extension-module"]`: `pyo3/extension-module` would enable the
 optional dependency, and a plain `cargo build` of the pure-Rust library would compile PyO3.
 In `env` wiring (PyO3 >= 0.26 with maturin >= 1.9.4 or setuptools-rust >= 1.12, which set
-`PYO3_BUILD_EXTENSION_MODULE`) the feature is only removed.
+`PYO3_BUILD_EXTENSION_MODULE`) the feature is only removed; so it is when the build backend
+already enables it (`[tool.maturin] features = ["pyo3/extension-module"]`, setuptools-rust's
+`features`): the wheel keeps it, and a crate feature turning it on by default would keep it
+in `cargo test` too.
 """
 
 from __future__ import annotations
@@ -45,7 +48,7 @@ from scaffold.lint.context import ENV
 from scaffold.lint.diagnostic import Applicability
 from scaffold.lint.claim import Claim
 from scaffold.rules.wiring_edits import (EXTENSION_MODULE, ensure_extension_module_feature,
-                                         remove_extension_module_from_dependency)
+                                         is_pyo3_entry, remove_extension_module_from_dependency)
 from scaffold.workspace.crate import Dependency
 
 CODE = "PW201"
@@ -90,11 +93,13 @@ def check(ctx):
 
 def _report(ctx, crate, dep, ext):
     env_mode = ext is not None and ctx.mode(ext) == ENV
+    backend_enables = ext is not None and ext.declared_by is not None and any(
+        is_pyo3_entry(f, {dep.key}) for f in ext.declared_by.features)
 
     def fix(editor):
         document = editor.document(crate.path)
         remove_extension_module_from_dependency(document, dep)
-        if not env_mode:
+        if not (env_mode or backend_enables):
             ensure_extension_module_feature(document, dep.key,
                                             weak=bool(crate.effective_spec(dep).get("optional")))
 

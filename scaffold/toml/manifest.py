@@ -94,6 +94,17 @@ def set_value(container: Table, key: str, value: Any) -> bool:
     return True
 
 
+def add_key(table: Table, key: str, value: Any) -> None:
+    """Add `key` after the table's last key, above the blank lines and comments that end the
+    table (they introduce what follows); tomlkit alone would append below them."""
+    body = table.value.body
+    trailing = []
+    while body and body[-1][0] is None:  # trivia after every key: no key index shifts
+        trailing.insert(0, body.pop())
+    table[key] = value
+    body.extend(trailing)
+
+
 def add_to_array(container: Table, key: str, value: str, create: bool = True,
                  first: bool = False) -> bool:
     """Append `value` to the array `key` (created when absent) unless present."""

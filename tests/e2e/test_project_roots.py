@@ -351,3 +351,34 @@ def test_profiler_of_opt_in_bindings_gets_the_wheel_features(tmp_path):
     assert spec["optin"]["features"] == ["python"] and spec["optin"]["default-features"] is False
     run(["cargo", "build", "-p", "optin-profiler"], cwd=repo)
     assert "python  2 iterations" in run_profiler("optin-profiler", repo)
+
+
+def test_profiler_of_an_edition_2018_crate(tmp_path):
+    """An extension crate on edition 2018 with a workspace of its own (found on rust-numpy's
+    examples/simple): the profiler inherits its edition, which has no `c"..."` literals."""
+    repo = tmp_path / "old-edition"
+    write(repo, {
+        "Cargo.toml": '''\
+            [package]
+            name = "old-edition"
+            version = "0.1.0"
+            edition = "2018"
+
+            [lib]
+            name = "old_edition"
+            crate-type = ["cdylib", "rlib"]
+
+            [dependencies]
+            pyo3 = "0.30"
+
+            [workspace]
+            ''',
+        "src/lib.rs": LIB.replace("{name}", "old_edition"),
+    })
+    git_init(repo)
+    added = run_cli("add-profiler", cwd=repo)
+    assert added.exit_code == 0, added.stderr
+    profiler = repo / "old-edition-profiler"
+    assert 'edition = "2018"' in (profiler / "Cargo.toml").read_text()
+    run(["cargo", "build", "-p", "old-edition-profiler"], cwd=repo)
+    assert "python  2 iterations" in run_profiler("old-edition-profiler", repo)
