@@ -22,8 +22,18 @@ static SMALL: [u32; 1000] = {
     let mut t = [0u32; 1000];
     let mut i = 0;
     while i < 1000 {
-        let d = [b'0' + (i / 100) as u8, b'0' + (i / 10 % 10) as u8, b'0' + (i % 10) as u8];
-        let len = if i >= 100 { 3 } else if i >= 10 { 2 } else { 1 };
+        let d = [
+            b'0' + (i / 100) as u8,
+            b'0' + (i / 10 % 10) as u8,
+            b'0' + (i % 10) as u8,
+        ];
+        let len = if i >= 100 {
+            3
+        } else if i >= 10 {
+            2
+        } else {
+            1
+        };
         let mut word = 0u32;
         let mut k = 0;
         while k < len {
