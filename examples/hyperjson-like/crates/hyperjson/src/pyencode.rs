@@ -17,6 +17,7 @@ use pyo3::prelude::*;
 use crate::escape;
 use crate::floatrepr::{MAX_FAST_LEN, write_float, write_float_fast};
 use crate::intfmt;
+use crate::prefetch::Prefetcher;
 use crate::pydecode::GilCell;
 
 /// Containers nested deeper than this raise RecursionError whatever the interpreter's
@@ -25,8 +26,6 @@ const HARD_DEPTH_LIMIT: usize = 10_000;
 /// Buffers up to this size are kept for the next call (a fresh one costs a page fault per
 /// 4 KiB written, and its growth copies).
 const KEEP_BUFFER: usize = 8 << 20;
-/// Items of a list prefetched when it is entered (see `prefetch_items`).
-const PREFETCH_ITEMS: ffi::Py_ssize_t = 8;
 
 static BUFFER: GilCell<Vec<u8>> = GilCell::new(Vec::new());
 
@@ -50,6 +49,7 @@ struct Encoder<'py> {
     surrogates: bool,
     /// The error behind a `Failed`.
     error: Option<PyErr>,
+    prefetch: Prefetcher,
 }
 
 /// An encoding failure, whose `PyErr` is in `Encoder::error`: a zero-size error keeps the
@@ -74,6 +74,7 @@ pub fn dumps<'py>(
         non_ascii,
         surrogates: false,
         error: None,
+        prefetch: Prefetcher::new(),
     };
     let result = match unsafe { enc.encode(obj.as_ptr()) } {
         Ok(()) => unsafe { enc.finish() },
@@ -115,22 +116,6 @@ unsafe fn item_at(
         ffi::PyList_GET_ITEM(obj, i)
     } else {
         ffi::PyTuple_GET_ITEM(obj, i)
-    }
-}
-
-/// Asks for the headers of a list's or tuple's items after the first (at most
-/// `PREFETCH_ITEMS`) to be brought into the cache: the first item is read at once, the
-/// others only after it is encoded, which for a container is a whole subtree later, so their
-/// cache misses overlap with that work instead of following it one by one.
-#[inline(always)]
-unsafe fn prefetch_items(obj: *mut ffi::PyObject, is_list: bool) {
-    #[cfg(target_arch = "x86_64")]
-    {
-        use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
-        let n = item_count(obj, is_list).min(PREFETCH_ITEMS);
-        for i in 1..n {
-            _mm_prefetch::<_MM_HINT_T0>(item_at(obj, is_list, i) as *const i8);
-        }
     }
 }
 
@@ -643,7 +628,9 @@ impl<'py> Encoder<'py> {
     /// than writing `true`. Other items go through `encode`, with the buffer handed back.
     #[inline(always)]
     unsafe fn write_items_compact(&mut self, obj: *mut ffi::PyObject, is_list: bool) -> Res {
-        prefetch_items(obj, is_list);
+        if !self.opts.sort_keys {
+            self.prefetch.items(obj, is_list);
+        }
         let mut run = Run::take(&mut self.out);
         let mut i = 0;
         while i < item_count(obj, is_list) {
