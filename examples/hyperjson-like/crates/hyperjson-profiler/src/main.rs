@@ -22,8 +22,9 @@ use std::hint::black_box;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
+use pyo3::ffi;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyString};
+use pyo3::types::{PyDict, PyList, PyString};
 
 const USAGE: &str =
     "usage: hyperjson-profiler [--iterations N] [--profile NAME]... [--only loads|dumps] [--list]
@@ -174,6 +175,62 @@ def timings(f, arg, n):
     return out
 ";
 
+/// Every `str` in `obj` (keys and values), in the order `dumps` writes them.
+fn strings<'py>(obj: &Bound<'py, PyAny>, out: &mut Vec<Bound<'py, PyString>>) {
+    if let Ok(s) = obj.cast::<PyString>() {
+        out.push(s.clone());
+    } else if let Ok(list) = obj.cast::<PyList>() {
+        list.iter().for_each(|item| strings(&item, out));
+    } else if let Ok(dict) = obj.cast::<PyDict>() {
+        for (key, value) in dict.iter() {
+            strings(&key, out);
+            strings(&value, out);
+        }
+    }
+}
+
+/// Writes `"s"` as `dumps` does with `ensure_ascii=True` (escaped: the `json.dumps` output).
+fn write_escaped(out: &mut Vec<u8>, s: &Bound<'_, PyString>) {
+    let p = s.as_ptr();
+    unsafe {
+        let len = ffi::PyUnicode_GET_LENGTH(p) as usize;
+        let data = ffi::PyUnicode_DATA(p);
+        if ffi::PyUnicode_IS_ASCII(p) != 0 {
+            let bytes = std::slice::from_raw_parts(data as *const u8, len);
+            hyperjson::escape::write_ascii_str(out, bytes, true);
+            return;
+        }
+        match ffi::PyUnicode_KIND(p) {
+            1 => hyperjson::escape::write_str(
+                out,
+                std::slice::from_raw_parts(data as *const u8, len),
+                true,
+            ),
+            2 => hyperjson::escape::write_str(
+                out,
+                std::slice::from_raw_parts(data as *const u16, len),
+                true,
+            ),
+            _ => hyperjson::escape::write_str(
+                out,
+                std::slice::from_raw_parts(data as *const u32, len),
+                true,
+            ),
+        };
+    }
+}
+
+/// Writes `"s"` as orjson does: the string's UTF-8, cached by CPython on the `str` after
+/// the first request, copied as is (no escaping needed in this document's strings).
+fn write_utf8(out: &mut Vec<u8>, s: &Bound<'_, PyString>) {
+    let mut size = 0;
+    let p = unsafe { ffi::PyUnicode_AsUTF8AndSize(s.as_ptr(), &mut size) };
+    assert!(!p.is_null(), "str without UTF-8");
+    out.push(b'"');
+    out.extend_from_slice(unsafe { std::slice::from_raw_parts(p.cast::<u8>(), size as usize) });
+    out.push(b'"');
+}
+
 struct Row {
     profile: String,
     op: &'static str,
@@ -248,6 +305,27 @@ fn run_profile(
             "python",
             python_median(module.getattr("dumps")?, &obj)?,
         );
+        // The document's strings alone, written the two ways: escaped as `json.dumps`
+        // (and `dumps`) writes them, and as orjson writes them. The difference is the cost
+        // of `json.dumps`'s output format.
+        let mut all = Vec::new();
+        strings(&obj, &mut all);
+        let mut out = Vec::new();
+        for (timer, write) in [
+            (
+                "escape",
+                write_escaped as fn(&mut Vec<u8>, &Bound<'_, PyString>),
+            ),
+            ("utf8", write_utf8),
+        ] {
+            let median = time_each(n, || {
+                out.clear();
+                all.iter().for_each(|s| write(&mut out, s));
+                black_box(&out);
+                Ok(())
+            })?;
+            row("dumps", timer, median);
+        }
     }
     Ok(())
 }
@@ -337,7 +415,7 @@ mod tests {
             PyResult::Ok(())
         })
         .unwrap();
-        assert_eq!(rows.len(), profiles::NAMES.len() * 5);
+        assert_eq!(rows.len(), profiles::NAMES.len() * 7);
     }
 
     #[test]

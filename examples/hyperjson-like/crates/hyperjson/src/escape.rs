@@ -65,6 +65,38 @@ unsafe fn put_u(d: *mut u8, c: u32) -> *mut u8 {
     }
 }
 
+/// For each code point below 0x10000, what `ensure_ascii` writes for it (the character,
+/// a short escape or `\uXXXX`) in the low bytes of a little-endian word, and its length in
+/// the top byte. 512 KiB, made on first use; text touches only the entries of its
+/// characters.
+fn bmp_escapes() -> &'static [u64; 0x10000] {
+    static TABLE: std::sync::OnceLock<Box<[u64; 0x10000]>> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut t: Box<[u64; 0x10000]> = vec![0u64; 0x10000]
+            .into_boxed_slice()
+            .try_into()
+            .expect("0x10000 entries");
+        for (c, entry) in t.iter_mut().enumerate() {
+            let (word, len) = match ASCII_TABLE.get(c) {
+                Some(0) => (c as u64, 1),
+                Some(&e) if e != b'u' => (u64::from(u16::from_le_bytes([b'\\', e])), 2),
+                _ => (u_word(c as u32), 6),
+            };
+            *entry = word | len << 56;
+        }
+        t
+    })
+}
+
+/// Writes an entry of `bmp_escapes` at `d` (8 bytes written, its length kept).
+#[inline(always)]
+unsafe fn put_entry(d: *mut u8, entry: u64) -> *mut u8 {
+    unsafe {
+        d.cast::<u64>().write_unaligned(entry.to_le());
+        d.add((entry >> 56) as usize)
+    }
+}
+
 /// Writes the escape of ASCII byte `c` whose table entry is `e` (not 0).
 #[inline(always)]
 unsafe fn put_ascii_escape(d: *mut u8, e: u8, c: u8) -> *mut u8 {
@@ -270,26 +302,18 @@ pub fn write_str<T: Copy + Into<u32>>(out: &mut Vec<u8>, s: &[T], ensure_ascii: 
         *d = b'"';
         d = d.add(1);
         if ensure_ascii {
+            // One table load and one 8-byte store per code unit, whatever it becomes (a
+            // plain character, `\n`, `\uXXXX`): no branch on the character's class, which
+            // mixed-script text would mispredict at every change of script.
+            let table = bmp_escapes();
             for &c in s {
                 let c: u32 = c.into();
-                // A plain ASCII character and `\uXXXX` share one path: one 8-byte store
-                // into the reserved space, of which 1 or 6 bytes are kept.
-                let e = if c < 0x80 {
-                    ASCII_TABLE[c as usize & 0x7f]
-                } else {
-                    b'u'
-                };
-                if c < 0x10000 && (e == 0 || e == b'u') {
-                    let plain = e == 0;
-                    let w = if plain { u64::from(c) } else { u_word(c) };
-                    d.cast::<u64>().write_unaligned(w.to_le());
-                    d = d.add(if plain { 1 } else { 6 });
-                } else if c < 0x80 {
-                    d = put_ascii_escape(d, e, c as u8);
+                if c < 0x10000 {
+                    d = put_entry(d, table[c as usize]);
                 } else {
                     let v = c - 0x10000;
-                    d = put_u(d, 0xd800 | (v >> 10));
-                    d = put_u(d, 0xdc00 | (v & 0x3ff));
+                    d = put_entry(d, table[0xd800 | (v >> 10) as usize]);
+                    d = put_entry(d, table[0xdc00 | (v & 0x3ff) as usize]);
                 }
             }
         } else {
@@ -379,6 +403,35 @@ mod tests {
         assert_eq!(wide("😀", true), r#""\ud83d\ude00""#);
         assert_eq!(wide("😀\n", false), "\"😀\\n\"");
         assert_eq!(wide("a\u{7f}", true), r#""a\u007f""#);
+    }
+
+    #[test]
+    fn every_code_unit_as_json_escapes_it() {
+        // encode_basestring_ascii's rules, written out independently of the tables.
+        let expected = |c: u32| match c {
+            0x22 => "\\\"".to_string(),
+            0x5c => "\\\\".to_string(),
+            0x08 => "\\b".to_string(),
+            0x09 => "\\t".to_string(),
+            0x0a => "\\n".to_string(),
+            0x0c => "\\f".to_string(),
+            0x0d => "\\r".to_string(),
+            0x20..=0x7e => char::from_u32(c).unwrap().to_string(),
+            _ => format!("\\u{c:04x}"),
+        };
+        for c in 0..0x10000u32 {
+            let mut v = Vec::new();
+            write_str(&mut v, &[c, c], true);
+            let e = expected(c);
+            assert_eq!(
+                String::from_utf8(v).unwrap(),
+                format!("\"{e}{e}\""),
+                "{c:#x}"
+            );
+        }
+        let mut v = Vec::new();
+        write_str(&mut v, &[0x10000u32, 0x1f600, 0x10ffff, b'a' as u32], true);
+        assert_eq!(v, br#""\ud800\udc00\ud83d\ude00\udbff\udfffa""#);
     }
 
     #[test]

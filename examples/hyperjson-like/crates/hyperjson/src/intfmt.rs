@@ -16,6 +16,36 @@ static DIGITS2: [[u8; 2]; 100] = {
     t
 };
 
+/// "0" to "999": the digits in the low bytes (as they appear in memory), the count in the
+/// high byte (written too, past the digits, and overwritten by what follows).
+static SMALL: [u32; 1000] = {
+    let mut t = [0u32; 1000];
+    let mut i = 0;
+    while i < 1000 {
+        let d = [
+            b'0' + (i / 100) as u8,
+            b'0' + (i / 10 % 10) as u8,
+            b'0' + (i % 10) as u8,
+        ];
+        let len = if i >= 100 {
+            3
+        } else if i >= 10 {
+            2
+        } else {
+            1
+        };
+        let mut word = 0u32;
+        let mut k = 0;
+        while k < len {
+            word |= (d[3 - len + k] as u32) << (8 * k);
+            k += 1;
+        }
+        t[i] = word | (len as u32) << 24;
+        i += 1;
+    }
+    t
+};
+
 /// Bytes `write_i64` may write.
 pub const MAX_LEN: usize = 20;
 
@@ -27,6 +57,17 @@ pub const MAX_LEN: usize = 20;
 pub unsafe fn write_i64(d: *mut u8, v: i64) -> usize {
     let negative = v < 0;
     let mut n = v.unsigned_abs();
+    if n < 1000 {
+        // The commonest ints: the digits and their count from a table, in one store.
+        let word = SMALL[n as usize];
+        unsafe {
+            *d = b'-';
+            d.add(usize::from(negative))
+                .cast::<[u8; 4]>()
+                .write_unaligned(word.to_le_bytes());
+        }
+        return usize::from(negative) + (word >> 24) as usize;
+    }
     let len = n.checked_ilog10().unwrap_or(0) as usize + 1;
     unsafe {
         *d = b'-';

@@ -13,6 +13,7 @@ pub mod escape;
 pub mod floatrepr;
 pub mod intfmt;
 pub mod parser;
+mod prefetch;
 mod pydecode;
 mod pyencode;
 

@@ -17,6 +17,7 @@ use pyo3::prelude::*;
 use crate::escape;
 use crate::floatrepr::{MAX_FAST_LEN, write_float, write_float_fast};
 use crate::intfmt;
+use crate::prefetch::Prefetcher;
 use crate::pydecode::GilCell;
 
 /// Containers nested deeper than this raise RecursionError whatever the interpreter's
@@ -48,6 +49,7 @@ struct Encoder<'py> {
     surrogates: bool,
     /// The error behind a `Failed`.
     error: Option<PyErr>,
+    prefetch: Prefetcher,
 }
 
 /// An encoding failure, whose `PyErr` is in `Encoder::error`: a zero-size error keeps the
@@ -72,6 +74,7 @@ pub fn dumps<'py>(
         non_ascii,
         surrogates: false,
         error: None,
+        prefetch: Prefetcher::new(),
     };
     let result = match unsafe { enc.encode(obj.as_ptr()) } {
         Ok(()) => unsafe { enc.finish() },
@@ -262,35 +265,39 @@ fn int_layout() -> IntLayout {
     }
 }
 
-/// The output buffer taken apart into locals; `give_back` puts it back into its `Vec`.
-/// Nothing that can fail or panic runs while it is out (so it is never leaked).
+/// The output buffer's pointer, length and capacity in locals, for a run of writes that
+/// stays in registers. The `Vec` keeps its allocation throughout (it is only out of date in
+/// its length, which `give_back` stores), so a run is taken and given back with three loads
+/// and one store, and a panic in between leaves a valid `Vec`.
 struct Run {
     ptr: *mut u8,
     len: usize,
     cap: usize,
+    vec: *mut Vec<u8>,
 }
 
 impl Run {
     #[inline(always)]
     fn take(out: &mut Vec<u8>) -> Run {
-        let mut v = std::mem::ManuallyDrop::new(std::mem::take(out));
         Run {
-            ptr: v.as_mut_ptr(),
-            len: v.len(),
-            cap: v.capacity(),
+            ptr: out.as_mut_ptr(),
+            len: out.len(),
+            cap: out.capacity(),
+            vec: out,
         }
     }
 
     #[inline(always)]
     fn give_back(self, out: &mut Vec<u8>) {
-        // `out` holds the empty Vec left by `take` (no allocation to drop).
-        *out = unsafe { Vec::from_raw_parts(self.ptr, self.len, self.cap) };
+        debug_assert!(std::ptr::eq(out, self.vec) && out.as_mut_ptr() == self.ptr);
+        // The bytes up to `len` were written through `ptr`, within the capacity.
+        unsafe { out.set_len(self.len) };
     }
 
     #[inline(always)]
     fn reserve(&mut self, n: usize) {
         if self.cap - self.len < n {
-            (self.ptr, self.cap) = grow(self.ptr, self.len, self.cap, n);
+            (self.ptr, self.cap) = unsafe { grow(self.vec, self.len, n) };
         }
     }
 
@@ -298,15 +305,31 @@ impl Run {
     unsafe fn tail(&self) -> *mut u8 {
         self.ptr.add(self.len)
     }
+
+    /// Writes `open` before a container's first item, `", "` before the others, with one
+    /// 2-byte store and no branch (2 bytes reserved).
+    #[inline(always)]
+    unsafe fn opener_or_separator(&mut self, open: u8, separator: bool) {
+        let bytes = if separator { *b", " } else { [open, b' '] };
+        self.tail().cast::<[u8; 2]>().write_unaligned(bytes);
+        self.len += 1 + usize::from(separator);
+    }
+
+    /// Writes one byte (1 byte reserved).
+    #[inline(always)]
+    unsafe fn push(&mut self, b: u8) {
+        *self.tail() = b;
+        self.len += 1;
+    }
 }
 
-/// `Run::reserve`'s slow path, by value so that the run's fields never leave registers.
+/// `Run::reserve`'s slow path, out of line so that the run's fields stay in registers.
 #[cold]
 #[inline(never)]
-fn grow(ptr: *mut u8, len: usize, cap: usize, n: usize) -> (*mut u8, usize) {
-    let mut v = unsafe { Vec::from_raw_parts(ptr, len, cap) };
+unsafe fn grow(vec: *mut Vec<u8>, len: usize, n: usize) -> (*mut u8, usize) {
+    let v = &mut *vec;
+    v.set_len(len);
     v.reserve(n);
-    let mut v = std::mem::ManuallyDrop::new(v);
     (v.as_mut_ptr(), v.capacity())
 }
 
@@ -411,6 +434,19 @@ impl<'py> Encoder<'py> {
             );
             return;
         }
+        self.write_wide_str(s, data, len);
+    }
+
+    /// A `str` with non-ASCII characters, out of line: inlined in every container loop, its
+    /// three layouts would crowd the loops' registers.
+    #[inline(never)]
+    unsafe fn write_wide_str(
+        &mut self,
+        s: *mut ffi::PyObject,
+        data: *mut std::ffi::c_void,
+        len: usize,
+    ) {
+        let ensure_ascii = self.opts.ensure_ascii;
         if !ensure_ascii {
             self.non_ascii = true;
         }
@@ -557,12 +593,13 @@ impl<'py> Encoder<'py> {
             return Ok(());
         }
         self.enter(obj)?;
+        if self.opts.indent.is_none() {
+            let result = self.write_items_compact(obj, is_list);
+            self.leave();
+            return result;
+        }
         self.out.push(b'[');
-        let result = if self.opts.indent.is_none() {
-            self.write_items_compact(obj, is_list)
-        } else {
-            self.write_items_indented(obj, is_list)
-        };
+        let result = self.write_items_indented(obj, is_list);
         self.leave();
         result?;
         self.newline_indent();
@@ -591,15 +628,15 @@ impl<'py> Encoder<'py> {
     /// than writing `true`. Other items go through `encode`, with the buffer handed back.
     #[inline(always)]
     unsafe fn write_items_compact(&mut self, obj: *mut ffi::PyObject, is_list: bool) -> Res {
+        if !self.opts.sort_keys {
+            self.prefetch.items(obj, is_list);
+        }
         let mut run = Run::take(&mut self.out);
         let mut i = 0;
         while i < item_count(obj, is_list) {
             let item = item_at(obj, is_list, i);
             run.reserve(2 + MAX_FAST_LEN);
-            if i > 0 {
-                run.tail().cast::<[u8; 2]>().write_unaligned(*b", ");
-                run.len += 2;
-            }
+            run.opener_or_separator(b'[', i > 0);
             i += 1;
             if write_scalar(&mut run, item) {
                 continue;
@@ -608,6 +645,8 @@ impl<'py> Encoder<'py> {
             self.encode_item(item)?;
             run = Run::take(&mut self.out);
         }
+        run.reserve(1);
+        run.push(b']');
         run.give_back(&mut self.out);
         Ok(())
     }
@@ -618,12 +657,15 @@ impl<'py> Encoder<'py> {
             return Ok(());
         }
         self.enter(obj)?;
+        if !self.opts.sort_keys && self.opts.indent.is_none() {
+            let result = self.write_entries_compact(obj);
+            self.leave();
+            return result;
+        }
         self.out.push(b'{');
         self.newline_indent();
         let result = if self.opts.sort_keys {
             self.write_sorted_items(obj)
-        } else if self.opts.indent.is_none() {
-            self.write_entries_compact(obj)
         } else {
             let mut pos: ffi::Py_ssize_t = 0;
             let mut key = std::ptr::null_mut();
@@ -666,10 +708,7 @@ impl<'py> Encoder<'py> {
                 break;
             }
             run.reserve(2 + 36 + MAX_FAST_LEN);
-            if i > 0 {
-                run.tail().cast::<[u8; 2]>().write_unaligned(*b", ");
-                run.len += 2;
-            }
+            run.opener_or_separator(b'{', i > 0);
             let short_key = is_type(key, addr_of_mut!(ffi::PyUnicode_Type))
                 && ffi::PyUnicode_IS_ASCII(key) != 0
                 && escape::is_plain_short(ascii_bytes(key), ensure_ascii);
@@ -693,6 +732,8 @@ impl<'py> Encoder<'py> {
             }
             run = Run::take(&mut self.out);
         }
+        run.reserve(1);
+        run.push(b'}');
         run.give_back(&mut self.out);
         Ok(())
     }
