@@ -2,19 +2,22 @@
 
 Each subcommand lives in `scaffold.commands.<name>` with `register(subparsers)` and
 `run(args) -> int`. Modules are imported only when their command runs, so `scaffold --help`
-and the check path never import copier, questionary or gitpython.
+and the check path never import copier, questionary or gitpython. `--version` and the
+top-level `--help` are answered before argparse is imported (`scaffold.cli_help`).
 """
 
 from __future__ import annotations
 
-import argparse
-import importlib
 import sys
-from pathlib import Path
-from types import ModuleType
+from typing import TYPE_CHECKING
 
 from scaffold import __version__
-from scaffold.errors import ScaffoldError
+
+if TYPE_CHECKING:
+    import argparse
+    from types import ModuleType
+
+DESCRIPTION = "Cargo workspace scaffolder and feature manager for PyO3 extension modules."
 
 # name -> one-line help; the module scaffold.commands.<module> implements it.
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -30,10 +33,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
 
 
 def build_parser(argv: list[str]) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="scaffold",
-        description="Cargo workspace scaffolder and feature manager for PyO3 extension modules.",
-    )
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="scaffold", description=DESCRIPTION)
     parser.add_argument("--version", action="version", version=f"scaffold {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     wanted = next((a for a in argv if not a.startswith("-")), None)
@@ -48,6 +50,8 @@ def build_parser(argv: list[str]) -> argparse.ArgumentParser:
 
 
 def _command_module(module: str) -> ModuleType:
+    import importlib
+
     return importlib.import_module(f"scaffold.commands.{module}")
 
 
@@ -59,6 +63,8 @@ def _parse(parser: argparse.ArgumentParser, argv: list[str]) -> argparse.Namespa
     """
     args, extra = parser.parse_known_args(argv)
     if len(extra) == 1 and not extra[0].startswith("-") and str(getattr(args, "path", "")) == ".":
+        from pathlib import Path
+
         args.path = Path(extra[0])
     elif extra:
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
@@ -70,6 +76,10 @@ def main(argv: list[str] | None = None) -> int:
     # Arguments after `--` go verbatim to commands that take them (`profile ... -- ARGS`).
     passthrough = argv[argv.index("--") + 1:] if "--" in argv else None
     argv = argv[:argv.index("--")] if "--" in argv else argv
+    if passthrough is None and _fast(argv):
+        return 0
+    from scaffold.errors import ScaffoldError
+
     parser = build_parser(argv)
     args = _parse(parser, argv)
     if passthrough is not None:
@@ -89,3 +99,18 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 1
+
+
+def _fast(argv: list[str]) -> bool:
+    """Answer `--version` and the top-level `--help` without argparse; False: not answered."""
+    if argv == ["--version"]:
+        print(f"scaffold {__version__}")
+        return True
+    if argv in (["-h"], ["--help"]):
+        from scaffold import cli_help
+
+        text = cli_help.text(DESCRIPTION, COMMANDS)
+        if text is not None:
+            sys.stdout.write(text)
+            return True
+    return False
