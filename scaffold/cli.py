@@ -9,13 +9,10 @@ top-level `--help` are answered before argparse is imported (`scaffold.cli_help`
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING
 
 from scaffold import __version__
 
-if TYPE_CHECKING:
-    import argparse
-    from types import ModuleType
+# No typing, argparse or pathlib at import time: annotations below are strings.
 
 DESCRIPTION = "Cargo workspace scaffolder and feature manager for PyO3 extension modules."
 
@@ -78,6 +75,16 @@ def main(argv: list[str] | None = None) -> int:
     argv = argv[:argv.index("--")] if "--" in argv else argv
     if passthrough is None and _fast(argv):
         return 0
+    recorder = None
+    if passthrough is None and argv[:1] == ["fix-features"]:
+        # A clean `--check` whose inputs did not change is answered from the cache.
+        from scaffold.lint import verdicts
+
+        cache_key = verdicts.key(argv)
+        if cache_key is not None:
+            if verdicts.replay(cache_key):
+                return 0
+            recorder = verdicts.Recorder(cache_key)
     from scaffold.errors import ScaffoldError
 
     parser = build_parser(argv)
@@ -90,7 +97,13 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return 2
     try:
-        return _command_module(args._module).run(args)
+        if recorder is None:
+            return _command_module(args._module).run(args)
+        with recorder:
+            code = _command_module(args._module).run(args)
+        if code == 0:
+            recorder.save()
+        return code
     except ScaffoldError as error:
         print(f"error: {error.one_line()}", file=sys.stderr)
         return error.exit_code
