@@ -32,17 +32,27 @@ COMMANDS: dict[str, tuple[str, str]] = {
 def build_parser(argv: list[str]) -> argparse.ArgumentParser:
     import argparse
 
-    parser = argparse.ArgumentParser(prog="scaffold", description=DESCRIPTION)
+    from scaffold import cli_help
+
+    class Formatter(argparse.HelpFormatter):
+        """argparse's own layout; the width is given so argparse does not import shutil."""
+
+        def __init__(self, prog: str, **options) -> None:
+            super().__init__(prog, **{"width": cli_help.width(), **options})
+
+    parser = argparse.ArgumentParser(prog="scaffold", description=DESCRIPTION,
+                                     formatter_class=Formatter)
     parser.add_argument("--version", action="version", version=f"scaffold {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     wanted = next((a for a in argv if not a.startswith("-")), None)
     for name, (module, help_text) in COMMANDS.items():
         if name == wanted:
-            sub = subparsers.add_parser(name, help=help_text, description=help_text)
+            sub = subparsers.add_parser(name, help=help_text, description=help_text,
+                                        formatter_class=Formatter)
             _command_module(module).register(sub)
             sub.set_defaults(_module=module)
         else:
-            subparsers.add_parser(name, help=help_text, add_help=False)
+            subparsers.add_parser(name, help=help_text, add_help=False, formatter_class=Formatter)
     return parser
 
 

@@ -25,7 +25,7 @@ import zlib
 _PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 _VALUED = ("--select", "--ignore")
 _ENV_PREFIXES = ("CARGO", "RUST", "PYO3", "MATURIN", "VIRTUAL_ENV", "HOME", "XDG_CONFIG_HOME")
-_SKIP_SUFFIXES = (".py", ".pyc", ".pyo", ".so", ".pth", ".pyd")
+_SKIP_SUFFIXES = (".pyc", ".pyo", ".so", ".pth", ".pyd")  # setup.py is an input
 
 _active: Recorder | None = None
 _hooked = False
