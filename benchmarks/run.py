@@ -38,7 +38,7 @@ sys.path.insert(0, str(HERE))
 from generate import generate  # noqa: E402
 
 SECTIONS = {"1": "startup", "2": "scale", "3": "new", "4": "fix", "5": "update"}
-ROUNDS = {"startup": 15, "scale": 7, "new": 5, "fix": 3, "update": 5}
+ROUNDS = {"startup": 21, "scale": 21, "new": 21, "fix": 3, "update": 5}
 QUICK_ROUNDS = {"startup": 5, "scale": 3, "new": 3, "fix": 1, "update": 1}
 SIZES = (10, 100, 500, 1000)
 NAME = "bench-lib"
@@ -189,8 +189,13 @@ def startup(work: Path, rounds: int, env: dict[str, str]) -> list[Row]:
         what = "3-member generated workspace"
     floor = Bench("`python -c pass`", [[*PYTHON, "-c", "pass"]], project)
     version = Bench("`scaffold --version`", [[*SCAFFOLD, "--version"]], project)
+    usage = Bench("`scaffold --help`", [[*SCAFFOLD, "--help"]], project)
+    wrapper = Bench("`python -c 'import re'` (what pip's console-script wrapper imports)",
+                    [[*PYTHON, "-c", "import re"]], project)
     check = Bench(f"`scaffold fix-features --check` ({what})",
                   [[*SCAFFOLD, "fix-features", "--check"]], project)
+    uncached = Bench(f"`scaffold fix-features --check --no-cache` ({what})",
+                     [[*SCAFFOLD, "fix-features", "--check", "--no-cache"]], project)
     cargo = Bench("`cargo metadata --no-deps --offline`", [[*CARGO, *METADATA]], project)
     # The same check in an interpreter started without `site` (no .pth files): what is left
     # when the environment's site-packages hooks cost nothing.
@@ -202,7 +207,7 @@ def startup(work: Path, rounds: int, env: dict[str, str]) -> list[Row]:
     floor_bare = Bench("`python -S -c pass`", [[*PYTHON, "-S", "-c", "pass"]], project)
     check_bare = Bench("`fix-features --check` under `python -S` (no site, no .pth)",
                        [[*PYTHON, "-S", "-c", launcher, "fix-features", "--check"]], project)
-    benches = [floor, version, check, cargo, floor_bare, check_bare]
+    benches = [floor, version, usage, wrapper, check, uncached, cargo, floor_bare, check_bare]
     direct = toolchain_cargo()
     bare = None
     if direct:
@@ -210,9 +215,10 @@ def startup(work: Path, rounds: int, env: dict[str, str]) -> list[Row]:
                      project)
         benches.append(bare)
     measure(benches, rounds, env)
-    rows = [Row("1", version, floor), Row("1", check, floor), Row("1", check, cargo, 2.0),
-            Row("1", floor, cargo, note="(the floor)"), Row("1", check_bare, floor_bare),
-            Row("1", check_bare, cargo, note="(reference)")]
+    rows = [Row("1", version, floor, 1.5), Row("1", usage, floor, 1.5), Row("1", wrapper, floor),
+            Row("1", check, cargo, 1.5), Row("1", uncached, cargo, note="(first run)"),
+            Row("1", check, floor), Row("1", floor, cargo, note="(the floor)"),
+            Row("1", check_bare, floor_bare), Row("1", check_bare, cargo, note="(reference)")]
     if bare:
         rows.append(Row("1", check, bare, note="(reference)"))
     return rows
@@ -220,15 +226,20 @@ def startup(work: Path, rounds: int, env: dict[str, str]) -> list[Row]:
 
 def scale(work: Path, rounds: int, env: dict[str, str]) -> list[Row]:
     """`fix-features --check` vs `cargo metadata` on 10 ... 1000 members, interleaved."""
-    checks, cargos = {}, {}
+    checks, uncached, cargos = {}, {}, {}
     for size in SIZES:
         root = generate(work / f"scale-{size}", size)
         checks[size] = Bench(f"`fix-features --check`, {size} members",
                              [[*SCAFFOLD, "fix-features", "--check"]], root)
+        uncached[size] = Bench(f"`fix-features --check --no-cache`, {size} members",
+                               [[*SCAFFOLD, "fix-features", "--check", "--no-cache"]], root)
         cargos[size] = Bench(f"`cargo metadata`, {size} members", [[*CARGO, *METADATA]], root)
-    measure([b for size in SIZES for b in (checks[size], cargos[size])], rounds, env)
-    rows = [Row("2", checks[size], cargos[size], 3.0 if size == 500 else None) for size in SIZES]
+    measure([b for size in SIZES for b in (checks[size], uncached[size], cargos[size])], rounds,
+            env)
+    rows = [Row("2", checks[size], cargos[size], 2.0 if size == 500 else None) for size in SIZES]
     rows.append(Row("2", checks[1000], checks[500], 2.2, note="(cost of 1000 vs 500)"))
+    rows += [Row("2", uncached[size], cargos[size]) for size in SIZES]
+    rows.append(Row("2", uncached[1000], uncached[500], note="(cost of 1000 vs 500)"))
     return rows
 
 
@@ -307,7 +318,7 @@ def new(work: Path, rounds: int, env: dict[str, str]) -> list[Row]:
                                                    if ours[k] != theirs[k]})
         print(f"warning: `scaffold new` and bare copier made different trees: {differ[:5]}",
               file=sys.stderr)
-    return [Row("3", scaffold_new, copier, 1.3), Row("3", scaffold_new, copier_one),
+    return [Row("3", scaffold_new, copier, 1.0), Row("3", scaffold_new, copier_one),
             Row("3", scaffold_new, maturin, note="")]
 
 
@@ -441,8 +452,10 @@ def main() -> int:
         shutil.rmtree(work, ignore_errors=True)
         work.mkdir(parents=True)
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    # A private user cache: `--check` starts without remembered verdicts (the untimed warm-up
+    # round records them, as a user's first check does).
     env.update(PYTHONPYCACHEPREFIX=str(work / "pycache"), CARGO_TERM_COLOR="never",
-               NO_COLOR="1")
+               NO_COLOR="1", SCAFFOLD_CACHE_DIR=str(work / "user-cache"))
     print(f"machine: {machine()}", file=sys.stderr)
     started = time.perf_counter()
     rows: list[Row] = []
@@ -454,6 +467,9 @@ def main() -> int:
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
+    print(f"Interpreter: `{sys.executable}` (Python {platform.python_version()}, "
+          f"{'venv' if sys.prefix != sys.base_prefix else 'no venv'}; `scaffold` = "
+          f"`{' '.join(SCAFFOLD)}`)\n")
     print(table(rows))
     print(f"done in {time.perf_counter() - started:.0f} s", file=sys.stderr)
     return 1 if any(row.passed is False for row in rows) else 0
