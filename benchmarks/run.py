@@ -269,7 +269,14 @@ def _answers() -> tuple[dict, dict]:
 def _data(answers: dict) -> list[str]:
     args = []
     for key, value in answers.items():
-        text = ("true" if value else "false") if isinstance(value, bool) else str(value)
+        if isinstance(value, bool):
+            text = "true" if value else "false"
+        elif isinstance(value, (dict, list)):
+            import json
+
+            text = json.dumps(value)  # copier parses yaml/json-typed answers as JSON
+        else:
+            text = str(value)
         args += ["--data", f"{key}={text}"]
     return args
 
