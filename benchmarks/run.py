@@ -466,11 +466,16 @@ def main() -> int:
     print(f"machine: {machine()}", file=sys.stderr)
     started = time.perf_counter()
     rows: list[Row] = []
+    failed = []
     try:
         for name in sections:
             rounds = args.rounds or (QUICK_ROUNDS if args.quick else ROUNDS)[name]
             print(f"section {name}: {rounds} round(s) ...", file=sys.stderr, flush=True)
-            rows += RUNNERS[name](work, rounds, env)
+            try:
+                rows += RUNNERS[name](work, rounds, env)
+            except SystemExit as error:  # a command failed: report it, keep the other rows
+                print(f"section {name} FAILED: {error}", file=sys.stderr, flush=True)
+                failed.append(name)
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
@@ -479,7 +484,9 @@ def main() -> int:
           f"`{' '.join(SCAFFOLD)}`)\n")
     print(table(rows))
     print(f"done in {time.perf_counter() - started:.0f} s", file=sys.stderr)
-    return 1 if any(row.passed is False for row in rows) else 0
+    if failed:
+        print(f"sections that failed (no rows): {', '.join(failed)}", file=sys.stderr)
+    return 1 if failed or any(row.passed is False for row in rows) else 0
 
 
 if __name__ == "__main__":
