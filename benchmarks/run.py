@@ -207,7 +207,15 @@ def startup(work: Path, rounds: int, env: dict[str, str]) -> list[Row]:
     floor_bare = Bench("`python -S -c pass`", [[*PYTHON, "-S", "-c", "pass"]], project)
     check_bare = Bench("`fix-features --check` under `python -S` (no site, no .pth)",
                        [[*PYTHON, "-S", "-c", launcher, "fix-features", "--check"]], project)
-    benches = [floor, version, usage, wrapper, check, uncached, cargo, floor_bare, check_bare]
+    # The same two commands without pip's console-script wrapper (it imports `re` first).
+    launch = "import sys; from scaffold.cli import main; sys.exit(main())"
+    version_direct = Bench("`scaffold --version` without pip's wrapper (`python -c 'from "
+                           "scaffold.cli import main; ...'`)",
+                           [[*PYTHON, "-c", launch, "--version"]], project)
+    usage_direct = Bench("`scaffold --help` without pip's wrapper",
+                         [[*PYTHON, "-c", launch, "--help"]], project)
+    benches = [floor, version, usage, wrapper, version_direct, usage_direct, check, uncached,
+               cargo, floor_bare, check_bare]
     direct = toolchain_cargo()
     bare = None
     if direct:
@@ -216,6 +224,7 @@ def startup(work: Path, rounds: int, env: dict[str, str]) -> list[Row]:
         benches.append(bare)
     measure(benches, rounds, env)
     rows = [Row("1", version, floor, 1.5), Row("1", usage, floor, 1.5), Row("1", wrapper, floor),
+            Row("1", version_direct, floor), Row("1", usage_direct, floor),
             Row("1", check, cargo, 1.5), Row("1", uncached, cargo, note="(first run)"),
             Row("1", check, floor), Row("1", floor, cargo, note="(the floor)"),
             Row("1", check_bare, floor_bare), Row("1", check_bare, cargo, note="(reference)")]
