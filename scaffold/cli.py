@@ -92,8 +92,11 @@ def main(argv: list[str] | None = None) -> int:
 
         cache_key = verdicts.key(argv)
         if cache_key is not None:
-            if verdicts.replay(cache_key):
-                return 0
+            try:
+                if verdicts.replay(cache_key):
+                    return 0
+            except BrokenPipeError:
+                return 1
             recorder = verdicts.Recorder(cache_key)
     from scaffold.errors import ScaffoldError
 
