@@ -468,10 +468,8 @@ def main() -> int:
         shutil.rmtree(work, ignore_errors=True)
         work.mkdir(parents=True)
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    # A private user cache: `--check` starts without remembered verdicts (the untimed warm-up
-    # round records them, as a user's first check does).
     env.update(PYTHONPYCACHEPREFIX=str(work / "pycache"), CARGO_TERM_COLOR="never",
-               NO_COLOR="1", SCAFFOLD_CACHE_DIR=str(work / "user-cache"))
+               NO_COLOR="1")
     print(f"machine: {machine()}", file=sys.stderr)
     started = time.perf_counter()
     rows: list[Row] = []
@@ -480,8 +478,13 @@ def main() -> int:
         for name in sections:
             rounds = args.rounds or (QUICK_ROUNDS if args.quick else ROUNDS)[name]
             print(f"section {name}: {rounds} round(s) ...", file=sys.stderr, flush=True)
+            # `--check` starts without remembered verdicts (the untimed warm-up round records
+            # them, as a user's first check does); other sections keep the user cache, where
+            # `scaffold update` finds the template history.
+            section_env = {**env, "SCAFFOLD_CACHE_DIR": str(work / "user-cache")} \
+                if name in ("startup", "scale") else env
             try:
-                rows += RUNNERS[name](work, rounds, env)
+                rows += RUNNERS[name](work, rounds, section_env)
             except SystemExit as error:  # a command failed: report it, keep the other rows
                 print(f"section {name} FAILED: {error}", file=sys.stderr, flush=True)
                 failed.append(name)
