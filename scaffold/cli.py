@@ -2,19 +2,19 @@
 
 Each subcommand lives in `scaffold.commands.<name>` with `register(subparsers)` and
 `run(args) -> int`. Modules are imported only when their command runs, so `scaffold --help`
-and the check path never import copier, questionary or gitpython.
+and the check path never import copier, questionary or gitpython. `--version` and the
+top-level `--help` are answered before argparse is imported (`scaffold.cli_help`).
 """
 
 from __future__ import annotations
 
-import argparse
-import importlib
 import sys
-from pathlib import Path
-from types import ModuleType
 
 from scaffold import __version__
-from scaffold.errors import ScaffoldError
+
+# No typing, argparse or pathlib at import time: annotations below are strings.
+
+DESCRIPTION = "Cargo workspace scaffolder and feature manager for PyO3 extension modules."
 
 # name -> one-line help; the module scaffold.commands.<module> implements it.
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -30,24 +30,35 @@ COMMANDS: dict[str, tuple[str, str]] = {
 
 
 def build_parser(argv: list[str]) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="scaffold",
-        description="Cargo workspace scaffolder and feature manager for PyO3 extension modules.",
-    )
+    import argparse
+
+    from scaffold import cli_help
+
+    class Formatter(argparse.HelpFormatter):
+        """argparse's own layout; the width is given so argparse does not import shutil."""
+
+        def __init__(self, prog: str, **options) -> None:
+            super().__init__(prog, **{"width": cli_help.width(), **options})
+
+    parser = argparse.ArgumentParser(prog="scaffold", description=DESCRIPTION,
+                                     formatter_class=Formatter)
     parser.add_argument("--version", action="version", version=f"scaffold {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     wanted = next((a for a in argv if not a.startswith("-")), None)
     for name, (module, help_text) in COMMANDS.items():
         if name == wanted:
-            sub = subparsers.add_parser(name, help=help_text, description=help_text)
+            sub = subparsers.add_parser(name, help=help_text, description=help_text,
+                                        formatter_class=Formatter)
             _command_module(module).register(sub)
             sub.set_defaults(_module=module)
         else:
-            subparsers.add_parser(name, help=help_text, add_help=False)
+            subparsers.add_parser(name, help=help_text, add_help=False, formatter_class=Formatter)
     return parser
 
 
 def _command_module(module: str) -> ModuleType:
+    import importlib
+
     return importlib.import_module(f"scaffold.commands.{module}")
 
 
@@ -59,6 +70,8 @@ def _parse(parser: argparse.ArgumentParser, argv: list[str]) -> argparse.Namespa
     """
     args, extra = parser.parse_known_args(argv)
     if len(extra) == 1 and not extra[0].startswith("-") and str(getattr(args, "path", "")) == ".":
+        from pathlib import Path
+
         args.path = Path(extra[0])
     elif extra:
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
@@ -70,6 +83,23 @@ def main(argv: list[str] | None = None) -> int:
     # Arguments after `--` go verbatim to commands that take them (`profile ... -- ARGS`).
     passthrough = argv[argv.index("--") + 1:] if "--" in argv else None
     argv = argv[:argv.index("--")] if "--" in argv else argv
+    if passthrough is None and _fast(argv):
+        return 0
+    recorder = None
+    if passthrough is None and argv[:1] == ["fix-features"]:
+        # A clean `--check` whose inputs did not change is answered from the cache.
+        from scaffold.lint import verdicts
+
+        cache_key = verdicts.key(argv)
+        if cache_key is not None:
+            try:
+                if verdicts.replay(cache_key):
+                    return 0
+            except BrokenPipeError:
+                return 1
+            recorder = verdicts.Recorder(cache_key)
+    from scaffold.errors import ScaffoldError
+
     parser = build_parser(argv)
     args = _parse(parser, argv)
     if passthrough is not None:
@@ -80,7 +110,13 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return 2
     try:
-        return _command_module(args._module).run(args)
+        if recorder is None:
+            return _command_module(args._module).run(args)
+        with recorder:
+            code = _command_module(args._module).run(args)
+        if code == 0:
+            recorder.save()
+        return code
     except ScaffoldError as error:
         print(f"error: {error.one_line()}", file=sys.stderr)
         return error.exit_code
@@ -89,3 +125,18 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 1
+
+
+def _fast(argv: list[str]) -> bool:
+    """Answer `--version` and the top-level `--help` without argparse; False: not answered."""
+    if argv == ["--version"]:
+        print(f"scaffold {__version__}")
+        return True
+    if argv in (["-h"], ["--help"]):
+        from scaffold import cli_help
+
+        text = cli_help.text(DESCRIPTION, COMMANDS)
+        if text is not None:
+            sys.stdout.write(text)
+            return True
+    return False

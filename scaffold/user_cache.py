@@ -8,19 +8,28 @@ from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
 
 
-def cache_dir(*parts: str) -> Path:
-    """`<cache>/pyo3-scaffold/<parts...>`, created on first use."""
+def location(*parts: str) -> str:
+    """`<cache>/pyo3-scaffold/<parts...>` as a string, not created (os only: no pathlib, for
+    the `fix-features --check` fast path)."""
     override = os.environ.get("SCAFFOLD_CACHE_DIR")
     if override:
-        base = Path(override)
+        base = override
     elif sys.platform == "win32":
-        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local") \
-            / "pyo3-scaffold"
+        base = os.path.join(os.environ.get("LOCALAPPDATA")
+                            or os.path.join(os.path.expanduser("~"), "AppData", "Local"),
+                            "pyo3-scaffold")
     else:
-        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "pyo3-scaffold"
-    path = base.joinpath(*parts)
+        base = os.path.join(os.environ.get("XDG_CACHE_HOME")
+                            or os.path.join(os.path.expanduser("~"), ".cache"), "pyo3-scaffold")
+    return os.path.join(base, *parts)
+
+
+def cache_dir(*parts: str) -> Path:  # noqa: F821 (pathlib imported on use)
+    """`<cache>/pyo3-scaffold/<parts...>`, created on first use."""
+    from pathlib import Path
+
+    path = Path(location(*parts))
     path.mkdir(parents=True, exist_ok=True)
     return path

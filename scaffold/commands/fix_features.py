@@ -35,6 +35,9 @@ def register(parser: argparse.ArgumentParser) -> None:
                         help="write even if files to change have uncommitted changes")
     parser.add_argument("--allow-no-vcs", action="store_true",
                         help="write even outside a git repository")
+    parser.add_argument("--no-cache", action="store_true",
+                        help="with --check: do not answer from, nor store, a remembered clean "
+                             "verdict")
     parser.add_argument("--explain", metavar="CODE", help="print a rule's documentation")
 
 

@@ -32,4 +32,9 @@ class Rule:
                    getattr(module, "FIX_CHANGES", Claim()))
 
     def matches(self, selectors: Iterable[str]) -> bool:
-        return any(self.code.startswith(s.upper()) or self.name == s for s in selectors)
+        return matches(self.code, self.name, selectors)
+
+
+def matches(code: str, name: str, selectors: Iterable[str]) -> bool:
+    """A selector is a code, a code prefix (`PW2`) or a rule name."""
+    return any(code.startswith(s.upper()) or name == s for s in selectors)

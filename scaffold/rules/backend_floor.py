@@ -10,12 +10,17 @@ string's quoting.
 from __future__ import annotations
 
 import re
-
-from packaging.specifiers import InvalidSpecifier, Specifier
-from packaging.version import InvalidVersion, Version
+from typing import TYPE_CHECKING
 
 from scaffold import facts
 from scaffold.toml import manifest
+
+if TYPE_CHECKING:
+    from packaging.specifiers import Specifier
+    from packaging.version import Version
+
+# packaging is imported where a requirement is read: compiling its version and specifier
+# patterns is the largest single import cost of a check, and most checks read none.
 
 # name, extras, specifiers, then markers or a URL (left alone).
 _REQUIREMENT = re.compile(r"^(?P<head>\s*[A-Za-z0-9._-]+\s*(?:\[[^\]]*\]\s*)?)"
@@ -23,6 +28,8 @@ _REQUIREMENT = re.compile(r"^(?P<head>\s*[A-Za-z0-9._-]+\s*(?:\[[^\]]*\]\s*)?)"
 
 
 def floor(backend: str) -> Version | None:
+    from packaging.version import Version
+
     found = facts.backend_env_floor(backend)
     return Version(facts.fmt(found)) if found else None
 
@@ -42,6 +49,8 @@ def requirement_for(requires: list[str], backend: str) -> tuple[int, str] | None
 
 def _specifiers(requirement: str) -> tuple[re.Match, list[tuple[str, Specifier]]] | None:
     """The requirement's parts and its specifiers as written (None: not one we can read)."""
+    from packaging.specifiers import InvalidSpecifier, Specifier
+
     match = _REQUIREMENT.match(requirement)
     if match is None or match.group("tail").lstrip().startswith("@"):
         return None
@@ -54,6 +63,8 @@ def _specifiers(requirement: str) -> tuple[re.Match, list[tuple[str, Specifier]]
 
 def _lower(spec: Specifier) -> Version | None:
     """The smallest version `spec` admits (its bound), or None when it sets no lower bound."""
+    from packaging.version import InvalidVersion, Version
+
     if spec.operator in ("<", "<=", "!="):
         return None
     text = spec.version.removesuffix(".*")
@@ -65,6 +76,8 @@ def _lower(spec: Specifier) -> Version | None:
 
 def _upper(spec: Specifier) -> Version | None:
     """The exclusive upper end of `~=X.Y[.Z]` or `==X.*` (`~=1.5` -> 2, `==1.5.*` -> 1.6)."""
+    from packaging.version import Version
+
     release = Version(spec.version.removesuffix(".*")).release
     if spec.operator == "~=":
         release = release[:-1]
@@ -85,6 +98,8 @@ def floor_met(requirement: str, backend: str) -> bool:
 def raise_floor(requirement: str, backend: str) -> str:
     """`maturin>=1.0,<2.0` -> `maturin>=1.9.4,<2.0`; `maturin~=1.5` -> `maturin>=1.9.4,<2`;
     a requirement that already meets the floor comes back unchanged."""
+    from packaging.version import Version
+
     if floor_met(requirement, backend):
         return requirement
     minimum = floor(backend)

@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import errno
 import os
-import shutil
 import stat
 import sys
 from collections.abc import Callable, Iterator
@@ -318,6 +317,8 @@ def _backup(target: Path, backup: Path) -> None:
         if error.errno not in (errno.EPERM, errno.EXDEV, errno.EMLINK, errno.ENOTSUP,
                                errno.EOPNOTSUPP):
             raise
+        import shutil  # only where hard links are refused; the check path never needs it
+
         shutil.copy2(target, backup)
 
 

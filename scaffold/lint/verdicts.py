@@ -1,0 +1,213 @@
+"""Remembered clean verdicts of `fix-features --check`, after ruff's cache.
+
+A clean `--check` records every input it touched: the files it opened (manifests,
+pyproject.toml, setup.py, build.rs, Rust sources, `.cargo/config.toml`, Cargo.lock, ...; by
+the interpreter's `open` audit event), the directories it listed (member globs, source scans:
+`os.scandir`/`os.listdir` events), and every path whose existence it asked (`os.stat` and
+`os.lstat`, wrapped while recording), whose kind (missing, file, directory, symlink) is then
+part of the verdict. The verdict is stored in the user cache dir (`--check` writes nothing into the
+project), keyed by the tool version and its source files' sizes and mtimes, the interpreter,
+the arguments and working directory, and the Cargo/Rust/PyO3/maturin environment variables.
+
+The next identical `--check` reads each recorded file again and compares size and CRC-32 (no
+mtime granularity to trust), lists each recorded directory again (names, kinds), stats each probed path, and when
+nothing differs prints the recorded output without importing argparse, pathlib, tomllib or
+the rules. Imports here are os, sys, zlib and marshal only. `--no-cache` bypasses it.
+"""
+
+from __future__ import annotations
+
+import marshal
+import os
+import sys
+import zlib
+
+_PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+_VALUED = ("--select", "--ignore")
+_ENV_PREFIXES = ("CARGO", "RUST", "PYO3", "MATURIN", "VIRTUAL_ENV", "HOME", "XDG_CONFIG_HOME")
+_SKIP_SUFFIXES = (".pyc", ".pyo", ".so", ".pth", ".pyd")  # setup.py is an input
+
+_active: Recorder | None = None
+_hooked = False
+
+
+def key(argv: list[str]) -> str | None:
+    """The cache key of `fix-features --check [--select X] [--ignore X] [PATH]`; None for any
+    other command line (those are never cached)."""
+    if argv[:1] != ["fix-features"] or "--check" not in argv:
+        return None
+    positional = 0
+    rest = iter(argv[1:])
+    for arg in rest:
+        if arg == "--check" or arg.startswith(tuple(f"{v}=" for v in _VALUED)):
+            continue
+        if arg in _VALUED:
+            if next(rest, None) is None:
+                return None
+        elif arg.startswith("-") or positional:
+            return None
+        else:
+            positional += 1
+    from scaffold import __version__
+
+    environment = sorted((k, v) for k, v in os.environ.items() if k.startswith(_ENV_PREFIXES))
+    return repr((__version__, _package_stamp(), sys.version, sys.executable, argv, os.getcwd(),
+                 environment))
+
+
+def _package_stamp() -> list[tuple[str, int, int]]:
+    """Size and mtime of the tool's own modules (an editable install changes without a new
+    version)."""
+    stamp = []
+    pending = [_PACKAGE]
+    while pending:
+        with os.scandir(pending.pop()) as entries:
+            for entry in entries:
+                if entry.is_dir():
+                    if entry.name != "__pycache__" and not entry.name.startswith((".", "_")):
+                        pending.append(entry.path)
+                elif entry.name.endswith(".py"):
+                    info = entry.stat()
+                    stamp.append((entry.path, info.st_size, info.st_mtime_ns))
+    return sorted(stamp)
+
+
+def _file(path: str) -> tuple[int, int] | None:
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError:
+        return None
+    return len(data), zlib.crc32(data)
+
+
+def _listing(path: str) -> int | None:
+    try:
+        with os.scandir(path) as entries:
+            names = sorted(f"{e.name}\0{e.is_dir()}{e.is_symlink()}" for e in entries)
+    except OSError:
+        return None
+    return zlib.crc32("\n".join(names).encode("utf-8", "surrogateescape"))
+
+
+def _kind(path: str) -> int:
+    """0 missing, 1 file, 2 directory, 3 other; +4 when the path itself is a symlink."""
+    try:
+        mode = os.stat(path).st_mode
+    except (OSError, ValueError):
+        return 4 * os.path.islink(path)
+    kind = 1 if (mode & 0o170000) == 0o100000 else 2 if (mode & 0o170000) == 0o040000 else 3
+    return kind + 4 * os.path.islink(path)
+
+
+def _store(cache_key: str) -> str:
+    from scaffold.user_cache import location
+
+    return location("verdicts", f"{zlib.crc32(cache_key.encode()):08x}.marshal")
+
+
+def replay(cache_key: str) -> bool:
+    """Print the remembered output and return True when every recorded input is unchanged."""
+    try:
+        with open(_store(cache_key), "rb") as handle:
+            stored_key, files, dirs, probes, out, err = marshal.load(handle)
+    except (OSError, ValueError, EOFError, TypeError):
+        return False
+    if stored_key != cache_key:
+        return False
+    if any(_file(path) != digest for path, digest in files):
+        return False
+    if any(_listing(path) != digest for path, digest in dirs):
+        return False
+    if any(_kind(path) != kind for path, kind in probes):
+        return False
+    sys.stdout.write(out)
+    sys.stderr.write(err)
+    return True
+
+
+class _Tee:
+    def __init__(self, stream) -> None:
+        self.stream = stream
+        self.parts: list[str] = []
+
+    def write(self, text: str) -> int:
+        self.parts.append(text)
+        return self.stream.write(text)
+
+    def __getattr__(self, name: str):
+        return getattr(self.stream, name)
+
+
+def _audit(event: str, args: tuple) -> None:
+    recorder = _active
+    if recorder is None:
+        return
+    if event == "open":
+        if isinstance(args[0], (str, bytes)) and (args[1] is None or "r" in str(args[1])):
+            recorder.opened.append(args[0])
+    elif event in ("os.listdir", "os.scandir"):
+        if isinstance(args[0], (str, bytes, os.PathLike)):
+            recorder.listed.append(args[0])
+
+
+class Recorder:
+    """Records a `--check`'s inputs and output; `save()` stores them as a clean verdict."""
+
+    def __init__(self, cache_key: str) -> None:
+        self.key = cache_key
+        self.opened: list = []
+        self.listed: list = []
+        self.probed: list = []
+
+    def __enter__(self) -> Recorder:
+        global _active, _hooked
+        if not _hooked:
+            sys.addaudithook(_audit)
+            _hooked = True
+        self._saved = os.stat, os.lstat, sys.stdout, sys.stderr
+        os.stat, os.lstat = self._probe(os.stat), self._probe(os.lstat)
+        sys.stdout, sys.stderr = _Tee(sys.stdout), _Tee(sys.stderr)
+        _active = self
+        return self
+
+    def __exit__(self, *exc) -> None:
+        global _active
+        _active = None
+        self.out, self.err = "".join(sys.stdout.parts), "".join(sys.stderr.parts)
+        os.stat, os.lstat, sys.stdout, sys.stderr = self._saved
+
+    def _probe(self, real):
+        def probe(path, *args, **kwargs):
+            if isinstance(path, (str, bytes, os.PathLike)):
+                self.probed.append(path)
+            return real(path, *args, **kwargs)
+        return probe
+
+    def save(self) -> None:
+        """Store the verdict (best effort: a cache that cannot be written is no error)."""
+        def absolute(path) -> str:
+            return os.path.abspath(os.fsdecode(path))
+
+        ignored = tuple({sys.prefix, sys.base_prefix, sys.exec_prefix, _PACKAGE,
+                         os.path.dirname(_store(self.key))})
+
+        def wanted(path: str) -> bool:
+            return not path.endswith(_SKIP_SUFFIXES) and not any(
+                path == root or path.startswith(root + os.sep) for root in ignored)
+
+        files = {p for p in map(absolute, self.opened) if wanted(p)}
+        dirs = {p for p in map(absolute, self.listed) if wanted(p)}
+        probed = {p for p in map(absolute, self.probed) if wanted(p)}
+        record = (self.key, sorted((p, _file(p)) for p in files if os.path.isfile(p)),
+                  sorted((p, _listing(p)) for p in dirs), sorted((p, _kind(p)) for p in probed),
+                  self.out, self.err)
+        target = _store(self.key)
+        try:
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            temporary = f"{target}.{os.getpid()}.tmp"
+            with open(temporary, "wb") as handle:
+                marshal.dump(record, handle)
+            os.replace(temporary, target)
+        except OSError:
+            pass
