@@ -9,6 +9,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +33,9 @@ try:
     _hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 except ImportError:  # hypothesis is a test extra; the other tests run without it
     pass
+# The tool's user cache (locks, verdicts, template history) in a folder of this run, so tests
+# neither read a developer's cache nor leave files in it; subprocesses inherit it.
+os.environ.setdefault("SCAFFOLD_CACHE_DIR", tempfile.mkdtemp(prefix="scaffold-test-cache-"))
 # One target directory for every build test, so PyO3 compiles once per feature set.
 TARGET_DIR = Path(os.environ.get("SCAFFOLD_TEST_TARGET_DIR", REPO / ".test-target"))
 # The interpreter PyO3's build scripts use in every test; constant so PyO3 is not rebuilt.
