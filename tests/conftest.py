@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import textwrap
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 from pathlib import Path
@@ -105,6 +106,20 @@ def venv_python(path: Path, *borrowed: str) -> Path:
             for name in borrowed}
     (Path(site) / "borrowed.pth").write_text("".join(f"{d}\n" for d in sorted(dirs)))
     return python
+
+
+def write_tree(root: Path, files: dict[str, str | bytes], dedent: bool = True) -> Path:
+    """The one fixture-tree writer: `bytes` as they are, `str` dedented (with `dedent`; Rust
+    sources as written) and encoded as UTF-8 without newline translation."""
+    for name, content in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, str):
+            if dedent and not name.endswith(".rs"):
+                content = textwrap.dedent(content)
+            content = content.encode("utf-8")
+        path.write_bytes(content)
+    return root
 
 
 def git_init(path: Path, commit: bool = True) -> None:

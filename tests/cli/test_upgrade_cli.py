@@ -12,20 +12,13 @@ from pathlib import Path
 import pytest
 
 from scaffold.upgrade.requirements import admits, restyle
-from tests.conftest import build_env, git_commit_all, git_init, run, run_cli
+from tests.conftest import build_env, git_commit_all, git_init, run, run_cli, write_tree
 
 
 def tree(root: Path) -> dict[str, str]:
     return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(root.rglob("*")) if p.is_file() and ".git" not in p.parts}
 
-
-def write(root: Path, files: dict[str, str]) -> Path:
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(text.encode())
-    return root
 
 
 @pytest.mark.parametrize("written, version, expected", [
@@ -71,7 +64,7 @@ STYLES = {
 
 
 def test_diff_keeps_each_style_and_line_endings(tmp_path):
-    root = write(tmp_path / "ws", STYLES)
+    root = write_tree(tmp_path / "ws", STYLES)
     before = tree(root)
     result = run_cli("upgrade", root, "--pyo3", "0.30", "--diff")
     assert result.exit_code == 1, result.stderr
@@ -109,7 +102,7 @@ def test_diff_keeps_each_style_and_line_endings(tmp_path):
 
 
 def project(tmp_path: Path, pyo3: str = "0.30", extra: str = "") -> Path:
-    return write(tmp_path / "p", {
+    return write_tree(tmp_path / "p", {
         "Cargo.toml": ('[package]\nname = "p"\nversion = "0.1.0"\nedition = "2021"\n\n'
                        f'[dependencies]\npyo3 = "{pyo3}"\n{extra}'),
         "src/lib.rs": "pub fn f() {}\n",
@@ -160,7 +153,7 @@ def test_companion_without_a_release_is_named(tmp_path):
 
 def test_path_crate_on_another_pyo3_is_named(tmp_path):
     """A path dependency outside the workspace cannot be moved by this command."""
-    write(tmp_path / "vendored", {
+    write_tree(tmp_path / "vendored", {
         "Cargo.toml": ('[package]\nname = "legacy-bindings"\nversion = "0.1.0"\n'
                        'edition = "2021"\n\n[dependencies]\npyo3 = "0.24"\n'),
         "src/lib.rs": "",
@@ -251,7 +244,7 @@ def test_invalid_toml_and_no_git_exit_2_nothing_written(tmp_path):
 def test_build_script_without_direct_pyo3_is_reported(tmp_path):
     """From PyO3 0.29 a build script using pyo3_build_config needs pyo3 or pyo3-ffi among its
     crate's own dependencies: listed, by hand (the crate may not want PyO3 linked)."""
-    root = write(tmp_path / "ws", {
+    root = write_tree(tmp_path / "ws", {
         "Cargo.toml": '[workspace]\nmembers = ["ext", "cfg"]\nresolver = "2"\n',
         "ext/Cargo.toml": ('[package]\nname = "ext"\nversion = "0.1.0"\nedition = "2021"\n\n'
                            '[dependencies]\npyo3 = "0.28"\n'),
@@ -286,7 +279,7 @@ def test_python_first_root_paths_are_relative_to_the_current_directory(tmp_path)
     diff name `rust/Cargo.toml` and `pyproject.toml` as seen from there (they named them
     relative to `rust/`, and the pyproject as `b//abs/path`); from `rust/`, `../pyproject.toml`;
     the real run from the root writes both files."""
-    root = write(tmp_path / "srcl", SRC_LAYOUT)
+    root = write_tree(tmp_path / "srcl", SRC_LAYOUT)
     git_init(root)
     before = tree(root)
     diff = run_cli("upgrade", "--pyo3", "0.30", "--diff", cwd=root)
@@ -313,7 +306,7 @@ def test_path_crate_with_a_companion_on_another_pyo3_is_named(tmp_path):
     """A path dependency outside the workspace on numpy 0.24 (built on PyO3 0.24, as Cargo.lock
     shows): refused by name before anything is written (cargo update failed with "failed to
     select a version for `pyo3-ffi`", naming nothing)."""
-    write(tmp_path / "vendored", {
+    write_tree(tmp_path / "vendored", {
         "Cargo.toml": ('[package]\nname = "legacy-arrays"\nversion = "0.1.0"\n'
                        'edition = "2021"\n\n[dependencies]\nnumpy = "0.24"\n'),
         "src/lib.rs": "",

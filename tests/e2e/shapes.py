@@ -4,10 +4,10 @@ maturin. Each fixture carries comments that edits must keep."""
 
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 
 from tests.conftest import run
+from tests.conftest import write_tree as write
 
 LIB_RS = '''\
 use pyo3::prelude::*;
@@ -29,12 +29,6 @@ fn {module}(m: &Bound<'_, PyModule>) -> PyResult<()> {{
 }}
 '''
 
-
-def write(root: Path, files: dict[str, str]) -> None:
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text) if not name.endswith(".rs") else text)
 
 
 def maturin_new(root: Path, mixed: bool = False) -> tuple[Path, str]:

@@ -7,13 +7,13 @@ import os
 import shutil
 import subprocess
 import sysconfig
-import textwrap
 from pathlib import Path
 
 import pytest
 
 from scaffold.env import libpython
 from tests.conftest import BASE_PYTHON, run_cli
+from tests.conftest import write_tree as write
 
 LIBDIR = Path(sysconfig.get_config_var("LIBDIR") or "/nonexistent")
 TRAP = bool(sysconfig.get_config_var("Py_ENABLE_SHARED")) and not libpython.covers(
@@ -30,13 +30,6 @@ def clean_env(monkeypatch, tmp_path):
     monkeypatch.setenv("PYO3_PYTHON", BASE_PYTHON)
     monkeypatch.setenv("CARGO_HOME", str(tmp_path / "cargo-home"))
 
-
-def write(root: Path, files: dict[str, str]) -> Path:
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text))
-    return root
 
 
 def project(root: Path, pyo3: str = '"0.30"', requires: str = ">=3.9") -> Path:

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import hashlib
 import os
-import textwrap
 from pathlib import Path
+
+from tests.conftest import write_tree as write
 
 ROOT_MANIFEST = """\
 # the workspace
@@ -47,15 +48,6 @@ fn ext(_m: &Bound<'_, PyModule>) -> PyResult<()> {
 }
 """
 
-
-def write(root: Path, files: dict[str, str | bytes]) -> None:
-    for name, content in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(textwrap.dedent(content), encoding="utf-8")
 
 
 def make_workspace(root: Path, cli: bool = True) -> Path:

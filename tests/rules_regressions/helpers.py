@@ -6,10 +6,9 @@ problem; none of their files are copied.
 
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 
-from tests.conftest import git_init, run_cli
+from tests.conftest import git_init, run_cli, write_tree
 
 PYMODULE = ("use pyo3::prelude::*;\n\n#[pymodule]\n"
             "fn {name}(_m: &Bound<'_, PyModule>) -> PyResult<()> {{\n    Ok(())\n}}\n")
@@ -25,13 +24,10 @@ MATURIN = '''\
 
 
 def write(root: Path, files: dict[str, str]) -> Path:
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text))
+    """A fixture tree committed to a fresh git repository."""
+    write_tree(root, files)
     git_init(root)
     return root
-
 
 def check(root: Path, *args: str):
     result = run_cli("fix-features", "--check", *args, root)
