@@ -19,6 +19,8 @@ import yaml
 from scaffold.commands import new
 from tests.conftest import build_env, run, run_cli
 
+pytestmark = pytest.mark.needs_rust  # `maturin generate-ci` reads the project through cargo
+
 BIN = Path(sys.executable).parent
 NAME = "rel-lib"
 # maturin-action target -> the platform tag cibuildwheel gives that architecture.

@@ -14,6 +14,8 @@ import pytest
 from scaffold.upgrade.requirements import admits, restyle
 from tests.conftest import build_env, git_commit_all, git_init, run, run_cli, write_tree
 
+pytestmark = pytest.mark.needs_rust  # upgrade resolves versions with the real cargo
+
 
 def tree(root: Path) -> dict[str, str]:
     return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()

@@ -24,6 +24,8 @@ from scaffold.workspace.packages import build_graph
 from tests.differential.oracle import cargo_binary, cargo_env, cargo_pyo3, write_stub
 from tests.differential.workspaces import DepSpec, MemberSpec, WorkspaceSpec, workspaces
 
+pytestmark = pytest.mark.needs_rust  # real `cargo tree` is the oracle
+
 # 300 per CI run (`ci` profile), 1000 under `long`; SCAFFOLD_DIFF_EXAMPLES=N for a quick local run
 EXAMPLES = int(os.environ.get("SCAFFOLD_DIFF_EXAMPLES", 0)) or max(
     300, settings.default.max_examples // 5)

@@ -25,6 +25,8 @@ from tests.conftest import git_init, run_cli
 from tests.differential.oracle import cargo_binary, cargo_env, cargo_pyo3, write_stub
 from tests.rules.test_rule_cases import _cases
 
+pytestmark = pytest.mark.needs_rust  # real `cargo tree` is the oracle
+
 @pytest.fixture(scope="module")
 def cargo(tmp_path_factory):
     home = tmp_path_factory.mktemp("cargo-home")
