@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import git_commit_all, git_init, run_cli
+from tests.e2e.test_project_roots import existing_profiler_shape
 
 FILES = {
     "pyproject.toml": """\
@@ -131,48 +132,11 @@ def test_add_profiler_hint_from_the_project_root(tmp_path):
     assert status == ""
 
 
-EXISTING_PROFILER = {
-    "Cargo.toml": """\
-        [package]
-        name = "withprof"
-        version = "0.1.0"
-        edition = "2021"
-
-        [lib]
-        crate-type = ["cdylib", "rlib"]
-
-        [dependencies]
-        pyo3 = "0.30"
-
-        [workspace]
-        members = ["profiling"]
-        """,
-    "src/lib.rs": "use pyo3::prelude::*;\n#[pymodule]\nfn withprof(_m: &Bound<'_, PyModule>)"
-                  " -> PyResult<()> { Ok(()) }\n",
-    "profiling/Cargo.toml": """\
-        [package]
-        name = "profiling"
-        version = "0.1.0"
-        edition = "2021"
-
-        [dependencies]
-        withprof = { path = ".." }
-        pyo3 = { version = "0.30", features = ["auto-initialize"] }
-        """,
-    "profiling/src/main.rs": "use pyo3::prelude::*;\n"
-                             "fn main() { Python::attach(|py| println!(\"{}\", py.version())); }\n",
-}
-
-
 def test_add_profiler_name_of_an_existing_profiler_fixes_it(tmp_path):
     """Issue 15 item 2: `--name profiling` for a profiling member the tool never made is that
     member, checked and given its rpath (it answered "exists already; nothing to do"), from the
     member's own directory too (paths then relative to it)."""
-    root = tmp_path / "withprof"
-    for name, text in EXISTING_PROFILER.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(textwrap.dedent(text))
-    git_init(root)
+    root = existing_profiler_shape(tmp_path)  # the e2e test's fixture, not built here
     dry = run_cli("add-profiler", "--name", "profiling", "--dry-run", cwd=root)
     assert dry.exit_code == 0, dry.stderr
     assert "`profiling` already profiles `withprof`" in dry.stderr
