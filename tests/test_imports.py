@@ -1,17 +1,15 @@
 """Commands that do not render never import copier, questionary or gitpython; a clean check
 never imports tomlkit either (read-only scans use tomllib). Measured in a fresh interpreter with
-`python -X importtime`, which lists every module the process imported."""
+`python -X importtime`, beyond what the interpreter imports at start-up (tests/importtime.py)."""
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests import importtime
 from tests.conftest import REPO
 
 RENDERING = {"copier", "questionary", "git"}  # git: gitpython's package
@@ -26,18 +24,13 @@ CLEAN_PROJECT = REPO / "tests" / "rules" / "cases" / "PW203" / "clean" / "in"
 
 def imported(*args: str, cwd: Path, expect: int = 0, full: bool = False) -> set[str]:
     """Top-level packages (`full`: every module) a fresh `python -X importtime -m scaffold
-    ARGS` imports. Prints the total import time (cumulative of top-level imports) for the
-    record (`pytest -s`)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
-    env["PYTHONPATH"] = str(REPO)  # the checkout under test, not another installed copy
-    proc = subprocess.run([sys.executable, "-X", "importtime", "-m", "scaffold", *args],
-                          cwd=cwd, env=env, capture_output=True, text=True, timeout=120)
+    ARGS` imports beyond start-up. Prints the total import time (cumulative of top-level
+    imports) for the record (`pytest -s`)."""
+    proc, names = importtime.run(*args, cwd=cwd)
     assert proc.returncode == expect, proc.stdout + proc.stderr[-3000:]
-    rows = [line.split("|") for line in proc.stderr.splitlines()
-            if line.startswith("import time:") and line.count("|") == 2]
-    names = {row[2].strip() for row in rows}
     assert "scaffold.cli" in names, proc.stderr[-3000:]  # the listing was read at all
-    total = sum(int(row[1]) for row in rows[1:] if not row[2].startswith("  "))
+    total = sum(micros for micros, name in importtime.listed(proc.stderr)
+                if not name.startswith("  ") and name.strip() in names)
     print(f"scaffold {' '.join(args)}: {len(names)} modules, {total / 1000:.1f} ms of imports")
     return names if full else {name.split(".")[0] for name in names}
 

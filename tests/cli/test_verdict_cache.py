@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from scaffold.lint import verdicts
+from tests import importtime
 from tests.conftest import REPO, run_cli
 
 CASES = REPO / "tests" / "rules" / "cases"
@@ -168,14 +167,10 @@ def test_parent_manifest_appearing(tmp_path, replays):
 
 def test_hit_imports_neither_argparse_nor_tomllib(tmp_path):
     project = _copy("PW203/clean", tmp_path / "p")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
-    env.update(PYTHONPATH=str(REPO), SCAFFOLD_CACHE_DIR=str(tmp_path / "user-cache"))
-    command = [sys.executable, "-X", "importtime", "-m", "scaffold", "fix-features", "--check"]
-    runs = [subprocess.run(command, cwd=project, env=env, capture_output=True, text=True,
-                           timeout=60) for _ in range(2)]
+    env = importtime.environment(SCAFFOLD_CACHE_DIR=str(tmp_path / "user-cache"))
+    runs, modules = zip(*(importtime.run("fix-features", "--check", cwd=project, env=env)
+                          for _ in range(2)))
     assert [r.returncode for r in runs] == [0, 0], runs[-1].stderr[-2000:]
-    modules = [{line.rsplit("|", 1)[1].strip() for line in r.stderr.splitlines()
-                if line.startswith("import time:")} for r in runs]
     assert "tomllib" in modules[0] and "scaffold.lint.verdicts" in modules[1]
     assert not modules[1] & {"argparse", "tomllib", "pathlib", "scaffold.rules"}, modules[1]
     assert runs[1].stderr.endswith("All checks passed.\n")
