@@ -13,6 +13,10 @@ import sys
 from scaffold import __version__
 
 # No typing, argparse or pathlib at import time: annotations below are strings.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import argparse
+    from types import ModuleType
 
 DESCRIPTION = "Cargo workspace scaffolder and feature manager for PyO3 extension modules."
 

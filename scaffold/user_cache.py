@@ -9,6 +9,10 @@ from __future__ import annotations
 import os
 import sys
 
+TYPE_CHECKING = False  # not typing's: no typing or pathlib at import time
+if TYPE_CHECKING:
+    from pathlib import Path
+
 
 def location(*parts: str) -> str:
     """`<cache>/pyo3-scaffold/<parts...>` as a string, not created (os only: no pathlib, for
@@ -26,7 +30,7 @@ def location(*parts: str) -> str:
     return os.path.join(base, *parts)
 
 
-def cache_dir(*parts: str) -> Path:  # noqa: F821 (pathlib imported on use)
+def cache_dir(*parts: str) -> Path:
     """`<cache>/pyo3-scaffold/<parts...>`, created on first use."""
     from pathlib import Path
 

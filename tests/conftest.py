@@ -23,7 +23,8 @@ REPO = Path(__file__).resolve().parents[1]
 # `pytest --hypothesis-profile=long` for a deeper search. Registered here, not in
 # tests/robustness/conftest.py, so the option finds them before that folder is collected.
 try:
-    from hypothesis import HealthCheck, settings as _hypothesis_settings
+    from hypothesis import HealthCheck
+    from hypothesis import settings as _hypothesis_settings
 
     _hypothesis_settings.register_profile(
         "ci", max_examples=200, deadline=None, print_blob=True,

@@ -11,7 +11,8 @@ import pytest
 
 from tests.conftest import REPO, run_cli
 
-_spec = importlib.util.spec_from_file_location("bench_generate", REPO / "benchmarks" / "generate.py")
+_spec = importlib.util.spec_from_file_location("bench_generate",
+                                               REPO / "benchmarks" / "generate.py")
 generate_module = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(generate_module)
 generate = generate_module.generate

@@ -90,7 +90,8 @@ def test_thresholds_as_documented():
     assert facts.msrv((0, 30)) == (1, 85)
     assert facts.backend_env_floor("maturin") == (1, 9, 4)
     assert facts.OLDEST_SUPPORTED <= facts.DEFAULT_SERIES <= facts.NEWEST_SUPPORTED
-    assert facts.OLDEST_SUPPORTED >= facts.DECLARATIVE_MODULES_SINCE  # the template's #[pymodule] mod
+    # The template's `#[pymodule] mod` needs declarative modules.
+    assert facts.OLDEST_SUPPORTED >= facts.DECLARATIVE_MODULES_SINCE
     assert all(s in facts.SUPPORT for s in (facts.OLDEST_SUPPORTED, facts.NEWEST_SUPPORTED))
 
 

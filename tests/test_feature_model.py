@@ -5,8 +5,16 @@ from __future__ import annotations
 
 import pytest
 
-from scaffold.workspace.features import (Dep, FeatureError, Graph, Package, Scenario,
-                                         implicit_features, parse_value, resolve)
+from scaffold.workspace.features import (
+    Dep,
+    FeatureError,
+    Graph,
+    Package,
+    Scenario,
+    implicit_features,
+    parse_value,
+    resolve,
+)
 from scaffold.workspace.platform import Platform
 
 LINUX = Platform("x86_64-unknown-linux-gnu",
@@ -29,7 +37,8 @@ def test_dep_prefix_hides_the_implicit_feature() -> None:
 
 @pytest.mark.parametrize("spec, expected", [
     ("cfg(unix)", True), ("cfg(windows)", False), ("cfg(not(windows))", True),
-    ('cfg(all(unix, target_os = "linux"))', True), ('cfg(any(windows, target_arch = "arm"))', False),
+    ('cfg(all(unix, target_os = "linux"))', True),
+    ('cfg(any(windows, target_arch = "arm"))', False),
     ("x86_64-unknown-linux-gnu", True), ("aarch64-apple-darwin", False), ("cfg(unix", False)])
 def test_target_tables_match_the_platform(spec, expected) -> None:
     assert LINUX.matches(spec) is expected

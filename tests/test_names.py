@@ -5,8 +5,12 @@ from __future__ import annotations
 import pytest
 
 from scaffold.errors import UserError
-from scaffold.render.names import (module_name, validate_crate_name, validate_module_name,
-                                   validate_project)
+from scaffold.render.names import (
+    module_name,
+    validate_crate_name,
+    validate_module_name,
+    validate_project,
+)
 
 
 @pytest.mark.parametrize("name, expected", [

@@ -77,7 +77,8 @@ def _run(args: argparse.Namespace, project) -> int:
     if args.dry_run:
         from scaffold.lint.diff import unified_diff
 
-        sys.stdout.write(unified_diff(display_base(project), {p: outcome.originals[p] for p in changed},
+        sys.stdout.write(unified_diff(display_base(project),
+                                      {p: outcome.originals[p] for p in changed},
                                       {p: outcome.changes[p] for p in changed}))
         _list("would create", created, project)
         if plan is None and not created and not changed:
@@ -136,10 +137,10 @@ def _cargo_run(ws) -> str:
 
 def _planned_files(ws, plan) -> dict:
     """The rendered profiler crate plus the manifest that makes it a member, in memory."""
+    from scaffold import profiler_plan
     from scaffold.render.copier_render import render
     from scaffold.toml.editor import Editor
     from scaffold.toml.textfile import TextFile
-    from scaffold import profiler_plan
 
     files = {}
     with tempfile.TemporaryDirectory() as scratch:

@@ -30,7 +30,7 @@ def inspect(lib_dir: Path, arch: str, os_name: str, version: tuple[int, int] | N
     if not lib_dir.is_dir():
         raise UserError(f"--lib-dir {lib_dir}: no such directory",
                         "pass the target's directory holding libpython and _sysconfigdata*.py")
-    found = sorted(set(p.resolve() for p in _search(lib_dir, arch, os_name, version)))
+    found = sorted({p.resolve() for p in _search(lib_dir, arch, os_name, version)})
     if not found:
         raise UserError(f"--lib-dir {lib_dir}: no _sysconfigdata*.py in it or its python3.Y/ "
                         "sub-directory", "copy the target Python's lib directory, including "
@@ -60,10 +60,10 @@ def _search(directory: Path, arch: str, os_name: str,
         name = entry.name
         if name.startswith("_sysconfigdata_") and name.endswith("py") and entry.is_file():
             found.append(entry)
-        elif entry.is_dir():
-            if name in ("build", "lib") or (name.startswith("lib.") and os_name in name
-                                           and arch in name) or _is_python_dir(name, version):
-                found += _search(entry, arch, os_name, version)
+        elif entry.is_dir() and (name in ("build", "lib") or _is_python_dir(name, version)
+                                 or (name.startswith("lib.") and os_name in name
+                                     and arch in name)):
+            found += _search(entry, arch, os_name, version)
     if len(found) > 1:
         narrowed = [p for p in found if arch in str(p)]
         found = narrowed or found

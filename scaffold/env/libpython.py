@@ -51,7 +51,7 @@ def loader_dirs(environ: dict[str, str], platform: str = sys.platform,
     variable = loader_variable(platform)
     from_env = [d for d in environ.get(variable, "").split(os.pathsep) if d]
     if platform == "darwin":
-        return from_env + [str(Path.home() / "lib"), "/usr/local/lib", "/usr/lib"]
+        return [*from_env, str(Path.home() / "lib"), "/usr/local/lib", "/usr/lib"]
     if platform == "win32":
         return from_env
     return from_env + _ld_so_conf(ld_so_conf, set()) + list(TRUSTED_DIRS)

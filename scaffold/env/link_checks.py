@@ -58,7 +58,8 @@ def check_libpython(report: Report, found: Interpreter, environ: dict[str, str],
 
 
 def embedding_binaries(ws: Workspace) -> list[Crate]:
-    """Binary crates that link PyO3 (or pyo3-ffi), directly or through path dependencies in the workspace."""
+    """Binary crates that link PyO3 (or pyo3-ffi), directly or through path dependencies in the
+    workspace."""
     memo: dict[str, bool] = {}
 
     def uses_pyo3(crate: Crate, seen: frozenset[str]) -> bool:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from scaffold import facts
 from scaffold.lint.diagnostic import Applicability, Diagnostic, Fix, Severity
@@ -41,7 +41,7 @@ class Context:
         except FeatureError:
             return None
 
-    def pyo3_features(self, scenario: Scenario) -> frozenset[str] | None | bool:
+    def pyo3_features(self, scenario: Scenario) -> frozenset[str] | bool | None:
         """pyo3's features in `scenario` (None: pyo3 not in that build; False: unknown, the
         model cannot resolve it, e.g. a flag naming a feature no selected package has)."""
         from scaffold.workspace.features import FeatureError, resolve
@@ -179,8 +179,12 @@ class Context:
         """Whether the crate or its build enables PyO3's `extension-module` (pyo3's, or
         pyo3-build-config's own in `[build-dependencies]`): a crate feature with
         `pyo3/extension-module`, the dependency's `features`, or the backend's features."""
-        from scaffold.rules.wiring_edits import (EXTENSION_MODULE, EXTENSION_MODULE_PACKAGES,
-                                                 is_pyo3_entry, pyo3_keys)
+        from scaffold.rules.wiring_edits import (
+            EXTENSION_MODULE,
+            EXTENSION_MODULE_PACKAGES,
+            is_pyo3_entry,
+            pyo3_keys,
+        )
 
         crate = ext.crate
         keys = pyo3_keys(crate)

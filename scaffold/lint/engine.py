@@ -15,11 +15,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from scaffold.lint.claim import Claim
 from scaffold.lint.context import Context
 from scaffold.lint.convergence import Watch
 from scaffold.lint.diagnostic import Applicability, Diagnostic
 from scaffold.lint.rule import Rule
-from scaffold.lint.claim import Claim
 from scaffold.toml.textfile import TextFile
 from scaffold.workspace.model import Reader, Workspace, load
 

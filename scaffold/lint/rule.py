@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import inspect
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from types import ModuleType
-from typing import TYPE_CHECKING, Callable, Iterable
+from typing import TYPE_CHECKING
 
-from scaffold.lint.diagnostic import Applicability, Diagnostic
 from scaffold.lint.claim import Claim
+from scaffold.lint.diagnostic import Applicability, Diagnostic
 
 if TYPE_CHECKING:
     from scaffold.lint.context import Context
@@ -23,7 +24,8 @@ class Rule:
     applicability: Applicability
     check: Callable[[Context], Iterable[Diagnostic]]
     doc: str  # What / Why / Example / Fix, from the rule module's docstring
-    fix_changes: Claim = Claim()  # what the fix may change in the builds (`FIX_CHANGES`)
+    # What the fix may change in the builds (`FIX_CHANGES`).
+    fix_changes: Claim = field(default_factory=Claim)
 
     @classmethod
     def from_module(cls, module: ModuleType) -> Rule:

@@ -10,9 +10,10 @@ project), keyed by the tool version and its source files' sizes and mtimes, the 
 the arguments and working directory, and the Cargo/Rust/PyO3/maturin environment variables.
 
 The next identical `--check` reads each recorded file again and compares size and CRC-32 (no
-mtime granularity to trust), lists each recorded directory again (names, kinds), stats each probed path, and when
-nothing differs prints the recorded output without importing argparse, pathlib, tomllib or
-the rules. Imports here are os, sys, zlib and marshal only. `--no-cache` bypasses it.
+mtime granularity to trust), lists each recorded directory again (names, kinds), stats each
+probed path, and when nothing differs prints the recorded output without importing argparse,
+pathlib, tomllib or the rules. Imports here are os, sys, zlib and marshal only. `--no-cache`
+bypasses it.
 """
 
 from __future__ import annotations
@@ -143,12 +144,12 @@ def _audit(event: str, args: tuple) -> None:
     recorder = _active
     if recorder is None:
         return
-    if event == "open":
-        if isinstance(args[0], (str, bytes)) and (args[1] is None or "r" in str(args[1])):
-            recorder.opened.append(args[0])
-    elif event in ("os.listdir", "os.scandir"):
-        if isinstance(args[0], (str, bytes, os.PathLike)):
-            recorder.listed.append(args[0])
+    path = args[0]
+    if event == "open" and isinstance(path, (str, bytes)) and (args[1] is None
+                                                                or "r" in str(args[1])):
+        recorder.opened.append(path)
+    elif event in ("os.listdir", "os.scandir") and isinstance(path, (str, bytes, os.PathLike)):
+        recorder.listed.append(path)
 
 
 class Recorder:

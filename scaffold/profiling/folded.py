@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 
 
@@ -60,7 +61,7 @@ def read(path: Path, skip_root: bool = False) -> Profile:
         self_time[frames[-1]] += samples
         for name in set(frames):  # a recursive frame counts once per sample
             total_time[name] += samples
-        for caller, callee in zip(frames, frames[1:]):
+        for caller, callee in pairwise(frames):
             callees.setdefault(caller, set()).add(callee)
     passes = {name for name, called in callees.items() if len(called) == 1
               and not self_time[name] and total_time[name] == total_time[next(iter(called))]}

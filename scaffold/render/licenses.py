@@ -28,7 +28,7 @@ def normalize(expression: str) -> str:
         raise UserError("--license is empty", "pass an SPDX expression such as MIT")
     try:
         info = _licensing().validate(expression, strict=True)
-    except Exception:  # license-expression raises on some malformed input ("MIT AND")
+    except Exception:  # noqa: BLE001 - license-expression raises on some malformed input ("MIT AND")
         raise UserError(f"--license {expression!r} is not an SPDX expression",
                         "pass e.g. MIT, Apache-2.0 or 'MIT OR Apache-2.0'") from None
     invalid = [s for s in info.invalid_symbols if not str(s).startswith("LicenseRef-")]

@@ -31,8 +31,8 @@ older versions emit `-Wl,-rpath,<lib_dir>` from `pyo3_build_config::get().lib_di
 from __future__ import annotations
 
 from scaffold import facts
-from scaffold.lint.diagnostic import Applicability
 from scaffold.lint.claim import Claim
+from scaffold.lint.diagnostic import Applicability
 from scaffold.toml import manifest
 from scaffold.workspace import rust_source
 from scaffold.workspace.versions import format_series

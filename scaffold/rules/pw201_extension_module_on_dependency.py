@@ -44,11 +44,15 @@ in `cargo test` too.
 
 from __future__ import annotations
 
+from scaffold.lint.claim import Claim
 from scaffold.lint.context import ENV
 from scaffold.lint.diagnostic import Applicability
-from scaffold.lint.claim import Claim
-from scaffold.rules.wiring_edits import (EXTENSION_MODULE, ensure_extension_module_feature,
-                                         is_pyo3_entry, remove_extension_module_from_dependency)
+from scaffold.rules.wiring_edits import (
+    EXTENSION_MODULE,
+    ensure_extension_module_feature,
+    is_pyo3_entry,
+    remove_extension_module_from_dependency,
+)
 from scaffold.workspace.crate import Dependency
 
 CODE = "PW201"

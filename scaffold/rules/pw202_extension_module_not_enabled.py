@@ -26,11 +26,14 @@ extension-module = ["pyo3/extension-module"]
 
 from __future__ import annotations
 
+from scaffold.lint.claim import Claim
 from scaffold.lint.context import FEATURE
 from scaffold.lint.diagnostic import Applicability
-from scaffold.lint.claim import Claim
-from scaffold.rules.wiring_edits import (EXTENSION_MODULE, ensure_extension_module_feature,
-                                         extension_module_enabled_by_default)
+from scaffold.rules.wiring_edits import (
+    EXTENSION_MODULE,
+    ensure_extension_module_feature,
+    extension_module_enabled_by_default,
+)
 
 CODE = "PW202"
 NAME = "extension-module-not-enabled"
@@ -66,8 +69,9 @@ def check(ctx):
                                             or EXTENSION_MODULE in wheel_features):
             continue  # the wheel build ends with `extension-module` on (or has no pyo3)
 
-        def fix(editor, path=crate.path, key=pyo3[0].key,
-                weak=bool(crate.effective_spec(pyo3[0]).get("optional"))):
+        weak = bool(crate.effective_spec(pyo3[0]).get("optional"))
+
+        def fix(editor, path=crate.path, key=pyo3[0].key, weak=weak):
             ensure_extension_module_feature(editor.document(path), key, weak=weak)
 
         # A backend that turns `default` off would not see the fix: naming the feature there

@@ -25,8 +25,8 @@ mylib = { path = "../mylib", default-features = false }
 
 from __future__ import annotations
 
-from scaffold.lint.diagnostic import Applicability
 from scaffold.lint.claim import Claim
+from scaffold.lint.diagnostic import Applicability
 from scaffold.rules.wiring_edits import feature_dependents
 from scaffold.toml import manifest
 

@@ -29,8 +29,8 @@ from __future__ import annotations
 
 import os
 
-from scaffold.lint.diagnostic import Applicability
 from scaffold.lint.claim import Claim
+from scaffold.lint.diagnostic import Applicability
 from scaffold.rules.wiring_edits import feature_dependents
 from scaffold.toml import manifest
 

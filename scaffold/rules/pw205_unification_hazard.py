@@ -33,9 +33,9 @@ from __future__ import annotations
 import glob
 from pathlib import Path
 
+from scaffold.lint.claim import Claim
 from scaffold.lint.context import FEATURE
 from scaffold.lint.diagnostic import Applicability
-from scaffold.lint.claim import Claim
 from scaffold.rules.wiring_edits import EXTENSION_MODULE, extension_module_enabled_by_default
 from scaffold.toml import manifest
 

@@ -25,7 +25,8 @@ pyo3-build-config dependencies, `[tool.maturin] features`). A feature that also 
 something else keeps the rest (and its comments); a feature left empty is removed only when
 nothing references it. The backend floor in `build-system.requires` is raised only when the
 requirement admits a version below `maturin 1.9.4` / `setuptools-rust 1.12`, and then narrowed
-minimally (upper bounds, exact pins and quoting kept). Dependents keep building: `default-features = false` stays valid.
+minimally (upper bounds, exact pins and quoting kept). Dependents keep building:
+`default-features = false` stays valid.
 `--wiring feature` migrates back (PW202, PW203, PW205 then add the wiring).
 """
 
@@ -33,14 +34,19 @@ from __future__ import annotations
 
 from scaffold import facts
 from scaffold.errors import UserError
+from scaffold.lint.claim import Claim
 from scaffold.lint.context import ENV
 from scaffold.lint.diagnostic import Applicability, Severity
-from scaffold.lint.claim import Claim
 from scaffold.rules.backend_floor import raise_backend_floor
-from scaffold.rules.wiring_edits import (EXTENSION_MODULE, EXTENSION_MODULE_PACKAGES,
-                                         is_pyo3_entry, plan_feature_removal, pyo3_keys,
-                                         remove_extension_module_feature,
-                                         remove_extension_module_from_dependency)
+from scaffold.rules.wiring_edits import (
+    EXTENSION_MODULE,
+    EXTENSION_MODULE_PACKAGES,
+    is_pyo3_entry,
+    plan_feature_removal,
+    pyo3_keys,
+    remove_extension_module_feature,
+    remove_extension_module_from_dependency,
+)
 from scaffold.toml import manifest
 from scaffold.workspace.crate import Dependency
 from scaffold.workspace.versions import series
@@ -71,7 +77,8 @@ def check(ctx):
                 ext.crate.file, ("features",), EXTENSION_MODULE,
                 f"`{ext.crate.name}` uses `extension-module` feature wiring; `--wiring env` "
                 f"removes it{_plan_text(ctx, ext)}", _migrate(ctx, ext), Applicability.SAFE)
-        elif ctx.wiring is None and ctx.declared_mode(ext) is None and not ctx.below_env_wiring(ext):
+        elif (ctx.wiring is None and ctx.declared_mode(ext) is None
+              and not ctx.below_env_wiring(ext)):
             yield ctx.diagnostic(
                 ext.crate.file, ("features",), EXTENSION_MODULE,
                 f"`{ext.crate.name}` uses the `extension-module` feature, {_status(ctx, ext)}; "

@@ -67,8 +67,9 @@ def check(ctx):
         if len(set(values.values())) == 1:
             continue
         described = ", ".join(f"{where} `{name}`" for where, name in values.items())
+        init = values.get("backend", values.get("[lib] name"))
         message = (f"module name disagrees: {described}; `import` fails with \"dynamic module "
-                   f"does not define module export function (PyInit_{values.get('backend', values.get('[lib] name'))})\"")
+                   f"does not define module export function (PyInit_{init})\"")
         editable = declared.source is not None and declared.source.name == "pyproject.toml"
         if editable and backend_name:
             where = ((("tool", "maturin"), "module-name") if ext.project.backend == "maturin"

@@ -28,8 +28,13 @@ from __future__ import annotations
 
 from scaffold.lint.context import ENV
 from scaffold.lint.diagnostic import Applicability
-from scaffold.rules.backend_floor import (floor, floor_met, floor_text, raise_backend_floor,
-                                          requirement_for)
+from scaffold.rules.backend_floor import (
+    floor,
+    floor_met,
+    floor_text,
+    raise_backend_floor,
+    requirement_for,
+)
 
 CODE = "PW403"
 NAME = "backend-too-old-for-env-wiring"

@@ -27,6 +27,7 @@ then refuses.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import stat
@@ -202,7 +203,7 @@ def _apply(root: Path, journal: dict, targets: dict[Path, str], current: list[Pa
         current[0] = root / relative
         (root / relative).mkdir(exist_ok=True)
     texts = list(targets.values())
-    for entry, text in zip(journal["entries"], texts):
+    for entry, text in zip(journal["entries"], texts, strict=True):
         target, temp = root / entry["target"], root / entry["temp"]
         current[0] = target
         mode = target.stat().st_mode & 0o7777 if entry["backup"] else None
@@ -247,10 +248,8 @@ def _roll_back(root: Path, journal: dict) -> list[str]:
         except OSError as error:
             problems.append(f"{entry['target']}: {_describe(error)}")
     for relative in reversed(journal["directories"]):
-        try:
+        with contextlib.suppress(OSError):  # absent, or holds what this write did not create
             (root / relative).rmdir()
-        except OSError:
-            pass  # absent, or holds something this write did not create
     if not problems:
         _unlink(root / JOURNAL)
         _fsync_directory(root)
@@ -336,10 +335,7 @@ def _fsync_directory(path: Path) -> None:
 
 
 def _unlink(path: Path) -> None:
-    try:
-        path.unlink()
-    except FileNotFoundError:
-        pass
+    path.unlink(missing_ok=True)
 
 
 def _exists(path: Path) -> bool:

@@ -41,9 +41,8 @@ def tidy_changed_lines(old: str, new: str) -> str:
         if "{" in body:
             end = body.rfind("}") + 1 or len(body)  # a comment after the table keeps its spaces
             body = _close_gaps(body[:end]) + body[end:]
-            spaced = "{ " in body
-            body = _INLINE_CLOSE.sub(lambda m: (" }" if spaced else "}") + m.group(1), body,
-                                     count=1)
+            close = " }" if "{ " in body else "}"
+            body = _INLINE_CLOSE.sub(close + r"\1", body, count=1)
         lines[index] = body + line[len(line.rstrip("\n")):]
     return "".join(lines)
 

@@ -6,10 +6,10 @@ CRLF throughout; `TextFile.render(text)` puts both back, so an edit changes only
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-import re
 
 from scaffold.errors import ManifestError
 

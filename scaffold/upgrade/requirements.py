@@ -71,14 +71,14 @@ def admits(requirement: str, version: tuple[int, ...]) -> bool:
     (the default), `~`, `=`, and comparisons; `*` admits everything)."""
     if requirement.strip() == "*":
         return True
-    version = (tuple(version) + (0, 0, 0))[:3]
+    version = (*version, 0, 0, 0)[:3]
     for part in requirement.split(","):
         match = _COMPARATOR.match(part)
         if match is None:
             return False
         op, text = match.group(1) or "^", match.group(2)
         given = tuple(int(p) for p in text.split("."))
-        low = (given + (0, 0, 0))[:3]
+        low = (*given, 0, 0, 0)[:3]
         if op in ("^", "~"):
             if op == "~" or len(given) == 1:
                 keep = min(len(given), 2) if op == "~" else 1

@@ -183,7 +183,8 @@ class _Resolver:
             return []
         found = []
         for dep in package.deps:
-            if dep.kind == "dev" and (name not in self.roots or (self.v2 and not self.scenario.dev)):
+            if dep.kind == "dev" and (name not in self.roots
+                                      or (self.v2 and not self.scenario.dev)):
                 continue  # dev-dependencies: only of selected packages, only for tests (v2)
             if self.v2 and dep.platform is not None and not self.platform.matches(dep.platform):
                 continue
@@ -262,7 +263,7 @@ class _Resolver:
             if name in seen:
                 continue
             seen.add(name)
-            for dep, dep_host in self.deps(name, False):
+            for dep, _host in self.deps(name, False):
                 if dep.kind == "build" or (dep.kind == "dev" and not self.scenario.dev):
                     continue
                 if dep.platform is not None and not self.platform.matches(dep.platform):

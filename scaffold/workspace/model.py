@@ -284,7 +284,8 @@ def load(path: Path, reader: Reader | None = None) -> Workspace:
                             hint="add one (cargo refuses it too), or pass the path of a Cargo "
                             "project")
     members: dict[Path, Crate] = {}
-    pending = _member_dirs(root, root_data.get("workspace", {}), reader) if "workspace" in root_data else []
+    pending = (_member_dirs(root, root_data.get("workspace", {}), reader)
+               if "workspace" in root_data else [])
     excluded = [(root / e).resolve() for e in root_data.get("workspace", {}).get("exclude", [])]
 
     def add_path_dependencies(crate: Crate, directory: Path) -> None:

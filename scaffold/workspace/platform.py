@@ -8,7 +8,8 @@ import re
 import sys
 from dataclasses import dataclass
 
-_TOKEN = re.compile(r'\s*(?:(?P<ident>[A-Za-z_][A-Za-z0-9_]*)|(?P<string>"[^"]*")|(?P<punct>[(),=]))')
+_TOKEN = re.compile(r'\s*(?:(?P<ident>[A-Za-z_][A-Za-z0-9_]*)|(?P<string>"[^"]*")'
+                    r"|(?P<punct>[(),=]))")
 
 
 @dataclass(frozen=True)

@@ -93,7 +93,8 @@ class PythonProject:
         for ext in self.data.get("tool", {}).get("setuptools-rust", {}).get("ext-modules", []):
             if isinstance(ext, dict):
                 binding = ext.get("binding")
-                found.append(RustExtension(ext.get("target"), self.dir / ext.get("path", "Cargo.toml"),
+                found.append(RustExtension(ext.get("target"),
+                                           self.dir / ext.get("path", "Cargo.toml"),
                                            tuple(ext.get("features", [])), source,
                                            binding if isinstance(binding, str) else None,
                                            _strings(ext.get("args"))))

@@ -18,7 +18,7 @@ def series(requirement: str) -> tuple[int, int] | None:
     for requirements that select no single series (`*`, `>=0.20`, `<0.22` ...).
     """
     text = requirement.strip()
-    if not text or text == "*" or text.startswith(("<", ">", "!")) and not text.startswith(">="):
+    if not text or text == "*" or (text.startswith(("<", ">", "!")) and not text.startswith(">=")):
         return None
     first = text.split(",")[0].strip().lstrip("^~=").strip()
     if text.startswith(">="):

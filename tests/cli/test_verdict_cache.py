@@ -169,7 +169,7 @@ def test_hit_imports_neither_argparse_nor_tomllib(tmp_path):
     project = _copy("PW203/clean", tmp_path / "p")
     env = importtime.environment(SCAFFOLD_CACHE_DIR=str(tmp_path / "user-cache"))
     runs, modules = zip(*(importtime.run("fix-features", "--check", cwd=project, env=env)
-                          for _ in range(2)))
+                          for _ in range(2)), strict=True)
     assert [r.returncode for r in runs] == [0, 0], runs[-1].stderr[-2000:]
     assert "tomllib" in modules[0] and "scaffold.lint.verdicts" in modules[1]
     assert not modules[1] & {"argparse", "tomllib", "pathlib", "scaffold.rules"}, modules[1]

@@ -86,7 +86,7 @@ def cargo_args(scenario: Scenario, spec: str = "pyo3") -> list[str]:
 
 
 def cargo_pyo3(cargo: str, root: Path, scenario: Scenario, env: dict,
-               spec: str = "pyo3") -> frozenset[str] | None | str:
+               spec: str = "pyo3") -> frozenset[str] | str | None:
     """pyo3's features in the scenario's graph per `cargo tree`, None when absent, or the
     error text when cargo rejects the workspace or the flags. `spec` names one pyo3 package
     (`pyo3@0.21.99`) where the lock file holds several."""

@@ -64,7 +64,7 @@ def check(sandbox, spec: WorkspaceSpec) -> None:
         model = model_pyo3(root, spec.scenarios)
         first = cargo_pyo3(cargo, root, spec.scenarios[0], env)  # writes Cargo.lock once
         real = [first, *pool.map(lambda s: cargo_pyo3(cargo, root, s, env), spec.scenarios[1:])]
-        for scenario, ours, theirs in zip(spec.scenarios, model, real):
+        for scenario, ours, theirs in zip(spec.scenarios, model, real, strict=True):
             manifests = {p.relative_to(root.parent).as_posix(): p.read_text()
                          for p in sorted(root.parent.rglob("Cargo.toml"))}
             if isinstance(theirs, str) or isinstance(ours, str):

@@ -39,7 +39,8 @@ em = ["pyo3?/extension-module"]
 @dataclass
 class DepSpec:
     key: str  # "pyo3", "ext" or a member name
-    table: str  # "dependencies", "dev-dependencies", "build-dependencies", "target.'cfg(..)'.dependencies"
+    # "dependencies", "dev-dependencies", "build-dependencies", "target.'cfg(..)'.dependencies"
+    table: str
     optional: bool
     features: list[str]
     default_features: bool | None  # None: not written

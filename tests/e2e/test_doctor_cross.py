@@ -128,7 +128,7 @@ def test_doctor_outside_a_cargo_project(tmp_path, clean_env):
 
 
 def sysconfigdata(libdir: Path) -> Path:
-    name = getattr(sysconfig, "_get_sysconfigdata_name")() + ".py"
+    name = sysconfig._get_sysconfigdata_name() + ".py"
     matches = sorted(libdir.rglob(name))
     if not matches:
         pytest.skip(f"no {name} under {libdir}")
@@ -172,7 +172,7 @@ def test_cross_for_the_host_triple_builds_an_importable_wheel(project, clean_env
     # The native build never sees the cross settings, and still works.
     run(["cargo", "build"], cwd=project)
     run([TARGET_DIR / "debug" / PROFILER, "--iterations", "1"], cwd=project)
-    code, checks, _ = doctor(project)
+    _, checks, _ = doctor(project)
     assert checks[f"cross:{host}"][0]["verdict"] == "note"
     assert not any(k.startswith("setting:PYO3_CROSS") for k in checks)
 

@@ -19,8 +19,16 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import (BASE_PYTHON, REPO, TARGET_DIR, build_env, git_env, run, run_cli,
-                            venv_python)
+from tests.conftest import (
+    BASE_PYTHON,
+    REPO,
+    TARGET_DIR,
+    build_env,
+    git_env,
+    run,
+    run_cli,
+    venv_python,
+)
 
 KNOWN_ACTIONS = {"actions/checkout@v6", "actions/setup-python@v6", "PyO3/maturin-action@v1",
                  "dtolnay/rust-toolchain@stable", "actions/upload-artifact@v6",

@@ -87,8 +87,8 @@ def test_standalone_nested_crate(tmp_path):
 
     result = run_cli("add-profiler", cwd=repo)
     assert result.exit_code == 0, result.stderr
-    locked = [p["version"] for p in tomllib.loads((repo / "Cargo.lock").read_text())["package"]
-              if p["name"] == "pyo3"][0]
+    locked = next(p["version"] for p in tomllib.loads((repo / "Cargo.lock").read_text())["package"]
+                  if p["name"] == "pyo3")
     assert f"the profiler asks for pyo3 '{locked}'" in result.stderr  # `*` -> the locked one
     manifest = tomllib.loads((repo / "Cargo.toml").read_text())
     assert manifest["workspace"]["exclude"] == ["profiling"]

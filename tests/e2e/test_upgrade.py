@@ -17,8 +17,17 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import (BASE_PYTHON, REPO, TARGET_DIR, build_env, git_commit_all, git_init,
-                            run, run_cli, venv_python)
+from tests.conftest import (
+    BASE_PYTHON,
+    REPO,
+    TARGET_DIR,
+    build_env,
+    git_commit_all,
+    git_init,
+    run,
+    run_cli,
+    venv_python,
+)
 
 pytestmark = pytest.mark.e2e
 

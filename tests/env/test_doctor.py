@@ -92,7 +92,7 @@ def test_binaries_not_checked_outside_linux(tmp_path, monkeypatch):
     from scaffold.env import link_checks
 
     monkeypatch.setattr(link_checks, "PLATFORM", "darwin")
-    code, checks = doctor(project(tmp_path / "p"))
+    _, checks = doctor(project(tmp_path / "p"))
     assert "rpath:app" not in checks
     assert checks["binaries"]["verdict"] == "note"
     assert "not checked on this platform (darwin)" in checks["binaries"]["message"]

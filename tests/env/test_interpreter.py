@@ -34,7 +34,7 @@ def machine(tmp_path):
 
 
 def test_pyo3_python_wins(machine):
-    env, venv, conda, bin_dir = machine
+    env, venv, _conda, bin_dir = machine
     env.update(PYO3_PYTHON="python3", VIRTUAL_ENV=str(venv))
     choice = interpreter.find(env)
     assert (choice.source, choice.command, choice.path) == ("PYO3_PYTHON", "python3",

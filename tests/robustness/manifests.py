@@ -34,8 +34,8 @@ class Workspace:
 
 
 def is_dependency_table(path: tuple[str, ...]) -> bool:
-    return (len(path) == 1 and path[0] in DEP_KINDS
-            or len(path) == 3 and path[0] == "target" and path[2] in DEP_KINDS
+    return ((len(path) == 1 and path[0] in DEP_KINDS)
+            or (len(path) == 3 and path[0] == "target" and path[2] in DEP_KINDS)
             or path == ("workspace", "dependencies"))
 
 
@@ -167,7 +167,7 @@ class Writer:
                 if mode == "string":
                     lines += self.assignment([key], value["version"])
                 elif mode == "inline":
-                    lines += self.noise() + [self.inline_line(key, value)]
+                    lines += [*self.noise(), self.inline_line(key, value)]
                 elif mode == "dotted":
                     lines += self.dotted(path, [key], value)
                 else:
@@ -208,7 +208,8 @@ def render(draw, data: dict) -> bytes:
 
 # --- the workspace ----------------------------------------------------------------------------
 
-LIB_RS = "use pyo3::prelude::*;\n\n#[pymodule]\nfn ext(_m: &Bound<'_, PyModule>) -> PyResult<()> {\n    Ok(())\n}\n"
+LIB_RS = ("use pyo3::prelude::*;\n\n#[pymodule]\n"
+          "fn ext(_m: &Bound<'_, PyModule>) -> PyResult<()> {\n    Ok(())\n}\n")
 RPATH_BUILD_RS = "fn main() {\n    pyo3_build_config::add_libpython_rpath_link_args();\n}\n"
 
 

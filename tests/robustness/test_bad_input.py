@@ -3,14 +3,13 @@ file (or the name) and what to do, no traceback, and nothing written anywhere be
 
 from __future__ import annotations
 
-import os
 import stat
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import git_init, run_cli
-from tests.robustness.helpers import ROOT_MANIFEST, make_workspace, snapshot, write
+from tests.robustness.helpers import ROOT_MANIFEST, make_workspace, snapshot
 
 COMMANDS = {
     "fix-features": ("fix-features", "--unsafe-fixes"),

@@ -150,7 +150,7 @@ def intended(code: str, before: dict[str, dict], after: dict[str, dict], changed
         specs = deps(after[CLI], "pyo3")
         assert specs and all("auto-initialize" in s.get("features", []) for s in specs)
     elif code == "PW201":
-        for old, new in zip(deps(ext_b, "pyo3"), deps(ext_a, "pyo3")):
+        for old, new in zip(deps(ext_b, "pyo3"), deps(ext_a, "pyo3"), strict=True):
             assert [f for f in old.get("features", []) if f != "extension-module"] == \
                 new.get("features", [])
         shared = after[ROOT].get("workspace", {}).get("dependencies", {}).get("pyo3", {})
@@ -163,7 +163,7 @@ def intended(code: str, before: dict[str, dict], after: dict[str, dict], changed
     elif code == "PW203":
         assert all(s.get("default-features") is False for s in deps(after[CLI], "ext"))
     elif code == "PW204":
-        for old, new in zip(deps(before[CLI], "ext"), deps(after[CLI], "ext")):
+        for old, new in zip(deps(before[CLI], "ext"), deps(after[CLI], "ext"), strict=True):
             kept = {k: old[k] for k in ("features", "optional") if k in old}
             assert new == {"path": "../ext", "default-features": False, **kept}
     elif code == "PW205":
@@ -224,7 +224,7 @@ def test_fix_changes_only_what_it_means(code, ws):
         except UserError as error:
             # --wiring env on PyO3 < 0.26, or a layout tomlkit cannot parse (super tables out of
             # order, tomlkit's limitation): refused with exit 2, nothing written.
-            assert (code == "PW206" and "needs PyO3 >= 0.26" in str(error)
+            assert ((code == "PW206" and "needs PyO3 >= 0.26" in str(error))
                     or "cannot be edited without losing its layout" in str(error)), error
             stats["refused"] += 1
             assert all((root / n).read_bytes() == raw for n, raw in ws.files.items())

@@ -18,7 +18,7 @@ def test_table_matches_the_modules():
     assert sorted(module for _, module in rules.TABLE.values()) == modules
     for code, (name, module) in rules.TABLE.items():
         loaded = import_module(f"scaffold.rules.{module}")
-        assert (loaded.CODE, loaded.NAME) == (code, name)
+        assert (code, name) == (loaded.CODE, loaded.NAME)
     assert [r.code for r in rules.ALL] == sorted(rules.TABLE)
 
 

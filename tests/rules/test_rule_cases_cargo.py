@@ -130,7 +130,7 @@ def _agree(root: Path, cargo, pyo3_versions: list[str]) -> dict:
         return frozenset().union(*present) if present else None
 
     real = list(pool.map(lambda item: real_pyo3(item[0]), items))
-    for (scenario, ours), theirs in zip(items, real):
+    for (scenario, ours), theirs in zip(items, real, strict=True):
         assert ours == theirs, (scenario.name, ours, theirs)
     return {s.name: v for s, v in model.items()}
 

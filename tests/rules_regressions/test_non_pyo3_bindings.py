@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.rules_regressions.helpers import PYMODULE, MATURIN, write, check, codes
-
+from tests.rules_regressions.helpers import MATURIN, PYMODULE, check, codes, write
 
 BIN_CRATE = '''\
     [package]

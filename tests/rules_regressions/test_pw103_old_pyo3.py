@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import run_cli
-from tests.rules_regressions.helpers import write, check, codes
+from tests.rules_regressions.helpers import check, codes, write
 
 
 def old_pyo3_repo(root: Path, version: str) -> Path:

@@ -4,7 +4,7 @@ rs/polars)."""
 from __future__ import annotations
 
 from tests.conftest import run_cli
-from tests.rules_regressions.helpers import PYMODULE, write, check, codes
+from tests.rules_regressions.helpers import PYMODULE, check, codes, write
 
 
 def test_default_members_glob_expands(tmp_path):

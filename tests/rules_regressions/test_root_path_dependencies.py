@@ -4,7 +4,7 @@ examples/plugin)."""
 from __future__ import annotations
 
 from tests.conftest import run_cli
-from tests.rules_regressions.helpers import PYMODULE, MATURIN, write, check, codes
+from tests.rules_regressions.helpers import MATURIN, PYMODULE, check, codes, write
 
 
 def test_root_package_path_dependency_is_a_member(tmp_path):

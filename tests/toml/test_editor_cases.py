@@ -19,7 +19,8 @@ from tests.conftest import run_cli
 
 CASES = Path(__file__).parent / "cases"
 BLESS = os.environ.get("SCAFFOLD_BLESS") == "1"
-LIB_RS = "use pyo3::prelude::*;\n\n#[pymodule]\nfn mylib(_m: &Bound<'_, PyModule>) -> PyResult<()> {\n    Ok(())\n}\n"
+LIB_RS = ("use pyo3::prelude::*;\n\n#[pymodule]\n"
+          "fn mylib(_m: &Bound<'_, PyModule>) -> PyResult<()> {\n    Ok(())\n}\n")
 PYPROJECT = '[build-system]\nrequires = ["maturin>=1.9.4,<2"]\nbuild-backend = "maturin"\n'
 EXTENSION = """[package]
 name = "mylib"
