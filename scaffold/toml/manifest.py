@@ -13,11 +13,14 @@ from __future__ import annotations
 
 from collections.abc import MutableMapping
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scaffold.workspace.crate import Dependency
 
 # A tomlkit document, table or inline table: typed by what the operations use of it.
+if TYPE_CHECKING:
+    from tomlkit import items
+
 Table = MutableMapping[str, Any]
 
 
@@ -94,11 +97,11 @@ def set_value(container: Table, key: str, value: Any) -> bool:
     return True
 
 
-def add_key(table: Table, key: str, value: Any) -> None:
+def add_key(table: items.Table, key: str, value: Any) -> None:
     """Add `key` after the table's last key, above the blank lines and comments that end the
     table (they introduce what follows); tomlkit alone would append below them."""
     body = table.value.body
-    trailing = []
+    trailing: list[tuple[items.Key | None, items.Item]] = []
     while body and body[-1][0] is None:  # trivia after every key: no key index shifts
         trailing.insert(0, body.pop())
     table[key] = value
