@@ -16,8 +16,12 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from scaffold.errors import UserError
+
+if TYPE_CHECKING:
+    from scaffold.workspace.model import Reader
 
 
 @dataclass(frozen=True)
@@ -42,7 +46,7 @@ class Project:
         return f"{self.boundary}, the directory given (not inside a git repository)"
 
 
-def discover(path: Path, reader=None) -> Project:
+def discover(path: Path, reader: Reader | None = None) -> Project:
     """The project `path` (a directory or a file in it) belongs to. Raises UserError for a
     missing path; `cargo_root` is None when no Cargo project is found from it."""
     from scaffold.workspace.model import Reader, find_root
@@ -68,7 +72,7 @@ def require_cargo(project: Project) -> Path:
     return project.cargo_root
 
 
-def through_python_project(path: Path, reader) -> Path:
+def through_python_project(path: Path, reader: Reader) -> Path:
     """PATH, or for a Python project directory without a Cargo.toml, the crate its backend
     builds (maturin `manifest-path` or `rust/Cargo.toml`, setuptools-rust ext-modules), so
     every command works from the project root as the backend does."""

@@ -82,7 +82,8 @@ class FeatureError(Exception):
 
 def parse_value(value: str) -> tuple[str, str, str | None, bool]:
     """A feature value as ("feature", name, None, False), ("dep", name, None, False) or
-    ("dep_feature", dep, feature, weak) (cargo's `FeatureValue::new`)."""
+    ("dep_feature", dep, feature, weak) (cargo's `FeatureValue::new`): the feature is None
+    exactly when the kind is not "dep_feature"."""
     if value.startswith("dep:"):
         return "dep", value[4:], None, False
     if "/" in value:
@@ -156,7 +157,7 @@ class _Resolver:
         missing = []
         for value in s.features:
             kind, name, feature, _ = parse_value(value)
-            if kind == "dep_feature" and name in result:
+            if kind == "dep_feature" and name in result and feature is not None:
                 result[name].append(feature)
             elif kind == "feature":
                 having = [r for r in self.roots if name in self.graph.packages[r].features]
@@ -218,7 +219,7 @@ class _Resolver:
             self.activate_rec(name, host, dep_name)
         elif kind == "dep":
             self.activate_dependency(name, host, dep_name)
-        else:
+        elif feature is not None:  # "dep_feature", the only kind with a feature
             self.activate_dep_feature(name, host, dep_name, feature, weak)
 
     def activate_rec(self, name: str, host: bool, feature: str) -> None:

@@ -15,12 +15,12 @@ workspace reads only that member's part of the graph.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 from scaffold import facts
 from scaffold.errors import ManifestError
-from scaffold.workspace.crate import Crate
+from scaffold.workspace.crate import Crate, Dependency
 from scaffold.workspace.features import Dep, FeatureError, Graph, Package, implicit_features
 from scaffold.workspace.model import Workspace
 
@@ -62,7 +62,7 @@ class Packages(Mapping):
             found = self.loaded[name] = self._package(*known) if known else _registry(name)
         return found
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[str]:
         self.load_all()
         return iter(self.loaded)
 
@@ -97,8 +97,8 @@ class Packages(Mapping):
         return self.by_dir.get(target) or _external(self.ws, target, self.by_dir, self.crates)
 
 
-def dependency_edge(ws: Workspace, crate: Crate, entry, member: bool = True,
-                    path_package=None) -> Dep:
+def dependency_edge(ws: Workspace, crate: Crate, entry: Dependency, member: bool = True,
+                    path_package: Callable[[Path], str | None] | None = None) -> Dep:
     """One manifest dependency entry as the model's edge, workspace inheritance applied.
     `path_package` names the package at a path dependency's directory (default: members)."""
     spec = _effective(ws, crate, entry, member)
@@ -118,7 +118,7 @@ def dependency_edge(ws: Workspace, crate: Crate, entry, member: bool = True,
                table[1] if table[0] == "target" else None)
 
 
-def _effective(ws: Workspace, crate: Crate, entry, member: bool) -> dict:
+def _effective(ws: Workspace, crate: Crate, entry: Dependency, member: bool) -> dict:
     if not entry.inherits_workspace or not member:
         return entry.spec
     spec = crate.effective_spec(entry)

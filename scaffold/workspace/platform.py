@@ -23,7 +23,8 @@ class Platform:
         if not spec.startswith("cfg("):
             return spec == self.triple
         try:
-            tokens = [m.group(m.lastgroup) for m in _TOKEN.finditer(spec)]
+            # Every alternative of _TOKEN is a named group: `lastgroup` is never None.
+            tokens = [m.group(m.lastgroup or 0) for m in _TOKEN.finditer(spec)]
             value, rest = self._expr(tokens[2:])  # past `cfg` `(`
             return value if rest == [")"] else False
         except (IndexError, ValueError):

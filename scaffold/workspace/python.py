@@ -6,8 +6,10 @@ setup.py is read with `ast`, never executed: only literal `RustExtension(...)` a
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from scaffold.errors import ManifestError
 from scaffold.toml.textfile import TextFile
@@ -101,7 +103,8 @@ class PythonProject:
         return found + self.setup_extensions
 
 
-def load_python_project(directory: Path, read=TextFile.read) -> PythonProject | None:
+def load_python_project(directory: Path,
+                        read: Callable[[Path], TextFile] = TextFile.read) -> PythonProject | None:
     """The project in `directory`, or None when it has neither pyproject.toml nor setup.py.
 
     `read` loads pyproject.toml (the fix loop passes its reader, so pending edits count).
@@ -141,7 +144,7 @@ def _setup_py_extensions(path: Path) -> list[RustExtension]:
     return found
 
 
-def _strings(value) -> tuple[str, ...]:
+def _strings(value: object) -> tuple[str, ...]:
     return tuple(v for v in value if isinstance(v, str)) if isinstance(value, list | tuple) else ()
 
 
@@ -158,7 +161,7 @@ def _callee(node: ast.Call) -> str | None:
     return func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
 
 
-def _literal(node: ast.AST):
+def _literal(node: ast.AST) -> Any:  # whatever literal the source holds
     try:
         return ast.literal_eval(node)
     except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
