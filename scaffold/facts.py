@@ -138,7 +138,7 @@ def builds_free_threaded(series: Series) -> bool:
     support and 3.14 among its supported Pythons, SUPPORT)."""
     found = support(series)
     return (series >= FREE_THREADED_SINCE and found is not None
-            and found.python_max >= FREE_THREADED_PYTHON)
+            and found.python_max is not None and found.python_max >= FREE_THREADED_PYTHON)
 
 
 # --- which PyO3 `scaffold new` offers ---------------------------------------------------------

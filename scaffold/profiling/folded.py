@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
@@ -23,11 +24,11 @@ class Frame:
 @dataclass
 class Profile:
     total: int
-    self_time: Counter
-    total_time: Counter
+    self_time: Counter[str]
+    total_time: Counter[str]
     passes_through: set[str] = field(default_factory=set)
 
-    def hottest(self, by: str, count: int, is_library) -> list[Frame]:
+    def hottest(self, by: str, count: int, is_library: Callable[[str], bool]) -> list[Frame]:
         """The `count` heaviest frames by `self` or `total` time. By total time, frames that only
         hand all their time to one callee (runtime start-up, wrappers) are left out: their callee
         stands for them."""
@@ -45,8 +46,8 @@ def read(path: Path, skip_root: bool = False) -> Profile:
     `skip_root` leaves out the outermost frame, the process name inferno-collapse-perf puts
     first (it is not a function, and it would head every list at 100%).
     """
-    self_time: Counter = Counter()
-    total_time: Counter = Counter()
+    self_time: Counter[str] = Counter()
+    total_time: Counter[str] = Counter()
     callees: dict[str, set[str]] = {}
     total = 0
     for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
@@ -68,7 +69,7 @@ def read(path: Path, skip_root: bool = False) -> Profile:
     return Profile(total, self_time, total_time, passes)
 
 
-def library_matcher(crate_ident: str, source_files: list[str]):
+def library_matcher(crate_ident: str, source_files: list[str]) -> Callable[[str], bool]:
     """Tell whether a frame name is the library's own code.
 
     perf names Rust functions by path (`demo_lib::count_primes`, `<demo_lib::X as T>::f`);

@@ -32,8 +32,8 @@ class Inferno:
 
 
 def find() -> Inferno | None:
-    tools = [_which(name) for name in ("inferno-collapse-perf", "inferno-flamegraph")]
-    return Inferno(*tools) if all(tools) else None
+    collapse, flamegraph = _which("inferno-collapse-perf"), _which("inferno-flamegraph")
+    return Inferno(collapse, flamegraph) if collapse and flamegraph else None
 
 
 def ensure(assume_yes: bool, interactive: bool) -> Inferno:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from license_expression import get_spdx_licensing
+from license_expression import Licensing, get_spdx_licensing
 
 from scaffold.errors import UserError
 
@@ -40,7 +40,7 @@ def normalize(expression: str) -> str:
 
 
 @cache
-def _licensing():
+def _licensing() -> Licensing:
     """license-expression's SPDX licensing (it reads its license index once)."""
     return get_spdx_licensing()
 

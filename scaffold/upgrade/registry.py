@@ -63,9 +63,10 @@ def resolve(target: str, companions: dict[str, str | None]) -> tuple[tuple[int, 
     for name in missing or list(companions):
         newest = _lock({name: "*"})
         info = _read(newest, [name]).get(name) if newest is not None else None
-        if info is not None and info.pyo3:
+        used = series(_fmt(info.pyo3)) if info is not None and info.pyo3 else None
+        if info is not None and used is not None:
             parts.append(f"{name} (its newest release, {_fmt(info.version)}, uses PyO3 "
-                         f"{format_series(series(_fmt(info.pyo3)))})")
+                         f"{format_series(used)})")
         else:
             parts.append(name)
     raise Refusal(f"no release of {', '.join(parts)} supports PyO3 {wanted} yet",
