@@ -16,6 +16,7 @@ import tomllib
 from collections.abc import MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from scaffold import facts
 from scaffold.errors import UserError
@@ -29,6 +30,9 @@ from scaffold.workspace.model import PYO3_FAMILY, Workspace, load
 from scaffold.workspace.rust_source import code
 from scaffold.workspace.versions import parse, series
 
+if TYPE_CHECKING:
+    from scaffold.toml.editor import Editor
+
 _TARGET = re.compile(r"\d+\.\d+(\.\d+)?\Z")
 _ABI3 = re.compile(r"\babi3-py3(\d+)\b")
 _NOOP = "generate-import-lib"
@@ -40,6 +44,10 @@ _RPATH_BY_HAND = re.compile(
     r"(?m)^(?P<indent>[ \t]*)(?://[^\n]*add_libpython_rpath_link_args[^\n]*\n[ \t]*)?"
     r"if let Some\((?P<var>\w+)\) = &?pyo3_build_config::get\(\)\.lib_dir \{\n"
     r"[ \t]*println!\(\"cargo:rustc-link-arg=-Wl,-rpath,\{(?P=var)\}\"\);\n[ \t]*\}\n")
+
+
+# (file, dependency, package): one dependency entry as written in a manifest.
+Entry = tuple[TextFile, Dependency, str]
 
 
 @dataclass
@@ -74,9 +82,10 @@ class Plan:
 
 
 def parse_target(text: str) -> facts.Series:
-    if not _TARGET.match(text.strip()):
+    found = series(text) if _TARGET.match(text.strip()) else None
+    if found is None:
         raise UserError(f"--pyo3 {text!r} is not a PyO3 version", "pass e.g. 0.30 or 0.30.1")
-    return series(text)
+    return found
 
 
 def build(path: Path, target: str, unsafe: bool) -> Plan:
@@ -133,10 +142,10 @@ def build(path: Path, target: str, unsafe: bool) -> Plan:
 
 # --- what the workspace depends on ------------------------------------------------------------
 
-def _entries(ws: Workspace, inherited: bool = False) -> list[tuple[TextFile, Dependency, str]]:
+def _entries(ws: Workspace, inherited: bool = False) -> list[Entry]:
     """(file, dependency, package) for every dependency written with its own spec, and with
     `inherited` those that inherit it (`pyo3 = { workspace = true, features = [...] }`)."""
-    found = []
+    found: list[Entry] = []
     if ws.has_workspace:
         for dep in dependencies_of(ws.manifest, ("workspace",)):
             found.append((ws.root_file, dep, dep.package))
@@ -150,7 +159,8 @@ def _entries(ws: Workspace, inherited: bool = False) -> list[tuple[TextFile, Dep
     return found
 
 
-def _up_to_date(family, companions, locked, new) -> bool:
+def _up_to_date(family: list[Entry], companions: list[Entry], locked: list[facts.Series],
+                new: facts.Series) -> bool:
     """Whether the requirements already select `new` (no registry query needed): the PyO3
     family's requirements name it, and Cargo.lock resolved the companions with it (without a
     lock, the companions whose version names the PyO3 minor do)."""
@@ -169,7 +179,7 @@ def _lock(path: Path) -> dict | None:
         return None
 
 
-def _companions(ws, entries, lock) -> list[tuple[TextFile, Dependency, str]]:
+def _companions(ws: Workspace, entries: list[Entry], lock: dict | None) -> list[Entry]:
     """Registry dependencies built on PyO3: the known companions, and any crate Cargo.lock
     shows depending on pyo3 or pyo3-ffi."""
     on_pyo3 = set()
@@ -190,7 +200,8 @@ def _minimum(package: str, dep: Dependency, lock: dict | None) -> str | None:
     return ".".join(map(str, found)) if found else None
 
 
-def _check_path_crates(ws, entries, new, lock) -> None:
+def _check_path_crates(ws: Workspace, entries: list[Entry], new: facts.Series,
+                       lock: dict | None) -> None:
     """A path dependency outside the workspace that requires another PyO3, or a companion
     Cargo.lock resolved on another PyO3 (numpy 0.24 is built on PyO3 0.24), cannot be moved by
     this command: refuse, naming it (nothing is written; `cargo update` would fail later)."""
@@ -240,7 +251,8 @@ def _pyo3_series_in_lock(lock: dict | None) -> dict[str, set]:
 
 # --- manifest edits ---------------------------------------------------------------------------
 
-def _requirements(plan, editor, entries, versions) -> None:
+def _requirements(plan: Plan, editor: Editor, entries: list[Entry],
+                  versions: dict[str, tuple[int, ...]]) -> None:
     for file, dep, package in entries:
         version = versions.get(package)
         document = editor.document(file.path)
@@ -254,16 +266,19 @@ def _requirements(plan, editor, entries, versions) -> None:
                                    f"{package} \"{written}\" -> \"{new}\""))
 
 
-def _rust_version(plan, editor) -> None:
+def _rust_version(plan: Plan, editor: Editor) -> None:
     needed = facts.msrv(plan.new)
     if needed is None:
         return
     ws = plan.workspace
-    places = [(ws.root_file, ("workspace", "package"))] if ws.has_workspace else []
+    places: list[tuple[TextFile, tuple[str, ...]]] = (
+        [(ws.root_file, ("workspace", "package"))] if ws.has_workspace else [])
     places += [(c.file, ("package",)) for c in ws.members]
     for file, table_path in places:
         table = manifest.table(editor.document(file.path), table_path)
-        value = table.get("rust-version") if table is not None else None
+        if table is None:
+            continue
+        value = table.get("rust-version")
         if not isinstance(value, str) or not parse(value) or parse(value)[:2] >= needed:
             continue  # inherited, unreadable, or new enough
         line, _ = locate(file.text, table_path, "rust-version")
@@ -273,12 +288,13 @@ def _rust_version(plan, editor) -> None:
                                f"{facts.format_series(plan.new)} needs Rust {facts.fmt(needed)})"))
 
 
-def _features(plan, editor, entries) -> None:
+def _features(plan: Plan, editor: Editor, entries: list[Entry]) -> None:
     """abi3 features up to the new floor; no-op features removed (dependency `features`,
     `[features]` values, maturin / setuptools-rust `features` in pyproject.toml)."""
     floor = facts.abi3_floor(plan.new)
     noop = facts.generate_import_lib_noop(plan.new)
-    arrays = []  # (file, table path, container, key)
+    # (file, table path, container, key, the key `locate` finds the array's line by)
+    arrays: list[tuple[TextFile, tuple[str, ...], MutableMapping, str, str]] = []
     for file, dep, package in entries:
         if package in PYO3_FAMILY:
             item = manifest.dependency(editor.document(file.path), dep)
@@ -286,7 +302,9 @@ def _features(plan, editor, entries) -> None:
                 arrays.append((file, dep.table, item, "features", dep.key))
     for crate in plan.workspace.members:
         features = editor.document(crate.path).get("features")
-        for name in list(features or {}):
+        if not isinstance(features, MutableMapping):
+            continue
+        for name in list(features):
             arrays.append((crate.file, ("features",), features, name, name))
     for project in plan.workspace.projects:
         if project.pyproject is None:
@@ -323,7 +341,7 @@ def _features(plan, editor, entries) -> None:
                                               f"{facts.format_series(facts.GENERATE_IMPORT_LIB_NOOP_SINCE)})"))
 
 
-def _python_floor(plan, editor) -> None:
+def _python_floor(plan: Plan, editor: Editor) -> None:
     """With abi3 features (now at least the new floor): setup.cfg's `py_limited_api` follows
     (the wheel tag must not claim older Pythons), and `requires-python` (unsafe: it drops
     users)."""
@@ -348,7 +366,7 @@ def _python_floor(plan, editor) -> None:
         table = manifest.table(document, ("project",))
         value = table.get("requires-python") if table is not None else None
         match = _REQUIRES_PYTHON_MIN.search(str(value)) if value is not None else None
-        if match is None or int(match.group(1)) >= floor[1]:
+        if table is None or match is None or int(match.group(1)) >= floor[1]:
             continue
         new = _REQUIRES_PYTHON_MIN.sub(f">={facts.fmt(floor)}", str(value), count=1)
         line, _ = locate(project.pyproject.text, ("project",), "requires-python")
@@ -363,7 +381,7 @@ def _python_floor(plan, editor) -> None:
 
 # --- build scripts and sources ----------------------------------------------------------------
 
-def _build_scripts(plan) -> None:
+def _build_scripts(plan: Plan) -> None:
     ws = plan.workspace
     for crate in ws.members:
         script = crate.build_script
@@ -388,7 +406,7 @@ def _build_scripts(plan) -> None:
                                           "[dependencies]", "manual"))
 
 
-def _sources(plan) -> None:
+def _sources(plan: Plan) -> None:
     changes = facts.api_changes(plan.new)
     if not changes:
         return
@@ -398,8 +416,10 @@ def _sources(plan) -> None:
         uses = sources.scan(path, file.text, changes)
         for use in uses:
             change = use.change
-            removed = change.removed is not None and change.removed <= plan.new
-            status = (f"removed in PyO3 {facts.format_series(change.removed)}" if removed
+            removed_in = (change.removed if change.removed is not None
+                          and change.removed <= plan.new else None)
+            removed = removed_in is not None
+            status = (f"removed in PyO3 {facts.format_series(removed_in)}" if removed_in
                       else f"deprecated since PyO3 {facts.format_series(change.deprecated)}")
             where = f"{plan.relative(path)}:{use.line}:{use.col}"
             if change.replacement is None:
@@ -417,7 +437,7 @@ def _sources(plan) -> None:
                 _text_change(plan, file, text)
 
 
-def _notes(plan) -> None:
+def _notes(plan: Plan) -> None:
     """Offer env wiring to feature-wired extensions once the new PyO3 supports it."""
     if not facts.supports_env_wiring(plan.new):
         return
@@ -436,10 +456,10 @@ def _notes(plan) -> None:
                                "--wiring env` migrates", "note"))
 
 
-def _current(plan, path: Path) -> TextFile:
+def _current(plan: Plan, path: Path) -> TextFile:
     return plan.changes.get(path) or plan.workspace.reader.read(path)
 
 
-def _text_change(plan, file: TextFile, text: str) -> None:
+def _text_change(plan: Plan, file: TextFile, text: str) -> None:
     plan.originals.setdefault(file.path, file)
     plan.changes[file.path] = TextFile(file.path, text, file.bom, file.crlf)

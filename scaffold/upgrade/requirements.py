@@ -8,9 +8,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import MutableMapping
+from typing import TYPE_CHECKING
 
 from scaffold.toml import manifest
 from scaffold.workspace.crate import Dependency
+
+if TYPE_CHECKING:
+    from tomlkit.items import String
 
 _SIMPLE = re.compile(r"^(\s*)(\^|~|=|>=)?(\s*)(\d+)(?:\.(\d+))?(?:\.(\d+))?(\s*)$")
 
@@ -27,7 +31,7 @@ def restyle(requirement: str, version: tuple[int, ...]) -> str:
     return f"{lead}{op or ''}{gap}{'.'.join(map(str, parts))}{trail}"
 
 
-def current(document, dep: Dependency) -> str | None:
+def current(document: manifest.Table, dep: Dependency) -> str | None:
     """The version requirement of `dep` as written in `document`, or None."""
     item = manifest.dependency(document, dep)
     if isinstance(item, MutableMapping):
@@ -36,9 +40,11 @@ def current(document, dep: Dependency) -> str | None:
     return str(item) if item is not None else None
 
 
-def set_requirement(document, dep: Dependency, requirement: str) -> bool:
+def set_requirement(document: manifest.Table, dep: Dependency, requirement: str) -> bool:
     """Write `requirement` as `dep`'s version, keeping its quotes and comment; True if changed."""
     parent = manifest.table(document, dep.table)
+    if parent is None:
+        raise KeyError(f"no table {'.'.join(dep.table)} holds {dep.key}")  # a caller's bug
     item = parent[dep.key]
     container, key = (item, "version") if isinstance(item, MutableMapping) else (parent, dep.key)
     old = container[key]
@@ -48,7 +54,7 @@ def set_requirement(document, dep: Dependency, requirement: str) -> bool:
     return True
 
 
-def like(old, text: str):
+def like(old: object, text: str) -> String:
     """A tomlkit string holding `text` with `old`'s quoting and trivia (comment, spacing)."""
     import tomlkit
     from tomlkit.items import StringType
