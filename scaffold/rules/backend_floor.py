@@ -18,6 +18,7 @@ from scaffold.toml import manifest
 if TYPE_CHECKING:
     from packaging.specifiers import Specifier
     from packaging.version import Version
+    from tomlkit import TOMLDocument
 
 # packaging is imported where a requirement is read: compiling its version and specifier
 # patterns is the largest single import cost of a check, and most checks read none.
@@ -122,7 +123,7 @@ def raise_floor(requirement: str, backend: str) -> str:
     return match.group("head") + separator.join([written, *pieces]) + match.group("tail")
 
 
-def raise_backend_floor(document, backend: str | None) -> None:
+def raise_backend_floor(document: TOMLDocument, backend: str | None) -> None:
     """Raise `backend`'s requirement in `[build-system] requires` to its env-wiring floor."""
     build = manifest.table(document, ("build-system",))
     if build is None or floor(backend or "") is None or "requires" not in build:

@@ -23,8 +23,18 @@ crate-type = ["rlib", "cdylib"]
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from scaffold.lint.diagnostic import Applicability
 from scaffold.toml import manifest
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from pathlib import Path
+
+    from scaffold.lint.context import Context
+    from scaffold.lint.diagnostic import Diagnostic
+    from scaffold.toml.editor import Editor
 
 CODE = "PW101"
 NAME = "extension-without-cdylib"
@@ -33,14 +43,15 @@ FIX_TITLE = "Add `cdylib` to `[lib] crate-type`"
 APPLICABILITY = Applicability.SAFE
 
 
-def check(ctx):
+def check(ctx: Context) -> Iterator[Diagnostic]:
     for ext in ctx.extensions:
         crate = ext.crate
         if "cdylib" in crate.crate_types:
             continue
         path = crate.path
 
-        def fix(editor, path=path, had_types=bool(crate.crate_types)):
+        def fix(editor: Editor, path: Path = path,
+                had_types: bool = bool(crate.crate_types)) -> None:
             lib = manifest.table(editor.document(path), ("lib",), create=True)
             if had_types or "crate-type" in lib:
                 manifest.add_to_array(lib, "crate-type", "cdylib")

@@ -21,8 +21,18 @@ crate-type = ["cdylib", "rlib"]
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from scaffold.lint.diagnostic import Applicability
 from scaffold.toml import manifest
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from pathlib import Path
+
+    from scaffold.lint.context import Context
+    from scaffold.lint.diagnostic import Diagnostic
+    from scaffold.toml.editor import Editor
 
 CODE = "PW102"
 NAME = "extension-without-rlib"
@@ -31,7 +41,7 @@ FIX_TITLE = "Add `rlib` to `[lib] crate-type`"
 APPLICABILITY = Applicability.SAFE
 
 
-def check(ctx):
+def check(ctx: Context) -> Iterator[Diagnostic]:
     for ext in ctx.extensions:
         crate = ext.crate
         types = crate.crate_types
@@ -42,7 +52,7 @@ def check(ctx):
             continue
         names = ", ".join(sorted({member.name for member, _ in dependents}))
 
-        def fix(editor, path=crate.path):
+        def fix(editor: Editor, path: Path = crate.path) -> None:
             lib = manifest.table(editor.document(path), ("lib",))
             manifest.add_to_array(lib, "crate-type", "rlib")
 

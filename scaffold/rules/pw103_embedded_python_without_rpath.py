@@ -30,12 +30,25 @@ older versions emit `-Wl,-rpath,<lib_dir>` from `pyo3_build_config::get().lib_di
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from scaffold import facts
 from scaffold.lint.claim import Claim
 from scaffold.lint.diagnostic import Applicability
 from scaffold.toml import manifest
 from scaffold.workspace import rust_source
 from scaffold.workspace.versions import format_series
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+
+    from scaffold.facts import Series
+    from scaffold.lint.context import Context
+    from scaffold.lint.diagnostic import Diagnostic
+    from scaffold.toml.editor import Editor
+    from scaffold.toml.manifest import Table
+    from scaffold.workspace.crate import Crate, Dependency
+    from scaffold.workspace.model import Workspace
 
 CODE = "PW103"
 NAME = "embedded-python-without-rpath"
@@ -46,7 +59,7 @@ FIX_CHANGES = Claim(frozenset({"auto-initialize"}))
 
 
 
-def check(ctx):
+def check(ctx: Context) -> Iterator[Diagnostic]:
     ws = ctx.workspace
     for ext in ctx.extensions:
         for member, _ in ws.dependents(ext.crate):
@@ -75,11 +88,12 @@ def check(ctx):
                 fix)
 
 
-def _add(ws, member, pyo3, series, has_rpath, auto):
+def _add(ws: Workspace, member: Crate, pyo3: list[Dependency], series: Series, has_rpath: bool,
+         auto: bool) -> Callable[[Editor], None]:
     version = format_series(series)
     shared = ws.manifest.get("dependencies", {})
 
-    def fix(editor):
+    def fix(editor: Editor) -> None:
         document = editor.document(member.path)
         if not auto and pyo3:
             manifest.add_to_array(manifest.dependency_table(document, pyo3[0]), "features",
@@ -101,7 +115,7 @@ def _add(ws, member, pyo3, series, has_rpath, auto):
     return fix
 
 
-def _spec(from_workspace: bool, version: str, features: list[str] | None = None):
+def _spec(from_workspace: bool, version: str, features: list[str] | None = None) -> Table:
     fields = {"workspace": True} if from_workspace else {"version": version}
     if features:
         fields["features"] = features

@@ -44,6 +44,8 @@ in `cargo test` too.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from scaffold.lint.claim import Claim
 from scaffold.lint.context import ENV
 from scaffold.lint.diagnostic import Applicability
@@ -55,6 +57,15 @@ from scaffold.rules.wiring_edits import (
 )
 from scaffold.workspace.crate import Dependency
 
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from scaffold.lint.context import Context
+    from scaffold.lint.diagnostic import Diagnostic
+    from scaffold.toml.editor import Editor
+    from scaffold.workspace.crate import Crate
+    from scaffold.workspace.model import Extension
+
 CODE = "PW201"
 NAME = "extension-module-on-pyo3-dependency"
 SUMMARY = "`extension-module` is enabled on the pyo3 dependency itself"
@@ -63,7 +74,7 @@ APPLICABILITY = Applicability.SAFE
 FIX_CHANGES = Claim(frozenset({"extension-module", "default"}))
 
 
-def check(ctx):
+def check(ctx: Context) -> Iterator[Diagnostic]:
     ws = ctx.workspace
     extension_crates = {ext.crate.path: ext for ext in ctx.extensions}
     for crate in ws.members:
@@ -80,7 +91,8 @@ def check(ctx):
             return  # no member's build has it on through the workspace entry (with none
             # inheriting it yet, the first member that does would be: it is reported)
 
-        def fix(editor, dep=dep, inheritors=inheritors):
+        def fix(editor: Editor, dep: Dependency = dep,
+                inheritors: list[tuple[Crate, Dependency]] = inheritors) -> None:
             remove_extension_module_from_dependency(editor.document(ws.root_file.path), dep)
             for crate, inherited in inheritors:
                 ext = extension_crates.get(crate.path)
@@ -95,12 +107,12 @@ def check(ctx):
             "that inherits it can link libpython (binaries and tests fail to link)", fix)
 
 
-def _report(ctx, crate, dep, ext):
+def _report(ctx: Context, crate: Crate, dep: Dependency, ext: Extension | None) -> Diagnostic:
     env_mode = ext is not None and ctx.mode(ext) == ENV
     backend_enables = ext is not None and ext.declared_by is not None and any(
         is_pyo3_entry(f, {dep.key}) for f in ext.declared_by.features)
 
-    def fix(editor):
+    def fix(editor: Editor) -> None:
         document = editor.document(crate.path)
         remove_extension_module_from_dependency(document, dep)
         if not (env_mode or backend_enables):

@@ -26,6 +26,8 @@ extension-module = ["pyo3/extension-module"]
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from scaffold.lint.claim import Claim
 from scaffold.lint.context import FEATURE
 from scaffold.lint.diagnostic import Applicability
@@ -35,6 +37,14 @@ from scaffold.rules.wiring_edits import (
     extension_module_enabled_by_default,
 )
 
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from pathlib import Path
+
+    from scaffold.lint.context import Context
+    from scaffold.lint.diagnostic import Diagnostic
+    from scaffold.toml.editor import Editor
+
 CODE = "PW202"
 NAME = "extension-module-not-enabled"
 SUMMARY = "Nothing enables `extension-module` for the wheel build"
@@ -43,7 +53,7 @@ APPLICABILITY = Applicability.SAFE
 FIX_CHANGES = Claim(frozenset({"extension-module", "default"}))
 
 
-def check(ctx):
+def check(ctx: Context) -> Iterator[Diagnostic]:
     for ext in ctx.extensions:
         if ctx.mode(ext) != FEATURE:
             continue
@@ -71,7 +81,8 @@ def check(ctx):
 
         weak = bool(crate.effective_spec(pyo3[0]).get("optional"))
 
-        def fix(editor, path=crate.path, key=pyo3[0].key, weak=weak):
+        def fix(editor: Editor, path: Path = crate.path, key: str = pyo3[0].key,
+                weak: bool = weak) -> None:
             ensure_extension_module_feature(editor.document(path), key, weak=weak)
 
         # A backend that turns `default` off would not see the fix: naming the feature there

@@ -25,10 +25,21 @@ mylib = { path = "../mylib", default-features = false }
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from scaffold.lint.claim import Claim
 from scaffold.lint.diagnostic import Applicability
 from scaffold.rules.wiring_edits import feature_dependents
 from scaffold.toml import manifest
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from pathlib import Path
+
+    from scaffold.lint.context import Context
+    from scaffold.lint.diagnostic import Diagnostic
+    from scaffold.toml.editor import Editor
+    from scaffold.workspace.crate import Dependency
 
 CODE = "PW203"
 NAME = "dependent-enables-extension-module"
@@ -38,9 +49,9 @@ APPLICABILITY = Applicability.SAFE
 FIX_CHANGES = Claim(frozenset({"extension-module", "default"}))
 
 
-def check(ctx):
+def check(ctx: Context) -> Iterator[Diagnostic]:
     for ext, member, dep in feature_dependents(ctx, inherited=False):  # PW204: inherited
-        def fix(editor, path=member.path, dep=dep):
+        def fix(editor: Editor, path: Path = member.path, dep: Dependency = dep) -> None:
             table = manifest.dependency_table(editor.document(path), dep)
             manifest.remove_key(table, "default_features")
             manifest.set_value(table, "default-features", False)

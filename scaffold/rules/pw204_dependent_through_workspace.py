@@ -28,11 +28,20 @@ mylib = { path = "../mylib", default-features = false }
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
 from scaffold.lint.claim import Claim
 from scaffold.lint.diagnostic import Applicability
 from scaffold.rules.wiring_edits import feature_dependents
 from scaffold.toml import manifest
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from scaffold.lint.context import Context
+    from scaffold.lint.diagnostic import Diagnostic
+    from scaffold.toml.editor import Editor
+    from scaffold.workspace.crate import Crate, Dependency
 
 CODE = "PW204"
 NAME = "dependent-inherits-extension-crate"
@@ -42,11 +51,12 @@ APPLICABILITY = Applicability.SAFE
 FIX_CHANGES = Claim(frozenset({"extension-module", "default"}))
 
 
-def check(ctx):
+def check(ctx: Context) -> Iterator[Diagnostic]:
     for ext, member, dep in feature_dependents(ctx, inherited=True):
         relative = os.path.relpath(ext.crate.dir, member.dir).replace(os.sep, "/")
 
-        def fix(editor, member=member, dep=dep, relative=relative):
+        def fix(editor: Editor, member: Crate = member, dep: Dependency = dep,
+                relative: str = relative) -> None:
             parent = manifest.table(editor.document(member.path), dep.table)
             manifest.rewrite_dependency(parent, dep.key,
                                         {"path": relative, "default-features": False},

@@ -32,12 +32,21 @@ from __future__ import annotations
 
 import glob
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from scaffold.lint.claim import Claim
 from scaffold.lint.context import FEATURE
 from scaffold.lint.diagnostic import Applicability
 from scaffold.rules.wiring_edits import EXTENSION_MODULE, extension_module_enabled_by_default
 from scaffold.toml import manifest
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from scaffold.lint.context import Context
+    from scaffold.lint.diagnostic import Diagnostic
+    from scaffold.toml.editor import Editor
+    from scaffold.workspace.model import Workspace
 
 CODE = "PW205"
 NAME = "feature-unification-hazard"
@@ -47,7 +56,7 @@ APPLICABILITY = Applicability.UNSAFE
 FIX_CHANGES = Claim(frozenset({"extension-module", "default"}), presence=True)
 
 
-def check(ctx):
+def check(ctx: Context) -> Iterator[Diagnostic]:
     ws = ctx.workspace
     if not ws.has_workspace:
         return
@@ -71,7 +80,7 @@ def check(ctx):
     keep = [ws.relative(m.dir) for m in ws.members if m.dir.resolve() not in excluded]
     names = ", ".join(f"`{ext.crate.name}`" for ext in hazards)
 
-    def fix(editor):
+    def fix(editor: Editor) -> None:
         table = manifest.table(editor.document(ws.root_file.path), ("workspace",))
         if "default-members" in table:
             for entry in list(table["default-members"]):
@@ -94,7 +103,7 @@ def check(ctx):
         "libpython", fix)
 
 
-def selected_by_plain_build(ws) -> set[Path]:
+def selected_by_plain_build(ws: Workspace) -> set[Path]:
     """Package directories a `cargo build` without `-p`/`--workspace` at the root builds."""
     if ws.default_members is not None:  # globs expand as in `members` (cargo does so too)
         return {d for entry in ws.default_members for d in _expand(ws, entry)}
@@ -103,7 +112,7 @@ def selected_by_plain_build(ws) -> set[Path]:
     return {m.dir.resolve() for m in ws.members}
 
 
-def _expand(ws, entry: str) -> set[Path]:
+def _expand(ws: Workspace, entry: str) -> set[Path]:
     """The member directories a `default-members` entry names (a path or a glob)."""
     if not glob.has_magic(entry):
         return {(ws.root / entry).resolve()}

@@ -32,6 +32,8 @@ minimally (upper bounds, exact pins and quoting kept). Dependents keep building:
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from scaffold import facts
 from scaffold.errors import UserError
 from scaffold.lint.claim import Claim
@@ -51,6 +53,18 @@ from scaffold.toml import manifest
 from scaffold.workspace.crate import Dependency
 from scaffold.workspace.versions import series
 
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+
+    from tomlkit import TOMLDocument
+
+    from scaffold.lint.context import Context
+    from scaffold.lint.diagnostic import Diagnostic
+    from scaffold.rules.wiring_edits import FeaturePlan
+    from scaffold.toml.editor import Editor
+    from scaffold.workspace.crate import Crate
+    from scaffold.workspace.model import Extension
+
 CODE = "PW206"
 NAME = "deprecated-extension-module-feature"
 SUMMARY = (f"Feature wiring on PyO3 >= {facts.format_series(facts.ENV_WIRING_SINCE)}, where the "
@@ -60,7 +74,7 @@ APPLICABILITY = Applicability.DISPLAY_ONLY
 FIX_CHANGES = Claim(frozenset({"extension-module", "default"}))
 
 
-def check(ctx):
+def check(ctx: Context) -> Iterator[Diagnostic]:
     for ext in ctx.extensions:
         if not ctx.uses_feature(ext):
             continue
@@ -86,10 +100,10 @@ def check(ctx):
                 _migrate(ctx, ext), severity=Severity.INFO)
 
 
-def _named_elsewhere(ctx, ext) -> set[str]:
+def _named_elsewhere(ctx: Context, ext: Extension) -> set[str]:
     """The extension crate's features that other members name (`mylib/python`, or `features`
     on their dependency on it)."""
-    crate, names = ext.crate, set()
+    crate, names = ext.crate, set[str]()
     for member, dep in ctx.workspace.dependents(crate):
         names.update(str(f) for f in member.effective_spec(dep).get("features", []))
         for values in member.features.values():
@@ -100,12 +114,12 @@ def _named_elsewhere(ctx, ext) -> set[str]:
     return names
 
 
-def _plan(ctx, ext):
+def _plan(ctx: Context, ext: Extension) -> FeaturePlan:
     crate = ext.crate
     return plan_feature_removal(crate.features, pyo3_keys(crate), _named_elsewhere(ctx, ext))
 
 
-def _plan_text(ctx, ext) -> str:
+def _plan_text(ctx: Context, ext: Extension) -> str:
     """What the migration does to `[features]`, for the message."""
     plan = _plan(ctx, ext)
     parts = [f"the feature `{name}` goes too (left empty, named nowhere else)"
@@ -119,15 +133,15 @@ def _plan_text(ctx, ext) -> str:
     return "; " + "; ".join(parts) if parts else ""
 
 
-def _family_dependencies(crate):
+def _family_dependencies(crate: Crate) -> list[Dependency]:
     """pyo3, pyo3-ffi and pyo3-build-config entries (build-dependencies included)."""
     return [dep for package in EXTENSION_MODULE_PACKAGES for dep in crate.dependencies_on(package)]
 
 
-def _migrate(ctx, ext):
+def _migrate(ctx: Context, ext: Extension) -> Callable[[Editor], None]:
     plan = _plan(ctx, ext)
 
-    def fix(editor):
+    def fix(editor: Editor) -> None:
         document = editor.document(ext.crate.path)
         remove_extension_module_feature(document, pyo3_keys(ext.crate),
                                         _named_elsewhere(ctx, ext))
@@ -145,14 +159,14 @@ def _migrate(ctx, ext):
     return fix
 
 
-def _in_setup_py(ext) -> bool:
+def _in_setup_py(ext: Extension) -> bool:
     declared = ext.declared_by
     return (declared is not None and declared.source is not None
             and declared.source.name == "setup.py"
             and any(EXTENSION_MODULE in f for f in declared.features))
 
 
-def _migrate_pyproject(document, backend: str | None, removed: set[str]) -> None:
+def _migrate_pyproject(document: TOMLDocument, backend: str | None, removed: set[str]) -> None:
     """The backend stops enabling `pyo3/extension-module` and the crate features removed."""
     setuptools_rust = manifest.table(document, ("tool", "setuptools-rust")) or {}
     keys = {"pyo3", "pyo3-ffi"}
@@ -168,7 +182,7 @@ def _migrate_pyproject(document, backend: str | None, removed: set[str]) -> None
     raise_backend_floor(document, backend)
 
 
-def _status(ctx, ext) -> str:
+def _status(ctx: Context, ext: Extension) -> str:
     """Where the feature stands in this crate's PyO3 (facts: deprecated from 0.28)."""
     since = facts.format_series(facts.FEATURE_DEPRECATED_SINCE)
     found = ctx.workspace.pyo3_series(ext.crate)
@@ -178,7 +192,7 @@ def _status(ctx, ext) -> str:
     return f"deprecated since PyO3 {since}"
 
 
-def _refuse_old_pyo3(ctx, ext):
+def _refuse_old_pyo3(ctx: Context, ext: Extension) -> None:
     """`--wiring env` below the env-wiring release; say when Cargo.lock decided the version."""
     ws, crate = ctx.workspace, ext.crate
     found = ws.pyo3_series(crate)

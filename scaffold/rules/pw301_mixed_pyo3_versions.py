@@ -26,11 +26,24 @@ pyo3 = { workspace = true }
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from scaffold import facts
 from scaffold.lint.diagnostic import Applicability
 from scaffold.toml import manifest
 from scaffold.workspace.model import PYO3_FAMILY
 from scaffold.workspace.versions import format_series, series
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+
+    from tomlkit import TOMLDocument
+
+    from scaffold.lint.context import Context
+    from scaffold.lint.diagnostic import Diagnostic
+    from scaffold.toml.editor import Editor
+    from scaffold.workspace.crate import Crate, Dependency
+    from scaffold.workspace.model import Workspace
 
 CODE = "PW301"
 NAME = "mixed-pyo3-versions"
@@ -41,7 +54,7 @@ APPLICABILITY = Applicability.UNSAFE
 _MOVABLE_KEYS = {"version", "features", "optional", "workspace"}
 
 
-def check(ctx):
+def check(ctx: Context) -> Iterator[Diagnostic]:
     ws = ctx.workspace
     uses = []  # (crate, dep, package, series)
     for crate in ws.members:
@@ -73,8 +86,9 @@ def check(ctx):
             _unify(ws, crate, dep, package, target) if movable else None)
 
 
-def _unify(ws, crate, dep, package, target):
-    def fix(editor):
+def _unify(ws: Workspace, crate: Crate, dep: Dependency, package: str,
+           target: str) -> Callable[[Editor], None]:
+    def fix(editor: Editor) -> None:
         root = editor.document(ws.root_file.path)
         if ws.has_workspace:
             shared = manifest.table(root, ("workspace", "dependencies"), create=True)
@@ -93,7 +107,7 @@ def _unify(ws, crate, dep, package, target):
     return fix
 
 
-def _inherit(document, dep, package: str) -> None:
+def _inherit(document: TOMLDocument, dep: Dependency, package: str) -> None:
     fields = {"workspace": True}
     if dep.key != package:  # a renamed dependency keeps its name; the workspace entry renames
         fields["package"] = package

@@ -28,10 +28,19 @@ from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from scaffold.lint.diagnostic import Applicability, Severity
 from scaffold.toml import manifest
 from scaffold.workspace import rust_source
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+
+    from scaffold.lint.context import Context
+    from scaffold.lint.diagnostic import Diagnostic
+    from scaffold.toml.editor import Editor
+    from scaffold.workspace.model import Extension
 
 CODE = "PW401"
 NAME = "module-name-mismatch"
@@ -40,7 +49,7 @@ FIX_TITLE = "Set the Python side's module name to the `#[pymodule]` name"
 APPLICABILITY = Applicability.UNSAFE
 
 
-def check(ctx):
+def check(ctx: Context) -> Iterator[Diagnostic]:
     for ext in ctx.extensions:
         crate = ext.crate
         modules = rust_source.pymodules(crate.rust_sources())
@@ -91,10 +100,10 @@ def _line_naming(source: Path, target: str) -> int:
                  if any(q in line for q in quoted)), 1)
 
 
-def _rename(ext, pymodule):
+def _rename(ext: Extension, pymodule: str) -> Callable[[Editor], None]:
     declared = ext.declared_by
 
-    def fix(editor):
+    def fix(editor: Editor) -> None:
         document = editor.document(ext.project.pyproject.path)
         prefix = declared.target.rpartition(".")[0]
         renamed = f"{prefix}.{pymodule}" if prefix else pymodule

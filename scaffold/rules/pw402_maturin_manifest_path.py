@@ -25,11 +25,21 @@ manifest-path = "crates/mylib/Cargo.toml"
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
 from scaffold.lint.diagnostic import Applicability
 from scaffold.toml import manifest
 from scaffold.workspace import rust_source
 from scaffold.workspace.model import NON_PYO3_BINDINGS
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+
+    from scaffold.lint.context import Context
+    from scaffold.lint.diagnostic import Diagnostic
+    from scaffold.toml.editor import Editor
+    from scaffold.workspace.crate import Crate
+    from scaffold.workspace.python import PythonProject
 
 CODE = "PW402"
 NAME = "maturin-manifest-path"
@@ -38,7 +48,7 @@ FIX_TITLE = "Point `manifest-path` at the extension crate"
 APPLICABILITY = Applicability.SAFE
 
 
-def check(ctx):
+def check(ctx: Context) -> Iterator[Diagnostic]:
     ws = ctx.workspace
     candidates = [c for c in ws.members if ws.pyo3_dependencies(c) and
                   ("cdylib" in c.crate_types or _has_pymodule(c))]
@@ -71,10 +81,10 @@ def check(ctx):
                              f"[tool.maturin] {problem} (extension crates: {names})", fix)
 
 
-def _point_at(project, crate):
+def _point_at(project: PythonProject, crate: Crate) -> Callable[[Editor], None]:
     relative = os.path.relpath(crate.path, project.dir).replace(os.sep, "/")
 
-    def fix(editor):
+    def fix(editor: Editor) -> None:
         table = manifest.table(editor.document(project.pyproject.path), ("tool", "maturin"),
                                create=True)
         table["manifest-path"] = relative
@@ -82,5 +92,5 @@ def _point_at(project, crate):
     return fix
 
 
-def _has_pymodule(crate) -> bool:
+def _has_pymodule(crate: Crate) -> bool:
     return rust_source.defines_module(crate.rust_sources())

@@ -26,6 +26,8 @@ build-backend = "maturin"
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from scaffold.lint.context import ENV
 from scaffold.lint.diagnostic import Applicability
 from scaffold.rules.backend_floor import (
@@ -36,6 +38,14 @@ from scaffold.rules.backend_floor import (
     requirement_for,
 )
 
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from scaffold.lint.context import Context
+    from scaffold.lint.diagnostic import Diagnostic
+    from scaffold.toml.editor import Editor
+    from scaffold.workspace.python import PythonProject
+
 CODE = "PW403"
 NAME = "backend-too-old-for-env-wiring"
 SUMMARY = "`env` wiring with a build backend too old to set PYO3_BUILD_EXTENSION_MODULE"
@@ -43,7 +53,7 @@ FIX_TITLE = "Raise the backend's minimum version in `build-system.requires`"
 APPLICABILITY = Applicability.SAFE
 
 
-def check(ctx):
+def check(ctx: Context) -> Iterator[Diagnostic]:
     seen = set()
     for ext in ctx.extensions:
         project = ext.project
@@ -56,7 +66,7 @@ def check(ctx):
             continue  # a backend not listed is not pinned by us: nothing to raise
         seen.add(project.pyproject.path)
 
-        def fix(editor, project=project):
+        def fix(editor: Editor, project: PythonProject = project) -> None:
             raise_backend_floor(editor.document(project.pyproject.path), project.backend)
 
         yield ctx.diagnostic(

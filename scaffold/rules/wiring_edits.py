@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Set
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from scaffold.toml import manifest
 from scaffold.workspace.crate import Crate, Dependency
+
+if TYPE_CHECKING:
+    from tomlkit import TOMLDocument
+
+    from scaffold.lint.context import Context
+    from scaffold.workspace.model import Extension
 
 EXTENSION_MODULE = "extension-module"
 
@@ -16,7 +24,7 @@ def pyo3_feature(dep_key: str, weak: bool = False) -> str:
     return f"{dep_key}{'?' if weak else ''}/{EXTENSION_MODULE}"
 
 
-def ensure_extension_module_feature(document, pyo3_key: str = "pyo3",
+def ensure_extension_module_feature(document: TOMLDocument, pyo3_key: str = "pyo3",
                                     on_by_default: bool = True, weak: bool = False) -> None:
     """`[features] extension-module = ["pyo3/extension-module"]`, in `default` if asked."""
     features = document.get("features")
@@ -38,7 +46,7 @@ def ensure_extension_module_feature(document, pyo3_key: str = "pyo3",
         manifest.add_to_array(features, "default", EXTENSION_MODULE)
 
 
-def remove_extension_module_from_dependency(document, dep: Dependency) -> None:
+def remove_extension_module_from_dependency(document: TOMLDocument, dep: Dependency) -> None:
     """Drop `extension-module` from a PyO3 dependency's `features` (pyo3 or pyo3-build-config),
     and `features` if emptied."""
     item = manifest.dependency(document, dep)
@@ -56,7 +64,7 @@ def pyo3_keys(crate: Crate) -> set[str]:
             for dep in crate.dependencies_on(package)}
 
 
-def is_pyo3_entry(value, keys: set[str]) -> bool:
+def is_pyo3_entry(value: object, keys: set[str]) -> bool:
     """`pyo3/extension-module` or `pyo3?/extension-module` for one of `keys`."""
     dep, sep, feature = str(value).partition("/")
     return bool(sep) and feature == EXTENSION_MODULE and dep.removesuffix("?") in keys
@@ -70,7 +78,7 @@ class FeaturePlan:
     kept: tuple[tuple[str, str], ...]  # (feature, why it stays)
 
 
-def plan_feature_removal(features: dict, keys: set[str], named_elsewhere: set[str]) -> FeaturePlan:
+def plan_feature_removal(features: dict, keys: set[str], named_elsewhere: Set[str]) -> FeaturePlan:
     """Which features lose their PyO3 entry and what becomes of them. `named_elsewhere`: crate
     features that other crates or the build backend's non-PyO3 settings name."""
     removed, kept = [], []
@@ -90,8 +98,8 @@ def plan_feature_removal(features: dict, keys: set[str], named_elsewhere: set[st
     return FeaturePlan(tuple(removed), tuple(kept))
 
 
-def remove_extension_module_feature(document, keys: set[str],
-                                    named_elsewhere: set[str] = frozenset()) -> FeaturePlan:
+def remove_extension_module_feature(document: TOMLDocument, keys: set[str],
+                                    named_elsewhere: Set[str] = frozenset()) -> FeaturePlan:
     """Remove `<pyo3>/extension-module` from every feature; keep each feature and what else it
     enables. A feature left empty that nothing names is deleted, with its mentions in `default`
     (and `default`, then `[features]`, when left empty)."""
@@ -125,7 +133,8 @@ def extension_module_enabled_by_default(crate: Crate) -> bool:
     return False
 
 
-def feature_dependents(ctx, inherited: bool):
+def feature_dependents(ctx: Context, inherited: bool
+                       ) -> Iterator[tuple[Extension, Crate, Dependency]]:
     """(extension, member, dependency) for every member whose own builds (`cargo build -p D`,
     `cargo test -p D`) end with `extension-module` on because `dependency` keeps the default
     features of an extension crate whose defaults enable it, in feature wiring; `inherited`:
