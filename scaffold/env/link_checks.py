@@ -54,7 +54,7 @@ def check_libpython(report: Report, found: Interpreter, environ: dict[str, str],
     for crate in embedding_binaries(ws):
         _check_rpath(report, ws, crate, lib.directory, line)
         for binary in built_binaries(ws, crate, environ):
-            _check_binary(report, binary, lib, loader, line, crate)
+            _check_binary(report, binary, lib.directory, loader, line, crate)
 
 
 def embedding_binaries(ws: Workspace) -> list[Crate]:
@@ -86,7 +86,7 @@ def _check_rpath(report: Report, ws: Workspace, crate: Crate, libdir: Path, line
     text = build.read_text(encoding="utf-8", errors="replace") if build else ""
     wired = any(d.kind == "build-dependencies" for d in crate.dependencies_on("pyo3-build-config"))
     setting = rust_source.rpath_setting(text) if build else None
-    if setting == "link-arg" or (setting == "helper" and wired):
+    if build is not None and (setting == "link-arg" or (setting == "helper" and wired)):
         report.add(name, OK, f"{relative_to_cwd(build)} puts libpython's directory on the rpath: "
                    f"binaries of `{crate.name}` find {libdir}")
         return
@@ -120,7 +120,7 @@ def _binary_names(crate: Crate) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-def _check_binary(report: Report, binary: Path, lib: libpython.LibPython, loader: list[str],
+def _check_binary(report: Report, binary: Path, libdir: Path, loader: list[str],
                   line: str, crate: Crate) -> None:
     name = f"binary:{binary.parent.name}/{binary.name}"
     try:
@@ -140,11 +140,11 @@ def _check_binary(report: Report, binary: Path, lib: libpython.LibPython, loader
     if providing is not None:
         report.add(name, OK, f"{kind} {providing} provides {needed[0]}")
     elif (system := next((d for d in loader if (Path(d) / needed[0]).exists()), None)):
-        if libpython.covers(lib.directory, [system]):
+        if libpython.covers(libdir, [system]):
             report.add(name, OK, f"{needed[0]} is on the loader path ({system})")
         else:
             report.add(name, WARN, f"{kind}: it starts with the {needed[0]} the loader finds in "
-                       f"{system}, not the one in {lib.directory} it was built against",
+                       f"{system}, not the one in {libdir} it was built against",
                        f"add the rpath build script and rebuild (`cargo build -p "
                        f"{crate.name}`), or {line}")
     else:

@@ -34,7 +34,7 @@ def check_interpreter(report: Report, environ: dict[str, str],
     for warning in choice.warnings:
         report.add("environment", WARN, warning, "deactivate the virtualenv or the conda "
                                                   "environment you are not using")
-    if choice.problem:
+    if choice.problem or choice.command is None or choice.path is None:  # None: a problem
         report.add("interpreter", ERROR, f"PyO3 would fail: {choice.problem}",
                    _fallback_fix(report, environ, choice.source))
         return None
@@ -116,7 +116,7 @@ def _fallback_fix(report: Report, environ: dict[str, str], source: str) -> str:
     if source != "PYO3_PYTHON":
         return "export PYO3_PYTHON=/path/to/python3"
     fallback = interpreter.find(environ, skip_pyo3_python=True)
-    if fallback.problem:
+    if fallback.problem or fallback.path is None:  # None: a problem
         return "point PYO3_PYTHON at a Python 3 interpreter"
     try:
         exe = probe(fallback.path, env=environ).executable
@@ -150,7 +150,7 @@ def check_versions(report: Report, found: Interpreter, ws: Workspace) -> None:
     floor = abi3_floor(ws)
     series = ws.pyo3_series()
     oldest = facts.abi3_floor(series) if series else None
-    if floor and oldest and floor < oldest:  # e.g. abi3-py37 is gone from PyO3 0.29
+    if series and floor and oldest and floor < oldest:  # e.g. abi3-py37 is gone from PyO3 0.29
         report.add("abi3-feature", ERROR, f"PyO3 {facts.fmt(series)} has no abi3-py3{floor[1]} "
                    f"feature (its oldest is abi3-py3{oldest[1]}): cargo cannot resolve it",
                    f"use abi3-py3{oldest[1]} or newer, or an older PyO3")
@@ -174,7 +174,8 @@ def _check_series_range(report: Report, found: Interpreter, ws: Workspace,
     if known is None:
         report.add("pyo3-python", NOTE, f"{name}: supported Python range not known to scaffold")
         return
-    low = facts.python_min(series, found.implementation)
+    # python_min is None only for a series the table does not know; `known` says it does.
+    low = facts.python_min(series, found.implementation) or known.python_min
     high = known.python_max
     span = f"{facts.fmt(low)}..={facts.fmt(high)}" if high else f">={facts.fmt(low)}"
     label = f"{name} supports {found.implementation} {span}"

@@ -23,11 +23,11 @@ def check_rust(report: Report, environ: dict[str, str], ws: Workspace | None) ->
         if version is None:
             report.add(tool, ERROR, f"`{command} --version` does not run",
                        "install Rust with rustup (https://rustup.rs)")
-        elif known and version[:2] < known.msrv:
+        elif known and series and version[:2] < known.msrv:
             report.add(tool, ERROR, f"{facts.fmt(version)} is older than PyO3 "
                        f"{facts.fmt(series)}'s MSRV {facts.fmt(known.msrv)}",
                        "rustup update")
-        elif known:
+        elif known and series:
             report.add(tool, OK, f"{facts.fmt(version)} >= PyO3 {facts.fmt(series)}'s MSRV "
                        f"{facts.fmt(known.msrv)}")
         else:
@@ -46,7 +46,8 @@ def check_backends(report: Report, environ: dict[str, str], ws: Workspace,
             needs.setdefault(ext.project.backend, set()).add(context.mode(ext))
     for backend, modes in needs.items():
         version = _installed(backend, environ, found)
-        minimum = facts.backend_env_floor(backend) if ENV in modes else (1, 0, 0)
+        floor = facts.backend_env_floor(backend) if ENV in modes else None
+        minimum = floor or (1, 0, 0)
         wiring = "env" if ENV in modes else "feature"
         install = f"pip install '{backend}>={facts.fmt(minimum)}'"
         if version is None:
