@@ -17,6 +17,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     import argparse
     from types import ModuleType
+    from typing import Any
 
 DESCRIPTION = "Cargo workspace scaffolder and feature manager for PyO3 extension modules."
 
@@ -41,7 +42,7 @@ def build_parser(argv: list[str]) -> argparse.ArgumentParser:
     class Formatter(argparse.HelpFormatter):
         """argparse's own layout; the width is given so argparse does not import shutil."""
 
-        def __init__(self, prog: str, **options) -> None:
+        def __init__(self, prog: str, **options: Any) -> None:
             super().__init__(prog, **{"width": cli_help.width(), **options})
 
     parser = argparse.ArgumentParser(prog="scaffold", description=DESCRIPTION,

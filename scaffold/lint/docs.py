@@ -19,7 +19,9 @@ GROUPS = {"1": "Structure", "2": "Feature wiring", "3": "Versions", "4": "Python
 def render(rules: list[Rule] | None = None) -> str:
     """The whole rules reference as markdown."""
     if rules is None:
-        from scaffold.rules import ALL as rules
+        from scaffold.rules import ALL
+
+        rules = ALL
     lines = [
         "# fix-features rules",
         "",

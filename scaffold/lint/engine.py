@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from scaffold.lint.claim import Claim
 from scaffold.lint.context import Context
@@ -22,6 +23,10 @@ from scaffold.lint.diagnostic import Applicability, Diagnostic
 from scaffold.lint.rule import Rule
 from scaffold.toml.textfile import TextFile
 from scaffold.workspace.model import Reader, Workspace, load
+
+if TYPE_CHECKING:
+    from scaffold.lint.verify import Snapshot
+    from scaffold.toml.editor import Editor
 
 MAX_PASSES = 10
 
@@ -105,22 +110,24 @@ def run(path: Path, rules: list[Rule], threshold: Applicability | None,
         outcome.scenario_changes = changes(first, current)
     outcome.workspace, outcome.diagnostics = workspace, diagnostics
     outcome.changes = {p: t for p, t in overlay.items()
-                       if outcome.originals.get(p) is None or outcome.originals[p].text != t.text}
+                       if (old := outcome.originals.get(p)) is None or old.text != t.text}
     outcome.fixed = _unique_fixed(outcome.fixed, diagnostics)
     return outcome
 
 
-def _apply(path: Path, disk: Reader, overlay: dict[Path, TextFile], fixes: list[Diagnostic]):
+def _apply(path: Path, disk: Reader, overlay: dict[Path, TextFile], fixes: list[Diagnostic]
+           ) -> tuple[dict[Path, TextFile], Workspace, Snapshot | str]:
     """The edits `fixes` make together, the workspace they give, and its scenarios."""
     editor = _editor(disk, overlay)
     for diagnostic in fixes:
-        diagnostic.fix.apply(editor)
+        if diagnostic.fix is not None:  # every one is fixable
+            diagnostic.fix.apply(editor)
     edits = editor.changes()
     after = load(path, _reader(disk, {**overlay, **edits}))
     return edits, after, _snapshot(after)
 
 
-def _snapshot(workspace: Workspace):
+def _snapshot(workspace: Workspace) -> Snapshot | str:
     """The scenarios resolved, or the reason the model (like cargo) rejects the manifests."""
     from scaffold.lint.verify import snapshot  # the model only when fixing
     from scaffold.workspace.features import FeatureError
@@ -131,7 +138,7 @@ def _snapshot(workspace: Workspace):
         return str(error)
 
 
-def _refused(claim: Claim, before, after) -> str | None:
+def _refused(claim: Claim, before: Snapshot | str, after: Snapshot | str) -> str | None:
     """Why the change from `before` to `after` is not what `claim` says, or None."""
     from scaffold.lint.verify import changes, violations
 
@@ -164,7 +171,7 @@ def _reader(disk: Reader, overlay: dict[Path, TextFile]) -> Reader:
     return reader
 
 
-def _editor(disk: Reader, overlay: dict[Path, TextFile]):
+def _editor(disk: Reader, overlay: dict[Path, TextFile]) -> Editor:
     from scaffold.toml.editor import Editor  # tomlkit only when something will be edited
 
     return Editor(lambda p: overlay[p] if p in overlay else disk.read(p))

@@ -23,6 +23,11 @@ import os
 import sys
 import zlib
 
+TYPE_CHECKING = False  # not typing's: no import beyond os, sys, zlib and marshal here
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any, TextIO
+
 _PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 _VALUED = ("--select", "--ignore")
 _ENV_PREFIXES = ("CARGO", "RUST", "PYO3", "MATURIN", "VIRTUAL_ENV", "HOME", "XDG_CONFIG_HOME")
@@ -128,7 +133,7 @@ def replay(cache_key: str) -> bool:
 
 
 class _Tee:
-    def __init__(self, stream) -> None:
+    def __init__(self, stream: TextIO) -> None:
         self.stream = stream
         self.parts: list[str] = []
 
@@ -136,7 +141,7 @@ class _Tee:
         self.parts.append(text)
         return self.stream.write(text)
 
-    def __getattr__(self, name: str):
+    def __getattr__(self, name: str) -> Any:
         return getattr(self.stream, name)
 
 
@@ -168,18 +173,19 @@ class Recorder:
             _hooked = True
         self._saved = os.stat, os.lstat, sys.stdout, sys.stderr
         os.stat, os.lstat = self._probe(os.stat), self._probe(os.lstat)
-        sys.stdout, sys.stderr = _Tee(sys.stdout), _Tee(sys.stderr)
+        self._tees = _Tee(sys.stdout), _Tee(sys.stderr)
+        sys.stdout, sys.stderr = self._tees
         _active = self
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         global _active
         _active = None
-        self.out, self.err = "".join(sys.stdout.parts), "".join(sys.stderr.parts)
+        self.out, self.err = ("".join(tee.parts) for tee in self._tees)
         os.stat, os.lstat, sys.stdout, sys.stderr = self._saved
 
-    def _probe(self, real):
-        def probe(path, *args, **kwargs):
+    def _probe(self, real: Callable[..., os.stat_result]) -> Callable[..., os.stat_result]:
+        def probe(path: Any, *args: Any, **kwargs: Any) -> os.stat_result:
             if isinstance(path, (str, bytes, os.PathLike)):
                 self.probed.append(path)
             return real(path, *args, **kwargs)
@@ -187,7 +193,7 @@ class Recorder:
 
     def save(self) -> None:
         """Store the verdict (best effort: a cache that cannot be written is no error)."""
-        def absolute(path) -> str:
+        def absolute(path: str | bytes | os.PathLike) -> str:
             return os.path.abspath(os.fsdecode(path))
 
         ignored = tuple({sys.prefix, sys.base_prefix, sys.exec_prefix, _PACKAGE,
