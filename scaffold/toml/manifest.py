@@ -30,20 +30,30 @@ def _tomlkit() -> ModuleType:
     return tomlkit
 
 
-def table(document: Table, path: tuple[str, ...], create: bool = False) -> Table | None:
+def table(document: Table, path: tuple[str, ...]) -> Table | None:
     """The table at `path` (dotted keys, out-of-order and super tables included) or None."""
+    current = document
+    for key in path:
+        if key not in current:
+            return None
+        current = current[key]
+        if not isinstance(current, MutableMapping):
+            return None
+    return current
+
+
+def ensure_table(document: Table, path: tuple[str, ...]) -> Table:
+    """The table at `path`, created with its parents where missing (a fix's edit)."""
     current = document
     for index, key in enumerate(path):
         if key not in current:
-            if not create:
-                return None
             if is_inline(current):  # `workspace = { ... }`: the new table stays inline
                 current[key] = _tomlkit().inline_table()
             else:
                 current[key] = _tomlkit().table(is_super_table=index < len(path) - 1)
         current = current[key]
         if not isinstance(current, MutableMapping):
-            return None
+            raise KeyError(f"{'.'.join(path[:index + 1])} is not a table")  # cargo rejects it
     return current
 
 
