@@ -101,10 +101,10 @@ def raise_floor(requirement: str, backend: str) -> str:
     a requirement that already meets the floor comes back unchanged."""
     from packaging.version import Version
 
-    if floor_met(requirement, backend):
-        return requirement
-    minimum = floor(backend)
-    match, specs = _specifiers(requirement)
+    minimum, parsed = floor(backend), _specifiers(requirement)
+    if minimum is None or parsed is None or floor_met(requirement, backend):
+        return requirement  # (floor_met is True when either is None: nothing to judge)
+    match, specs = parsed
     pieces: list[str] = []
     for raw, spec in specs:
         low = _lower(spec)
@@ -126,7 +126,7 @@ def raise_floor(requirement: str, backend: str) -> str:
 def raise_backend_floor(document: TOMLDocument, backend: str | None) -> None:
     """Raise `backend`'s requirement in `[build-system] requires` to its env-wiring floor."""
     build = manifest.table(document, ("build-system",))
-    if build is None or floor(backend or "") is None or "requires" not in build:
+    if backend is None or build is None or floor(backend) is None or "requires" not in build:
         return
     found = requirement_for(list(build["requires"]), backend)
     if found is not None:

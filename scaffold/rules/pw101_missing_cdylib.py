@@ -52,7 +52,7 @@ def check(ctx: Context) -> Iterator[Diagnostic]:
 
         def fix(editor: Editor, path: Path = path,
                 had_types: bool = bool(crate.crate_types)) -> None:
-            lib = manifest.table(editor.document(path), ("lib",), create=True)
+            lib = manifest.ensure_table(editor.document(path), ("lib",))
             if had_types or "crate-type" in lib:
                 manifest.add_to_array(lib, "crate-type", "cdylib")
             else:

@@ -53,7 +53,7 @@ def check(ctx: Context) -> Iterator[Diagnostic]:
         names = ", ".join(sorted({member.name for member, _ in dependents}))
 
         def fix(editor: Editor, path: Path = crate.path) -> None:
-            lib = manifest.table(editor.document(path), ("lib",))
+            lib = manifest.ensure_table(editor.document(path), ("lib",))  # it has `crate-type`
             manifest.add_to_array(lib, "crate-type", "rlib")
 
         yield ctx.diagnostic(

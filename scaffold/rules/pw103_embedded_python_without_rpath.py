@@ -92,6 +92,7 @@ def _add(ws: Workspace, member: Crate, pyo3: list[Dependency], series: Series, h
          auto: bool) -> Callable[[Editor], None]:
     version = format_series(series)
     shared = ws.manifest.get("dependencies", {})
+    build = member.build_script_path  # None only with an rpath already: then no script is made
 
     def fix(editor: Editor) -> None:
         document = editor.document(member.path)
@@ -99,24 +100,25 @@ def _add(ws: Workspace, member: Crate, pyo3: list[Dependency], series: Series, h
             manifest.add_to_array(manifest.dependency_table(document, pyo3[0]), "features",
                                   "auto-initialize")
         elif not auto:
-            deps = manifest.table(document, ("dependencies",), create=True)
+            deps = manifest.ensure_table(document, ("dependencies",))
             deps["pyo3"] = _spec("pyo3" in shared, version, ["auto-initialize"])
         if has_rpath:
             return
         if not pyo3 and auto and facts.build_config_needs_direct_dep(series):
             # pyo3_build_config reads the configuration of a direct pyo3 dependency
-            deps = manifest.table(document, ("dependencies",), create=True)
+            deps = manifest.ensure_table(document, ("dependencies",))
             deps.setdefault("pyo3", _spec("pyo3" in shared, version))
-        build_deps = manifest.table(document, ("build-dependencies",), create=True)
+        build_deps = manifest.ensure_table(document, ("build-dependencies",))
         if "pyo3-build-config" not in build_deps:
             build_deps["pyo3-build-config"] = _spec("pyo3-build-config" in shared, version)
-        editor.create(member.build_script_path, build_script(series))
+        if build is not None:
+            editor.create(build, build_script(series))
 
     return fix
 
 
 def _spec(from_workspace: bool, version: str, features: list[str] | None = None) -> Table:
-    fields = {"workspace": True} if from_workspace else {"version": version}
+    fields: dict[str, object] = {"workspace": True} if from_workspace else {"version": version}
     if features:
         fields["features"] = features
     return manifest.inline(fields)

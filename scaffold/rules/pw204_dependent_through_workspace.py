@@ -57,7 +57,7 @@ def check(ctx: Context) -> Iterator[Diagnostic]:
 
         def fix(editor: Editor, member: Crate = member, dep: Dependency = dep,
                 relative: str = relative) -> None:
-            parent = manifest.table(editor.document(member.path), dep.table)
+            parent = manifest.ensure_table(editor.document(member.path), dep.table)  # holds `dep`
             manifest.rewrite_dependency(parent, dep.key,
                                         {"path": relative, "default-features": False},
                                         keep=("features", "optional"))

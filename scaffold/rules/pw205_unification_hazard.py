@@ -81,7 +81,7 @@ def check(ctx: Context) -> Iterator[Diagnostic]:
     names = ", ".join(f"`{ext.crate.name}`" for ext in hazards)
 
     def fix(editor: Editor) -> None:
-        table = manifest.table(editor.document(ws.root_file.path), ("workspace",))
+        table = manifest.ensure_table(editor.document(ws.root_file.path), ("workspace",))
         if "default-members" in table:
             for entry in list(table["default-members"]):
                 matched = _expand(ws, entry)

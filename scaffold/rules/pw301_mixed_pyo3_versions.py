@@ -69,7 +69,7 @@ def check(ctx: Context) -> Iterator[Diagnostic]:
     if len({found for *_, found in uses}) < 2:
         return
     newest = max(found for *_, found in uses)
-    requirement = {}
+    requirement: dict[str, str] = {}
     for crate, dep, package, found in uses:
         if found == newest:
             requirement.setdefault(package, crate.effective_spec(dep)["version"])
@@ -91,7 +91,7 @@ def _unify(ws: Workspace, crate: Crate, dep: Dependency, package: str,
     def fix(editor: Editor) -> None:
         root = editor.document(ws.root_file.path)
         if ws.has_workspace:
-            shared = manifest.table(root, ("workspace", "dependencies"), create=True)
+            shared = manifest.ensure_table(root, ("workspace", "dependencies"))
             key = dep.key if dep.inherits_workspace else package
             entry = shared.get(key)
             if entry is None or isinstance(entry, str):
@@ -108,8 +108,8 @@ def _unify(ws: Workspace, crate: Crate, dep: Dependency, package: str,
 
 
 def _inherit(document: TOMLDocument, dep: Dependency, package: str) -> None:
-    fields = {"workspace": True}
+    fields: dict[str, object] = {"workspace": True}
     if dep.key != package:  # a renamed dependency keeps its name; the workspace entry renames
         fields["package"] = package
-    manifest.rewrite_dependency(manifest.table(document, dep.table), dep.key, fields,
+    manifest.rewrite_dependency(manifest.ensure_table(document, dep.table), dep.key, fields,
                                 keep=("features", "optional"))

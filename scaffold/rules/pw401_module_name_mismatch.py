@@ -101,17 +101,21 @@ def _line_naming(source: Path, target: str) -> int:
 
 
 def _rename(ext: Extension, pymodule: str) -> Callable[[Editor], None]:
-    declared = ext.declared_by
+    declared, project = ext.declared_by, ext.project
+    # Only for a module name declared in pyproject.toml: all of these are there.
+    assert declared is not None and declared.target is not None
+    assert project is not None and project.pyproject is not None
+    target, path, backend = declared.target, project.pyproject.path, project.backend
 
     def fix(editor: Editor) -> None:
-        document = editor.document(ext.project.pyproject.path)
-        prefix = declared.target.rpartition(".")[0]
+        document = editor.document(path)
+        prefix = target.rpartition(".")[0]
         renamed = f"{prefix}.{pymodule}" if prefix else pymodule
-        if ext.project.backend == "maturin":
-            manifest.table(document, ("tool", "maturin"))["module-name"] = renamed
+        if backend == "maturin":
+            manifest.ensure_table(document, ("tool", "maturin"))["module-name"] = renamed
             return
-        for module in manifest.table(document, ("tool", "setuptools-rust"))["ext-modules"]:
-            if module.get("target") == declared.target:
+        for module in manifest.ensure_table(document, ("tool", "setuptools-rust"))["ext-modules"]:
+            if module.get("target") == target:
                 module["target"] = renamed
 
     return fix

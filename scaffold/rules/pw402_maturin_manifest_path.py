@@ -38,8 +38,8 @@ if TYPE_CHECKING:
     from scaffold.lint.context import Context
     from scaffold.lint.diagnostic import Diagnostic
     from scaffold.toml.editor import Editor
+    from scaffold.toml.textfile import TextFile
     from scaffold.workspace.crate import Crate
-    from scaffold.workspace.python import PythonProject
 
 CODE = "PW402"
 NAME = "maturin-manifest-path"
@@ -75,18 +75,17 @@ def check(ctx: Context) -> Iterator[Diagnostic]:
             continue  # the crate beside pyproject.toml: PW101 covers a missing cdylib
         else:
             problem = f"has `manifest-path = \"{declared}\"`, a crate that builds no Python module"
-        fix = _point_at(project, candidates[0]) if len(candidates) == 1 else None
+        fix = _point_at(project.pyproject, candidates[0]) if len(candidates) == 1 else None
         names = ", ".join(f"`{c.name}`" for c in candidates) or "none"
         yield ctx.diagnostic(project.pyproject, ("tool", "maturin"), "manifest-path",
                              f"[tool.maturin] {problem} (extension crates: {names})", fix)
 
 
-def _point_at(project: PythonProject, crate: Crate) -> Callable[[Editor], None]:
-    relative = os.path.relpath(crate.path, project.dir).replace(os.sep, "/")
+def _point_at(pyproject: TextFile, crate: Crate) -> Callable[[Editor], None]:
+    relative = os.path.relpath(crate.path, pyproject.path.parent).replace(os.sep, "/")
 
     def fix(editor: Editor) -> None:
-        table = manifest.table(editor.document(project.pyproject.path), ("tool", "maturin"),
-                               create=True)
+        table = manifest.ensure_table(editor.document(pyproject.path), ("tool", "maturin"))
         table["manifest-path"] = relative
 
     return fix

@@ -40,11 +40,11 @@ from scaffold.rules.backend_floor import (
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
+    from pathlib import Path
 
     from scaffold.lint.context import Context
     from scaffold.lint.diagnostic import Diagnostic
     from scaffold.toml.editor import Editor
-    from scaffold.workspace.python import PythonProject
 
 CODE = "PW403"
 NAME = "backend-too-old-for-env-wiring"
@@ -61,17 +61,19 @@ def check(ctx: Context) -> Iterator[Diagnostic]:
                 or project.pyproject is None or floor(project.backend or "") is None
                 or project.pyproject.path in seen or ctx.uses_feature(ext)):
             continue  # still on the feature: PW206's migration raises the floor itself
-        found = requirement_for(project.build_requires, project.backend)
-        if found is None or floor_met(found[1], project.backend):
+        backend = project.backend or ""  # not empty: it has a floor
+        found = requirement_for(project.build_requires, backend)
+        if found is None or floor_met(found[1], backend):
             continue  # a backend not listed is not pinned by us: nothing to raise
         seen.add(project.pyproject.path)
 
-        def fix(editor: Editor, project: PythonProject = project) -> None:
-            raise_backend_floor(editor.document(project.pyproject.path), project.backend)
+        def fix(editor: Editor, path: Path = project.pyproject.path,
+                backend: str = backend) -> None:
+            raise_backend_floor(editor.document(path), backend)
 
         yield ctx.diagnostic(
             project.pyproject, ("build-system",), "requires",
             f"`{ext.crate.name}` uses env wiring (no `extension-module` feature), but "
             f"`{found[1]}` allows a {project.backend} that does not set "
-            f"PYO3_BUILD_EXTENSION_MODULE (needs `{floor_text(project.backend)}`): the "
+            f"PYO3_BUILD_EXTENSION_MODULE (needs `{floor_text(backend)}`): the "
             "module would link libpython", fix)
