@@ -36,7 +36,7 @@ def register(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from scaffold.toml import atomic
+    from scaffold.transaction.lock import locked
     from scaffold.workspace.discover import discover, require_cargo
 
     project = discover(args.path)
@@ -44,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
     if args.dry_run:
         return _run(args, project)
     # One writer at a time per project; an interrupted write is rolled back first.
-    with atomic.locked(project.boundary):
+    with locked(project.boundary):
         return _run(args, project)
 
 
@@ -83,7 +83,7 @@ def _run(args: argparse.Namespace, project) -> int:
         if plan is None and not created and not changed:
             print("nothing to do.", file=sys.stderr)
         return 0
-    from scaffold.toml.atomic import write_all
+    from scaffold.transaction.write import write_all
     from scaffold.vcs import ensure_clean
 
     ensure_clean(ws.root, changed, allow_dirty=args.allow_dirty, allow_no_vcs=args.allow_no_vcs)

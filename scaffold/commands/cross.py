@@ -22,7 +22,8 @@ from scaffold.env import crossfile, libdir
 from scaffold.env.python_checks import abi3_floor
 from scaffold.env.toolchain import Rustc
 from scaffold.errors import UserError
-from scaffold.toml import atomic, cargo_config
+from scaffold.toml import cargo_config
+from scaffold.transaction.write import write_all
 from scaffold.workspace.model import Workspace, load
 
 IMPLEMENTATIONS = {"cpython": "CPython", "pypy": "PyPy"}
@@ -76,7 +77,7 @@ def run(args: argparse.Namespace) -> int:
         from scaffold.workspace.discover import discover
 
         project = discover(args.path)  # the same boundary, lock and journal as every command
-        atomic.write_all(plan.writes, root=project.boundary, boundary=project.describe_boundary())
+        write_all(plan.writes, root=project.boundary, boundary=project.describe_boundary())
         for path in plan.writes:
             print(f"wrote {_rel(path, plan.ws.root)}", file=sys.stderr)
     print("\n".join(commands(plan, args.zig)))
