@@ -11,8 +11,8 @@ import os
 import sys
 from pathlib import Path
 
-from scaffold.env import link_checks, python_checks, tool_checks
-from scaffold.env.report import NOTE, Report
+from scaffold.doctor import link_checks, python_checks, tool_checks
+from scaffold.doctor.findings import NOTE, Report
 from scaffold.errors import UserError
 from scaffold.workspace.model import load
 

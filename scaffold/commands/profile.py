@@ -137,7 +137,7 @@ def _record(order, auto: bool, program, scratch, renderer, skipped, recorders):
 
 def _loader(binary: Path) -> str | None:
     """The ELF dynamic loader that runs `binary` (PT_INTERP); None where it is not ELF."""
-    from scaffold.env import elf
+    from scaffold.probes import elf
 
     try:
         return elf.read(binary).interpreter

@@ -27,9 +27,9 @@ from scaffold import rules
 from scaffold.errors import UserError
 from scaffold.lint import engine
 from scaffold.lint.diagnostic import Applicability
-from scaffold.transaction import files, write
 from scaffold.toml.editor import Editor
 from scaffold.toml.textfile import TextFile
+from scaffold.transaction import files, write
 from tests.robustness.conftest import COUNTS
 from tests.robustness.manifests import is_dependency_table, normalized, workspaces
 

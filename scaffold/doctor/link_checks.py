@@ -12,9 +12,9 @@ import sys
 from pathlib import Path
 
 from scaffold import facts
-from scaffold.env import elf, libpython
-from scaffold.env.probe import Interpreter
-from scaffold.env.report import ERROR, NOTE, OK, WARN, Report
+from scaffold.doctor.findings import ERROR, NOTE, OK, WARN, Report
+from scaffold.probes import elf, libpython
+from scaffold.probes.probe import Interpreter
 from scaffold.workspace import rust_source
 from scaffold.workspace.crate import Crate
 from scaffold.workspace.discover import relative_to_cwd
