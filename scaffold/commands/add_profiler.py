@@ -49,9 +49,10 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace, project) -> int:
-    from scaffold import profiler_plan, rules
+    from scaffold import rules
     from scaffold.lint import engine
     from scaffold.lint.diagnostic import Applicability
+    from scaffold.profiler import plan as profiler_plan
     from scaffold.workspace.model import load
 
     ws = load(args.path)
@@ -104,7 +105,7 @@ def _run(args: argparse.Namespace, project) -> int:
 def _existing(ws, library, name: str | None):
     """The profiler to fix instead of adding one: with `--name`, the member of that name that
     profiles `library`; without, the first member that does."""
-    from scaffold import profiler_plan
+    from scaffold.profiler import plan as profiler_plan
 
     found = profiler_plan.existing_profilers(ws, library)
     if name is not None:
@@ -139,7 +140,7 @@ def _planned_files(ws, plan) -> dict:
     from scaffold.render.copier_render import render
     from scaffold.toml.editor import Editor
     from scaffold.toml.textfile import TextFile
-    from scaffold import profiler_plan
+    from scaffold.profiler import plan as profiler_plan
 
     files = {}
     with tempfile.TemporaryDirectory() as scratch:

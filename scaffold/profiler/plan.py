@@ -11,6 +11,7 @@ from pathlib import Path
 
 from scaffold import facts
 from scaffold.errors import UserError
+from scaffold.profiler.answers import template_answers
 from scaffold.workspace import rust_source
 from scaffold.workspace.crate import Crate
 from scaffold.workspace.model import Workspace
@@ -31,26 +32,15 @@ class ProfilerPlan:
     pyo3_series: tuple[int, int]
     wiring: str  # "feature" or "env", as fix-features sees the library
 
-    def answers(self) -> dict:
-        """The profiler template's answers (templates/profiler/copier.yml)."""
-        return {
-            "library_crate": self.library.name,
-            "library_ident": self.library.lib_name,
-            "module_name": self.module_name,
-            "profiler_crate": self.name,
-            "library_path": os.path.relpath(self.library.dir, self.directory).replace(os.sep, "/"),
-            "pyo3_version": self.pyo3_version,
-            **facts.template_flags(self.pyo3_series),
-            "library_features": list(self.library_features),
-            "pyo3_from_workspace": self.pyo3_from_workspace,
-            "workspace_package": self.workspace_package,
-            "edition": self.edition,
-            # C string literals (`c"..."`) are reserved syntax from edition 2021 on (The Rust
-            # Reference, "C string literals"; edition guide, "Reserved syntax", 2021)
-            "c_string_literals": self.edition >= "2021",
-            "workload": "generic",
-            "wiring": self.wiring,
-        }
+    def answers(self) -> dict[str, object]:
+        """The profiler template's answers for this plan."""
+        return template_answers(
+            library_crate=self.library.name, library_ident=self.library.lib_name,
+            module_name=self.module_name, profiler_crate=self.name,
+            library_path=os.path.relpath(self.library.dir, self.directory).replace(os.sep, "/"),
+            pyo3_version=self.pyo3_version, pyo3_series=self.pyo3_series, wiring=self.wiring,
+            edition=self.edition, pyo3_from_workspace=self.pyo3_from_workspace,
+            workspace_package=self.workspace_package, library_features=self.library_features)
 
 
 def choose_library(ws: Workspace, wanted: str | None, interactive: bool) -> Crate:
