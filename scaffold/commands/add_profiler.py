@@ -53,7 +53,7 @@ def _run(args: argparse.Namespace, project) -> int:
     from scaffold.lint import engine
     from scaffold.lint.diagnostic import Applicability
     from scaffold.profiler import plan as profiler_plan
-    from scaffold.workspace.model import load
+    from scaffold.workspace.loader import load
 
     ws = load(args.path)
     library = profiler_plan.choose_library(ws, args.crate, sys.stdin.isatty())

@@ -24,7 +24,8 @@ from scaffold.errors import UserError
 from scaffold.probes.toolchain import Rustc
 from scaffold.toml import cargo_config
 from scaffold.transaction.write import write_all
-from scaffold.workspace.model import Workspace, load
+from scaffold.workspace.loader import load
+from scaffold.workspace.model import Workspace
 
 IMPLEMENTATIONS = {"cpython": "CPython", "pypy": "PyPy"}
 _VERSION = re.compile(r"3\.(\d+)(t?)")

@@ -14,7 +14,7 @@ from pathlib import Path
 from scaffold.doctor import link_checks, python_checks, tool_checks
 from scaffold.doctor.findings import NOTE, Report
 from scaffold.errors import UserError
-from scaffold.workspace.model import load
+from scaffold.workspace.loader import load
 
 
 def register(parser: argparse.ArgumentParser) -> None:

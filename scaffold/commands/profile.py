@@ -48,7 +48,7 @@ def _positive(text: str) -> int:
 
 def run(args: argparse.Namespace) -> int:
     from scaffold.profiling import folded, inferno, recorders, target
-    from scaffold.workspace.model import load
+    from scaffold.workspace.loader import load
 
     output = args.output if args.output.is_absolute() else Path.cwd() / args.output
     if not output.parent.is_dir():

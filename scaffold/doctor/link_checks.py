@@ -82,7 +82,7 @@ def _path_deps(ws: Workspace, crate: Crate) -> list[Crate]:
 def _check_rpath(report: Report, ws: Workspace, crate: Crate, libdir: Path, line: str) -> None:
     name = f"rpath:{crate.name}"
     build = crate.build_script
-    text = build.read_text(encoding="utf-8", errors="replace") if build else ""
+    text = (crate.reader.text(build) or "") if build else ""
     wired = any(d.kind == "build-dependencies" for d in crate.dependencies_on("pyo3-build-config"))
     setting = rust_source.rpath_setting(text) if build else None
     if setting == "link-arg" or (setting == "helper" and wired):
