@@ -132,7 +132,7 @@ def _enclosing_directories(root: Path, reader: Reader) -> list[Path]:
 def _member_dirs(root: Path, workspace: dict, reader: Reader) -> list[Path]:
     members = workspace.get("members", [])
     excluded = {(root / e).resolve() for e in workspace.get("exclude", [])}
-    found = []
+    found: list[Path] = []
     for pattern in members:
         if not isinstance(pattern, str):
             continue
