@@ -55,7 +55,7 @@ def discover(path: Path, reader=None) -> Project:
     start = absolute if absolute.is_dir() else absolute.parent
     cargo_start = through_python_project(absolute, reader)
     directory = cargo_start if cargo_start.is_dir() else cargo_start.parent
-    has_cargo = any((d / "Cargo.toml").exists() for d in (directory, *directory.parents))
+    has_cargo = any(reader.exists(d / "Cargo.toml") for d in (directory, *directory.parents))
     cargo_root = find_root(cargo_start, reader) if has_cargo else None
     return Project(start, cargo_start, git_top(start), cargo_root)
 
