@@ -22,7 +22,9 @@ from scaffold.lint.convergence import Watch
 from scaffold.lint.diagnostic import Applicability, Diagnostic
 from scaffold.lint.rule import Rule
 from scaffold.toml.textfile import TextFile
-from scaffold.workspace.model import Reader, Workspace, load
+from scaffold.workspace.loader import load
+from scaffold.workspace.model import Workspace
+from scaffold.workspace.reader import Reader
 
 if TYPE_CHECKING:
     from scaffold.lint.verify import Snapshot
