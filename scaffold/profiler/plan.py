@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import bisect
 import os
+from collections.abc import MutableSequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from scaffold import facts
 from scaffold.errors import ManifestError, UserError
@@ -16,6 +18,9 @@ from scaffold.workspace import rust_source
 from scaffold.workspace.crate import Crate
 from scaffold.workspace.model import Workspace
 from scaffold.workspace.versions import format_series, parse, series
+
+if TYPE_CHECKING:
+    from tomlkit import TOMLDocument
 
 
 @dataclass(frozen=True)
@@ -68,8 +73,9 @@ def choose_library(ws: Workspace, wanted: str | None, interactive: bool) -> Crat
 
         picked = questionary.select("Which crate should the profiler time?",
                                     choices=[c.name for c in preferred]).ask()
-        if picked:
-            return ws.member(picked)
+        chosen = ws.member(picked) if picked else None
+        if chosen is not None:
+            return chosen
     raise UserError(f"{ws.root / 'Cargo.toml'}: several extension crates "
                     f"({', '.join(c.name for c in preferred)})", "choose one with --crate NAME")
 
@@ -199,7 +205,7 @@ def pyo3_requirement(ws: Workspace, required: str | None, found: tuple[int, int]
     return locked[-1] if locked else format_series(found)
 
 
-def add_member(document, ws: Workspace, directory: Path) -> None:
+def add_member(document: TOMLDocument, ws: Workspace, directory: Path) -> None:
     """Make `directory` a member that a plain `cargo build` at the root builds.
 
     Adds `[workspace]` to a single-crate manifest, or a `members` entry (kept sorted when
@@ -235,7 +241,7 @@ def add_member(document, ws: Workspace, directory: Path) -> None:
         manifest.add_key(table, "default-members", [".", relative])
 
 
-def _insert(array, value: str) -> None:
+def _insert(array: MutableSequence[object], value: str) -> None:
     """Append `value`, or insert it in order when the array is sorted."""
     values = [str(v) for v in array]
     if values == sorted(values):

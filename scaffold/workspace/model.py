@@ -181,7 +181,7 @@ class Workspace:
         if required and any(series(v) == required for v in locked):
             return required
         if locked:
-            return max((series(v) for v in locked if series(v)), default=required)
+            return max((s for v in locked if (s := series(v))), default=required)
         return required
 
 
