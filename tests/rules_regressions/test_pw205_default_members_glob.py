@@ -3,12 +3,12 @@ rs/polars)."""
 
 from __future__ import annotations
 
-from tests.conftest import run_cli
-from tests.rules_regressions.helpers import PYMODULE, write, check, codes
+from tests.conftest import lib_rs, run_cli, write_tree
+from tests.rules_regressions.helpers import check, codes
 
 
 def test_default_members_glob_expands(tmp_path):
-    root = write(tmp_path, {
+    root = write_tree(tmp_path, git=True, files={
         "Cargo.toml": '''\
             [workspace]
             members = ["crates/*"]
@@ -31,7 +31,7 @@ def test_default_members_glob_expands(tmp_path):
             default = ["extension-module"]
             extension-module = ["pyo3/extension-module"]
             ''',
-        "crates/mylib/src/lib.rs": PYMODULE.format(name="mylib"),
+        "crates/mylib/src/lib.rs": lib_rs("mylib"),
         "crates/mylib-prof/Cargo.toml": '''\
             [package]
             name = "mylib-prof"

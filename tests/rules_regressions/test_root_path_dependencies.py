@@ -3,12 +3,12 @@ examples/plugin)."""
 
 from __future__ import annotations
 
-from tests.conftest import run_cli
-from tests.rules_regressions.helpers import PYMODULE, MATURIN, write, check, codes
+from tests.conftest import lib_rs, maturin_pyproject, run_cli, write_tree
+from tests.rules_regressions.helpers import check, codes
 
 
 def test_root_package_path_dependency_is_a_member(tmp_path):
-    root = write(tmp_path, {
+    root = write_tree(tmp_path, git=True, files={
         "Cargo.toml": '''\
             [package]
             name = "app"
@@ -34,8 +34,8 @@ def test_root_package_path_dependency_is_a_member(tmp_path):
             [dependencies]
             pyo3 = "0.30"
             ''',
-        "plugin_api/src/lib.rs": PYMODULE.format(name="plugin_api"),
-        "plugin_api/pyproject.toml": MATURIN.format(name="plugin_api"),
+        "plugin_api/src/lib.rs": lib_rs("plugin_api"),
+        "plugin_api/pyproject.toml": maturin_pyproject("plugin_api"),
     })
     result = check(root)
     assert codes(result.stdout) == ["PW103"], result.stdout
