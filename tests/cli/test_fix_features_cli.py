@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import git_commit_all, git_init, run_cli
+from tests.conftest import git_commit_all, git_init, run_cli, snapshot
 
 CASES = Path(__file__).parents[1] / "rules" / "cases"
 PROFILER = "crates/mylib-profiler/Cargo.toml"
@@ -23,11 +23,6 @@ def fix(root: Path, *args: str):
     assert "Traceback" not in result.stdout + result.stderr
     assert result.exit_code in (0, 1, 2), result
     return result
-
-
-def snapshot(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*")
-            if p.is_file() and ".git" not in p.relative_to(root).parts}
 
 
 def codes(stdout: str) -> list[str]:
