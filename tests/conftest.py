@@ -184,6 +184,18 @@ fn {module}(m: &Bound<'_, PyModule>) -> PyResult<()> {{
 '''
 
 
+def pyo3_manifest(name: str, pyo3: str = '"0.30"', feature_wiring: bool = False,
+                  extra: str = "") -> str:
+    """The one `Cargo.toml` of a PyO3 extension crate NAME: a cdylib + rlib library, `pyo3 =
+    PYO3` (a TOML value), with `feature_wiring` the `extension-module` feature on by default,
+    then the lines `extra` (more tables)."""
+    features = ('\n[features]\ndefault = ["extension-module"]\n'
+                'extension-module = ["pyo3/extension-module"]\n') if feature_wiring else ""
+    return (f'[package]\nname = "{name}"\nversion = "0.1.0"\nedition = "2021"\n\n'
+            f'[lib]\ncrate-type = ["cdylib", "rlib"]\n\n[dependencies]\npyo3 = {pyo3}\n'
+            f"{features}{textwrap.dedent(extra)}")
+
+
 def maturin_pyproject(name: str, version: str | None = "0.1.0", extra: str = "") -> str:
     """The one maturin `pyproject.toml`: the build backend and project NAME with `version`
     (None: dynamic, taken from Cargo.toml), then the lines `extra` (keys of [project], then

@@ -10,25 +10,14 @@ from pathlib import Path
 import pytest
 
 from scaffold.profiling import folded
-from tests.conftest import lib_rs, run_cli, snapshot, write_tree
+from tests.conftest import lib_rs, pyo3_manifest, run_cli, snapshot, write_tree
 
 PROFILER = {
     "Cargo.toml": """\
         [workspace]
         members = ["lib", "lib-profiler"]
         """,
-    "lib/Cargo.toml": """\
-        [package]
-        name = "lib"
-        version = "0.1.0"
-        edition = "2021"
-
-        [lib]
-        crate-type = ["cdylib", "rlib"]
-
-        [dependencies]
-        pyo3 = "0.30"
-        """,
+    "lib/Cargo.toml": pyo3_manifest("lib"),
     "lib/src/lib.rs": lib_rs("lib", double=True),
     "lib-profiler/Cargo.toml": """\
         [package]

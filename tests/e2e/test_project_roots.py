@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import (TARGET_DIR, build_env, git_commit_all, git_init, lib_rs, run, run_cli,
-                            snapshot, write_tree)
+from tests.conftest import (TARGET_DIR, build_env, git_commit_all, git_init, lib_rs,
+                            pyo3_manifest, run, run_cli, snapshot, write_tree)
 
 pytestmark = pytest.mark.e2e
 
@@ -100,21 +100,7 @@ def existing_profiler_shape(root: Path) -> Path:
     """hyperjson's shape with a `profiling` member that embeds Python and has no rpath."""
     repo = root / "withprof"
     write_tree(repo, {
-        "Cargo.toml": '''\
-            [package]
-            name = "withprof"
-            version = "0.1.0"
-            edition = "2021"
-
-            [lib]
-            crate-type = ["cdylib", "rlib"]
-
-            [dependencies]
-            pyo3 = "0.30"
-
-            [workspace]
-            members = ["profiling"]
-            ''',
+        "Cargo.toml": pyo3_manifest("withprof", extra='\n[workspace]\nmembers = ["profiling"]\n'),
         "src/lib.rs": lib_rs("withprof", double=True),
         "profiling/Cargo.toml": '''\
             [package]

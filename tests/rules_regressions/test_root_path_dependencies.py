@@ -3,7 +3,7 @@ examples/plugin)."""
 
 from __future__ import annotations
 
-from tests.conftest import lib_rs, maturin_pyproject, run_cli, write_tree
+from tests.conftest import lib_rs, maturin_pyproject, pyo3_manifest, run_cli, write_tree
 from tests.rules_regressions.helpers import check, codes
 
 
@@ -22,18 +22,7 @@ def test_root_package_path_dependency_is_a_member(tmp_path):
             [workspace]
             ''',
         "src/main.rs": "fn main() {\n    pyo3::Python::initialize();\n}\n",
-        "plugin_api/Cargo.toml": '''\
-            [package]
-            name = "plugin_api"
-            version = "0.1.0"
-            edition = "2021"
-
-            [lib]
-            crate-type = ["cdylib", "rlib"]
-
-            [dependencies]
-            pyo3 = "0.30"
-            ''',
+        "plugin_api/Cargo.toml": pyo3_manifest("plugin_api"),
         "plugin_api/src/lib.rs": lib_rs("plugin_api"),
         "plugin_api/pyproject.toml": maturin_pyproject("plugin_api"),
     })

@@ -15,28 +15,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import lib_rs, maturin_pyproject, run_cli, write_tree
+from tests.conftest import lib_rs, maturin_pyproject, pyo3_manifest, run_cli, write_tree
 
 CASES = Path(__file__).parent / "cases"
 BLESS = os.environ.get("SCAFFOLD_BLESS") == "1"
-EXTENSION = """[package]
-name = "mylib"
-version = "0.1.0"
-edition = "2021"
-
-[lib]
-crate-type = ["cdylib", "rlib"]
-
-[dependencies]
-pyo3 = "0.21"
-
-[features]
-default = ["extension-module"]
-extension-module = ["pyo3/extension-module"]
-"""
 
 
-def _single_crate(root: Path, manifest: bytes) -> Path:
+def _single_crate(root: Path, manifest: bytes | str) -> Path:
     """in.toml is the manifest of the extension crate maturin builds (pyproject beside it)."""
     write_tree(root, {"src/lib.rs": lib_rs("mylib"), "pyproject.toml": maturin_pyproject("mylib"),
                       "Cargo.toml": manifest})
@@ -45,7 +30,7 @@ def _single_crate(root: Path, manifest: bytes) -> Path:
 
 def _dependent(root: Path, manifest: bytes) -> Path:
     """in.toml is `dep/Cargo.toml`, a binary depending on the extension crate `mylib`."""
-    _single_crate(root / "mylib", EXTENSION.encode())
+    _single_crate(root / "mylib", pyo3_manifest("mylib", '"0.21"', feature_wiring=True))
     write_tree(root, {"Cargo.toml": '[workspace]\nmembers = ["mylib", "dep"]\n'
                                     'default-members = ["dep"]\n\n[workspace.dependencies]\n'
                                     'mylib = { path = "mylib" }\n',
