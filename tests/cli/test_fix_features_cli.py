@@ -213,8 +213,12 @@ def test_dirty_tree_is_refused_listing_files(safe_only):
 
 
 def test_dirty_files_that_are_not_touched_do_not_block(safe_only):
-    (safe_only / "pyproject.toml").write_text((safe_only / "pyproject.toml").read_text() + "\n")
+    pyproject = safe_only / "pyproject.toml"
+    edited = pyproject.read_text() + "\n"
+    pyproject.write_text(edited)
     assert fix(safe_only).exit_code == 0
+    assert "default-features = false" in (safe_only / PROFILER).read_text()
+    assert pyproject.read_text() == edited
 
 
 def test_outside_git_needs_allow_no_vcs(tmp_path):

@@ -111,7 +111,8 @@ def test_ci_workflow_names_known_actions(project):
 @pytest.mark.e2e
 def test_wiring_rules_find_nothing(project):
     result = run_cli("fix-features", "--check", project)
-    assert result.exit_code == 0, result.stdout + result.stderr
+    assert (result.exit_code, result.stdout) == (0, ""), result.stdout + result.stderr
+    assert result.stderr == "All checks passed.\n"
 
 
 @pytest.mark.e2e

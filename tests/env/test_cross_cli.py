@@ -44,8 +44,10 @@ def test_second_run_changes_nothing(repo):
     args = ("cross", HOST, repo, "--python-version", VERSION, "--linker", "sh")
     assert run_cli(*args).exit_code == 0
     git_commit_all(repo)
+    before = snapshot(repo)
     again = run_cli(*args)
     assert again.exit_code == 0 and "wrote" not in again.stderr
+    assert snapshot(repo) == before
 
 
 def test_dirty_config_is_refused(repo):
