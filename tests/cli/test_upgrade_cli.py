@@ -275,8 +275,7 @@ def test_python_first_root_paths_are_relative_to_the_current_directory(tmp_path)
     diff name `rust/Cargo.toml` and `pyproject.toml` as seen from there (they named them
     relative to `rust/`, and the pyproject as `b//abs/path`); from `rust/`, `../pyproject.toml`;
     the real run from the root writes both files."""
-    root = write_tree(tmp_path / "srcl", SRC_LAYOUT)
-    git_init(root)
+    root = write_tree(tmp_path / "srcl", SRC_LAYOUT, git=True)
     before = snapshot(root)
     diff = run_cli("upgrade", "--pyo3", "0.30", "--diff", cwd=root)
     assert diff.exit_code == 1, diff.stderr

@@ -187,8 +187,7 @@ def test_src_layout_from_root_and_from_rust(tmp_path, venv):
     results = {}
     for start in (".", "rust"):
         repo = tmp_path / ("root" if start == "." else "sub") / "srclayout"
-        write_tree(repo, SRC_LAYOUT)
-        git_init(repo)
+        write_tree(repo, SRC_LAYOUT, git=True)
         here = repo / start
         fixed = run_cli("fix-features", "--unsafe-fixes", cwd=here)
         assert fixed.exit_code == 0, fixed.stdout + fixed.stderr
