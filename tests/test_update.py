@@ -15,8 +15,7 @@ import yaml
 
 from scaffold.render import history
 from scaffold.render.copier_render import templates_root
-from tests.conftest import (build_env, git_commit_all, git_init, read_tree, run, run_cli,
-                            snapshot)
+from tests.conftest import build_env, git_commit_all, git_init, read_tree, run, run_cli, snapshot
 
 NAME = "demo-up"
 N, N1 = "0.1.0", "0.2.0"

@@ -11,8 +11,7 @@ from pathlib import Path
 import pytest
 
 from scaffold.upgrade.requirements import admits, restyle
-from tests.conftest import (build_env, git_commit_all, git_init, run, run_cli, snapshot,
-                            write_tree)
+from tests.conftest import build_env, git_commit_all, git_init, run, run_cli, snapshot, write_tree
 
 pytestmark = pytest.mark.needs_rust  # upgrade resolves versions with the real cargo
 

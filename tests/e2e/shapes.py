@@ -8,6 +8,7 @@ from pathlib import Path
 
 from tests.conftest import lib_rs, maturin_pyproject, run, write_tree
 
+
 def maturin_new(root: Path, mixed: bool = False) -> tuple[Path, str]:
     name = "mixedlib" if mixed else "plainlib"
     run(["maturin", "new", "-b", "pyo3", *(["--mixed"] if mixed else []), "--name", name, name],

@@ -8,7 +8,6 @@ import pytest
 from tests.conftest import lib_rs, maturin_pyproject, write_tree
 from tests.rules_regressions.helpers import check, codes
 
-
 BIN_CRATE = '''\
     [package]
     name = "tool"
@@ -72,8 +71,11 @@ def test_uniffi_manifest_path_is_not_reported(tmp_path):
             uniffi = "0.28"
             ''',
         "crates/a/src/lib.rs": "",
-        "pyproject.toml": maturin_pyproject(
-            "a", extra='\n[tool.maturin]\nbindings = "uniffi"\nmanifest-path = "crates/a/Cargo.toml"\n'),
+        "pyproject.toml": maturin_pyproject("a", extra='''
+            [tool.maturin]
+            bindings = "uniffi"
+            manifest-path = "crates/a/Cargo.toml"
+            '''),
     })
     assert check(root).stdout == ""
 
