@@ -337,7 +337,8 @@ def test_a_0_1_0_project_updates_to_what_new_makes_today(tmp_path, monkeypatch):
     assert "workspace template 0.1.0 -> 999.0.0" in result.stderr
     fresh = run_cli("new", NAME, tmp_path / "fresh", "--pyo3", "0.24", "--yes", "--no-git")
     assert fresh.exit_code == 0, fresh.stderr
-    # Contents, not modes: the updated project's files are 664, the fresh ones 644.
+    # Contents, not modes: 0.1.0 wrote its files 664 (today's `new` 644), and update keeps a
+    # file's mode.
     assert read_tree(project) == read_tree(tmp_path / "fresh")
     assert "Python::with_gil" in (project / f"crates/{NAME}-profiler/src/main.rs").read_text()
     assert "3.14t" not in (project / CI).read_text()
