@@ -149,7 +149,7 @@ def scaffold(args: list[str], cwd: Path, env: dict[str, str]):
 def scenarios(directory: Path) -> list[Scenario]:
     """The builds to compare, found with scaffold's own workspace model."""
     sys.path.insert(0, str(Path(__file__).parents[1]))
-    from scaffold.workspace.model import load
+    from scaffold.workspace.loader import load
 
     ws = load(directory)
     found = [Scenario("default", ws.root, ["-e", "normal,features"]),

@@ -60,6 +60,21 @@ CARGO = [shutil.which("cargo") or "cargo"]
 METADATA = ["metadata", "--no-deps", "--offline", "--format-version", "1"]
 
 
+def launcher() -> str:
+    """Who wrote the `scaffold` launcher and whether it imports `re` first: pip before 25.0
+    used distlib's template (`import re`, about 0.6x of a bare start here); pip 25.0 dropped
+    it (pypa/pip#13166)."""
+    if len(SCAFFOLD) > 1:
+        return "no launcher (`python -m scaffold`)"
+    try:
+        from importlib.metadata import version
+        pip = f"pip {version('pip')}"
+    except Exception:  # noqa: BLE001 - no pip in this environment: say so, keep measuring
+        pip = "no pip in this environment"
+    imports_re = "import re" in Path(SCAFFOLD[0]).read_text(errors="replace")
+    return f"launcher written by {pip}, imports `re`: {'yes' if imports_re else 'no'}"
+
+
 def toolchain_cargo() -> list[str] | None:
     """The toolchain's cargo binary, bypassing the rustup proxy (None without rustup)."""
     try:
@@ -190,8 +205,6 @@ def startup(work: Path, rounds: int, env: dict[str, str]) -> list[Row]:
     floor = Bench("`python -c pass`", [[*PYTHON, "-c", "pass"]], project)
     version = Bench("`scaffold --version`", [[*SCAFFOLD, "--version"]], project)
     usage = Bench("`scaffold --help`", [[*SCAFFOLD, "--help"]], project)
-    wrapper = Bench("`python -c 'import re'` (what pip's console-script wrapper imports)",
-                    [[*PYTHON, "-c", "import re"]], project)
     check = Bench(f"`scaffold fix-features --check` ({what})",
                   [[*SCAFFOLD, "fix-features", "--check"]], project)
     uncached = Bench(f"`scaffold fix-features --check --no-cache` ({what})",
@@ -207,14 +220,14 @@ def startup(work: Path, rounds: int, env: dict[str, str]) -> list[Row]:
     floor_bare = Bench("`python -S -c pass`", [[*PYTHON, "-S", "-c", "pass"]], project)
     check_bare = Bench("`fix-features --check` under `python -S` (no site, no .pth)",
                        [[*PYTHON, "-S", "-c", launcher, "fix-features", "--check"]], project)
-    # The same two commands without pip's console-script wrapper (it imports `re` first).
+    # The same two commands without the console-script launcher (pip < 25.0's imports `re`).
     launch = "import sys; from scaffold.cli import main; sys.exit(main())"
-    version_direct = Bench("`scaffold --version` without pip's wrapper (`python -c 'from "
+    version_direct = Bench("`scaffold --version` without the launcher (`python -c 'from "
                            "scaffold.cli import main; ...'`)",
                            [[*PYTHON, "-c", launch, "--version"]], project)
-    usage_direct = Bench("`scaffold --help` without pip's wrapper",
+    usage_direct = Bench("`scaffold --help` without the launcher",
                          [[*PYTHON, "-c", launch, "--help"]], project)
-    benches = [floor, version, usage, wrapper, version_direct, usage_direct, check, uncached,
+    benches = [floor, version, usage, version_direct, usage_direct, check, uncached,
                cargo, floor_bare, check_bare]
     direct = toolchain_cargo()
     bare = None
@@ -223,7 +236,7 @@ def startup(work: Path, rounds: int, env: dict[str, str]) -> list[Row]:
                      project)
         benches.append(bare)
     measure(benches, rounds, env)
-    rows = [Row("1", version, floor, 1.5), Row("1", usage, floor, 1.5), Row("1", wrapper, floor),
+    rows = [Row("1", version, floor, 1.5), Row("1", usage, floor, 1.5),
             Row("1", version_direct, floor), Row("1", usage_direct, floor),
             Row("1", check, cargo, 1.5), Row("1", uncached, cargo, note="(first run)"),
             Row("1", check, floor), Row("1", floor, cargo, note="(the floor)"),
@@ -493,7 +506,7 @@ def main() -> int:
             shutil.rmtree(work, ignore_errors=True)
     print(f"Interpreter: `{sys.executable}` (Python {platform.python_version()}, "
           f"{'venv' if sys.prefix != sys.base_prefix else 'no venv'}; `scaffold` = "
-          f"`{' '.join(SCAFFOLD)}`)\n")
+          f"`{' '.join(SCAFFOLD)}`, {launcher()})\n")
     print(table(rows))
     print(f"done in {time.perf_counter() - started:.0f} s", file=sys.stderr)
     if failed:

@@ -109,7 +109,7 @@ def test_folded_stacks_self_and_total(tmp_path):
 
 def test_the_templated_profiler_wins_over_other_binaries_that_embed_python(tmp_path):
     from scaffold.profiling import target
-    from scaffold.workspace.model import load
+    from scaffold.workspace.loader import load
 
     files = dict(PROFILER)
     files["Cargo.toml"] = '[workspace]\nmembers = ["lib", "lib-profiler", "tool"]\n'

@@ -17,7 +17,7 @@ import pytest
 
 from scaffold.lint.context import Context
 from scaffold.workspace.features import FeatureError, Scenario, resolve
-from scaffold.workspace.model import load
+from scaffold.workspace.loader import load
 from scaffold.workspace.packages import build_graph
 from scaffold.workspace.scenarios import scenarios
 from tests.conftest import REPO

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from scaffold.workspace import rust_source
+from scaffold.workspace.reader import Reader
 
 
 def _source(tmp_path: Path, text: str) -> list[Path]:
@@ -25,13 +26,13 @@ def _source(tmp_path: Path, text: str) -> list[Path]:
     ("/// Call `PyInit_foo` from C: extern \"C\" fn PyInit_foo()\nfn other() {}\n", []),
 ])
 def test_module_entry_points(tmp_path, text, names):
-    assert [m.name for m in rust_source.pymodules(_source(tmp_path, text))] == names
+    assert [m.name for m in rust_source.pymodules(_source(tmp_path, text), Reader().text)] == names
 
 
 def test_entry_point_lines_and_kinds(tmp_path):
     found = rust_source.pymodules(_source(
         tmp_path, "use pyo3::prelude::*;\n\n#[pymodule]\nfn a() {}\n"
-                  "#[no_mangle]\npub extern \"C\" fn PyInit_b() {}\n"))
+                  "#[no_mangle]\npub extern \"C\" fn PyInit_b() {}\n"), Reader().text)
     assert [(m.line, m.name, m.hand_written) for m in found] == [(3, "a", False),
                                                                  (6, "b", True)]
 
@@ -58,5 +59,7 @@ def test_comments_blanked_keep_lines_and_strings():
 
 
 def test_starts_interpreter_ignores_comments(tmp_path):
-    assert rust_source.starts_interpreter(_source(tmp_path, "fn main() { Python::initialize(); }"))
-    assert not rust_source.starts_interpreter(_source(tmp_path, "// Python::initialize();\n"))
+    assert rust_source.starts_interpreter(_source(tmp_path, "fn main() { Python::initialize(); }"),
+                                      Reader().text)
+    assert not rust_source.starts_interpreter(_source(tmp_path, "// Python::initialize();\n"),
+                                          Reader().text)

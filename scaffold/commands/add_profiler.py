@@ -36,7 +36,7 @@ def register(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from scaffold.toml import atomic
+    from scaffold.transaction.lock import locked
     from scaffold.workspace.discover import discover, require_cargo
 
     project = discover(args.path)
@@ -44,15 +44,16 @@ def run(args: argparse.Namespace) -> int:
     if args.dry_run:
         return _run(args, project)
     # One writer at a time per project; an interrupted write is rolled back first.
-    with atomic.locked(project.boundary):
+    with locked(project.boundary):
         return _run(args, project)
 
 
 def _run(args: argparse.Namespace, project) -> int:
-    from scaffold import profiler_plan, rules
+    from scaffold import rules
     from scaffold.lint import engine
     from scaffold.lint.diagnostic import Applicability
-    from scaffold.workspace.model import load
+    from scaffold.profiler import plan as profiler_plan
+    from scaffold.workspace.loader import load
 
     ws = load(args.path)
     library = profiler_plan.choose_library(ws, args.crate, sys.stdin.isatty())
@@ -83,7 +84,7 @@ def _run(args: argparse.Namespace, project) -> int:
         if plan is None and not created and not changed:
             print("nothing to do.", file=sys.stderr)
         return 0
-    from scaffold.toml.atomic import write_all
+    from scaffold.transaction.write import write_all
     from scaffold.vcs import ensure_clean
 
     ensure_clean(ws.root, changed, allow_dirty=args.allow_dirty, allow_no_vcs=args.allow_no_vcs)
@@ -104,7 +105,7 @@ def _run(args: argparse.Namespace, project) -> int:
 def _existing(ws, library, name: str | None):
     """The profiler to fix instead of adding one: with `--name`, the member of that name that
     profiles `library`; without, the first member that does."""
-    from scaffold import profiler_plan
+    from scaffold.profiler import plan as profiler_plan
 
     found = profiler_plan.existing_profilers(ws, library)
     if name is not None:
@@ -139,7 +140,7 @@ def _planned_files(ws, plan) -> dict:
     from scaffold.render.copier_render import render
     from scaffold.toml.editor import Editor
     from scaffold.toml.textfile import TextFile
-    from scaffold import profiler_plan
+    from scaffold.profiler import plan as profiler_plan
 
     files = {}
     with tempfile.TemporaryDirectory() as scratch:

@@ -4,7 +4,7 @@ Everything is validated before anything is written: the target against `rustc --
 target-list`, the version string, the lib dir (libpython and `_sysconfigdata*.py`, searched as
 PyO3 searches), the linker. Then, all or nothing: `[target.TARGET] linker` in
 `.cargo/config.toml` and the PYO3_CROSS_* settings in `.cargo/cross/TARGET.env`, which only the
-printed `--target` commands read (see scaffold.env.crossfile for why not Cargo's `[env]`).
+printed `--target` commands read (see scaffold.cross.envfile for why not Cargo's `[env]`).
 """
 
 from __future__ import annotations
@@ -18,12 +18,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from scaffold import facts
-from scaffold.env import crossfile, libdir
-from scaffold.env.python_checks import abi3_floor
-from scaffold.env.toolchain import Rustc
+from scaffold.cross import envfile, libdir
+from scaffold.doctor.python_checks import abi3_floor
 from scaffold.errors import UserError
-from scaffold.toml import atomic, cargo_config
-from scaffold.workspace.model import Workspace, load
+from scaffold.probes.toolchain import Rustc
+from scaffold.toml import cargo_config
+from scaffold.transaction.write import write_all
+from scaffold.workspace.loader import load
+from scaffold.workspace.model import Workspace
 
 IMPLEMENTATIONS = {"cpython": "CPython", "pypy": "PyPy"}
 _VERSION = re.compile(r"3\.(\d+)(t?)")
@@ -76,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
         from scaffold.workspace.discover import discover
 
         project = discover(args.path)  # the same boundary, lock and journal as every command
-        atomic.write_all(plan.writes, root=project.boundary, boundary=project.describe_boundary())
+        write_all(plan.writes, root=project.boundary, boundary=project.describe_boundary())
         for path in plan.writes:
             print(f"wrote {_rel(path, plan.ws.root)}", file=sys.stderr)
     print("\n".join(commands(plan, args.zig)))
@@ -113,8 +115,8 @@ def make_plan(args: argparse.Namespace) -> Plan:
     elif triple != rustc.host:
         plan.notes.append(f"note: no --linker or --zig: cargo links {triple} with the host's "
                           "`cc`, which usually fails")
-    env_file = crossfile.path_for(ws.root, triple)
-    env_text = crossfile.render(triple, plan.settings)
+    env_file = envfile.path_for(ws.root, triple)
+    env_text = envfile.render(triple, plan.settings)
     if not env_file.is_file() or env_file.read_text(encoding="utf-8") != env_text:
         plan.writes[env_file] = env_text
     return plan

@@ -11,10 +11,10 @@ import os
 import sys
 from pathlib import Path
 
-from scaffold.env import link_checks, python_checks, tool_checks
-from scaffold.env.report import NOTE, Report
+from scaffold.doctor import link_checks, python_checks, tool_checks
+from scaffold.doctor.findings import NOTE, Report
 from scaffold.errors import UserError
-from scaffold.workspace.model import load
+from scaffold.workspace.loader import load
 
 
 def register(parser: argparse.ArgumentParser) -> None:

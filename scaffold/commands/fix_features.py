@@ -57,21 +57,22 @@ def run(args: argparse.Namespace) -> int:
     writes = not (args.check or args.diff)
     threshold = Applicability.UNSAFE if args.unsafe_fixes else Applicability.SAFE
     if writes:
-        from scaffold.toml import atomic
+        from scaffold.transaction.lock import locked
+        from scaffold.transaction.write import write_all
         from scaffold.workspace.discover import discover, require_cargo
 
         project = discover(args.path)
         require_cargo(project)
         # One writer at a time per project; an interrupted write is rolled back first.
-        with atomic.locked(project.boundary):
+        with locked(project.boundary):
             outcome = engine.run(args.path, selected, threshold, args.wiring)
             if outcome.changes:
                 from scaffold.vcs import ensure_clean
 
                 ensure_clean(outcome.workspace.root, list(outcome.changes),
                              allow_dirty=args.allow_dirty, allow_no_vcs=args.allow_no_vcs)
-                atomic.write_all({path: text.original for path, text in outcome.changes.items()},
-                                 root=project.boundary, boundary=project.describe_boundary())
+                write_all({path: text.original for path, text in outcome.changes.items()},
+                          root=project.boundary, boundary=project.describe_boundary())
     else:
         from scaffold.workspace.discover import discover
 
@@ -132,7 +133,7 @@ def _summary(args, errors, outcome, threshold) -> None:
 
 
 def _warn_pending(root: Path) -> None:
-    from scaffold.toml.atomic import pending
+    from scaffold.transaction.journal import pending
 
     journal = pending(root)
     if journal is not None:

@@ -306,14 +306,16 @@ def refreshed_answers(template: str, recorded: dict) -> dict:
     return {**flags, **_release_answers(options)}
 
 
-def _profiler_answers(options: Options) -> dict:
-    """The profiler template's answers (templates/profiler/copier.yml) for a new workspace."""
-    return {"library_crate": options.crate, "library_ident": options.module,
-            "module_name": options.module, "profiler_crate": f"{options.crate}-profiler",
-            "library_path": f"../{options.crate}", "pyo3_version": options.pyo3,
-            **facts.template_flags(_series(options.pyo3)), "wiring": options.wiring,
-            "pyo3_from_workspace": True, "workspace_package": True, "edition": EDITION,
-            "cargo_profile": "profiling", "workload": "primes"}
+def _profiler_answers(options: Options) -> dict[str, object]:
+    """The profiler template's answers for a new workspace (its library writes primes)."""
+    from scaffold.profiler.answers import template_answers
+
+    return template_answers(
+        library_crate=options.crate, library_ident=options.module, module_name=options.module,
+        profiler_crate=f"{options.crate}-profiler", library_path=f"../{options.crate}",
+        pyo3_version=options.pyo3, pyo3_series=_series(options.pyo3), wiring=options.wiring,
+        edition=EDITION, pyo3_from_workspace=True, workspace_package=True, workload="primes",
+        cargo_profile="profiling")
 
 
 def _commit(options: Options) -> str | None:

@@ -48,7 +48,7 @@ def _positive(text: str) -> int:
 
 def run(args: argparse.Namespace) -> int:
     from scaffold.profiling import folded, inferno, recorders, target
-    from scaffold.workspace.model import load
+    from scaffold.workspace.loader import load
 
     output = args.output if args.output.is_absolute() else Path.cwd() / args.output
     if not output.parent.is_dir():
@@ -137,7 +137,7 @@ def _record(order, auto: bool, program, scratch, renderer, skipped, recorders):
 
 def _loader(binary: Path) -> str | None:
     """The ELF dynamic loader that runs `binary` (PT_INTERP); None where it is not ELF."""
-    from scaffold.env import elf
+    from scaffold.probes import elf
 
     try:
         return elf.read(binary).interpreter

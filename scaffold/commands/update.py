@@ -236,8 +236,8 @@ def _copier_update(clone: Path, step: Step, version: str, folder: Path,
 
 
 def _apply(top: Path, changes: dict[str, bytes | None]) -> None:
-    """Write the new files at once (scaffold.toml.atomic), then remove the deleted ones."""
-    from scaffold.toml.atomic import write_all
+    """Write the new files at once (scaffold.transaction), then remove the deleted ones."""
+    from scaffold.transaction.write import write_all
 
     texts = {}
     for rel, data in changes.items():

@@ -50,12 +50,13 @@ def run(args: argparse.Namespace) -> int:
         print(f"{would}: {len(plan.changes)} file(s)"
               + (", then cargo update" if plan.update else ""), file=sys.stderr)
         return 1 if plan.changes or plan.update or plan.blocking else 0
-    from scaffold.toml import atomic
+    from scaffold.transaction.lock import locked
+    from scaffold.transaction.write import write_all
     from scaffold.workspace.discover import discover, require_cargo
 
     project = discover(args.path)
     require_cargo(project)
-    with atomic.locked(project.boundary):
+    with locked(project.boundary):
         plan = planning.build(args.path, args.pyo3, args.unsafe_fixes)
         _print_plan(plan, sys.stdout)
         if plan.changes or plan.update:
@@ -65,8 +66,8 @@ def run(args: argparse.Namespace) -> int:
             lock = [root / "Cargo.lock"] if plan.update else []
             ensure_clean(root, [*plan.changes, *lock], allow_dirty=args.allow_dirty,
                          allow_no_vcs=args.allow_no_vcs)
-            atomic.write_all({p: t.original for p, t in plan.changes.items()},
-                             root=project.boundary, boundary=project.describe_boundary())
+            write_all({p: t.original for p, t in plan.changes.items()},
+                      root=project.boundary, boundary=project.describe_boundary())
             if plan.update:
                 _cargo_update(plan, project.boundary)
     errors = _check(plan.workspace.root, {})
@@ -94,7 +95,7 @@ def _print_plan(plan, stream) -> None:
 def _cargo_update(plan, boundary: Path) -> None:
     """`cargo update -p` for the moved packages, so Cargo.lock follows; on failure the
     manifests are put back (Cargo.lock is only written by a cargo that succeeded)."""
-    from scaffold.toml import atomic
+    from scaffold.transaction.write import write_all
 
     root = plan.workspace.root
     command = ["cargo", "update", *[a for name in plan.update for a in ("-p", name)]]
@@ -106,7 +107,7 @@ def _cargo_update(plan, boundary: Path) -> None:
     except (OSError, subprocess.TimeoutExpired) as error:
         failure = str(error)
     if failure:
-        atomic.write_all({p: t.original for p, t in plan.originals.items()}, root=boundary)
+        write_all({p: t.original for p, t in plan.originals.items()}, root=boundary)
         raise UserError(f"`{' '.join(command)}` failed in {root} ({failure}); the manifests "
                         "were put back", "fix the cause and run again")
 

@@ -21,7 +21,9 @@ from scaffold.lint.diagnostic import Applicability, Diagnostic
 from scaffold.lint.rule import Rule
 from scaffold.lint.claim import Claim
 from scaffold.toml.textfile import TextFile
-from scaffold.workspace.model import Reader, Workspace, load
+from scaffold.workspace.loader import load
+from scaffold.workspace.model import Workspace
+from scaffold.workspace.reader import Reader
 
 MAX_PASSES = 10
 

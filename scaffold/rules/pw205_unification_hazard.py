@@ -108,4 +108,4 @@ def _expand(ws, entry: str) -> set[Path]:
     if not glob.has_magic(entry):
         return {(ws.root / entry).resolve()}
     members = {m.dir.resolve() for m in ws.members}
-    return {Path(p).resolve() for p in glob.glob(str(ws.root / entry))} & members
+    return set(ws.reader.glob(str(ws.root / entry))) & members

@@ -27,7 +27,6 @@ setuptools-rust `target`). `setup.py` is reported, never edited.
 from __future__ import annotations
 
 import dataclasses
-from pathlib import Path
 
 from scaffold.lint.diagnostic import Applicability, Severity
 from scaffold.toml import manifest
@@ -43,7 +42,7 @@ APPLICABILITY = Applicability.UNSAFE
 def check(ctx):
     for ext in ctx.extensions:
         crate = ext.crate
-        modules = rust_source.pymodules(crate.rust_sources())
+        modules = rust_source.pymodules(crate.rust_sources(), crate.reader.text)
         if len({m.name for m in modules}) != 1:
             continue  # none found, or several (submodules): nothing certain to compare
         pymodule = modules[0].name
@@ -76,16 +75,16 @@ def check(ctx):
             yield ctx.diagnostic(ext.project.pyproject, *where, message, _rename(ext, pymodule))
         elif backend_name and declared.source is not None:  # setup.py: reported, never edited
             diagnostic = ctx.diagnostic(declared.source, (), None, message)
-            yield dataclasses.replace(diagnostic, line=_line_naming(declared.source,
-                                                                    declared.target))
+            yield dataclasses.replace(diagnostic, line=_line_naming(
+                ctx.workspace.reader.text(declared.source) or "", declared.target))
         else:  # the backend takes the lib name: point at it
             where = (("lib",), "name") if "name" in crate.lib else (("package",), "name")
             yield ctx.diagnostic(crate.file, *where, message)
 
-def _line_naming(source: Path, target: str) -> int:
-    """The first line of `source` that holds `target` as a string literal (1 if none)."""
+def _line_naming(text: str, target: str) -> int:
+    """The first line of `text` that holds `target` as a string literal (1 if none)."""
     quoted = (f'"{target}"', f"'{target}'")
-    lines = source.read_text(encoding="utf-8", errors="replace").splitlines()
+    lines = text.splitlines()
     return next((number for number, line in enumerate(lines, 1)
                  if any(q in line for q in quoted)), 1)
 

@@ -47,7 +47,7 @@ def check(ctx):
             continue
         declared = project.maturin.get("manifest-path")
         target = project.maturin_manifest
-        crate = ws.member_at(target) if target.is_file() else None
+        crate = ws.member_at(target) if ws.reader.is_file(target) else None
         if crate is not None and crate in candidates:
             continue
         (declared_ext,) = project.extensions()
@@ -55,7 +55,7 @@ def check(ctx):
         if bindings in NON_PYO3_BINDINGS or (
                 crate is not None and not ws.builds_pyo3_module(project, declared_ext, crate)):
             continue  # a binary, cffi or uniffi project: no PyO3 module to point at
-        if declared is None and crate is None and not target.is_file():
+        if declared is None and crate is None and not ws.reader.is_file(target):
             problem = "has no `manifest-path` and no Cargo.toml beside it"
         elif declared is None and crate is None:
             problem = "has no `manifest-path` and the Cargo.toml beside it is a virtual workspace"
@@ -83,4 +83,4 @@ def _point_at(project, crate):
 
 
 def _has_pymodule(crate) -> bool:
-    return rust_source.defines_module(crate.rust_sources())
+    return rust_source.defines_module(crate.rust_sources(), crate.reader.text)

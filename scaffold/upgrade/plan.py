@@ -25,7 +25,8 @@ from scaffold.toml.textfile import TextFile
 from scaffold.upgrade import registry, sources
 from scaffold.upgrade.requirements import admits, current, like, restyle, set_requirement
 from scaffold.workspace.crate import Dependency, dependencies_of
-from scaffold.workspace.model import PYO3_FAMILY, Workspace, load
+from scaffold.workspace.loader import load
+from scaffold.workspace.model import PYO3_FAMILY, Workspace
 from scaffold.workspace.rust_source import code
 from scaffold.workspace.versions import parse, series
 

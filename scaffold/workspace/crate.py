@@ -1,4 +1,5 @@
-"""A Cargo package as the rules see it: parsed manifest, dependencies in every spelling."""
+"""A Cargo package as the rules see it: parsed manifest, dependencies in every spelling; its
+files (binaries, build script, Rust sources) seen through the workspace's reader."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from functools import cached_property
 from pathlib import Path
 
 from scaffold.toml.textfile import TextFile
+from scaffold.workspace.reader import Reader
 
 DEPENDENCY_KINDS = ("dependencies", "dev-dependencies", "build-dependencies")
 
@@ -83,6 +85,7 @@ class Crate:
     file: TextFile
     data: dict
     workspace_data: dict = field(default_factory=dict, repr=False)
+    reader: Reader = field(default_factory=Reader, repr=False, compare=False)
 
     @property
     def path(self) -> Path:
@@ -114,8 +117,9 @@ class Crate:
     def has_binary(self) -> bool:
         """`[[bin]]` targets or those cargo finds: src/main.rs, src/bin/*.rs, src/bin/*/main.rs."""
         src = self.dir / "src"
-        return (bool(self.data.get("bin")) or (src / "main.rs").is_file()
-                or any((src / "bin").glob("*.rs")) or any((src / "bin").glob("*/main.rs")))
+        return (bool(self.data.get("bin")) or self.reader.is_file(src / "main.rs")
+                or bool(self.reader.files(src / "bin", "*.rs"))
+                or bool(self.reader.files(src / "bin", "*/main.rs")))
 
     @property
     def build_script_path(self) -> Path | None:
@@ -128,7 +132,7 @@ class Crate:
     @property
     def build_script(self) -> Path | None:
         path = self.build_script_path
-        return path if path is not None and path.is_file() else None
+        return path if path is not None and self.reader.is_file(path) else None
 
     @property
     def features(self) -> dict[str, list[str]]:
@@ -178,5 +182,4 @@ class Crate:
         return merged
 
     def rust_sources(self) -> list[Path]:
-        src = self.dir / "src"
-        return sorted(src.rglob("*.rs")) if src.is_dir() else []
+        return self.reader.files(self.dir / "src", "*.rs", recursive=True)

@@ -45,7 +45,8 @@ class Project:
 def discover(path: Path, reader=None) -> Project:
     """The project `path` (a directory or a file in it) belongs to. Raises UserError for a
     missing path; `cargo_root` is None when no Cargo project is found from it."""
-    from scaffold.workspace.model import Reader, find_root
+    from scaffold.workspace.loader import find_root
+    from scaffold.workspace.reader import Reader
 
     reader = reader or Reader()
     absolute = path.resolve()
@@ -54,7 +55,7 @@ def discover(path: Path, reader=None) -> Project:
     start = absolute if absolute.is_dir() else absolute.parent
     cargo_start = through_python_project(absolute, reader)
     directory = cargo_start if cargo_start.is_dir() else cargo_start.parent
-    has_cargo = any((d / "Cargo.toml").exists() for d in (directory, *directory.parents))
+    has_cargo = any(reader.exists(d / "Cargo.toml") for d in (directory, *directory.parents))
     cargo_root = find_root(cargo_start, reader) if has_cargo else None
     return Project(start, cargo_start, git_top(start), cargo_root)
 
@@ -74,11 +75,11 @@ def through_python_project(path: Path, reader) -> Path:
     every command works from the project root as the backend does."""
     from scaffold.workspace.python import load_python_project
 
-    if not path.is_dir() or (path / "Cargo.toml").exists():
+    if not path.is_dir() or reader.exists(path / "Cargo.toml"):
         return path
-    project = load_python_project(path, reader.read)
+    project = load_python_project(path, reader)
     for ext in project.extensions() if project is not None else []:
-        if ext.manifest.is_file():
+        if reader.is_file(ext.manifest):
             return ext.manifest.parent.resolve()
     return path
 

@@ -146,7 +146,7 @@ def _external(ws: Workspace, directory: Path, by_dir: dict, crates: dict) -> str
     except (OSError, ManifestError, KeyError, TypeError):
         return None
     by_dir[directory] = name
-    crates.setdefault(name, (Crate(file, data, {}), False))
+    crates.setdefault(name, (Crate(file, data, {}, ws.reader), False))
     return name
 
 
@@ -163,7 +163,7 @@ def _registry(name: str) -> Package:
 def _resolver(ws: Workspace) -> int:
     declared = ws.manifest.get("resolver") or ws.root_data.get("package", {}).get("resolver")
     if declared is None and not ws.is_virtual:
-        edition = Crate(ws.root_file, ws.root_data, ws.root_data).edition
+        edition = Crate(ws.root_file, ws.root_data, ws.root_data, ws.reader).edition
         declared = "3" if edition >= "2024" else "2" if edition >= "2021" else "1"
     return int(declared) if str(declared) in ("1", "2", "3") else 1
 

@@ -1,6 +1,7 @@
 """The Python side of a project: pyproject.toml (maturin, setuptools-rust) and setup.py.
 
 setup.py is read with `ast`, never executed: only literal `RustExtension(...)` arguments count.
+Files are read through the workspace's `Reader`, so pending edits count.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from pathlib import Path
 
 from scaffold.errors import ManifestError
 from scaffold.toml.textfile import TextFile
+from scaffold.workspace.reader import Reader
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,7 @@ class PythonProject:
     pyproject: TextFile | None
     data: dict
     setup_extensions: list[RustExtension] = field(default_factory=list)
+    reader: Reader = field(default_factory=Reader, repr=False, compare=False)
 
     @property
     def backend(self) -> str | None:
@@ -65,7 +68,8 @@ class PythonProject:
         if isinstance(declared, str):
             return self.dir / declared
         beside, src_layout = self.dir / "Cargo.toml", self.dir / "rust" / "Cargo.toml"
-        return src_layout if not beside.is_file() and src_layout.is_file() else beside
+        return src_layout if not self.reader.is_file(beside) and self.reader.is_file(src_layout) \
+            else beside
 
     @property
     def scaffold_settings(self) -> dict:
@@ -100,24 +104,22 @@ class PythonProject:
         return found + self.setup_extensions
 
 
-def load_python_project(directory: Path, read=TextFile.read) -> PythonProject | None:
-    """The project in `directory`, or None when it has neither pyproject.toml nor setup.py.
-
-    `read` loads pyproject.toml (the fix loop passes its reader, so pending edits count).
-    """
+def load_python_project(directory: Path, reader: Reader) -> PythonProject | None:
+    """The project in `directory`, or None when it has neither pyproject.toml nor setup.py."""
     pyproject_path = directory / "pyproject.toml"
     setup_path = directory / "setup.py"
-    pyproject = read(pyproject_path) if pyproject_path.is_file() else None
-    if pyproject is None and not setup_path.is_file():
+    pyproject = reader.read(pyproject_path) if reader.is_file(pyproject_path) else None
+    if pyproject is None and not reader.is_file(setup_path):
         return None
     data = pyproject.parse() if pyproject else {}
-    setup_extensions = _setup_py_extensions(setup_path) if setup_path.is_file() else []
-    return PythonProject(directory, pyproject, data, setup_extensions)
+    setup_extensions = _setup_py_extensions(setup_path, reader) \
+        if reader.is_file(setup_path) else []
+    return PythonProject(directory, pyproject, data, setup_extensions, reader)
 
 
-def _setup_py_extensions(path: Path) -> list[RustExtension]:
+def _setup_py_extensions(path: Path, reader: Reader) -> list[RustExtension]:
     try:
-        tree = ast.parse(path.read_bytes(), filename=str(path))
+        tree = ast.parse(reader.data(path), filename=str(path))
     except (SyntaxError, ValueError) as error:
         raise ManifestError(path, f"cannot be parsed as Python ({error.__class__.__name__})",
                             line=getattr(error, "lineno", 0) or 0) from None

@@ -8,8 +8,12 @@ interpreter by hand. Rules, `add-profiler` and `doctor` ask it; nothing else gre
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+
+# How sources are read: the workspace's `Reader.text` (pending edits count; None: missing).
+Read = Callable[[Path], str | None]
 
 _PYMODULE = re.compile(
     r"#\[\s*(?:pyo3::)?pymodule\s*(?:\((?P<args>[^)]*)\))?\s*\]"
@@ -89,18 +93,11 @@ def _blank(out: list[str], start: int, end: int) -> None:
             out[k] = " "
 
 
-def _read(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return ""
-
-
-def pymodules(sources: list[Path]) -> list[PyModule]:
+def pymodules(sources: list[Path], read: Read) -> list[PyModule]:
     """Every `#[pymodule]` and hand-written `PyInit_` in `sources`, in order."""
     found = []
     for source in sources:
-        raw = _read(source)
+        raw = read(source) or ""
         text, bare = code(raw), code(raw, strings=False)  # same offsets
         for match in _PYMODULE.finditer(bare):
             name = match.group("ident").removeprefix("r#")
@@ -116,9 +113,9 @@ def pymodules(sources: list[Path]) -> list[PyModule]:
     return found
 
 
-def defines_module(sources: list[Path]) -> bool:
+def defines_module(sources: list[Path], read: Read) -> bool:
     """Whether any of `sources` defines a Python module entry point."""
-    return bool(pymodules(sources))
+    return bool(pymodules(sources, read))
 
 
 def rpath_setting(build_text: str) -> str | None:
@@ -133,6 +130,6 @@ def rpath_setting(build_text: str) -> str | None:
     return None
 
 
-def starts_interpreter(sources: list[Path]) -> bool:
+def starts_interpreter(sources: list[Path], read: Read) -> bool:
     """Whether the code starts Python itself (so `auto-initialize` is not needed)."""
-    return any(_STARTS.search(code(_read(source), strings=False)) for source in sources)
+    return any(_STARTS.search(code(read(source) or "", strings=False)) for source in sources)

@@ -321,7 +321,7 @@ def test_failed_cargo_update_puts_the_manifests_back(tmp_path):
     the lock does not have), they are put back byte for byte and the error names the command."""
     from scaffold.commands.upgrade import _cargo_update
     from scaffold.errors import UserError
-    from scaffold.toml import atomic
+    from scaffold.transaction.write import write_all
     from scaffold.upgrade import plan as planning
 
     root = project(tmp_path, "0.28")
@@ -330,7 +330,7 @@ def test_failed_cargo_update_puts_the_manifests_back(tmp_path):
     before = snapshot(root)
     plan = planning.build(root, "0.30", False)
     assert plan.changes and plan.update == ["pyo3"]
-    atomic.write_all({p: t.original for p, t in plan.changes.items()}, root=root)
+    write_all({p: t.original for p, t in plan.changes.items()}, root=root)
     assert snapshot(root) != before
     plan.update = ["no-such-package"]
     with pytest.raises(UserError, match=r"cargo update -p no-such-package` failed .* the "

@@ -19,7 +19,7 @@ import pytest
 from hypothesis import given, settings
 
 from scaffold.workspace.features import FeatureError, Resolution, Scenario, resolve
-from scaffold.workspace.model import load
+from scaffold.workspace.loader import load
 from scaffold.workspace.packages import build_graph
 from tests.differential.oracle import cargo_binary, cargo_env, cargo_pyo3, write_stub
 from tests.differential.workspaces import DepSpec, MemberSpec, WorkspaceSpec, workspaces

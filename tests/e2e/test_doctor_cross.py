@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from scaffold.env import crossfile
+from scaffold.cross import envfile
 from tests.conftest import BASE_PYTHON, TARGET_DIR, git_init, run, run_cli, snapshot
 
 pytestmark = pytest.mark.e2e
@@ -146,7 +146,7 @@ def test_cross_for_the_host_triple_builds_an_importable_wheel(project, clean_env
     assert result.exit_code == 0, result.stderr
     assert config.read_text().startswith(config_before)  # the aliases are kept, byte for byte
     assert tomllib.loads(config.read_text())["target"][host] == {"linker": linker}
-    settings = crossfile.read(project / ".cargo" / "cross" / f"{host}.env")
+    settings = envfile.read(project / ".cargo" / "cross" / f"{host}.env")
     assert settings == {"PYO3_CROSS_LIB_DIR": str(LIBDIR.resolve()),
                         "PYO3_CROSS_PYTHON_VERSION": "{}.{}".format(*sys.version_info[:2]),
                         "PYO3_CROSS_PYTHON_IMPLEMENTATION": "CPython"}

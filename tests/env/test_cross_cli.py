@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from scaffold.env import crossfile
-from scaffold.env.toolchain import Rustc
+from scaffold.cross import envfile
+from scaffold.probes.toolchain import Rustc
 from tests.conftest import git_commit_all, git_init, run_cli, snapshot
 from tests.env.test_doctor import project
 
@@ -69,7 +69,7 @@ def test_windows_target_with_zig(repo):
     assert f"rustup target add {triple}" in result.stderr
     assert f"maturin build --release --target {triple} --zig)" in result.stdout
     assert f"cargo zigbuild --target {triple})" in result.stdout
-    assert crossfile.read(crossfile.path_for(repo, triple)) == {
+    assert envfile.read(envfile.path_for(repo, triple)) == {
         "PYO3_CROSS_PYTHON_VERSION": "3.13t", "PYO3_CROSS_PYTHON_IMPLEMENTATION": "CPython"}
     assert not (repo / ".cargo" / "config.toml").exists()
 
@@ -98,5 +98,5 @@ def test_version_needed_unless_abi3(tmp_path):
     abi3 = project(tmp_path / "abi3", pyo3='{ version = "0.30", features = ["abi3-py310"] }')
     result = run_cli("cross", HOST, abi3, "--allow-no-vcs")
     assert result.exit_code == 0, result.stderr
-    assert crossfile.read(crossfile.path_for(abi3, HOST)) == {
+    assert envfile.read(envfile.path_for(abi3, HOST)) == {
         "PYO3_CROSS_PYTHON_IMPLEMENTATION": "CPython"}

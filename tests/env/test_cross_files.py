@@ -7,7 +7,7 @@ import tomllib
 
 import pytest
 
-from scaffold.env import crossfile
+from scaffold.cross import envfile
 from scaffold.errors import ManifestError
 from scaffold.toml.cargo_config import config_path, with_linker
 
@@ -62,13 +62,13 @@ def test_legacy_config_name(tmp_path):
 
 def test_env_file_round_trip_and_shell(tmp_path):
     settings = {"PYO3_CROSS_LIB_DIR": "/opt/sys root/lib", "PYO3_CROSS_PYTHON_VERSION": "3.12"}
-    path = crossfile.path_for(tmp_path, T)
+    path = envfile.path_for(tmp_path, T)
     path.parent.mkdir(parents=True)
-    path.write_text(crossfile.render(T, settings))
-    assert crossfile.read(path) == settings
+    path.write_text(envfile.render(T, settings))
+    assert envfile.read(path) == settings
     shell = subprocess.run(["sh", "-c", f'. "{path}" && echo "$PYO3_CROSS_LIB_DIR"'],
                            capture_output=True, text=True, check=True)
     assert shell.stdout == "/opt/sys root/lib\n"
     path.write_text("PYO3_CROSS=1\n")
     with pytest.raises(ManifestError, match="expected `export NAME=value`"):
-        crossfile.read(path)
+        envfile.read(path)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from scaffold.env import libpython
+from scaffold.probes import libpython
 from tests.conftest import BASE_PYTHON, run_cli, write_tree
 
 LIBDIR = Path(sysconfig.get_config_var("LIBDIR") or "/nonexistent")
@@ -88,7 +88,7 @@ def doctor(path: Path) -> tuple[int, dict[str, dict]]:
 @needs_trap
 def test_binaries_not_checked_outside_linux(tmp_path, monkeypatch):
     """macOS and Windows binaries are not ELF: doctor says so instead of reading them."""
-    from scaffold.env import link_checks
+    from scaffold.doctor import link_checks
 
     monkeypatch.setattr(link_checks, "PLATFORM", "darwin")
     code, checks = doctor(project(tmp_path / "p"))

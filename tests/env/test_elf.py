@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from scaffold.env import elf
+from scaffold.probes import elf
 
 needs_gcc = pytest.mark.skipif(shutil.which("gcc") is None, reason="needs gcc")
 

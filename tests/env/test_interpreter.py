@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from scaffold.env import interpreter
+from scaffold.probes import interpreter
 
 pytestmark = pytest.mark.skipif(os.name == "nt", reason="fake interpreters are shell scripts")
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from scaffold.env import libdir
+from scaffold.cross import libdir
 from scaffold.errors import UserError
 
 SYSCONFIG = ("build_time_vars = {'VERSION': '%s', 'LDLIBRARY': 'libpython%s.so', "

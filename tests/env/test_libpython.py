@@ -5,8 +5,8 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from scaffold.env import libpython
-from scaffold.env.probe import Interpreter
+from scaffold.probes import libpython
+from scaffold.probes.probe import Interpreter
 
 
 def interp(tmp_path: Path, shared: bool = True) -> Interpreter:

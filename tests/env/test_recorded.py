@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from scaffold.env import recorded
+from scaffold.probes import recorded
 
 CONFIG = ("implementation=CPython\nversion=3.11\nshared=true\nlib_dir=/opt/py311/lib\n"
           "executable=/opt/py311/bin/python3.11\n")

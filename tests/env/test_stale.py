@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from scaffold.env import stale
+from scaffold.doctor import stale
 
 
 def names(settings):

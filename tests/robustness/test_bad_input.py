@@ -220,11 +220,11 @@ def test_new_dest_not_empty(tmp_path):
 def test_lock_held_by_another_command(tmp_path, repo, monkeypatch):
     from filelock import FileLock
 
-    from scaffold.toml import atomic
+    from scaffold.transaction import lock
 
     commit(repo)
-    monkeypatch.setattr(atomic, "LOCK_TIMEOUT", 0.3)
-    other = FileLock(atomic.lock_path(repo))  # another process's lock: filelock is per object
+    monkeypatch.setattr(lock, "LOCK_TIMEOUT", 0.3)
+    other = FileLock(lock.lock_path(repo))  # another process's lock: filelock is per object
     with other:
         before = snapshot(tmp_path)
         result = run_cli("fix-features", cwd=repo)

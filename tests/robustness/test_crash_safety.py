@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from scaffold.toml import atomic
+from scaffold.transaction import files, journal, write
 from tests.conftest import REPO, git_env, git_init, run_cli, snapshot
 from tests.robustness.helpers import leftovers, make_workspace
 
@@ -95,7 +95,7 @@ def _failing_replace(monkeypatch, error: OSError, on: int = 2) -> None:
     count = [0]
 
     def replace(src, dst, *args, **kwargs):
-        if str(src).endswith(".scaffold-tmp") and Path(dst).name != atomic.JOURNAL:
+        if str(src).endswith(".scaffold-tmp") and Path(dst).name != journal.JOURNAL:
             count[0] += 1
             if count[0] == on:
                 raise error
@@ -121,18 +121,18 @@ def test_rename_fails_on_second_file(error, tmp_path, repo, monkeypatch):
 
 def test_disk_full_while_staging(tmp_path, repo, monkeypatch):
     before = snapshot(repo)
-    real = atomic._write_file
+    real = files.write_file
     count = [0]
 
     def write_file(path, text, mode):
-        if not path.name.startswith(atomic.JOURNAL):
+        if not path.name.startswith(journal.JOURNAL):
             count[0] += 1
             if count[0] == 2:  # half the second file reaches the disk, then ENOSPC
                 real(path, text[: len(text) // 2], mode)
                 raise OSError(errno.ENOSPC, "No space left on device", str(path))
         return real(path, text, mode)
 
-    monkeypatch.setattr(atomic, "_write_file", write_file)
+    monkeypatch.setattr(files, "write_file", write_file)
     result = run_cli(*FIX, cwd=repo)
     assert result.exit_code == 2
     line = one_error_line(result.stderr)
@@ -177,10 +177,10 @@ def test_rollback_restores_mode_and_bytes(tmp_path, monkeypatch):
     with monkeypatch.context() as patch:
         _failing_replace(patch, OSError(errno.EIO, "Input/output error"))
         with pytest.raises(Exception, match="nothing was changed"):
-            atomic.write_all({first: "\ufeffa = 2\r\n", second: "b = 2\n",
+            write.write_all({first: "\ufeffa = 2\r\n", second: "b = 2\n",
                               root / "new" / "c.toml": "c = 1\n"}, root=root)
     assert snapshot(root) == before
-    atomic.write_all({first: "\ufeffa = 2\r\n", second: "b = 2\n"}, root=root)
+    write.write_all({first: "\ufeffa = 2\r\n", second: "b = 2\n"}, root=root)
     assert first.read_bytes() == "\ufeffa = 2\r\n".encode()
     assert first.stat().st_mode & 0o777 == 0o640
     assert leftovers(root) == []
@@ -194,13 +194,13 @@ def test_killed_between_renames_then_next_run_recovers(tmp_path, repo, fixed):
     assert crashed.returncode == 137
     middle = snapshot(repo)
     changed = {k for k in before if before[k] != middle.get(k)} | (middle.keys() - before.keys())
-    assert changed - {atomic.JOURNAL} and (repo / atomic.JOURNAL).exists(), \
+    assert changed - {journal.JOURNAL} and (repo / journal.JOURNAL).exists(), \
         "the kill did not land between two renames"
-    assert changed - {atomic.JOURNAL} != fixed.keys() - before.keys()  # a half-applied change
+    assert changed - {journal.JOURNAL} != fixed.keys() - before.keys()  # a half-applied change
 
     check = run_cli("fix-features", "--check", cwd=repo)
     assert "an interrupted write is pending" in check.stderr
-    assert (repo / atomic.JOURNAL).exists()  # --check writes nothing, not even the rollback
+    assert (repo / journal.JOURNAL).exists()  # --check writes nothing, not even the rollback
 
     result = run_cli(*FIX, cwd=repo)
     assert result.exit_code == 0, result.stderr
@@ -214,7 +214,7 @@ def test_killed_between_renames_recover_restores_old(tmp_path, repo):
     crashed = run_hooked(REPLACE_HOOK.format(action="os._exit(137)"), FIX, repo)
     assert crashed.returncode == 137
     notes = []
-    restored = atomic.recover(repo, notes.append)
+    restored = journal.recover(repo, notes.append)
     assert restored and "rolled back" in notes[0]
     assert snapshot(repo) == before
     assert leftovers(repo) == []
@@ -223,19 +223,19 @@ def test_killed_between_renames_recover_restores_old(tmp_path, repo):
 def test_killed_after_commit_rolls_forward(tmp_path, repo, fixed):
     """Killed while removing the backups: the change is complete, recovery only cleans up."""
     hook = """
-    from scaffold.toml import atomic
-    _real_unlink = atomic._unlink
+    from scaffold.transaction import files
+    _real_unlink = files.unlink
     def _unlink(path):
         if str(path).endswith(".scaffold-bak"):
             os._exit(137)
         _real_unlink(path)
-    atomic._unlink = _unlink
+    files.unlink = _unlink
     """
     crashed = run_hooked(hook, FIX, repo)
     assert crashed.returncode == 137
-    assert (repo / atomic.JOURNAL).exists()
+    assert (repo / journal.JOURNAL).exists()
     notes = []
-    atomic.recover(repo, notes.append)
+    journal.recover(repo, notes.append)
     assert "completed an interrupted write" in notes[0]
     assert snapshot(repo) == fixed
     assert leftovers(repo) == []
@@ -251,7 +251,7 @@ def test_add_profiler_killed_between_renames(tmp_path, repo):
     assert crashed.returncode == 137, crashed.stderr
     assert (repo / "crates/ext-profiler").exists()
     notes = []
-    atomic.recover(repo, notes.append)
+    journal.recover(repo, notes.append)
     assert snapshot(repo) == before
     assert not (repo / "crates/ext-profiler").exists()
     result = run_cli("add-profiler", cwd=repo)

@@ -1,7 +1,7 @@
 """Property tests: every rule's fix on workspaces whose manifests use every TOML spelling.
 
 For each rule and each drawn workspace (tests/robustness/manifests.py), the fix runs through
-`scaffold.lint.engine.run` and `scaffold.toml.atomic.write_all` on a temporary directory, then:
+`scaffold.lint.engine.run` and `scaffold.transaction.write.write_all` on a temporary directory, then:
 - every file parses with tomllib, keeps its BOM and line endings;
 - comparing the parsed data before and after, only the keys the rule may touch changed, and the
   change is the intended one (per-rule oracle below); every other file is byte-identical;
@@ -27,9 +27,9 @@ from scaffold import rules
 from scaffold.errors import UserError
 from scaffold.lint import engine
 from scaffold.lint.diagnostic import Applicability
-from scaffold.toml import atomic
 from scaffold.toml.editor import Editor
 from scaffold.toml.textfile import TextFile
+from scaffold.transaction import files, write
 from tests.conftest import read_tree
 from tests.robustness.conftest import COUNTS
 from tests.robustness.manifests import is_dependency_table, normalized, workspaces
@@ -191,7 +191,7 @@ def _no_fsync():
     """fsync makes each write cost milliseconds of disk flushes; crash safety is tested in
     test_crash_safety.py, here only the bytes matter."""
     patch = pytest.MonkeyPatch()
-    patch.setattr(atomic.os, "fsync", lambda fd: None)
+    patch.setattr(files.os, "fsync", lambda fd: None)
     yield
     patch.undo()
 
@@ -209,7 +209,7 @@ def written(ws):
 
 def apply(root: Path, code: str) -> engine.Outcome:
     outcome = engine.run(root, rules.select([code], None), Applicability.UNSAFE, WIRING.get(code))
-    atomic.write_all({p: t.original for p, t in outcome.changes.items()}, root=root)
+    write.write_all({p: t.original for p, t in outcome.changes.items()}, root=root)
     return outcome
 
 

@@ -18,7 +18,7 @@ import pytest
 
 from scaffold.workspace.crate import dependencies_of
 from scaffold.workspace.features import FeatureError, resolve
-from scaffold.workspace.model import load
+from scaffold.workspace.loader import load
 from scaffold.workspace.packages import build_graph
 from scaffold.workspace.scenarios import scenarios
 from tests.conftest import git_init, run_cli

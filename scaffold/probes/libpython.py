@@ -15,7 +15,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from scaffold.env.probe import Interpreter
+from scaffold.probes.probe import Interpreter
 
 TRUSTED_DIRS = ("/lib", "/usr/lib", "/lib64", "/usr/lib64")
 LOADER_VARIABLE = {"linux": "LD_LIBRARY_PATH", "darwin": "DYLD_LIBRARY_PATH", "win32": "PATH"}

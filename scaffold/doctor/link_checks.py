@@ -12,9 +12,9 @@ import sys
 from pathlib import Path
 
 from scaffold import facts
-from scaffold.env import elf, libpython
-from scaffold.env.probe import Interpreter
-from scaffold.env.report import ERROR, NOTE, OK, WARN, Report
+from scaffold.doctor.findings import ERROR, NOTE, OK, WARN, Report
+from scaffold.probes import elf, libpython
+from scaffold.probes.probe import Interpreter
 from scaffold.workspace import rust_source
 from scaffold.workspace.crate import Crate
 from scaffold.workspace.discover import relative_to_cwd
@@ -82,7 +82,7 @@ def _path_deps(ws: Workspace, crate: Crate) -> list[Crate]:
 def _check_rpath(report: Report, ws: Workspace, crate: Crate, libdir: Path, line: str) -> None:
     name = f"rpath:{crate.name}"
     build = crate.build_script
-    text = build.read_text(encoding="utf-8", errors="replace") if build else ""
+    text = (crate.reader.text(build) or "") if build else ""
     wired = any(d.kind == "build-dependencies" for d in crate.dependencies_on("pyo3-build-config"))
     setting = rust_source.rpath_setting(text) if build else None
     if setting == "link-arg" or (setting == "helper" and wired):

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from scaffold import facts
-from scaffold.errors import UserError
+from scaffold.errors import ManifestError, UserError
+from scaffold.profiler.answers import template_answers
 from scaffold.workspace import rust_source
 from scaffold.workspace.crate import Crate
 from scaffold.workspace.model import Workspace
@@ -31,26 +32,15 @@ class ProfilerPlan:
     pyo3_series: tuple[int, int]
     wiring: str  # "feature" or "env", as fix-features sees the library
 
-    def answers(self) -> dict:
-        """The profiler template's answers (templates/profiler/copier.yml)."""
-        return {
-            "library_crate": self.library.name,
-            "library_ident": self.library.lib_name,
-            "module_name": self.module_name,
-            "profiler_crate": self.name,
-            "library_path": os.path.relpath(self.library.dir, self.directory).replace(os.sep, "/"),
-            "pyo3_version": self.pyo3_version,
-            **facts.template_flags(self.pyo3_series),
-            "library_features": list(self.library_features),
-            "pyo3_from_workspace": self.pyo3_from_workspace,
-            "workspace_package": self.workspace_package,
-            "edition": self.edition,
-            # C string literals (`c"..."`) are reserved syntax from edition 2021 on (The Rust
-            # Reference, "C string literals"; edition guide, "Reserved syntax", 2021)
-            "c_string_literals": self.edition >= "2021",
-            "workload": "generic",
-            "wiring": self.wiring,
-        }
+    def answers(self) -> dict[str, object]:
+        """The profiler template's answers for this plan."""
+        return template_answers(
+            library_crate=self.library.name, library_ident=self.library.lib_name,
+            module_name=self.module_name, profiler_crate=self.name,
+            library_path=os.path.relpath(self.library.dir, self.directory).replace(os.sep, "/"),
+            pyo3_version=self.pyo3_version, pyo3_series=self.pyo3_series, wiring=self.wiring,
+            edition=self.edition, pyo3_from_workspace=self.pyo3_from_workspace,
+            workspace_package=self.workspace_package, library_features=self.library_features)
 
 
 def choose_library(ws: Workspace, wanted: str | None, interactive: bool) -> Crate:
@@ -129,8 +119,7 @@ def existing_profilers(ws: Workspace, library: Crate) -> list[Crate]:
 
 def _uses_python(crate: Crate) -> bool:
     """`Python::` or `pyo3::` in the crate's code (comments and strings left out)."""
-    return any(marker in rust_source.code(source.read_text(encoding="utf-8", errors="replace"),
-                                          strings=False)
+    return any(marker in rust_source.code(crate.reader.text(source) or "", strings=False)
                for source in crate.rust_sources() for marker in ("Python::", "pyo3::"))
 
 
@@ -138,8 +127,6 @@ def standalone_crates(ws: Workspace) -> list[Path]:
     """Directories below the root holding a package that is not a member and not a workspace
     of its own: today cargo treats each as its own root; once the root has `[workspace]`,
     cargo refuses them ("believes it's in a workspace when it's not") unless excluded."""
-    import tomllib
-
     root = ws.root.resolve()
     found: list[Path] = []
     for directory, subdirs, files in os.walk(root):
@@ -148,8 +135,8 @@ def standalone_crates(ws: Workspace) -> list[Path]:
         if here == root or "Cargo.toml" not in files or ws.member_at(here / "Cargo.toml"):
             continue
         try:
-            data = tomllib.loads((here / "Cargo.toml").read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+            data = ws.reader.read(here / "Cargo.toml").parse()
+        except ManifestError:
             continue
         package = data.get("package")
         if "workspace" in data:
@@ -162,14 +149,12 @@ def standalone_crates(ws: Workspace) -> list[Path]:
 
 def package_names(ws: Workspace) -> set[str]:
     """Package names of the members and of the standalone crates below the root."""
-    import tomllib
-
     names = {c.name for c in ws.members}
     for directory in standalone_crates(ws):
         try:
-            package = tomllib.loads((directory / "Cargo.toml").read_text(encoding="utf-8"))
+            package = ws.reader.read(directory / "Cargo.toml").parse()
             names.add(package["package"]["name"])
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, KeyError, TypeError):
+        except (ManifestError, KeyError, TypeError):
             continue
     return names
 
@@ -276,7 +261,7 @@ def _wiring(ws: Workspace, library: Crate) -> str:
 
 
 def _module_name(library: Crate) -> str:
-    names = {m.name for m in rust_source.pymodules(library.rust_sources())}
+    names = {m.name for m in rust_source.pymodules(library.rust_sources(), library.reader.text)}
     return names.pop() if len(names) == 1 else library.lib_name
 
 

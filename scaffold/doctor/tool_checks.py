@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from scaffold import facts
-from scaffold.env import crossfile, stale
-from scaffold.env.probe import Interpreter
-from scaffold.env.report import ERROR, NOTE, OK, WARN, Report
-from scaffold.env.toolchain import tool_version
+from scaffold.cross import envfile
+from scaffold.doctor import stale
+from scaffold.doctor.findings import ERROR, NOTE, OK, WARN, Report
+from scaffold.probes.probe import Interpreter
+from scaffold.probes.toolchain import tool_version
 from scaffold.workspace.model import Workspace
 
 # `feature` wiring works with any 1.x backend; `env` wiring needs facts.backend_env_floor.
@@ -87,7 +88,7 @@ def check_cross(report: Report, root: Path) -> None:
     """Targets configured by `scaffold cross`: their lib dirs must still exist."""
     for path in sorted((root / ".cargo" / "cross").glob("*.env")):
         triple = path.name[: -len(".env")]
-        settings = crossfile.read(path)
+        settings = envfile.read(path)
         lib_dir = settings.get("PYO3_CROSS_LIB_DIR")
         if lib_dir and not Path(lib_dir).is_dir():
             report.add(f"cross:{triple}", WARN, f"PYO3_CROSS_LIB_DIR {lib_dir} no longer exists",

@@ -10,9 +10,9 @@ from pathlib import Path
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
 from scaffold import facts
-from scaffold.env import interpreter, recorded
-from scaffold.env.probe import Interpreter, ProbeError, probe
-from scaffold.env.report import ERROR, NOTE, OK, WARN, Report
+from scaffold.doctor.findings import ERROR, NOTE, OK, WARN, Report
+from scaffold.probes import interpreter, recorded
+from scaffold.probes.probe import Interpreter, ProbeError, probe
 from scaffold.workspace.discover import relative_to_cwd
 from scaffold.workspace.model import Workspace
 

@@ -1,0 +1,180 @@
+"""Loading a workspace as cargo sees it, plus the Python projects that build its extensions.
+
+`load(path)` finds the root the way cargo does, expands `members` globs minus `exclude`, adds
+path dependencies inside the root (cargo makes them members implicitly), and reads every
+pyproject.toml / setup.py beside the root or a member. Reads are fast (tomllib) and go through a
+`Reader`, whose overlay lets the fix loop re-read edited text without touching disk.
+"""
+
+from __future__ import annotations
+
+import glob
+from pathlib import Path
+
+from scaffold.errors import ManifestError, UserError
+from scaffold.workspace.crate import Crate
+from scaffold.workspace.model import Workspace
+from scaffold.workspace.python import load_python_project
+from scaffold.workspace.reader import Reader
+
+
+def find_root(start: Path, reader: Reader | None = None) -> Path:
+    """The workspace root for `start`, found as cargo finds it."""
+    reader = reader or Reader()
+    start = start.resolve()
+    if not start.exists():
+        raise UserError(f"{start}: no such file or directory", "pass the path of a Cargo project")
+    directory = start if start.is_dir() else start.parent
+    nearest = next((d for d in (directory, *directory.parents)
+                    if reader.exists(d / "Cargo.toml")), None)
+    if nearest is None:
+        raise UserError(f"{start}: no Cargo.toml here or in any parent directory",
+                        "run inside a Cargo project or pass its path")
+    nearest_data = _parse(reader, nearest / "Cargo.toml")
+    if "workspace" in nearest_data:
+        return nearest
+    declared = nearest_data.get("package", {}).get("workspace")
+    if isinstance(declared, str):
+        return (nearest / declared).resolve()
+    for parent in nearest.parents:
+        manifest = parent / "Cargo.toml"
+        if reader.is_file(manifest):
+            data = _parse(reader, manifest)
+            if "workspace" in data and nearest in _member_dirs(parent, data["workspace"], reader):
+                return parent
+    return nearest
+
+
+def load(path: Path, reader: Reader | None = None) -> Workspace:
+    """Load the workspace containing `path`."""
+    reader = reader or Reader()
+    start = path.resolve() if path.is_dir() else path.resolve().parent
+    from scaffold.workspace.discover import through_python_project
+
+    root = find_root(through_python_project(path.resolve(), reader), reader)
+    root_file = reader.read(root / "Cargo.toml")
+    root_data = root_file.parse()
+    if "package" not in root_data and "workspace" not in root_data:
+        raise ManifestError(root_file.path, "has neither [package] nor [workspace]",
+                            hint="add one (cargo refuses it too), or pass the path of a Cargo "
+                            "project")
+    members: dict[Path, Crate] = {}
+    pending = _member_dirs(root, root_data.get("workspace", {}), reader) if "workspace" in root_data else []
+    excluded = [(root / e).resolve() for e in root_data.get("workspace", {}).get("exclude", [])]
+
+    def add_path_dependencies(crate: Crate, directory: Path) -> None:
+        """Cargo makes path dependencies inside the root members, the root package's too."""
+        for dep in crate.dependencies:
+            spec = crate.effective_spec(dep)
+            if "path" in spec:
+                base = root if dep.inherits_workspace else directory
+                target = reader.resolve(base / spec["path"])
+                if (_inside(target, reader.resolve(root)) and target not in members
+                        and not any(_inside(target, e) for e in excluded)
+                        and reader.exists(target / "Cargo.toml")):
+                    pending.append(target)
+
+    if "package" in root_data:
+        members[root] = Crate(root_file, root_data, root_data, reader)
+        add_path_dependencies(members[root], root)
+    while pending:
+        directory = pending.pop(0)
+        if directory in members:
+            continue
+        file = reader.read(directory / "Cargo.toml")
+        data = file.parse()
+        if "package" not in data:
+            raise ManifestError(file.path, "workspace member has no [package] table",
+                                hint="add [package] or remove it from `members`")
+        if "workspace" in data and directory != root:
+            raise ManifestError(file.path, "a workspace member is itself a workspace root",
+                                hint="remove its [workspace] table or exclude it from the root")
+        crate = Crate(file, data, root_data, reader)
+        members[directory] = crate
+        add_path_dependencies(crate, directory)
+    projects = []
+    for directory in [root, *[d for d in members if d != root]]:
+        project = load_python_project(directory, reader)
+        if project is not None:
+            projects.append(project)
+    manifests = {reader.resolve(c.path) for c in members.values()}
+    known = {p.dir for p in projects}
+    for directory in [*_enclosing_directories(root, reader), start]:
+        if directory in known:
+            continue
+        known.add(directory)
+        # A Python project above the workspace, or in the directory given as PATH, that builds
+        # one of its crates (setuptools-rust `path = "src/_bcrypt/Cargo.toml"`, maturin
+        # `rust/Cargo.toml` or `manifest-path = "../crates/pyo3/Cargo.toml"`).
+        try:
+            project = load_python_project(directory, reader)
+        except ManifestError:  # not ours to lint unless it builds one of our crates
+            continue
+        if project is not None and any(reader.resolve(e.manifest) in manifests
+                                       for e in project.extensions()):
+            projects.append(project)
+    return Workspace(root, root_file, root_data, list(members.values()), projects,
+                     _lock_versions(root / "Cargo.lock", reader), reader)
+
+
+def _enclosing_directories(root: Path, reader: Reader) -> list[Path]:
+    """The directories above the workspace root, up to the enclosing git work tree's top."""
+    if reader.exists(root / ".git"):
+        return []
+    found = []
+    for parent in root.parents:
+        found.append(parent)
+        if reader.exists(parent / ".git"):
+            break
+    return found
+
+
+def _member_dirs(root: Path, workspace: dict, reader: Reader) -> list[Path]:
+    members = workspace.get("members", [])
+    excluded = {(root / e).resolve() for e in workspace.get("exclude", [])}
+    found: list[Path] = []
+    for pattern in members:
+        if not isinstance(pattern, str):
+            continue
+        if glob.has_magic(pattern):
+            matches = [m for m in reader.glob(str(root / pattern))
+                       if reader.exists(m / "Cargo.toml")]
+            if not matches:
+                raise ManifestError(root / "Cargo.toml",
+                                    f"workspace member glob {pattern!r} matches no crate",
+                                    hint="fix the pattern or remove it from `members`")
+        else:
+            matches = [(root / pattern).resolve()]
+            if not reader.exists(matches[0] / "Cargo.toml"):
+                raise ManifestError(root / "Cargo.toml",
+                                    f"workspace member {pattern!r} has no Cargo.toml",
+                                    hint="create the crate or remove it from `members`")
+        seen = set(found)
+        found += [m for m in matches if m not in excluded and m not in seen]
+    return found
+
+
+def _parse(reader: Reader, path: Path) -> dict:
+    return reader.read(path).parse()
+
+
+def _inside(path: Path, root: Path) -> bool:
+    """`path == root or root in path.parents`, comparing parts (no Path per parent)."""
+    return path.parts[:len(root.parts)] == root.parts
+
+
+def _lock_versions(path: Path, reader: Reader) -> dict[str, list[str]]:
+    """package name -> resolved versions, from Cargo.lock (absent: empty; corrupt: an error,
+    as cargo itself refuses it)."""
+    if not reader.is_file(path):
+        return {}
+    try:
+        data = reader.read(path).parse()
+    except ManifestError as error:
+        raise ManifestError(error.path, error.detail, error.line, error.col,
+                            hint="regenerate it with `cargo generate-lockfile`") from None
+    versions: dict[str, list[str]] = {}
+    for package in data.get("package", []):
+        if isinstance(package, dict) and "name" in package and "version" in package:
+            versions.setdefault(package["name"], []).append(package["version"])
+    return versions

@@ -1,0 +1,102 @@
+"""The one way the workspace layer sees files: the disk, under an overlay of in-memory text.
+
+The fix loop and add-profiler plan edits and new files before anything is written; every
+question about a file (does it exist, what does it hold, which `.rs` files are below a
+directory) goes through a `Reader`, so those planned files count as if written. Reads go
+through `open`, `os.stat` and `os.scandir`, which the clean-verdict cache records
+(scaffold/lint/verdicts.py).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import glob
+from pathlib import Path, PurePosixPath
+
+from scaffold.toml.textfile import TextFile
+
+
+class Reader:
+    """Reads TextFiles once, preferring in-memory edits (`overlay`) over disk."""
+
+    def __init__(self, overlay: dict[Path, TextFile] | None = None) -> None:
+        self.overlay = overlay or {}
+        self.cache: dict[Path, TextFile] = {}
+        self.resolved: dict[Path, Path] = {}
+
+    def resolve(self, path: Path) -> Path:
+        """`path.resolve()`, remembered per path and per parent directory.
+
+        A workspace of N members resolves thousands of paths that share their parents
+        (`crates/a/../b`); `Path.resolve` lstat()s every component of each of them again.
+        Here each distinct path costs one lstat: a parent is resolved once, `..` is its
+        parent, and only a component that is a symbolic link goes through `Path.resolve`.
+        """
+        known = self.resolved.get(path)
+        if known is not None:
+            return known
+        parent = path.parent
+        if not path.is_absolute() or parent == path:
+            result = path.resolve()
+        elif path.name == "..":  # pathlib keeps `..`; `.` and empty parts it drops
+            result = self.resolve(parent).parent
+        else:
+            candidate = self.resolve(parent) / path.name
+            result = candidate.resolve() if candidate.is_symlink() else candidate
+        self.resolved[path] = result
+        return result
+
+    def exists(self, path: Path) -> bool:
+        return path in self.overlay or path.exists()
+
+    def is_file(self, path: Path) -> bool:
+        return path in self.overlay or path.is_file()
+
+    def is_dir(self, path: Path) -> bool:
+        """A directory on disk, or one a pending file would be written into."""
+        return path.is_dir() or any(path in p.parents for p in self.overlay)
+
+    def glob(self, pattern: str) -> list[Path]:
+        """Directories matching `pattern` on disk or holding a pending (overlay) manifest."""
+        found = {self.resolve(Path(p)) for p in glob.glob(pattern)}
+        found |= {p.parent for p in self.overlay if p.name == "Cargo.toml"
+                  and fnmatch.fnmatch(str(p.parent), pattern)}
+        return sorted(found)
+
+    def files(self, directory: Path, pattern: str, recursive: bool = False) -> list[Path]:
+        """Paths below `directory` matching `pattern` (`Path.glob`, or `Path.rglob` when
+        `recursive`), on disk or pending, sorted."""
+        found = set(directory.rglob(pattern) if recursive else directory.glob(pattern)) \
+            if directory.is_dir() else set()
+        depth = len(PurePosixPath(pattern).parts)
+        for path in self.overlay:
+            if directory not in path.parents:
+                continue
+            relative = PurePosixPath(path.relative_to(directory).as_posix())
+            if recursive and fnmatch.fnmatch(path.name, pattern) or \
+                    len(relative.parts) == depth and relative.match(pattern):
+                found.add(path)
+        return sorted(found)
+
+    def read(self, path: Path) -> TextFile:
+        if path in self.overlay:
+            return self.overlay[path]
+        if path not in self.cache:
+            self.cache[path] = TextFile.read(path)
+        return self.cache[path]
+
+    def text(self, path: Path) -> str | None:
+        """A file's current text, undecodable bytes replaced (Rust sources, build scripts), or
+        None when it does not exist."""
+        if path in self.overlay:
+            return self.overlay[path].text
+        try:
+            return path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return None
+
+    def data(self, path: Path) -> bytes:
+        """A file's current bytes (setup.py, parsed by `ast` with its coding cookie)."""
+        if path in self.overlay:
+            return self.overlay[path].original.encode("utf-8")
+        return path.read_bytes()
