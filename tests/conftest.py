@@ -3,6 +3,7 @@ for real builds (one shared CARGO_TARGET_DIR, no LD_LIBRARY_PATH, a fixed PYO3_P
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 import io
 import os
@@ -109,9 +110,11 @@ def venv_python(path: Path, *borrowed: str) -> Path:
     return python
 
 
-def write_tree(root: Path, files: dict[str, str | bytes], dedent: bool = True) -> Path:
+def write_tree(root: Path, files: dict[str, str | bytes], dedent: bool = True,
+               git: bool = False) -> Path:
     """The one fixture-tree writer: `bytes` as they are, `str` dedented (with `dedent`; Rust
-    sources as written) and encoded as UTF-8 without newline translation."""
+    sources as written) and encoded as UTF-8 without newline translation; with `git`, the tree
+    is committed to a fresh repository."""
     for name, content in files.items():
         path = root / name
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -120,7 +123,87 @@ def write_tree(root: Path, files: dict[str, str | bytes], dedent: bool = True) -
                 content = textwrap.dedent(content)
             content = content.encode("utf-8")
         path.write_bytes(content)
+    if git:
+        git_init(root)
     return root
+
+
+def read_tree(root: Path, skip: tuple[str, ...] = (".git",)) -> dict[str, bytes]:
+    """Every file below `root` by relative path, with its bytes (what `write_tree` writes, read
+    back): for asserting on generated content. Paths through a folder named in `skip` are left
+    out."""
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
+            if p.is_file() and not set(p.relative_to(root).parts) & set(skip)}
+
+
+def snapshot(root: Path, skip: tuple[str, ...] = (".git",)) -> dict[str, tuple]:
+    """The one tree snapshot, for "nothing was written" and before/after comparisons: every
+    entry below `root` (paths through a name in `skip` left out) as a file's hash and mode, a
+    directory, or a symbolic link's target, so an empty folder or a chmod shows too."""
+    found: dict[str, tuple] = {}
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = [d for d in dirnames if d not in skip]
+        for name in [*dirnames, *filenames]:
+            if name in skip:
+                continue
+            path = Path(dirpath) / name
+            key = path.relative_to(root).as_posix()
+            if path.is_symlink():
+                found[key] = ("link", os.readlink(path))
+            elif path.is_dir():
+                found[key] = ("dir",)
+            else:
+                found[key] = ("file", hashlib.sha256(path.read_bytes()).hexdigest(),
+                              path.stat().st_mode & 0o7777)
+    return found
+
+
+def lib_rs(module: str, double: bool = False) -> str:
+    """The one PyO3 library source: `#[pymodule] fn MODULE`; with `double`, also a Rust
+    `pub fn double` (for profilers and CLIs to call) and its Python binding `double_py`."""
+    if not double:
+        return ("use pyo3::prelude::*;\n\n#[pymodule]\n"
+                f"fn {module}(_m: &Bound<'_, PyModule>) -> PyResult<()> {{\n    Ok(())\n}}\n")
+    return f'''\
+use pyo3::prelude::*;
+
+/// The core, usable from Rust.
+pub fn double(x: u64) -> u64 {{
+    x * 2
+}}
+
+#[pyfunction]
+fn double_py(x: u64) -> u64 {{
+    double(x)
+}}
+
+#[pymodule]
+fn {module}(m: &Bound<'_, PyModule>) -> PyResult<()> {{
+    m.add_function(wrap_pyfunction!(double_py, m)?)?;
+    Ok(())
+}}
+'''
+
+
+def pyo3_manifest(name: str, pyo3: str = '"0.30"', feature_wiring: bool = False,
+                  extra: str = "") -> str:
+    """The one `Cargo.toml` of a PyO3 extension crate NAME: a cdylib + rlib library, `pyo3 =
+    PYO3` (a TOML value), with `feature_wiring` the `extension-module` feature on by default,
+    then the lines `extra` (more tables)."""
+    features = ('\n[features]\ndefault = ["extension-module"]\n'
+                'extension-module = ["pyo3/extension-module"]\n') if feature_wiring else ""
+    return (f'[package]\nname = "{name}"\nversion = "0.1.0"\nedition = "2021"\n\n'
+            f'[lib]\ncrate-type = ["cdylib", "rlib"]\n\n[dependencies]\npyo3 = {pyo3}\n'
+            f"{features}{textwrap.dedent(extra)}")
+
+
+def maturin_pyproject(name: str, version: str | None = "0.1.0", extra: str = "") -> str:
+    """The one maturin `pyproject.toml`: the build backend and project NAME with `version`
+    (None: dynamic, taken from Cargo.toml), then the lines `extra` (keys of [project], then
+    tables such as [tool.maturin])."""
+    version_line = f'version = "{version}"' if version else 'dynamic = ["version"]'
+    return ('[build-system]\nrequires = ["maturin>=1.9.4,<2"]\nbuild-backend = "maturin"\n\n'
+            f'[project]\nname = "{name}"\n{version_line}\n{textwrap.dedent(extra)}')
 
 
 def git_init(path: Path, commit: bool = True) -> None:

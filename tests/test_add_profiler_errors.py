@@ -2,80 +2,85 @@
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
-from tests.conftest import git_init, run_cli
+from tests.conftest import git_init, run_cli, snapshot, write_tree
 from tests.e2e import shapes
 
 
-def hashes(root: Path) -> dict[str, str]:
-    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file() and ".git" not in p.parts}
-
-
 def refused(repo: Path, *args: str) -> str:
-    before = hashes(repo)
+    """Run add-profiler on `repo`; check the refusal contract; return the message."""
+    before = snapshot(repo)
     result = run_cli("add-profiler", repo, *args)
     assert result.exit_code == 2, result.stdout + result.stderr
+    assert result.stdout == ""
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
-    assert "Traceback" not in result.stderr
-    assert hashes(repo) == before
-    return lines[0]
+    assert snapshot(repo) == before
+    return lines[0].removeprefix("error: ")
 
 
 def test_path_without_cargo_toml(tmp_path):
-    assert "no Cargo.toml" in refused(tmp_path)
+    assert refused(tmp_path) == (
+        f"{tmp_path}: no Cargo.toml here or in any parent directory, and no pyproject.toml or "
+        "setup.py here that builds a Rust crate; run inside a Cargo or PyO3 project or pass its "
+        "path")
 
 
 def test_crate_without_pyo3(tmp_path):
-    shapes.write(tmp_path, {"Cargo.toml": '[package]\nname = "plain"\nversion = "0.1.0"\n',
-                            "src/lib.rs": ""})
-    message = refused(tmp_path)
-    assert "Cargo.toml" in message and "pyo3" in message
+    write_tree(tmp_path, {"Cargo.toml": '[package]\nname = "plain"\nversion = "0.1.0"\n',
+                          "src/lib.rs": ""})
+    assert refused(tmp_path) == (f"{tmp_path / 'Cargo.toml'}: no crate in this workspace depends "
+                                 "on pyo3; run add-profiler in a PyO3 project")
 
 
 def test_unknown_crate(tmp_path):
     repo, _ = shapes.existing_cli(tmp_path)
     git_init(repo)
-    message = refused(repo, "--crate", "nope")
-    assert "withcli" in message and "--crate" in message
+    assert refused(repo, "--crate", "nope") == (
+        f"{repo / 'Cargo.toml'}: no workspace crate named 'nope'; pass --crate with one of: "
+        "withcli")
 
 
 def test_crate_that_has_no_pyo3(tmp_path):
     repo, _ = shapes.virtual_bindings(tmp_path)
     git_init(repo)
-    assert "has no pyo3 dependency" in refused(repo, "--crate", "vcore")
+    assert refused(repo, "--crate", "vcore") == (
+        f"{repo / 'core' / 'Cargo.toml'}: crate 'vcore' has no pyo3 dependency; pass --crate "
+        "with one of: vcore-py")
 
 
 def test_existing_target_directory(tmp_path):
     repo, _ = shapes.existing_cli(tmp_path)
     (repo / "crates" / "withcli-profiler").mkdir()
     git_init(repo)
-    assert "already exists" in refused(repo)
+    assert refused(repo) == (f"{repo / 'crates' / 'withcli-profiler'}: already exists; choose "
+                             "another --name or --path")
 
 
 def test_bad_profiler_name(tmp_path):
     repo, _ = shapes.existing_cli(tmp_path)
     git_init(repo)
-    refused(repo, "--name", "../escape")
+    assert refused(repo, "--name", "../escape") == (
+        "'../escape' is a path, not a name; pass a plain name; DEST sets the folder")
 
 
 def test_dry_run_writes_nothing(tmp_path):
     repo, _ = shapes.hyperjson_shape(tmp_path)
     git_init(repo)
-    before = hashes(repo)
+    before = snapshot(repo)
     result = run_cli("add-profiler", repo, "--dry-run")
     assert result.exit_code == 0, result.stderr
     assert "+++ b/Cargo.toml" in result.stdout
-    assert "would create: hyperjson-profiler/Cargo.toml" in result.stderr
-    assert hashes(repo) == before
+    assert '+members = ["hyperjson-profiler", "profiling"]' in result.stdout
+    for created in (".copier-answers.yml", "Cargo.toml", "build.rs", "src/main.rs"):
+        assert f"would create: hyperjson-profiler/{created}" in result.stderr
+    assert snapshot(repo) == before
 
 
 def test_dirty_tree_refused(tmp_path):
     repo, _ = shapes.hyperjson_shape(tmp_path)
     git_init(repo)
     (repo / "Cargo.toml").write_text((repo / "Cargo.toml").read_text() + "# local edit\n")
-    message = refused(repo)
-    assert "Cargo.toml" in message and "--allow-dirty" in message
+    assert refused(repo) == ("uncommitted changes in files this command would touch: "
+                             "Cargo.toml; commit or stash them, or pass --allow-dirty")

@@ -9,7 +9,7 @@ import subprocess
 
 import pytest
 
-from tests.conftest import REPO, run_cli
+from tests.conftest import REPO, read_tree, run_cli
 
 _spec = importlib.util.spec_from_file_location("bench_generate",
                                                REPO / "benchmarks" / "generate.py")
@@ -18,17 +18,12 @@ _spec.loader.exec_module(generate_module)
 generate = generate_module.generate
 
 
-def _tree(root):
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
-            if p.is_file()}
-
-
 def test_same_arguments_same_bytes(tmp_path):
-    first = _tree(generate(tmp_path / "a", 25))
-    second = _tree(generate(tmp_path / "b", 25))
+    first = read_tree(generate(tmp_path / "a", 25))
+    second = read_tree(generate(tmp_path / "b", 25))
     assert first == second
     assert len([name for name in first if name.endswith("Cargo.toml")]) == 25 + 1  # + root
-    assert _tree(generate(tmp_path / "c", 25, seed=1)) != first
+    assert read_tree(generate(tmp_path / "c", 25, seed=1)) != first
 
 
 def test_every_dependency_spelling_appears(tmp_path):

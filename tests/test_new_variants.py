@@ -21,7 +21,7 @@ from packaging.specifiers import SpecifierSet
 from packaging.version import Version
 
 from scaffold.commands import new
-from tests.conftest import run_cli
+from tests.conftest import read_tree, run_cli
 
 KNOWN_ACTIONS = {"actions/checkout@v6", "actions/setup-python@v6", "PyO3/maturin-action@v1",
                  "dtolnay/rust-toolchain@stable", "actions/upload-artifact@v6",
@@ -61,11 +61,6 @@ def rendered(tmp_path_factory) -> dict[tuple, Path]:
     return out
 
 
-def files(project: Path) -> dict[str, str]:
-    return {p.relative_to(project).as_posix(): p.read_text()
-            for p in sorted(project.rglob("*")) if p.is_file()}
-
-
 def pymodule_name(lib_rs: str) -> str:
     (name,) = re.findall(r"#\[pyo3::pymodule(?:\([^)]*\))?\]\s*mod (\w+)", lib_rs)
     return name
@@ -84,7 +79,7 @@ def floor(requires: list[str], name: str) -> Version | None:
 def test_variant(combo, rendered):
     backend, wiring, layout, abi3, profiler, pyo3 = combo
     project = rendered[combo]
-    texts = files(project)
+    texts = {path: data.decode() for path, data in read_tree(project).items()}
 
     # Everything rendered: no Jinja left, every TOML file and setup.cfg parse.
     for path, text in texts.items():
@@ -236,8 +231,8 @@ def test_no_generated_file_names_this_machine(rendered):
     """Issue 17: answers files record a stable template reference, not the install path."""
     leaks = _machine_paths() | {"site-packages"}
     for combo, project in rendered.items():
-        for rel, text in files(project).items():
-            found = [path for path in leaks if path in text]
+        for rel, data in read_tree(project).items():
+            found = [path for path in leaks if path.encode() in data]
             assert not found, (combo, rel, found)
         answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
         assert answers["_src_path"] == "git+pyo3-scaffold://templates/workspace", combo
@@ -305,8 +300,11 @@ def test_every_workflow_validates_with_check_jsonschema_and_zizmor(rendered):
 
 
 def _new(tmp_path, *flags):
-    result = run_cli("new", NAME, *flags, "--no-git", "--yes", cwd=tmp_path)
-    return result
+    return run_cli("new", NAME, *flags, "--no-git", "--yes", cwd=tmp_path)
+
+
+def _answers(project: Path, template: str = ".") -> dict:
+    return yaml.safe_load((project / template / ".copier-answers.yml").read_text())
 
 
 @pytest.mark.parametrize("flags, message", [
@@ -326,26 +324,50 @@ def test_refused_options_exit_2_one_line_nothing_created(tmp_path, flags, messag
 
 @pytest.mark.parametrize("flags", [["--backend", "poetry"], ["--wiring", "both"],
                                    ["--layout", "flat"]])
-def test_unknown_choices_exit_2(tmp_path, flags):
+def test_unknown_choices_exit_2(tmp_path, flags, capsys):
+    from scaffold.cli import main
+
     with pytest.raises(SystemExit) as exit_:
-        _new(tmp_path, *flags)
+        main(["new", NAME, str(tmp_path / NAME), *flags, "--no-git", "--yes"])
     assert exit_.value.code == 2
+    error = capsys.readouterr().err.strip().splitlines()[-1]
+    assert error.startswith(f"scaffold new: error: argument {flags[0]}: invalid choice: "
+                            f"'{flags[1]}' (choose from "), error
     assert list(tmp_path.iterdir()) == []
 
 
 def test_env_wiring_from_0_26(tmp_path):
-    assert _new(tmp_path, "--wiring", "env", "--pyo3", "0.26").exit_code == 0
+    result = _new(tmp_path, "--wiring", "env", "--pyo3", "0.26")
+    assert result.exit_code == 0, result.stderr
+    project = tmp_path / NAME
+    texts = {path: data.decode() for path, data in read_tree(project).items()}
+    assert tomllib.loads(texts["Cargo.toml"])["workspace"]["dependencies"]["pyo3"] == "0.26"
+    pyproject = tomllib.loads(texts["pyproject.toml"])
+    assert pyproject["tool"]["pyo3-scaffold"] == {"wiring": "env"}
+    assert [path for path, text in texts.items() if "extension-module" in text] == []
+    assert "features" not in tomllib.loads(texts[f"crates/{NAME}/Cargo.toml"])
+    for template in (".", f"crates/{NAME}-profiler"):
+        answers = _answers(project, template)
+        assert (answers["wiring"], answers["pyo3_version"]) == ("env", "0.26"), template
+    check = run_cli("fix-features", "--check", project)
+    assert (check.exit_code, check.stdout) == (0, ""), check.stdout + check.stderr
 
 
 def test_abi3_sets_python_min_unless_given(tmp_path):
     assert _new(tmp_path, "--abi3", "3.11").exit_code == 0
     pyproject = tomllib.loads((tmp_path / NAME / "pyproject.toml").read_text())
     assert pyproject["project"]["requires-python"] == ">=3.11"
+    lib = tomllib.loads((tmp_path / NAME / f"crates/{NAME}/Cargo.toml").read_text())
+    assert lib["dependencies"]["pyo3"] == {"workspace": True, "features": ["abi3-py311"]}
+    assert (_answers(tmp_path / NAME)["abi3"], _answers(tmp_path / NAME)["python_min"]) == (
+        "3.11", "3.11")
     other = tmp_path / "other"
     other.mkdir()
     assert _new(other, "--abi3", "3.10", "--python-min", "3.12").exit_code == 0
     pyproject = tomllib.loads((other / NAME / "pyproject.toml").read_text())
     assert pyproject["project"]["requires-python"] == ">=3.12"
+    lib = tomllib.loads((other / NAME / f"crates/{NAME}/Cargo.toml").read_text())
+    assert lib["dependencies"]["pyo3"] == {"workspace": True, "features": ["abi3-py310"]}
 
 
 class _Answer:

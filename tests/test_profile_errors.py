@@ -3,7 +3,6 @@ nothing written. (Missing and forbidden recorders on a real project: tests/e2e/t
 
 from __future__ import annotations
 
-import hashlib
 import subprocess
 import sys
 from pathlib import Path
@@ -11,27 +10,15 @@ from pathlib import Path
 import pytest
 
 from scaffold.profiling import folded
-from tests.conftest import run_cli
-from tests.e2e import shapes
+from tests.conftest import lib_rs, pyo3_manifest, run_cli, snapshot, write_tree
 
 PROFILER = {
     "Cargo.toml": """\
         [workspace]
         members = ["lib", "lib-profiler"]
         """,
-    "lib/Cargo.toml": """\
-        [package]
-        name = "lib"
-        version = "0.1.0"
-        edition = "2021"
-
-        [lib]
-        crate-type = ["cdylib", "rlib"]
-
-        [dependencies]
-        pyo3 = "0.30"
-        """,
-    "lib/src/lib.rs": shapes.LIB_RS.replace("{module}", "lib"),
+    "lib/Cargo.toml": pyo3_manifest("lib"),
+    "lib/src/lib.rs": lib_rs("lib", double=True),
     "lib-profiler/Cargo.toml": """\
         [package]
         name = "lib-profiler"
@@ -46,19 +33,14 @@ PROFILER = {
 }
 
 
-def hashes(root: Path) -> dict[str, str]:
-    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file()}
-
-
 def refused(root: Path, *args: str) -> str:
-    before = hashes(root)
+    before = snapshot(root)
     result = run_cli("profile", *args, cwd=root)
     assert result.exit_code == 2, result.stdout + result.stderr
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: "), lines
     assert "Traceback" not in result.stderr
-    assert hashes(root) == before
+    assert snapshot(root) == before
     return lines[-1]
 
 
@@ -69,19 +51,19 @@ def test_no_cargo_project(tmp_path):
 def test_no_profiler_crate_suggests_add_profiler(tmp_path):
     files = {k: v for k, v in PROFILER.items() if not k.startswith("lib-profiler")}
     files["Cargo.toml"] = '[workspace]\nmembers = ["lib"]\n'
-    shapes.write(tmp_path, files)
+    write_tree(tmp_path, files)
     message = refused(tmp_path)
     assert "no profiler crate" in message and "scaffold add-profiler ." in message, message
 
 
 def test_unknown_profiler_name_lists_the_profilers(tmp_path):
-    shapes.write(tmp_path, PROFILER)
+    write_tree(tmp_path, PROFILER)
     message = refused(tmp_path, "--profiler", "nope")
     assert "'nope'" in message and "lib-profiler" in message, message
 
 
 def test_output_directory_missing(tmp_path):
-    shapes.write(tmp_path, PROFILER)
+    write_tree(tmp_path, PROFILER)
     message = refused(tmp_path, "--output", "missing/flame.svg")
     assert "missing/flame.svg" in message and "--output" in message, message
 
@@ -89,13 +71,13 @@ def test_output_directory_missing(tmp_path):
 @pytest.mark.parametrize("args", [["--iterations", "0"], ["--iterations", "x"], ["--top", "-1"],
                                   ["--recorder", "dtrace"]])
 def test_bad_options(tmp_path, args):
-    shapes.write(tmp_path, PROFILER)
-    before = hashes(tmp_path)
+    write_tree(tmp_path, PROFILER)
+    before = snapshot(tmp_path)
     proc = subprocess.run([sys.executable, "-m", "scaffold", "profile", *args], cwd=tmp_path,
                           capture_output=True, text=True)
     assert proc.returncode == 2 and "error: argument" in proc.stderr, proc.stderr
     assert "Traceback" not in proc.stderr
-    assert hashes(tmp_path) == before
+    assert snapshot(tmp_path) == before
 
 
 def test_arguments_after_double_dash_only_for_profile(tmp_path):
@@ -133,7 +115,7 @@ def test_the_templated_profiler_wins_over_other_binaries_that_embed_python(tmp_p
     files["Cargo.toml"] = '[workspace]\nmembers = ["lib", "lib-profiler", "tool"]\n'
     files["tool/Cargo.toml"] = PROFILER["lib-profiler/Cargo.toml"].replace("lib-profiler", "tool")
     files["tool/src/main.rs"] = "fn main() {}\n"
-    shapes.write(tmp_path, files)
+    write_tree(tmp_path, files)
     assert "several profiler crates (lib-profiler, tool)" in refused(tmp_path)
     (tmp_path / "lib-profiler/.copier-answers.yml").write_text("profiler_crate: lib-profiler\n")
     chosen = target.find(load(tmp_path), None)

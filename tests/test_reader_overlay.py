@@ -12,19 +12,10 @@ from scaffold.lint.diagnostic import Applicability
 from scaffold.toml.textfile import TextFile
 from scaffold.workspace.loader import load
 from scaffold.workspace.reader import Reader
+from tests.conftest import lib_rs, pyo3_manifest, write_tree
 
 ROOT_MANIFEST = '[workspace]\nmembers = ["crates/*"]\nresolver = "2"\n'
-LIB_MANIFEST = """[package]
-name = "ext"
-version = "0.1.0"
-edition = "2021"
-
-[lib]
-crate-type = ["cdylib", "rlib"]
-
-[dependencies]
-pyo3 = { version = "0.23", features = ["extension-module"] }
-"""
+LIB_MANIFEST = pyo3_manifest("ext", '{ version = "0.23", features = ["extension-module"] }')
 TOOL_MANIFEST = """[package]
 name = "tool"
 version = "0.1.0"
@@ -33,14 +24,6 @@ edition = "2021"
 [dependencies]
 ext = { path = "../ext" }
 """
-PYMODULE = ("use pyo3::prelude::*;\n\n#[pymodule]\n"
-            "fn ext(_m: &Bound<'_, PyModule>) -> PyResult<()> {\n    Ok(())\n}\n")
-
-
-def _tree(root: Path, files: dict[str, str]) -> None:
-    for name, text in files.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(text, encoding="utf-8")
 
 
 def _planned(root: Path, files: dict[str, str]) -> dict[Path, TextFile]:
@@ -50,9 +33,9 @@ def _planned(root: Path, files: dict[str, str]) -> dict[Path, TextFile]:
 
 def test_planned_crate_and_sources_are_seen(tmp_path: Path) -> None:
     root = tmp_path.resolve()
-    _tree(root, {"Cargo.toml": ROOT_MANIFEST, "crates/ext/Cargo.toml": LIB_MANIFEST,
-                 "crates/ext/src/lib.rs": "// no module yet\n"})
-    planned = _planned(root, {"crates/ext/src/lib.rs": PYMODULE,
+    write_tree(root, {"Cargo.toml": ROOT_MANIFEST, "crates/ext/Cargo.toml": LIB_MANIFEST,
+                      "crates/ext/src/lib.rs": "// no module yet\n"})
+    planned = _planned(root, {"crates/ext/src/lib.rs": lib_rs("ext"),
                               "crates/tool/Cargo.toml": TOOL_MANIFEST,
                               "crates/tool/src/main.rs": "fn main() {}\n",
                               "crates/tool/build.rs": "fn main() {}\n"})
@@ -74,14 +57,14 @@ def test_pw402_sees_a_planned_manifest_path_target(tmp_path: Path) -> None:
     """maturin's `manifest-path` names a crate that exists only in the plan: PW402 must see
     it (reading the disk, it would call the path "not a workspace crate")."""
     root = tmp_path.resolve()
-    _tree(root, {"Cargo.toml": ROOT_MANIFEST, "crates/other/Cargo.toml":
-                 LIB_MANIFEST.replace('"ext"', '"other"').replace(', "rlib"', ""),
-                 "crates/other/src/lib.rs": "// nothing\n",
-                 "pyproject.toml": '[build-system]\nrequires = ["maturin>=1,<2"]\n'
-                                   'build-backend = "maturin"\n\n[tool.maturin]\n'
-                                   'manifest-path = "crates/ext/Cargo.toml"\n'})
+    write_tree(root, {"Cargo.toml": ROOT_MANIFEST, "crates/other/Cargo.toml":
+                      LIB_MANIFEST.replace('"ext"', '"other"').replace(', "rlib"', ""),
+                      "crates/other/src/lib.rs": "// nothing\n",
+                      "pyproject.toml": '[build-system]\nrequires = ["maturin>=1,<2"]\n'
+                                        'build-backend = "maturin"\n\n[tool.maturin]\n'
+                                        'manifest-path = "crates/ext/Cargo.toml"\n'})
     planned = _planned(root, {"crates/ext/Cargo.toml": LIB_MANIFEST,
-                              "crates/ext/src/lib.rs": PYMODULE})
+                              "crates/ext/src/lib.rs": lib_rs("ext")})
     select = rules.select(["PW402"], None)
 
     without = engine.run(root, select, None)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import git_commit_all, git_init, run_cli
+from tests.conftest import git_commit_all, git_init, run_cli, snapshot
 
 CASES = Path(__file__).parents[1] / "rules" / "cases"
 PROFILER = "crates/mylib-profiler/Cargo.toml"
@@ -23,11 +23,6 @@ def fix(root: Path, *args: str):
     assert "Traceback" not in result.stdout + result.stderr
     assert result.exit_code in (0, 1, 2), result
     return result
-
-
-def snapshot(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*")
-            if p.is_file() and ".git" not in p.relative_to(root).parts}
 
 
 def codes(stdout: str) -> list[str]:
@@ -218,8 +213,12 @@ def test_dirty_tree_is_refused_listing_files(safe_only):
 
 
 def test_dirty_files_that_are_not_touched_do_not_block(safe_only):
-    (safe_only / "pyproject.toml").write_text((safe_only / "pyproject.toml").read_text() + "\n")
+    pyproject = safe_only / "pyproject.toml"
+    edited = pyproject.read_text() + "\n"
+    pyproject.write_text(edited)
     assert fix(safe_only).exit_code == 0
+    assert "default-features = false" in (safe_only / PROFILER).read_text()
+    assert pyproject.read_text() == edited
 
 
 def test_outside_git_needs_allow_no_vcs(tmp_path):

@@ -6,21 +6,14 @@ scratch package: no compilation, a fraction of a second with a warm index).
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import pytest
 
 from scaffold.upgrade.requirements import admits, restyle
-from tests.conftest import build_env, git_commit_all, git_init, run, run_cli, write_tree
+from tests.conftest import build_env, git_commit_all, git_init, run, run_cli, snapshot, write_tree
 
 pytestmark = pytest.mark.needs_rust  # upgrade resolves versions with the real cargo
-
-
-def tree(root: Path) -> dict[str, str]:
-    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file() and ".git" not in p.parts}
-
 
 
 @pytest.mark.parametrize("written, version, expected", [
@@ -67,10 +60,10 @@ STYLES = {
 
 def test_diff_keeps_each_style_and_line_endings(tmp_path):
     root = write_tree(tmp_path / "ws", STYLES)
-    before = tree(root)
+    before = snapshot(root)
     result = run_cli("upgrade", root, "--pyo3", "0.30", "--diff")
     assert result.exit_code == 1, result.stderr
-    assert tree(root) == before  # --diff writes nothing
+    assert snapshot(root) == before  # --diff writes nothing
     patch = result.stdout
     for removed, added in [
         ("rust-version = \"1.70\"  # our floor\r", "rust-version = \"1.85\"  # our floor\r"),
@@ -97,10 +90,10 @@ def test_diff_keeps_each_style_and_line_endings(tmp_path):
     assert (root / "crates/core/Cargo.toml").read_bytes().count(b"\r\n") == \
         STYLES["crates/core/Cargo.toml"].count("\r\n")
     git_commit_all(root, "upgraded")
-    after = tree(root)
+    after = snapshot(root)
     again = run_cli("upgrade", root, "--pyo3", "0.30", "--unsafe-fixes")
     assert again.exit_code == 0 and "nothing to change" in again.stdout, again.stdout
-    assert tree(root) == after
+    assert snapshot(root) == after
 
 
 def project(tmp_path: Path, pyo3: str = "0.30", extra: str = "") -> Path:
@@ -119,22 +112,22 @@ def project(tmp_path: Path, pyo3: str = "0.30", extra: str = "") -> Path:
 def test_bad_versions_exit_2_one_line_nothing_written(tmp_path, args, message):
     root = project(tmp_path)
     git_init(root)
-    before = tree(root)
+    before = snapshot(root)
     result = run_cli("upgrade", root, *args)
     assert result.exit_code == 2, result.stdout + result.stderr
     assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1, \
         result.stderr
-    assert tree(root) == before
+    assert snapshot(root) == before
 
 
 def test_dirty_tree_refused(tmp_path):
     root = project(tmp_path, "0.28")
     git_init(root)
     (root / "Cargo.toml").write_text((root / "Cargo.toml").read_text() + "# edited\n")
-    before = tree(root)
+    before = snapshot(root)
     result = run_cli("upgrade", root, "--pyo3", "0.30")
     assert result.exit_code == 2 and "uncommitted changes" in result.stderr, result.stderr
-    assert "Cargo.toml" in result.stderr and tree(root) == before
+    assert "Cargo.toml" in result.stderr and snapshot(root) == before
     assert run_cli("upgrade", root, "--pyo3", "0.30", "--allow-dirty").exit_code == 0
     assert 'pyo3 = "0.30"' in (root / "Cargo.toml").read_text()
 
@@ -145,12 +138,12 @@ def test_companion_without_a_release_is_named(tmp_path):
     root = project(tmp_path, "0.20", 'pyo3-asyncio = "0.20"\n')
     run(["cargo", "generate-lockfile"], cwd=root, env=build_env())
     git_init(root)
-    before = tree(root)
+    before = snapshot(root)
     result = run_cli("upgrade", root, "--pyo3", "0.30")
     assert result.exit_code == 2, result.stderr
     assert "no release of pyo3-asyncio (its newest release, 0.20.0, uses PyO3 0.20) supports " \
            "PyO3 0.30" in result.stderr, result.stderr
-    assert tree(root) == before
+    assert snapshot(root) == before
 
 
 def test_path_crate_on_another_pyo3_is_named(tmp_path):
@@ -163,12 +156,12 @@ def test_path_crate_on_another_pyo3_is_named(tmp_path):
     root = project(tmp_path, "0.24",
                    'legacy-bindings = { path = "../vendored" }\n')
     git_init(root)
-    before = tree(root)
+    before = snapshot(root)
     result = run_cli("upgrade", root, "--pyo3", "0.30")
     assert result.exit_code == 2, result.stderr
     assert "`legacy-bindings` (a path dependency outside the workspace) requires PyO3 0.24" \
         in result.stderr and "no release for PyO3 0.30" in result.stderr, result.stderr
-    assert tree(root) == before
+    assert snapshot(root) == before
 
 
 def test_source_uses_listed_and_renamed_only_with_unsafe_fixes(tmp_path):
@@ -231,16 +224,16 @@ def test_abi3_floor_follows_and_requires_python_needs_unsafe_fixes(tmp_path):
 
 def test_invalid_toml_and_no_git_exit_2_nothing_written(tmp_path):
     root = project(tmp_path, "0.28")
-    before = tree(root)
+    before = snapshot(root)
     outside = run_cli("upgrade", root, "--pyo3", "0.30")
     assert outside.exit_code == 2 and "not inside a git repository" in outside.stderr
-    assert "--allow-no-vcs" in outside.stderr and tree(root) == before
+    assert "--allow-no-vcs" in outside.stderr and snapshot(root) == before
     (root / "Cargo.toml").write_text((root / "Cargo.toml").read_text() + "[broken\n")
     git_init(root)
-    before = tree(root)
+    before = snapshot(root)
     broken = run_cli("upgrade", root, "--pyo3", "0.30")
     assert broken.exit_code == 2 and "Cargo.toml:8:8: invalid TOML" in broken.stderr, broken.stderr
-    assert len(broken.stderr.strip().splitlines()) == 1 and tree(root) == before
+    assert len(broken.stderr.strip().splitlines()) == 1 and snapshot(root) == before
 
 
 def test_build_script_without_direct_pyo3_is_reported(tmp_path):
@@ -281,9 +274,8 @@ def test_python_first_root_paths_are_relative_to_the_current_directory(tmp_path)
     diff name `rust/Cargo.toml` and `pyproject.toml` as seen from there (they named them
     relative to `rust/`, and the pyproject as `b//abs/path`); from `rust/`, `../pyproject.toml`;
     the real run from the root writes both files."""
-    root = write_tree(tmp_path / "srcl", SRC_LAYOUT)
-    git_init(root)
-    before = tree(root)
+    root = write_tree(tmp_path / "srcl", SRC_LAYOUT, git=True)
+    before = snapshot(root)
     diff = run_cli("upgrade", "--pyo3", "0.30", "--diff", cwd=root)
     assert diff.exit_code == 1, diff.stderr
     headers = [line for line in diff.stdout.splitlines() if line.startswith(("---", "+++"))]
@@ -297,7 +289,7 @@ def test_python_first_root_paths_are_relative_to_the_current_directory(tmp_path)
     inside = run_cli("upgrade", "--pyo3", "0.30", "--dry-run", cwd=root / "rust")
     assert '  Cargo.toml:10: pyo3 "0.28" -> "0.30"' in inside.stdout.splitlines()
     assert "  ../pyproject.toml:11: " in inside.stdout, inside.stdout
-    assert tree(root) == before
+    assert snapshot(root) == before
     done = run_cli("upgrade", "--pyo3", "0.30", cwd=root)
     assert done.exit_code == 0, done.stdout + done.stderr
     assert 'pyo3 = "0.30"' in (root / "rust/Cargo.toml").read_text()
@@ -316,12 +308,12 @@ def test_path_crate_with_a_companion_on_another_pyo3_is_named(tmp_path):
     root = project(tmp_path, "0.24", 'legacy-arrays = { path = "../vendored" }\n')
     run(["cargo", "generate-lockfile"], cwd=root, env=build_env())
     git_init(root)
-    before = tree(root)
+    before = snapshot(root)
     result = run_cli("upgrade", root, "--pyo3", "0.30")
     assert result.exit_code == 2, result.stdout + result.stderr
     assert "`legacy-arrays` (a path dependency outside the workspace) depends on `numpy`, " \
            "locked on PyO3 0.24" in result.stderr, result.stderr
-    assert tree(root) == before
+    assert snapshot(root) == before
 
 
 def test_failed_cargo_update_puts_the_manifests_back(tmp_path):
@@ -335,13 +327,13 @@ def test_failed_cargo_update_puts_the_manifests_back(tmp_path):
     root = project(tmp_path, "0.28")
     run(["cargo", "generate-lockfile"], cwd=root, env=build_env())
     git_init(root)
-    before = tree(root)
+    before = snapshot(root)
     plan = planning.build(root, "0.30", False)
     assert plan.changes and plan.update == ["pyo3"]
     write_all({p: t.original for p, t in plan.changes.items()}, root=root)
-    assert tree(root) != before
+    assert snapshot(root) != before
     plan.update = ["no-such-package"]
     with pytest.raises(UserError, match=r"cargo update -p no-such-package` failed .* the "
                                         r"manifests were put back"):
         _cargo_update(plan, root)
-    assert tree(root) == before
+    assert snapshot(root) == before

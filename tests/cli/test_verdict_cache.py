@@ -12,7 +12,7 @@ import pytest
 
 from scaffold.lint import verdicts
 from tests import importtime
-from tests.conftest import REPO, run_cli
+from tests.conftest import REPO, run_cli, snapshot
 
 CASES = REPO / "tests" / "rules" / "cases"
 
@@ -37,11 +37,6 @@ def _copy(case: str, dest: Path) -> Path:
     return dest
 
 
-def _snapshot(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() if p.is_file() else b"<dir>"
-            for p in sorted(root.rglob("*"))}
-
-
 def _clean_twice(project: Path, replays: list[bool], *args: str) -> str:
     first = run_cli("fix-features", "--check", *args, cwd=project)
     assert first.exit_code == 0, first.stdout + first.stderr
@@ -59,9 +54,9 @@ def _found(project: Path, replays: list[bool], code: str, *args: str) -> None:
 
 def test_hit_writes_nothing_into_the_project_and_no_cache_bypasses(tmp_path, replays):
     project = _copy("PW203/clean", tmp_path / "p")
-    before = _snapshot(project)
+    before = snapshot(project)
     _clean_twice(project, replays)
-    assert _snapshot(project) == before
+    assert snapshot(project) == before
     assert list((tmp_path / "user-cache" / "verdicts").iterdir())
     count = len(replays)
     bypass = run_cli("fix-features", "--check", "--no-cache", cwd=project)

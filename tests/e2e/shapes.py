@@ -6,29 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.conftest import run
-from tests.conftest import write_tree as write
-
-LIB_RS = '''\
-use pyo3::prelude::*;
-
-/// The core, usable from Rust.
-pub fn double(x: u64) -> u64 {
-    x * 2
-}
-
-#[pyfunction]
-fn double_py(x: u64) -> u64 {
-    double(x)
-}
-
-#[pymodule]
-fn {module}(m: &Bound<'_, PyModule>) -> PyResult<()> {{
-    m.add_function(wrap_pyfunction!(double_py, m)?)?;
-    Ok(())
-}}
-'''
-
+from tests.conftest import lib_rs, maturin_pyproject, run, write_tree
 
 
 def maturin_new(root: Path, mixed: bool = False) -> tuple[Path, str]:
@@ -40,7 +18,7 @@ def maturin_new(root: Path, mixed: bool = False) -> tuple[Path, str]:
 
 def hyperjson_shape(root: Path) -> tuple[Path, str]:
     repo = root / "hyperjson"
-    write(repo, {
+    write_tree(repo, {
         "Cargo.toml": '''\
             [package]
             name = "hyperjson"
@@ -58,7 +36,7 @@ def hyperjson_shape(root: Path) -> tuple[Path, str]:
             [workspace]
             members = ["profiling"]
             ''',
-        "src/lib.rs": LIB_RS.replace("{module}", "hyperjson").replace("{{", "{").replace("}}", "}"),
+        "src/lib.rs": lib_rs("hyperjson", double=True),
         "profiling/Cargo.toml": '''\
             [package]
             name = "profiling"
@@ -69,15 +47,7 @@ def hyperjson_shape(root: Path) -> tuple[Path, str]:
             hyperjson = { path = ".." }
             ''',
         "profiling/src/main.rs": "fn main() {\n    println!(\"{}\", hyperjson::double(21));\n}\n",
-        "pyproject.toml": '''\
-            [build-system]
-            requires = ["maturin>=1.9.4,<2"]
-            build-backend = "maturin"
-
-            [project]
-            name = "hyperjson"
-            dynamic = ["version"]
-            ''',
+        "pyproject.toml": maturin_pyproject("hyperjson", None),
     })
     return repo, "hyperjson"
 
@@ -92,7 +62,7 @@ def hyperjson_old_pyo3(root: Path) -> tuple[Path, str]:
 
 def virtual_bindings(root: Path) -> tuple[Path, str]:
     repo = root / "virtual"
-    write(repo, {
+    write_tree(repo, {
         "Cargo.toml": '''\
             # A virtual workspace: core logic plus Python bindings.
             [workspace]
@@ -129,24 +99,15 @@ def virtual_bindings(root: Path) -> tuple[Path, str]:
             vcore = { path = "../../core" }
             pyo3 = { workspace = true, features = ["extension-module"] }
             ''',
-        "bindings/python/src/lib.rs": LIB_RS.replace("{module}", "vcore_py").replace(
-            "{{", "{").replace("}}", "}"),
-        "bindings/python/pyproject.toml": '''\
-            [build-system]
-            requires = ["maturin>=1.9.4,<2"]
-            build-backend = "maturin"
-
-            [project]
-            name = "vcore-py"
-            dynamic = ["version"]
-            ''',
+        "bindings/python/src/lib.rs": lib_rs("vcore_py", double=True),
+        "bindings/python/pyproject.toml": maturin_pyproject("vcore-py", None),
     })
     return repo, "vcore_py"
 
 
 def setuptools_rust(root: Path) -> tuple[Path, str]:
     repo = root / "srust"
-    write(repo, {
+    write_tree(repo, {
         "Cargo.toml": '''\
             [package]
             name = "srust"
@@ -160,7 +121,7 @@ def setuptools_rust(root: Path) -> tuple[Path, str]:
             [dependencies]
             pyo3 = "0.30"
             ''',
-        "src/lib.rs": LIB_RS.replace("{module}", "_srust").replace("{{", "{").replace("}}", "}"),
+        "src/lib.rs": lib_rs("_srust", double=True),
         "pyproject.toml": '''\
             [build-system]
             requires = ["setuptools>=61", "setuptools-rust>=1.12"]
@@ -184,7 +145,7 @@ def setuptools_rust(root: Path) -> tuple[Path, str]:
 
 def existing_cli(root: Path) -> tuple[Path, str]:
     repo = root / "withcli"
-    write(repo, {
+    write_tree(repo, {
         "Cargo.toml": '''\
             [workspace]
             resolver = "2"
@@ -209,8 +170,7 @@ def existing_cli(root: Path) -> tuple[Path, str]:
             [dependencies]
             pyo3 = "0.30"
             ''',
-        "crates/withcli/src/lib.rs": LIB_RS.replace("{module}", "withcli").replace(
-            "{{", "{").replace("}}", "}"),
+        "crates/withcli/src/lib.rs": lib_rs("withcli", double=True),
         "crates/cli/Cargo.toml": '''\
             [package]
             name = "withcli-cli"
@@ -221,17 +181,10 @@ def existing_cli(root: Path) -> tuple[Path, str]:
             withcli = { path = "../withcli" }
             ''',
         "crates/cli/src/main.rs": "fn main() {\n    println!(\"{}\", withcli::double(4));\n}\n",
-        "pyproject.toml": '''\
-            [build-system]
-            requires = ["maturin>=1.9.4,<2"]
-            build-backend = "maturin"
-
-            [project]
-            name = "withcli"
-            dynamic = ["version"]
+        "pyproject.toml": maturin_pyproject("withcli", None, extra='''\
 
             [tool.maturin]
             manifest-path = "crates/withcli/Cargo.toml"
-            ''',
+            '''),
     })
     return repo, "withcli"

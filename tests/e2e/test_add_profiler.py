@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import subprocess
 import sys
 import tomllib
@@ -10,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import TARGET_DIR, build_env, git_init, run, run_cli
+from tests.conftest import TARGET_DIR, build_env, git_init, run, run_cli, snapshot
 from tests.e2e import shapes
 
 pytestmark = pytest.mark.e2e
@@ -32,11 +31,6 @@ def venv(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("venv") / "env"
     run([sys.executable, "-m", "venv", path], cwd=path.parent)
     return path / "bin" / "python"
-
-
-def tree_hashes(root: Path) -> dict[str, str]:
-    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file() and ".git" not in p.parts}
 
 
 def comment_lines(root: Path) -> list[tuple[str, str]]:
@@ -78,11 +72,11 @@ def test_add_profiler(shape, tmp_path, venv):
 
     subprocess.run(["git", "add", "-A"], cwd=repo, check=True)
     subprocess.run(["git", "commit", "-qm", "profiler"], cwd=repo, check=True)
-    before = tree_hashes(repo)
+    before = snapshot(repo)
     again = run_cli("add-profiler", repo)
     assert again.exit_code == 0 and "already profiles" in again.stderr, again.stderr
     assert "nothing to do" in again.stderr
-    assert tree_hashes(repo) == before
+    assert snapshot(repo) == before
 
     run(["cargo", "build"], cwd=repo)  # a plain build at the root
     (manifest,) = [p for p in repo.rglob("*-profiler/Cargo.toml") if "target" not in p.parts]

@@ -4,7 +4,6 @@ here), with the cross settings pointing at this machine's own libpython and _sys
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -18,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from scaffold.cross import envfile
-from tests.conftest import BASE_PYTHON, TARGET_DIR, git_init, run, run_cli
+from tests.conftest import BASE_PYTHON, TARGET_DIR, git_init, run, run_cli, snapshot
 
 pytestmark = pytest.mark.e2e
 
@@ -177,15 +176,6 @@ def test_cross_for_the_host_triple_builds_an_importable_wheel(project, clean_env
     assert not any(k.startswith("setting:PYO3_CROSS") for k in checks)
 
 
-def tree_state(root: Path) -> dict[str, str]:
-    """Every file's hash and every directory, so a created empty directory shows too."""
-    state = {}
-    for path in sorted(root.rglob("*")):
-        rel = path.relative_to(root).as_posix()
-        state[rel] = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else "dir"
-    return state
-
-
 @pytest.fixture
 def bad_lib_dirs(tmp_path) -> dict[str, Path]:
     real = sysconfigdata(LIBDIR)
@@ -215,10 +205,10 @@ def test_cross_bad_input_writes_nothing(project, bad_lib_dirs, case, args, messa
     git_init(project)
     host = host_triple()
     args = [host if a == "HOST" else str(bad_lib_dirs.get(a, a)) for a in args]
-    before = tree_state(project)
+    before = snapshot(project)
     result = run_cli("cross", args[0], project, *args[1:])
     assert result.exit_code == 2
     assert result.stdout == ""
     lines = result.stderr.splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: ") and message in lines[0], lines
-    assert tree_state(project) == before
+    assert snapshot(project) == before

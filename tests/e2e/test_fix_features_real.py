@@ -10,7 +10,6 @@ the fix adds. PyO3 0.30 everywhere, so the shared target directory is reused.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import platform
 import re
@@ -23,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import BASE_PYTHON, TARGET_DIR, build_env, git_init, run
+from tests.conftest import BASE_PYTHON, TARGET_DIR, build_env, git_init, run, snapshot
 
 pytestmark = pytest.mark.e2e
 
@@ -156,11 +155,6 @@ def scaffold(*args, cwd: Path) -> subprocess.CompletedProcess:
     """The real command line, in a child process (exit status and streams as a user sees them)."""
     return subprocess.run([sys.executable, "-m", "scaffold", "fix-features", *map(str, args)],
                           cwd=cwd, capture_output=True, text=True, timeout=300)
-
-
-def tree_hashes(root: Path) -> dict[str, str]:
-    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file() and ".git" not in p.parts}
 
 
 def comment_lines(root: Path) -> list[tuple[str, str]]:
@@ -309,10 +303,10 @@ def test_fixed_repository_builds_runs_and_ships(tmp_path, venv):
     check = scaffold("--check", cwd=repo)
     assert check.returncode == 0, check.stdout + check.stderr
     assert "PW1" not in check.stdout and "PW2" not in check.stdout.replace("PW206", "")
-    before = tree_hashes(repo)
+    before = snapshot(repo)
     again = scaffold("--unsafe-fixes", "--allow-dirty", cwd=repo)
     assert again.returncode == 0, again.stdout + again.stderr
-    assert tree_hashes(repo) == before
+    assert snapshot(repo) == before
 
 
 def test_dirty_tree_refused_with_the_file_list(tmp_path):
@@ -320,7 +314,7 @@ def test_dirty_tree_refused_with_the_file_list(tmp_path):
     for name in ("Cargo.toml", "profiling/Cargo.toml", "src/lib.rs"):
         with (repo / name).open("a") as f:
             f.write("# local edit\n" if name.endswith(".toml") else "// local edit\n")
-    before = tree_hashes(repo)
+    before = snapshot(repo)
 
     refused = scaffold("--unsafe-fixes", cwd=repo)
     assert refused.returncode == 2, refused.stdout + refused.stderr
@@ -328,7 +322,7 @@ def test_dirty_tree_refused_with_the_file_list(tmp_path):
     assert "Cargo.toml" in refused.stderr and "profiling/Cargo.toml" in refused.stderr
     assert "src/lib.rs" not in refused.stderr  # dirty, but nothing would touch it
     assert "--allow-dirty" in refused.stderr
-    assert tree_hashes(repo) == before
+    assert snapshot(repo) == before
 
     # Only one touched file dirty: it alone is listed.
     subprocess.run(["git", "checkout", "--", "Cargo.toml"], cwd=repo, check=True)
@@ -342,7 +336,7 @@ def test_check_and_diff_work_on_a_dirty_tree(tmp_path):
     repo = write_repo(tmp_path)
     with (repo / "profiling/Cargo.toml").open("a") as f:
         f.write("# local edit\n")
-    before = tree_hashes(repo)
+    before = snapshot(repo)
 
     check = scaffold("--check", cwd=repo)
     assert check.returncode == 1
@@ -361,7 +355,7 @@ def test_check_and_diff_work_on_a_dirty_tree(tmp_path):
     document = json.loads(json_check.stdout)
     assert {d["code"] for d in document["diagnostics"]} == {"PW102", "PW201", "PW103", "PW206"}
     assert document["changed_files"] == []
-    assert tree_hashes(repo) == before
+    assert snapshot(repo) == before
 
 
 @pytest.mark.parametrize("file, broken, where", [
@@ -374,12 +368,12 @@ def test_invalid_toml_exits_2_and_writes_nothing(tmp_path, file, broken, where):
     with (repo / file).open("a") as f:
         f.write(broken)
     subprocess.run(["git", "commit", "-qam", "broken"], cwd=repo, check=True)
-    before = tree_hashes(repo)
+    before = snapshot(repo)
 
     for args in ((), ("--unsafe-fixes",), ("--check",), ("--diff",)):
         result = scaffold(*args, cwd=repo)
         assert result.returncode == 2, (args, result.stdout, result.stderr)
         assert re.search(re.escape(where) + r"\d+:\d+: ", result.stderr), result.stderr
         assert "Traceback" not in result.stderr
-    assert tree_hashes(repo) == before
+    assert snapshot(repo) == before
     assert untracked(repo) == []

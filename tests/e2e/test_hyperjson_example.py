@@ -22,7 +22,8 @@ EXAMPLE = REPO / "examples" / "hyperjson-like"
 @pytest.mark.e2e
 def test_feature_wiring_is_clean():
     result = run_cli("fix-features", "--check", EXAMPLE)
-    assert result.exit_code == 0, result.stdout + result.stderr
+    assert (result.exit_code, result.stdout) == (0, ""), result.stdout + result.stderr
+    assert result.stderr == "All checks passed.\n"
 
 
 @pytest.mark.e2e

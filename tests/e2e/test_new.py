@@ -7,7 +7,6 @@ conftest's CARGO_TARGET_DIR, in an order that compiles PyO3 once per feature set
 
 from __future__ import annotations
 
-import hashlib
 import importlib
 import importlib.util
 import os
@@ -27,6 +26,7 @@ from tests.conftest import (
     git_env,
     run,
     run_cli,
+    snapshot,
     venv_python,
 )
 
@@ -36,11 +36,6 @@ KNOWN_ACTIONS = {"actions/checkout@v6", "actions/setup-python@v6", "PyO3/maturin
 BAD_NAMES = ["", "1abc", "my lib", "a/b", "..", "../x", "a\\b", "nul\0", "crème", "std",
              "core", "alloc", "test", "proc_macro", "self", "Self", "fn", "match", "class",
              "import", "lambda", "pyo3"]
-
-
-def tree_hashes(root: Path) -> dict[str, str]:
-    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file()}
 
 
 @pytest.fixture(scope="session")
@@ -125,7 +120,8 @@ def test_ci_workflow_names_known_actions(project):
 @pytest.mark.e2e
 def test_wiring_rules_find_nothing(project):
     result = run_cli("fix-features", "--check", project)
-    assert result.exit_code == 0, result.stdout + result.stderr
+    assert (result.exit_code, result.stdout) == (0, ""), result.stdout + result.stderr
+    assert result.stderr == "All checks passed.\n"
 
 
 @pytest.mark.e2e
@@ -176,11 +172,11 @@ def test_without_profiler_builds_and_tests(tmp_path):
 
 def test_second_new_on_same_dest_changes_nothing(tmp_path):
     assert run_cli("new", "demo-lib", "--yes", cwd=tmp_path).exit_code == 0
-    before = tree_hashes(tmp_path)
+    before = snapshot(tmp_path)
     again = run_cli("new", "demo-lib", "--yes", cwd=tmp_path)
     assert again.exit_code == 2 and "not empty" in again.stderr
     assert len(again.stderr.strip().splitlines()) == 1
-    assert tree_hashes(tmp_path) == before
+    assert snapshot(tmp_path) == before
 
 
 @pytest.mark.parametrize("name", BAD_NAMES)

@@ -8,7 +8,6 @@ Every run gets its own TMPDIR, which must be empty afterwards: no perf.data or p
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import subprocess
@@ -17,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import build_env, run_cli
+from tests.conftest import build_env, run_cli, snapshot
 
 # What perf prints when perf_event_open is refused (tools/perf/util/evsel.c).
 PERF_DENIED = """#!/bin/sh
@@ -32,13 +31,9 @@ PY_SPY_DENIED = """#!/bin/sh
 echo "Permission Denied: Try running again with elevated permissions by going 'sudo !!'" >&2
 exit 1
 """
+# What snapshots leave out: git, and the lock file cargo writes on the first build.
+SKIP = (".git", "Cargo.lock")
 PYTHON_CODE = "def python_side():\n    return m.count_primes(100_000)\npython_side()"
-
-
-def tree(root: Path) -> dict[str, str]:
-    """The project's files, except the lock file cargo writes on the first build."""
-    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file() and p.name != "Cargo.lock"}
 
 
 @pytest.fixture(scope="module")
@@ -82,7 +77,7 @@ def hottest(stdout: str, title: str) -> list[str]:
 
 @pytest.mark.e2e
 def test_default_recorder_makes_the_flamegraph(project, tmp_path):
-    before = tree(project)
+    before = snapshot(project, SKIP)
     proc = profile(project, tmp_path, "--output", "flame.svg", "--iterations", "30", "--yes")
     assert proc.returncode == 0, proc.stderr
     recorder = re.search(r"^recorder: (\S+) \(--recorder auto\)$", proc.stderr, re.M)
@@ -98,7 +93,7 @@ def test_default_recorder_makes_the_flamegraph(project, tmp_path):
         assert "<title>demo_lib_profiler::native_workload (" in svg
     assert "native  30 iterations" in proc.stdout and "python  30 iterations" in proc.stdout
     assert proc.stdout.rstrip().endswith("flamegraph: flame.svg"), proc.stdout
-    assert tree(project) == before
+    assert snapshot(project, SKIP) == before
 
 
 @pytest.mark.e2e
@@ -131,7 +126,7 @@ def test_auto_goes_past_perf_when_it_is_not_permitted(project, tmp_path):
 @pytest.mark.e2e
 def test_perf_not_permitted_is_one_line_with_the_fix(project, tmp_path):
     fake = fake_tools(tmp_path, perf=PERF_DENIED)
-    before = tree(project)
+    before = snapshot(project, SKIP)
     output = tmp_path / "flame.svg"
     proc = profile(project, tmp_path, "--recorder", "perf", "--output", str(output), "--yes",
                    path_prefix=fake)
@@ -139,7 +134,7 @@ def test_perf_not_permitted_is_one_line_with_the_fix(project, tmp_path):
     error = [line for line in proc.stderr.splitlines() if line.startswith("error:")]
     assert len(error) == 1 and "perf is not permitted" in error[0], proc.stderr
     assert "sudo sysctl kernel.perf_event_paranoid=1" in error[0]
-    assert not output.exists() and tree(project) == before
+    assert not output.exists() and snapshot(project, SKIP) == before
 
 
 @pytest.mark.e2e
@@ -164,7 +159,7 @@ def test_missing_recorder_and_renderer_fail_before_building(project, tmp_path):
 @pytest.mark.e2e
 def test_neither_can_record_falls_back_to_callgrind_text(project, tmp_path):
     fake = fake_tools(tmp_path, perf=PERF_DENIED, py_spy=PY_SPY_DENIED)
-    before = tree(project)
+    before = snapshot(project, SKIP)
     proc = profile(project, tmp_path, "--iterations", "1", "--top", "40", "--yes",
                    path_prefix=fake)
     assert proc.returncode == 1, proc.stderr
@@ -175,7 +170,7 @@ def test_neither_can_record_falls_back_to_callgrind_text(project, tmp_path):
     assert any(line.endswith("* demo_lib::count_primes")
                for line in hottest(proc.stdout, "self time")), proc.stdout
     assert "flamegraph:" not in proc.stdout
-    assert not (project / "flamegraph.svg").exists() and tree(project) == before
+    assert not (project / "flamegraph.svg").exists() and snapshot(project, SKIP) == before
 
 
 @pytest.mark.e2e
@@ -191,7 +186,7 @@ def test_project_given_a_profiler_by_add_profiler(tmp_path):
     manifest.write_text(text[:text.index("\n# `cargo profile`")] + "\n")
     assert "profiling" not in manifest.read_text()
     assert run_cli("add-profiler", repo, "--allow-no-vcs").exit_code == 0
-    before = tree(repo)
+    before = snapshot(repo, SKIP)
     output = tmp_path / "flame.svg"
     proc = profile(repo, tmp_path, "--iterations", "100", "--python", "m.count_primes(200_000)",
                    "--output", str(output), "--yes")
@@ -200,4 +195,4 @@ def test_project_given_a_profiler_by_add_profiler(tmp_path):
             '--config profile.profiling.debug="line-tables-only"') in proc.stderr, proc.stderr
     svg = output.read_text()
     assert "plain-lib-profiler (" in svg and "count_primes" in svg
-    assert tree(repo) == before
+    assert snapshot(repo, SKIP) == before

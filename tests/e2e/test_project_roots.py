@@ -5,7 +5,6 @@ One project per shape feeds several asserts; builds share the test target direct
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -16,17 +15,20 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import TARGET_DIR, build_env, git_commit_all, git_init, run, run_cli
-from tests.e2e.shapes import LIB_RS, write
+from tests.conftest import (
+    TARGET_DIR,
+    build_env,
+    git_commit_all,
+    git_init,
+    lib_rs,
+    pyo3_manifest,
+    run,
+    run_cli,
+    snapshot,
+    write_tree,
+)
 
 pytestmark = pytest.mark.e2e
-
-LIB = LIB_RS.replace("{module}", "{name}").replace("{{", "{").replace("}}", "}")
-
-
-def tree(root: Path) -> dict[str, str]:
-    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file() and ".git" not in p.parts}
 
 
 def cargo_ok(directory: Path) -> bool:
@@ -55,7 +57,7 @@ def test_standalone_nested_crate(tmp_path):
     """A root extension crate with a `profiling/` crate of its own (not a member, own
     Cargo.lock, named like the profiler the tool would add)."""
     repo = tmp_path / "nested"
-    write(repo, {
+    write_tree(repo, {
         "Cargo.toml": '''\
             [package]
             name = "nested"
@@ -68,7 +70,7 @@ def test_standalone_nested_crate(tmp_path):
             [dependencies]
             pyo3 = "*"  # whatever is newest
             ''',
-        "src/lib.rs": LIB.replace("{name}", "nested"),
+        "src/lib.rs": lib_rs("nested", double=True),
         "profiling/Cargo.toml": '''\
             [package]
             name = "nested-profiler"
@@ -107,23 +109,9 @@ def test_standalone_nested_crate(tmp_path):
 def existing_profiler_shape(root: Path) -> Path:
     """hyperjson's shape with a `profiling` member that embeds Python and has no rpath."""
     repo = root / "withprof"
-    write(repo, {
-        "Cargo.toml": '''\
-            [package]
-            name = "withprof"
-            version = "0.1.0"
-            edition = "2021"
-
-            [lib]
-            crate-type = ["cdylib", "rlib"]
-
-            [dependencies]
-            pyo3 = "0.30"
-
-            [workspace]
-            members = ["profiling"]
-            ''',
-        "src/lib.rs": LIB.replace("{name}", "withprof"),
+    write_tree(repo, {
+        "Cargo.toml": pyo3_manifest("withprof", extra='\n[workspace]\nmembers = ["profiling"]\n'),
+        "src/lib.rs": lib_rs("withprof", double=True),
         "profiling/Cargo.toml": '''\
             [package]
             name = "profiling"
@@ -198,7 +186,7 @@ SRC_LAYOUT = {
         [dependencies]
         pyo3 = "0.30"
         ''',
-    "rust/src/lib.rs": LIB.replace("{name}", "_core"),
+    "rust/src/lib.rs": lib_rs("_core", double=True),
     "python/srclayout/__init__.py": "from ._core import double_py\n",
 }
 
@@ -209,8 +197,7 @@ def test_src_layout_from_root_and_from_rust(tmp_path, venv):
     results = {}
     for start in (".", "rust"):
         repo = tmp_path / ("root" if start == "." else "sub") / "srclayout"
-        write(repo, SRC_LAYOUT)
-        git_init(repo)
+        write_tree(repo, SRC_LAYOUT, git=True)
         here = repo / start
         fixed = run_cli("fix-features", "--unsafe-fixes", cwd=here)
         assert fixed.exit_code == 0, fixed.stdout + fixed.stderr
@@ -227,7 +214,7 @@ def test_src_layout_from_root_and_from_rust(tmp_path, venv):
         assert hint in added.stderr, added.stderr
         git_commit_all(repo)
         assert run_cli("fix-features", "--check", cwd=here).exit_code == 0
-        results[start] = (repo, tree(repo))
+        results[start] = (repo, snapshot(repo))
     (root_repo, root_tree), (sub_repo, sub_tree) = results["."], results["rust"]
     assert root_tree == sub_tree
 
@@ -267,7 +254,7 @@ def test_doctor_with_a_pyenv_local_python(tmp_path):
     global_python = run(["pyenv", "version-name"], cwd=Path.home(), env=env).stdout.strip()
     local = next(v for v in reversed(pyenv_pythons()) if v != global_python)
     repo = tmp_path / "pyenvapp"
-    write(repo, {
+    write_tree(repo, {
         ".python-version": f"{local}\n",
         "Cargo.toml": '''\
             [package]
@@ -315,7 +302,7 @@ def test_profiler_of_opt_in_bindings_gets_the_wheel_features(tmp_path):
     """Bindings behind `python = ["pyo3"]`, built by setuptools-rust with `features=["python"]`:
     the profiler enables the same feature, so the module it embeds exists (found on tiktoken)."""
     repo = tmp_path / "optin"
-    write(repo, {
+    write_tree(repo, {
         "Cargo.toml": '''\
             [package]
             name = "optin"
@@ -334,8 +321,8 @@ def test_profiler_of_opt_in_bindings_gets_the_wheel_features(tmp_path):
             ''',
         "src/lib.rs": "pub fn double(x: u64) -> u64 {\n    x * 2\n}\n\n"
                       "#[cfg(feature = \"python\")]\nmod bindings;\n",
-        "src/bindings.rs": LIB.replace("{name}", "optin").replace("double(x)",
-                                                                   "crate::double(x)"),
+        "src/bindings.rs": lib_rs("optin", double=True).replace("double(x)",
+                                                                    "crate::double(x)"),
         "setup.py": '''\
             from setuptools import setup
             from setuptools_rust import Binding, RustExtension
@@ -357,7 +344,7 @@ def test_profiler_of_an_edition_2018_crate(tmp_path):
     """An extension crate on edition 2018 with a workspace of its own (found on rust-numpy's
     examples/simple): the profiler inherits its edition, which has no `c"..."` literals."""
     repo = tmp_path / "old-edition"
-    write(repo, {
+    write_tree(repo, {
         "Cargo.toml": '''\
             [package]
             name = "old-edition"
@@ -373,7 +360,7 @@ def test_profiler_of_an_edition_2018_crate(tmp_path):
 
             [workspace]
             ''',
-        "src/lib.rs": LIB.replace("{name}", "old_edition"),
+        "src/lib.rs": lib_rs("old_edition", double=True),
     })
     git_init(repo)
     added = run_cli("add-profiler", cwd=repo)

@@ -9,7 +9,6 @@ from `pyo3_build_config::add_libpython_rpath_link_args()`.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 import tomllib
@@ -26,6 +25,7 @@ from tests.conftest import (
     git_init,
     run,
     run_cli,
+    snapshot,
     venv_python,
 )
 
@@ -35,11 +35,6 @@ CASES = {
     "feature-0.24": ["--pyo3", "0.24", "--wiring", "feature"],
     "env-0.26": ["--pyo3", "0.26", "--wiring", "env"],
 }
-
-
-def tree(root: Path) -> dict[str, str]:
-    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file() and ".git" not in p.parts}
 
 
 def locked(root: Path, name: str) -> list[str]:
@@ -65,11 +60,11 @@ def test_generated_project_upgrades_to_0_30(case, tmp_path, venv):
     run(["cargo", "generate-lockfile"], cwd=project, env=env)  # resolves; compiles nothing
     old = locked(project, "pyo3")
     git_init(project)
-    before = tree(project)
+    before = snapshot(project)
 
     plan = run_cli("upgrade", project, "--pyo3", "0.30", "--dry-run", "--unsafe-fixes")
     assert plan.exit_code == 1, plan.stdout + plan.stderr
-    assert tree(project) == before  # --dry-run writes nothing
+    assert snapshot(project) == before  # --dry-run writes nothing
     series = CASES[case][1]
     assert f'pyo3 "{series}" -> "0.30"' in plan.stdout
     assert f'pyo3-build-config "{series}" -> "0.30"' in plan.stdout
@@ -91,10 +86,10 @@ def test_generated_project_upgrades_to_0_30(case, tmp_path, venv):
 
     # A second run changes nothing.
     git_commit_all(project, "upgraded")
-    after = tree(project)
+    after = snapshot(project)
     again = run_cli("upgrade", project, "--pyo3", "0.30", "--unsafe-fixes")
     assert again.exit_code == 0 and "nothing to change" in again.stdout, again.stdout
-    assert tree(project) == after
+    assert snapshot(project) == after
 
     # cargo build / test / test-lib, the profiler without LD_LIBRARY_PATH.
     run(["cargo", "build"], cwd=project, env=env)
@@ -183,11 +178,11 @@ def test_hyperjson_example_from_0_28(tmp_path):
     run(["cargo", "update", "-p", "pyo3", "-p", "pyo3-build-config"], cwd=root, env=env)
     assert locked(root, "pyo3")[0].startswith("0.28.")
     git_init(root)
-    before = tree(root)
+    before = snapshot(root)
 
     plan = run_cli("upgrade", root, "--pyo3", "0.30", "--dry-run")
     assert plan.exit_code == 1, plan.stdout + plan.stderr
-    assert tree(root) == before
+    assert snapshot(root) == before
     assert plan.stdout.splitlines()[0].startswith("PyO3 0.28 -> 0.30 (pyo3 0.30.")
     assert 'Cargo.toml:20: pyo3 "0.28" -> "0.30"' in plan.stdout, plan.stdout
     assert 'crates/hyperjson/Cargo.toml:30: pyo3-build-config "0.28" -> "0.30"' in plan.stdout

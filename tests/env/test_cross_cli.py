@@ -12,7 +12,7 @@ import pytest
 
 from scaffold.cross import envfile
 from scaffold.probes.toolchain import Rustc
-from tests.conftest import git_commit_all, git_init, run_cli
+from tests.conftest import git_commit_all, git_init, run_cli, snapshot
 from tests.env.test_doctor import project
 
 # `cross` checks TARGET against `rustc --print target-list`: these tests need rustc.
@@ -29,28 +29,25 @@ def repo(tmp_path) -> Path:
     return root
 
 
-def files(root: Path) -> list[str]:
-    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*")
-                  if ".git" not in p.parts)
-
-
 def test_dry_run_writes_nothing(repo):
-    before = files(repo)
+    before = snapshot(repo)
     result = run_cli("cross", HOST, repo, "--python-version", VERSION, "--linker", "sh",
                      "--dry-run")
     assert result.exit_code == 0, result.stderr
     assert f"would write .cargo/config.toml:\n[target.{HOST}]\nlinker = \"sh\"" in result.stderr
     assert f"would write .cargo/cross/{HOST}.env" in result.stderr
     assert f"cargo build --target {HOST})" in result.stdout
-    assert files(repo) == before
+    assert snapshot(repo) == before
 
 
 def test_second_run_changes_nothing(repo):
     args = ("cross", HOST, repo, "--python-version", VERSION, "--linker", "sh")
     assert run_cli(*args).exit_code == 0
     git_commit_all(repo)
+    before = snapshot(repo)
     again = run_cli(*args)
     assert again.exit_code == 0 and "wrote" not in again.stderr
+    assert snapshot(repo) == before
 
 
 def test_dirty_config_is_refused(repo):

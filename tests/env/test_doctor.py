@@ -12,8 +12,7 @@ from pathlib import Path
 import pytest
 
 from scaffold.probes import libpython
-from tests.conftest import BASE_PYTHON, run_cli
-from tests.conftest import write_tree as write
+from tests.conftest import BASE_PYTHON, run_cli, write_tree
 
 LIBDIR = Path(sysconfig.get_config_var("LIBDIR") or "/nonexistent")
 TRAP = bool(sysconfig.get_config_var("Py_ENABLE_SHARED")) and not libpython.covers(
@@ -33,7 +32,7 @@ def clean_env(monkeypatch, tmp_path):
 
 
 def project(root: Path, pyo3: str = '"0.30"', requires: str = ">=3.9") -> Path:
-    return write(root, {
+    return write_tree(root, {
         "Cargo.toml": f"""\
             [workspace]
             members = ["ext", "app"]
@@ -142,7 +141,7 @@ def test_versions_against_the_project(tmp_path):
 
 def test_global_cross_settings_in_cargo_config(tmp_path):
     root = project(tmp_path / "p")
-    write(root, {".cargo/config.toml": '[env]\nPYO3_CROSS_LIB_DIR = "/sysroot/lib"\n'})
+    write_tree(root, {".cargo/config.toml": '[env]\nPYO3_CROSS_LIB_DIR = "/sysroot/lib"\n'})
     code, checks = doctor(root)
     assert code == 1
     assert checks["setting:PYO3_CROSS_LIB_DIR"]["verdict"] == "warn"
@@ -151,7 +150,7 @@ def test_global_cross_settings_in_cargo_config(tmp_path):
 def test_errors_are_one_line_exit_2(tmp_path):
     result = run_cli("doctor", tmp_path / "missing")
     assert result.exit_code == 2 and result.stderr.count("\n") == 1
-    write(tmp_path, {"Cargo.toml": "[workspace\n"})
+    write_tree(tmp_path, {"Cargo.toml": "[workspace\n"})
     result = run_cli("doctor", tmp_path)
     assert result.exit_code == 2 and result.stderr.startswith("error: ")
     assert "invalid TOML" in result.stderr and result.stderr.count("\n") == 1
@@ -165,7 +164,7 @@ def test_errors_are_one_line_exit_2(tmp_path):
 def test_doctor_and_pw103_agree_on_the_build_script(tmp_path, build_rs, has_rpath):
     """Only code sets an rpath: a comment naming it satisfies neither doctor nor PW103."""
     root = project(tmp_path / "p")
-    write(root, {"app/build.rs": build_rs})
+    write_tree(root, {"app/build.rs": build_rs})
     app = (root / "app" / "Cargo.toml").read_text()
     (root / "app" / "Cargo.toml").write_text(
         app + '\n[build-dependencies]\npyo3-build-config = "0.30"\n')

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 
 from hypothesis import strategies as st
 
+from tests.conftest import lib_rs
+
 DEP_KINDS = ("dependencies", "dev-dependencies", "build-dependencies")
 _BARE = re.compile(r"[A-Za-z0-9_-]+\Z")
 COMMENTS = ["# note", "#", "# ünïcödé comment", "# key = 'not a key'", "#[not-a-table]",
@@ -208,8 +210,6 @@ def render(draw, data: dict) -> bytes:
 
 # --- the workspace ----------------------------------------------------------------------------
 
-LIB_RS = ("use pyo3::prelude::*;\n\n#[pymodule]\n"
-          "fn ext(_m: &Bound<'_, PyModule>) -> PyResult<()> {\n    Ok(())\n}\n")
 RPATH_BUILD_RS = "fn main() {\n    pyo3_build_config::add_libpython_rpath_link_args();\n}\n"
 
 
@@ -273,7 +273,7 @@ def workspaces(draw) -> Workspace:
         ext["features"] = own_features
     if b():
         ext["dev-dependencies"] = {"criterion": {"version": "0.5"}}
-    files: dict[str, bytes] = {"crates/ext/src/lib.rs": LIB_RS.encode()}
+    files: dict[str, bytes] = {"crates/ext/src/lib.rs": lib_rs("ext").encode()}
     data: dict[str, dict] = {}
 
     # crates/cli

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import git_init, run_cli
-from tests.robustness.helpers import ROOT_MANIFEST, make_workspace, snapshot
+from tests.conftest import git_init, run_cli, snapshot
+from tests.robustness.helpers import ROOT_MANIFEST, make_workspace
 
 COMMANDS = {
     "fix-features": ("fix-features", "--unsafe-fixes"),

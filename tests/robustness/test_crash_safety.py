@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 
 from scaffold.transaction import files, journal, write
-from tests.conftest import REPO, git_env, git_init, run_cli
-from tests.robustness.helpers import leftovers, make_workspace, snapshot
+from tests.conftest import REPO, git_env, git_init, run_cli, snapshot
+from tests.robustness.helpers import leftovers, make_workspace
 
 FIX = ("fix-features", "--unsafe-fixes")
 

@@ -31,6 +31,7 @@ from scaffold.lint.diagnostic import Applicability
 from scaffold.toml.editor import Editor
 from scaffold.toml.textfile import TextFile
 from scaffold.transaction import files, write
+from tests.conftest import read_tree
 from tests.robustness.conftest import COUNTS
 from tests.robustness.manifests import is_dependency_table, normalized, workspaces
 
@@ -230,8 +231,7 @@ def test_fix_changes_only_what_it_means(code, ws):
             stats["refused"] += 1
             assert all((root / n).read_bytes() == raw for n, raw in ws.files.items())
             return
-        on_disk = {p.relative_to(root).as_posix(): p.read_bytes()
-                   for p in root.rglob("*") if p.is_file()}
+        on_disk = read_tree(root)
         created = on_disk.keys() - ws.files.keys()
         assert created <= ({"crates/cli/build.rs"} if code == "PW103" else set()), created
         stats["fixed"] += bool(outcome.changes)

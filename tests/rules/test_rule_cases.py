@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import git_init, run_cli
+from tests.conftest import git_init, read_tree, run_cli
 
 CASES = Path(__file__).parent / "cases"
 BLESS = os.environ.get("SCAFFOLD_BLESS") == "1"
@@ -33,12 +33,6 @@ def _cases() -> list:
     return [pytest.param(case, id=f"{code.name}/{case.name}")
             for code in sorted(CASES.iterdir()) if code.is_dir()
             for case in sorted(code.iterdir()) if (case / "in").is_dir()]
-
-
-def snapshot(root: Path) -> dict[str, bytes]:
-    """Every file below `root` (outside .git) by relative path."""
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
-            if p.is_file() and ".git" not in p.relative_to(root).parts}
 
 
 def parse_lines(stdout: str) -> list[re.Match]:
@@ -70,13 +64,13 @@ def test_rule_case(case: Path, tmp_path: Path) -> None:
     git_init(root)
     flags = (case / "cmd").read_text().split() if (case / "cmd").is_file() else []
     threshold = "unsafe" if "--unsafe-fixes" in flags else "safe"
-    before = snapshot(root)
+    before = read_tree(root)
     out = case / "out"
-    expected_out = {} if BLESS or not out.is_dir() else snapshot(out)
+    expected_out = {} if BLESS or not out.is_dir() else read_tree(out)
 
     check = fix_cli(root, "--check", *flags)
     lines = parse_lines(check.stdout)
-    assert snapshot(root) == before, "--check wrote files"
+    assert read_tree(root) == before, "--check wrote files"
     if not BLESS:
         assert check.stdout == (case / "expected.txt").read_text(encoding="utf-8")
     errors = [m for m in lines if not m["info"]]
@@ -86,13 +80,13 @@ def test_rule_case(case: Path, tmp_path: Path) -> None:
     marked = {(m["code"], m["path"], m["message"]) for m in lines if m["mark"]}
 
     diff = fix_cli(root, "--diff", *flags)
-    assert snapshot(root) == before, "--diff wrote files"
+    assert read_tree(root) == before, "--diff wrote files"
     planned = set(re.findall(r"^\+\+\+ b/(.+)$", diff.stdout, re.MULTILINE))
     assert diff.exit_code == (1 if planned else 0)
 
     fixed = fix_cli(root, *flags, "--output-format", "json")
     document = json.loads(fixed.stdout)
-    after = snapshot(root)
+    after = read_tree(root)
     assert set(before) <= set(after), "fixing deleted files"
     changed = {name for name, data in after.items() if before.get(name) != data}
     if BLESS:
@@ -114,7 +108,7 @@ def test_rule_case(case: Path, tmp_path: Path) -> None:
     assert fixed.exit_code == (1 if any(d["severity"] == "error" for d in remaining) else 0)
 
     again = fix_cli(root, *flags)
-    assert snapshot(root) == after, "a second run changed files"
+    assert read_tree(root) == after, "a second run changed files"
     assert "[*]" not in again.stdout
     recheck = fix_cli(root, "--diff", *flags)
     assert recheck.exit_code == 0 and not recheck.stdout.startswith("---"), recheck.stdout
@@ -134,7 +128,7 @@ def test_rule_case_keeps_crlf_and_bom(case: Path, tmp_path: Path) -> None:
         manifest.write_bytes(_crlf_bom(manifest.read_bytes()))
     flags = (case / "cmd").read_text().split() if (case / "cmd").is_file() else []
     fix_cli(root, "--allow-no-vcs", *flags)
-    for name, data in snapshot(case / "out").items():
+    for name, data in read_tree(case / "out").items():
         expected = _crlf_bom(data) if name.endswith(".toml") else data
         assert (root / name).read_bytes() == expected, name
 

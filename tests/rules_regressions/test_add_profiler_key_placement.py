@@ -4,8 +4,7 @@ shape: a root package with `members = ["js", "."]`, a blank line and a comment a
 
 from __future__ import annotations
 
-from tests.conftest import run_cli
-from tests.rules_regressions.helpers import MATURIN, PYMODULE, write
+from tests.conftest import lib_rs, maturin_pyproject, run_cli, write_tree
 
 HEAD = '''\
 [package]
@@ -28,10 +27,10 @@ pyo3 = "0.30"
 
 
 def test_default_members_lands_after_the_last_workspace_key(tmp_path):
-    root = write(tmp_path, {
+    root = write_tree(tmp_path, git=True, files={
         "Cargo.toml": HEAD + TAIL,
-        "src/lib.rs": PYMODULE.format(name="squash"),
-        "pyproject.toml": MATURIN.format(name="squash"),
+        "src/lib.rs": lib_rs("squash"),
+        "pyproject.toml": maturin_pyproject("squash"),
         "js/Cargo.toml": '''\
             [package]
             name = "js"

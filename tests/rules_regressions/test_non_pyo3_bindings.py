@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.rules_regressions.helpers import MATURIN, PYMODULE, check, codes, write
+from tests.conftest import lib_rs, maturin_pyproject, write_tree
+from tests.rules_regressions.helpers import check, codes
 
 BIN_CRATE = '''\
     [package]
@@ -25,37 +26,37 @@ BIN_CRATE = '''\
     ("", ""),  # no pyo3 and no cdylib: maturin builds a binary wheel
 ])
 def test_maturin_binary_projects_are_not_extensions(tmp_path, bindings, deps):
-    root = write(tmp_path, {
+    root = write_tree(tmp_path, git=True, files={
         "Cargo.toml": BIN_CRATE.format(deps=deps),
         "src/main.rs": "fn main() {}\n",
-        "pyproject.toml": MATURIN.format(name="tool") + f"\n[tool.maturin]\n{bindings}\n",
+        "pyproject.toml": maturin_pyproject("tool", extra=f"\n[tool.maturin]\n{bindings}\n"),
     })
     result = check(root)
     assert result.exit_code == 0 and result.stdout == "", result.stdout
 
 
 def test_maturin_bindings_in_cargo_metadata(tmp_path):
-    root = write(tmp_path, {
+    root = write_tree(tmp_path, git=True, files={
         "Cargo.toml": BIN_CRATE.format(deps='pyo3 = "0.30"') +
         '\n[package.metadata.maturin]\nbindings = "bin"\n',
         "src/lib.rs": "",
-        "pyproject.toml": MATURIN.format(name="tool"),
+        "pyproject.toml": maturin_pyproject("tool"),
     })
     assert check(root).stdout == ""
 
 
 def test_pyo3_library_without_cdylib_still_reported(tmp_path):
     """The filter keeps real extensions: pyo3, a lib, no binaries, no cdylib -> PW101."""
-    root = write(tmp_path, {
+    root = write_tree(tmp_path, git=True, files={
         "Cargo.toml": BIN_CRATE.format(deps='pyo3 = "0.30"'),
-        "src/lib.rs": PYMODULE.format(name="tool"),
-        "pyproject.toml": MATURIN.format(name="tool"),
+        "src/lib.rs": lib_rs("tool"),
+        "pyproject.toml": maturin_pyproject("tool"),
     })
     assert codes(check(root).stdout) == ["PW101"]
 
 
 def test_uniffi_manifest_path_is_not_reported(tmp_path):
-    root = write(tmp_path, {
+    root = write_tree(tmp_path, git=True, files={
         "Cargo.toml": '[workspace]\nmembers = ["crates/a"]\nresolver = "2"\n',
         "crates/a/Cargo.toml": '''\
             [package]
@@ -70,14 +71,17 @@ def test_uniffi_manifest_path_is_not_reported(tmp_path):
             uniffi = "0.28"
             ''',
         "crates/a/src/lib.rs": "",
-        "pyproject.toml": MATURIN.format(name="a") +
-        '\n[tool.maturin]\nbindings = "uniffi"\nmanifest-path = "crates/a/Cargo.toml"\n',
+        "pyproject.toml": maturin_pyproject("a", extra='''
+            [tool.maturin]
+            bindings = "uniffi"
+            manifest-path = "crates/a/Cargo.toml"
+            '''),
     })
     assert check(root).stdout == ""
 
 
 def test_setuptools_rust_exec_binding_is_not_an_extension(tmp_path):
-    root = write(tmp_path, {
+    root = write_tree(tmp_path, git=True, files={
         "Cargo.toml": BIN_CRATE.format(deps='pyo3 = "0.30"'),
         "src/main.rs": "fn main() {}\n",
         "pyproject.toml": '''\

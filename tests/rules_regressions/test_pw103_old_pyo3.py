@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import run_cli
-from tests.rules_regressions.helpers import check, codes, write
+from tests.conftest import run_cli, write_tree
+from tests.rules_regressions.helpers import check, codes
 
 
 def old_pyo3_repo(root: Path, version: str) -> Path:
-    return write(root, {
+    return write_tree(root, git=True, files={
         "Cargo.toml": f'''\
             [package]
             name = "lib"

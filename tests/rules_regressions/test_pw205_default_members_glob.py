@@ -3,35 +3,20 @@ rs/polars)."""
 
 from __future__ import annotations
 
-from tests.conftest import run_cli
-from tests.rules_regressions.helpers import PYMODULE, check, codes, write
+from tests.conftest import lib_rs, pyo3_manifest, run_cli, write_tree
+from tests.rules_regressions.helpers import check, codes
 
 
 def test_default_members_glob_expands(tmp_path):
-    root = write(tmp_path, {
+    root = write_tree(tmp_path, git=True, files={
         "Cargo.toml": '''\
             [workspace]
             members = ["crates/*"]
             default-members = ["crates/*"]  # everything
             resolver = "2"
             ''',
-        "crates/mylib/Cargo.toml": '''\
-            [package]
-            name = "mylib"
-            version = "0.1.0"
-            edition = "2021"
-
-            [lib]
-            crate-type = ["cdylib", "rlib"]
-
-            [dependencies]
-            pyo3 = "0.24"
-
-            [features]
-            default = ["extension-module"]
-            extension-module = ["pyo3/extension-module"]
-            ''',
-        "crates/mylib/src/lib.rs": PYMODULE.format(name="mylib"),
+        "crates/mylib/Cargo.toml": pyo3_manifest("mylib", '"0.24"', feature_wiring=True),
+        "crates/mylib/src/lib.rs": lib_rs("mylib"),
         "crates/mylib-prof/Cargo.toml": '''\
             [package]
             name = "mylib-prof"

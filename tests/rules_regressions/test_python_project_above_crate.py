@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.rules_regressions.helpers import check, codes, write
+from tests.conftest import write_tree
+from tests.rules_regressions.helpers import check, codes
 
 CRATE = '''\
     [package]
@@ -28,7 +29,7 @@ MODULE = ("use pyo3::prelude::*;\n\n#[pymodule]\nmod _native {\n"
 
 
 def bcrypt_shape(root):
-    return write(root, {
+    return write_tree(root, git=True, files={
         "pyproject.toml": '''\
             [build-system]
             requires = ["setuptools", "setuptools-rust>=1.12"]
@@ -65,7 +66,7 @@ def test_module_name_still_checked_against_the_target(tmp_path):
 
 
 def test_maturin_python_first_src_layout(tmp_path):
-    root = write(tmp_path, {
+    root = write_tree(tmp_path, git=True, files={
         "pyproject.toml": '''\
             [build-system]
             requires = ["maturin>=1,<2"]
@@ -91,7 +92,7 @@ def test_maturin_python_first_src_layout(tmp_path):
 def test_project_in_a_sibling_directory_given_as_path(tmp_path):
     """nautilus_trader: python/pyproject.toml with `manifest-path = "../crates/ext/Cargo.toml"`,
     run from python/ (neither the workspace root nor a member directory)."""
-    root = write(tmp_path, {
+    root = write_tree(tmp_path, git=True, files={
         "Cargo.toml": '[workspace]\nmembers = ["crates/ext"]\nresolver = "2"\n',
         "crates/ext/Cargo.toml": CRATE.format(pyo3='"0.30"'),
         "crates/ext/src/lib.rs": MODULE,

@@ -3,12 +3,12 @@ examples/plugin)."""
 
 from __future__ import annotations
 
-from tests.conftest import run_cli
-from tests.rules_regressions.helpers import MATURIN, PYMODULE, check, codes, write
+from tests.conftest import lib_rs, maturin_pyproject, pyo3_manifest, run_cli, write_tree
+from tests.rules_regressions.helpers import check, codes
 
 
 def test_root_package_path_dependency_is_a_member(tmp_path):
-    root = write(tmp_path, {
+    root = write_tree(tmp_path, git=True, files={
         "Cargo.toml": '''\
             [package]
             name = "app"
@@ -22,20 +22,9 @@ def test_root_package_path_dependency_is_a_member(tmp_path):
             [workspace]
             ''',
         "src/main.rs": "fn main() {\n    pyo3::Python::initialize();\n}\n",
-        "plugin_api/Cargo.toml": '''\
-            [package]
-            name = "plugin_api"
-            version = "0.1.0"
-            edition = "2021"
-
-            [lib]
-            crate-type = ["cdylib", "rlib"]
-
-            [dependencies]
-            pyo3 = "0.30"
-            ''',
-        "plugin_api/src/lib.rs": PYMODULE.format(name="plugin_api"),
-        "plugin_api/pyproject.toml": MATURIN.format(name="plugin_api"),
+        "plugin_api/Cargo.toml": pyo3_manifest("plugin_api"),
+        "plugin_api/src/lib.rs": lib_rs("plugin_api"),
+        "plugin_api/pyproject.toml": maturin_pyproject("plugin_api"),
     })
     result = check(root)
     assert codes(result.stdout) == ["PW103"], result.stdout

@@ -3,8 +3,7 @@ one-line error says that it read the lock file (issue 13, the maintainers' migra
 
 from __future__ import annotations
 
-from tests.conftest import run_cli
-from tests.rules_regressions.helpers import MATURIN, PYMODULE, write
+from tests.conftest import lib_rs, maturin_pyproject, run_cli, write_tree
 
 LOCK = '''\
     version = 4
@@ -22,7 +21,7 @@ LOCK = '''\
 
 
 def test_refusal_names_the_lock_file(tmp_path):
-    root = write(tmp_path / "ws", {
+    root = write_tree(tmp_path / "ws", git=True, files={
         "Cargo.toml": '''\
             [package]
             name = "mylib"
@@ -36,8 +35,8 @@ def test_refusal_names_the_lock_file(tmp_path):
             pyo3 = { version = "0.26", features = ["extension-module"] }
             ''',
         "Cargo.lock": LOCK,
-        "src/lib.rs": PYMODULE.format(name="mylib"),
-        "pyproject.toml": MATURIN.format(name="mylib"),
+        "src/lib.rs": lib_rs("mylib"),
+        "pyproject.toml": maturin_pyproject("mylib"),
     })
     before = (root / "Cargo.toml").read_bytes()
     result = run_cli("fix-features", "--wiring", "env", root)

@@ -15,48 +15,26 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import run_cli
+from tests.conftest import lib_rs, maturin_pyproject, pyo3_manifest, run_cli, write_tree
 
 CASES = Path(__file__).parent / "cases"
 BLESS = os.environ.get("SCAFFOLD_BLESS") == "1"
-LIB_RS = ("use pyo3::prelude::*;\n\n#[pymodule]\n"
-          "fn mylib(_m: &Bound<'_, PyModule>) -> PyResult<()> {\n    Ok(())\n}\n")
-PYPROJECT = '[build-system]\nrequires = ["maturin>=1.9.4,<2"]\nbuild-backend = "maturin"\n'
-EXTENSION = """[package]
-name = "mylib"
-version = "0.1.0"
-edition = "2021"
-
-[lib]
-crate-type = ["cdylib", "rlib"]
-
-[dependencies]
-pyo3 = "0.21"
-
-[features]
-default = ["extension-module"]
-extension-module = ["pyo3/extension-module"]
-"""
 
 
-def _single_crate(root: Path, manifest: bytes) -> Path:
+def _single_crate(root: Path, manifest: bytes | str) -> Path:
     """in.toml is the manifest of the extension crate maturin builds (pyproject beside it)."""
-    (root / "src").mkdir(parents=True)
-    (root / "src" / "lib.rs").write_text(LIB_RS)
-    (root / "pyproject.toml").write_text(PYPROJECT)
-    (root / "Cargo.toml").write_bytes(manifest)
+    write_tree(root, {"src/lib.rs": lib_rs("mylib"), "pyproject.toml": maturin_pyproject("mylib"),
+                      "Cargo.toml": manifest})
     return root / "Cargo.toml"
 
 
 def _dependent(root: Path, manifest: bytes) -> Path:
     """in.toml is `dep/Cargo.toml`, a binary depending on the extension crate `mylib`."""
-    (root / "Cargo.toml").write_text('[workspace]\nmembers = ["mylib", "dep"]\n'
-                                     'default-members = ["dep"]\n\n[workspace.dependencies]\n'
-                                     'mylib = { path = "mylib" }\n')
-    _single_crate(root / "mylib", EXTENSION.encode())
-    (root / "dep" / "src").mkdir(parents=True)
-    (root / "dep" / "src" / "main.rs").write_text("fn main() {}\n")
-    (root / "dep" / "Cargo.toml").write_bytes(manifest)
+    _single_crate(root / "mylib", pyo3_manifest("mylib", '"0.21"', feature_wiring=True))
+    write_tree(root, {"Cargo.toml": '[workspace]\nmembers = ["mylib", "dep"]\n'
+                                    'default-members = ["dep"]\n\n[workspace.dependencies]\n'
+                                    'mylib = { path = "mylib" }\n',
+                      "dep/src/main.rs": "fn main() {}\n", "dep/Cargo.toml": manifest})
     return root / "dep" / "Cargo.toml"
 
 
