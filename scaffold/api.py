@@ -26,9 +26,12 @@ if TYPE_CHECKING:
     from scaffold.lint.diagnostic import Applicability
     from scaffold.lint.engine import Outcome
     from scaffold.lint.report import Report
+    from scaffold.profiler_plan import ProfilerPlan
     from scaffold.toml.textfile import TextFile
     from scaffold.upgrade.plan import Plan as UpgradePlan
+    from scaffold.workspace.crate import Crate
     from scaffold.workspace.discover import Project
+    from scaffold.workspace.model import Workspace
 
     StrPath = str | PathLike[str]
 
@@ -125,6 +128,134 @@ def doctor(*, path: StrPath = ".", environ: dict[str, str] | None = None) -> Doc
     if ws is not None:
         tool_checks.check_cross(report, ws.root)
     return report
+
+
+@dataclass
+class ProfilerAdded:
+    """What `add_profiler` did (or, with `dry_run`, would do)."""
+
+    name: str  # the profiler's package name
+    existing: bool  # an existing profiler was checked instead of adding one
+    created: list[Path]  # new files
+    changed: list[Path]  # edited files
+    originals: dict[Path, TextFile | None]  # before, for a diff (None: created)
+    changes: dict[Path, TextFile]  # after
+    root: Path  # the Cargo workspace root
+    base: Path  # where printed paths start (discover.display_base)
+    notes: list[str] = field(default_factory=list)  # for the user, in order
+
+
+# The wiring rules add-profiler applies (structure and feature wiring, unsafe ones included).
+PROFILER_WIRING_RULES = ("PW1", "PW201", "PW202", "PW203", "PW204", "PW205")
+
+
+def add_profiler(*, path: StrPath = ".", crate: str | None = None, name: str | None = None,
+                 location: StrPath | None = None, dry_run: bool = False,
+                 allow_dirty: bool = False, allow_no_vcs: bool = False,
+                 interactive: bool = False) -> ProfilerAdded:
+    """Give the PyO3 repository at `path` a profiling crate, wired by the fix-features rules
+    (or check and fix the wiring of the profiler it already has). `crate`: the extension crate
+    to profile when there are several (`interactive`: ask on a TTY); `name`: the profiler's
+    package name; `location`: its folder. `dry_run` writes nothing."""
+    from scaffold.toml import atomic
+    from scaffold.workspace.discover import require_cargo
+
+    path = _path(path)
+    project = _discover(path)
+    require_cargo(project)
+    where = None if location is None else _path(location)
+    if dry_run:
+        return _add_profiler(path, project, crate, name, where, interactive)
+    # One writer at a time per project; an interrupted write is rolled back first.
+    with atomic.locked(project.boundary):
+        added = _add_profiler(path, project, crate, name, where, interactive)
+        from scaffold.vcs import ensure_clean
+
+        ensure_clean(added.root, added.changed, allow_dirty=allow_dirty,
+                     allow_no_vcs=allow_no_vcs)
+        # write_all makes the new directories too, and removes them again if anything fails.
+        atomic.write_all({p: added.changes[p].original for p in [*added.created,
+                                                                 *added.changed]},
+                         root=project.boundary, boundary=project.describe_boundary())
+    return added
+
+
+def _add_profiler(path: Path, project: Project, crate: str | None, name: str | None,
+                  location: Path | None, interactive: bool) -> ProfilerAdded:
+    import os
+
+    from scaffold import profiler_plan, rules
+    from scaffold.errors import UserError
+    from scaffold.lint import engine
+    from scaffold.lint.diagnostic import Applicability
+    from scaffold.workspace.discover import display_base
+    from scaffold.workspace.model import load
+
+    ws = load(path)
+    base = display_base(project)
+    library = profiler_plan.choose_library(ws, crate, interactive)
+    found = profiler_plan.existing_profilers(ws, library)
+    existing = next((c for c in found if c.name == name), None) if name is not None \
+        else (found[0] if found else None)
+    notes = []
+    if existing is not None:
+        where = os.path.relpath(existing.dir, base)
+        notes.append(f"`{existing.name}` already profiles `{library.name}` ({where}: a binary "
+                     "that depends on it and uses Python); checking its wiring and rpath "
+                     "instead of adding a second profiler (pass --name NEW to add one).")
+        planned: dict[Path, TextFile] = {}
+        profiler = existing.name
+    else:
+        plan = profiler_plan.plan(ws, library, name, location)
+        if plan.directory.exists():
+            raise UserError(f"{plan.directory}: already exists", "choose another --name or --path")
+        planned = _profiler_files(ws, plan)
+        notes += _pyo3_notes(ws, library, plan)
+        profiler = plan.name
+    outcome = engine.run(path, rules.select(list(PROFILER_WIRING_RULES), None),
+                         Applicability.UNSAFE, planned=planned)
+    created = sorted(p for p, old in outcome.originals.items() if old is None)
+    changed = sorted(p for p, old in outcome.originals.items() if old is not None
+                     and p in outcome.changes)
+    return ProfilerAdded(profiler, existing is not None, created, changed, outcome.originals,
+                         outcome.changes, ws.root, base, notes)
+
+
+def _pyo3_notes(ws: Workspace, library: Crate, plan: ProfilerPlan) -> list[str]:
+    """A note when the library's pyo3 requirement names no version the profiler can copy."""
+    from scaffold.workspace.versions import series
+
+    pyo3 = ws.pyo3_dependencies(library)[0]
+    required = library.effective_spec(pyo3).get("version")
+    if not required or series(required) is not None:
+        return []
+    source = "the version Cargo.lock resolved" if ws.lock_versions.get("pyo3") \
+        else "no Cargo.lock yet: the series this tool defaults to"
+    return [f"note: `{library.name}` requires pyo3 {required!r}, which names no version; the "
+            f"profiler asks for pyo3 {plan.pyo3_version!r} ({source})"]
+
+
+def _profiler_files(ws: Workspace, plan: ProfilerPlan) -> dict[Path, TextFile]:
+    """The rendered profiler crate plus the manifest that makes it a member, in memory."""
+    import tempfile
+    from pathlib import Path
+
+    from scaffold import profiler_plan
+    from scaffold.render.copier_render import render
+    from scaffold.toml.editor import Editor
+    from scaffold.toml.textfile import TextFile
+
+    files = {}
+    with tempfile.TemporaryDirectory() as scratch:
+        render("profiler", Path(scratch), plan.answers())
+        rendered = Path(scratch) / plan.name
+        for source in sorted(p for p in rendered.rglob("*") if p.is_file()):
+            target = plan.directory / source.relative_to(rendered)
+            files[target] = TextFile.from_bytes(target, source.read_bytes())
+    editor = Editor(ws.reader.read)
+    profiler_plan.add_member(editor.document(ws.root_file.path), ws, plan.directory)
+    files.update(editor.changes())
+    return files
 
 
 def _path(path: StrPath) -> Path:
