@@ -258,6 +258,74 @@ def _profiler_files(ws: Workspace, plan: ProfilerPlan) -> dict[Path, TextFile]:
     return files
 
 
+@dataclass
+class Upgraded:
+    """What `upgrade` did (or, with `dry_run`, would do), and the check of the result."""
+
+    plan: UpgradePlan  # the steps, the file changes, the packages `cargo update` moved
+    dry_run: bool
+    check: Report  # fix-features --check on the result (the edits in memory with dry_run)
+
+    @property
+    def exit_code(self) -> int:
+        """0 done and clean; 1 something would change (dry run), or findings or uses of
+        removed APIs remain."""
+        plan = self.plan
+        if self.dry_run:
+            return 1 if plan.changes or plan.update or plan.blocking else 0
+        return 1 if self.check.errors or plan.blocking else 0
+
+
+def upgrade(*, path: StrPath = ".", pyo3: str, dry_run: bool = False,
+            unsafe_fixes: bool = False, allow_dirty: bool = False, allow_no_vcs: bool = False,
+            on_plan: Callable[[UpgradePlan], None] | None = None) -> Upgraded:
+    """Move the workspace at `path` and its PyO3 companion crates to PyO3 `pyo3` (e.g.
+    "0.30"), then `cargo update -p` them; `unsafe_fixes` also renames PyO3 APIs in the Rust
+    sources and raises requires-python to the abi3 floor. `on_plan` sees the plan before
+    anything is written. `dry_run` writes nothing."""
+    from scaffold.upgrade import plan as planning
+
+    path = _path(path)
+    planning.parse_target(pyo3)  # a bad version fails before anything is read
+    if dry_run:
+        plan = planning.build(path, pyo3, unsafe_fixes)
+        if on_plan is not None:
+            on_plan(plan)
+        return Upgraded(plan, True, _check_all(plan.workspace.root, plan.changes))
+    from scaffold.toml import atomic
+    from scaffold.workspace.discover import require_cargo
+
+    project = _discover(path)
+    require_cargo(project)
+    with atomic.locked(project.boundary):
+        plan = planning.build(path, pyo3, unsafe_fixes)
+        if on_plan is not None:
+            on_plan(plan)
+        if plan.changes or plan.update:
+            from scaffold.upgrade.lockfile import cargo_update
+            from scaffold.vcs import ensure_clean
+
+            root = plan.workspace.root
+            lock = [root / "Cargo.lock"] if plan.update else []
+            ensure_clean(root, [*plan.changes, *lock], allow_dirty=allow_dirty,
+                         allow_no_vcs=allow_no_vcs)
+            atomic.write_all({p: t.original for p, t in plan.changes.items()},
+                             root=project.boundary, boundary=project.describe_boundary())
+            if plan.update:
+                cargo_update(plan, project.boundary)
+    return Upgraded(plan, False, _check_all(plan.workspace.root, {}))
+
+
+def _check_all(root: Path, planned: dict[Path, TextFile]) -> Report:
+    """Every rule on `root`, with `planned` edits in memory when they are not written."""
+    from scaffold import rules
+    from scaffold.lint import engine
+    from scaffold.lint.report import CHECK, Report
+
+    outcome = engine.run(root, rules.select(None, None), None, planned=planned or None)
+    return Report(CHECK, _threshold(False), outcome.diagnostics)
+
+
 def _path(path: StrPath) -> Path:
     from pathlib import Path
 
