@@ -16,7 +16,7 @@ Imports are made inside the functions: importing this module costs almost nothin
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 if TYPE_CHECKING:
     from os import PathLike
@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from scaffold.lint.engine import Outcome
     from scaffold.lint.report import Report
     from scaffold.profiler_plan import ProfilerPlan
+    from scaffold.render.project import Options
     from scaffold.toml.textfile import TextFile
     from scaffold.upgrade.plan import Plan as UpgradePlan
     from scaffold.workspace.crate import Crate
@@ -324,6 +325,37 @@ def _check_all(root: Path, planned: dict[Path, TextFile]) -> Report:
 
     outcome = engine.run(root, rules.select(None, None), None, planned=planned or None)
     return Report(CHECK, _threshold(False), outcome.diagnostics)
+
+
+@dataclass
+class Created:
+    """What `new` made."""
+
+    path: Path  # the project's folder
+    options: Options  # the checked options: crate and module names, PyO3, backend, ...
+    rendered: dict[str, dict[str, Any]]  # template ("workspace", "profiler") -> its answers
+    note: str | None = None  # e.g. inside another git repository: no nested one was made
+    warnings: list[str] = field(default_factory=list)
+
+
+def new(*, name: str, dest: StrPath | None = None, pyo3: str | None = None,
+        python_min: str | None = None, backend: str | None = None, wiring: str | None = None,
+        abi3: str | None = None, layout: str | None = None, author: str | None = None,
+        license: str | None = None, profiler: bool = True, git: bool = True) -> Created:
+    """Create a Cargo workspace for the PyO3 extension `name` in `dest` (default: ./NAME),
+    with the profiler crate unless `profiler` is False, and a first commit unless `git` is
+    False. None takes the default: PyO3 `render.project.DEFAULT_PYO3`, maturin, feature
+    wiring, no abi3, the mixed layout, MIT. Everything is checked before anything is
+    written; on failure what was made is removed."""
+    from scaffold.render import project
+
+    warnings: list[str] = []
+    options = project.options(name, None if dest is None else _path(dest), pyo3=pyo3,
+                              python_min=python_min, backend=backend, wiring=wiring, abi3=abi3,
+                              layout=layout, author=author, license=license, profiler=profiler,
+                              git=git, warnings=warnings)
+    rendered, note = project.create(options)
+    return Created(options.dest, options, rendered, note, warnings)
 
 
 def _path(path: StrPath) -> Path:

@@ -21,18 +21,19 @@ from packaging.specifiers import SpecifierSet
 from packaging.version import Version
 
 from scaffold.commands import new
+from scaffold.render import project as new_project
 from tests.conftest import run_cli
 
 KNOWN_ACTIONS = {"actions/checkout@v6", "actions/setup-python@v6", "PyO3/maturin-action@v1",
                  "dtolnay/rust-toolchain@stable", "actions/upload-artifact@v6",
                  "actions/download-artifact@v7", "actions/attest@v4", "astral-sh/setup-uv@v7",
-                 f"pypa/cibuildwheel@v{new.CIBUILDWHEEL}", "docker/setup-qemu-action@v3"}
+                 f"pypa/cibuildwheel@v{new_project.CIBUILDWHEEL}", "docker/setup-qemu-action@v3"}
 NAME, MODULE = "var-lib", "var_lib"
 
 COMBOS = [
     (backend, wiring, layout, abi3, profiler, pyo3)
     for backend, wiring, layout, abi3, profiler, pyo3 in itertools.product(
-        new.BACKENDS, new.WIRINGS, new.LAYOUTS, ["", "3.9"], [True, False], ["0.24", "0.30"])
+        new_project.BACKENDS, new_project.WIRINGS, new_project.LAYOUTS, ["", "3.9"], [True, False], ["0.24", "0.30"])
     if not (wiring == "env" and pyo3 == "0.24")
 ]
 

@@ -216,7 +216,7 @@ def _copier_update(clone: Path, step: Step, version: str, folder: Path,
                    args: argparse.Namespace) -> None:
     import yaml
 
-    from scaffold.commands.new import refreshed_answers
+    from scaffold.render.project import refreshed_answers
     from scaffold.render.copier_render import update
 
     answers = clone / step.answers
