@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from os import PathLike
     from pathlib import Path
 
+    from scaffold.env.cross_plan import Plan as CrossPlan
     from scaffold.env.report import Report as DoctorReport
     from scaffold.lint.diagnostic import Applicability
     from scaffold.lint.engine import Outcome
@@ -356,6 +357,43 @@ def new(*, name: str, dest: StrPath | None = None, pyo3: str | None = None,
                               git=git, warnings=warnings)
     rendered, note = project.create(options)
     return Created(options.dest, options, rendered, note, warnings)
+
+
+@dataclass
+class CrossConfigured:
+    """What `cross` wrote (or, with `dry_run`, would write), and how to build."""
+
+    plan: CrossPlan  # the target, its PYO3_CROSS_* settings, the files and their text, notes
+    commands: list[str]  # the exact build commands, run from the workspace root
+    dry_run: bool
+
+
+def cross(*, target: str, path: StrPath = ".", lib_dir: StrPath | None = None,
+          python_version: str | None = None, implementation: str = "cpython",
+          linker: str | None = None, zig: bool = False, dry_run: bool = False,
+          allow_dirty: bool = False, allow_no_vcs: bool = False,
+          on_plan: Callable[[CrossPlan], None] | None = None) -> CrossConfigured:
+    """Configure the project at `path` to build for the target triple `target`: the target
+    Python's `lib_dir` (libpython and `_sysconfigdata*.py`) or its `python_version` ("3.12",
+    "3.13t"), `implementation` (CPython or PyPy), and a `linker` or `zig`. Every input is
+    checked before anything is written; `on_plan` sees the plan (and its notes) first.
+    `dry_run` writes nothing."""
+    from scaffold.env.cross_plan import commands, make_plan
+
+    plan = make_plan(_path(path), target, lib_dir=None if lib_dir is None else _path(lib_dir),
+                     python_version=python_version, implementation=implementation,
+                     linker=linker, zig=zig)
+    if on_plan is not None:
+        on_plan(plan)
+    if not dry_run and plan.writes:
+        from scaffold import vcs
+        from scaffold.toml import atomic
+
+        vcs.ensure_clean(plan.ws.root, list(plan.writes), allow_dirty=allow_dirty,
+                         allow_no_vcs=allow_no_vcs)
+        project = _discover(_path(path))  # the same boundary, lock and journal as every command
+        atomic.write_all(plan.writes, root=project.boundary, boundary=project.describe_boundary())
+    return CrossConfigured(plan, commands(plan, zig), dry_run)
 
 
 def _path(path: StrPath) -> Path:
