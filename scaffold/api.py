@@ -28,6 +28,8 @@ if TYPE_CHECKING:
     from scaffold.lint.engine import Outcome
     from scaffold.lint.report import Report
     from scaffold.profiler_plan import ProfilerPlan
+    from scaffold.profiling.folded import Profile
+    from scaffold.profiling.recorders import Recording
     from scaffold.render.project import Options
     from scaffold.toml.textfile import TextFile
     from scaffold.upgrade.plan import Plan as UpgradePlan
@@ -394,6 +396,97 @@ def cross(*, target: str, path: StrPath = ".", lib_dir: StrPath | None = None,
         project = _discover(_path(path))  # the same boundary, lock and journal as every command
         atomic.write_all(plan.writes, root=project.boundary, boundary=project.describe_boundary())
     return CrossConfigured(plan, commands(plan, zig), dry_run)
+
+
+@dataclass
+class Profiled:
+    """What `profile` recorded."""
+
+    recorder: str  # perf, py-spy or callgrind
+    profile: Profile  # the samples: totals per frame, `hottest()`
+    is_library: Callable[[str], bool]  # whether a frame is the library's own code
+    library: str  # the profiled library crate
+    flamegraph: Path | None  # None: callgrind, which records no stacks
+    auto: bool  # the recorder was chosen (`recorder="auto"`)
+    output: str = ""  # what the profiler printed on stdout
+    errors: str = ""  # ... and on stderr
+    skipped: list[str] = field(default_factory=list)  # recorders passed over, and why
+    notes: list[str] = field(default_factory=list)  # for the user, in order
+
+    @property
+    def exit_code(self) -> int:
+        """1 when `auto` could only make a text profile (callgrind), else 0."""
+        return 1 if self.flamegraph is None and self.auto else 0
+
+
+def profile(*, path: StrPath = ".", profiler: str | None = None, recorder: str = "auto",
+            iterations: int | None = None, python: str | None = None,
+            args: list[str] | None = None, output: StrPath = "flamegraph.svg",
+            install: bool = False, interactive: bool = False,
+            on_note: Callable[[str], None] | None = None,
+            on_recording: Callable[[Recording], None] | None = None) -> Profiled:
+    """Build the profiler crate of the workspace at `path` (`profiler`: its name when there
+    are several), run it under a recorder, and render a flamegraph to `output` (relative to
+    the current directory). The profiler gets `--iterations N`, `--python CODE` (its Python
+    workload, py-spy first) and `args`. `recorder`: perf, py-spy, callgrind, or auto (the
+    first that works). `install`: install the renderer (inferno) without asking;
+    `interactive`: ask. `on_note` sees each note, `on_recording` the recording (the
+    profiler's own output), as they happen."""
+    import tempfile
+    from pathlib import Path
+
+    from scaffold.errors import UserError
+    from scaffold.profiling import folded, inferno, recorders, session, target
+    from scaffold.workspace.model import load
+
+    given = _path(output)
+    destination = given if given.is_absolute() else Path.cwd() / given
+    if not destination.parent.is_dir():
+        raise UserError(f"{given}: its directory does not exist",
+                        "create it or pass another --output")
+    if recorder not in session.RECORDERS:
+        raise UserError(f"unknown recorder {recorder!r}", f"pass one of "
+                        f"{', '.join(session.RECORDERS)}")
+    notes: list[str] = []
+
+    def note(text: str) -> None:
+        notes.append(text)
+        if on_note is not None:
+            on_note(text)
+
+    program_args = [*(["--iterations", str(iterations)] if iterations is not None else []),
+                    *(["--python", python] if python is not None else []), *(args or [])]
+    ws = load(_path(path))
+    chosen = target.find(ws, profiler)
+    skipped: list[str] = []
+    names = session.installed(session.order(recorder, python is not None), skipped)
+    renderer = None
+    if any(name != "callgrind" for name in names):
+        renderer = inferno.ensure(install, interactive)
+    binary = target.build(ws, chosen)
+    program = recorders.Program(binary, program_args, ws.root)
+    library = chosen.library
+    is_library = folded.library_matcher(
+        library.lib_name, [p.relative_to(ws.root).as_posix() for p in library.rust_sources()
+                           if p.is_relative_to(ws.root)])
+    with tempfile.TemporaryDirectory(prefix="scaffold-profile-") as scratch:
+        recording = session.record(names, recorder == "auto", program, Path(scratch),
+                                   renderer, skipped, note)
+        if on_recording is not None:
+            on_recording(recording)
+        flamegraph = None
+        if recording.folded is not None:
+            found = folded.read(recording.folded, skip_root=recording.recorder == "perf")
+            if found.total == 0:
+                raise UserError(f"{recording.recorder} recorded no samples",
+                                "run more iterations (--iterations N)")
+            assert renderer is not None  # found for every recorder but callgrind
+            session.render(renderer, recording, destination, chosen.profiler.name)
+            flamegraph = destination
+        else:
+            found = folded.Profile(recording.total, recording.self_time, recording.total_time)
+    return Profiled(recording.recorder, found, is_library, library.name, flamegraph,
+                    recorder == "auto", recording.output, recording.errors, skipped, notes)
 
 
 def _path(path: StrPath) -> Path:
