@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from scaffold.profiling.folded import Profile
     from scaffold.profiling.recorders import Recording
     from scaffold.render.project import Options
+    from scaffold.render.project_update import Step as UpdateStep
     from scaffold.toml.textfile import TextFile
     from scaffold.upgrade.plan import Plan as UpgradePlan
     from scaffold.workspace.crate import Crate
@@ -487,6 +488,55 @@ def profile(*, path: StrPath = ".", profiler: str | None = None, recorder: str =
             found = folded.Profile(recording.total, recording.self_time, recording.total_time)
     return Profiled(recording.recorder, found, is_library, library.name, flamegraph,
                     recorder == "auto", recording.output, recording.errors, skipped, notes)
+
+
+@dataclass
+class Updated:
+    """What `update` changed (or, with `dry_run`, would change)."""
+
+    steps: list[UpdateStep]  # every answers file of this tool's templates
+    updated: list[UpdateStep]  # those not at the newest release: updated
+    targets: dict[str, str]  # template -> the newest release installed
+    changes: dict[str, bytes | None]  # path (from the repository top) -> new bytes, None: removed
+    diff: str  # the changes as a git diff
+    conflicts: list[str]  # files with inline conflict markers to resolve
+    dry_run: bool
+
+    @property
+    def exit_code(self) -> int:
+        """1 when conflicts are left, or (dry run) something would change; else 0."""
+        return 1 if self.conflicts or (self.dry_run and self.changes) else 0
+
+
+def update(*, path: StrPath = ".", dry_run: bool = False, interactive: bool = False,
+           on_note: Callable[[str], None] | None = None) -> Updated:
+    """Bring the project at `path` (made by `new` or `add_profiler`, committed in git) to the
+    installed templates with copier's 3-way update, keeping the user's edits; conflicts are
+    marked inline. `interactive`: ask new questions (else their defaults). `on_note` sees
+    the answers files left alone and those already up to date. `dry_run` writes nothing."""
+    from scaffold.errors import UserError
+    from scaffold.render import project_update as updating
+
+    given = _path(path)
+    project = given.absolute()
+    if not project.is_dir():
+        raise UserError(f"{given} is not a directory", "pass the project's folder")
+    top, head = updating.repository(project)
+    updating.refuse_dirty(top, project)
+    steps = updating.steps(top, project, on_note or (lambda note: None))
+    folder, target = updating.targets(steps)
+    todo = [s for s in steps if s.legacy or s.recorded != target[s.template]]
+    for step in steps:
+        if step not in todo and on_note is not None:
+            on_note(f"{step.answers}: {step.template} template up to date ({step.recorded})")
+    changes: dict[str, bytes | None] = {}
+    diff = ""
+    if todo:
+        changes, diff = updating.update_in_clone(top, head, todo, target, folder, interactive)
+    conflicts = sorted(p for p, data in changes.items() if data and updating.conflicted(data))
+    if not dry_run:
+        updating.apply(top, changes)
+    return Updated(steps, todo, target, changes, diff, conflicts, dry_run)
 
 
 def _path(path: StrPath) -> Path:
