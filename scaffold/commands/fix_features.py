@@ -64,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
         for d in report.diagnostics:
             print(output.github_line(d))
     else:
-        if args.diff:
+        if report.base is not None:  # a diff
             from scaffold.lint.diff import unified_diff
 
             sys.stdout.write(unified_diff(report.base, report.originals, report.changes))

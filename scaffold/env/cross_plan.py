@@ -79,8 +79,8 @@ def make_plan(path: Path, triple: str, *, lib_dir: Path | None = None,
     return plan
 
 
-def _python_settings(plan: Plan, lib_dir: Path | None, version, implementation: str
-                     ) -> dict[str, str]:
+def _python_settings(plan: Plan, lib_dir: Path | None, version: tuple[int, int, bool] | None,
+                     implementation: str) -> dict[str, str]:
     """The PYO3_CROSS_* settings; the lib dir is checked as PyO3 reads it (not on Windows,
     where PyO3 0.30 links with raw-dylib and reads no sysconfigdata)."""
     settings = {}
@@ -121,7 +121,8 @@ def parse_version(text: str | None) -> tuple[int, int, bool] | None:
     return 3, int(match.group(1)), bool(match.group(2))
 
 
-def _check_version_supported(ws: Workspace, version, implementation: str) -> None:
+def _check_version_supported(ws: Workspace, version: tuple[int, int, bool],
+                             implementation: str) -> None:
     if version[2] and implementation != "CPython":
         raise UserError(f"Python 3.{version[1]}t: only CPython is free-threaded")
     series = ws.pyo3_series()

@@ -79,9 +79,11 @@ def _loader(binary: Path) -> str | None:
 
 def render(renderer: Inferno, recording: Recording, output: Path, title: str) -> None:
     """Render into the scratch directory, then move into place: no partial SVG is left."""
-    svg = recording.folded.with_suffix(".svg")
+    folded = recording.folded
+    assert folded is not None  # a recorder of stacks
+    svg = folded.with_suffix(".svg")
     colors = "python" if recording.recorder == "py-spy" else "rust"
-    renderer.render(recording.folded, svg, f"{title} ({recording.recorder})", colors)
+    renderer.render(folded, svg, f"{title} ({recording.recorder})", colors)
     staged = output.with_name(f".{output.name}.partial")
     try:
         shutil.copyfile(svg, staged)

@@ -86,6 +86,7 @@ def check_pyo3(version: str, warnings: list[str]) -> str:
 def pyo3_series(version: str) -> tuple[int, int]:
     """(0, 30) for "0.30" or "0.30.1" (a version `check_pyo3` accepted)."""
     match = _PYO3.match(version)
+    assert match is not None, version
     return int(match.group(1)), int(match.group(2))
 
 
