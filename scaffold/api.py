@@ -157,11 +157,13 @@ PROFILER_WIRING_RULES = ("PW1", "PW201", "PW202", "PW203", "PW204", "PW205")
 def add_profiler(*, path: StrPath = ".", crate: str | None = None, name: str | None = None,
                  location: StrPath | None = None, dry_run: bool = False,
                  allow_dirty: bool = False, allow_no_vcs: bool = False,
-                 interactive: bool = False) -> ProfilerAdded:
+                 interactive: bool = False,
+                 on_note: Callable[[str], None] | None = None) -> ProfilerAdded:
     """Give the PyO3 repository at `path` a profiling crate, wired by the fix-features rules
     (or check and fix the wiring of the profiler it already has). `crate`: the extension crate
     to profile when there are several (`interactive`: ask on a TTY); `name`: the profiler's
-    package name; `location`: its folder. `dry_run` writes nothing."""
+    package name; `location`: its folder. `on_note` sees each note as it is made. `dry_run`
+    writes nothing."""
     from scaffold.toml import atomic
     from scaffold.workspace.discover import require_cargo
 
@@ -170,10 +172,10 @@ def add_profiler(*, path: StrPath = ".", crate: str | None = None, name: str | N
     require_cargo(project)
     where = None if location is None else _path(location)
     if dry_run:
-        return _add_profiler(path, project, crate, name, where, interactive)
+        return _add_profiler(path, project, crate, name, where, interactive, on_note)
     # One writer at a time per project; an interrupted write is rolled back first.
     with atomic.locked(project.boundary):
-        added = _add_profiler(path, project, crate, name, where, interactive)
+        added = _add_profiler(path, project, crate, name, where, interactive, on_note)
         from scaffold.vcs import ensure_clean
 
         ensure_clean(added.root, added.changed, allow_dirty=allow_dirty,
@@ -186,7 +188,8 @@ def add_profiler(*, path: StrPath = ".", crate: str | None = None, name: str | N
 
 
 def _add_profiler(path: Path, project: Project, crate: str | None, name: str | None,
-                  location: Path | None, interactive: bool) -> ProfilerAdded:
+                  location: Path | None, interactive: bool,
+                  on_note: Callable[[str], None] | None) -> ProfilerAdded:
     import os
 
     from scaffold import profiler_plan, rules
@@ -202,12 +205,13 @@ def _add_profiler(path: Path, project: Project, crate: str | None, name: str | N
     found = profiler_plan.existing_profilers(ws, library)
     existing = next((c for c in found if c.name == name), None) if name is not None \
         else (found[0] if found else None)
-    notes = []
+    notes: list[str] = []
+    note = _collect(notes, on_note)
     if existing is not None:
         where = os.path.relpath(existing.dir, base)
-        notes.append(f"`{existing.name}` already profiles `{library.name}` ({where}: a binary "
-                     "that depends on it and uses Python); checking its wiring and rpath "
-                     "instead of adding a second profiler (pass --name NEW to add one).")
+        note(f"`{existing.name}` already profiles `{library.name}` ({where}: a binary that "
+             "depends on it and uses Python); checking its wiring and rpath instead of adding "
+             "a second profiler (pass --name NEW to add one).")
         planned: dict[Path, TextFile] = {}
         profiler = existing.name
     else:
@@ -215,7 +219,8 @@ def _add_profiler(path: Path, project: Project, crate: str | None, name: str | N
         if plan.directory.exists():
             raise UserError(f"{plan.directory}: already exists", "choose another --name or --path")
         planned = _profiler_files(ws, plan)
-        notes += _pyo3_notes(ws, library, plan)
+        for text in _pyo3_notes(ws, library, plan):
+            note(text)
         profiler = plan.name
     outcome = engine.run(path, rules.select(list(PROFILER_WIRING_RULES), None),
                          Applicability.UNSAFE, planned=planned)
@@ -345,19 +350,21 @@ class Created:
 def new(*, name: str, dest: StrPath | None = None, pyo3: str | None = None,
         python_min: str | None = None, backend: str | None = None, wiring: str | None = None,
         abi3: str | None = None, layout: str | None = None, author: str | None = None,
-        license: str | None = None, profiler: bool = True, git: bool = True) -> Created:
+        license: str | None = None, profiler: bool = True, git: bool = True,
+        on_note: Callable[[str], None] | None = None) -> Created:
     """Create a Cargo workspace for the PyO3 extension `name` in `dest` (default: ./NAME),
     with the profiler crate unless `profiler` is False, and a first commit unless `git` is
     False. None takes the default: PyO3 `render.project.DEFAULT_PYO3`, maturin, feature
     wiring, no abi3, the mixed layout, MIT. Everything is checked before anything is
-    written; on failure what was made is removed."""
+    written; on failure what was made is removed. `on_note` sees each warning as it is
+    found."""
     from scaffold.render import project
 
     warnings: list[str] = []
     options = project.options(name, None if dest is None else _path(dest), pyo3=pyo3,
                               python_min=python_min, backend=backend, wiring=wiring, abi3=abi3,
                               layout=layout, author=author, license=license, profiler=profiler,
-                              git=git, warnings=warnings)
+                              git=git, warn=_collect(warnings, on_note))
     rendered, note = project.create(options)
     return Created(options.dest, options, rendered, note, warnings)
 
@@ -449,12 +456,7 @@ def profile(*, path: StrPath = ".", profiler: str | None = None, recorder: str =
         raise UserError(f"unknown recorder {recorder!r}", f"pass one of "
                         f"{', '.join(session.RECORDERS)}")
     notes: list[str] = []
-
-    def note(text: str) -> None:
-        notes.append(text)
-        if on_note is not None:
-            on_note(text)
-
+    note = _collect(notes, on_note)
     program_args = [*(["--iterations", str(iterations)] if iterations is not None else []),
                     *(["--python", python] if python is not None else []), *(args or [])]
     ws = load(_path(path))
@@ -537,6 +539,17 @@ def update(*, path: StrPath = ".", dry_run: bool = False, interactive: bool = Fa
     if not dry_run:
         updating.apply(top, changes)
     return Updated(steps, todo, target, changes, diff, conflicts, dry_run)
+
+
+def _collect(notes: list[str], on_note: Callable[[str], None] | None) -> Callable[[str], None]:
+    """A callback that keeps each note in `notes` and passes it on to `on_note`."""
+
+    def note(text: str) -> None:
+        notes.append(text)
+        if on_note is not None:
+            on_note(text)
+
+    return note
 
 
 def _path(path: StrPath) -> Path:

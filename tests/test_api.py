@@ -105,6 +105,11 @@ def test_new_returns_what_it_rendered(made, tmp_path):
     with pytest.raises(UserError, match="--wiring env needs PyO3"):
         api.new(name="old", dest=tmp_path / "old", pyo3="0.24", wiring="env")
     assert not (tmp_path / "old").exists()
+    notes: list[str] = []  # a warning reaches on_note before a later refusal
+    with pytest.raises(UserError, match="is not an SPDX expression"):
+        api.new(name="newer", dest=tmp_path / "newer", pyo3="0.99", license="Nope-1.0",
+                on_note=notes.append)
+    assert len(notes) == 1 and notes[0].startswith("warning: PyO3 0.99 is newer than")
 
 
 def test_add_profiler_dry_run_then_add(made, tmp_path):

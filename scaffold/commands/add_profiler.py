@@ -36,9 +36,8 @@ def run(args: argparse.Namespace) -> int:
     added = api.add_profiler(path=args.path, crate=args.crate, name=args.name,
                              location=args.location, dry_run=args.dry_run,
                              allow_dirty=args.allow_dirty, allow_no_vcs=args.allow_no_vcs,
-                             interactive=sys.stdin.isatty())
-    for note in added.notes:
-        print(note, file=sys.stderr)
+                             interactive=sys.stdin.isatty(),
+                             on_note=lambda note: print(note, file=sys.stderr))
     if args.dry_run:
         from scaffold.lint.diff import unified_diff
 

@@ -9,11 +9,12 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import Any, Callable
 
 from scaffold import facts
 from scaffold.render import licenses
 from scaffold.render.project import (BACKENDS, DEFAULT_LICENSE, DEFAULT_PYO3,
-                                     DEFAULT_PYTHON_MIN, LAYOUTS, WIRINGS, Options)
+                                     DEFAULT_PYTHON_MIN, LAYOUTS, WIRINGS)
 
 
 def register(parser: argparse.ArgumentParser) -> None:
@@ -51,14 +52,16 @@ def register(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from scaffold import api
 
-    options = _options(args, interactive=sys.stdin.isatty() and not args.yes)
-    created = api.new(name=args.name, dest=options.dest, pyo3=options.pyo3,
-                      python_min=options.python_min, backend=options.backend,
-                      wiring=options.wiring, abi3=options.abi3, layout=options.layout,
-                      author=options.author, license=options.license,
-                      profiler=options.profiler, git=options.git)
-    for warning in created.warnings:
-        print(warning, file=sys.stderr)
+    shown: list[str] = []  # warnings printed before the questions
+
+    def warn(text: str) -> None:
+        if text not in shown:
+            shown.append(text)
+            print(text, file=sys.stderr)
+
+    answers = _answers(args, sys.stdin.isatty() and not args.yes, warn)
+    created = api.new(**answers, on_note=warn)
+    options = created.options
     rel = _shown(created.path)
     print(f"created {rel}: crate {options.crate}, Python module {options.module}"
           f"{'' if options.profiler else ', no profiler'}", file=sys.stderr)
@@ -70,9 +73,11 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _options(args: argparse.Namespace, interactive: bool) -> Options:
-    """The options the flags give, checked; on a TTY (`interactive`), the user's answers for
-    what they leave out, asked once the name, folder and PyO3 version are known good."""
+def _answers(args: argparse.Namespace, interactive: bool,
+             warn: Callable[[str], None]) -> dict[str, Any]:
+    """`api.new`'s keyword arguments from the flags; on a TTY (`interactive`), the user's
+    answers for what they leave out, asked once the name, folder and PyO3 version are known
+    good."""
     from scaffold.render import names, project
 
     answers = {"python_min": args.python_min, "author": args.author, "license": args.license,
@@ -82,12 +87,12 @@ def _options(args: argparse.Namespace, interactive: bool) -> Options:
     if interactive:
         crate, _ = names.validate_project(args.name)
         project.check_dest((args.dest if args.dest is not None else Path(crate)).absolute())
-        pyo3 = project.check_pyo3(args.pyo3 or DEFAULT_PYO3, [])
+        pyo3 = project.check_pyo3(args.pyo3 or DEFAULT_PYO3, warn)
         if answers["wiring"] is None and not facts.supports_env_wiring(project.pyo3_series(pyo3)):
             answers["wiring"] = "feature"  # the only choice: not worth a question
         answers, profiler = _ask(answers, profiler, args.no_profiler)
-    return project.options(args.name, args.dest, pyo3=args.pyo3, **answers, profiler=profiler,
-                           git=not args.no_git, warnings=[])
+    return {"name": args.name, "dest": args.dest, "pyo3": args.pyo3, **answers,
+            "profiler": profiler, "git": not args.no_git}
 
 
 def _ask(answers: dict, profiler: bool, profiler_given: bool) -> tuple[dict, bool]:

@@ -13,7 +13,7 @@ import shutil
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from scaffold import facts
 from scaffold.errors import UserError
@@ -66,7 +66,7 @@ def check_dest(dest: Path) -> None:
         raise UserError(f"{dest} exists and is not a directory", "choose a new or empty DEST")
 
 
-def check_pyo3(version: str, warnings: list[str]) -> str:
+def check_pyo3(version: str, warn: Callable[[str], None]) -> str:
     """`--pyo3` stripped, or UserError; a warning when it is newer than the newest tested."""
     match = _PYO3.match(version.strip())
     if not match:
@@ -77,9 +77,8 @@ def check_pyo3(version: str, warnings: list[str]) -> str:
                         f"{facts.format_series(OLDEST_PYO3)}",
                         f"pass --pyo3 {DEFAULT_PYO3}")
     if facts.newer_than_tested(series):
-        warnings.append(f"warning: PyO3 {version} is newer than {DEFAULT_PYO3}, the newest "
-                        "tested; if it no longer has the `extension-module` feature, use "
-                        f"--pyo3 {DEFAULT_PYO3}")
+        warn(f"warning: PyO3 {version} is newer than {DEFAULT_PYO3}, the newest tested; if it "
+             f"no longer has the `extension-module` feature, use --pyo3 {DEFAULT_PYO3}")
     return version.strip()
 
 
@@ -125,13 +124,13 @@ def options(name: str, dest: Path | None = None, *, pyo3: str | None = None,
             python_min: str | None = None, backend: str | None = None,
             wiring: str | None = None, abi3: str | None = None, layout: str | None = None,
             author: str | None = None, license: str | None = None, profiler: bool = True,
-            git: bool = True, warnings: list[str]) -> Options:
+            git: bool = True, warn: Callable[[str], None]) -> Options:
     """The checked options of a new project (None: the default); UserError names the first
-    bad one. Warnings for the user are appended to `warnings`."""
+    bad one. `warn` gets each warning for the user as it is found."""
     crate, module = names.validate_project(name)
     dest = (dest if dest is not None else Path(crate)).absolute()
     check_dest(dest)
-    pyo3 = check_pyo3(pyo3 or DEFAULT_PYO3, warnings)
+    pyo3 = check_pyo3(pyo3 or DEFAULT_PYO3, warn)
     wiring = wiring or "feature"
     if wiring not in WIRINGS:
         raise UserError(f"--wiring {wiring!r} is not one of {', '.join(WIRINGS)}")
@@ -155,8 +154,7 @@ def options(name: str, dest: Path | None = None, *, pyo3: str | None = None,
         profiler=profiler, git=git, backend=backend or "maturin", wiring=wiring, abi3=abi3,
         layout=layout or "mixed")
     if not licenses.files(checked.license):
-        warnings.append(f"warning: no LICENSE text for {checked.license!r}: add the LICENSE "
-                        "file yourself")
+        warn(f"warning: no LICENSE text for {checked.license!r}: add the LICENSE file yourself")
     return checked
 
 
