@@ -47,7 +47,7 @@ def check(ctx):
             else:
                 lib["crate-type"] = ["rlib", "cdylib"]
 
-        yield ctx.diagnostic(
+        yield ctx.finding(
             crate.file, ("lib",), "crate-type",
             f"extension crate `{crate.name}` has no `cdylib` crate type, so no Python module "
             "can be built from it", fix)

@@ -46,6 +46,6 @@ def check(ctx):
             lib = manifest.table(editor.document(path), ("lib",))
             manifest.add_to_array(lib, "crate-type", "rlib")
 
-        yield ctx.diagnostic(
+        yield ctx.finding(
             crate.file, ("lib",), "crate-type",
             f"`{names}` depend(s) on `{crate.name}`, but it is not built as an `rlib`", fix)

@@ -69,7 +69,7 @@ def check(ctx):
             fixable = has_rpath or (build is not None and not build_text
                                     and facts.has_lib_dir(series))
             fix = _add(ws, member, pyo3, series, has_rpath, auto) if fixable else None
-            yield ctx.diagnostic(
+            yield ctx.finding(
                 member.file, ("package",), None,
                 f"binary crate `{member.name}` embeds Python through `{ext.crate.name}` but has "
                 f"no {' and no '.join(missing)}; it fails to start without LD_LIBRARY_PATH",

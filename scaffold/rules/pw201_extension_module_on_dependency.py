@@ -44,12 +44,12 @@ in `cargo test` too.
 
 from __future__ import annotations
 
-from scaffold.lint.context import ENV
 from scaffold.lint.diagnostic import Applicability
 from scaffold.lint.claim import Claim
-from scaffold.rules.wiring_edits import (EXTENSION_MODULE, ensure_extension_module_feature,
-                                         is_pyo3_entry, remove_extension_module_from_dependency)
+from scaffold.rules.wiring_edits import (ensure_extension_module_feature,
+                                         remove_extension_module_from_dependency)
 from scaffold.workspace.crate import Dependency
+from scaffold.workspace.wiring import ENV, EXTENSION_MODULE, is_pyo3_entry
 
 CODE = "PW201"
 NAME = "extension-module-on-pyo3-dependency"
@@ -85,7 +85,7 @@ def check(ctx):
                         editor.document(crate.path), inherited.key,
                         weak=bool(crate.effective_spec(inherited).get("optional")))
 
-        yield ctx.diagnostic(
+        yield ctx.finding(
             ws.root_file, ("workspace", "dependencies"), "pyo3",
             "`extension-module` is enabled on `[workspace.dependencies] pyo3`, so no member "
             "that inherits it can link libpython (binaries and tests fail to link)", fix)
@@ -104,7 +104,7 @@ def _report(ctx, crate, dep, ext):
                                             weak=bool(crate.effective_spec(dep).get("optional")))
 
     where = ".".join(dep.table)
-    return ctx.diagnostic(
+    return ctx.finding(
         crate.file, dep.table, dep.key,
         f"`{crate.name}` enables `extension-module` on its `{dep.key}` dependency "
         f"(in [{where}]); no binary or test can turn it off", fix)

@@ -45,7 +45,7 @@ def check(ctx):
             manifest.remove_key(table, "default_features")
             manifest.set_value(table, "default-features", False)
 
-        yield ctx.diagnostic(
+        yield ctx.finding(
             member.file, dep.table, dep.key,
             f"`{member.name}` depends on `{ext.crate.name}` with its default features, "
             "which enable `extension-module`: it will not link libpython", fix)

@@ -52,7 +52,7 @@ def check(ctx):
                                         {"path": relative, "default-features": False},
                                         keep=("features", "optional"))
 
-        yield ctx.diagnostic(
+        yield ctx.finding(
             member.file, dep.table, dep.key,
             f"`{member.name}` inherits `{ext.crate.name}` with `workspace = true`, where "
             "`default-features = false` cannot apply: `extension-module` stays on", fix)

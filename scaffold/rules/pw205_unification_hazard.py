@@ -33,11 +33,11 @@ from __future__ import annotations
 import glob
 from pathlib import Path
 
-from scaffold.lint.context import FEATURE
 from scaffold.lint.diagnostic import Applicability
 from scaffold.lint.claim import Claim
-from scaffold.rules.wiring_edits import EXTENSION_MODULE, extension_module_enabled_by_default
+from scaffold.rules.wiring_edits import extension_module_enabled_by_default
 from scaffold.toml import manifest
+from scaffold.workspace.wiring import EXTENSION_MODULE, FEATURE
 
 CODE = "PW205"
 NAME = "feature-unification-hazard"
@@ -87,7 +87,7 @@ def check(ctx):
         else:
             table["default-members"] = keep
 
-    yield ctx.diagnostic(
+    yield ctx.finding(
         ws.root_file, ("workspace",), "default-members" if ws.default_members else "members",
         f"a plain `cargo build` at the root builds {names} with `extension-module` together "
         "with its dependents; Cargo unifies the feature and the dependents fail to link "

@@ -66,7 +66,7 @@ def check(ctx):
         target = requirement.get(package, format_series(newest))
         movable = dep.inherits_workspace or (set(dep.spec) <= _MOVABLE_KEYS
                                              and dep.key == package)
-        yield ctx.diagnostic(
+        yield ctx.finding(
             crate.file, dep.table, dep.key,
             f"`{crate.name}` requires {package} {format_series(found)} while the newest PyO3 "
             f"in the workspace is {format_series(newest)}; only one PyO3 minor can be linked",

@@ -67,8 +67,8 @@ def check(ctx):
             problem = f"has `manifest-path = \"{declared}\"`, a crate that builds no Python module"
         fix = _point_at(project, candidates[0]) if len(candidates) == 1 else None
         names = ", ".join(f"`{c.name}`" for c in candidates) or "none"
-        yield ctx.diagnostic(project.pyproject, ("tool", "maturin"), "manifest-path",
-                             f"[tool.maturin] {problem} (extension crates: {names})", fix)
+        yield ctx.finding(project.pyproject, ("tool", "maturin"), "manifest-path",
+                          f"[tool.maturin] {problem} (extension crates: {names})", fix)
 
 
 def _point_at(project, crate):

@@ -26,10 +26,10 @@ build-backend = "maturin"
 
 from __future__ import annotations
 
-from scaffold.lint.context import ENV
 from scaffold.lint.diagnostic import Applicability
 from scaffold.rules.backend_floor import (floor, floor_met, floor_text, raise_backend_floor,
                                           requirement_for)
+from scaffold.workspace.wiring import ENV, below_env_wiring, uses_feature
 
 CODE = "PW403"
 NAME = "backend-too-old-for-env-wiring"
@@ -42,9 +42,9 @@ def check(ctx):
     seen = set()
     for ext in ctx.extensions:
         project = ext.project
-        if (ctx.mode(ext) != ENV or ctx.below_env_wiring(ext) or project is None
+        if (ctx.mode(ext) != ENV or below_env_wiring(ctx.workspace, ext) or project is None
                 or project.pyproject is None or floor(project.backend or "") is None
-                or project.pyproject.path in seen or ctx.uses_feature(ext)):
+                or project.pyproject.path in seen or uses_feature(ext)):
             continue  # still on the feature: PW206's migration raises the floor itself
         found = requirement_for(project.build_requires, project.backend)
         if found is None or floor_met(found[1], project.backend):
@@ -54,7 +54,7 @@ def check(ctx):
         def fix(editor, project=project):
             raise_backend_floor(editor.document(project.pyproject.path), project.backend)
 
-        yield ctx.diagnostic(
+        yield ctx.finding(
             project.pyproject, ("build-system",), "requires",
             f"`{ext.crate.name}` uses env wiring (no `extension-module` feature), but "
             f"`{found[1]}` allows a {project.backend} that does not set "
