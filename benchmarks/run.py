@@ -266,26 +266,14 @@ def scale(work: Path, rounds: int, env: dict[str, str]) -> list[Row]:
 
 
 def _answers() -> tuple[dict, dict]:
-    """The answers `scaffold new NAME --yes` gives its two templates (taken from the command
-    itself; should its internals change, the answers as of this writing)."""
-    module = NAME.replace("-", "_")
-    try:
-        from scaffold.commands import new
+    """The answers `scaffold new NAME --yes` gives its two templates (from the tool itself)."""
+    from scaffold.render import project
 
-        options = new.Options(crate=NAME, module=module, dest=Path(NAME),
-                              pyo3=new.DEFAULT_PYO3, python_min=new.DEFAULT_PYTHON_MIN,
-                              author="", license=new.DEFAULT_LICENSE, profiler=True, git=False)
-        return new._workspace_answers(options), new._profiler_answers(options)
-    except (ImportError, AttributeError, TypeError) as error:
-        print(f"note: answers of `scaffold new` not readable ({error}); using fixed ones",
-              file=sys.stderr)
-    return ({"project_name": NAME, "module_name": module, "pyo3_version": "0.30",
-             "python_min": "3.10", "author": "", "license": "MIT", "edition": "2024",
-             "rust_version": "1.85", "with_profiler": True, "profiler_crate": f"{NAME}-profiler"},
-            {"library_crate": NAME, "library_ident": module, "module_name": module,
-             "profiler_crate": f"{NAME}-profiler", "library_path": f"../{NAME}",
-             "pyo3_version": "0.30", "pyo3_from_workspace": True, "workspace_package": True,
-             "edition": "2024", "cargo_profile": "profiling", "workload": "primes"})
+    options = project.Options(crate=NAME, module=NAME.replace("-", "_"), dest=Path(NAME),
+                              pyo3=project.DEFAULT_PYO3, python_min=project.DEFAULT_PYTHON_MIN,
+                              author="", license=project.DEFAULT_LICENSE, profiler=True,
+                              git=False)
+    return project.workspace_answers(options), project.profiler_answers(options)
 
 
 def _data(answers: dict) -> list[str]:

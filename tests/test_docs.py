@@ -14,7 +14,7 @@ import yaml
 from scaffold.cli import COMMANDS
 from scaffold.lint import docs
 from scaffold.lint.diagnostic import Applicability, Diagnostic, Fix
-from scaffold.lint.report import JSON_SCHEMA_VERSION, json_document
+from scaffold.lint.output import JSON_SCHEMA_VERSION, json_document
 from scaffold.rules import ALL
 
 REPO = Path(__file__).resolve().parents[1]

@@ -23,8 +23,8 @@ def _wants(code: str, value: str) -> Rule:
         if crate.data.get("package", {}).get("description") != value:
             def fix(editor):
                 manifest.table(editor.document(crate.path), ("package",))["description"] = value
-            yield ctx.diagnostic(crate.file, ("package",), None, f"description is not {value!r}",
-                                 fix)
+            yield ctx.finding(crate.file, ("package",), None, f"description is not {value!r}",
+                              fix)
 
     return Rule(code, f"wants-{value}", f"description {value}", f"set it to {value}",
                 Applicability.SAFE, check, "")
@@ -39,7 +39,7 @@ def _wants_more(code: str) -> Rule:
 
         def fix(editor):
             manifest.table(editor.document(crate.path), ("package",))["description"] = text + "+"
-        yield ctx.diagnostic(crate.file, ("package",), None, "never enough", fix)
+        yield ctx.finding(crate.file, ("package",), None, "never enough", fix)
 
     return Rule(code, "wants-more", "more", "add more", Applicability.SAFE, check, "")
 

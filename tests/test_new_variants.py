@@ -21,18 +21,20 @@ from packaging.specifiers import SpecifierSet
 from packaging.version import Version
 
 from scaffold.commands import new
+from scaffold.render import project as new_project
 from tests.conftest import read_tree, run_cli
 
 KNOWN_ACTIONS = {"actions/checkout@v6", "actions/setup-python@v6", "PyO3/maturin-action@v1",
                  "dtolnay/rust-toolchain@stable", "actions/upload-artifact@v6",
                  "actions/download-artifact@v7", "actions/attest@v4", "astral-sh/setup-uv@v7",
-                 f"pypa/cibuildwheel@v{new.CIBUILDWHEEL}", "docker/setup-qemu-action@v3"}
+                 f"pypa/cibuildwheel@v{new_project.CIBUILDWHEEL}", "docker/setup-qemu-action@v3"}
 NAME, MODULE = "var-lib", "var_lib"
 
 COMBOS = [
     (backend, wiring, layout, abi3, profiler, pyo3)
     for backend, wiring, layout, abi3, profiler, pyo3 in itertools.product(
-        new.BACKENDS, new.WIRINGS, new.LAYOUTS, ["", "3.9"], [True, False], ["0.24", "0.30"])
+        new_project.BACKENDS, new_project.WIRINGS, new_project.LAYOUTS, ["", "3.9"], [True, False],
+        ["0.24", "0.30"])
     if not (wiring == "env" and pyo3 == "0.24")
 ]
 
@@ -398,22 +400,22 @@ def test_prompts_ask_the_new_options(tmp_path, monkeypatch):
     monkeypatch.setattr(questionary, "confirm", lambda *a, **k: _Answer(True))
     parser = argparse.ArgumentParser()
     new.register(parser)
-    options = new._options(parser.parse_args([NAME, str(tmp_path / NAME)]), interactive=True)
-    assert (options.backend, options.wiring, options.layout, options.abi3) == (
+    options = new._answers(parser.parse_args([NAME, str(tmp_path / NAME)]), True, print)
+    assert (options["backend"], options["wiring"], options["layout"], options["abi3"]) == (
         "setuptools-rust", "env", "rust", "3.10")
-    assert options.python_min == "3.10"
+    assert options["python_min"] == "3.10"
     assert sum("abi3" in p for p in asked) == 1 and len(asked) == 7
     # Flags given are not asked again.
     asked.clear()
-    options = new._options(parser.parse_args(
+    options = new._answers(parser.parse_args(
         [NAME, str(tmp_path / NAME), "--backend", "maturin", "--wiring", "feature",
          "--layout", "mixed", "--abi3", "3.9", "--python-min", "3.9", "--author", "",
-         "--license", "MIT"]), interactive=True)
-    assert asked == [] and options.backend == "maturin" and options.abi3 == "3.9"
+         "--license", "MIT"]), True, print)
+    assert asked == [] and options["backend"] == "maturin" and options["abi3"] == "3.9"
     # Below PyO3 0.26 there is no choice of wiring to ask about.
     asked.clear()
-    options = new._options(parser.parse_args(
+    options = new._answers(parser.parse_args(
         [NAME, str(tmp_path / NAME), "--pyo3", "0.25", "--backend", "maturin", "--layout",
          "mixed", "--abi3", "", "--python-min", "3.10", "--author", "", "--license", "MIT"]),
-        interactive=True)
-    assert asked == [] and options.wiring == "feature"
+        True, print)
+    assert asked == [] and options["wiring"] == "feature"

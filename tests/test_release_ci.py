@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from scaffold.commands import new
+from scaffold.render.project import CIBUILDWHEEL
 from tests.conftest import build_env, run, run_cli
 
 pytestmark = pytest.mark.needs_rust  # `maturin generate-ci` reads the project through cargo
@@ -145,7 +145,7 @@ def test_cibuildwheel_builds_every_maturin_target(variant, projects, maturin_ci)
     (cibw,) = [s["uses"] for s in flow["jobs"]["wheels"]["steps"]
                if "cibuildwheel" in s.get("uses", "")]
     assert cibw == f"pypa/cibuildwheel@v{version('cibuildwheel')}" == (
-        f"pypa/cibuildwheel@v{new.CIBUILDWHEEL}")
+        f"pypa/cibuildwheel@v{CIBUILDWHEEL}")
     pyproject = tomllib.loads((project / "pyproject.toml").read_text())
     identifiers = {platform: cibw_identifiers(project, platform, " ".join(entries))
                    for platform, entries in cibw_matrix(flow).items()}

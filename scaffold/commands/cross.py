@@ -1,35 +1,17 @@
 """`scaffold cross TARGET [PATH]`: configure a project to build for another target.
 
-Everything is validated before anything is written: the target against `rustc --print
-target-list`, the version string, the lib dir (libpython and `_sysconfigdata*.py`, searched as
-PyO3 searches), the linker. Then, all or nothing: `[target.TARGET] linker` in
-`.cargo/config.toml` and the PYO3_CROSS_* settings in `.cargo/cross/TARGET.env`, which only the
-printed `--target` commands read (see scaffold.cross.envfile for why not Cargo's `[env]`).
+Everything is validated before anything is written (`scaffold.cross.plan`); then, all or
+nothing, `[target.TARGET] linker` in `.cargo/config.toml` and the PYO3_CROSS_* settings in
+`.cargo/cross/TARGET.env`, and the exact `--target` build commands are printed.
 """
 
 from __future__ import annotations
 
 import argparse
-import difflib
-import re
-import shutil
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from scaffold import facts
-from scaffold.cross import envfile, libdir
-from scaffold.doctor.python_checks import abi3_floor
-from scaffold.errors import UserError
-from scaffold.probes.toolchain import Rustc
-from scaffold.toml import cargo_config
-from scaffold.transaction.write import write_all
-from scaffold.workspace.loader import load
-from scaffold.workspace.model import Workspace
-
-IMPLEMENTATIONS = {"cpython": "CPython", "pypy": "PyPy"}
-_VERSION = re.compile(r"3\.(\d+)(t?)")
-_VENDORS = {"unknown", "pc", "apple", "sun", "nvidia", "fortanix", "uwp", "wrs", "win7", "ibm"}
+from scaffold.cross.plan import IMPLEMENTATIONS, Plan, shown
 
 
 def register(parser: argparse.ArgumentParser) -> None:
@@ -54,159 +36,23 @@ def register(parser: argparse.ArgumentParser) -> None:
                         help="write even outside a git repository")
 
 
-@dataclass
-class Plan:
-    ws: Workspace
-    triple: str
-    settings: dict[str, str]
-    writes: dict[Path, str] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)
-
-
 def run(args: argparse.Namespace) -> int:
-    plan = make_plan(args)
-    for note in plan.notes:
-        print(note, file=sys.stderr)
-    if args.dry_run:
-        for path, text in plan.writes.items():
-            print(f"would write {_rel(path, plan.ws.root)}:\n{text}", file=sys.stderr)
-    elif plan.writes:
-        from scaffold import vcs
+    from scaffold import api
 
-        vcs.ensure_clean(plan.ws.root, list(plan.writes), allow_dirty=args.allow_dirty,
-                         allow_no_vcs=args.allow_no_vcs)
-        from scaffold.workspace.discover import discover
+    def notes(plan: Plan) -> None:
+        for note in plan.notes:
+            print(note, file=sys.stderr)
 
-        project = discover(args.path)  # the same boundary, lock and journal as every command
-        write_all(plan.writes, root=project.boundary, boundary=project.describe_boundary())
-        for path in plan.writes:
-            print(f"wrote {_rel(path, plan.ws.root)}", file=sys.stderr)
-    print("\n".join(commands(plan, args.zig)))
+    done = api.cross(target=args.target, path=args.path, lib_dir=args.lib_dir,
+                     python_version=args.python_version, implementation=args.implementation,
+                     linker=args.linker, zig=args.zig, dry_run=args.dry_run,
+                     allow_dirty=args.allow_dirty, allow_no_vcs=args.allow_no_vcs,
+                     on_plan=notes)
+    root = done.plan.ws.root
+    for path, text in done.plan.writes.items():
+        if args.dry_run:
+            print(f"would write {shown(path, root)}:\n{text}", file=sys.stderr)
+        else:
+            print(f"wrote {shown(path, root)}", file=sys.stderr)
+    print("\n".join(done.commands))
     return 0
-
-
-def make_plan(args: argparse.Namespace) -> Plan:
-    """Validate every input and compute the files to write; raises UserError, writes nothing."""
-    version = parse_version(args.python_version)
-    implementation = IMPLEMENTATIONS[args.implementation]
-    ws = load(args.path)
-    rustc = Rustc()
-    triple = args.target
-    if triple not in rustc.targets:
-        close = difflib.get_close_matches(triple, rustc.targets, n=3)
-        raise UserError(f"unknown target {triple!r} (not in `rustc --print target-list`)",
-                        f"did you mean {' or '.join(close)}?" if close else
-                        "run `rustc --print target-list` for the names")
-    plan = Plan(ws, triple, {})
-    if not rustc.std_installed(triple):
-        plan.notes.append(f"warning: the standard library for {triple} is not installed; "
-                          f"run `rustup target add {triple}` before building")
-    plan.settings = _python_settings(plan, args.lib_dir, version, implementation)
-    if args.linker:
-        _check_linker(args.linker)
-        config = cargo_config.config_path(ws.root)
-        text, previous = cargo_config.with_linker(config, triple, args.linker)
-        if previous != args.linker:
-            plan.writes[config] = text
-    elif args.zig:
-        if not shutil.which("zig"):
-            plan.notes.append("note: `zig` is not on PATH; maturin --zig needs it "
-                              "(pip install ziglang)")
-    elif triple != rustc.host:
-        plan.notes.append(f"note: no --linker or --zig: cargo links {triple} with the host's "
-                          "`cc`, which usually fails")
-    env_file = envfile.path_for(ws.root, triple)
-    env_text = envfile.render(triple, plan.settings)
-    if not env_file.is_file() or env_file.read_text(encoding="utf-8") != env_text:
-        plan.writes[env_file] = env_text
-    return plan
-
-
-def _python_settings(plan: Plan, lib_dir: Path | None, version, implementation: str
-                     ) -> dict[str, str]:
-    """The PYO3_CROSS_* settings; the lib dir is checked as PyO3 reads it (not on Windows,
-    where PyO3 0.30 links with raw-dylib and reads no sysconfigdata)."""
-    settings = {}
-    windows = "windows" in plan.triple
-    if lib_dir is not None:
-        if not lib_dir.is_dir():
-            raise UserError(f"--lib-dir {lib_dir}: no such directory",
-                            "pass the target's directory holding libpython and _sysconfigdata*.py")
-        if not windows:
-            arch, os_name = _arch_os(plan.triple)
-            found = libdir.inspect(lib_dir.resolve(), arch, os_name,
-                                   version[:2] if version else None, implementation)
-            version = version or (*found.version, found.free_threaded)
-            plan.notes.append(f"{lib_dir}: {found.sysconfigdata.name}, {found.libpython.name}")
-        settings["PYO3_CROSS_LIB_DIR"] = str(lib_dir.resolve())
-    elif not windows:
-        plan.notes.append("note: without --lib-dir only extension modules build for "
-                          f"{plan.triple}; binaries that embed Python need the target's libpython")
-    if version is None:
-        if abi3_floor(plan.ws) is None:
-            raise UserError(f"no --python-version{'' if windows else ' or --lib-dir'} given",
-                            "PyO3 needs the target's Python version (or an abi3-py3X feature)")
-    else:
-        _check_version_supported(plan.ws, version, implementation)
-        settings["PYO3_CROSS_PYTHON_VERSION"] = f"3.{version[1]}{'t' if version[2] else ''}"
-    settings["PYO3_CROSS_PYTHON_IMPLEMENTATION"] = implementation
-    return settings
-
-
-def parse_version(text: str | None) -> tuple[int, int, bool] | None:
-    """"3.11" -> (3, 11, False), "3.14t" -> (3, 14, True); UserError for anything else."""
-    if text is None:
-        return None
-    match = _VERSION.fullmatch(text.strip())
-    if not match:
-        raise UserError(f"bad --python-version {text!r}", "expected 3.Y, or 3.Yt for a "
-                        "free-threaded Python, e.g. 3.12")
-    return 3, int(match.group(1)), bool(match.group(2))
-
-
-def _check_version_supported(ws: Workspace, version, implementation: str) -> None:
-    if version[2] and implementation != "CPython":
-        raise UserError(f"Python 3.{version[1]}t: only CPython is free-threaded")
-    series = ws.pyo3_series()
-    low = facts.python_min(series) if series else None
-    if low and version[:2] < low:
-        raise UserError(f"Python 3.{version[1]}: PyO3 {facts.fmt(series)} "
-                        f"supports Python >= {facts.fmt(low)}",
-                        "target a newer Python or use an older PyO3")
-
-
-def _check_linker(linker: str) -> None:
-    if shutil.which(linker) is None:
-        raise UserError(f"--linker {linker}: not found on PATH",
-                        "install the cross linker (e.g. gcc-aarch64-linux-gnu) or pass its path")
-
-
-def _arch_os(triple: str) -> tuple[str, str]:
-    """The architecture and OS names PyO3 matches in `lib.<os>-<arch>` directory names."""
-    parts = triple.split("-")
-    os_name = next((p for p in parts[1:] if p not in _VENDORS), parts[-1])
-    return parts[0], os_name
-
-
-def commands(plan: Plan, zig: bool) -> list[str]:
-    """The exact build commands, run from the workspace root."""
-    ws = plan.ws
-    source = f". .cargo/cross/{plan.triple}.env"
-    cargo = "cargo zigbuild" if zig else "cargo build"
-    lines = [f"# from {ws.root}", f"({source} && {cargo} --target {plan.triple})"]
-    for project in ws.projects:
-        cd = "" if project.dir == ws.root else f"cd {_rel(project.dir, ws.root)} && "
-        if project.backend == "maturin":
-            lines.append(f"({source} && {cd}maturin build --release --target {plan.triple}"
-                         f"{' --zig' if zig else ''})")
-        elif project.backend == "setuptools-rust":
-            lines.append(f"({source} && {cd}CARGO_BUILD_TARGET={plan.triple} "
-                         "python -m build --wheel)")
-    return lines
-
-
-def _rel(path: Path, root: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return str(path)

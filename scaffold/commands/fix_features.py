@@ -12,7 +12,6 @@ import sys
 from pathlib import Path
 
 from scaffold.errors import UserError
-from scaffold.lint.diagnostic import Applicability, Severity
 
 
 def register(parser: argparse.ArgumentParser) -> None:
@@ -42,103 +41,51 @@ def register(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from scaffold import rules
-
     if args.explain:
-        rule = rules.by_code(args.explain)
-        if rule is None:
-            raise UserError(f"unknown rule {args.explain!r}", "see docs/rules.md for the codes")
-        print(f"# {rule.code} {rule.name}\n\n{rule.summary}. Fix: {rule.fix_title} "
-              f"({rule.applicability.label}). {rule.fix_changes.describe()}\n\n{rule.doc}")
-        return 0
-    from scaffold.lint import engine, report
+        return _explain(args.explain)
+    from scaffold import api
+    from scaffold.lint import output
 
-    selected = rules.select(_codes(args.select), _codes(args.ignore))
-    writes = not (args.check or args.diff)
-    threshold = Applicability.UNSAFE if args.unsafe_fixes else Applicability.SAFE
-    if writes:
-        from scaffold.transaction.lock import locked
-        from scaffold.transaction.write import write_all
-        from scaffold.workspace.discover import discover, require_cargo
-
-        project = discover(args.path)
-        require_cargo(project)
-        # One writer at a time per project; an interrupted write is rolled back first.
-        with locked(project.boundary):
-            outcome = engine.run(args.path, selected, threshold, args.wiring)
-            if outcome.changes:
-                from scaffold.vcs import ensure_clean
-
-                ensure_clean(outcome.workspace.root, list(outcome.changes),
-                             allow_dirty=args.allow_dirty, allow_no_vcs=args.allow_no_vcs)
-                write_all({path: text.original for path, text in outcome.changes.items()},
-                          root=project.boundary, boundary=project.describe_boundary())
+    options = {"path": args.path, "select": _codes(args.select), "ignore": _codes(args.ignore),
+               "unsafe_fixes": args.unsafe_fixes, "wiring": args.wiring}
+    if args.check:
+        report = api.check(**options)
     else:
-        from scaffold.workspace.discover import discover
-
-        project = discover(args.path)
-        outcome = engine.run(args.path, selected, None if args.check else threshold, args.wiring)
-        _warn_pending(project.boundary)
-    remaining = outcome.diagnostics
+        report = api.fix(**options, dry_run=args.diff, allow_dirty=args.allow_dirty,
+                         allow_no_vcs=args.allow_no_vcs)
+    if report.pending is not None:
+        print(f"warning: {report.pending}: an interrupted write is pending; files may be "
+              "half-changed until the next `scaffold fix-features` rolls it back",
+              file=sys.stderr)
     if args.output_format == "json":
-        print(report.json_document(remaining, outcome.fixed, list(outcome.changes),
-                                   "check" if args.check else "diff" if args.diff else "fix",
-                                   outcome.scenario_changes))
+        print(output.json_document(report.diagnostics, report.fixed, report.changed_files,
+                                   report.mode, report.scenario_changes))
     elif args.output_format == "github":
-        for d in remaining:
-            print(report.github_line(d))
+        for d in report.diagnostics:
+            print(output.github_line(d))
     else:
-        if args.diff:
+        if report.base is not None:  # a diff
             from scaffold.lint.diff import unified_diff
-            from scaffold.workspace.discover import display_base
 
-            sys.stdout.write(unified_diff(display_base(project), outcome.originals,
-                                          outcome.changes))
+            sys.stdout.write(unified_diff(report.base, report.originals, report.changes))
         # With --diff, stdout is the patch alone: diagnostics go with the summary.
         stream = sys.stderr if args.diff else sys.stdout
-        for d in remaining:
-            print(report.text_line(d, threshold), file=stream)
-    errors = [d for d in remaining if d.severity is Severity.ERROR]
-    _summary(args, errors, outcome, threshold)
-    if args.diff:
-        return 1 if outcome.changes else 0
-    return 1 if errors else 0
+        for d in report.diagnostics:
+            print(output.text_line(d, report.threshold), file=stream)
+    for line in report.summary(scenarios=args.output_format == "text"):
+        print(line, file=sys.stderr)
+    return report.exit_code
 
 
-def _summary(args, errors, outcome, threshold) -> None:
-    files = len(outcome.changes)
-    if outcome.scenario_changes and args.output_format == "text":
-        print("Builds the fixes change (verified against the feature model):", file=sys.stderr)
-        for change in outcome.scenario_changes:
-            print(f"  {change.text()}", file=sys.stderr)
-    if args.diff:
-        print(f"Would fix {len(outcome.fixed)} finding(s) in {files} file(s)." if files
-              else "Would change nothing.", file=sys.stderr)
-        return
-    if not args.check and outcome.fixed:
-        print(f"Fixed {len(outcome.fixed)} finding(s) in {files} file(s).", file=sys.stderr)
-    fixable = sum(d.fixable(threshold) for d in errors)
-    unsafe = sum(d.fixable(Applicability.UNSAFE) and not d.fixable(threshold) for d in errors)
-    if not errors:
-        print("All checks passed." if args.check or not outcome.fixed else "No findings left.",
-              file=sys.stderr)
-        return
-    line = f"Found {len(errors)} finding(s)"
-    if fixable:
-        command = "scaffold fix-features" + (" --unsafe-fixes" if args.unsafe_fixes else "")
-        line += f"; {fixable} fixable with `{command}`"
-    if unsafe:
-        line += f"; {unsafe} more with `--unsafe-fixes`"
-    print(line + ".", file=sys.stderr)
+def _explain(code: str) -> int:
+    from scaffold import rules
 
-
-def _warn_pending(root: Path) -> None:
-    from scaffold.transaction.journal import pending
-
-    journal = pending(root)
-    if journal is not None:
-        print(f"warning: {journal}: an interrupted write is pending; files may be half-changed "
-              "until the next `scaffold fix-features` rolls it back", file=sys.stderr)
+    rule = rules.by_code(code)
+    if rule is None:
+        raise UserError(f"unknown rule {code!r}", "see docs/rules.md for the codes")
+    print(f"# {rule.code} {rule.name}\n\n{rule.summary}. Fix: {rule.fix_title} "
+          f"({rule.applicability.label}). {rule.fix_changes.describe()}\n\n{rule.doc}")
+    return 0
 
 
 def _codes(values: list[str] | None) -> list[str] | None:

@@ -1,35 +1,15 @@
 """`scaffold update [PATH]`: bring a project to the installed templates, keeping the user's edits.
 
-For each answers file (the workspace's, each profiler's), copier's 3-way update runs from the
-recorded release to the newest one in the template history (`scaffold.render.history`). It runs
-in a throwaway clone of the project's repository at HEAD, one template after the other (copier
-refuses a dirty tree, and the first update dirties it), so the user's tree is only written at
-the end, all at once; `--dry-run` prints the diff of that clone and writes nothing.
+copier's 3-way update from each answers file's recorded release to the newest installed one,
+run in a throwaway clone, written all at once (`scaffold.api.update`); `--dry-run` prints the
+diff and writes nothing. Then `fix-features --check` on the result.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
-import subprocess
 import sys
-import tempfile
-from dataclasses import dataclass
 from pathlib import Path
-
-from scaffold.errors import UserError
-
-ANSWERS = ".copier-answers.yml"
-# The labels copier's inline conflicts carry (copier/_main.py, `_apply_update`, git merge-file).
-_MARKERS = (b"<<<<<<< before updating", b">>>>>>> after updating")
-
-
-@dataclass
-class Step:
-    answers: Path  # relative to the repository top
-    template: str
-    recorded: str
-    legacy: bool  # written by 0.1.0: a machine path in _src_path, no _commit
 
 
 def register(parser: argparse.ArgumentParser) -> None:
@@ -42,223 +22,26 @@ def register(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    project = args.path.absolute()
-    if not project.is_dir():
-        raise UserError(f"{args.path} is not a directory", "pass the project's folder")
-    top, head = _repository(project)
-    _refuse_dirty(top, project)
-    steps = _steps(top, project)
-    folder, target = _targets(steps)
-    todo = [s for s in steps if s.legacy or s.recorded != target[s.template]]
-    for step in steps:
-        if step not in todo:
-            print(f"{step.answers}: {step.template} template up to date "
-                  f"({step.recorded})", file=sys.stderr)
-    changes: dict[str, bytes | None] = {}
-    if todo:
-        changes, diff = _update_in_clone(top, head, todo, target, folder, args)
-        if args.dry_run:
-            sys.stdout.write(diff)
-    conflicts = sorted(p for p, data in changes.items() if data and _conflicted(data))
-    if not args.dry_run:
-        _apply(top, changes)
-    for step in todo:
+    from scaffold import api
+
+    done = api.update(path=args.path, dry_run=args.dry_run,
+                      interactive=sys.stdin.isatty() and not args.yes,
+                      on_note=lambda note: print(note, file=sys.stderr))
+    if args.dry_run and done.updated:
+        sys.stdout.write(done.diff)
+    for step in done.updated:
         print(f"{step.answers}: {step.template} template {step.recorded} -> "
-              f"{target[step.template]}", file=sys.stderr)
+              f"{done.targets[step.template]}", file=sys.stderr)
+    changes = done.changes
     listed = f": {', '.join(sorted(changes))}" if changes else ""
     print(f"{'would change' if args.dry_run else 'changed'} {len(changes)} file(s){listed}",
           file=sys.stderr)
-    if conflicts:
+    if done.conflicts:
         print(f"conflicts ({'would be ' if args.dry_run else ''}marked inline, resolve and "
-              f"commit): {', '.join(conflicts)}", file=sys.stderr)
+              f"commit): {', '.join(done.conflicts)}", file=sys.stderr)
     if not args.dry_run:
-        _check_features(project)
-    return 1 if conflicts or (args.dry_run and changes) else 0
-
-
-def _targets(steps: list[Step]) -> tuple[Path, dict[str, str]]:
-    """The history folder and each template's newest release; refuses unknown versions."""
-    from scaffold.render import history
-
-    try:
-        folder = history.history_dir()
-        available = {name: history.versions(folder, name) for name in history.TEMPLATE_NAMES}
-    except history.HistoryError as error:
-        raise UserError(str(error), "reinstall pyo3-scaffold from a release") from None
-    target = {name: history.newest(tags) for name, tags in available.items()}
-    for step in steps:
-        _check_version(step, available[step.template], target[step.template])
-    return folder, target
-
-
-def _repository(project: Path) -> tuple[Path, str]:
-    hint = "run `git init && git add -A && git commit -m init` there first"
-    try:
-        top = Path(_git(project, "rev-parse", "--show-toplevel"))
-    except UserError:
-        raise UserError(f"{project} is not in a git repository; scaffold update merges "
-                        "through git", hint) from None
-    try:
-        head = _git(top, "rev-parse", "--verify", "HEAD")
-    except UserError:
-        raise UserError(f"{top} has no commit yet", hint) from None
-    return top, head
-
-
-def _refuse_dirty(top: Path, project: Path) -> None:
-    status = _git(top, "status", "--porcelain", "-z", "--untracked-files=all", "--", str(project),
-                  strip=False)
-    dirty = sorted({entry[3:] for entry in status.split("\0") if len(entry) > 3})
-    if dirty:
-        listed = ", ".join(dirty[:10]) + (f" and {len(dirty) - 10} more" if len(dirty) > 10
-                                          else "")
-        raise UserError(f"uncommitted changes: {listed}", "commit or stash them first, so the "
-                        "update can be reviewed and undone with git")
-
-
-def _steps(top: Path, project: Path) -> list[Step]:
-    import yaml
-
-    from scaffold.render import history
-
-    listed = _git(project, "ls-files", "-z", "--full-name", "--", ".", strip=False)
-    files = sorted(Path(p) for p in listed.split("\0") if Path(p).name == ANSWERS)
-    # The workspace first: the profiler's answers live inside it.
-    files.sort(key=lambda p: len(p.parts))
-    if not files:
-        raise UserError(f"{project} has no {ANSWERS}: it was not made by scaffold new or "
-                        "add-profiler", "scaffold update only updates projects it made")
-    steps, foreign = [], []
-    for rel in files:
-        try:
-            data = yaml.safe_load((top / rel).read_text(encoding="utf-8")) or {}
-        except (OSError, yaml.YAMLError) as error:
-            raise UserError(f"{rel}: {' '.join(str(error).split())}",
-                            "restore it from git") from None
-        found = history.template_of(str(data.get("_src_path", ""))) if isinstance(
-            data, dict) else None
-        if found is not None and found[1] and "_commit" in data:
-            found = None  # a local git template, not the folder 0.1.0 rendered
-        if found is None:
-            foreign.append(rel)
-            continue
-        name, legacy = found
-        if name == "profiler" and data.get("profiler_crate") != rel.parent.name:
-            raise UserError(f"{rel}: the profiler crate {data.get('profiler_crate')!r} lives in "
-                            f"{rel.parent.name!r}", "the update renders it by its crate name; "
-                            "rename the folder back")
-        recorded = history.LEGACY_RELEASE if legacy else str(data.get("_commit", ""))
-        steps.append(Step(rel, name, recorded, legacy))
-    if not steps:
-        raise UserError(f"{foreign[0]}: _src_path is not a pyo3-scaffold template",
-                        "scaffold update only updates projects made by scaffold new or "
-                        "add-profiler; use copier update")
-    for rel in foreign:
-        print(f"{rel}: another copier template, left alone (copier update)", file=sys.stderr)
-    return steps
-
-
-def _check_version(step: Step, available: list[str], target: str) -> None:
-    from packaging.version import InvalidVersion, Version
-
-    if step.recorded in available:
-        return
-    try:
-        newer = Version(step.recorded) > Version(target)
-    except InvalidVersion:
-        newer = False
-    if newer:
-        raise UserError(f"{step.answers}: made by the {step.template} template "
-                        f"{step.recorded}, newer than this installation's {target}",
-                        "upgrade pyo3-scaffold")
-    raise UserError(f"{step.answers}: unknown {step.template} template version "
-                    f"{step.recorded!r} (known: {', '.join(available)})",
-                    "restore _commit from git")
-
-
-def _update_in_clone(top: Path, head: str, todo: list[Step], target: dict[str, str],
-                     folder: Path, args: argparse.Namespace) -> tuple[dict, str]:
-    """Run the updates in a clone at HEAD: {path: new bytes or None if removed}, the diff."""
-    with tempfile.TemporaryDirectory(prefix="scaffold-update.") as scratch:
-        clone = Path(scratch) / "repo"
-        _git(Path(scratch), "clone", "--quiet", "--shared", "--no-checkout", str(top),
-             str(clone))
-        _git(clone, "checkout", "--quiet", "--detach", head)
-        for step in todo:
-            if step.legacy:
-                _migrate(clone / step.answers, step.template)
-                _commit(clone, f"pyo3-scaffold: record the {step.template} template as 0.1.0")
-            _copier_update(clone, step, target[step.template], folder, args)
-            _commit(clone, f"update the {step.template} template")
-        names = _git(clone, "diff", "--name-only", "--no-renames", "-z", head, "HEAD",
-                     strip=False)
-        changes = {}
-        for rel in filter(None, names.split("\0")):
-            path = clone / rel
-            changes[rel] = path.read_bytes() if path.is_file() else None
-        diff = _git(clone, "diff", "--no-renames", head, "HEAD", strip=False)
-    return changes, diff
-
-
-def _migrate(answers: Path, template: str) -> None:
-    """0.1.0 answers -> the stable `_src_path` and `_commit: 0.1.0` (copier rewrites it later)."""
-    import yaml
-
-    from scaffold.render import history
-
-    data = yaml.safe_load(answers.read_text(encoding="utf-8"))
-    data.update(_src_path=history.stable_ref(template), _commit=history.LEGACY_RELEASE)
-    answers.write_text("# Changes here will be overwritten by Copier; NEVER EDIT MANUALLY\n"
-                       + yaml.safe_dump(data, sort_keys=True), encoding="utf-8")
-
-
-def _copier_update(clone: Path, step: Step, version: str, folder: Path,
-                   args: argparse.Namespace) -> None:
-    import yaml
-
-    from scaffold.commands.new import refreshed_answers
-    from scaffold.render.copier_render import update
-
-    answers = clone / step.answers
-    # The profiler template renders into the folder holding its crate.
-    dst = answers.parent if step.template == "workspace" else answers.parent.parent
-    # The answers `new` derives from facts follow this release's facts, not the recorded ones.
-    recorded = yaml.safe_load(answers.read_text(encoding="utf-8"))
-    try:
-        data = refreshed_answers(step.template, recorded)
-    except ValueError as error:
-        raise UserError(f"{step.answers}: {error}", "restore it from git") from None
-    try:
-        update(dst, answers.relative_to(dst).as_posix(), version, folder,
-               interactive=sys.stdin.isatty() and not args.yes, data=data)
-    except RuntimeError as error:
-        raise UserError(f"{step.answers}: {error}", "nothing was written") from None
-
-
-def _apply(top: Path, changes: dict[str, bytes | None]) -> None:
-    """Write the new files at once (scaffold.transaction), then remove the deleted ones."""
-    from scaffold.transaction.write import write_all
-
-    texts = {}
-    for rel, data in changes.items():
-        if data is not None:
-            try:
-                texts[top / rel] = data.decode("utf-8")
-            except UnicodeDecodeError:
-                raise UserError(f"{rel}: the update made a file that is not UTF-8 text",
-                                "nothing was written; see `scaffold update --dry-run`") from None
-    write_all(texts, top)
-    for rel, data in changes.items():
-        if data is None:
-            (top / rel).unlink(missing_ok=True)
-            for parent in (top / rel).parents:  # and the folders it leaves empty
-                if parent == top or any(parent.iterdir()):
-                    break
-                parent.rmdir()
-
-
-def _conflicted(data: bytes) -> bool:
-    return any(line.rstrip() in _MARKERS for line in data.splitlines())
+        _check_features(args.path.absolute())
+    return done.exit_code
 
 
 def _check_features(project: Path) -> None:
@@ -271,19 +54,3 @@ def _check_features(project: Path) -> None:
     verdict = {0: "clean", 1: "findings above; run `scaffold fix-features`"}.get(
         code, "could not check")
     print(f"fix-features --check: {verdict}", file=sys.stderr)
-
-
-def _commit(clone: Path, message: str) -> None:
-    _git(clone, "add", "--all")
-    _git(clone, "-c", "user.name=pyo3-scaffold", "-c", "user.email=pyo3-scaffold@invalid",
-         "-c", "commit.gpgsign=false", "commit", "--quiet", "--no-verify", "--allow-empty",
-         "-m", message)
-
-
-def _git(cwd: Path, *args: str, strip: bool = True) -> str:
-    done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True,
-                          env={**os.environ, "LC_ALL": "C"})
-    if done.returncode:
-        detail = done.stderr.strip().splitlines()[-1:] or [f"exit {done.returncode}"]
-        raise UserError(f"git {args[0]} failed in {cwd}: {detail[0]}", "nothing was written")
-    return done.stdout.strip() if strip else done.stdout

@@ -9,11 +9,15 @@ would change, or when findings or uses of removed APIs remain; 2 error (nothing 
 from __future__ import annotations
 
 import argparse
-import subprocess
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
 
-from scaffold.errors import UserError
+from scaffold.facts import format_series
+
+if TYPE_CHECKING:
+    from scaffold.lint.report import Report
+    from scaffold.upgrade.plan import Plan
 
 
 def register(parser: argparse.ArgumentParser) -> None:
@@ -35,53 +39,37 @@ def register(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from scaffold.upgrade import plan as planning
+    from scaffold import api
 
-    planning.parse_target(args.pyo3)  # a bad version fails before anything is read
-    if args.dry_run or args.diff:
-        plan = planning.build(args.path, args.pyo3, args.unsafe_fixes)
-        _print_plan(plan, sys.stderr if args.diff else sys.stdout)
-        if args.diff:
-            from scaffold.lint.diff import unified_diff
+    dry_run = args.dry_run or args.diff
+    stream = sys.stderr if args.diff else sys.stdout
+    done = api.upgrade(path=args.path, pyo3=args.pyo3, dry_run=dry_run,
+                       unsafe_fixes=args.unsafe_fixes, allow_dirty=args.allow_dirty,
+                       allow_no_vcs=args.allow_no_vcs,
+                       on_plan=lambda plan: _print_plan(plan, stream))
+    plan = done.plan
+    if args.diff:
+        from scaffold.lint.diff import unified_diff
 
-            sys.stdout.write(unified_diff(plan.base, plan.originals, plan.changes))
-        errors = _check(plan.workspace.root, plan.changes)
+        sys.stdout.write(unified_diff(plan.base, plan.originals, plan.changes))
+    _print_check(done.check)
+    if dry_run:
         would = "would change" if plan.changes or plan.update else "would change nothing"
         print(f"{would}: {len(plan.changes)} file(s)"
               + (", then cargo update" if plan.update else ""), file=sys.stderr)
-        return 1 if plan.changes or plan.update or plan.blocking else 0
-    from scaffold.transaction.lock import locked
-    from scaffold.transaction.write import write_all
-    from scaffold.workspace.discover import discover, require_cargo
-
-    project = discover(args.path)
-    require_cargo(project)
-    with locked(project.boundary):
-        plan = planning.build(args.path, args.pyo3, args.unsafe_fixes)
-        _print_plan(plan, sys.stdout)
-        if plan.changes or plan.update:
-            from scaffold.vcs import ensure_clean
-
-            root = plan.workspace.root
-            lock = [root / "Cargo.lock"] if plan.update else []
-            ensure_clean(root, [*plan.changes, *lock], allow_dirty=args.allow_dirty,
-                         allow_no_vcs=args.allow_no_vcs)
-            write_all({p: t.original for p, t in plan.changes.items()},
-                      root=project.boundary, boundary=project.describe_boundary())
-            if plan.update:
-                _cargo_update(plan, project.boundary)
-    errors = _check(plan.workspace.root, {})
-    done = f"Upgraded to PyO3 {_series(plan.new)}" if plan.changes or plan.update else \
-        f"Nothing to change for PyO3 {_series(plan.new)}"
-    print(f"{done}; {len(plan.changes)} file(s) changed.", file=sys.stderr)
+        return done.exit_code
+    series = format_series(plan.new)
+    verdict = f"Upgraded to PyO3 {series}" if plan.changes or plan.update else \
+        f"Nothing to change for PyO3 {series}"
+    print(f"{verdict}; {len(plan.changes)} file(s) changed.", file=sys.stderr)
     if plan.blocking:
-        print(f"{plan.blocking} use(s) of APIs removed in PyO3 {_series(plan.new)} left in the "
+        print(f"{plan.blocking} use(s) of APIs removed in PyO3 {series} left in the "
               "Rust sources (listed above)", file=sys.stderr)
-    return 1 if errors or plan.blocking else 0
+    return done.exit_code
 
 
-def _print_plan(plan, stream) -> None:
-    head = f"PyO3 {_series(plan.old)} -> {_series(plan.new)}"
+def _print_plan(plan: Plan, stream: TextIO) -> None:
+    head = f"PyO3 {format_series(plan.old)} -> {format_series(plan.new)}"
     if plan.pyo3:
         head += f" (pyo3 {'.'.join(map(str, plan.pyo3))})"
     print(head, file=stream)
@@ -92,43 +80,12 @@ def _print_plan(plan, stream) -> None:
         print("  nothing to change", file=stream)
 
 
-def _cargo_update(plan, boundary: Path) -> None:
-    """`cargo update -p` for the moved packages, so Cargo.lock follows; on failure the
-    manifests are put back (Cargo.lock is only written by a cargo that succeeded)."""
-    from scaffold.transaction.write import write_all
+def _print_check(report: Report) -> None:
+    """The findings of `fix-features --check` on the result, and its verdict."""
+    from scaffold.lint.output import text_line
 
-    root = plan.workspace.root
-    command = ["cargo", "update", *[a for name in plan.update for a in ("-p", name)]]
-    try:
-        proc = subprocess.run(command, cwd=root, capture_output=True, text=True, check=False,
-                              timeout=600)
-        lines = proc.stderr.strip().splitlines() or [f"exit status {proc.returncode}"]
-        failure = lines[-1] if proc.returncode else None
-    except (OSError, subprocess.TimeoutExpired) as error:
-        failure = str(error)
-    if failure:
-        write_all({p: t.original for p, t in plan.originals.items()}, root=boundary)
-        raise UserError(f"`{' '.join(command)}` failed in {root} ({failure}); the manifests "
-                        "were put back", "fix the cause and run again")
-
-
-def _check(root: Path, planned: dict) -> int:
-    """`fix-features --check` on the result (the planned edits in memory when not written):
-    prints the findings and the verdict; returns the number of errors."""
-    from scaffold import rules
-    from scaffold.lint import engine, report
-    from scaffold.lint.diagnostic import Applicability, Severity
-
-    outcome = engine.run(root, rules.select(None, None), None, planned=planned or None)
-    errors = [d for d in outcome.diagnostics if d.severity is Severity.ERROR]
+    errors = report.errors
     for d in errors:
-        print(report.text_line(d, Applicability.SAFE), file=sys.stderr)
+        print(text_line(d, report.threshold), file=sys.stderr)
     verdict = "All checks passed." if not errors else f"Found {len(errors)} finding(s)."
     print(f"fix-features --check: {verdict}", file=sys.stderr)
-    return len(errors)
-
-
-def _series(value) -> str:
-    from scaffold.facts import format_series
-
-    return format_series(value)

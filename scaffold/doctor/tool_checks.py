@@ -11,6 +11,7 @@ from scaffold.doctor.findings import ERROR, NOTE, OK, WARN, Report
 from scaffold.probes.probe import Interpreter
 from scaffold.probes.toolchain import tool_version
 from scaffold.workspace.model import Workspace
+from scaffold.workspace.wiring import ENV, mode
 
 # `feature` wiring works with any 1.x backend; `env` wiring needs facts.backend_env_floor.
 
@@ -38,13 +39,10 @@ def check_rust(report: Report, environ: dict[str, str], ws: Workspace | None) ->
 def check_backends(report: Report, environ: dict[str, str], ws: Workspace,
                    found: Interpreter | None) -> None:
     """Each backend the projects use: installed, and new enough for the wiring mode."""
-    from scaffold.lint.context import ENV, Context  # the one wiring-mode detector
-
-    context = Context(ws)
     needs: dict[str, set[str]] = {}
-    for ext in context.extensions:
+    for ext in ws.extensions():
         if ext.project is not None and ext.project.backend:
-            needs.setdefault(ext.project.backend, set()).add(context.mode(ext))
+            needs.setdefault(ext.project.backend, set()).add(mode(ws, ext))
     for backend, modes in needs.items():
         version = _installed(backend, environ, found)
         floor = facts.backend_env_floor(backend) if ENV in modes else None

@@ -2,29 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from scaffold import facts
-from scaffold.lint.diagnostic import Applicability, Diagnostic, Fix, Severity
-from scaffold.lint.rule import Rule
+from scaffold.lint.diagnostic import Applicability, Finding, Severity
 from scaffold.toml.locate import locate
 from scaffold.toml.textfile import TextFile
+from scaffold.workspace import wiring
 from scaffold.workspace.model import Extension, Workspace
 
 if TYPE_CHECKING:
+    from scaffold.toml.editor import Editor
     from scaffold.workspace.features import Graph, Scenario
-
-FEATURE, ENV = "feature", "env"
 
 
 @dataclass
 class Context:
     workspace: Workspace
     wiring: str | None = None  # forced with --wiring (a migration), else detected per extension
-    rule: Rule | None = None  # the rule whose check is running; set by the engine
 
     @cached_property
     def extensions(self) -> list[Extension]:
@@ -160,59 +158,20 @@ class Context:
         return None if None in answers else False
 
     def mode(self, ext: Extension) -> str:
-        """`feature` or `env`: forced, declared in [tool.pyo3-scaffold], else detected."""
-        if self.wiring:
-            return self.wiring
-        declared = ext.project.scaffold_settings.get("wiring") if ext.project else None
-        if declared in (FEATURE, ENV):
-            return declared
-        return FEATURE if self.uses_feature(ext) or self.below_env_wiring(ext) else ENV
+        """`feature` or `env` for `ext`, `--wiring` (a migration) first."""
+        return wiring.mode(self.workspace, ext, self.wiring)
 
-    def declared_mode(self, ext: Extension) -> str | None:
-        return ext.project.scaffold_settings.get("wiring") if ext.project else None
-
-    def below_env_wiring(self, ext: Extension) -> bool:
-        found = self.workspace.pyo3_series(ext.crate)
-        return found is not None and not facts.supports_env_wiring(found)
-
-    def uses_feature(self, ext: Extension) -> bool:
-        """Whether the crate or its build enables PyO3's `extension-module` (pyo3's, or
-        pyo3-build-config's own in `[build-dependencies]`): a crate feature with
-        `pyo3/extension-module`, the dependency's `features`, or the backend's features."""
-        from scaffold.rules.wiring_edits import (
-            EXTENSION_MODULE,
-            EXTENSION_MODULE_PACKAGES,
-            is_pyo3_entry,
-            pyo3_keys,
-        )
-
-        crate = ext.crate
-        keys = pyo3_keys(crate)
-        in_features = any(is_pyo3_entry(v, keys) for values in crate.features.values()
-                          for v in values)
-        on_pyo3 = any(EXTENSION_MODULE in crate.effective_spec(d).get("features", [])
-                      for package in EXTENSION_MODULE_PACKAGES
-                      for d in crate.dependencies_on(package))
-        built_with = ext.declared_by is not None and any(
-            is_pyo3_entry(f, keys | {"pyo3"}) for f in ext.declared_by.features)
-        return in_features or on_pyo3 or built_with
-
-    def diagnostic(self, file: TextFile | Path, table: tuple[str, ...],
-                   key: str | None, message: str, fix=None,
-                   applicability: Applicability | None = None,
-                   severity: Severity = Severity.ERROR) -> Diagnostic:
-        """A diagnostic of the running rule at `key` in `table` of `file`, with an optional fix."""
-        rule = self.rule
+    def finding(self, file: TextFile | Path, table: tuple[str, ...], key: str | None,
+                message: str, fix: Callable[[Editor], None] | None = None,
+                applicability: Applicability | None = None,
+                severity: Severity = Severity.ERROR) -> Finding:
+        """A finding at `key` in `table` of `file` (line 1 of a file that is not TOML), with
+        the edit that fixes it; `applicability` overrides the rule's."""
         if isinstance(file, Path):
             line, col, path = 1, 1, file
         else:
             (line, col), path = locate(file.text, table, key), file.path
-        wrapped = None
-        if fix is not None:
-            wrapped = Fix(rule.fix_title, applicability if applicability is not None
-                          else rule.applicability, fix)
-        return Diagnostic(rule.code, rule.name, message, path, line, col, wrapped, severity)
-
+        return Finding(path, line, col, message, fix, applicability, severity)
 
 
 def _enabling_features(features: dict[str, list[str]], dep: str) -> list[str]:

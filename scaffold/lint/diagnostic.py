@@ -37,6 +37,20 @@ class Fix:
 
 
 @dataclass(frozen=True)
+class Finding:
+    """What a rule's `check` yields: where, what, and the edit that fixes it. The engine makes
+    it a `Diagnostic` of the rule that found it (`Rule.diagnose`)."""
+
+    path: Path
+    line: int
+    col: int
+    message: str
+    edit: Callable[[Editor], None] | None = None
+    applicability: Applicability | None = None  # None: the rule's own
+    severity: Severity = Severity.ERROR
+
+
+@dataclass(frozen=True)
 class Diagnostic:
     code: str
     name: str

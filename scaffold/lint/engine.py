@@ -45,10 +45,7 @@ class Outcome:
 
 def lint(workspace: Workspace, rules: list[Rule], wiring: str | None = None) -> list[Diagnostic]:
     context = Context(workspace, wiring)
-    found = []
-    for rule in rules:
-        context.rule = rule
-        found += rule.check(context)
+    found = [diagnostic for rule in rules for diagnostic in rule.diagnose(context)]
     return sorted(found, key=lambda d: (str(d.path), d.line, d.col, d.code))
 
 

@@ -1,59 +1,76 @@
-"""Print diagnostics as text (`path:line:col: CODE [*] message`), JSON or GitHub annotations.
-
-The JSON document is versioned (`"version": 1`) and documented in docs/json-output.md.
-"""
+"""The result of one lint run (check, diff or fix), after black's `Report`: the findings left,
+the fixes made, the files changed, and from them the summary and the exit status."""
 
 from __future__ import annotations
 
-import os
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from scaffold.lint.diagnostic import Applicability, Diagnostic, Severity
 
-JSON_SCHEMA_VERSION = 1
+if TYPE_CHECKING:
+    from scaffold.lint.verify import Change
+    from scaffold.toml.textfile import TextFile
+
+CHECK, DIFF, FIX = "check", "diff", "fix"
 
 
-def display_path(path: Path) -> str:
-    """`path` relative to the working directory when below it, else as given."""
-    try:
-        return os.path.relpath(path) if Path.cwd() in path.resolve().parents else str(path)
-    except ValueError:
-        return str(path)
+@dataclass
+class Report:
+    mode: str  # CHECK (nothing fixed), DIFF (fixed in memory) or FIX (fixed and written)
+    threshold: Applicability  # the fixes applied, or offered with `[*]` by a check
+    diagnostics: list[Diagnostic]  # what remains
+    fixed: list[Diagnostic] = field(default_factory=list)
+    changes: dict[Path, TextFile] = field(default_factory=dict)  # written, or would be (DIFF)
+    originals: dict[Path, TextFile | None] = field(default_factory=dict)  # None: created
+    scenario_changes: list[Change] = field(default_factory=list)  # the builds the fixes change
+    base: Path | None = None  # DIFF: the folder the diff's paths are relative to
+    pending: Path | None = None  # the journal of an interrupted write (check and diff only)
 
+    @property
+    def errors(self) -> list[Diagnostic]:
+        """The findings that fail a check (not the `info` ones)."""
+        return [d for d in self.diagnostics if d.severity is Severity.ERROR]
 
-def text_line(d: Diagnostic, threshold: Applicability) -> str:
-    mark = " [*]" if d.fixable(threshold) else ""
-    info = " (info)" if d.severity is Severity.INFO else ""
-    note = f" ({d.note})" if d.note else ""
-    return f"{display_path(d.path)}:{d.line}:{d.col}: {d.code}{mark} {d.message}{note}{info}"
+    @property
+    def changed_files(self) -> list[Path]:
+        return list(self.changes)
 
+    @property
+    def exit_code(self) -> int:
+        """0 clean; 1 findings remain, or (DIFF) the fixes would change files."""
+        if self.mode == DIFF:
+            return 1 if self.changes else 0
+        return 1 if self.errors else 0
 
-def github_line(d: Diagnostic) -> str:
-    level = "notice" if d.severity is Severity.INFO else "error"
-    message = d.message.replace("%", "%25").replace("\n", "%0A")
-    return (f"::{level} title={d.code} {d.name},file={display_path(d.path)},line={d.line},"
-            f"col={d.col}::{d.code} {message}")
-
-
-def json_document(diagnostics: list[Diagnostic], fixed: list[Diagnostic],
-                  changed: list[Path], mode: str, scenario_changes: list | None = None) -> str:
-    import json  # only for --output-format json
-
-    def entry(d: Diagnostic) -> dict:
-        return {
-            "code": d.code, "name": d.name, "message": d.message, "severity": d.severity.value,
-            "path": display_path(d.path), "line": d.line, "column": d.col,
-            "fix": None if d.fix is None else {
-                "title": d.fix.title, "applicability": d.fix.applicability.label},
-            "note": d.note,
-        }
-
-    return json.dumps({
-        "version": JSON_SCHEMA_VERSION,
-        "tool": "pyo3-scaffold",
-        "mode": mode,
-        "diagnostics": [entry(d) for d in diagnostics],
-        "fixed": [entry(d) for d in fixed],
-        "changed_files": [display_path(p) for p in changed],
-        "scenario_changes": [c.json() for c in scenario_changes or []],
-    }, indent=2)
+    def summary(self, scenarios: bool = True) -> list[str]:
+        """The lines for stderr: the builds the fixes change (`scenarios`), what was fixed or
+        would be, what is left and the command that fixes it."""
+        lines = []
+        if self.scenario_changes and scenarios:
+            lines.append("Builds the fixes change (verified against the feature model):")
+            lines += [f"  {change.text()}" for change in self.scenario_changes]
+        files = len(self.changes)
+        if self.mode == DIFF:
+            lines.append(f"Would fix {len(self.fixed)} finding(s) in {files} file(s)." if files
+                         else "Would change nothing.")
+            return lines
+        if self.mode == FIX and self.fixed:
+            lines.append(f"Fixed {len(self.fixed)} finding(s) in {files} file(s).")
+        errors = self.errors
+        if not errors:
+            lines.append("All checks passed." if self.mode == CHECK or not self.fixed
+                         else "No findings left.")
+            return lines
+        threshold = self.threshold
+        fixable = sum(d.fixable(threshold) for d in errors)
+        unsafe = sum(d.fixable(Applicability.UNSAFE) and not d.fixable(threshold) for d in errors)
+        line = f"Found {len(errors)} finding(s)"
+        if fixable:
+            command = "scaffold fix-features" + (
+                " --unsafe-fixes" if threshold is Applicability.UNSAFE else "")
+            line += f"; {fixable} fixable with `{command}`"
+        if unsafe:
+            line += f"; {unsafe} more with `--unsafe-fixes`"
+        return [*lines, line + "."]

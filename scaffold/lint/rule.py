@@ -9,7 +9,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING
 
 from scaffold.lint.claim import Claim
-from scaffold.lint.diagnostic import Applicability, Diagnostic
+from scaffold.lint.diagnostic import Applicability, Diagnostic, Finding, Fix
 
 if TYPE_CHECKING:
     from scaffold.lint.context import Context
@@ -22,7 +22,7 @@ class Rule:
     summary: str  # one line
     fix_title: str
     applicability: Applicability
-    check: Callable[[Context], Iterable[Diagnostic]]
+    check: Callable[[Context], Iterable[Finding]]
     doc: str  # What / Why / Example / Fix, from the rule module's docstring
     # What the fix may change in the builds (`FIX_CHANGES`).
     fix_changes: Claim = field(default_factory=Claim)
@@ -32,6 +32,20 @@ class Rule:
         return cls(module.CODE, module.NAME, module.SUMMARY, module.FIX_TITLE,
                    module.APPLICABILITY, module.check, inspect.cleandoc(module.__doc__ or ""),
                    getattr(module, "FIX_CHANGES", Claim()))
+
+    def diagnose(self, context: Context) -> list[Diagnostic]:
+        """Run the check: each finding becomes a diagnostic of this rule."""
+        return [self.diagnostic(finding) for finding in self.check(context)]
+
+    def diagnostic(self, finding: Finding) -> Diagnostic:
+        """`finding` as this rule's diagnostic: its code and name, its fix title, and its
+        applicability unless the finding gives one."""
+        fix = None
+        if finding.edit is not None:
+            fix = Fix(self.fix_title, self.applicability if finding.applicability is None
+                      else finding.applicability, finding.edit)
+        return Diagnostic(self.code, self.name, finding.message, finding.path, finding.line,
+                          finding.col, fix, finding.severity)
 
     def matches(self, selectors: Iterable[str]) -> bool:
         return matches(self.code, self.name, selectors)

@@ -260,10 +260,10 @@ def _covered(ws: Workspace, directory: Path) -> bool:
 
 
 def _wiring(ws: Workspace, library: Crate) -> str:
-    from scaffold.lint.context import FEATURE, Context
+    from scaffold.workspace.wiring import FEATURE, mode
 
     ext = next((e for e in ws.extensions() if e.crate is library), None)
-    return Context(ws).mode(ext) if ext is not None else FEATURE
+    return mode(ws, ext) if ext is not None else FEATURE
 
 
 def _module_name(library: Crate) -> str:

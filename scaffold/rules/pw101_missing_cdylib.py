@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from scaffold.lint.context import Context
-    from scaffold.lint.diagnostic import Diagnostic
+    from scaffold.lint.diagnostic import Finding
     from scaffold.toml.editor import Editor
 
 CODE = "PW101"
@@ -43,7 +43,7 @@ FIX_TITLE = "Add `cdylib` to `[lib] crate-type`"
 APPLICABILITY = Applicability.SAFE
 
 
-def check(ctx: Context) -> Iterator[Diagnostic]:
+def check(ctx: Context) -> Iterator[Finding]:
     for ext in ctx.extensions:
         crate = ext.crate
         if "cdylib" in crate.crate_types:
@@ -58,7 +58,7 @@ def check(ctx: Context) -> Iterator[Diagnostic]:
             else:
                 lib["crate-type"] = ["rlib", "cdylib"]
 
-        yield ctx.diagnostic(
+        yield ctx.finding(
             crate.file, ("lib",), "crate-type",
             f"extension crate `{crate.name}` has no `cdylib` crate type, so no Python module "
             "can be built from it", fix)

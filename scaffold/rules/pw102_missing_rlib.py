@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from scaffold.lint.context import Context
-    from scaffold.lint.diagnostic import Diagnostic
+    from scaffold.lint.diagnostic import Finding
     from scaffold.toml.editor import Editor
 
 CODE = "PW102"
@@ -41,7 +41,7 @@ FIX_TITLE = "Add `rlib` to `[lib] crate-type`"
 APPLICABILITY = Applicability.SAFE
 
 
-def check(ctx: Context) -> Iterator[Diagnostic]:
+def check(ctx: Context) -> Iterator[Finding]:
     for ext in ctx.extensions:
         crate = ext.crate
         types = crate.crate_types
@@ -56,6 +56,6 @@ def check(ctx: Context) -> Iterator[Diagnostic]:
             lib = manifest.ensure_table(editor.document(path), ("lib",))  # it has `crate-type`
             manifest.add_to_array(lib, "crate-type", "rlib")
 
-        yield ctx.diagnostic(
+        yield ctx.finding(
             crate.file, ("lib",), "crate-type",
             f"`{names}` depend(s) on `{crate.name}`, but it is not built as an `rlib`", fix)

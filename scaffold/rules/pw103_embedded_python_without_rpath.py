@@ -44,7 +44,7 @@ if TYPE_CHECKING:
 
     from scaffold.facts import Series
     from scaffold.lint.context import Context
-    from scaffold.lint.diagnostic import Diagnostic
+    from scaffold.lint.diagnostic import Finding
     from scaffold.toml.editor import Editor
     from scaffold.toml.manifest import Table
     from scaffold.workspace.crate import Crate, Dependency
@@ -59,7 +59,7 @@ FIX_CHANGES = Claim(frozenset({"auto-initialize"}))
 
 
 
-def check(ctx: Context) -> Iterator[Diagnostic]:
+def check(ctx: Context) -> Iterator[Finding]:
     ws = ctx.workspace
     for ext in ctx.extensions:
         for member, _ in ws.dependents(ext.crate):
@@ -82,7 +82,7 @@ def check(ctx: Context) -> Iterator[Diagnostic]:
             fixable = has_rpath or (build is not None and not build_text
                                     and facts.has_lib_dir(series))
             fix = _add(ws, member, pyo3, series, has_rpath, auto) if fixable else None
-            yield ctx.diagnostic(
+            yield ctx.finding(
                 member.file, ("package",), None,
                 f"binary crate `{member.name}` embeds Python through `{ext.crate.name}` but has "
                 f"no {' and no '.join(missing)}; it fails to start without LD_LIBRARY_PATH",

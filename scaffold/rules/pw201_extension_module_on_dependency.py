@@ -47,21 +47,19 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from scaffold.lint.claim import Claim
-from scaffold.lint.context import ENV
 from scaffold.lint.diagnostic import Applicability
 from scaffold.rules.wiring_edits import (
-    EXTENSION_MODULE,
     ensure_extension_module_feature,
-    is_pyo3_entry,
     remove_extension_module_from_dependency,
 )
 from scaffold.workspace.crate import Dependency
+from scaffold.workspace.wiring import ENV, EXTENSION_MODULE, is_pyo3_entry
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from scaffold.lint.context import Context
-    from scaffold.lint.diagnostic import Diagnostic
+    from scaffold.lint.diagnostic import Finding
     from scaffold.toml.editor import Editor
     from scaffold.workspace.crate import Crate
     from scaffold.workspace.model import Extension
@@ -74,7 +72,7 @@ APPLICABILITY = Applicability.SAFE
 FIX_CHANGES = Claim(frozenset({"extension-module", "default"}))
 
 
-def check(ctx: Context) -> Iterator[Diagnostic]:
+def check(ctx: Context) -> Iterator[Finding]:
     ws = ctx.workspace
     extension_crates = {ext.crate.path: ext for ext in ctx.extensions}
     for crate in ws.members:
@@ -101,13 +99,13 @@ def check(ctx: Context) -> Iterator[Diagnostic]:
                         editor.document(crate.path), inherited.key,
                         weak=bool(crate.effective_spec(inherited).get("optional")))
 
-        yield ctx.diagnostic(
+        yield ctx.finding(
             ws.root_file, ("workspace", "dependencies"), "pyo3",
             "`extension-module` is enabled on `[workspace.dependencies] pyo3`, so no member "
             "that inherits it can link libpython (binaries and tests fail to link)", fix)
 
 
-def _report(ctx: Context, crate: Crate, dep: Dependency, ext: Extension | None) -> Diagnostic:
+def _report(ctx: Context, crate: Crate, dep: Dependency, ext: Extension | None) -> Finding:
     env_mode = ext is not None and ctx.mode(ext) == ENV
     backend_enables = ext is not None and ext.declared_by is not None and any(
         is_pyo3_entry(f, {dep.key}) for f in ext.declared_by.features)
@@ -120,7 +118,7 @@ def _report(ctx: Context, crate: Crate, dep: Dependency, ext: Extension | None) 
                                             weak=bool(crate.effective_spec(dep).get("optional")))
 
     where = ".".join(dep.table)
-    return ctx.diagnostic(
+    return ctx.finding(
         crate.file, dep.table, dep.key,
         f"`{crate.name}` enables `extension-module` on its `{dep.key}` dependency "
         f"(in [{where}]); no binary or test can turn it off", fix)

@@ -29,20 +29,19 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from scaffold.lint.claim import Claim
-from scaffold.lint.context import FEATURE
 from scaffold.lint.diagnostic import Applicability
 from scaffold.rules.wiring_edits import (
-    EXTENSION_MODULE,
     ensure_extension_module_feature,
     extension_module_enabled_by_default,
 )
+from scaffold.workspace.wiring import EXTENSION_MODULE, FEATURE, below_env_wiring, declared_mode
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
     from pathlib import Path
 
     from scaffold.lint.context import Context
-    from scaffold.lint.diagnostic import Diagnostic
+    from scaffold.lint.diagnostic import Finding
     from scaffold.toml.editor import Editor
 
 CODE = "PW202"
@@ -53,12 +52,12 @@ APPLICABILITY = Applicability.SAFE
 FIX_CHANGES = Claim(frozenset({"extension-module", "default"}))
 
 
-def check(ctx: Context) -> Iterator[Diagnostic]:
+def check(ctx: Context) -> Iterator[Finding]:
     for ext in ctx.extensions:
         if ctx.mode(ext) != FEATURE:
             continue
-        chosen = ctx.wiring == FEATURE or ctx.declared_mode(ext) == FEATURE
-        if not chosen and not ctx.below_env_wiring(ext):
+        chosen = ctx.wiring == FEATURE or declared_mode(ext) == FEATURE
+        if not chosen and not below_env_wiring(ctx.workspace, ext):
             continue  # PyO3 >= 0.26: a current backend sets PYO3_BUILD_EXTENSION_MODULE
         crate = ext.crate
         pyo3 = ctx.workspace.pyo3_dependencies(crate)
@@ -87,7 +86,7 @@ def check(ctx: Context) -> Iterator[Diagnostic]:
 
         # A backend that turns `default` off would not see the fix: naming the feature there
         # is the user's call.
-        yield ctx.diagnostic(
+        yield ctx.finding(
             crate.file, ("features",), None,
             f"nothing enables `extension-module` when `{crate.name}` is built as a Python "
             "extension, so the module links libpython",

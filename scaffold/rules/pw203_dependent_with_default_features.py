@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from scaffold.lint.context import Context
-    from scaffold.lint.diagnostic import Diagnostic
+    from scaffold.lint.diagnostic import Finding
     from scaffold.toml.editor import Editor
     from scaffold.workspace.crate import Dependency
 
@@ -49,14 +49,14 @@ APPLICABILITY = Applicability.SAFE
 FIX_CHANGES = Claim(frozenset({"extension-module", "default"}))
 
 
-def check(ctx: Context) -> Iterator[Diagnostic]:
+def check(ctx: Context) -> Iterator[Finding]:
     for ext, member, dep in feature_dependents(ctx, inherited=False):  # PW204: inherited
         def fix(editor: Editor, path: Path = member.path, dep: Dependency = dep) -> None:
             table = manifest.dependency_table(editor.document(path), dep)
             manifest.remove_key(table, "default_features")
             manifest.set_value(table, "default-features", False)
 
-        yield ctx.diagnostic(
+        yield ctx.finding(
             member.file, dep.table, dep.key,
             f"`{member.name}` depends on `{ext.crate.name}` with its default features, "
             "which enable `extension-module`: it will not link libpython", fix)

@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from scaffold.lint.context import Context
-    from scaffold.lint.diagnostic import Diagnostic
+    from scaffold.lint.diagnostic import Finding
     from scaffold.toml.editor import Editor
     from scaffold.workspace.crate import Crate, Dependency
 
@@ -51,7 +51,7 @@ APPLICABILITY = Applicability.SAFE
 FIX_CHANGES = Claim(frozenset({"extension-module", "default"}))
 
 
-def check(ctx: Context) -> Iterator[Diagnostic]:
+def check(ctx: Context) -> Iterator[Finding]:
     for ext, member, dep in feature_dependents(ctx, inherited=True):
         relative = os.path.relpath(ext.crate.dir, member.dir).replace(os.sep, "/")
 
@@ -62,7 +62,7 @@ def check(ctx: Context) -> Iterator[Diagnostic]:
                                         {"path": relative, "default-features": False},
                                         keep=("features", "optional"))
 
-        yield ctx.diagnostic(
+        yield ctx.finding(
             member.file, dep.table, dep.key,
             f"`{member.name}` inherits `{ext.crate.name}` with `workspace = true`, where "
             "`default-features = false` cannot apply: `extension-module` stays on", fix)

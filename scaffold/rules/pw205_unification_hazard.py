@@ -35,16 +35,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from scaffold.lint.claim import Claim
-from scaffold.lint.context import FEATURE
 from scaffold.lint.diagnostic import Applicability
-from scaffold.rules.wiring_edits import EXTENSION_MODULE, extension_module_enabled_by_default
+from scaffold.rules.wiring_edits import extension_module_enabled_by_default
 from scaffold.toml import manifest
+from scaffold.workspace.wiring import EXTENSION_MODULE, FEATURE
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from scaffold.lint.context import Context
-    from scaffold.lint.diagnostic import Diagnostic
+    from scaffold.lint.diagnostic import Finding
     from scaffold.toml.editor import Editor
     from scaffold.workspace.model import Workspace
 
@@ -56,7 +56,7 @@ APPLICABILITY = Applicability.UNSAFE
 FIX_CHANGES = Claim(frozenset({"extension-module", "default"}), presence=True)
 
 
-def check(ctx: Context) -> Iterator[Diagnostic]:
+def check(ctx: Context) -> Iterator[Finding]:
     ws = ctx.workspace
     if not ws.has_workspace:
         return
@@ -96,7 +96,7 @@ def check(ctx: Context) -> Iterator[Diagnostic]:
         else:
             table["default-members"] = keep
 
-    yield ctx.diagnostic(
+    yield ctx.finding(
         ws.root_file, ("workspace",), "default-members" if ws.default_members else "members",
         f"a plain `cargo build` at the root builds {names} with `extension-module` together "
         "with its dependents; Cargo unifies the feature and the dependents fail to link "

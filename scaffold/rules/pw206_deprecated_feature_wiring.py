@@ -37,21 +37,26 @@ from typing import TYPE_CHECKING
 from scaffold import facts
 from scaffold.errors import UserError
 from scaffold.lint.claim import Claim
-from scaffold.lint.context import ENV
 from scaffold.lint.diagnostic import Applicability, Severity
 from scaffold.rules.backend_floor import raise_backend_floor
 from scaffold.rules.wiring_edits import (
-    EXTENSION_MODULE,
-    EXTENSION_MODULE_PACKAGES,
-    is_pyo3_entry,
     plan_feature_removal,
-    pyo3_keys,
     remove_extension_module_feature,
     remove_extension_module_from_dependency,
 )
 from scaffold.toml import manifest
 from scaffold.workspace.crate import Dependency
 from scaffold.workspace.versions import series
+from scaffold.workspace.wiring import (
+    ENV,
+    EXTENSION_MODULE,
+    EXTENSION_MODULE_PACKAGES,
+    below_env_wiring,
+    declared_mode,
+    is_pyo3_entry,
+    pyo3_keys,
+    uses_feature,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -59,7 +64,7 @@ if TYPE_CHECKING:
     from tomlkit import TOMLDocument
 
     from scaffold.lint.context import Context
-    from scaffold.lint.diagnostic import Diagnostic
+    from scaffold.lint.diagnostic import Finding
     from scaffold.rules.wiring_edits import FeaturePlan
     from scaffold.toml.editor import Editor
     from scaffold.workspace.crate import Crate
@@ -74,26 +79,26 @@ APPLICABILITY = Applicability.DISPLAY_ONLY
 FIX_CHANGES = Claim(frozenset({"extension-module", "default"}))
 
 
-def check(ctx: Context) -> Iterator[Diagnostic]:
+def check(ctx: Context) -> Iterator[Finding]:
     for ext in ctx.extensions:
-        if not ctx.uses_feature(ext):
+        if not uses_feature(ext):
             continue
         if ctx.wiring == ENV:
-            if ctx.below_env_wiring(ext):
+            if below_env_wiring(ctx.workspace, ext):
                 _refuse_old_pyo3(ctx, ext)
             if _in_setup_py(ext):  # never edited: the migration cannot complete
-                yield ctx.diagnostic(
+                yield ctx.finding(
                     ext.declared_by.source, (), None,
                     f"`{ext.crate.name}` gets `extension-module` from `RustExtension(features="
                     "...)` in setup.py; remove it there by hand for `--wiring env`")
                 continue
-            yield ctx.diagnostic(
+            yield ctx.finding(
                 ext.crate.file, ("features",), EXTENSION_MODULE,
                 f"`{ext.crate.name}` uses `extension-module` feature wiring; `--wiring env` "
                 f"removes it{_plan_text(ctx, ext)}", _migrate(ctx, ext), Applicability.SAFE)
-        elif (ctx.wiring is None and ctx.declared_mode(ext) is None
-              and not ctx.below_env_wiring(ext)):
-            yield ctx.diagnostic(
+        elif (ctx.wiring is None and declared_mode(ext) is None
+              and not below_env_wiring(ctx.workspace, ext)):
+            yield ctx.finding(
                 ext.crate.file, ("features",), EXTENSION_MODULE,
                 f"`{ext.crate.name}` uses the `extension-module` feature, {_status(ctx, ext)}; "
                 "`--wiring env` migrates, `[tool.pyo3-scaffold] wiring = \"feature\"` keeps it",

@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     from tomlkit import TOMLDocument
 
     from scaffold.lint.context import Context
-    from scaffold.lint.diagnostic import Diagnostic
+    from scaffold.lint.diagnostic import Finding
     from scaffold.toml.editor import Editor
     from scaffold.workspace.crate import Crate, Dependency
     from scaffold.workspace.model import Workspace
@@ -54,7 +54,7 @@ APPLICABILITY = Applicability.UNSAFE
 _MOVABLE_KEYS = {"version", "features", "optional", "workspace"}
 
 
-def check(ctx: Context) -> Iterator[Diagnostic]:
+def check(ctx: Context) -> Iterator[Finding]:
     ws = ctx.workspace
     uses = []  # (crate, dep, package, series)
     for crate in ws.members:
@@ -79,7 +79,7 @@ def check(ctx: Context) -> Iterator[Diagnostic]:
         target = requirement.get(package, format_series(newest))
         movable = dep.inherits_workspace or (set(dep.spec) <= _MOVABLE_KEYS
                                              and dep.key == package)
-        yield ctx.diagnostic(
+        yield ctx.finding(
             crate.file, dep.table, dep.key,
             f"`{crate.name}` requires {package} {format_series(found)} while the newest PyO3 "
             f"in the workspace is {format_series(newest)}; only one PyO3 minor can be linked",

@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
     from scaffold.lint.context import Context
-    from scaffold.lint.diagnostic import Diagnostic
+    from scaffold.lint.diagnostic import Finding
     from scaffold.toml.editor import Editor
     from scaffold.workspace.model import Extension
 
@@ -48,7 +48,7 @@ FIX_TITLE = "Set the Python side's module name to the `#[pymodule]` name"
 APPLICABILITY = Applicability.UNSAFE
 
 
-def check(ctx: Context) -> Iterator[Diagnostic]:
+def check(ctx: Context) -> Iterator[Finding]:
     for ext in ctx.extensions:
         crate = ext.crate
         modules = rust_source.pymodules(crate.rust_sources(), crate.reader.text)
@@ -59,7 +59,7 @@ def check(ctx: Context) -> Iterator[Diagnostic]:
         if declared is None:
             if pymodule != crate.lib_name:
                 where = (("lib",), "name") if "name" in crate.lib else (("package",), "name")
-                yield ctx.diagnostic(
+                yield ctx.finding(
                     crate.file, *where,
                     f"cannot check the module name: no Python build backend builds "
                     f"`{crate.name}`; whatever installs the library must name the file "
@@ -82,14 +82,14 @@ def check(ctx: Context) -> Iterator[Diagnostic]:
         if editable and backend_name:
             where = ((("tool", "maturin"), "module-name") if ext.project.backend == "maturin"
                      else (("tool", "setuptools-rust", "ext-modules"), "target"))
-            yield ctx.diagnostic(ext.project.pyproject, *where, message, _rename(ext, pymodule))
+            yield ctx.finding(ext.project.pyproject, *where, message, _rename(ext, pymodule))
         elif backend_name and declared.source is not None:  # setup.py: reported, never edited
-            diagnostic = ctx.diagnostic(declared.source, (), None, message)
-            yield dataclasses.replace(diagnostic, line=_line_naming(
+            finding = ctx.finding(declared.source, (), None, message)
+            yield dataclasses.replace(finding, line=_line_naming(
                 ctx.workspace.reader.text(declared.source) or "", declared.target))
         else:  # the backend takes the lib name: point at it
             where = (("lib",), "name") if "name" in crate.lib else (("package",), "name")
-            yield ctx.diagnostic(crate.file, *where, message)
+            yield ctx.finding(crate.file, *where, message)
 
 def _line_naming(text: str, target: str) -> int:
     """The first line of `text` that holds `target` as a string literal (1 if none)."""

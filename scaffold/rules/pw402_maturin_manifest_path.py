@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
     from scaffold.lint.context import Context
-    from scaffold.lint.diagnostic import Diagnostic
+    from scaffold.lint.diagnostic import Finding
     from scaffold.toml.editor import Editor
     from scaffold.toml.textfile import TextFile
     from scaffold.workspace.crate import Crate
@@ -48,7 +48,7 @@ FIX_TITLE = "Point `manifest-path` at the extension crate"
 APPLICABILITY = Applicability.SAFE
 
 
-def check(ctx: Context) -> Iterator[Diagnostic]:
+def check(ctx: Context) -> Iterator[Finding]:
     ws = ctx.workspace
     candidates = [c for c in ws.members if ws.pyo3_dependencies(c) and
                   ("cdylib" in c.crate_types or _has_pymodule(c))]
@@ -77,8 +77,8 @@ def check(ctx: Context) -> Iterator[Diagnostic]:
             problem = f"has `manifest-path = \"{declared}\"`, a crate that builds no Python module"
         fix = _point_at(project.pyproject, candidates[0]) if len(candidates) == 1 else None
         names = ", ".join(f"`{c.name}`" for c in candidates) or "none"
-        yield ctx.diagnostic(project.pyproject, ("tool", "maturin"), "manifest-path",
-                             f"[tool.maturin] {problem} (extension crates: {names})", fix)
+        yield ctx.finding(project.pyproject, ("tool", "maturin"), "manifest-path",
+                          f"[tool.maturin] {problem} (extension crates: {names})", fix)
 
 
 def _point_at(pyproject: TextFile, crate: Crate) -> Callable[[Editor], None]:

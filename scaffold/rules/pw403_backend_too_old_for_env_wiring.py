@@ -28,7 +28,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from scaffold.lint.context import ENV
 from scaffold.lint.diagnostic import Applicability
 from scaffold.rules.backend_floor import (
     floor,
@@ -37,13 +36,14 @@ from scaffold.rules.backend_floor import (
     raise_backend_floor,
     requirement_for,
 )
+from scaffold.workspace.wiring import ENV, below_env_wiring, uses_feature
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
     from pathlib import Path
 
     from scaffold.lint.context import Context
-    from scaffold.lint.diagnostic import Diagnostic
+    from scaffold.lint.diagnostic import Finding
     from scaffold.toml.editor import Editor
 
 CODE = "PW403"
@@ -53,13 +53,13 @@ FIX_TITLE = "Raise the backend's minimum version in `build-system.requires`"
 APPLICABILITY = Applicability.SAFE
 
 
-def check(ctx: Context) -> Iterator[Diagnostic]:
+def check(ctx: Context) -> Iterator[Finding]:
     seen = set()
     for ext in ctx.extensions:
         project = ext.project
-        if (ctx.mode(ext) != ENV or ctx.below_env_wiring(ext) or project is None
+        if (ctx.mode(ext) != ENV or below_env_wiring(ctx.workspace, ext) or project is None
                 or project.pyproject is None or floor(project.backend or "") is None
-                or project.pyproject.path in seen or ctx.uses_feature(ext)):
+                or project.pyproject.path in seen or uses_feature(ext)):
             continue  # still on the feature: PW206's migration raises the floor itself
         backend = project.backend or ""  # not empty: it has a floor
         found = requirement_for(project.build_requires, backend)
@@ -71,7 +71,7 @@ def check(ctx: Context) -> Iterator[Diagnostic]:
                 backend: str = backend) -> None:
             raise_backend_floor(editor.document(path), backend)
 
-        yield ctx.diagnostic(
+        yield ctx.finding(
             project.pyproject, ("build-system",), "requires",
             f"`{ext.crate.name}` uses env wiring (no `extension-module` feature), but "
             f"`{found[1]}` allows a {project.backend} that does not set "

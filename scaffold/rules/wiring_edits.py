@@ -8,14 +8,13 @@ from typing import TYPE_CHECKING
 
 from scaffold.toml import manifest
 from scaffold.workspace.crate import Crate, Dependency
+from scaffold.workspace.wiring import EXTENSION_MODULE, FEATURE, is_pyo3_entry
 
 if TYPE_CHECKING:
     from tomlkit import TOMLDocument
 
     from scaffold.lint.context import Context
     from scaffold.workspace.model import Extension
-
-EXTENSION_MODULE = "extension-module"
 
 
 def pyo3_feature(dep_key: str, weak: bool = False) -> str:
@@ -52,22 +51,6 @@ def remove_extension_module_from_dependency(document: TOMLDocument, dep: Depende
     item = manifest.dependency(document, dep)
     if item is not None and hasattr(item, "get") and "features" in item:
         manifest.remove_from_array(item, "features", EXTENSION_MODULE, drop_empty=True)
-
-
-# Packages whose own `extension-module` feature is PyO3's (pyo3 -> pyo3-ffi -> pyo3-build-config).
-EXTENSION_MODULE_PACKAGES = ("pyo3", "pyo3-ffi", "pyo3-build-config")
-
-
-def pyo3_keys(crate: Crate) -> set[str]:
-    """The keys under which `crate` depends on PyO3's packages (renames included)."""
-    return {dep.key for package in EXTENSION_MODULE_PACKAGES
-            for dep in crate.dependencies_on(package)}
-
-
-def is_pyo3_entry(value: object, keys: set[str]) -> bool:
-    """`pyo3/extension-module` or `pyo3?/extension-module` for one of `keys`."""
-    dep, sep, feature = str(value).partition("/")
-    return bool(sep) and feature == EXTENSION_MODULE and dep.removesuffix("?") in keys
 
 
 @dataclass(frozen=True)
@@ -141,8 +124,6 @@ def feature_dependents(ctx: Context, inherited: bool
     the dependencies written `workspace = true` (PW204) or the others (PW203). Asked of the
     feature model (`Context.dependent_builds_on`); where it cannot say, the manifest's word
     (the entry keeps the defaults) stands."""
-    from scaffold.lint.context import FEATURE
-
     for ext in ctx.extensions:
         if ctx.mode(ext) != FEATURE or not extension_module_enabled_by_default(ext.crate):
             continue  # cheap: no default feature of the crate even names it

@@ -442,11 +442,10 @@ def _notes(plan: Plan) -> None:
     """Offer env wiring to feature-wired extensions once the new PyO3 supports it."""
     if not facts.supports_env_wiring(plan.new):
         return
-    from scaffold.lint.context import FEATURE, Context
+    from scaffold.workspace.wiring import FEATURE, mode
 
-    context = Context(plan.workspace)
-    for ext in context.extensions:
-        if context.mode(ext) != FEATURE:
+    for ext in plan.workspace.extensions():
+        if mode(plan.workspace, ext) != FEATURE:
             continue
         backend = ext.project.backend if ext.project else None
         floor = facts.BACKEND_FLOOR_SPECIFIERS.get(backend or "")

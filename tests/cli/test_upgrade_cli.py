@@ -319,10 +319,10 @@ def test_path_crate_with_a_companion_on_another_pyo3_is_named(tmp_path):
 def test_failed_cargo_update_puts_the_manifests_back(tmp_path):
     """The manifests are written before `cargo update`; when cargo then fails (here: a package
     the lock does not have), they are put back byte for byte and the error names the command."""
-    from scaffold.commands.upgrade import _cargo_update
     from scaffold.errors import UserError
     from scaffold.transaction.write import write_all
     from scaffold.upgrade import plan as planning
+    from scaffold.upgrade.lockfile import cargo_update
 
     root = project(tmp_path, "0.28")
     run(["cargo", "generate-lockfile"], cwd=root, env=build_env())
@@ -335,5 +335,5 @@ def test_failed_cargo_update_puts_the_manifests_back(tmp_path):
     plan.update = ["no-such-package"]
     with pytest.raises(UserError, match=r"cargo update -p no-such-package` failed .* the "
                                         r"manifests were put back"):
-        _cargo_update(plan, root)
+        cargo_update(plan, root)
     assert snapshot(root) == before

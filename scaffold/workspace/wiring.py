@@ -1,0 +1,72 @@
+"""Wiring policy: how an extension crate gets PyO3's `extension-module` for its wheel build.
+
+`feature`: a crate feature (or the dependency's `features`, or the backend's) turns pyo3's
+`extension-module` on. `env`: the build backend sets PYO3_BUILD_EXTENSION_MODULE, which PyO3
+reads from `facts.ENV_WIRING_SINCE` on. The linter, doctor, add-profiler and upgrade ask this
+module which one a crate uses.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from scaffold import facts
+
+if TYPE_CHECKING:
+    from scaffold.workspace.crate import Crate
+    from scaffold.workspace.model import Extension, Workspace
+
+FEATURE, ENV = "feature", "env"
+EXTENSION_MODULE = "extension-module"
+# Packages whose own `extension-module` feature is PyO3's (pyo3 -> pyo3-ffi -> pyo3-build-config).
+EXTENSION_MODULE_PACKAGES = ("pyo3", "pyo3-ffi", "pyo3-build-config")
+
+
+def mode(workspace: Workspace, ext: Extension, forced: str | None = None) -> str:
+    """`feature` or `env`: `forced` (`--wiring`), declared in [tool.pyo3-scaffold], else
+    detected: feature wiring when the crate uses the feature or its PyO3 predates env wiring."""
+    if forced:
+        return forced
+    declared = declared_mode(ext)
+    if declared in (FEATURE, ENV):
+        return declared
+    return FEATURE if uses_feature(ext) or below_env_wiring(workspace, ext) else ENV
+
+
+def declared_mode(ext: Extension) -> str | None:
+    """`wiring` in the project's `[tool.pyo3-scaffold]`, as written (None when absent)."""
+    return ext.project.scaffold_settings.get("wiring") if ext.project else None
+
+
+def below_env_wiring(workspace: Workspace, ext: Extension) -> bool:
+    """Whether the crate's PyO3 series is known and older than env wiring."""
+    found = workspace.pyo3_series(ext.crate)
+    return found is not None and not facts.supports_env_wiring(found)
+
+
+def uses_feature(ext: Extension) -> bool:
+    """Whether the crate or its build enables PyO3's `extension-module` (pyo3's, or
+    pyo3-build-config's own in `[build-dependencies]`): a crate feature with
+    `pyo3/extension-module`, the dependency's `features`, or the backend's features."""
+    crate = ext.crate
+    keys = pyo3_keys(crate)
+    in_features = any(is_pyo3_entry(v, keys) for values in crate.features.values()
+                      for v in values)
+    on_pyo3 = any(EXTENSION_MODULE in crate.effective_spec(d).get("features", [])
+                  for package in EXTENSION_MODULE_PACKAGES
+                  for d in crate.dependencies_on(package))
+    built_with = ext.declared_by is not None and any(
+        is_pyo3_entry(f, keys | {"pyo3"}) for f in ext.declared_by.features)
+    return in_features or on_pyo3 or built_with
+
+
+def pyo3_keys(crate: Crate) -> set[str]:
+    """The keys under which `crate` depends on PyO3's packages (renames included)."""
+    return {dep.key for package in EXTENSION_MODULE_PACKAGES
+            for dep in crate.dependencies_on(package)}
+
+
+def is_pyo3_entry(value: object, keys: set[str]) -> bool:
+    """`pyo3/extension-module` or `pyo3?/extension-module` for one of `keys`."""
+    dep, sep, feature = str(value).partition("/")
+    return bool(sep) and feature == EXTENSION_MODULE and dep.removesuffix("?") in keys
