@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from scaffold.lint.diagnostic import Applicability, Finding, Severity
 from scaffold.toml.locate import locate
@@ -16,7 +16,11 @@ from scaffold.workspace.model import Extension, Workspace
 
 if TYPE_CHECKING:
     from scaffold.toml.editor import Editor
-    from scaffold.workspace.features import Graph, Scenario
+    from scaffold.workspace.crate import Crate, Dependency
+    from scaffold.workspace.features import Dep, Graph, Scenario
+
+# pyo3's features in a build: None when pyo3 is not in it, False when the model cannot say.
+Pyo3Features = frozenset[str] | Literal[False] | None
 
 
 @dataclass
@@ -39,13 +43,14 @@ class Context:
         except FeatureError:
             return None
 
-    def pyo3_features(self, scenario: Scenario) -> frozenset[str] | bool | None:
+    def pyo3_features(self, scenario: Scenario) -> Pyo3Features:
         """pyo3's features in `scenario` (None: pyo3 not in that build; False: unknown, the
         model cannot resolve it, e.g. a flag naming a feature no selected package has)."""
         from scaffold.workspace.features import FeatureError, resolve
 
         key = ("pyo3", scenario)
         if key not in self._resolved:
+            found: Pyo3Features
             try:
                 found = resolve(self.graph, scenario).features_of("pyo3") \
                     if self.graph is not None else False
@@ -55,7 +60,7 @@ class Context:
         return self._resolved[key]
 
     @cached_property
-    def _resolved(self) -> dict:
+    def _resolved(self) -> dict[tuple[str, Scenario], Pyo3Features]:
         return {}
 
     def extension_module_on(self, scenario: Scenario) -> bool | None:
@@ -66,7 +71,7 @@ class Context:
             return None
         return found is not None and "extension-module" in found
 
-    def defaults_enable_extension_module(self, crate) -> bool | None:
+    def defaults_enable_extension_module(self, crate: Crate) -> bool | None:
         """Whether `crate`'s default features are what turns `extension-module` on in its own
         build: `cargo build -p C` ends with it on, `--no-default-features` with it off."""
         from scaffold.workspace.features import Scenario
@@ -79,7 +84,7 @@ class Context:
             return None
         return with_defaults and not without
 
-    def forced_by_dependency(self, crate, dep) -> bool | None:
+    def forced_by_dependency(self, crate: Crate, dep: Dependency) -> bool | None:
         """Whether `crate`'s own pyo3 dependency `dep` forces `extension-module`: the least
         test build that has pyo3 in its graph (`cargo test -p C --no-default-features`, plus
         the feature that enables an optional pyo3) ends with it on. Cargo's feature
@@ -89,10 +94,10 @@ class Context:
         from scaffold.workspace.features import Scenario
 
         graph = self.graph
-        found = self._edge(crate, dep)
-        if found is None or found.kind == "build" or found.platform is not None:
+        found = self._edge(crate, dep)  # None without a graph
+        if graph is None or found is None or found.kind == "build" or found.platform is not None:
             return None  # a `[target.X]` entry forces it on X, which the host model may not be
-        enables = ()
+        enables: tuple[str, ...] = ()
         if found.optional:
             features = graph.packages[crate.name].features
             enables = tuple(sorted((name for name, values in features.items()
@@ -105,21 +110,22 @@ class Context:
             f"cargo test -p {crate.name} --no-default-features{flags}", (crate.name,),
             features=enables, no_default_features=True, dev=True))
 
-    def _edge(self, crate, dep):
+    def _edge(self, crate: Crate, dep: Dependency) -> Dep | None:
         """The feature model's edge for manifest entry `dep` of member `crate` (workspace
         inheritance applied), or None when cargo would reject it."""
         from scaffold.workspace.features import FeatureError
-        from scaffold.workspace.packages import dependency_edge
+        from scaffold.workspace.packages import Packages, dependency_edge
 
         if self.graph is None:
             return None
+        packages = self.graph.packages  # Packages: the graph is built lazily
+        path_package = packages.path_package if isinstance(packages, Packages) else None
         try:
-            return dependency_edge(self.workspace, crate, dep, True,
-                                   self.graph.packages.path_package)
+            return dependency_edge(self.workspace, crate, dep, True, path_package)
         except FeatureError:
             return None
 
-    def dependent_builds_on(self, member, dep) -> bool | None:
+    def dependent_builds_on(self, member: Crate, dep: Dependency) -> bool | None:
         """Whether `member`'s own builds (`cargo build -p D`, `cargo test -p D`) end with
         `extension-module` on through dependency `dep` keeping the defaults of an extension
         crate whose defaults enable it (`defaults_enable_extension_module`). None: the model
@@ -132,8 +138,8 @@ class Context:
         from scaffold.workspace.features import Scenario
 
         graph = self.graph
-        found = self._edge(member, dep)
-        if found is None:
+        found = self._edge(member, dep)  # None without a graph
+        if graph is None or found is None:
             return None
         if not found.default_features and "default" not in found.features:
             return False
@@ -144,9 +150,9 @@ class Context:
         name = member.name
         # An optional edge counts in the builds a user runs to turn it on: `--features F`
         # for each feature of D that enables it (a profiler behind `profile = ["dep:ext"]`).
-        flags = [()] + ([(f,) for f in _enabling_features(graph.packages[name].features,
-                                                           found.name)]
-                        if found.optional else [])
+        enabling = (_enabling_features(graph.packages[name].features, found.name)
+                    if found.optional else [])
+        flags: list[tuple[str, ...]] = [(), *((f,) for f in enabling)]
         builds = [Scenario(_named(f"cargo test -p {name}", f), (name,), features=f, dev=True)
                   for f in flags]
         if found.kind == "normal":
