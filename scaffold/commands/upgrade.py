@@ -51,7 +51,8 @@ def run(args: argparse.Namespace) -> int:
     if args.diff:
         from scaffold.lint.diff import unified_diff
 
-        sys.stdout.write(unified_diff(plan.base, plan.originals, plan.changes))
+        sys.stdout.write(unified_diff(plan.base or plan.workspace.root, plan.originals,
+                                      plan.changes))
     _print_check(done.check)
     if dry_run:
         would = "would change" if plan.changes or plan.update else "would change nothing"

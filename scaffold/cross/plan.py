@@ -128,7 +128,7 @@ def _check_version_supported(ws: Workspace, version: tuple[int, int, bool],
         raise UserError(f"Python 3.{version[1]}t: only CPython is free-threaded")
     series = ws.pyo3_series()
     low = facts.python_min(series) if series else None
-    if low and version[:2] < low:
+    if series and low and version[:2] < low:
         raise UserError(f"Python 3.{version[1]}: PyO3 {facts.fmt(series)} "
                         f"supports Python >= {facts.fmt(low)}",
                         "target a newer Python or use an older PyO3")

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import difflib
 import os
+from collections.abc import Mapping
 from pathlib import Path
 
 from scaffold.toml.textfile import TextFile
 
 
-def unified_diff(root: Path, originals: dict[Path, TextFile | None],
+def unified_diff(root: Path, originals: Mapping[Path, TextFile | None],
                  changes: dict[Path, TextFile]) -> str:
     chunks: list[str] = []
     for path in sorted(changes):

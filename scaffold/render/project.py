@@ -27,9 +27,11 @@ BACKENDS = ("maturin", "setuptools-rust")
 WIRINGS = ("feature", "env")
 LAYOUTS = ("mixed", "rust")
 # abi3-py3X features that every supported PyO3 series has (from the newest series' floor).
-ABI3_RANGE = (facts.abi3_floor(facts.NEWEST_SUPPORTED)[1], facts.ABI3_NEWEST_IN_ALL_SUPPORTED[1])
+# (facts.abi3_floor and facts.python_min of a CPython build: the SUPPORT table's python_min.)
+ABI3_RANGE = (facts.SUPPORT[facts.NEWEST_SUPPORTED].python_min[1],
+              facts.ABI3_NEWEST_IN_ALL_SUPPORTED[1])
 # The oldest CPython the default PyO3 supports.
-OLDEST_PYTHON = facts.python_min(facts.DEFAULT_SERIES)[1]
+OLDEST_PYTHON = facts.SUPPORT[facts.DEFAULT_SERIES].python_min[1]
 DEFAULT_PYTHON_MIN = "3.10"
 DEFAULT_LICENSE = "MIT"
 # The cibuildwheel release the setuptools-rust workflow runs (pypa/cibuildwheel@vX.Y.Z, whose
@@ -195,9 +197,12 @@ def workspace_answers(options: Options) -> dict:
 def _release_answers(options: Options) -> dict:
     """What the LICENSE files and the release workflow need (templates/workspace/copier.yml)."""
     series = pyo3_series(options.pyo3)
-    known = facts.support(series) or facts.support(facts.NEWEST_SUPPORTED)
+    known = facts.support(series) or facts.SUPPORT[facts.NEWEST_SUPPORTED]
+    oldest = facts.SUPPORT[facts.OLDEST_SUPPORTED]
+    # Every series `new` offers records its newest Python (only PyO3 < 0.20.3 has none).
+    assert known.python_max is not None and oldest.python_max is not None
     # The CI's own Python: the newest every supported PyO3 builds for, or python_min if newer.
-    ci = max(facts.support(facts.OLDEST_SUPPORTED).python_max, (3, _minor(options.python_min)))
+    ci = max(oldest.python_max, (3, _minor(options.python_min)))
     return {"license_files": licenses.files(options.license),
             "copyright_holder": licenses.holder(options.author, options.crate),
             # "3.14t": the free-threaded CPython whose wheels CI builds, "" for none.

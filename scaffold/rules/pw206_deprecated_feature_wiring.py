@@ -60,6 +60,7 @@ from scaffold.workspace.wiring import (
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
+    from pathlib import Path
 
     from tomlkit import TOMLDocument
 
@@ -86,9 +87,10 @@ def check(ctx: Context) -> Iterator[Finding]:
         if ctx.wiring == ENV:
             if below_env_wiring(ctx.workspace, ext):
                 _refuse_old_pyo3(ctx, ext)
-            if _in_setup_py(ext):  # never edited: the migration cannot complete
+            setup_py = _setup_py(ext)
+            if setup_py is not None:  # never edited: the migration cannot complete
                 yield ctx.finding(
-                    ext.declared_by.source, (), None,
+                    setup_py, (), None,
                     f"`{ext.crate.name}` gets `extension-module` from `RustExtension(features="
                     "...)` in setup.py; remove it there by hand for `--wiring env`")
                 continue
@@ -164,11 +166,14 @@ def _migrate(ctx: Context, ext: Extension) -> Callable[[Editor], None]:
     return fix
 
 
-def _in_setup_py(ext: Extension) -> bool:
+def _setup_py(ext: Extension) -> Path | None:
+    """The setup.py whose `RustExtension(features=...)` enables `extension-module`, if any."""
     declared = ext.declared_by
-    return (declared is not None and declared.source is not None
+    if (declared is not None and declared.source is not None
             and declared.source.name == "setup.py"
-            and any(EXTENSION_MODULE in f for f in declared.features))
+            and any(EXTENSION_MODULE in f for f in declared.features)):
+        return declared.source
+    return None
 
 
 def _migrate_pyproject(document: TOMLDocument, backend: str | None, removed: set[str]) -> None:

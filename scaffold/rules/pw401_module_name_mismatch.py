@@ -58,7 +58,8 @@ def check(ctx: Context) -> Iterator[Finding]:
         declared = ext.declared_by
         if declared is None:
             if pymodule != crate.lib_name:
-                where = (("lib",), "name") if "name" in crate.lib else (("package",), "name")
+                where: tuple[tuple[str, ...], str] = (
+                    (("lib",), "name") if "name" in crate.lib else (("package",), "name"))
                 yield ctx.finding(
                     crate.file, *where,
                     f"cannot check the module name: no Python build backend builds "
@@ -79,11 +80,13 @@ def check(ctx: Context) -> Iterator[Finding]:
         message = (f"module name disagrees: {described}; `import` fails with \"dynamic module "
                    f"does not define module export function (PyInit_{init})\"")
         editable = declared.source is not None and declared.source.name == "pyproject.toml"
-        if editable and backend_name:
-            where = ((("tool", "maturin"), "module-name") if ext.project.backend == "maturin"
-                     else (("tool", "setuptools-rust", "ext-modules"), "target"))
-            yield ctx.finding(ext.project.pyproject, *where, message, _rename(ext, pymodule))
-        elif backend_name and declared.source is not None:  # setup.py: reported, never edited
+        project = ext.project  # there when pyproject.toml declares the module
+        if editable and backend_name and project is not None and project.pyproject is not None:
+            table, key = ((("tool", "maturin"), "module-name") if project.backend == "maturin"
+                          else (("tool", "setuptools-rust", "ext-modules"), "target"))
+            yield ctx.finding(project.pyproject, table, key, message, _rename(ext, pymodule))
+        elif backend_name and declared.target and declared.source is not None:
+            # setup.py: reported, never edited
             finding = ctx.finding(declared.source, (), None, message)
             yield dataclasses.replace(finding, line=_line_naming(
                 ctx.workspace.reader.text(declared.source) or "", declared.target))
