@@ -29,7 +29,8 @@ class TemplateHistoryHook(BuildHookInterface):
         if all((root / "templates" / "history" / f"{n}.bundle").is_file() for n in NAMES):
             return  # an unpacked sdist: the templates force-include carries them
         spec = importlib.util.spec_from_file_location(
-            "_scaffold_history", root / "scaffold" / "render" / "history.py")
+            "_scaffold_history", root / "scaffold" / "render" / "history.py"
+        )
         history = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(history)
         out = Path(tempfile.mkdtemp(prefix="scaffold-bundles."))
@@ -44,8 +45,10 @@ class TemplateHistoryHook(BuildHookInterface):
             raise RuntimeError(
                 f"templates/{' and templates/'.join(changed)} changed since release {last} "
                 f"({releases[last][:7]}): projects would record {last} for other templates; "
-                "commit them and add their release to templates/releases.toml")
+                "commit them and add their release to templates/releases.toml"
+            )
         prefix = "templates" if self.target_name == "sdist" else "scaffold/templates"
         for name in NAMES:
             build_data["force_include"][str(out / f"{name}.bundle")] = (
-                f"{prefix}/history/{name}.bundle")
+                f"{prefix}/history/{name}.bundle"
+            )

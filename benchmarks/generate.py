@@ -46,9 +46,18 @@ WORKSPACE_DEPS = [
     ("pyo3", '"0.30"'),
 ]
 # Registry crates members use directly, in rotation.
-REGISTRY = [("regex", "1.10"), ("itertools", "0.13"), ("memchr", "2.7"), ("bytes", "1.6"),
-            ("once_cell", "1.19"), ("indexmap", "2.2"), ("hashbrown", "0.14"),
-            ("rayon", "1.10"), ("parking_lot", "0.12"), ("crossbeam-channel", "0.5")]
+REGISTRY = [
+    ("regex", "1.10"),
+    ("itertools", "0.13"),
+    ("memchr", "2.7"),
+    ("bytes", "1.6"),
+    ("once_cell", "1.19"),
+    ("indexmap", "2.2"),
+    ("hashbrown", "0.14"),
+    ("rayon", "1.10"),
+    ("parking_lot", "0.12"),
+    ("crossbeam-channel", "0.5"),
+]
 
 
 def member_name(index: int) -> str:
@@ -225,49 +234,59 @@ def _core_dependency(index: int, rng: random.Random, needs_fix: bool) -> tuple[s
     if style == 1:
         return f'{CORE}.path = "{path}"\n{CORE}.default-features = false\n', ""
     if style == 2:
-        return "", (f'\n[dependencies.{CORE}]\npath = "{path}"\ndefault-features = false\n'
-                    f'features = ["simd"]  # the fast path\n')
-    return (f'core-renamed = {{ package = "{CORE}", path = "{path}", '
-            f'default-features = false }}\n', "")
+        return "", (
+            f'\n[dependencies.{CORE}]\npath = "{path}"\ndefault-features = false\n'
+            f'features = ["simd"]  # the fast path\n'
+        )
+    return (
+        f'core-renamed = {{ package = "{CORE}", path = "{path}", default-features = false }}\n',
+        "",
+    )
 
 
 def _member_manifest(index: int, count: int, rng: random.Random, needs_fix: bool) -> str:
     name = member_name(index)
     registry = REGISTRY[index % len(REGISTRY)]
     optional = REGISTRY[(index + 3) % len(REGISTRY)]
-    lines = [f"# Member {index} of the synthetic workspace.",
-             "[package]",
-             f'name = "{name}"',
-             'version = { workspace = true }' if index % 2 else "version.workspace = true",
-             "edition.workspace = true",
-             'license = "MIT"' if index % 7 == 0 else "license.workspace = true",
-             f'description = "Synthetic crate number {index}"',
-             "publish = false",
-             f'keywords = ["bench", "{name}"]',
-             ""]
+    lines = [
+        f"# Member {index} of the synthetic workspace.",
+        "[package]",
+        f'name = "{name}"',
+        "version = { workspace = true }" if index % 2 else "version.workspace = true",
+        "edition.workspace = true",
+        'license = "MIT"' if index % 7 == 0 else "license.workspace = true",
+        f'description = "Synthetic crate number {index}"',
+        "publish = false",
+        f'keywords = ["bench", "{name}"]',
+        "",
+    ]
     if index % 4 == 0:
         lines += ["[lib]", 'path = "src/lib.rs"', "doctest = false", ""]
-    lines += ["[features]",
-              'default = ["std"]',
-              'std = ["serde/std"]  # serde without std is the default in the workspace',
-              f'extra = ["dep:{optional[0]}"]',
-              "fast = []" if index % 3 else 'fast = ["extra"]',
-              ""]
+    lines += [
+        "[features]",
+        'default = ["std"]',
+        'std = ["serde/std"]  # serde without std is the default in the workspace',
+        f'extra = ["dep:{optional[0]}"]',
+        "fast = []" if index % 3 else 'fast = ["extra"]',
+        "",
+    ]
     core_line, core_table = ("", "")
     if needs_fix or index % 5 == 0:
         core_line, core_table = _core_dependency(index, rng, needs_fix)
-    deps = ["[dependencies]",
-            "# Shared versions come from [workspace.dependencies].",
-            'serde = { workspace = true, features = ["std"] }',
-            "anyhow.workspace = true",
-            f'{registry[0]} = "{registry[1]}"',
-            f'{optional[0]} = {{ version = "{optional[1]}", optional = true }}']
+    deps = [
+        "[dependencies]",
+        "# Shared versions come from [workspace.dependencies].",
+        'serde = { workspace = true, features = ["std"] }',
+        "anyhow.workspace = true",
+        f'{registry[0]} = "{registry[1]}"',
+        f'{optional[0]} = {{ version = "{optional[1]}", optional = true }}',
+    ]
     if index % 3 == 0:
-        deps.append('log = { workspace = true }')
+        deps.append("log = { workspace = true }")
     if index % 6 == 0:
         deps.append("json5-renamed.workspace = true")
     if index % 8 == 0:
-        deps += ['tracing.workspace = true', 'tracing.features = ["log"]']
+        deps += ["tracing.workspace = true", 'tracing.features = ["log"]']
     # Path dependencies on earlier members: a DAG, no cycles.
     earlier = sorted({rng.randrange(0, index) for _ in range(min(index, 3))}) if index else []
     for n, target in enumerate(earlier):
@@ -284,22 +303,24 @@ def _member_manifest(index: int, count: int, rng: random.Random, needs_fix: bool
     lines += [core_table.lstrip("\n")] if core_table else [""]
     if core_table:
         lines.append("")
-    lines += ["[dev-dependencies]",
-              'serde_json = { workspace = true }',
-              'smallvec = { workspace = true, features = ["write"] }',
-              "",
-              "[build-dependencies]" if index % 10 == 0 else "",
-              'cc = "1.0"' if index % 10 == 0 else "",
-              "",
-              "[target.'cfg(unix)'.dependencies]",
-              'libc = { version = "0.2", default-features = false }',
-              "",
-              "[target.'cfg(windows)'.dependencies.windows-sys]",
-              'version = "0.52"',
-              'features = ["Win32_Foundation", "Win32_System_Threading"]',
-              ""]
+    lines += [
+        "[dev-dependencies]",
+        "serde_json = { workspace = true }",
+        'smallvec = { workspace = true, features = ["write"] }',
+        "",
+        "[build-dependencies]" if index % 10 == 0 else "",
+        'cc = "1.0"' if index % 10 == 0 else "",
+        "",
+        "[target.'cfg(unix)'.dependencies]",
+        'libc = { version = "0.2", default-features = false }',
+        "",
+        "[target.'cfg(windows)'.dependencies.windows-sys]",
+        'version = "0.52"',
+        'features = ["Win32_Foundation", "Win32_System_Threading"]',
+        "",
+    ]
     if index % 9 == 0:
-        lines += ['[target.x86_64-unknown-linux-gnu.dev-dependencies]', 'memchr = "2"', ""]
+        lines += ["[target.x86_64-unknown-linux-gnu.dev-dependencies]", 'memchr = "2"', ""]
     spaced: list[str] = []
     for line in "\n".join(lines).split("\n"):
         if line.startswith("[") and spaced and spaced[-1] and not spaced[-1].startswith("#"):
@@ -312,10 +333,12 @@ def _member_manifest(index: int, count: int, rng: random.Random, needs_fix: bool
 
 
 def _member_lib(index: int) -> str:
-    return (f"//! Synthetic member {index}.\n\n"
-            f"pub fn value() -> u64 {{\n    {index}\n}}\n\n"
-            "#[cfg(test)]\nmod tests {\n    #[test]\n    fn value() {\n"
-            f"        assert_eq!(super::value(), {index});\n    }}\n}}\n")
+    return (
+        f"//! Synthetic member {index}.\n\n"
+        f"pub fn value() -> u64 {{\n    {index}\n}}\n\n"
+        "#[cfg(test)]\nmod tests {\n    #[test]\n    fn value() {\n"
+        f"        assert_eq!(super::value(), {index});\n    }}\n}}\n"
+    )
 
 
 def generate(dest: Path, members: int, *, needs_fix: bool = False, seed: int = 0) -> Path:
@@ -352,8 +375,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("dest", type=Path)
     parser.add_argument("--members", type=int, default=100)
-    parser.add_argument("--needs-fix", action="store_true",
-                        help="every library member keeps bench-core's default features (PW203)")
+    parser.add_argument(
+        "--needs-fix",
+        action="store_true",
+        help="every library member keeps bench-core's default features (PW203)",
+    )
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
     generate(args.dest, args.members, needs_fix=args.needs_fix, seed=args.seed)

@@ -22,8 +22,14 @@ BUDGET = 1.3
 
 def timed(cmd: list[str], cwd: Path) -> float:
     start = time.perf_counter()
-    subprocess.run(cmd, cwd=cwd, check=True, stdin=subprocess.DEVNULL,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        cmd,
+        cwd=cwd,
+        check=True,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     return time.perf_counter() - start
 
 
@@ -33,9 +39,18 @@ def main() -> int:
     rounds = parser.parse_args().rounds
     commands = {
         "scaffold new --yes": [sys.executable, "-m", "scaffold", "new", "bench-lib", "--yes"],
-        "copier copy": [sys.executable, "-m", "copier", "copy", "--quiet", "--defaults",
-                        "--data", "project_name=bench-lib", str(REPO / "templates/workspace"),
-                        "bench-lib"],
+        "copier copy": [
+            sys.executable,
+            "-m",
+            "copier",
+            "copy",
+            "--quiet",
+            "--defaults",
+            "--data",
+            "project_name=bench-lib",
+            str(REPO / "templates/workspace"),
+            "bench-lib",
+        ],
     }
     times: dict[str, list[float]] = {name: [] for name in commands}
     for _ in range(rounds):

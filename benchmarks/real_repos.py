@@ -49,8 +49,7 @@ ENTRIES = [
     ("maturin-pyo3-mixed-workspace", "maturin", "test-crates/pyo3-mixed-workspace", False),
     ("maturin-pyo3-feature", "maturin", "test-crates/pyo3-feature", False),
     ("maturin-workspace-inheritance", "maturin", "test-crates/workspace-inheritance", False),
-    ("maturin-pyo3-no-extension-module", "maturin", "test-crates/pyo3-no-extension-module",
-     False),
+    ("maturin-pyo3-no-extension-module", "maturin", "test-crates/pyo3-no-extension-module", False),
     ("pyo3-word-count", "pyo3", "examples/word-count", False),
     ("pyo3-setuptools-rust-starter", "pyo3", "examples/setuptools-rust-starter", False),
     ("setuptools-rust-hello-world", "setuptools-rust", "examples/hello-world", False),
@@ -104,8 +103,9 @@ def main() -> int:
         result = {"label": label, "start": start}
         result["fix"] = fix_step(label, source, start, args.scratch, env)
         if profile:
-            result["profiler"] = profile_step(label, source, start, args.scratch, env,
-                                              build=profile is True and not args.no_build)
+            result["profiler"] = profile_step(
+                label, source, start, args.scratch, env, build=profile is True and not args.no_build
+            )
         result["seconds"] = round(time.monotonic() - began, 1)
         results.append(result)
         print(f"{label}: {result['seconds']}s", file=sys.stderr)
@@ -120,8 +120,7 @@ def copy(source: Path, scratch: Path, label: str) -> Path:
     target = scratch / label
     if target.exists():
         shutil.rmtree(target)
-    shutil.copytree(source, target, symlinks=True,
-                    ignore=shutil.ignore_patterns("target", ".git"))
+    shutil.copytree(source, target, symlinks=True, ignore=shutil.ignore_patterns("target", ".git"))
     git(target, "init", "-q", "-b", "main")
     git(target, "add", "-A")
     git(target, "commit", "-qm", "snapshot")
@@ -129,15 +128,21 @@ def copy(source: Path, scratch: Path, label: str) -> Path:
 
 
 def git(cwd: Path, *args: str) -> None:
-    env = {**os.environ, "GIT_AUTHOR_NAME": "real-repos", "GIT_AUTHOR_EMAIL": "r@example.com",
-           "GIT_COMMITTER_NAME": "real-repos", "GIT_COMMITTER_EMAIL": "r@example.com"}
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "real-repos",
+        "GIT_AUTHOR_EMAIL": "r@example.com",
+        "GIT_COMMITTER_NAME": "real-repos",
+        "GIT_COMMITTER_EMAIL": "r@example.com",
+    }
     subprocess.run(["git", *args], cwd=cwd, check=True, env=env, capture_output=True)
 
 
 def run(cmd: list[str], cwd: Path, env: dict[str, str], timeout: int = 1800):
     try:
-        return subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True,
-                              timeout=timeout)
+        return subprocess.run(
+            cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout
+        )
     except subprocess.TimeoutExpired:
         return subprocess.CompletedProcess(cmd, 124, "", "timeout")
 
@@ -152,8 +157,10 @@ def scenarios(directory: Path) -> list[Scenario]:
     from scaffold.workspace.loader import load
 
     ws = load(directory)
-    found = [Scenario("default", ws.root, ["-e", "normal,features"]),
-             Scenario("test", ws.root, ["-e", "normal,dev,features"])]
+    found = [
+        Scenario("default", ws.root, ["-e", "normal,features"]),
+        Scenario("test", ws.root, ["-e", "normal,dev,features"]),
+    ]
     for ext in ws.extensions():
         flags = ["-p", ext.crate.name, "-e", "normal,features"]
         features = list(ext.declared_by.features) if ext.declared_by else []
@@ -173,15 +180,20 @@ def resolving(env: dict[str, str]) -> dict[str, str]:
 
 
 def pyo3_features(scenario: Scenario, env: dict[str, str]) -> str:
-    proc = run(["cargo", "tree", "-i", "pyo3", *scenario.args], scenario.cwd, resolving(env),
-               timeout=600)
+    proc = run(
+        ["cargo", "tree", "-i", "pyo3", *scenario.args], scenario.cwd, resolving(env), timeout=600
+    )
     if proc.returncode != 0:
         text = proc.stderr
         if "did not match any packages" in text or "nothing to print" in text:
             return "absent"
         lines = text.strip().splitlines() or ["?"]
-        return "error: " + next((line for line in lines if line.startswith("error")),
-                                lines[-1]).removeprefix("error: ")[:120]
+        return (
+            "error: "
+            + next((line for line in lines if line.startswith("error")), lines[-1]).removeprefix(
+                "error: "
+            )[:120]
+        )
     if "nothing to print" in proc.stdout + proc.stderr:
         return "absent"
     found = sorted(set(FEATURE.findall(proc.stdout)))
@@ -210,12 +222,15 @@ def fix_step(label: str, source: Path, start: str, scratch: Path, env) -> dict:
     git(repo, "commit", "-qm", "resolved", "--allow-empty")
     for mode, flags in (("safe", []), ("unsafe", ["--unsafe-fixes"])):
         fixed = scaffold(["fix-features", *flags], here, env)
-        changed = subprocess.run(["git", "status", "--porcelain"], cwd=repo, text=True,
-                                 capture_output=True).stdout.split("\n")
-        step[mode] = {"exit": fixed.returncode,
-                      "changed": sorted(line[3:] for line in changed if line.strip()),
-                      "error": fixed.stderr.strip()[-200:] if fixed.returncode == 2 else "",
-                      "after": trees(here, env)}
+        changed = subprocess.run(
+            ["git", "status", "--porcelain"], cwd=repo, text=True, capture_output=True
+        ).stdout.split("\n")
+        step[mode] = {
+            "exit": fixed.returncode,
+            "changed": sorted(line[3:] for line in changed if line.strip()),
+            "error": fixed.stderr.strip()[-200:] if fixed.returncode == 2 else "",
+            "after": trees(here, env),
+        }
         git(repo, "add", "-A")
         git(repo, "commit", "-qm", mode, "--allow-empty")
         again = scaffold(["fix-features", *flags, "--diff"], here, env)
@@ -224,8 +239,16 @@ def fix_step(label: str, source: Path, start: str, scratch: Path, env) -> dict:
 
 
 def metadata_ok(directories: list[Path], env) -> dict[str, bool]:
-    return {str(d): run(["cargo", "metadata", "--format-version", "1", "--no-deps"], d,
-                        resolving(env), timeout=300).returncode == 0 for d in directories}
+    return {
+        str(d): run(
+            ["cargo", "metadata", "--format-version", "1", "--no-deps"],
+            d,
+            resolving(env),
+            timeout=300,
+        ).returncode
+        == 0
+        for d in directories
+    }
 
 
 def profile_step(label: str, source: Path, start: str, scratch: Path, env, build: bool) -> dict:
@@ -236,24 +259,34 @@ def profile_step(label: str, source: Path, start: str, scratch: Path, env, build
     added = scaffold(["add-profiler"], here, env)
     step = {"exit": added.returncode, "output": added.stderr.strip().splitlines()[-12:]}
     after = metadata_ok(dirs, env)
-    step["metadata_broken"] = [os.path.relpath(d, repo) for d, ok in before.items()
-                               if ok and not after[d]]
+    step["metadata_broken"] = [
+        os.path.relpath(d, repo) for d, ok in before.items() if ok and not after[d]
+    ]
     hint = re.search(r"cargo run (.*?)--release -p (\S+)", added.stderr)
     step["package"] = hint.group(2) if hint else None
     if build and added.returncode == 0 and hint:
         manifest = hint.group(1).replace("--manifest-path", "").strip()
         cmd = ["cargo", "build", "-p", hint.group(2)] + (
-            ["--manifest-path", manifest] if manifest else [])
+            ["--manifest-path", manifest] if manifest else []
+        )
         built = run(cmd, here, env)
-        step["build"] = "ok" if built.returncode == 0 else \
-            "failed: " + " | ".join(line for line in built.stderr.splitlines()
-                                    if line.startswith("error"))[:300]
+        step["build"] = (
+            "ok"
+            if built.returncode == 0
+            else "failed: "
+            + " | ".join(line for line in built.stderr.splitlines() if line.startswith("error"))[
+                :300
+            ]
+        )
     return step
 
 
 def markdown(results: list[dict]) -> str:
-    lines = ["| Entry | `--check` | safe fix | unsafe fix | pyo3 features per build: before"
-             " -> after (changed only) |", "|---|---|---|---|---|"]
+    lines = [
+        "| Entry | `--check` | safe fix | unsafe fix | pyo3 features per build: before"
+        " -> after (changed only) |",
+        "|---|---|---|---|---|",
+    ]
     for r in results:
         fix = r["fix"]
         changes = []
@@ -271,29 +304,47 @@ def markdown(results: list[dict]) -> str:
             if m["second_run_changes"]:
                 text += "; second run changes more"
             modes.append(text)
-        lines.append(f"| {r['label']} (`{r['start']}`) | {', '.join(fix['codes']) or 'clean'} | "
-                     f"{modes[0]} | {modes[1]} | {'; '.join(changes) or 'unchanged'} |")
-    lines += ["", "| Entry (fix applied) | build | before | after safe fix | after unsafe fix |",
-              "|---|---|---|---|---|"]
+        lines.append(
+            f"| {r['label']} (`{r['start']}`) | {', '.join(fix['codes']) or 'clean'} | "
+            f"{modes[0]} | {modes[1]} | {'; '.join(changes) or 'unchanged'} |"
+        )
+    lines += [
+        "",
+        "| Entry (fix applied) | build | before | after safe fix | after unsafe fix |",
+        "|---|---|---|---|---|",
+    ]
     for r in results:
         fix = r["fix"]
         if not (fix["safe"]["changed"] or fix["unsafe"]["changed"]):
             continue
         for name, before in fix["before"].items():
             safe, unsafe = fix["safe"]["after"].get(name), fix["unsafe"]["after"].get(name)
-            lines.append(f"| {r['label']} | {name} | {before} | "
-                         f"{'same' if safe == before else safe} | "
-                         f"{'same' if unsafe == safe else unsafe} |")
-    lines += ["", "| Entry | add-profiler | package | cargo metadata broken | build |",
-              "|---|---|---|---|---|"]
+            lines.append(
+                f"| {r['label']} | {name} | {before} | "
+                f"{'same' if safe == before else safe} | "
+                f"{'same' if unsafe == safe else unsafe} |"
+            )
+    lines += [
+        "",
+        "| Entry | add-profiler | package | cargo metadata broken | build |",
+        "|---|---|---|---|---|",
+    ]
     for r in results:
         p = r.get("profiler")
         if p is None:
             continue
-        said = next((line for line in p["output"] if "already profiles" in line or
-                     "error" in line or "note:" in line), "")
-        lines.append(f"| {r['label']} | exit {p['exit']} {said[:160]} | {p['package']} | "
-                     f"{', '.join(p['metadata_broken']) or 'none'} | {p.get('build', '-')} |")
+        said = next(
+            (
+                line
+                for line in p["output"]
+                if "already profiles" in line or "error" in line or "note:" in line
+            ),
+            "",
+        )
+        lines.append(
+            f"| {r['label']} | exit {p['exit']} {said[:160]} | {p['package']} | "
+            f"{', '.join(p['metadata_broken']) or 'none'} | {p.get('build', '-')} |"
+        )
     return "\n".join(lines)
 
 

@@ -68,6 +68,7 @@ def launcher() -> str:
         return "no launcher (`python -m scaffold`)"
     try:
         from importlib.metadata import version
+
         pip = f"pip {version('pip')}"
     except Exception:  # noqa: BLE001 - no pip in this environment: say so, keep measuring
         pip = "no pip in this environment"
@@ -78,14 +79,16 @@ def launcher() -> str:
 def toolchain_cargo() -> list[str] | None:
     """The toolchain's cargo binary, bypassing the rustup proxy (None without rustup)."""
     try:
-        found = subprocess.run(["rustup", "which", "cargo"], capture_output=True, text=True,
-                               check=True).stdout.strip()
+        found = subprocess.run(
+            ["rustup", "which", "cargo"], capture_output=True, text=True, check=True
+        ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return None
     return [found] if found and Path(found).resolve() != Path(CARGO[0]).resolve() else None
 
 
 # --- measuring --------------------------------------------------------------------------------
+
 
 @dataclass
 class Bench:
@@ -116,8 +119,14 @@ def run_once(bench: Bench, index: int, env: dict[str, str]) -> tuple[float, int]
     for command in bench.commands:
         with tempfile.TemporaryFile() as output:
             start = time.perf_counter()
-            process = subprocess.Popen(command, cwd=cwd, env=env, stdin=subprocess.DEVNULL,
-                                       stdout=output, stderr=subprocess.STDOUT)
+            process = subprocess.Popen(
+                command,
+                cwd=cwd,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+            )
             _, status, usage = os.wait4(process.pid, 0)
             elapsed += time.perf_counter() - start
             process.returncode = os.waitstatus_to_exitcode(status)
@@ -125,8 +134,10 @@ def run_once(bench: Bench, index: int, env: dict[str, str]) -> tuple[float, int]
             if process.returncode not in bench.ok:
                 output.seek(0)
                 text = output.read().decode(errors="replace")[-2000:]
-                raise SystemExit(f"benchmark {bench.label!r}: `{' '.join(command)}` in {cwd} "
-                                 f"exited {process.returncode}:\n{text}")
+                raise SystemExit(
+                    f"benchmark {bench.label!r}: `{' '.join(command)}` in {cwd} "
+                    f"exited {process.returncode}:\n{text}"
+                )
     return elapsed, peak
 
 
@@ -143,6 +154,7 @@ def measure(benches: list[Bench], rounds: int, env: dict[str, str]) -> None:
 
 
 # --- the table --------------------------------------------------------------------------------
+
 
 @dataclass
 class Row:
@@ -171,9 +183,11 @@ def _mib(kib: int) -> str:
 
 
 def table(rows: list[Row]) -> str:
-    lines = ["| § | measured (A) | A median | compared with (B) | B median | A/B | budget | "
-             "verdict | peak RSS A / B |",
-             "|---|---|---:|---|---:|---:|---:|---|---:|"]
+    lines = [
+        "| § | measured (A) | A median | compared with (B) | B median | A/B | budget | "
+        "verdict | peak RSS A / B |",
+        "|---|---|---:|---|---:|---:|---:|---|---:|",
+    ]
     for row in rows:
         b = row.b
         verdict = "" if row.passed is None else ("**pass**" if row.passed else "**FAIL**")
@@ -181,66 +195,110 @@ def table(rows: list[Row]) -> str:
         budget = f"<= {row.budget:.1f}x" if row.budget is not None else ""
         memory = _mib(row.a.peak) + (f" / {_mib(b.peak)}" if b else "")
         label = row.a.label + (f" {row.note}" if row.note else "")
-        lines.append(f"| {row.section} | {label} | {_ms(row.a.median)} | "
-                     f"{b.label if b else ''} | {_ms(b.median) if b else ''} | {ratio} | "
-                     f"{budget} | {verdict} | {memory} |")
+        lines.append(
+            f"| {row.section} | {label} | {_ms(row.a.median)} | "
+            f"{b.label if b else ''} | {_ms(b.median) if b else ''} | {ratio} | "
+            f"{budget} | {verdict} | {memory} |"
+        )
     return "\n".join(lines)
 
 
 # --- sections ---------------------------------------------------------------------------------
 
+
 def startup(work: Path, rounds: int, env: dict[str, str]) -> list[Row]:
     """`scaffold --version` and `fix-features --check` on a `scaffold new` project."""
     parent = work / "startup"
     parent.mkdir()
-    made = subprocess.run([*SCAFFOLD, "new", NAME, "--yes", "--no-git"], cwd=parent, env=env,
-                          capture_output=True, text=True)
+    made = subprocess.run(
+        [*SCAFFOLD, "new", NAME, "--yes", "--no-git"],
+        cwd=parent,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     project = parent / NAME
     what = "`scaffold new` project"
     if made.returncode != 0:
-        print(f"note: `scaffold new` failed ({made.stderr.strip()[-200:]}); using a generated "
-              "3-member workspace instead", file=sys.stderr)
+        print(
+            f"note: `scaffold new` failed ({made.stderr.strip()[-200:]}); using a generated "
+            "3-member workspace instead",
+            file=sys.stderr,
+        )
         generate(project, 3)
         what = "3-member generated workspace"
     floor = Bench("`python -c pass`", [[*PYTHON, "-c", "pass"]], project)
     version = Bench("`scaffold --version`", [[*SCAFFOLD, "--version"]], project)
     usage = Bench("`scaffold --help`", [[*SCAFFOLD, "--help"]], project)
-    check = Bench(f"`scaffold fix-features --check` ({what})",
-                  [[*SCAFFOLD, "fix-features", "--check"]], project)
-    uncached = Bench(f"`scaffold fix-features --check --no-cache` ({what})",
-                     [[*SCAFFOLD, "fix-features", "--check", "--no-cache"]], project)
+    check = Bench(
+        f"`scaffold fix-features --check` ({what})",
+        [[*SCAFFOLD, "fix-features", "--check"]],
+        project,
+    )
+    uncached = Bench(
+        f"`scaffold fix-features --check --no-cache` ({what})",
+        [[*SCAFFOLD, "fix-features", "--check", "--no-cache"]],
+        project,
+    )
     cargo = Bench("`cargo metadata --no-deps --offline`", [[*CARGO, *METADATA]], project)
     # The same check in an interpreter started without `site` (no .pth files): what is left
     # when the environment's site-packages hooks cost nothing.
     import scaffold
 
     package_parent = str(Path(scaffold.__file__).resolve().parent.parent)
-    launcher = (f"import sys; sys.path.insert(0, {package_parent!r}); "
-                "from scaffold.cli import main; sys.exit(main())")
+    launcher = (
+        f"import sys; sys.path.insert(0, {package_parent!r}); "
+        "from scaffold.cli import main; sys.exit(main())"
+    )
     floor_bare = Bench("`python -S -c pass`", [[*PYTHON, "-S", "-c", "pass"]], project)
-    check_bare = Bench("`fix-features --check` under `python -S` (no site, no .pth)",
-                       [[*PYTHON, "-S", "-c", launcher, "fix-features", "--check"]], project)
+    check_bare = Bench(
+        "`fix-features --check` under `python -S` (no site, no .pth)",
+        [[*PYTHON, "-S", "-c", launcher, "fix-features", "--check"]],
+        project,
+    )
     # The same two commands without the console-script launcher (pip < 25.0's imports `re`).
     launch = "import sys; from scaffold.cli import main; sys.exit(main())"
-    version_direct = Bench("`scaffold --version` without the launcher (`python -c 'from "
-                           "scaffold.cli import main; ...'`)",
-                           [[*PYTHON, "-c", launch, "--version"]], project)
-    usage_direct = Bench("`scaffold --help` without the launcher",
-                         [[*PYTHON, "-c", launch, "--help"]], project)
-    benches = [floor, version, usage, version_direct, usage_direct, check, uncached,
-               cargo, floor_bare, check_bare]
+    version_direct = Bench(
+        "`scaffold --version` without the launcher (`python -c 'from "
+        "scaffold.cli import main; ...'`)",
+        [[*PYTHON, "-c", launch, "--version"]],
+        project,
+    )
+    usage_direct = Bench(
+        "`scaffold --help` without the launcher", [[*PYTHON, "-c", launch, "--help"]], project
+    )
+    benches = [
+        floor,
+        version,
+        usage,
+        version_direct,
+        usage_direct,
+        check,
+        uncached,
+        cargo,
+        floor_bare,
+        check_bare,
+    ]
     direct = toolchain_cargo()
     bare = None
     if direct:
-        bare = Bench("toolchain `cargo metadata` (no rustup proxy)", [[*direct, *METADATA]],
-                     project)
+        bare = Bench(
+            "toolchain `cargo metadata` (no rustup proxy)", [[*direct, *METADATA]], project
+        )
         benches.append(bare)
     measure(benches, rounds, env)
-    rows = [Row("1", version, floor, 1.5), Row("1", usage, floor, 1.5),
-            Row("1", version_direct, floor), Row("1", usage_direct, floor),
-            Row("1", check, cargo, 1.5), Row("1", uncached, cargo, note="(first run)"),
-            Row("1", check, floor), Row("1", floor, cargo, note="(the floor)"),
-            Row("1", check_bare, floor_bare), Row("1", check_bare, cargo, note="(reference)")]
+    rows = [
+        Row("1", version, floor, 1.5),
+        Row("1", usage, floor, 1.5),
+        Row("1", version_direct, floor),
+        Row("1", usage_direct, floor),
+        Row("1", check, cargo, 1.5),
+        Row("1", uncached, cargo, note="(first run)"),
+        Row("1", check, floor),
+        Row("1", floor, cargo, note="(the floor)"),
+        Row("1", check_bare, floor_bare),
+        Row("1", check_bare, cargo, note="(reference)"),
+    ]
     if bare:
         rows.append(Row("1", check, bare, note="(reference)"))
     return rows
@@ -251,13 +309,20 @@ def scale(work: Path, rounds: int, env: dict[str, str]) -> list[Row]:
     checks, uncached, cargos = {}, {}, {}
     for size in SIZES:
         root = generate(work / f"scale-{size}", size)
-        checks[size] = Bench(f"`fix-features --check`, {size} members",
-                             [[*SCAFFOLD, "fix-features", "--check"]], root)
-        uncached[size] = Bench(f"`fix-features --check --no-cache`, {size} members",
-                               [[*SCAFFOLD, "fix-features", "--check", "--no-cache"]], root)
+        checks[size] = Bench(
+            f"`fix-features --check`, {size} members",
+            [[*SCAFFOLD, "fix-features", "--check"]],
+            root,
+        )
+        uncached[size] = Bench(
+            f"`fix-features --check --no-cache`, {size} members",
+            [[*SCAFFOLD, "fix-features", "--check", "--no-cache"]],
+            root,
+        )
         cargos[size] = Bench(f"`cargo metadata`, {size} members", [[*CARGO, *METADATA]], root)
-    measure([b for size in SIZES for b in (checks[size], uncached[size], cargos[size])], rounds,
-            env)
+    measure(
+        [b for size in SIZES for b in (checks[size], uncached[size], cargos[size])], rounds, env
+    )
     rows = [Row("2", checks[size], cargos[size], 2.0 if size == 500 else None) for size in SIZES]
     rows.append(Row("2", checks[1000], checks[500], 2.2, note="(cost of 1000 vs 500)"))
     rows += [Row("2", uncached[size], cargos[size]) for size in SIZES]
@@ -269,10 +334,17 @@ def _answers() -> tuple[dict, dict]:
     """The answers `scaffold new NAME --yes` gives its two templates (from the tool itself)."""
     from scaffold.render import project
 
-    options = project.Options(crate=NAME, module=NAME.replace("-", "_"), dest=Path(NAME),
-                              pyo3=project.DEFAULT_PYO3, python_min=project.DEFAULT_PYTHON_MIN,
-                              author="", license=project.DEFAULT_LICENSE, profiler=True,
-                              git=False)
+    options = project.Options(
+        crate=NAME,
+        module=NAME.replace("-", "_"),
+        dest=Path(NAME),
+        pyo3=project.DEFAULT_PYO3,
+        python_min=project.DEFAULT_PYTHON_MIN,
+        author="",
+        license=project.DEFAULT_LICENSE,
+        profiler=True,
+        git=False,
+    )
     return project.workspace_answers(options), project.profiler_answers(options)
 
 
@@ -292,8 +364,11 @@ def _data(answers: dict) -> list[str]:
 
 
 def _snapshot(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
-            if p.is_file() and ".git" not in p.parts}
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and ".git" not in p.parts
+    }
 
 
 def new(work: Path, rounds: int, env: dict[str, str]) -> list[Row]:
@@ -310,33 +385,58 @@ def new(work: Path, rounds: int, env: dict[str, str]) -> list[Row]:
             shutil.rmtree(base / f"{kind}-{index}", ignore_errors=True)  # the previous one
             folder.mkdir(parents=True)
             return folder
+
         return prepare
 
     quiet = ["copy", "--quiet", "--defaults"]
-    scaffold_new = Bench("`scaffold new --yes --no-git`",
-                         [[*SCAFFOLD, "new", NAME, "--yes", "--no-git"]], prepare=fresh("scaffold"))
-    copier = Bench("bare `copier copy` (workspace, then profiler)",
-                   [[*COPIER, *quiet, *_data(workspace_answers), str(template_dir("workspace")),
-                     NAME],
-                    [*COPIER, *quiet, *_data(profiler_answers), str(template_dir("profiler")),
-                     f"{NAME}/crates"]], prepare=fresh("copier"))
-    copier_one = Bench("bare `copier copy` (workspace only)",
-                       [[*COPIER, *quiet, *_data(workspace_answers),
-                         str(template_dir("workspace")), NAME]], prepare=fresh("copier1"))
-    maturin = Bench("`maturin new --bindings pyo3`",
-                    [[*MATURIN, "new", "--bindings", "pyo3", NAME]], prepare=fresh("maturin"))
+    scaffold_new = Bench(
+        "`scaffold new --yes --no-git`",
+        [[*SCAFFOLD, "new", NAME, "--yes", "--no-git"]],
+        prepare=fresh("scaffold"),
+    )
+    copier = Bench(
+        "bare `copier copy` (workspace, then profiler)",
+        [
+            [*COPIER, *quiet, *_data(workspace_answers), str(template_dir("workspace")), NAME],
+            [
+                *COPIER,
+                *quiet,
+                *_data(profiler_answers),
+                str(template_dir("profiler")),
+                f"{NAME}/crates",
+            ],
+        ],
+        prepare=fresh("copier"),
+    )
+    copier_one = Bench(
+        "bare `copier copy` (workspace only)",
+        [[*COPIER, *quiet, *_data(workspace_answers), str(template_dir("workspace")), NAME]],
+        prepare=fresh("copier1"),
+    )
+    maturin = Bench(
+        "`maturin new --bindings pyo3`",
+        [[*MATURIN, "new", "--bindings", "pyo3", NAME]],
+        prepare=fresh("maturin"),
+    )
     benches = [scaffold_new, copier, copier_one, maturin]
     measure(benches, rounds, env)
     last = rounds - 1 if rounds else -1
     ours = _snapshot(base / f"scaffold-{last + 1}" / NAME)
     theirs = _snapshot(base / f"copier-{last + 1}" / NAME)
     if ours != theirs:
-        differ = sorted(set(ours) ^ set(theirs) | {k for k in ours.keys() & theirs.keys()
-                                                   if ours[k] != theirs[k]})
-        print(f"warning: `scaffold new` and bare copier made different trees: {differ[:5]}",
-              file=sys.stderr)
-    return [Row("3", scaffold_new, copier, 1.0), Row("3", scaffold_new, copier_one),
-            Row("3", scaffold_new, maturin, note="")]
+        differ = sorted(
+            set(ours) ^ set(theirs)
+            | {k for k in ours.keys() & theirs.keys() if ours[k] != theirs[k]}
+        )
+        print(
+            f"warning: `scaffold new` and bare copier made different trees: {differ[:5]}",
+            file=sys.stderr,
+        )
+    return [
+        Row("3", scaffold_new, copier, 1.0),
+        Row("3", scaffold_new, copier_one),
+        Row("3", scaffold_new, maturin, note=""),
+    ]
 
 
 def fix(work: Path, rounds: int, env: dict[str, str]) -> list[Row]:
@@ -351,10 +451,17 @@ def fix(work: Path, rounds: int, env: dict[str, str]) -> list[Row]:
         subprocess.run(["git", "clean", "-q", "-f", "-d", "-x"], cwd=root, check=True)
         return root
 
-    writing = Bench("`fix-features` writing 498 fixes (git repo, 500 members)",
-                    [[*SCAFFOLD, "fix-features"]], prepare=restore)
-    checking = Bench("`fix-features --check` (same tree, 498 findings)",
-                     [[*SCAFFOLD, "fix-features", "--check"]], prepare=restore, ok=(1,))
+    writing = Bench(
+        "`fix-features` writing 498 fixes (git repo, 500 members)",
+        [[*SCAFFOLD, "fix-features"]],
+        prepare=restore,
+    )
+    checking = Bench(
+        "`fix-features --check` (same tree, 498 findings)",
+        [[*SCAFFOLD, "fix-features", "--check"]],
+        prepare=restore,
+        ok=(1,),
+    )
     cargo = Bench("`cargo metadata` (same tree)", [[*CARGO, *METADATA]], prepare=restore)
     measure([writing, checking, cargo], rounds, env)
     return [Row("4", writing, checking), Row("4", writing, cargo)]
@@ -370,24 +477,30 @@ def update(work: Path, rounds: int, env: dict[str, str]) -> list[Row]:
     release = history.newest(history.versions(folder))
     base = work / "update"
     base.mkdir(parents=True)
-    made = subprocess.run([*SCAFFOLD, "new", NAME, "--yes"], cwd=base, env=env,
-                          capture_output=True, text=True)
+    made = subprocess.run(
+        [*SCAFFOLD, "new", NAME, "--yes"], cwd=base, env=env, capture_output=True, text=True
+    )
     if made.returncode:
         raise SystemExit(f"benchmark update: scaffold new failed:\n{made.stderr[-2000:]}")
     project = base / NAME
     quiet = ["update", "--quiet", "--defaults", "--skip-answered", "--vcs-ref", release]
-    ours = Bench("`scaffold update --yes` (up to date)", [[*SCAFFOLD, "update", "--yes"]],
-                 cwd=project)
-    bare = Bench("bare `copier update` (workspace, then profiler)",
-                 [[*COPIER, *quiet, "."],
-                  [*COPIER, *quiet, "--answers-file", f"{NAME}-profiler/.copier-answers.yml",
-                   "crates"]], cwd=project)
+    ours = Bench(
+        "`scaffold update --yes` (up to date)", [[*SCAFFOLD, "update", "--yes"]], cwd=project
+    )
+    bare = Bench(
+        "bare `copier update` (workspace, then profiler)",
+        [
+            [*COPIER, *quiet, "."],
+            [*COPIER, *quiet, "--answers-file", f"{NAME}-profiler/.copier-answers.yml", "crates"],
+        ],
+        cwd=project,
+    )
     measure([ours, bare], rounds, bundle_env)
-    status = subprocess.run(["git", "status", "--porcelain"], cwd=project, capture_output=True,
-                            text=True).stdout
+    status = subprocess.run(
+        ["git", "status", "--porcelain"], cwd=project, capture_output=True, text=True
+    ).stdout
     if status:
-        print(f"warning: an update changed the up-to-date project: {status[:200]}",
-              file=sys.stderr)
+        print(f"warning: an update changed the up-to-date project: {status[:200]}", file=sys.stderr)
     workspace_answers, profiler_answers = _answers()
 
     def fresh(kind: str) -> Callable[[int], Path]:
@@ -396,17 +509,29 @@ def update(work: Path, rounds: int, env: dict[str, str]) -> list[Row]:
             shutil.rmtree(base / f"{kind}-{index}", ignore_errors=True)
             folder.mkdir(parents=True)
             return folder
+
         return prepare
 
     copy = ["copy", "--quiet", "--defaults", "--vcs-ref", release]
-    scaffold_new = Bench("`scaffold new --yes --no-git`",
-                         [[*SCAFFOLD, "new", NAME, "--yes", "--no-git"]], prepare=fresh("new"))
-    from_bundle = Bench("bare `copier copy` of both templates from the bundles",
-                        [[*COPIER, *copy, *_data(workspace_answers),
-                          history.stable_ref("workspace"), NAME],
-                         [*COPIER, *copy, *_data(profiler_answers),
-                          history.stable_ref("profiler"), f"{NAME}/crates"]],
-                        prepare=fresh("bundle"))
+    scaffold_new = Bench(
+        "`scaffold new --yes --no-git`",
+        [[*SCAFFOLD, "new", NAME, "--yes", "--no-git"]],
+        prepare=fresh("new"),
+    )
+    from_bundle = Bench(
+        "bare `copier copy` of both templates from the bundles",
+        [
+            [*COPIER, *copy, *_data(workspace_answers), history.stable_ref("workspace"), NAME],
+            [
+                *COPIER,
+                *copy,
+                *_data(profiler_answers),
+                history.stable_ref("profiler"),
+                f"{NAME}/crates",
+            ],
+        ],
+        prepare=fresh("bundle"),
+    )
     measure([scaffold_new, from_bundle], rounds, bundle_env)
     return [Row("5", ours, bare, 2.0), Row("5", scaffold_new, from_bundle, 1.3)]
 
@@ -415,6 +540,7 @@ RUNNERS = {"startup": startup, "scale": scale, "new": new, "fix": fix, "update":
 
 
 # --- main -------------------------------------------------------------------------------------
+
 
 def machine() -> str:
     cpu = platform.processor() or "unknown CPU"
@@ -433,10 +559,12 @@ def machine() -> str:
             return "absent"
 
     load = " ".join(f"{x:.2f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "?"
-    return (f"{os.cpu_count()} CPUs ({cpu}), {platform.system()} {platform.release()}, "
-            f"Python {platform.python_version()}, {version([*CARGO, '--version'])}, "
-            f"copier {version([*COPIER, '--version']).split()[-1] if COPIER else '?'}, "
-            f"{version([*MATURIN, '--version'])}, load average {load}")
+    return (
+        f"{os.cpu_count()} CPUs ({cpu}), {platform.system()} {platform.release()}, "
+        f"Python {platform.python_version()}, {version([*CARGO, '--version'])}, "
+        f"copier {version([*COPIER, '--version']).split()[-1] if COPIER else '?'}, "
+        f"{version([*MATURIN, '--version'])}, load average {load}"
+    )
 
 
 def parse_sections(values: list[str] | None) -> list[str]:
@@ -447,8 +575,10 @@ def parse_sections(values: list[str] | None) -> list[str]:
         for part in filter(None, (p.strip() for p in value.split(","))):
             name = SECTIONS.get(part, part)
             if name not in RUNNERS:
-                raise SystemExit(f"unknown section {part!r}: choose from "
-                                 f"{', '.join(f'{k} {v}' for k, v in SECTIONS.items())}")
+                raise SystemExit(
+                    f"unknown section {part!r}: choose from "
+                    f"{', '.join(f'{k} {v}' for k, v in SECTIONS.items())}"
+                )
             if name not in chosen:
                 chosen.append(name)
     return [name for name in RUNNERS if name in chosen]
@@ -457,9 +587,12 @@ def parse_sections(values: list[str] | None) -> list[str]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer rounds (a smoke run)")
-    parser.add_argument("--only", action="append", metavar="SECTION",
-                        help="1 startup, 2 scale, 3 new, 4 fix, 5 update (comma-separated or "
-                             "repeated)")
+    parser.add_argument(
+        "--only",
+        action="append",
+        metavar="SECTION",
+        help="1 startup, 2 scale, 3 new, 4 fix, 5 update (comma-separated or repeated)",
+    )
     parser.add_argument("--rounds", type=int, help="rounds for every section (overrides)")
     parser.add_argument("--keep", type=Path, help="work in this directory and keep it")
     args = parser.parse_args()
@@ -469,8 +602,7 @@ def main() -> int:
         shutil.rmtree(work, ignore_errors=True)
         work.mkdir(parents=True)
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    env.update(PYTHONPYCACHEPREFIX=str(work / "pycache"), CARGO_TERM_COLOR="never",
-               NO_COLOR="1")
+    env.update(PYTHONPYCACHEPREFIX=str(work / "pycache"), CARGO_TERM_COLOR="never", NO_COLOR="1")
     print(f"machine: {machine()}", file=sys.stderr)
     started = time.perf_counter()
     rows: list[Row] = []
@@ -482,8 +614,11 @@ def main() -> int:
             # `--check` starts without remembered verdicts (the untimed warm-up round records
             # them, as a user's first check does); other sections keep the user cache, where
             # `scaffold update` finds the template history.
-            section_env = {**env, "SCAFFOLD_CACHE_DIR": str(work / "user-cache")} \
-                if name in ("startup", "scale") else env
+            section_env = (
+                {**env, "SCAFFOLD_CACHE_DIR": str(work / "user-cache")}
+                if name in ("startup", "scale")
+                else env
+            )
             try:
                 rows += RUNNERS[name](work, rounds, section_env)
             except SystemExit as error:  # a command failed: report it, keep the other rows
@@ -492,9 +627,11 @@ def main() -> int:
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
-    print(f"Interpreter: `{sys.executable}` (Python {platform.python_version()}, "
-          f"{'venv' if sys.prefix != sys.base_prefix else 'no venv'}; `scaffold` = "
-          f"`{' '.join(SCAFFOLD)}`, {launcher()})\n")
+    print(
+        f"Interpreter: `{sys.executable}` (Python {platform.python_version()}, "
+        f"{'venv' if sys.prefix != sys.base_prefix else 'no venv'}; `scaffold` = "
+        f"`{' '.join(SCAFFOLD)}`, {launcher()})\n"
+    )
     print(table(rows))
     print(f"done in {time.perf_counter() - started:.0f} s", file=sys.stderr)
     if failed:

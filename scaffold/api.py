@@ -42,9 +42,14 @@ if TYPE_CHECKING:
     StrPath = str | PathLike[str]
 
 
-def check(*, path: StrPath = ".", select: list[str] | None = None,
-          ignore: list[str] | None = None, unsafe_fixes: bool = False,
-          wiring: str | None = None) -> Report:
+def check(
+    *,
+    path: StrPath = ".",
+    select: list[str] | None = None,
+    ignore: list[str] | None = None,
+    unsafe_fixes: bool = False,
+    wiring: str | None = None,
+) -> Report:
     """Lint the workspace at `path` (`fix-features --check`); writes nothing.
 
     `select`/`ignore`: rule codes, prefixes or names; `unsafe_fixes`: count unsafe fixes as
@@ -60,9 +65,17 @@ def check(*, path: StrPath = ".", select: list[str] | None = None,
     return _lint_report(CHECK, outcome, _threshold(unsafe_fixes), project, pending=True)
 
 
-def fix(*, path: StrPath = ".", select: list[str] | None = None,
-        ignore: list[str] | None = None, unsafe_fixes: bool = False, wiring: str | None = None,
-        dry_run: bool = False, allow_dirty: bool = False, allow_no_vcs: bool = False) -> Report:
+def fix(
+    *,
+    path: StrPath = ".",
+    select: list[str] | None = None,
+    ignore: list[str] | None = None,
+    unsafe_fixes: bool = False,
+    wiring: str | None = None,
+    dry_run: bool = False,
+    allow_dirty: bool = False,
+    allow_no_vcs: bool = False,
+) -> Report:
     """Lint and fix the workspace at `path` (`fix-features`), writing every changed file at
     once; `dry_run` (`--diff`) fixes in memory only (`Report.originals` and `changes` give
     the diff). Refuses files with uncommitted changes unless `allow_dirty`, and a project
@@ -90,10 +103,17 @@ def fix(*, path: StrPath = ".", select: list[str] | None = None,
         if outcome.changes:
             from scaffold.vcs import ensure_clean
 
-            ensure_clean(outcome.workspace.root, list(outcome.changes),
-                         allow_dirty=allow_dirty, allow_no_vcs=allow_no_vcs)
-            write_all({p: text.original for p, text in outcome.changes.items()},
-                             root=project.boundary, boundary=project.describe_boundary())
+            ensure_clean(
+                outcome.workspace.root,
+                list(outcome.changes),
+                allow_dirty=allow_dirty,
+                allow_no_vcs=allow_no_vcs,
+            )
+            write_all(
+                {p: text.original for p, text in outcome.changes.items()},
+                root=project.boundary,
+                boundary=project.describe_boundary(),
+            )
     return _lint_report(FIX, outcome, threshold, project)
 
 
@@ -117,8 +137,7 @@ def doctor(*, path: StrPath = ".", environ: dict[str, str] | None = None) -> Doc
     ws = load(path) if project.cargo_root is not None else None
     report = DoctorReport()
     if ws is None:
-        report.add("project", NOTE, f"no Cargo project at or above {path}: project checks "
-                   "skipped")
+        report.add("project", NOTE, f"no Cargo project at or above {path}: project checks skipped")
     python_dir = next((p.dir for p in ws.projects), project.start) if ws else project.start
     found = python_checks.check_interpreter(report, environ, python_dir)
     linked = found
@@ -157,11 +176,18 @@ class ProfilerAdded:
 PROFILER_WIRING_RULES = ("PW1", "PW201", "PW202", "PW203", "PW204", "PW205")
 
 
-def add_profiler(*, path: StrPath = ".", crate: str | None = None, name: str | None = None,
-                 location: StrPath | None = None, dry_run: bool = False,
-                 allow_dirty: bool = False, allow_no_vcs: bool = False,
-                 interactive: bool = False,
-                 on_note: Callable[[str], None] | None = None) -> ProfilerAdded:
+def add_profiler(
+    *,
+    path: StrPath = ".",
+    crate: str | None = None,
+    name: str | None = None,
+    location: StrPath | None = None,
+    dry_run: bool = False,
+    allow_dirty: bool = False,
+    allow_no_vcs: bool = False,
+    interactive: bool = False,
+    on_note: Callable[[str], None] | None = None,
+) -> ProfilerAdded:
     """Give the PyO3 repository at `path` a profiling crate, wired by the fix-features rules
     (or check and fix the wiring of the profiler it already has). `crate`: the extension crate
     to profile when there are several (`interactive`: ask on a TTY); `name`: the profiler's
@@ -182,18 +208,25 @@ def add_profiler(*, path: StrPath = ".", crate: str | None = None, name: str | N
         added = _add_profiler(path, project, crate, name, where, interactive, on_note)
         from scaffold.vcs import ensure_clean
 
-        ensure_clean(added.root, added.changed, allow_dirty=allow_dirty,
-                     allow_no_vcs=allow_no_vcs)
+        ensure_clean(added.root, added.changed, allow_dirty=allow_dirty, allow_no_vcs=allow_no_vcs)
         # write_all makes the new directories too, and removes them again if anything fails.
-        write_all({p: added.changes[p].original for p in [*added.created,
-                                                                 *added.changed]},
-                         root=project.boundary, boundary=project.describe_boundary())
+        write_all(
+            {p: added.changes[p].original for p in [*added.created, *added.changed]},
+            root=project.boundary,
+            boundary=project.describe_boundary(),
+        )
     return added
 
 
-def _add_profiler(path: Path, project: Project, crate: str | None, name: str | None,
-                  location: Path | None, interactive: bool,
-                  on_note: Callable[[str], None] | None) -> ProfilerAdded:
+def _add_profiler(
+    path: Path,
+    project: Project,
+    crate: str | None,
+    name: str | None,
+    location: Path | None,
+    interactive: bool,
+    on_note: Callable[[str], None] | None,
+) -> ProfilerAdded:
     import os
 
     from scaffold import rules
@@ -208,15 +241,20 @@ def _add_profiler(path: Path, project: Project, crate: str | None, name: str | N
     base = display_base(project)
     library = profiler_plan.choose_library(ws, crate, interactive)
     found = profiler_plan.existing_profilers(ws, library)
-    existing = next((c for c in found if c.name == name), None) if name is not None \
+    existing = (
+        next((c for c in found if c.name == name), None)
+        if name is not None
         else (found[0] if found else None)
+    )
     notes: list[str] = []
     note = _collect(notes, on_note)
     if existing is not None:
         where = os.path.relpath(existing.dir, base)
-        note(f"`{existing.name}` already profiles `{library.name}` ({where}: a binary that "
-             "depends on it and uses Python); checking its wiring and rpath instead of adding "
-             "a second profiler (pass --name NEW to add one).")
+        note(
+            f"`{existing.name}` already profiles `{library.name}` ({where}: a binary that "
+            "depends on it and uses Python); checking its wiring and rpath instead of adding "
+            "a second profiler (pass --name NEW to add one)."
+        )
         planned: dict[Path, TextFile] = {}
         profiler = existing.name
     else:
@@ -227,13 +265,24 @@ def _add_profiler(path: Path, project: Project, crate: str | None, name: str | N
         for text in _pyo3_notes(ws, library, plan):
             note(text)
         profiler = plan.name
-    outcome = engine.run(path, rules.select(list(PROFILER_WIRING_RULES), None),
-                         Applicability.UNSAFE, planned=planned)
+    outcome = engine.run(
+        path, rules.select(list(PROFILER_WIRING_RULES), None), Applicability.UNSAFE, planned=planned
+    )
     created = sorted(p for p, old in outcome.originals.items() if old is None)
-    changed = sorted(p for p, old in outcome.originals.items() if old is not None
-                     and p in outcome.changes)
-    return ProfilerAdded(profiler, existing is not None, created, changed, outcome.originals,
-                         outcome.changes, ws.root, base, notes)
+    changed = sorted(
+        p for p, old in outcome.originals.items() if old is not None and p in outcome.changes
+    )
+    return ProfilerAdded(
+        profiler,
+        existing is not None,
+        created,
+        changed,
+        outcome.originals,
+        outcome.changes,
+        ws.root,
+        base,
+        notes,
+    )
 
 
 def _pyo3_notes(ws: Workspace, library: Crate, plan: ProfilerPlan) -> list[str]:
@@ -244,10 +293,15 @@ def _pyo3_notes(ws: Workspace, library: Crate, plan: ProfilerPlan) -> list[str]:
     required = library.effective_spec(pyo3).get("version")
     if not required or series(required) is not None:
         return []
-    source = "the version Cargo.lock resolved" if ws.lock_versions.get("pyo3") \
+    source = (
+        "the version Cargo.lock resolved"
+        if ws.lock_versions.get("pyo3")
         else "no Cargo.lock yet: the series this tool defaults to"
-    return [f"note: `{library.name}` requires pyo3 {required!r}, which names no version; the "
-            f"profiler asks for pyo3 {plan.pyo3_version!r} ({source})"]
+    )
+    return [
+        f"note: `{library.name}` requires pyo3 {required!r}, which names no version; the "
+        f"profiler asks for pyo3 {plan.pyo3_version!r} ({source})"
+    ]
 
 
 def _profiler_files(ws: Workspace, plan: ProfilerPlan) -> dict[Path, TextFile]:
@@ -291,9 +345,16 @@ class Upgraded:
         return 1 if self.check.errors or plan.blocking else 0
 
 
-def upgrade(*, path: StrPath = ".", pyo3: str, dry_run: bool = False,
-            unsafe_fixes: bool = False, allow_dirty: bool = False, allow_no_vcs: bool = False,
-            on_plan: Callable[[UpgradePlan], None] | None = None) -> Upgraded:
+def upgrade(
+    *,
+    path: StrPath = ".",
+    pyo3: str,
+    dry_run: bool = False,
+    unsafe_fixes: bool = False,
+    allow_dirty: bool = False,
+    allow_no_vcs: bool = False,
+    on_plan: Callable[[UpgradePlan], None] | None = None,
+) -> Upgraded:
     """Move the workspace at `path` and its PyO3 companion crates to PyO3 `pyo3` (e.g.
     "0.30"), then `cargo update -p` them; `unsafe_fixes` also renames PyO3 APIs in the Rust
     sources and raises requires-python to the abi3 floor. `on_plan` sees the plan before
@@ -323,10 +384,14 @@ def upgrade(*, path: StrPath = ".", pyo3: str, dry_run: bool = False,
 
             root = plan.workspace.root
             lock = [root / "Cargo.lock"] if plan.update else []
-            ensure_clean(root, [*plan.changes, *lock], allow_dirty=allow_dirty,
-                         allow_no_vcs=allow_no_vcs)
-            write_all({p: t.original for p, t in plan.changes.items()},
-                             root=project.boundary, boundary=project.describe_boundary())
+            ensure_clean(
+                root, [*plan.changes, *lock], allow_dirty=allow_dirty, allow_no_vcs=allow_no_vcs
+            )
+            write_all(
+                {p: t.original for p, t in plan.changes.items()},
+                root=project.boundary,
+                boundary=project.describe_boundary(),
+            )
             if plan.update:
                 cargo_update(plan, project.boundary)
     return Upgraded(plan, False, _check_all(plan.workspace.root, {}))
@@ -353,11 +418,22 @@ class Created:
     warnings: list[str] = field(default_factory=list)
 
 
-def new(*, name: str, dest: StrPath | None = None, pyo3: str | None = None,
-        python_min: str | None = None, backend: str | None = None, wiring: str | None = None,
-        abi3: str | None = None, layout: str | None = None, author: str | None = None,
-        license: str | None = None, profiler: bool = True, git: bool = True,
-        on_note: Callable[[str], None] | None = None) -> Created:
+def new(
+    *,
+    name: str,
+    dest: StrPath | None = None,
+    pyo3: str | None = None,
+    python_min: str | None = None,
+    backend: str | None = None,
+    wiring: str | None = None,
+    abi3: str | None = None,
+    layout: str | None = None,
+    author: str | None = None,
+    license: str | None = None,
+    profiler: bool = True,
+    git: bool = True,
+    on_note: Callable[[str], None] | None = None,
+) -> Created:
     """Create a Cargo workspace for the PyO3 extension `name` in `dest` (default: ./NAME),
     with the profiler crate unless `profiler` is False, and a first commit unless `git` is
     False. None takes the default: PyO3 `render.project.DEFAULT_PYO3`, maturin, feature
@@ -367,10 +443,21 @@ def new(*, name: str, dest: StrPath | None = None, pyo3: str | None = None,
     from scaffold.render import project
 
     warnings: list[str] = []
-    options = project.options(name, None if dest is None else _path(dest), pyo3=pyo3,
-                              python_min=python_min, backend=backend, wiring=wiring, abi3=abi3,
-                              layout=layout, author=author, license=license, profiler=profiler,
-                              git=git, warn=_collect(warnings, on_note))
+    options = project.options(
+        name,
+        None if dest is None else _path(dest),
+        pyo3=pyo3,
+        python_min=python_min,
+        backend=backend,
+        wiring=wiring,
+        abi3=abi3,
+        layout=layout,
+        author=author,
+        license=license,
+        profiler=profiler,
+        git=git,
+        warn=_collect(warnings, on_note),
+    )
     rendered, note = project.create(options)
     return Created(options.dest, options, rendered, note, warnings)
 
@@ -384,11 +471,20 @@ class CrossConfigured:
     dry_run: bool
 
 
-def cross(*, target: str, path: StrPath = ".", lib_dir: StrPath | None = None,
-          python_version: str | None = None, implementation: str = "cpython",
-          linker: str | None = None, zig: bool = False, dry_run: bool = False,
-          allow_dirty: bool = False, allow_no_vcs: bool = False,
-          on_plan: Callable[[CrossPlan], None] | None = None) -> CrossConfigured:
+def cross(
+    *,
+    target: str,
+    path: StrPath = ".",
+    lib_dir: StrPath | None = None,
+    python_version: str | None = None,
+    implementation: str = "cpython",
+    linker: str | None = None,
+    zig: bool = False,
+    dry_run: bool = False,
+    allow_dirty: bool = False,
+    allow_no_vcs: bool = False,
+    on_plan: Callable[[CrossPlan], None] | None = None,
+) -> CrossConfigured:
     """Configure the project at `path` to build for the target triple `target`: the target
     Python's `lib_dir` (libpython and `_sysconfigdata*.py`) or its `python_version` ("3.12",
     "3.13t"), `implementation` (CPython or PyPy), and a `linker` or `zig`. Every input is
@@ -396,17 +492,24 @@ def cross(*, target: str, path: StrPath = ".", lib_dir: StrPath | None = None,
     `dry_run` writes nothing."""
     from scaffold.cross.plan import commands, make_plan
 
-    plan = make_plan(_path(path), target, lib_dir=None if lib_dir is None else _path(lib_dir),
-                     python_version=python_version, implementation=implementation,
-                     linker=linker, zig=zig)
+    plan = make_plan(
+        _path(path),
+        target,
+        lib_dir=None if lib_dir is None else _path(lib_dir),
+        python_version=python_version,
+        implementation=implementation,
+        linker=linker,
+        zig=zig,
+    )
     if on_plan is not None:
         on_plan(plan)
     if not dry_run and plan.writes:
         from scaffold import vcs
         from scaffold.transaction.write import write_all
 
-        vcs.ensure_clean(plan.ws.root, list(plan.writes), allow_dirty=allow_dirty,
-                         allow_no_vcs=allow_no_vcs)
+        vcs.ensure_clean(
+            plan.ws.root, list(plan.writes), allow_dirty=allow_dirty, allow_no_vcs=allow_no_vcs
+        )
         project = _discover(_path(path))  # the same boundary, lock and journal as every command
         write_all(plan.writes, root=project.boundary, boundary=project.describe_boundary())
     return CrossConfigured(plan, commands(plan, zig), dry_run)
@@ -433,12 +536,20 @@ class Profiled:
         return 1 if self.flamegraph is None and self.auto else 0
 
 
-def profile(*, path: StrPath = ".", profiler: str | None = None, recorder: str = "auto",
-            iterations: int | None = None, python: str | None = None,
-            args: list[str] | None = None, output: StrPath = "flamegraph.svg",
-            install: bool = False, interactive: bool = False,
-            on_note: Callable[[str], None] | None = None,
-            on_recording: Callable[[Recording], None] | None = None) -> Profiled:
+def profile(
+    *,
+    path: StrPath = ".",
+    profiler: str | None = None,
+    recorder: str = "auto",
+    iterations: int | None = None,
+    python: str | None = None,
+    args: list[str] | None = None,
+    output: StrPath = "flamegraph.svg",
+    install: bool = False,
+    interactive: bool = False,
+    on_note: Callable[[str], None] | None = None,
+    on_recording: Callable[[Recording], None] | None = None,
+) -> Profiled:
     """Build the profiler crate of the workspace at `path` (`profiler`: its name when there
     are several), run it under a recorder, and render a flamegraph to `output` (relative to
     the current directory). The profiler gets `--iterations N`, `--python CODE` (its Python
@@ -456,15 +567,20 @@ def profile(*, path: StrPath = ".", profiler: str | None = None, recorder: str =
     given = _path(output)
     destination = given if given.is_absolute() else Path.cwd() / given
     if not destination.parent.is_dir():
-        raise UserError(f"{given}: its directory does not exist",
-                        "create it or pass another --output")
+        raise UserError(
+            f"{given}: its directory does not exist", "create it or pass another --output"
+        )
     if recorder not in session.RECORDERS:
-        raise UserError(f"unknown recorder {recorder!r}", f"pass one of "
-                        f"{', '.join(session.RECORDERS)}")
+        raise UserError(
+            f"unknown recorder {recorder!r}", f"pass one of {', '.join(session.RECORDERS)}"
+        )
     notes: list[str] = []
     note = _collect(notes, on_note)
-    program_args = [*(["--iterations", str(iterations)] if iterations is not None else []),
-                    *(["--python", python] if python is not None else []), *(args or [])]
+    program_args = [
+        *(["--iterations", str(iterations)] if iterations is not None else []),
+        *(["--python", python] if python is not None else []),
+        *(args or []),
+    ]
     ws = load(_path(path))
     chosen = target.find(ws, profiler)
     skipped: list[str] = []
@@ -476,26 +592,44 @@ def profile(*, path: StrPath = ".", profiler: str | None = None, recorder: str =
     program = recorders.Program(binary, program_args, ws.root)
     library = chosen.library
     is_library = folded.library_matcher(
-        library.lib_name, [p.relative_to(ws.root).as_posix() for p in library.rust_sources()
-                           if p.is_relative_to(ws.root)])
+        library.lib_name,
+        [
+            p.relative_to(ws.root).as_posix()
+            for p in library.rust_sources()
+            if p.is_relative_to(ws.root)
+        ],
+    )
     with tempfile.TemporaryDirectory(prefix="scaffold-profile-") as scratch:
-        recording = session.record(names, recorder == "auto", program, Path(scratch),
-                                   renderer, skipped, note)
+        recording = session.record(
+            names, recorder == "auto", program, Path(scratch), renderer, skipped, note
+        )
         if on_recording is not None:
             on_recording(recording)
         flamegraph = None
         if recording.folded is not None:
             found = folded.read(recording.folded, skip_root=recording.recorder == "perf")
             if found.total == 0:
-                raise UserError(f"{recording.recorder} recorded no samples",
-                                "run more iterations (--iterations N)")
+                raise UserError(
+                    f"{recording.recorder} recorded no samples",
+                    "run more iterations (--iterations N)",
+                )
             assert renderer is not None  # found for every recorder but callgrind
             session.render(renderer, recording, destination, chosen.profiler.name)
             flamegraph = destination
         else:
             found = folded.Profile(recording.total, recording.self_time, recording.total_time)
-    return Profiled(recording.recorder, found, is_library, library.name, flamegraph,
-                    recorder == "auto", recording.output, recording.errors, skipped, notes)
+    return Profiled(
+        recording.recorder,
+        found,
+        is_library,
+        library.name,
+        flamegraph,
+        recorder == "auto",
+        recording.output,
+        recording.errors,
+        skipped,
+        notes,
+    )
 
 
 @dataclass
@@ -516,8 +650,13 @@ class Updated:
         return 1 if self.conflicts or (self.dry_run and self.changes) else 0
 
 
-def update(*, path: StrPath = ".", dry_run: bool = False, interactive: bool = False,
-           on_note: Callable[[str], None] | None = None) -> Updated:
+def update(
+    *,
+    path: StrPath = ".",
+    dry_run: bool = False,
+    interactive: bool = False,
+    on_note: Callable[[str], None] | None = None,
+) -> Updated:
     """Bring the project at `path` (made by `new` or `add_profiler`, committed in git) to the
     installed templates with copier's 3-way update, keeping the user's edits; conflicts are
     marked inline. `interactive`: ask new questions (else their defaults). `on_note` sees
@@ -576,8 +715,9 @@ def _threshold(unsafe_fixes: bool) -> Applicability:
     return Applicability.UNSAFE if unsafe_fixes else Applicability.SAFE
 
 
-def _lint_report(mode: str, outcome: Outcome, threshold: Applicability, project: Project,
-                 pending: bool = False) -> Report:
+def _lint_report(
+    mode: str, outcome: Outcome, threshold: Applicability, project: Project, pending: bool = False
+) -> Report:
     from scaffold.lint.report import DIFF, Report
     from scaffold.workspace.discover import display_base
 
@@ -586,6 +726,14 @@ def _lint_report(mode: str, outcome: Outcome, threshold: Applicability, project:
         from scaffold.transaction.journal import pending as pending_journal
 
         journal = pending_journal(project.boundary)
-    return Report(mode, threshold, outcome.diagnostics, outcome.fixed, outcome.changes,
-                  outcome.originals, outcome.scenario_changes,
-                  display_base(project) if mode == DIFF else None, journal)
+    return Report(
+        mode,
+        threshold,
+        outcome.diagnostics,
+        outcome.fixed,
+        outcome.changes,
+        outcome.originals,
+        outcome.scenario_changes,
+        display_base(project) if mode == DIFF else None,
+        journal,
+    )

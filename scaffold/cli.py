@@ -45,15 +45,17 @@ def build_parser(argv: list[str]) -> argparse.ArgumentParser:
         def __init__(self, prog: str, **options: Any) -> None:
             super().__init__(prog, **{"width": cli_help.width(), **options})
 
-    parser = argparse.ArgumentParser(prog="scaffold", description=DESCRIPTION,
-                                     formatter_class=Formatter)
+    parser = argparse.ArgumentParser(
+        prog="scaffold", description=DESCRIPTION, formatter_class=Formatter
+    )
     parser.add_argument("--version", action="version", version=f"scaffold {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     wanted = next((a for a in argv if not a.startswith("-")), None)
     for name, (module, help_text) in COMMANDS.items():
         if name == wanted:
-            sub = subparsers.add_parser(name, help=help_text, description=help_text,
-                                        formatter_class=Formatter)
+            sub = subparsers.add_parser(
+                name, help=help_text, description=help_text, formatter_class=Formatter
+            )
             _command_module(module).register(sub)
             sub.set_defaults(_module=module)
         else:
@@ -86,8 +88,8 @@ def _parse(parser: argparse.ArgumentParser, argv: list[str]) -> argparse.Namespa
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     # Arguments after `--` go verbatim to commands that take them (`profile ... -- ARGS`).
-    passthrough = argv[argv.index("--") + 1:] if "--" in argv else None
-    argv = argv[:argv.index("--")] if "--" in argv else argv
+    passthrough = argv[argv.index("--") + 1 :] if "--" in argv else None
+    argv = argv[: argv.index("--")] if "--" in argv else argv
     if passthrough is None and _fast(argv):
         return 0
     recorder = None

@@ -12,8 +12,10 @@ import os
 import sys
 
 USAGE = "usage: scaffold [-h] [--version] COMMAND ..."
-OPTIONS = (("-h, --help", "show this help message and exit"),
-           ("--version", "show program's version number and exit"))
+OPTIONS = (
+    ("-h, --help", "show this help message and exit"),
+    ("--version", "show program's version number and exit"),
+)
 
 
 def width() -> int:
@@ -41,9 +43,13 @@ def _chunks(text: str) -> list[str]:
             chunks.append(" ")
         start = 0
         for at in range(2, len(word) - 1):
-            if (word[at] == "-" and word[at - 2:at].isalpha() and word[at + 1].isalpha()
-                    and at > start):
-                chunks.append(word[start:at + 1])
+            if (
+                word[at] == "-"
+                and word[at - 2 : at].isalpha()
+                and word[at + 1].isalpha()
+                and at > start
+            ):
+                chunks.append(word[start : at + 1])
                 start = at + 1
         chunks.append(word[start:])
     return chunks
@@ -65,8 +71,9 @@ def wrap(text: str, limit: int) -> list[str]:
     return lines
 
 
-def text(description: str, commands: dict[str, tuple[str, str]],
-         columns: int | None = None) -> str | None:
+def text(
+    description: str, commands: dict[str, tuple[str, str]], columns: int | None = None
+) -> str | None:
     """The top-level help, or None where argparse lays it out differently (narrow terminals)."""
     full = width() if columns is None else columns - 2
     if full < len(USAGE) or full < 50:
@@ -85,8 +92,13 @@ def text(description: str, commands: dict[str, tuple[str, str]],
             head = f"{' ' * indent}{name}\n{' ' * position}{lines[0]}\n"
         return head + "".join(f"{' ' * position}{line}\n" for line in lines[1:])
 
-    out = [USAGE, "\n\n", "\n".join(wrap(description, full)), "\n\n",
-           "positional arguments:\n  COMMAND\n"]
+    out = [
+        USAGE,
+        "\n\n",
+        "\n".join(wrap(description, full)),
+        "\n\n",
+        "positional arguments:\n  COMMAND\n",
+    ]
     out += [item(4, name, help_text) for name, (_, help_text) in commands.items()]
     out.append("\noptions:\n")
     out += [item(2, name, help_text) for name, help_text in OPTIONS]

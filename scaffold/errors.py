@@ -26,8 +26,14 @@ class UserError(ScaffoldError):
 class ManifestError(UserError):
     """A file that cannot be read or parsed, located as `path:line:col`."""
 
-    def __init__(self, path: Path | str, detail: str, line: int = 0, col: int = 0,
-                 hint: str = "fix the file and run again") -> None:
+    def __init__(
+        self,
+        path: Path | str,
+        detail: str,
+        line: int = 0,
+        col: int = 0,
+        hint: str = "fix the file and run again",
+    ) -> None:
         self.path = Path(path)
         self.line = line
         self.col = col
@@ -56,4 +62,5 @@ class NotConvergedError(ScaffoldError):
         super().__init__(
             f"fixes failed to converge after {passes} pass(es); rules involved: "
             f"{', '.join(codes)}; nothing was written; run with --select on one of them, "
-            "or report this as a bug")
+            "or report this as a bug"
+        )

@@ -65,6 +65,7 @@ DECLARATIVE_MODULES_SINCE: Series = (0, 22)
 """`#[pymodule] mod` (declarative modules) stable without a feature: CHANGELOG 0.22.0,
 PR #4257."""
 
+
 @dataclass(frozen=True)
 class ApiChange:
     """A PyO3 Rust API renamed or removed: `pattern` (a regex on code) and its replacement,
@@ -79,34 +80,103 @@ class ApiChange:
 
 
 API_CHANGES: tuple[ApiChange, ...] = (
-    ApiChange(r"\bwith_gil_unchecked\b", "attach_unchecked", "`Python::with_gil_unchecked` is "
-              "`Python::attach_unchecked`", ATTACH_API_SINCE, WITH_GIL_REMOVED_SINCE,
-              "CHANGELOG 0.26.0 #5340; 0.28.0 #5740"),
-    ApiChange(r"\bwith_gil\b", "attach", "`Python::with_gil` is `Python::attach`",
-              ATTACH_API_SINCE, WITH_GIL_REMOVED_SINCE, "CHANGELOG 0.26.0 #5209; 0.28.0 #5740"),
-    ApiChange(r"\ballow_threads\b", "detach", "`Python::allow_threads` is `Python::detach`",
-              ATTACH_API_SINCE, WITH_GIL_REMOVED_SINCE, "CHANGELOG 0.26.0 #5221; 0.28.0 #5740"),
-    ApiChange(r"\bassume_gil_acquired\b", "assume_attached", "`Python::assume_gil_acquired` is "
-              "`Python::assume_attached`", ATTACH_API_SINCE, WITH_GIL_REMOVED_SINCE,
-              "CHANGELOG 0.26.0 #5354; 0.28.0 #5740"),
-    ApiChange(r"\bGILOnceCell\b", "PyOnceLock", "`GILOnceCell` is `PyOnceLock`",
-              ATTACH_API_SINCE, WITH_GIL_REMOVED_SINCE, "CHANGELOG 0.26.0 #5223; 0.28.0 #5740"),
-    ApiChange(r"\bprepare_freethreaded_python\b", None, "`pyo3::prepare_freethreaded_python()` "
-              "is `Python::initialize()`", ATTACH_API_SINCE, WITH_GIL_REMOVED_SINCE,
-              "CHANGELOG 0.26.0 #5247; 0.28.0 #5740"),
-    ApiChange(r"\bGILProtected\b", None, "`GILProtected` is deprecated (use a mutex)",
-              ATTACH_API_SINCE, WITH_GIL_REMOVED_SINCE, "CHANGELOG 0.26.0 #5285; 0.28.0 #5740"),
-    ApiChange(r"(?<!ffi::)\bPyObject\b(?!_)", None, "the `PyObject` alias is `Py<PyAny>`",
-              ATTACH_API_SINCE, WITH_GIL_REMOVED_SINCE, "CHANGELOG 0.26.0 #5325; 0.28.0 #5740"),
-    ApiChange(r"\bimport_exception_bound!", "import_exception!", "`import_exception_bound!` is "
-              "`import_exception!`", (0, 27), (0, 29), "CHANGELOG 0.27.0 #5480; 0.29.0 #6068"),
-    ApiChange(r"\.downcast(_into)?(_exact)?(_unchecked)?\b", None, "`PyAnyMethods::downcast*` "
-              "are `Bound::cast*`", (0, 27), (0, 29), "CHANGELOG 0.27.0 #5472; 0.29.0 #6068"),
-    ApiChange(r"#\[pyfn\b", None, "`#[pyfn]` is deprecated (use `#[pyfunction]` and "
-              "`add_function`)", (0, 27), (0, 29), "CHANGELOG 0.27.0 #5384; 0.29.0 #6068"),
-    ApiChange(r"\bPy(::<[^>]*>)?::from_(owned|borrowed)_ptr", None, "`Py::from_owned_ptr` and "
-              "`from_borrowed_ptr*` are deprecated (use `Bound::from_*_ptr(py, ...).unbind()`)",
-              (0, 28), (0, 30), "CHANGELOG 0.28.0 #5585; 0.30.0 #6519"),
+    ApiChange(
+        r"\bwith_gil_unchecked\b",
+        "attach_unchecked",
+        "`Python::with_gil_unchecked` is `Python::attach_unchecked`",
+        ATTACH_API_SINCE,
+        WITH_GIL_REMOVED_SINCE,
+        "CHANGELOG 0.26.0 #5340; 0.28.0 #5740",
+    ),
+    ApiChange(
+        r"\bwith_gil\b",
+        "attach",
+        "`Python::with_gil` is `Python::attach`",
+        ATTACH_API_SINCE,
+        WITH_GIL_REMOVED_SINCE,
+        "CHANGELOG 0.26.0 #5209; 0.28.0 #5740",
+    ),
+    ApiChange(
+        r"\ballow_threads\b",
+        "detach",
+        "`Python::allow_threads` is `Python::detach`",
+        ATTACH_API_SINCE,
+        WITH_GIL_REMOVED_SINCE,
+        "CHANGELOG 0.26.0 #5221; 0.28.0 #5740",
+    ),
+    ApiChange(
+        r"\bassume_gil_acquired\b",
+        "assume_attached",
+        "`Python::assume_gil_acquired` is `Python::assume_attached`",
+        ATTACH_API_SINCE,
+        WITH_GIL_REMOVED_SINCE,
+        "CHANGELOG 0.26.0 #5354; 0.28.0 #5740",
+    ),
+    ApiChange(
+        r"\bGILOnceCell\b",
+        "PyOnceLock",
+        "`GILOnceCell` is `PyOnceLock`",
+        ATTACH_API_SINCE,
+        WITH_GIL_REMOVED_SINCE,
+        "CHANGELOG 0.26.0 #5223; 0.28.0 #5740",
+    ),
+    ApiChange(
+        r"\bprepare_freethreaded_python\b",
+        None,
+        "`pyo3::prepare_freethreaded_python()` is `Python::initialize()`",
+        ATTACH_API_SINCE,
+        WITH_GIL_REMOVED_SINCE,
+        "CHANGELOG 0.26.0 #5247; 0.28.0 #5740",
+    ),
+    ApiChange(
+        r"\bGILProtected\b",
+        None,
+        "`GILProtected` is deprecated (use a mutex)",
+        ATTACH_API_SINCE,
+        WITH_GIL_REMOVED_SINCE,
+        "CHANGELOG 0.26.0 #5285; 0.28.0 #5740",
+    ),
+    ApiChange(
+        r"(?<!ffi::)\bPyObject\b(?!_)",
+        None,
+        "the `PyObject` alias is `Py<PyAny>`",
+        ATTACH_API_SINCE,
+        WITH_GIL_REMOVED_SINCE,
+        "CHANGELOG 0.26.0 #5325; 0.28.0 #5740",
+    ),
+    ApiChange(
+        r"\bimport_exception_bound!",
+        "import_exception!",
+        "`import_exception_bound!` is `import_exception!`",
+        (0, 27),
+        (0, 29),
+        "CHANGELOG 0.27.0 #5480; 0.29.0 #6068",
+    ),
+    ApiChange(
+        r"\.downcast(_into)?(_exact)?(_unchecked)?\b",
+        None,
+        "`PyAnyMethods::downcast*` are `Bound::cast*`",
+        (0, 27),
+        (0, 29),
+        "CHANGELOG 0.27.0 #5472; 0.29.0 #6068",
+    ),
+    ApiChange(
+        r"#\[pyfn\b",
+        None,
+        "`#[pyfn]` is deprecated (use `#[pyfunction]` and `add_function`)",
+        (0, 27),
+        (0, 29),
+        "CHANGELOG 0.27.0 #5384; 0.29.0 #6068",
+    ),
+    ApiChange(
+        r"\bPy(::<[^>]*>)?::from_(owned|borrowed)_ptr",
+        None,
+        "`Py::from_owned_ptr` and "
+        "`from_borrowed_ptr*` are deprecated (use `Bound::from_*_ptr(py, ...).unbind()`)",
+        (0, 28),
+        (0, 30),
+        "CHANGELOG 0.28.0 #5585; 0.30.0 #6519",
+    ),
 )
 """Renames and removals a PyO3 upgrade meets in Rust code (guide/src/migration.md; the
 CHANGELOG entries cited). `scaffold upgrade` lists uses with file:line and applies the
@@ -137,8 +207,12 @@ def builds_free_threaded(series: Series) -> bool:
     """Whether PyO3 `series` builds a version-specific wheel for CPython 3.14t (free-threading
     support and 3.14 among its supported Pythons, SUPPORT)."""
     found = support(series)
-    return (series >= FREE_THREADED_SINCE and found is not None
-            and found.python_max is not None and found.python_max >= FREE_THREADED_PYTHON)
+    return (
+        series >= FREE_THREADED_SINCE
+        and found is not None
+        and found.python_max is not None
+        and found.python_max >= FREE_THREADED_PYTHON
+    )
 
 
 # --- which PyO3 `scaffold new` offers ---------------------------------------------------------
@@ -343,9 +417,11 @@ def fmt(version: tuple[int, ...]) -> str:
 
 def template_flags(series: Series) -> dict[str, bool]:
     """The booleans the copier templates branch on (no version thresholds in Jinja)."""
-    return {"pyo3_attach_api": has_attach_api(series),
-            "pyo3_rpath_helper": has_rpath_helper(series),
-            "pyo3_feature_deprecated": feature_deprecated(series)}
+    return {
+        "pyo3_attach_api": has_attach_api(series),
+        "pyo3_rpath_helper": has_rpath_helper(series),
+        "pyo3_feature_deprecated": feature_deprecated(series),
+    }
 
 
 # --- pyo3's own `[features]` table (the feature model reads it for a registry pyo3) ----------
@@ -364,11 +440,35 @@ PYO3_FEATURES: dict[str, list[str]] = {
     "experimental-async": ["macros", "pyo3-macros/experimental-async"],
     "experimental-inspect": ["pyo3-macros/experimental-inspect"],
     "extension-module": ["pyo3-ffi/extension-module"],
-    "full": ["macros", "anyhow", "arc_lock", "bigdecimal", "bytes", "chrono", "chrono-local",
-             "chrono-tz", "either", "experimental-async", "experimental-inspect", "eyre",
-             "hashbrown", "indexmap", "jiff-02", "lock_api", "num-bigint", "num-complex",
-             "num-rational", "ordered-float", "parking_lot", "py-clone", "rust_decimal", "serde",
-             "smallvec", "time", "uuid"],
+    "full": [
+        "macros",
+        "anyhow",
+        "arc_lock",
+        "bigdecimal",
+        "bytes",
+        "chrono",
+        "chrono-local",
+        "chrono-tz",
+        "either",
+        "experimental-async",
+        "experimental-inspect",
+        "eyre",
+        "hashbrown",
+        "indexmap",
+        "jiff-02",
+        "lock_api",
+        "num-bigint",
+        "num-complex",
+        "num-rational",
+        "ordered-float",
+        "parking_lot",
+        "py-clone",
+        "rust_decimal",
+        "serde",
+        "smallvec",
+        "time",
+        "uuid",
+    ],
     "generate-import-lib": ["pyo3-ffi/generate-import-lib"],
     "macros": ["pyo3-macros"],
     "multiple-pymethods": ["inventory", "pyo3-macros/multiple-pymethods"],
@@ -381,9 +481,31 @@ PYO3_FEATURES: dict[str, list[str]] = {
 `full` or `abi3-py39` turn on inside pyo3 is read from here; its optional dependencies below."""
 
 PYO3_OPTIONAL_DEPENDENCIES: tuple[str, ...] = (
-    "anyhow", "bigdecimal", "bytes", "chrono", "chrono-tz", "either", "eyre", "hashbrown",
-    "iana-time-zone", "indexmap", "inventory", "jiff-02", "lock_api", "num-bigint", "num-complex",
-    "num-rational", "num-traits", "ordered-float", "parking_lot", "pyo3-macros", "rust_decimal",
-    "serde", "smallvec", "time", "uuid")
+    "anyhow",
+    "bigdecimal",
+    "bytes",
+    "chrono",
+    "chrono-tz",
+    "either",
+    "eyre",
+    "hashbrown",
+    "iana-time-zone",
+    "indexmap",
+    "inventory",
+    "jiff-02",
+    "lock_api",
+    "num-bigint",
+    "num-complex",
+    "num-rational",
+    "num-traits",
+    "ordered-float",
+    "parking_lot",
+    "pyo3-macros",
+    "rust_decimal",
+    "serde",
+    "smallvec",
+    "time",
+    "uuid",
+)
 """pyo3 0.30.1's `optional = true` dependencies (same Cargo.toml); those no feature names with
 `dep:` are also implicit features (`macros = ["pyo3-macros"]` enables one)."""

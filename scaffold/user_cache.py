@@ -21,12 +21,16 @@ def location(*parts: str) -> str:
     if override:
         base = override
     elif sys.platform == "win32":
-        base = os.path.join(os.environ.get("LOCALAPPDATA")
-                            or os.path.join(os.path.expanduser("~"), "AppData", "Local"),
-                            "pyo3-scaffold")
+        base = os.path.join(
+            os.environ.get("LOCALAPPDATA")
+            or os.path.join(os.path.expanduser("~"), "AppData", "Local"),
+            "pyo3-scaffold",
+        )
     else:
-        base = os.path.join(os.environ.get("XDG_CACHE_HOME")
-                            or os.path.join(os.path.expanduser("~"), ".cache"), "pyo3-scaffold")
+        base = os.path.join(
+            os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"),
+            "pyo3-scaffold",
+        )
     return os.path.join(base, *parts)
 
 

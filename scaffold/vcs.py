@@ -24,8 +24,9 @@ def enclosing_repository(path: Path) -> git.Repo | None:
         return None
 
 
-def ensure_clean(path: Path, files: list[Path], *, allow_dirty: bool = False,
-                 allow_no_vcs: bool = False) -> None:
+def ensure_clean(
+    path: Path, files: list[Path], *, allow_dirty: bool = False, allow_no_vcs: bool = False
+) -> None:
     """Refuse (DirtyTreeError, listing them) when any of `files` has uncommitted changes.
 
     New files that do not exist yet count as clean; outside git, writing needs `allow_no_vcs`.
@@ -36,8 +37,10 @@ def ensure_clean(path: Path, files: list[Path], *, allow_dirty: bool = False,
     if repo is None:
         if allow_no_vcs:
             return
-        raise UserError(f"{path} is not inside a git repository, so changes could not be undone",
-                        "commit it to git first, or pass --allow-no-vcs")
+        raise UserError(
+            f"{path} is not inside a git repository, so changes could not be undone",
+            "commit it to git first, or pass --allow-no-vcs",
+        )
     top = Path(repo.working_tree_dir or path).resolve()  # None only for a bare repository
     wanted = {}
     for file in files:

@@ -28,11 +28,19 @@ try:
     from hypothesis import settings as _hypothesis_settings
 
     _hypothesis_settings.register_profile(
-        "ci", max_examples=200, deadline=None, print_blob=True,
-        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+        "ci",
+        max_examples=200,
+        deadline=None,
+        print_blob=True,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
     _hypothesis_settings.register_profile(
-        "long", max_examples=5000, deadline=None, print_blob=True,
-        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+        "long",
+        max_examples=5000,
+        deadline=None,
+        print_blob=True,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
     _hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 except ImportError:  # hypothesis is a test extra; the other tests run without it
     pass
@@ -75,9 +83,12 @@ def cli():
 
 def build_env(**extra: str) -> dict[str, str]:
     """The environment for real cargo / maturin / python runs in tests."""
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("LD_LIBRARY_PATH", "DYLD_LIBRARY_PATH", "VIRTUAL_ENV", "CONDA_PREFIX")
-           and not k.startswith("PYO3_")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("LD_LIBRARY_PATH", "DYLD_LIBRARY_PATH", "VIRTUAL_ENV", "CONDA_PREFIX")
+        and not k.startswith("PYO3_")
+    }
     env["CARGO_TARGET_DIR"] = str(TARGET_DIR)
     env["PYO3_PYTHON"] = BASE_PYTHON
     env["CARGO_TERM_COLOR"] = "never"
@@ -85,15 +96,27 @@ def build_env(**extra: str) -> dict[str, str]:
     return env
 
 
-def run(cmd: list[str | os.PathLike], cwd: Path, env: dict[str, str] | None = None,
-        check: bool = True, timeout: int = 900) -> subprocess.CompletedProcess:
+def run(
+    cmd: list[str | os.PathLike],
+    cwd: Path,
+    env: dict[str, str] | None = None,
+    check: bool = True,
+    timeout: int = 900,
+) -> subprocess.CompletedProcess:
     """Run a real tool; on failure the assertion shows its output."""
-    proc = subprocess.run([str(c) for c in cmd], cwd=cwd, env=env or build_env(),
-                          capture_output=True, text=True, timeout=timeout)
+    proc = subprocess.run(
+        [str(c) for c in cmd],
+        cwd=cwd,
+        env=env or build_env(),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
     if check:
         assert proc.returncode == 0, (
             f"{' '.join(map(str, cmd))} exited {proc.returncode}\n"
-            f"--- stdout\n{proc.stdout[-4000:]}\n--- stderr\n{proc.stderr[-6000:]}")
+            f"--- stdout\n{proc.stdout[-4000:]}\n--- stderr\n{proc.stderr[-6000:]}"
+        )
     return proc
 
 
@@ -102,16 +125,21 @@ def venv_python(path: Path, *borrowed: str) -> Path:
     (through a .pth file, so nothing is downloaded) and everything else from its own."""
     run([BASE_PYTHON, "-m", "venv", path], cwd=path.parent, env=build_env())
     python = path / "bin" / "python"
-    site = run([python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-               cwd=path.parent, env=build_env()).stdout.strip()
-    dirs = {str(Path(importlib.import_module(name).__file__).resolve().parents[1])
-            for name in borrowed}
+    site = run(
+        [python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        cwd=path.parent,
+        env=build_env(),
+    ).stdout.strip()
+    dirs = {
+        str(Path(importlib.import_module(name).__file__).resolve().parents[1]) for name in borrowed
+    }
     (Path(site) / "borrowed.pth").write_text("".join(f"{d}\n" for d in sorted(dirs)))
     return python
 
 
-def write_tree(root: Path, files: dict[str, str | bytes], dedent: bool = True,
-               git: bool = False) -> Path:
+def write_tree(
+    root: Path, files: dict[str, str | bytes], dedent: bool = True, git: bool = False
+) -> Path:
     """The one fixture-tree writer: `bytes` as they are, `str` dedented (with `dedent`; Rust
     sources as written) and encoded as UTF-8 without newline translation; with `git`, the tree
     is committed to a fresh repository."""
@@ -132,8 +160,11 @@ def read_tree(root: Path, skip: tuple[str, ...] = (".git",)) -> dict[str, bytes]
     """Every file below `root` by relative path, with its bytes (what `write_tree` writes, read
     back): for asserting on generated content. Paths through a folder named in `skip` are left
     out."""
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
-            if p.is_file() and not set(p.relative_to(root).parts) & set(skip)}
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and not set(p.relative_to(root).parts) & set(skip)
+    }
 
 
 def snapshot(root: Path, skip: tuple[str, ...] = (".git",)) -> dict[str, tuple]:
@@ -153,8 +184,11 @@ def snapshot(root: Path, skip: tuple[str, ...] = (".git",)) -> dict[str, tuple]:
             elif path.is_dir():
                 found[key] = ("dir",)
             else:
-                found[key] = ("file", hashlib.sha256(path.read_bytes()).hexdigest(),
-                              path.stat().st_mode & 0o7777)
+                found[key] = (
+                    "file",
+                    hashlib.sha256(path.read_bytes()).hexdigest(),
+                    path.stat().st_mode & 0o7777,
+                )
     return found
 
 
@@ -162,9 +196,11 @@ def lib_rs(module: str, double: bool = False) -> str:
     """The one PyO3 library source: `#[pymodule] fn MODULE`; with `double`, also a Rust
     `pub fn double` (for profilers and CLIs to call) and its Python binding `double_py`."""
     if not double:
-        return ("use pyo3::prelude::*;\n\n#[pymodule]\n"
-                f"fn {module}(_m: &Bound<'_, PyModule>) -> PyResult<()> {{\n    Ok(())\n}}\n")
-    return f'''\
+        return (
+            "use pyo3::prelude::*;\n\n#[pymodule]\n"
+            f"fn {module}(_m: &Bound<'_, PyModule>) -> PyResult<()> {{\n    Ok(())\n}}\n"
+        )
+    return f"""\
 use pyo3::prelude::*;
 
 /// The core, usable from Rust.
@@ -182,19 +218,28 @@ fn {module}(m: &Bound<'_, PyModule>) -> PyResult<()> {{
     m.add_function(wrap_pyfunction!(double_py, m)?)?;
     Ok(())
 }}
-'''
+"""
 
 
-def pyo3_manifest(name: str, pyo3: str = '"0.30"', feature_wiring: bool = False,
-                  extra: str = "") -> str:
+def pyo3_manifest(
+    name: str, pyo3: str = '"0.30"', feature_wiring: bool = False, extra: str = ""
+) -> str:
     """The one `Cargo.toml` of a PyO3 extension crate NAME: a cdylib + rlib library, `pyo3 =
     PYO3` (a TOML value), with `feature_wiring` the `extension-module` feature on by default,
     then the lines `extra` (more tables)."""
-    features = ('\n[features]\ndefault = ["extension-module"]\n'
-                'extension-module = ["pyo3/extension-module"]\n') if feature_wiring else ""
-    return (f'[package]\nname = "{name}"\nversion = "0.1.0"\nedition = "2021"\n\n'
-            f'[lib]\ncrate-type = ["cdylib", "rlib"]\n\n[dependencies]\npyo3 = {pyo3}\n'
-            f"{features}{textwrap.dedent(extra)}")
+    features = (
+        (
+            '\n[features]\ndefault = ["extension-module"]\n'
+            'extension-module = ["pyo3/extension-module"]\n'
+        )
+        if feature_wiring
+        else ""
+    )
+    return (
+        f'[package]\nname = "{name}"\nversion = "0.1.0"\nedition = "2021"\n\n'
+        f'[lib]\ncrate-type = ["cdylib", "rlib"]\n\n[dependencies]\npyo3 = {pyo3}\n'
+        f"{features}{textwrap.dedent(extra)}"
+    )
 
 
 def maturin_pyproject(name: str, version: str | None = "0.1.0", extra: str = "") -> str:
@@ -202,8 +247,10 @@ def maturin_pyproject(name: str, version: str | None = "0.1.0", extra: str = "")
     (None: dynamic, taken from Cargo.toml), then the lines `extra` (keys of [project], then
     tables such as [tool.maturin])."""
     version_line = f'version = "{version}"' if version else 'dynamic = ["version"]'
-    return ('[build-system]\nrequires = ["maturin>=1.9.4,<2"]\nbuild-backend = "maturin"\n\n'
-            f'[project]\nname = "{name}"\n{version_line}\n{textwrap.dedent(extra)}')
+    return (
+        '[build-system]\nrequires = ["maturin>=1.9.4,<2"]\nbuild-backend = "maturin"\n\n'
+        f'[project]\nname = "{name}"\n{version_line}\n{textwrap.dedent(extra)}'
+    )
 
 
 def git_init(path: Path, commit: bool = True) -> None:
@@ -217,15 +264,21 @@ def git_init(path: Path, commit: bool = True) -> None:
 def git_commit_all(path: Path, message: str = "fixture") -> None:
     env = git_env()
     subprocess.run(["git", "add", "-A"], cwd=path, check=True, env=env)
-    subprocess.run(["git", "commit", "-q", "--allow-empty", "-m", message], cwd=path,
-                   check=True, env=env)
+    subprocess.run(
+        ["git", "commit", "-q", "--allow-empty", "-m", message], cwd=path, check=True, env=env
+    )
 
 
 def git_env() -> dict[str, str]:
     env = dict(os.environ)
-    env.update(GIT_AUTHOR_NAME="Test", GIT_AUTHOR_EMAIL="test@example.com",
-               GIT_COMMITTER_NAME="Test", GIT_COMMITTER_EMAIL="test@example.com",
-               GIT_CONFIG_GLOBAL=os.devnull, GIT_CONFIG_NOSYSTEM="1")
+    env.update(
+        GIT_AUTHOR_NAME="Test",
+        GIT_AUTHOR_EMAIL="test@example.com",
+        GIT_COMMITTER_NAME="Test",
+        GIT_COMMITTER_EMAIL="test@example.com",
+        GIT_CONFIG_GLOBAL=os.devnull,
+        GIT_CONFIG_NOSYSTEM="1",
+    )
     return env
 
 

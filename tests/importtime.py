@@ -24,16 +24,24 @@ def environment(**extra: str) -> dict[str, str]:
 
 def listed(stderr: str) -> list[tuple[int, str]]:
     """(cumulative microseconds, module name as indented) per `-X importtime` row."""
-    rows = [line.split("|") for line in stderr.splitlines()
-            if line.startswith("import time:") and line.count("|") == 2]
+    rows = [
+        line.split("|")
+        for line in stderr.splitlines()
+        if line.startswith("import time:") and line.count("|") == 2
+    ]
     return [(int(row[1]), row[2].rstrip()) for row in rows[1:]]  # rows[0] is the header
 
 
 @functools.cache
 def _startup(env_items: tuple[tuple[str, str], ...]) -> frozenset[str]:
-    proc = subprocess.run([sys.executable, "-X", "importtime", "-c", "pass"],
-                          env=dict(env_items), capture_output=True, text=True, timeout=60,
-                          check=True)
+    proc = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", "pass"],
+        env=dict(env_items),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
     return frozenset(name.strip() for _, name in listed(proc.stderr))
 
 
@@ -42,12 +50,19 @@ def startup_modules(env: dict[str, str]) -> frozenset[str]:
     return _startup(tuple(sorted(env.items())))
 
 
-def run(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None
-        ) -> tuple[subprocess.CompletedProcess, set[str]]:
+def run(
+    *args: str, cwd: Path | None = None, env: dict[str, str] | None = None
+) -> tuple[subprocess.CompletedProcess, set[str]]:
     """Run `python -X importtime -m scaffold ARGS`; the process and the modules it imported
     beyond start-up."""
     env = env or environment()
-    proc = subprocess.run([sys.executable, "-X", "importtime", "-m", "scaffold", *args],
-                          cwd=cwd, env=env, capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "scaffold", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     names = {name.strip() for _, name in listed(proc.stderr)}
     return proc, names - startup_modules(env)

@@ -24,22 +24,26 @@ def test_path_without_cargo_toml(tmp_path):
     assert refused(tmp_path) == (
         f"{tmp_path}: no Cargo.toml here or in any parent directory, and no pyproject.toml or "
         "setup.py here that builds a Rust crate; run inside a Cargo or PyO3 project or pass its "
-        "path")
+        "path"
+    )
 
 
 def test_crate_without_pyo3(tmp_path):
-    write_tree(tmp_path, {"Cargo.toml": '[package]\nname = "plain"\nversion = "0.1.0"\n',
-                          "src/lib.rs": ""})
-    assert refused(tmp_path) == (f"{tmp_path / 'Cargo.toml'}: no crate in this workspace depends "
-                                 "on pyo3; run add-profiler in a PyO3 project")
+    write_tree(
+        tmp_path, {"Cargo.toml": '[package]\nname = "plain"\nversion = "0.1.0"\n', "src/lib.rs": ""}
+    )
+    assert refused(tmp_path) == (
+        f"{tmp_path / 'Cargo.toml'}: no crate in this workspace depends "
+        "on pyo3; run add-profiler in a PyO3 project"
+    )
 
 
 def test_unknown_crate(tmp_path):
     repo, _ = shapes.existing_cli(tmp_path)
     git_init(repo)
     assert refused(repo, "--crate", "nope") == (
-        f"{repo / 'Cargo.toml'}: no workspace crate named 'nope'; pass --crate with one of: "
-        "withcli")
+        f"{repo / 'Cargo.toml'}: no workspace crate named 'nope'; pass --crate with one of: withcli"
+    )
 
 
 def test_crate_that_has_no_pyo3(tmp_path):
@@ -47,22 +51,25 @@ def test_crate_that_has_no_pyo3(tmp_path):
     git_init(repo)
     assert refused(repo, "--crate", "vcore") == (
         f"{repo / 'core' / 'Cargo.toml'}: crate 'vcore' has no pyo3 dependency; pass --crate "
-        "with one of: vcore-py")
+        "with one of: vcore-py"
+    )
 
 
 def test_existing_target_directory(tmp_path):
     repo, _ = shapes.existing_cli(tmp_path)
     (repo / "crates" / "withcli-profiler").mkdir()
     git_init(repo)
-    assert refused(repo) == (f"{repo / 'crates' / 'withcli-profiler'}: already exists; choose "
-                             "another --name or --path")
+    assert refused(repo) == (
+        f"{repo / 'crates' / 'withcli-profiler'}: already exists; choose another --name or --path"
+    )
 
 
 def test_bad_profiler_name(tmp_path):
     repo, _ = shapes.existing_cli(tmp_path)
     git_init(repo)
     assert refused(repo, "--name", "../escape") == (
-        "'../escape' is a path, not a name; pass a plain name; DEST sets the folder")
+        "'../escape' is a path, not a name; pass a plain name; DEST sets the folder"
+    )
 
 
 def test_dry_run_writes_nothing(tmp_path):
@@ -82,5 +89,7 @@ def test_dirty_tree_refused(tmp_path):
     repo, _ = shapes.hyperjson_shape(tmp_path)
     git_init(repo)
     (repo / "Cargo.toml").write_text((repo / "Cargo.toml").read_text() + "# local edit\n")
-    assert refused(repo) == ("uncommitted changes in files this command would touch: "
-                             "Cargo.toml; commit or stash them, or pass --allow-dirty")
+    assert refused(repo) == (
+        "uncommitted changes in files this command would touch: "
+        "Cargo.toml; commit or stash them, or pass --allow-dirty"
+    )

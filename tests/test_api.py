@@ -19,8 +19,11 @@ CASES = REPO / "tests" / "rules" / "cases"
 
 
 def tree(root: Path) -> dict[str, str]:
-    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file() and ".git" not in p.parts}
+    return {
+        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and ".git" not in p.parts
+    }
 
 
 @pytest.fixture
@@ -39,8 +42,12 @@ def made(tmp_path_factory: pytest.TempPathFactory) -> api.Created:
         for key, value in git_env().items():
             if key.startswith("GIT_"):
                 patch.setenv(key, value)
-        return api.new(name="api-demo", dest=tmp_path_factory.mktemp("new") / "api-demo",
-                       profiler=False, license="Apache-2.0")
+        return api.new(
+            name="api-demo",
+            dest=tmp_path_factory.mktemp("new") / "api-demo",
+            profiler=False,
+            license="Apache-2.0",
+        )
 
 
 def test_check_reports_without_writing(finding):
@@ -49,8 +56,7 @@ def test_check_reports_without_writing(finding):
     assert [d.code for d in report.diagnostics] == ["PW203"]
     assert report.errors == report.diagnostics and report.exit_code == 1
     assert report.fixed == [] and report.changes == {} and report.pending is None
-    assert report.summary()[-1] == ("Found 1 finding(s); 1 fixable with "
-                                    "`scaffold fix-features`.")
+    assert report.summary()[-1] == ("Found 1 finding(s); 1 fixable with `scaffold fix-features`.")
     assert tree(finding) == before
     assert api.check(path=finding, ignore=["PW2"]).exit_code == 0
     with pytest.raises(UserError, match="unknown rule code or name: PW999"):
@@ -68,8 +74,10 @@ def test_fix_dry_run_then_fix(finding):
     assert fixed.changed_files == planned.changed_files
     for path, text in fixed.changes.items():
         assert path.read_text() == text.text  # written
-    assert fixed.summary(scenarios=False) == ["Fixed 1 finding(s) in 1 file(s).",
-                                              "No findings left."]
+    assert fixed.summary(scenarios=False) == [
+        "Fixed 1 finding(s) in 1 file(s).",
+        "No findings left.",
+    ]
     assert fixed.summary()[0] == "Builds the fixes change (verified against the feature model):"
     assert api.check(path=finding).exit_code == 0
 
@@ -107,8 +115,13 @@ def test_new_returns_what_it_rendered(made, tmp_path):
     assert not (tmp_path / "old").exists()
     notes: list[str] = []  # a warning reaches on_note before a later refusal
     with pytest.raises(UserError, match="is not an SPDX expression"):
-        api.new(name="newer", dest=tmp_path / "newer", pyo3="0.99", license="Nope-1.0",
-                on_note=notes.append)
+        api.new(
+            name="newer",
+            dest=tmp_path / "newer",
+            pyo3="0.99",
+            license="Nope-1.0",
+            on_note=notes.append,
+        )
     assert len(notes) == 1 and notes[0].startswith("warning: PyO3 0.99 is newer than")
 
 
@@ -133,8 +146,9 @@ def test_update_of_an_up_to_date_project(made):
     done = api.update(path=made.path, on_note=notes.append)
     assert done.updated == [] and done.changes == {} and done.exit_code == 0
     assert [step.template for step in done.steps] == ["workspace"]
-    assert notes == [f".copier-answers.yml: workspace template up to date "
-                     f"({done.targets['workspace']})"]
+    assert notes == [
+        f".copier-answers.yml: workspace template up to date ({done.targets['workspace']})"
+    ]
     with pytest.raises(UserError, match="is not a directory"):
         api.update(path=made.path / "Cargo.toml")
 
@@ -149,10 +163,14 @@ def test_profile_needs_a_profiler_crate(made, tmp_path):
 
 @pytest.mark.needs_rust  # upgrade resolves the companions' versions with cargo
 def test_upgrade_dry_run(tmp_path):
-    root = write_tree(tmp_path / "p", {
-        "Cargo.toml": '[package]\nname = "p"\nversion = "0.1.0"\nedition = "2021"\n\n'
-                      '[dependencies]\npyo3 = "0.28"\n',
-        "src/lib.rs": "pub fn f() {}\n"})
+    root = write_tree(
+        tmp_path / "p",
+        {
+            "Cargo.toml": '[package]\nname = "p"\nversion = "0.1.0"\nedition = "2021"\n\n'
+            '[dependencies]\npyo3 = "0.28"\n',
+            "src/lib.rs": "pub fn f() {}\n",
+        },
+    )
     git_init(root)
     before = tree(root)
     seen = []
@@ -169,10 +187,14 @@ def test_upgrade_dry_run(tmp_path):
 def test_cross_dry_run(tmp_path):
     from scaffold.probes.toolchain import Rustc
 
-    root = write_tree(tmp_path / "p", {
-        "Cargo.toml": '[package]\nname = "p"\nversion = "0.1.0"\nedition = "2021"\n\n'
-                      '[dependencies]\npyo3 = "0.30"\n',
-        "src/lib.rs": "pub fn f() {}\n"})
+    root = write_tree(
+        tmp_path / "p",
+        {
+            "Cargo.toml": '[package]\nname = "p"\nversion = "0.1.0"\nedition = "2021"\n\n'
+            '[dependencies]\npyo3 = "0.30"\n',
+            "src/lib.rs": "pub fn f() {}\n",
+        },
+    )
     git_init(root)
     host = Rustc().host
     done = api.cross(target=host, path=root, python_version="3.12", dry_run=True)

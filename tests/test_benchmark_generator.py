@@ -11,8 +11,9 @@ import pytest
 
 from tests.conftest import REPO, read_tree, run_cli
 
-_spec = importlib.util.spec_from_file_location("bench_generate",
-                                               REPO / "benchmarks" / "generate.py")
+_spec = importlib.util.spec_from_file_location(
+    "bench_generate", REPO / "benchmarks" / "generate.py"
+)
 generate_module = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(generate_module)
 generate = generate_module.generate
@@ -29,10 +30,20 @@ def test_same_arguments_same_bytes(tmp_path):
 def test_every_dependency_spelling_appears(tmp_path):
     root = generate(tmp_path / "ws", 25)
     text = "\n".join(p.read_text() for p in root.rglob("Cargo.toml"))
-    for spelling in ('= "1.10"', "{ workspace = true", ".workspace = true", "[dependencies.",
-                     '.path = "../', 'package = "bench-core"', "optional = true",
-                     "[target.'cfg(unix)'.dependencies]", "[dev-dependencies]",
-                     "[build-dependencies]", "[workspace.dependencies.tracing]", "#"):
+    for spelling in (
+        '= "1.10"',
+        "{ workspace = true",
+        ".workspace = true",
+        "[dependencies.",
+        '.path = "../',
+        'package = "bench-core"',
+        "optional = true",
+        "[target.'cfg(unix)'.dependencies]",
+        "[dev-dependencies]",
+        "[build-dependencies]",
+        "[workspace.dependencies.tracing]",
+        "#",
+    ):
         assert spelling in text, spelling
 
 
@@ -56,7 +67,12 @@ def test_needs_fix_gives_one_fixable_pw203_per_library_member(tmp_path):
 @pytest.mark.needs_rust
 def test_cargo_metadata_loads_it_offline(tmp_path):
     root = generate(tmp_path / "ws", 12)
-    proc = subprocess.run(["cargo", "metadata", "--no-deps", "--offline", "--format-version", "1"],
-                          cwd=root, capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        ["cargo", "metadata", "--no-deps", "--offline", "--format-version", "1"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stderr
     assert len(json.loads(proc.stdout)["packages"]) == 12

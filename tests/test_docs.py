@@ -48,8 +48,9 @@ def test_rule_codes_and_names_are_unique():
 
 def test_json_output_doc_names_every_field():
     fix = Fix("title", Applicability.SAFE, lambda editor: None)
-    document = json.loads(json_document([Diagnostic("PW201", "name", "m", Path("C"), fix=fix)],
-                                        [], [], "check"))
+    document = json.loads(
+        json_document([Diagnostic("PW201", "name", "m", Path("C"), fix=fix)], [], [], "check")
+    )
     text = (REPO / "docs" / "json-output.md").read_text(encoding="utf-8")
     assert f'"version": {JSON_SCHEMA_VERSION}' in text
     fields = [*document, *document["diagnostics"][0], *document["diagnostics"][0]["fix"]]
@@ -74,8 +75,12 @@ def test_pre_commit_hook_names_a_real_command():
 def test_readme_lists_every_rule():
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     for rule in ALL:
-        row = re.search(rf"^\| \[{rule.code}\]\(docs/rules\.md#{docs.anchor(rule)}\) "
-                        rf"\| `{rule.name}` \| ([^|]+) \|$", readme, re.MULTILINE)
+        row = re.search(
+            rf"^\| \[{rule.code}\]\(docs/rules\.md#{docs.anchor(rule)}\) "
+            rf"\| `{rule.name}` \| ([^|]+) \|$",
+            readme,
+            re.MULTILINE,
+        )
         assert row, f"README.md has no row for {rule.code} {rule.name}"
         assert row.group(1).startswith(rule.applicability.label)
 

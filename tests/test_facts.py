@@ -26,8 +26,12 @@ def _code_tokens(source: str) -> list[tokenize.TokenInfo]:
     for tok in tokens:
         if tok.type == tokenize.COMMENT:
             continue
-        if tok.type == tokenize.STRING and previous in (tokenize.NEWLINE, tokenize.NL,
-                                                        tokenize.INDENT, tokenize.DEDENT):
+        if tok.type == tokenize.STRING and previous in (
+            tokenize.NEWLINE,
+            tokenize.NL,
+            tokenize.INDENT,
+            tokenize.DEDENT,
+        ):
             previous = tok.type
             continue  # a docstring or a bare string statement
         if tok.type not in (tokenize.NL, tokenize.COMMENT):
@@ -61,8 +65,9 @@ def test_no_pyo3_threshold_outside_facts():
         if path.is_file() and path.suffix in (".jinja", ".yml", ".yaml"):
             for tag in jinja_thresholds(path.read_text(encoding="utf-8")):
                 offenders.append(f"{path.relative_to(ROOT)}: {{{tag.strip()}}}")
-    assert not offenders, "PyO3 version thresholds belong in scaffold/facts.py:\n" + \
-        "\n".join(offenders)
+    assert not offenders, "PyO3 version thresholds belong in scaffold/facts.py:\n" + "\n".join(
+        offenders
+    )
 
 
 def test_the_detector_finds_what_it_must():

@@ -21,13 +21,21 @@ def _wants(code: str, value: str) -> Rule:
     def check(ctx):
         crate = ctx.workspace.members[0]
         if crate.data.get("package", {}).get("description") != value:
+
             def fix(editor):
                 manifest.table(editor.document(crate.path), ("package",))["description"] = value
-            yield ctx.finding(crate.file, ("package",), None, f"description is not {value!r}",
-                              fix)
 
-    return Rule(code, f"wants-{value}", f"description {value}", f"set it to {value}",
-                Applicability.SAFE, check, "")
+            yield ctx.finding(crate.file, ("package",), None, f"description is not {value!r}", fix)
+
+    return Rule(
+        code,
+        f"wants-{value}",
+        f"description {value}",
+        f"set it to {value}",
+        Applicability.SAFE,
+        check,
+        "",
+    )
 
 
 def _wants_more(code: str) -> Rule:
@@ -39,6 +47,7 @@ def _wants_more(code: str) -> Rule:
 
         def fix(editor):
             manifest.table(editor.document(crate.path), ("package",))["description"] = text + "+"
+
         yield ctx.finding(crate.file, ("package",), None, "never enough", fix)
 
     return Rule(code, "wants-more", "more", "add more", Applicability.SAFE, check, "")
@@ -48,18 +57,22 @@ def _wants_more(code: str) -> Rule:
 def crate(tmp_path: Path) -> Path:
     root = tmp_path / "ws"
     root.mkdir()
-    (root / "Cargo.toml").write_text('[package]\nname = "demo"\nversion = "0.1.0"\n'
-                                     'edition = "2021"\ndescription = "start"\n')
+    (root / "Cargo.toml").write_text(
+        '[package]\nname = "demo"\nversion = "0.1.0"\nedition = "2021"\ndescription = "start"\n'
+    )
     (root / "src").mkdir()
     (root / "src" / "lib.rs").write_text("")
     git_init(root)
     return root
 
 
-@pytest.mark.parametrize("chosen, codes", [
-    ([_wants("PW991", "a"), _wants("PW992", "b")], "PW991, PW992"),  # a cycle, found early
-    ([_wants_more("PW993")], "PW993"),  # no cycle: stops at the pass limit
-])
+@pytest.mark.parametrize(
+    "chosen, codes",
+    [
+        ([_wants("PW991", "a"), _wants("PW992", "b")], "PW991, PW992"),  # a cycle, found early
+        ([_wants_more("PW993")], "PW993"),  # no cycle: stops at the pass limit
+    ],
+)
 def test_conflicting_fixes_exit_2_naming_the_rules(crate, monkeypatch, chosen, codes):
     before = (crate / "Cargo.toml").read_bytes()
     monkeypatch.setattr(rules, "select", lambda *_: chosen)

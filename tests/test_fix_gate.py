@@ -28,8 +28,11 @@ def _copy(tmp_path: Path) -> Path:
 def test_gate_refuses_a_fix_that_enables_an_optional_dependency(tmp_path, monkeypatch) -> None:
     root = _copy(tmp_path)
     before = (root / "Cargo.toml").read_text()
-    monkeypatch.setattr(wiring_edits, "pyo3_feature",
-                        lambda key, weak=False: f"{key}/{wiring_edits.EXTENSION_MODULE}")
+    monkeypatch.setattr(
+        wiring_edits,
+        "pyo3_feature",
+        lambda key, weak=False: f"{key}/{wiring_edits.EXTENSION_MODULE}",
+    )
     result = run_cli("fix-features", "--select", "PW201", "--output-format", "json", cwd=root)
     assert (root / "Cargo.toml").read_text() == before
     document = json.loads(result.stdout)

@@ -15,10 +15,26 @@ from tests.conftest import REPO
 RENDERING = {"copier", "questionary", "git"}  # git: gitpython's package
 # Never on the check path: rendering and its dependencies, tomlkit (only when a fix is
 # written), and standard-library modules only other commands need.
-CHECK_DENIED = RENDERING | {"jinja2", "yaml", "pydantic", "tomlkit", "plumbum", "filelock",
-                            "json", "subprocess", "shutil", "secrets", "hashlib", "tempfile",
-                            "zipfile", "email", "http", "urllib.request", "asyncio",
-                            "packaging"}  # packaging: only where a backend floor is read
+CHECK_DENIED = RENDERING | {
+    "jinja2",
+    "yaml",
+    "pydantic",
+    "tomlkit",
+    "plumbum",
+    "filelock",
+    "json",
+    "subprocess",
+    "shutil",
+    "secrets",
+    "hashlib",
+    "tempfile",
+    "zipfile",
+    "email",
+    "http",
+    "urllib.request",
+    "asyncio",
+    "packaging",
+}  # packaging: only where a backend floor is read
 CLEAN_PROJECT = REPO / "tests" / "rules" / "cases" / "PW203" / "clean" / "in"
 
 
@@ -29,8 +45,11 @@ def imported(*args: str, cwd: Path, expect: int = 0, full: bool = False) -> set[
     proc, names = importtime.run(*args, cwd=cwd)
     assert proc.returncode == expect, proc.stdout + proc.stderr[-3000:]
     assert "scaffold.cli" in names, proc.stderr[-3000:]  # the listing was read at all
-    total = sum(micros for micros, name in importtime.listed(proc.stderr)
-                if not name.startswith("  ") and name.strip() in names)
+    total = sum(
+        micros
+        for micros, name in importtime.listed(proc.stderr)
+        if not name.startswith("  ") and name.strip() in names
+    )
     print(f"scaffold {' '.join(args)}: {len(names)} modules, {total / 1000:.1f} ms of imports")
     return names if full else {name.split(".")[0] for name in names}
 
@@ -52,7 +71,8 @@ def test_clean_check_imports_nothing_on_the_deny_list(tmp_path):
 def test_check_with_findings_imports_no_rendering_library(tmp_path):
     """A check that finds something still writes nothing: no copier, questionary or git."""
     project = tmp_path / "project"
-    shutil.copytree(REPO / "tests" / "rules" / "cases" / "PW203" / "path-dependency" / "in",
-                    project)
+    shutil.copytree(
+        REPO / "tests" / "rules" / "cases" / "PW203" / "path-dependency" / "in", project
+    )
     modules = imported("fix-features", "--check", cwd=project, expect=1)
     assert modules & (RENDERING | {"tomlkit"}) == set()

@@ -13,48 +13,54 @@ from scaffold.render.names import (
 )
 
 
-@pytest.mark.parametrize("name, expected", [
-    ("my-lib", ("my-lib", "my_lib")),
-    ("demo_lib", ("demo_lib", "demo_lib")),
-    ("Fast2", ("Fast2", "Fast2")),
-    ("x", ("x", "x")),
-    ("_private", ("_private", "_private")),
-    ("case", ("case", "case")),  # a Python soft keyword is importable
-])
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        ("my-lib", ("my-lib", "my_lib")),
+        ("demo_lib", ("demo_lib", "demo_lib")),
+        ("Fast2", ("Fast2", "Fast2")),
+        ("x", ("x", "x")),
+        ("_private", ("_private", "_private")),
+        ("case", ("case", "case")),  # a Python soft keyword is importable
+    ],
+)
 def test_valid_names(name, expected):
     assert validate_project(name) == expected
 
 
-@pytest.mark.parametrize("name, reason", [
-    ("", "empty"),
-    ("1abc", "digit"),
-    ("-lib", "not a valid Cargo package name"),
-    ("my lib", "not a valid Cargo package name"),
-    ("my.lib", "not a valid Cargo package name"),
-    ("a/b", "path"),
-    ("a\\b", "path"),
-    ("..", "path"),
-    ("x\0", "path"),
-    ("crème", "non-ASCII"),
-    ("std", "reserved"),
-    ("core", "reserved"),
-    ("alloc", "reserved"),
-    ("test", "reserved"),
-    ("proc_macro", "reserved"),
-    ("proc-macro", "reserved"),
-    ("pyo3", "reserved"),
-    ("self", "Rust keyword"),
-    ("Self", "Rust keyword"),
-    ("crate", "Rust keyword"),
-    ("fn", "Rust keyword"),
-    ("async", "Rust keyword"),
-    ("gen", "Rust keyword"),
-    ("class", "Python keyword"),
-    ("import", "Python keyword"),
-    ("None", "Python keyword"),
-    ("con", "Windows"),
-    ("_", "identifier"),
-])
+@pytest.mark.parametrize(
+    "name, reason",
+    [
+        ("", "empty"),
+        ("1abc", "digit"),
+        ("-lib", "not a valid Cargo package name"),
+        ("my lib", "not a valid Cargo package name"),
+        ("my.lib", "not a valid Cargo package name"),
+        ("a/b", "path"),
+        ("a\\b", "path"),
+        ("..", "path"),
+        ("x\0", "path"),
+        ("crème", "non-ASCII"),
+        ("std", "reserved"),
+        ("core", "reserved"),
+        ("alloc", "reserved"),
+        ("test", "reserved"),
+        ("proc_macro", "reserved"),
+        ("proc-macro", "reserved"),
+        ("pyo3", "reserved"),
+        ("self", "Rust keyword"),
+        ("Self", "Rust keyword"),
+        ("crate", "Rust keyword"),
+        ("fn", "Rust keyword"),
+        ("async", "Rust keyword"),
+        ("gen", "Rust keyword"),
+        ("class", "Python keyword"),
+        ("import", "Python keyword"),
+        ("None", "Python keyword"),
+        ("con", "Windows"),
+        ("_", "identifier"),
+    ],
+)
 def test_invalid_names(name, reason):
     with pytest.raises(UserError, match=reason):
         validate_project(name)

@@ -24,25 +24,46 @@ from scaffold.commands import new
 from scaffold.render import project as new_project
 from tests.conftest import read_tree, run_cli
 
-KNOWN_ACTIONS = {"actions/checkout@v6", "actions/setup-python@v6", "PyO3/maturin-action@v1",
-                 "dtolnay/rust-toolchain@stable", "actions/upload-artifact@v6",
-                 "actions/download-artifact@v7", "actions/attest@v4", "astral-sh/setup-uv@v7",
-                 f"pypa/cibuildwheel@v{new_project.CIBUILDWHEEL}", "docker/setup-qemu-action@v3"}
+KNOWN_ACTIONS = {
+    "actions/checkout@v6",
+    "actions/setup-python@v6",
+    "PyO3/maturin-action@v1",
+    "dtolnay/rust-toolchain@stable",
+    "actions/upload-artifact@v6",
+    "actions/download-artifact@v7",
+    "actions/attest@v4",
+    "astral-sh/setup-uv@v7",
+    f"pypa/cibuildwheel@v{new_project.CIBUILDWHEEL}",
+    "docker/setup-qemu-action@v3",
+}
 NAME, MODULE = "var-lib", "var_lib"
 
 COMBOS = [
     (backend, wiring, layout, abi3, profiler, pyo3)
     for backend, wiring, layout, abi3, profiler, pyo3 in itertools.product(
-        new_project.BACKENDS, new_project.WIRINGS, new_project.LAYOUTS, ["", "3.9"], [True, False],
-        ["0.24", "0.30"])
+        new_project.BACKENDS,
+        new_project.WIRINGS,
+        new_project.LAYOUTS,
+        ["", "3.9"],
+        [True, False],
+        ["0.24", "0.30"],
+    )
     if not (wiring == "env" and pyo3 == "0.24")
 ]
 
 
 def _id(combo) -> str:
     backend, wiring, layout, abi3, profiler, pyo3 = combo
-    return "-".join([backend, wiring, layout, f"abi3{abi3}" if abi3 else "noabi3",
-                     "prof" if profiler else "noprof", pyo3])
+    return "-".join(
+        [
+            backend,
+            wiring,
+            layout,
+            f"abi3{abi3}" if abi3 else "noabi3",
+            "prof" if profiler else "noprof",
+            pyo3,
+        ]
+    )
 
 
 @pytest.fixture(scope="module")
@@ -53,8 +74,21 @@ def rendered(tmp_path_factory) -> dict[tuple, Path]:
     for combo in COMBOS:
         backend, wiring, layout, abi3, profiler, pyo3 = combo
         dest = root / _id(combo)
-        args = ["new", NAME, dest, "--backend", backend, "--wiring", wiring, "--layout", layout,
-                "--pyo3", pyo3, "--no-git", "--yes"]
+        args = [
+            "new",
+            NAME,
+            dest,
+            "--backend",
+            backend,
+            "--wiring",
+            wiring,
+            "--layout",
+            layout,
+            "--pyo3",
+            pyo3,
+            "--no-git",
+            "--yes",
+        ]
         args += ["--abi3", abi3] if abi3 else []
         args += [] if profiler else ["--no-profiler"]
         result = run_cli(*args)
@@ -87,9 +121,12 @@ def test_variant(combo, rendered):
     for path, text in texts.items():
         assert "{%" not in text and "{{" not in text.replace("${{", ""), path
     toml = {path: tomllib.loads(text) for path, text in texts.items() if path.endswith(".toml")}
-    expected = {"Cargo.toml", ".cargo/config.toml", "pyproject.toml",
-                f"crates/{NAME}/Cargo.toml"} | ({f"crates/{NAME}-profiler/Cargo.toml"}
-                                                 if profiler else set())
+    expected = {
+        "Cargo.toml",
+        ".cargo/config.toml",
+        "pyproject.toml",
+        f"crates/{NAME}/Cargo.toml",
+    } | ({f"crates/{NAME}-profiler/Cargo.toml"} if profiler else set())
     assert set(toml) == expected
     workflow = yaml.safe_load(texts[".github/workflows/CI.yml"])
     used = {s["uses"] for job in workflow["jobs"].values() for s in job["steps"] if "uses" in s}
@@ -102,8 +139,9 @@ def test_variant(combo, rendered):
     assert (pyproject := toml["pyproject.toml"])["project"]["readme"] == "README.md"
     assert pyproject["project"]["description"] and "optional-dependencies" not in pyproject
     assert pyproject["dependency-groups"] == {"test": ["pytest>=8"]}
-    assert "\n## Release\n" in texts["README.md"] and "pip install --group test" in texts[
-        "README.md"]
+    assert (
+        "\n## Release\n" in texts["README.md"] and "pip install --group test" in texts["README.md"]
+    )
     assert "gil_used = false" in texts[f"crates/{NAME}/src/lib.rs"]
 
     # A fresh project is clean for the linter, in every combination.
@@ -129,10 +167,13 @@ def test_variant(combo, rendered):
         assert offenders == []
         assert "features" not in lib and "default-members" not in workspace
         assert (floor(requires, "maturin") or Version("0")) >= Version("1.9.4") or (
-            floor(requires, "setuptools-rust") or Version("0")) >= Version("1.12")
+            floor(requires, "setuptools-rust") or Version("0")
+        ) >= Version("1.12")
     else:
-        assert lib["features"] == {"default": ["extension-module"],
-                                   "extension-module": ["pyo3/extension-module"]}
+        assert lib["features"] == {
+            "default": ["extension-module"],
+            "extension-module": ["pyo3/extension-module"],
+        }
         if profiler:
             assert workspace["default-members"] == [f"crates/{NAME}-profiler"]
         else:
@@ -194,7 +235,9 @@ def test_variant(combo, rendered):
             assert setuptools["package-dir"] == {"": "python"}
             assert (project / "python" / MODULE).is_dir()
             assert set(pyproject["tool"]["setuptools"]["package-data"][MODULE]) == {
-                "py.typed", "*.pyi"}
+                "py.typed",
+                "*.pyi",
+            }
         else:
             assert setuptools["packages"] == []
         assert pyproject["project"]["version"] == "0.1.0"
@@ -223,9 +266,17 @@ def _machine_paths() -> set[str]:
     from scaffold.render.copier_render import templates_root
 
     # templates_root(): in a checkout (an editable install) the templates are not in the package.
-    paths = {str(Path.home()), sys.prefix, sys.base_prefix, sys.exec_prefix,
-             sysconfig.get_paths()["purelib"], str(Path(scaffold.__file__).resolve().parent),
-             str(templates_root()), str(templates_root().parent), *site.getsitepackages()}
+    paths = {
+        str(Path.home()),
+        sys.prefix,
+        sys.base_prefix,
+        sys.exec_prefix,
+        sysconfig.get_paths()["purelib"],
+        str(Path(scaffold.__file__).resolve().parent),
+        str(templates_root()),
+        str(templates_root().parent),
+        *site.getsitepackages(),
+    }
     return {p for p in paths if len(p) > 1}
 
 
@@ -275,8 +326,9 @@ def check_release_workflow(workflow: dict, backend: str, wiring: str, profiler: 
     if backend == "maturin":
         for os_job in ("linux", "musllinux", "windows", "macos"):
             tests = [s["run"] for s in steps_of(jobs[os_job]) if "pytest" in s.get("run", "")]
-            assert tests and all("--find-links dist" in t and "--group test" in t
-                                 for t in tests), os_job
+            assert tests and all("--find-links dist" in t and "--group test" in t for t in tests), (
+                os_job
+            )
         assert any(s.get("with", {}).get("command") == "sdist" for s in steps_of(jobs["sdist"]))
     else:
         (cibw,) = [s for s in steps_of(jobs["wheels"]) if "cibuildwheel" in s.get("uses", "")]
@@ -289,11 +341,17 @@ def test_every_workflow_validates_with_check_jsonschema_and_zizmor(rendered):
     with no finding but `unpinned-uses` (actions are pinned by major version, as maturin's)."""
     paths = [str(p / ".github/workflows/CI.yml") for p in rendered.values()]
     bin_dir = Path(sys.executable).parent
-    schema = subprocess.run([bin_dir / "check-jsonschema", "--builtin-schema",
-                             "vendor.github-workflows", *paths], capture_output=True, text=True)
+    schema = subprocess.run(
+        [bin_dir / "check-jsonschema", "--builtin-schema", "vendor.github-workflows", *paths],
+        capture_output=True,
+        text=True,
+    )
     assert schema.returncode == 0, schema.stdout + schema.stderr
-    audit = subprocess.run([bin_dir / "zizmor", "--offline", "--format", "json", *paths],
-                           capture_output=True, text=True)
+    audit = subprocess.run(
+        [bin_dir / "zizmor", "--offline", "--format", "json", *paths],
+        capture_output=True,
+        text=True,
+    )
     findings = json.loads(audit.stdout)
     kinds = {f["ident"] for f in findings}
     assert kinds == {"unpinned-uses"}, kinds
@@ -309,14 +367,17 @@ def _answers(project: Path, template: str = ".") -> dict:
     return yaml.safe_load((project / template / ".copier-answers.yml").read_text())
 
 
-@pytest.mark.parametrize("flags, message", [
-    (["--wiring", "env", "--pyo3", "0.25"], "--wiring env needs PyO3 >= 0.26"),
-    (["--wiring", "env", "--pyo3", "0.24.2"], "--wiring env needs PyO3 >= 0.26"),
-    (["--pyo3", "0.23"], "need PyO3 >= 0.24"),
-    (["--abi3", "3.8"], "--abi3"),
-    (["--abi3", "3"], "--abi3"),
-    (["--abi3", "3.10", "--python-min", "3.9"], "older than --abi3"),
-])
+@pytest.mark.parametrize(
+    "flags, message",
+    [
+        (["--wiring", "env", "--pyo3", "0.25"], "--wiring env needs PyO3 >= 0.26"),
+        (["--wiring", "env", "--pyo3", "0.24.2"], "--wiring env needs PyO3 >= 0.26"),
+        (["--pyo3", "0.23"], "need PyO3 >= 0.24"),
+        (["--abi3", "3.8"], "--abi3"),
+        (["--abi3", "3"], "--abi3"),
+        (["--abi3", "3.10", "--python-min", "3.9"], "older than --abi3"),
+    ],
+)
 def test_refused_options_exit_2_one_line_nothing_created(tmp_path, flags, message):
     result = _new(tmp_path, *flags)
     assert result.exit_code == 2, result.stderr
@@ -324,8 +385,9 @@ def test_refused_options_exit_2_one_line_nothing_created(tmp_path, flags, messag
     assert list(tmp_path.iterdir()) == []
 
 
-@pytest.mark.parametrize("flags", [["--backend", "poetry"], ["--wiring", "both"],
-                                   ["--layout", "flat"]])
+@pytest.mark.parametrize(
+    "flags", [["--backend", "poetry"], ["--wiring", "both"], ["--layout", "flat"]]
+)
 def test_unknown_choices_exit_2(tmp_path, flags, capsys):
     from scaffold.cli import main
 
@@ -333,8 +395,9 @@ def test_unknown_choices_exit_2(tmp_path, flags, capsys):
         main(["new", NAME, str(tmp_path / NAME), *flags, "--no-git", "--yes"])
     assert exit_.value.code == 2
     error = capsys.readouterr().err.strip().splitlines()[-1]
-    assert error.startswith(f"scaffold new: error: argument {flags[0]}: invalid choice: "
-                            f"'{flags[1]}' (choose from "), error
+    assert error.startswith(
+        f"scaffold new: error: argument {flags[0]}: invalid choice: '{flags[1]}' (choose from "
+    ), error
     assert list(tmp_path.iterdir()) == []
 
 
@@ -362,7 +425,9 @@ def test_abi3_sets_python_min_unless_given(tmp_path):
     lib = tomllib.loads((tmp_path / NAME / f"crates/{NAME}/Cargo.toml").read_text())
     assert lib["dependencies"]["pyo3"] == {"workspace": True, "features": ["abi3-py311"]}
     assert (_answers(tmp_path / NAME)["abi3"], _answers(tmp_path / NAME)["python_min"]) == (
-        "3.11", "3.11")
+        "3.11",
+        "3.11",
+    )
     other = tmp_path / "other"
     other.mkdir()
     assert _new(other, "--abi3", "3.10", "--python-min", "3.12").exit_code == 0
@@ -402,20 +467,64 @@ def test_prompts_ask_the_new_options(tmp_path, monkeypatch):
     new.register(parser)
     options = new._answers(parser.parse_args([NAME, str(tmp_path / NAME)]), True, print)
     assert (options["backend"], options["wiring"], options["layout"], options["abi3"]) == (
-        "setuptools-rust", "env", "rust", "3.10")
+        "setuptools-rust",
+        "env",
+        "rust",
+        "3.10",
+    )
     assert options["python_min"] == "3.10"
     assert sum("abi3" in p for p in asked) == 1 and len(asked) == 7
     # Flags given are not asked again.
     asked.clear()
-    options = new._answers(parser.parse_args(
-        [NAME, str(tmp_path / NAME), "--backend", "maturin", "--wiring", "feature",
-         "--layout", "mixed", "--abi3", "3.9", "--python-min", "3.9", "--author", "",
-         "--license", "MIT"]), True, print)
+    options = new._answers(
+        parser.parse_args(
+            [
+                NAME,
+                str(tmp_path / NAME),
+                "--backend",
+                "maturin",
+                "--wiring",
+                "feature",
+                "--layout",
+                "mixed",
+                "--abi3",
+                "3.9",
+                "--python-min",
+                "3.9",
+                "--author",
+                "",
+                "--license",
+                "MIT",
+            ]
+        ),
+        True,
+        print,
+    )
     assert asked == [] and options["backend"] == "maturin" and options["abi3"] == "3.9"
     # Below PyO3 0.26 there is no choice of wiring to ask about.
     asked.clear()
-    options = new._answers(parser.parse_args(
-        [NAME, str(tmp_path / NAME), "--pyo3", "0.25", "--backend", "maturin", "--layout",
-         "mixed", "--abi3", "", "--python-min", "3.10", "--author", "", "--license", "MIT"]),
-        True, print)
+    options = new._answers(
+        parser.parse_args(
+            [
+                NAME,
+                str(tmp_path / NAME),
+                "--pyo3",
+                "0.25",
+                "--backend",
+                "maturin",
+                "--layout",
+                "mixed",
+                "--abi3",
+                "",
+                "--python-min",
+                "3.10",
+                "--author",
+                "",
+                "--license",
+                "MIT",
+            ]
+        ),
+        True,
+        print,
+    )
     assert asked == [] and options["wiring"] == "feature"

@@ -68,36 +68,49 @@ def test_output_directory_missing(tmp_path):
     assert "missing/flame.svg" in message and "--output" in message, message
 
 
-@pytest.mark.parametrize("args", [["--iterations", "0"], ["--iterations", "x"], ["--top", "-1"],
-                                  ["--recorder", "dtrace"]])
+@pytest.mark.parametrize(
+    "args",
+    [["--iterations", "0"], ["--iterations", "x"], ["--top", "-1"], ["--recorder", "dtrace"]],
+)
 def test_bad_options(tmp_path, args):
     write_tree(tmp_path, PROFILER)
     before = snapshot(tmp_path)
-    proc = subprocess.run([sys.executable, "-m", "scaffold", "profile", *args], cwd=tmp_path,
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "scaffold", "profile", *args],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 2 and "error: argument" in proc.stderr, proc.stderr
     assert "Traceback" not in proc.stderr
     assert snapshot(tmp_path) == before
 
 
 def test_arguments_after_double_dash_only_for_profile(tmp_path):
-    proc = subprocess.run([sys.executable, "-m", "scaffold", "doctor", tmp_path, "--", "--x"],
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "scaffold", "doctor", tmp_path, "--", "--x"],
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 2 and "unrecognized arguments: -- --x" in proc.stderr
 
 
 def test_folded_stacks_self_and_total(tmp_path):
     stacks = tmp_path / "stacks.folded"
-    stacks.write_text("proc;_start;main;lib::hot;lib::hot 6\n"
-                      "proc;_start;main;other 3\n"
-                      "proc;_start;main 1\n"
-                      "not a stack line\n")
+    stacks.write_text(
+        "proc;_start;main;lib::hot;lib::hot 6\n"
+        "proc;_start;main;other 3\n"
+        "proc;_start;main 1\n"
+        "not a stack line\n"
+    )
     profile = folded.read(stacks)
     assert profile.total == 10
     is_library = folded.library_matcher("lib", ["lib/src/lib.rs"])
     hottest_self = profile.hottest("self", 2, is_library)
     assert [(f.name, f.samples, f.library) for f in hottest_self] == [
-        ("lib::hot", 6, True), ("other", 3, False)]
+        ("lib::hot", 6, True),
+        ("other", 3, False),
+    ]
     # proc and _start hand everything to main, so main stands for them; recursion counts once.
     by_total = [(f.name, f.samples) for f in profile.hottest("total", 10, is_library)]
     assert by_total == [("main", 10), ("lib::hot", 6), ("other", 3)]
@@ -131,8 +144,9 @@ def test_readme_documents_every_option():
     profile.register(parser)
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     section = readme.split("## `scaffold profile", 1)[1].split("\n## ", 1)[0]
-    options = [o for a in parser._actions for o in a.option_strings
-               if o.startswith("--") and o != "--help"]
+    options = [
+        o for a in parser._actions for o in a.option_strings if o.startswith("--") and o != "--help"
+    ]
     assert len(options) == 7
     for option in options:
         assert f"`{option}" in section, option

@@ -27,18 +27,30 @@ ext = { path = "../ext" }
 
 
 def _planned(root: Path, files: dict[str, str]) -> dict[Path, TextFile]:
-    return {root / name: TextFile.from_bytes(root / name, text.encode()) for name, text in
-            files.items()}
+    return {
+        root / name: TextFile.from_bytes(root / name, text.encode()) for name, text in files.items()
+    }
 
 
 def test_planned_crate_and_sources_are_seen(tmp_path: Path) -> None:
     root = tmp_path.resolve()
-    write_tree(root, {"Cargo.toml": ROOT_MANIFEST, "crates/ext/Cargo.toml": LIB_MANIFEST,
-                      "crates/ext/src/lib.rs": "// no module yet\n"})
-    planned = _planned(root, {"crates/ext/src/lib.rs": lib_rs("ext"),
-                              "crates/tool/Cargo.toml": TOOL_MANIFEST,
-                              "crates/tool/src/main.rs": "fn main() {}\n",
-                              "crates/tool/build.rs": "fn main() {}\n"})
+    write_tree(
+        root,
+        {
+            "Cargo.toml": ROOT_MANIFEST,
+            "crates/ext/Cargo.toml": LIB_MANIFEST,
+            "crates/ext/src/lib.rs": "// no module yet\n",
+        },
+    )
+    planned = _planned(
+        root,
+        {
+            "crates/ext/src/lib.rs": lib_rs("ext"),
+            "crates/tool/Cargo.toml": TOOL_MANIFEST,
+            "crates/tool/src/main.rs": "fn main() {}\n",
+            "crates/tool/build.rs": "fn main() {}\n",
+        },
+    )
 
     on_disk = load(root)
     assert [c.name for c in on_disk.members] == ["ext"]
@@ -57,14 +69,22 @@ def test_pw402_sees_a_planned_manifest_path_target(tmp_path: Path) -> None:
     """maturin's `manifest-path` names a crate that exists only in the plan: PW402 must see
     it (reading the disk, it would call the path "not a workspace crate")."""
     root = tmp_path.resolve()
-    write_tree(root, {"Cargo.toml": ROOT_MANIFEST, "crates/other/Cargo.toml":
-                      LIB_MANIFEST.replace('"ext"', '"other"').replace(', "rlib"', ""),
-                      "crates/other/src/lib.rs": "// nothing\n",
-                      "pyproject.toml": '[build-system]\nrequires = ["maturin>=1,<2"]\n'
-                                        'build-backend = "maturin"\n\n[tool.maturin]\n'
-                                        'manifest-path = "crates/ext/Cargo.toml"\n'})
-    planned = _planned(root, {"crates/ext/Cargo.toml": LIB_MANIFEST,
-                              "crates/ext/src/lib.rs": lib_rs("ext")})
+    write_tree(
+        root,
+        {
+            "Cargo.toml": ROOT_MANIFEST,
+            "crates/other/Cargo.toml": LIB_MANIFEST.replace('"ext"', '"other"').replace(
+                ', "rlib"', ""
+            ),
+            "crates/other/src/lib.rs": "// nothing\n",
+            "pyproject.toml": '[build-system]\nrequires = ["maturin>=1,<2"]\n'
+            'build-backend = "maturin"\n\n[tool.maturin]\n'
+            'manifest-path = "crates/ext/Cargo.toml"\n',
+        },
+    )
+    planned = _planned(
+        root, {"crates/ext/Cargo.toml": LIB_MANIFEST, "crates/ext/src/lib.rs": lib_rs("ext")}
+    )
     select = rules.select(["PW402"], None)
 
     without = engine.run(root, select, None)

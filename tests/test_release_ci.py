@@ -24,10 +24,18 @@ pytestmark = pytest.mark.needs_rust  # `maturin generate-ci` reads the project t
 BIN = Path(sys.executable).parent
 NAME = "rel-lib"
 # maturin-action target -> the platform tag cibuildwheel gives that architecture.
-CIBW_ARCH = {"linux": {"x86_64": "x86_64", "x86": "i686", "aarch64": "aarch64",
-                       "armv7": "armv7l", "s390x": "s390x", "ppc64le": "ppc64le"},
-             "windows": {"x64": "win_amd64", "x86": "win32", "aarch64": "win_arm64"},
-             "macos": {"x86_64": "x86_64", "aarch64": "arm64"}}
+CIBW_ARCH = {
+    "linux": {
+        "x86_64": "x86_64",
+        "x86": "i686",
+        "aarch64": "aarch64",
+        "armv7": "armv7l",
+        "s390x": "s390x",
+        "ppc64le": "ppc64le",
+    },
+    "windows": {"x64": "win_amd64", "x86": "win32", "aarch64": "win_arm64"},
+    "macos": {"x86_64": "x86_64", "aarch64": "arm64"},
+}
 
 
 def generate(tmp_path_factory, *flags: str) -> Path:
@@ -39,12 +47,15 @@ def generate(tmp_path_factory, *flags: str) -> Path:
 
 @pytest.fixture(scope="module")
 def projects(tmp_path_factory) -> dict[str, Path]:
-    return {"maturin": generate(tmp_path_factory),
-            "maturin-abi3": generate(tmp_path_factory, "--abi3", "3.10"),
-            "setuptools-rust": generate(tmp_path_factory, "--backend", "setuptools-rust"),
-            "setuptools-rust-abi3": generate(tmp_path_factory, "--backend", "setuptools-rust",
-                                             "--abi3", "3.10"),
-            "oldest-pyo3": generate(tmp_path_factory, "--pyo3", "0.24")}
+    return {
+        "maturin": generate(tmp_path_factory),
+        "maturin-abi3": generate(tmp_path_factory, "--abi3", "3.10"),
+        "setuptools-rust": generate(tmp_path_factory, "--backend", "setuptools-rust"),
+        "setuptools-rust-abi3": generate(
+            tmp_path_factory, "--backend", "setuptools-rust", "--abi3", "3.10"
+        ),
+        "oldest-pyo3": generate(tmp_path_factory, "--pyo3", "0.24"),
+    }
 
 
 @pytest.fixture(scope="module")
@@ -74,12 +85,18 @@ def targets(flow: dict, job: str) -> set[tuple[str, str]]:
     return {(p["runner"], p["target"]) for p in flow["jobs"][job]["strategy"]["matrix"]["platform"]}
 
 
-@pytest.mark.parametrize("variant", ["maturin", "maturin-abi3", "setuptools-rust",
-                                     "setuptools-rust-abi3", "oldest-pyo3"])
+@pytest.mark.parametrize(
+    "variant", ["maturin", "maturin-abi3", "setuptools-rust", "setuptools-rust-abi3", "oldest-pyo3"]
+)
 def test_action_majors_never_older_than_maturin_generate_ci(variant, projects, maturin_ci):
     ours, theirs = majors(workflow(projects[variant])), majors(maturin_ci)
-    assert {"actions/checkout", "actions/setup-python", "actions/upload-artifact",
-            "actions/download-artifact", "actions/attest"} <= set(theirs)
+    assert {
+        "actions/checkout",
+        "actions/setup-python",
+        "actions/upload-artifact",
+        "actions/download-artifact",
+        "actions/attest",
+    } <= set(theirs)
     backend_only = {"PyO3/maturin-action"} if variant.startswith("setuptools") else set()
     for action, major in theirs.items():
         if action in backend_only:
@@ -95,33 +112,57 @@ def test_maturin_wheel_targets_never_fewer(variant, projects, maturin_ci):
         assert targets(maturin_ci, job) <= targets(flow, job), job
     assert set(maturin_ci["jobs"]["release"]["needs"]) <= set(flow["jobs"]["release"]["needs"])
     for job in ("linux", "musllinux"):
-        manylinux = {s["with"]["manylinux"] for s in flow["jobs"][job]["steps"]
-                     if "maturin-action" in s.get("uses", "")}
-        assert manylinux == {s["with"]["manylinux"] for s in maturin_ci["jobs"][job]["steps"]
-                             if "maturin-action" in s.get("uses", "")}
+        manylinux = {
+            s["with"]["manylinux"]
+            for s in flow["jobs"][job]["steps"]
+            if "maturin-action" in s.get("uses", "")
+        }
+        assert manylinux == {
+            s["with"]["manylinux"]
+            for s in maturin_ci["jobs"][job]["steps"]
+            if "maturin-action" in s.get("uses", "")
+        }
 
 
 def build_args(flow: dict, job: str) -> list[str]:
-    return [s["with"]["args"] for s in flow["jobs"][job]["steps"]
-            if "maturin-action" in s.get("uses", "")]
+    return [
+        s["with"]["args"]
+        for s in flow["jobs"][job]["steps"]
+        if "maturin-action" in s.get("uses", "")
+    ]
 
 
 def test_maturin_abi3_builds_one_wheel_per_platform_and_free_threaded_only_without(projects):
     for job in ("linux", "musllinux", "windows", "macos"):
         assert build_args(workflow(projects["maturin-abi3"]), job) == ["--release --out dist"]
         assert build_args(workflow(projects["maturin"]), job) == [
-            "--release --out dist --find-interpreter", "--release --out dist -i python3.14t"]
+            "--release --out dist --find-interpreter",
+            "--release --out dist -i python3.14t",
+        ]
         # PyO3 0.24 has no CPython 3.14 (scaffold/facts.py): no free-threaded wheel.
         assert build_args(workflow(projects["oldest-pyo3"]), job) == [
-            "--release --out dist --find-interpreter"]
+            "--release --out dist --find-interpreter"
+        ]
     lib_rs = (projects["maturin"] / f"crates/{NAME}/src/lib.rs").read_text()
     assert "#[pyo3::pymodule(gil_used = false)]" in lib_rs and "thread-safe" in lib_rs
 
 
 def cibw_identifiers(project: Path, platform: str, archs: str) -> list[str]:
-    proc = subprocess.run([BIN / "cibuildwheel", "--print-build-identifiers", "--platform",
-                           platform, "--archs", archs, "."], cwd=project, capture_output=True,
-                          text=True, env=build_env())
+    proc = subprocess.run(
+        [
+            BIN / "cibuildwheel",
+            "--print-build-identifiers",
+            "--platform",
+            platform,
+            "--archs",
+            archs,
+            ".",
+        ],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env=build_env(),
+    )
     assert proc.returncode == 0, proc.stderr
     return proc.stdout.split()
 
@@ -142,25 +183,35 @@ def test_cibuildwheel_builds_every_maturin_target(variant, projects, maturin_ci)
     give wheels for every platform and architecture `maturin generate-ci` builds."""
     project = projects[variant]
     flow = workflow(project)
-    (cibw,) = [s["uses"] for s in flow["jobs"]["wheels"]["steps"]
-               if "cibuildwheel" in s.get("uses", "")]
-    assert cibw == f"pypa/cibuildwheel@v{version('cibuildwheel')}" == (
-        f"pypa/cibuildwheel@v{CIBUILDWHEEL}")
+    (cibw,) = [
+        s["uses"] for s in flow["jobs"]["wheels"]["steps"] if "cibuildwheel" in s.get("uses", "")
+    ]
+    assert (
+        cibw
+        == f"pypa/cibuildwheel@v{version('cibuildwheel')}"
+        == (f"pypa/cibuildwheel@v{CIBUILDWHEEL}")
+    )
     pyproject = tomllib.loads((project / "pyproject.toml").read_text())
-    identifiers = {platform: cibw_identifiers(project, platform, " ".join(entries))
-                   for platform, entries in cibw_matrix(flow).items()}
+    identifiers = {
+        platform: cibw_identifiers(project, platform, " ".join(entries))
+        for platform, entries in cibw_matrix(flow).items()
+    }
     tags = {platform: {i.split("-", 1)[1] for i in ids} for platform, ids in identifiers.items()}
-    for job, platform, prefix in (("linux", "linux", "manylinux_"),
-                                  ("musllinux", "linux", "musllinux_"),
-                                  ("windows", "windows", ""), ("macos", "macos", "macosx_")):
+    for job, platform, prefix in (
+        ("linux", "linux", "manylinux_"),
+        ("musllinux", "linux", "musllinux_"),
+        ("windows", "windows", ""),
+        ("macos", "macos", "macosx_"),
+    ):
         wanted = {prefix + CIBW_ARCH[platform][target] for _, target in targets(maturin_ci, job)}
         assert wanted <= tags[platform], (job, wanted - tags[platform])
     pythons = {i.split("-")[0] for ids in identifiers.values() for i in ids}
     config = pyproject["tool"]["cibuildwheel"]
     if variant.endswith("abi3"):  # one abi3 wheel per platform
         assert pythons == {"cp310"} and config["build"] == ["cp310-*"]
-        assert all(len(ids) == len({i.split("-", 1)[1] for i in ids})
-                   for ids in identifiers.values())
+        assert all(
+            len(ids) == len({i.split("-", 1)[1] for i in ids}) for ids in identifiers.values()
+        )
     else:  # every CPython from requires-python to PyO3 0.30's newest, and 3.14t
         assert {"cp310", "cp313", "cp314", "cp314t"} <= pythons and "cp39" not in pythons
         assert not any(p.startswith("pp") for p in pythons)

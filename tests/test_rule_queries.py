@@ -22,14 +22,16 @@ from scaffold.workspace.packages import build_graph
 from scaffold.workspace.scenarios import scenarios
 from tests.conftest import REPO
 
-_spec = importlib.util.spec_from_file_location("bench_generate",
-                                               REPO / "benchmarks" / "generate.py")
+_spec = importlib.util.spec_from_file_location(
+    "bench_generate", REPO / "benchmarks" / "generate.py"
+)
 _generate = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(_generate)
 
 CASES = REPO / "tests" / "rules" / "cases"
-WITH_DEPENDENTS = sorted(p.parent for code in ("PW203", "PW204", "PW205")
-                         for p in (CASES / code).glob("*/in"))
+WITH_DEPENDENTS = sorted(
+    p.parent for code in ("PW203", "PW204", "PW205") for p in (CASES / code).glob("*/in")
+)
 
 
 def _generated(tmp_path: Path, needs_fix: bool, seed: int) -> Path:
@@ -53,10 +55,15 @@ def _compare(root: Path) -> int:
             answer = ctx.dependent_builds_on(member, dep)
             if answer is None:
                 continue
-            flags = [()] + [(f,) for f in member.features
-                            if dep.spec.get("optional") and any(
-                                v in (dep.key, f"dep:{dep.key}") or v.startswith(f"{dep.key}/")
-                                for v in member.features[f])]
+            flags = [()] + [
+                (f,)
+                for f in member.features
+                if dep.spec.get("optional")
+                and any(
+                    v in (dep.key, f"dep:{dep.key}") or v.startswith(f"{dep.key}/")
+                    for v in member.features[f]
+                )
+            ]
             builds = [Scenario(f"test {f}", (member.name,), features=f, dev=True) for f in flags]
             if dep.kind == "dependencies":
                 builds += [Scenario(f"build {f}", (member.name,), features=f) for f in flags]
@@ -71,8 +78,9 @@ def test_dependent_question_on_rule_cases(case: Path) -> None:
 
 
 @pytest.mark.parametrize("needs_fix, seed", [(True, 0), (False, 0), (True, 3)])
-def test_dependent_question_on_generated_workspaces(tmp_path: Path, needs_fix: bool,
-                                                    seed: int) -> None:
+def test_dependent_question_on_generated_workspaces(
+    tmp_path: Path, needs_fix: bool, seed: int
+) -> None:
     assert _compare(_generated(tmp_path, needs_fix, seed)) >= (38 if needs_fix else 1)
 
 

@@ -16,51 +16,71 @@ def _source(tmp_path: Path, text: str) -> list[Path]:
     return [path]
 
 
-@pytest.mark.parametrize("text, names", [
-    ("#[pymodule]\nfn engine(m: &Bound<'_, PyModule>) -> PyResult<()> { Ok(()) }\n", ["engine"]),
-    ("#[pymodule(name = \"native_engine\")]\nmod engine {}\n", ["native_engine"]),
-    ("#[pyo3::pymodule]\n#[pyo3(name = \"x\")]\npub fn y() {}\n", ["x"]),
-    ("#[unsafe(no_mangle)]\npub unsafe extern \"C\" fn PyInit_raw() -> *mut PyObject {}\n",
-     ["raw"]),
-    ("// #[pymodule]\n// fn commented() {}\n/* #[pymodule] fn block() {} */\n", []),
-    ("const DOC: &str = \"see https://x // #[pymodule] fn not_a_comment_either\";\n", []),
-    ("/// Call `PyInit_foo` from C: extern \"C\" fn PyInit_foo()\nfn other() {}\n", []),
-])
+@pytest.mark.parametrize(
+    "text, names",
+    [
+        (
+            "#[pymodule]\nfn engine(m: &Bound<'_, PyModule>) -> PyResult<()> { Ok(()) }\n",
+            ["engine"],
+        ),
+        ('#[pymodule(name = "native_engine")]\nmod engine {}\n', ["native_engine"]),
+        ('#[pyo3::pymodule]\n#[pyo3(name = "x")]\npub fn y() {}\n', ["x"]),
+        (
+            '#[unsafe(no_mangle)]\npub unsafe extern "C" fn PyInit_raw() -> *mut PyObject {}\n',
+            ["raw"],
+        ),
+        ("// #[pymodule]\n// fn commented() {}\n/* #[pymodule] fn block() {} */\n", []),
+        ('const DOC: &str = "see https://x // #[pymodule] fn not_a_comment_either";\n', []),
+        ('/// Call `PyInit_foo` from C: extern "C" fn PyInit_foo()\nfn other() {}\n', []),
+    ],
+)
 def test_module_entry_points(tmp_path, text, names):
     assert [m.name for m in rust_source.pymodules(_source(tmp_path, text), Reader().text)] == names
 
 
 def test_entry_point_lines_and_kinds(tmp_path):
-    found = rust_source.pymodules(_source(
-        tmp_path, "use pyo3::prelude::*;\n\n#[pymodule]\nfn a() {}\n"
-                  "#[no_mangle]\npub extern \"C\" fn PyInit_b() {}\n"), Reader().text)
-    assert [(m.line, m.name, m.hand_written) for m in found] == [(3, "a", False),
-                                                                 (6, "b", True)]
+    found = rust_source.pymodules(
+        _source(
+            tmp_path,
+            "use pyo3::prelude::*;\n\n#[pymodule]\nfn a() {}\n"
+            '#[no_mangle]\npub extern "C" fn PyInit_b() {}\n',
+        ),
+        Reader().text,
+    )
+    assert [(m.line, m.name, m.hand_written) for m in found] == [(3, "a", False), (6, "b", True)]
 
 
-@pytest.mark.parametrize("text, setting", [
-    ("// TODO: rpath\nfn main() {}\n", None),
-    ("fn main() {\n    // pyo3_build_config::add_libpython_rpath_link_args();\n}\n", None),
-    ("/* println!(\"cargo:rustc-link-arg=-Wl,-rpath,/x\"); */ fn main() {}\n", None),
-    ("fn main() {\n    pyo3_build_config::add_libpython_rpath_link_args();\n}\n", "helper"),
-    ("fn main() {\n    if let Some(d) = &pyo3_build_config::get().lib_dir {\n"
-     "        println!(\"cargo:rustc-link-arg=-Wl,-rpath,{d}\");\n    }\n}\n", "link-arg"),
-    ("fn main() { let rpath = \"-rpath\"; }\n", None),  # no link argument printed
-])
+@pytest.mark.parametrize(
+    "text, setting",
+    [
+        ("// TODO: rpath\nfn main() {}\n", None),
+        ("fn main() {\n    // pyo3_build_config::add_libpython_rpath_link_args();\n}\n", None),
+        ('/* println!("cargo:rustc-link-arg=-Wl,-rpath,/x"); */ fn main() {}\n', None),
+        ("fn main() {\n    pyo3_build_config::add_libpython_rpath_link_args();\n}\n", "helper"),
+        (
+            "fn main() {\n    if let Some(d) = &pyo3_build_config::get().lib_dir {\n"
+            '        println!("cargo:rustc-link-arg=-Wl,-rpath,{d}");\n    }\n}\n',
+            "link-arg",
+        ),
+        ('fn main() { let rpath = "-rpath"; }\n', None),  # no link argument printed
+    ],
+)
 def test_rpath_set_by_code_only(text, setting):
     assert rust_source.rpath_setting(text) == setting
 
 
 def test_comments_blanked_keep_lines_and_strings():
-    text = "a /* x\n/* nested */ y */ b // c\n\"// kept\" r#\"/* kept */\"# '\"' &'a x\n"
+    text = 'a /* x\n/* nested */ y */ b // c\n"// kept" r#"/* kept */"# \'"\' &\'a x\n'
     blanked = rust_source.code(text)
     assert blanked.count("\n") == text.count("\n") and len(blanked) == len(text)
     assert "x" not in blanked.split("b")[0] and "// c" not in blanked
-    assert "\"// kept\"" in blanked and "/* kept */" in blanked
+    assert '"// kept"' in blanked and "/* kept */" in blanked
 
 
 def test_starts_interpreter_ignores_comments(tmp_path):
-    assert rust_source.starts_interpreter(_source(tmp_path, "fn main() { Python::initialize(); }"),
-                                      Reader().text)
-    assert not rust_source.starts_interpreter(_source(tmp_path, "// Python::initialize();\n"),
-                                          Reader().text)
+    assert rust_source.starts_interpreter(
+        _source(tmp_path, "fn main() { Python::initialize(); }"), Reader().text
+    )
+    assert not rust_source.starts_interpreter(
+        _source(tmp_path, "// Python::initialize();\n"), Reader().text
+    )

@@ -35,8 +35,11 @@ def _next_release(templates: Path) -> None:
     text = cargo.read_text()
     assert 'debug = "line-tables-only"' in text
     assert "# show source lines;" in text
-    cargo.write_text(text.replace('debug = "line-tables-only"', 'debug = "limited"')
-                     .replace("# show source lines;", "# show source lines and inlined frames;"))
+    cargo.write_text(
+        text.replace('debug = "line-tables-only"', 'debug = "limited"').replace(
+            "# show source lines;", "# show source lines and inlined frames;"
+        )
+    )
     # A new question, with a default: `--yes` (or no terminal) takes it.
     with (templates / "workspace/copier.yml").open("a") as config:
         config.write("max_width:\n  type: int\n  help: rustfmt's max_width\n  default: 100\n")
@@ -50,8 +53,11 @@ def histories(tmp_path_factory) -> dict[str, Path]:
     """{"N": history with N only, "N+1": history with N and N+1}."""
     root = tmp_path_factory.mktemp("history")
     repo = root / "repo"
-    shutil.copytree(templates_root(), repo / "templates",
-                    ignore=shutil.ignore_patterns("history", "__pycache__"))
+    shutil.copytree(
+        templates_root(),
+        repo / "templates",
+        ignore=shutil.ignore_patterns("history", "__pycache__"),
+    )
     git_init(repo)
     n = _git(repo, "rev-parse", "HEAD")
     _next_release(repo / "templates")
@@ -90,17 +96,21 @@ def project(made_at_n, histories, tmp_path, monkeypatch) -> Path:
 
 
 def _git(repo: Path, *args: str) -> str:
-    return subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True,
-                          text=True).stdout.strip()
+    return subprocess.run(
+        ["git", *args], cwd=repo, check=True, capture_output=True, text=True
+    ).stdout.strip()
 
 
 def _user_edits(project: Path) -> None:
     lib = project / f"crates/{NAME}/src/lib.rs"
-    lib.write_text(lib.read_text() + "\n/// Added by the user.\npub fn user_twice(x: u64) -> u64 "
-                   "{\n    2 * x\n}\n")
+    lib.write_text(
+        lib.read_text() + "\n/// Added by the user.\npub fn user_twice(x: u64) -> u64 "
+        "{\n    2 * x\n}\n"
+    )
     cargo = project / "Cargo.toml"
-    cargo.write_text(cargo.read_text().replace('lto = "thin"\n',
-                                               'lto = "thin"\ncodegen-units = 1\n'))
+    cargo.write_text(
+        cargo.read_text().replace('lto = "thin"\n', 'lto = "thin"\ncodegen-units = 1\n')
+    )
     readme = project / "README.md"
     readme.write_text(readme.read_text() + "\nOur own paragraph, kept by updates.\n")
     crate = project / f"crates/{NAME}/Cargo.toml"
@@ -111,8 +121,10 @@ def _user_edits(project: Path) -> None:
 
 
 def test_new_records_a_stable_reference_and_the_release(made_at_n):
-    for rel, name in ((".copier-answers.yml", "workspace"),
-                      (f"crates/{NAME}-profiler/.copier-answers.yml", "profiler")):
+    for rel, name in (
+        (".copier-answers.yml", "workspace"),
+        (f"crates/{NAME}-profiler/.copier-answers.yml", "profiler"),
+    ):
         answers = yaml.safe_load((made_at_n / rel).read_text())
         assert answers["_src_path"] == history.stable_ref(name)
         assert answers["_commit"] == N
@@ -181,12 +193,19 @@ def test_conflict_is_marked_and_listed(project):
 
 
 def test_a_0_1_0_project_is_migrated_and_updated(project):
-    for rel, name in ((".copier-answers.yml", "workspace"),
-                      (f"crates/{NAME}-profiler/.copier-answers.yml", "profiler")):
+    for rel, name in (
+        (".copier-answers.yml", "workspace"),
+        (f"crates/{NAME}-profiler/.copier-answers.yml", "profiler"),
+    ):
         path = project / rel
-        text = path.read_text().replace(f"_commit: {N}\n", "").replace(
-            history.stable_ref(name),
-            f"/home/someone/venv/lib/python3.11/site-packages/scaffold/templates/{name}")
+        text = (
+            path.read_text()
+            .replace(f"_commit: {N}\n", "")
+            .replace(
+                history.stable_ref(name),
+                f"/home/someone/venv/lib/python3.11/site-packages/scaffold/templates/{name}",
+            )
+        )
         path.write_text(text)
     # Another copier template's answers beside them are left alone.
     other = project / "docs/.copier-answers.yml"
@@ -215,8 +234,9 @@ def _break(project: Path, case: str) -> None:
         profiler_answers.unlink()
     elif case == "not ours":
         for path, name in ((answers, "workspace"), (profiler_answers, "profiler")):
-            path.write_text(path.read_text().replace(history.stable_ref(name),
-                                                     "gh:someone/some-template"))
+            path.write_text(
+                path.read_text().replace(history.stable_ref(name), "gh:someone/some-template")
+            )
     elif case == "unknown version":
         answers.write_text(answers.read_text().replace(f"_commit: {N}", "_commit: 0.0.7"))
     elif case == "newer version":
@@ -232,8 +252,18 @@ def _break(project: Path, case: str) -> None:
     git_commit_all(project, case)
 
 
-@pytest.mark.parametrize("case", ["dirty", "missing answers", "not ours", "unknown version",
-                                  "newer version", "answer copier refuses", "malformed answer"])
+@pytest.mark.parametrize(
+    "case",
+    [
+        "dirty",
+        "missing answers",
+        "not ours",
+        "unknown version",
+        "newer version",
+        "answer copier refuses",
+        "malformed answer",
+    ],
+)
 def test_errors_are_one_line_and_write_nothing(project, case):
     _break(project, case)
     before, status = snapshot(project), _git(project, "status", "--porcelain")
@@ -274,18 +304,22 @@ def test_sdist_carries_the_history_and_its_wheel_ships_it(tmp_path):
         (repo / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(REPO / name, repo / name)
     for name in ("scaffold", "templates"):
-        shutil.copytree(REPO / name, repo / name,
-                        ignore=shutil.ignore_patterns("__pycache__", "history"))
+        shutil.copytree(
+            REPO / name, repo / name, ignore=shutil.ignore_patterns("__pycache__", "history")
+        )
     git_init(repo)
     (repo / "templates/releases.toml").write_text(
-        f'[releases]\n"0.1.0" = "{_git(repo, "rev-parse", "HEAD")}"\n')
+        f'[releases]\n"0.1.0" = "{_git(repo, "rev-parse", "HEAD")}"\n'
+    )
     git_commit_all(repo, "release 0.1.0")
     run([sys.executable, "-m", "build", "--outdir", tmp_path / "dist", repo], cwd=repo)
     (sdist,) = (tmp_path / "dist").glob("*.tar.gz")
     with tarfile.open(sdist) as archive:
         names = archive.getnames()
-    assert all(any(n.endswith(f"templates/history/{t}.bundle") for n in names)
-               for t in history.TEMPLATE_NAMES), names
+    assert all(
+        any(n.endswith(f"templates/history/{t}.bundle") for n in names)
+        for t in history.TEMPLATE_NAMES
+    ), names
     (wheel,) = (tmp_path / "dist").glob("*.whl")
     unpacked = tmp_path / "site"
     with zipfile.ZipFile(wheel) as archive:
@@ -296,15 +330,19 @@ def test_sdist_carries_the_history_and_its_wheel_ships_it(tmp_path):
     env = build_env(PYTHONPATH=str(unpacked), XDG_CACHE_HOME=str(tmp_path / "cache"))
     env.pop(history.HISTORY_ENV, None)
     run([sys.executable, "-m", "scaffold", "new", "from-wheel", "--yes"], cwd=tmp_path, env=env)
-    done = run([sys.executable, "-m", "scaffold", "update", "--yes"],
-               cwd=tmp_path / "from-wheel", env=env)
+    done = run(
+        [sys.executable, "-m", "scaffold", "update", "--yes"], cwd=tmp_path / "from-wheel", env=env
+    )
     assert "workspace template up to date (0.1.0)" in done.stderr
     assert not (tmp_path / "cache" / "pyo3-scaffold").exists()  # the shipped bundles served
     # A template changed after the newest release: the sdist (a release) is refused.
     with (repo / "templates/workspace/README.md.jinja").open("a") as readme:
         readme.write("\nunreleased\n")
-    refused = run([sys.executable, "-m", "build", "--sdist", "--outdir", tmp_path / "dist2",
-                   repo], cwd=repo, check=False)
+    refused = run(
+        [sys.executable, "-m", "build", "--sdist", "--outdir", tmp_path / "dist2", repo],
+        cwd=repo,
+        check=False,
+    )
     assert refused.returncode != 0
     assert "templates/workspace changed since release 0.1.0" in refused.stdout + refused.stderr
     assert not (tmp_path / "dist2").exists() or not list((tmp_path / "dist2").iterdir())
@@ -322,11 +360,18 @@ def test_a_0_1_0_project_updates_to_what_new_makes_today(tmp_path, monkeypatch):
     released = history.read_releases(templates_root() / "releases.toml")
     old = tmp_path / "tool-0.1.0"
     old.mkdir()
-    tree = subprocess.run(["git", "archive", released["0.1.0"], "scaffold", "templates"],
-                          cwd=REPO, check=True, capture_output=True).stdout
+    tree = subprocess.run(
+        ["git", "archive", released["0.1.0"], "scaffold", "templates"],
+        cwd=REPO,
+        check=True,
+        capture_output=True,
+    ).stdout
     subprocess.run(["tar", "-x", "-C", str(old)], input=tree, check=True)
-    run([sys.executable, "-m", "scaffold", "new", NAME, "--pyo3", "0.24", "--yes"],
-        cwd=tmp_path, env=build_env(PYTHONPATH=str(old)))
+    run(
+        [sys.executable, "-m", "scaffold", "new", NAME, "--pyo3", "0.24", "--yes"],
+        cwd=tmp_path,
+        env=build_env(PYTHONPATH=str(old)),
+    )
     project = tmp_path / NAME
     legacy = (project / ".copier-answers.yml").read_text()
     assert f"_src_path: {old}/templates/workspace\n" in legacy
@@ -405,8 +450,7 @@ def test_on_a_terminal_a_new_question_is_asked(project):
     assert (project / "rustfmt.toml").read_text() == "max_width = 120\n"
 
 
-def test_a_checkout_materialises_its_release_history_once_in_the_user_cache(tmp_path,
-                                                                          monkeypatch):
+def test_a_checkout_materialises_its_release_history_once_in_the_user_cache(tmp_path, monkeypatch):
     """An editable install (this checkout) builds the bundles from releases.toml into the user
     cache on first use and reuses them; each release tag holds that commit's template tree."""
     from tests.conftest import REPO
@@ -423,19 +467,20 @@ def test_a_checkout_materialises_its_release_history_once_in_the_user_cache(tmp_
         assert history.versions(folder, name) == list(releases)
         clone = tmp_path / name
         _git(tmp_path, "init", "--quiet", "--bare", str(clone))
-        _git(clone, "fetch", "--quiet", str(folder / f"{name}.bundle"),
-             "refs/tags/*:refs/tags/*")
+        _git(clone, "fetch", "--quiet", str(folder / f"{name}.bundle"), "refs/tags/*:refs/tags/*")
         for version, commit in releases.items():
             assert _git(clone, "rev-parse", f"{version}^{{tree}}") == _git(
-                REPO, "rev-parse", f"{commit}:templates/{name}"), (name, version)
+                REPO, "rev-parse", f"{commit}:templates/{name}"
+            ), (name, version)
 
 
 def test_the_repository_examples_record_the_stable_reference():
     """The generated projects committed under examples/ name no machine path either."""
     from tests.conftest import REPO
 
-    listed = _git(REPO, "ls-files", "examples/**/.copier-answers.yml",
-                  "examples/.copier-answers.yml").split()
+    listed = _git(
+        REPO, "ls-files", "examples/**/.copier-answers.yml", "examples/.copier-answers.yml"
+    ).split()
     assert listed
     releases = history.read_releases(templates_root() / "releases.toml")
     for rel in listed:

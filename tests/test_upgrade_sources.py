@@ -19,8 +19,12 @@ TEXT = """fn f() {
 def test_scan_lists_code_uses_with_line_and_column():
     uses = sources.scan(Path("x.rs"), TEXT, facts.api_changes((0, 30)))
     assert [(u.line, u.col, u.change.replacement) for u in uses] == [
-        (3, 13, "attach"), (3, 30, "detach"), (4, 12, None), (5, 18, "PyOnceLock"),
-        (5, 36, "PyOnceLock")]
+        (3, 13, "attach"),
+        (3, 30, "detach"),
+        (4, 12, None),
+        (5, 18, "PyOnceLock"),
+        (5, 36, "PyOnceLock"),
+    ]
 
 
 def test_rename_touches_code_only():
@@ -31,7 +35,8 @@ def test_rename_touches_code_only():
         "    Python::attach(|py| py.detach(|| 1)); // with_gil",
         "    let o: PyObject = todo!(); let p: *mut ffi::PyObject = x;",
         "    static CELL: PyOnceLock<u8> = PyOnceLock::new();",
-        "}"]
+        "}",
+    ]
 
 
 def test_changes_follow_the_target_series():

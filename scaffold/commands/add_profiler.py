@@ -17,32 +17,52 @@ from scaffold.workspace.discover import relative_to_cwd
 
 
 def register(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("path", nargs="?", default=".", type=Path,
-                        help="the repository (default: .)")
+    parser.add_argument(
+        "path", nargs="?", default=".", type=Path, help="the repository (default: .)"
+    )
     parser.add_argument("--crate", help="the extension crate to profile (when there are several)")
     parser.add_argument("--name", help="the profiler's package name (default: <crate>-profiler)")
-    parser.add_argument("--path", dest="location", type=Path,
-                        help="where to create it (default: beside the library)")
-    parser.add_argument("--dry-run", action="store_true",
-                        help="print the diff and the files it would create; write nothing")
-    parser.add_argument("--allow-dirty", action="store_true",
-                        help="edit files that have uncommitted changes")
+    parser.add_argument(
+        "--path",
+        dest="location",
+        type=Path,
+        help="where to create it (default: beside the library)",
+    )
+    parser.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="print the diff and the files it would create; write nothing",
+    )
+    parser.add_argument(
+        "--allow-dirty", action="store_true", help="edit files that have uncommitted changes"
+    )
     parser.add_argument("--allow-no-vcs", action="store_true", help="write outside git")
 
 
 def run(args: argparse.Namespace) -> int:
     from scaffold import api
 
-    added = api.add_profiler(path=args.path, crate=args.crate, name=args.name,
-                             location=args.location, dry_run=args.dry_run,
-                             allow_dirty=args.allow_dirty, allow_no_vcs=args.allow_no_vcs,
-                             interactive=sys.stdin.isatty(),
-                             on_note=lambda note: print(note, file=sys.stderr))
+    added = api.add_profiler(
+        path=args.path,
+        crate=args.crate,
+        name=args.name,
+        location=args.location,
+        dry_run=args.dry_run,
+        allow_dirty=args.allow_dirty,
+        allow_no_vcs=args.allow_no_vcs,
+        interactive=sys.stdin.isatty(),
+        on_note=lambda note: print(note, file=sys.stderr),
+    )
     if args.dry_run:
         from scaffold.lint.diff import unified_diff
 
-        sys.stdout.write(unified_diff(added.base, {p: added.originals[p] for p in added.changed},
-                                      {p: added.changes[p] for p in added.changed}))
+        sys.stdout.write(
+            unified_diff(
+                added.base,
+                {p: added.originals[p] for p in added.changed},
+                {p: added.changes[p] for p in added.changed},
+            )
+        )
         _list("would create", added.created, added.base)
         if added.existing and not added.created and not added.changed:
             print("nothing to do.", file=sys.stderr)
@@ -51,9 +71,13 @@ def run(args: argparse.Namespace) -> int:
     _list("changed", added.changed, added.base)
     if added.existing and not added.created and not added.changed:
         print("nothing to do.", file=sys.stderr)
-    print(f"\nRun it:\n  {_cargo_run(added.root)} --release -p {added.name}" if added.existing
-          else f"\nRun the profiler:\n  {_cargo_run(added.root)} --release -p {added.name} -- "
-               "--iterations 1000", file=sys.stderr)
+    print(
+        f"\nRun it:\n  {_cargo_run(added.root)} --release -p {added.name}"
+        if added.existing
+        else f"\nRun the profiler:\n  {_cargo_run(added.root)} --release -p {added.name} -- "
+        "--iterations 1000",
+        file=sys.stderr,
+    )
     return 0
 
 

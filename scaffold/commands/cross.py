@@ -16,24 +16,46 @@ from scaffold.cross.plan import IMPLEMENTATIONS, Plan, shown
 
 def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("target", help="the target triple, e.g. aarch64-unknown-linux-gnu")
-    parser.add_argument("path", nargs="?", default=".", type=Path,
-                        help="a directory inside the Cargo project (default: .)")
-    parser.add_argument("--lib-dir", type=Path, metavar="DIR",
-                        help="the target Python's lib directory: libpython and _sysconfigdata*.py")
-    parser.add_argument("--python-version", metavar="X.Y",
-                        help="the target Python version (X.Yt for free-threaded)")
-    parser.add_argument("--implementation", type=str.lower, choices=sorted(IMPLEMENTATIONS),
-                        default="cpython", metavar="CPython|PyPy", help="default CPython")
+    parser.add_argument(
+        "path",
+        nargs="?",
+        default=".",
+        type=Path,
+        help="a directory inside the Cargo project (default: .)",
+    )
+    parser.add_argument(
+        "--lib-dir",
+        type=Path,
+        metavar="DIR",
+        help="the target Python's lib directory: libpython and _sysconfigdata*.py",
+    )
+    parser.add_argument(
+        "--python-version", metavar="X.Y", help="the target Python version (X.Yt for free-threaded)"
+    )
+    parser.add_argument(
+        "--implementation",
+        type=str.lower,
+        choices=sorted(IMPLEMENTATIONS),
+        default="cpython",
+        metavar="CPython|PyPy",
+        help="default CPython",
+    )
     linking = parser.add_mutually_exclusive_group()
-    linking.add_argument("--linker", metavar="CMD", help="the linker for TARGET, e.g. "
-                                                         "aarch64-linux-gnu-gcc")
-    linking.add_argument("--zig", action="store_true", help="link with zig (maturin --zig, "
-                                                             "cargo zigbuild)")
+    linking.add_argument(
+        "--linker", metavar="CMD", help="the linker for TARGET, e.g. aarch64-linux-gnu-gcc"
+    )
+    linking.add_argument(
+        "--zig", action="store_true", help="link with zig (maturin --zig, cargo zigbuild)"
+    )
     parser.add_argument("--dry-run", action="store_true", help="show what would be written")
-    parser.add_argument("--allow-dirty", action="store_true",
-                        help="write even if the files to change have uncommitted changes")
-    parser.add_argument("--allow-no-vcs", action="store_true",
-                        help="write even outside a git repository")
+    parser.add_argument(
+        "--allow-dirty",
+        action="store_true",
+        help="write even if the files to change have uncommitted changes",
+    )
+    parser.add_argument(
+        "--allow-no-vcs", action="store_true", help="write even outside a git repository"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -43,11 +65,19 @@ def run(args: argparse.Namespace) -> int:
         for note in plan.notes:
             print(note, file=sys.stderr)
 
-    done = api.cross(target=args.target, path=args.path, lib_dir=args.lib_dir,
-                     python_version=args.python_version, implementation=args.implementation,
-                     linker=args.linker, zig=args.zig, dry_run=args.dry_run,
-                     allow_dirty=args.allow_dirty, allow_no_vcs=args.allow_no_vcs,
-                     on_plan=notes)
+    done = api.cross(
+        target=args.target,
+        path=args.path,
+        lib_dir=args.lib_dir,
+        python_version=args.python_version,
+        implementation=args.implementation,
+        linker=args.linker,
+        zig=args.zig,
+        dry_run=args.dry_run,
+        allow_dirty=args.allow_dirty,
+        allow_no_vcs=args.allow_no_vcs,
+        on_plan=notes,
+    )
     root = done.plan.ws.root
     for path, text in done.plan.writes.items():
         if args.dry_run:

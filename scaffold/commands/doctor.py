@@ -13,12 +13,20 @@ from pathlib import Path
 
 
 def register(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("path", nargs="?", default=".", type=Path,
-                        help="a directory inside the Cargo project (default: .)")
+    parser.add_argument(
+        "path",
+        nargs="?",
+        default=".",
+        type=Path,
+        help="a directory inside the Cargo project (default: .)",
+    )
     parser.add_argument("--output-format", choices=("text", "json"), default="text")
-    parser.add_argument("--env", action="store_true",
-                        help="print only the shell lines that make this shell right, "
-                             'for eval "$(scaffold doctor --env)"')
+    parser.add_argument(
+        "--env",
+        action="store_true",
+        help="print only the shell lines that make this shell right, "
+        'for eval "$(scaffold doctor --env)"',
+    )
 
 
 def run(args: argparse.Namespace) -> int:

@@ -15,28 +15,52 @@ from scaffold.errors import UserError
 
 
 def register(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("path", nargs="?", default=".", type=Path,
-                        help="a directory or Cargo.toml inside the workspace (default: .)")
+    parser.add_argument(
+        "path",
+        nargs="?",
+        default=".",
+        type=Path,
+        help="a directory or Cargo.toml inside the workspace (default: .)",
+    )
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--check", action="store_true", help="report only; write nothing")
-    mode.add_argument("--diff", action="store_true",
-                      help="print the changes fixes would make; write nothing")
-    parser.add_argument("--unsafe-fixes", action="store_true",
-                        help="also apply fixes marked unsafe")
-    parser.add_argument("--select", action="append", metavar="CODES",
-                        help="only these rule codes, prefixes or names (comma-separated)")
-    parser.add_argument("--ignore", action="append", metavar="CODES",
-                        help="skip these rule codes, prefixes or names (comma-separated)")
-    parser.add_argument("--wiring", choices=("feature", "env"),
-                        help="migrate every extension crate to this wiring mode")
+    mode.add_argument(
+        "--diff", action="store_true", help="print the changes fixes would make; write nothing"
+    )
+    parser.add_argument(
+        "--unsafe-fixes", action="store_true", help="also apply fixes marked unsafe"
+    )
+    parser.add_argument(
+        "--select",
+        action="append",
+        metavar="CODES",
+        help="only these rule codes, prefixes or names (comma-separated)",
+    )
+    parser.add_argument(
+        "--ignore",
+        action="append",
+        metavar="CODES",
+        help="skip these rule codes, prefixes or names (comma-separated)",
+    )
+    parser.add_argument(
+        "--wiring",
+        choices=("feature", "env"),
+        help="migrate every extension crate to this wiring mode",
+    )
     parser.add_argument("--output-format", choices=("text", "json", "github"), default="text")
-    parser.add_argument("--allow-dirty", action="store_true",
-                        help="write even if files to change have uncommitted changes")
-    parser.add_argument("--allow-no-vcs", action="store_true",
-                        help="write even outside a git repository")
-    parser.add_argument("--no-cache", action="store_true",
-                        help="with --check: do not answer from, nor store, a remembered clean "
-                             "verdict")
+    parser.add_argument(
+        "--allow-dirty",
+        action="store_true",
+        help="write even if files to change have uncommitted changes",
+    )
+    parser.add_argument(
+        "--allow-no-vcs", action="store_true", help="write even outside a git repository"
+    )
+    parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="with --check: do not answer from, nor store, a remembered clean verdict",
+    )
     parser.add_argument("--explain", metavar="CODE", help="print a rule's documentation")
 
 
@@ -46,20 +70,38 @@ def run(args: argparse.Namespace) -> int:
     from scaffold import api
     from scaffold.lint import output
 
-    options = {"path": args.path, "select": _codes(args.select), "ignore": _codes(args.ignore),
-               "unsafe_fixes": args.unsafe_fixes, "wiring": args.wiring}
+    options = {
+        "path": args.path,
+        "select": _codes(args.select),
+        "ignore": _codes(args.ignore),
+        "unsafe_fixes": args.unsafe_fixes,
+        "wiring": args.wiring,
+    }
     if args.check:
         report = api.check(**options)
     else:
-        report = api.fix(**options, dry_run=args.diff, allow_dirty=args.allow_dirty,
-                         allow_no_vcs=args.allow_no_vcs)
+        report = api.fix(
+            **options,
+            dry_run=args.diff,
+            allow_dirty=args.allow_dirty,
+            allow_no_vcs=args.allow_no_vcs,
+        )
     if report.pending is not None:
-        print(f"warning: {report.pending}: an interrupted write is pending; files may be "
-              "half-changed until the next `scaffold fix-features` rolls it back",
-              file=sys.stderr)
+        print(
+            f"warning: {report.pending}: an interrupted write is pending; files may be "
+            "half-changed until the next `scaffold fix-features` rolls it back",
+            file=sys.stderr,
+        )
     if args.output_format == "json":
-        print(output.json_document(report.diagnostics, report.fixed, report.changed_files,
-                                   report.mode, report.scenario_changes))
+        print(
+            output.json_document(
+                report.diagnostics,
+                report.fixed,
+                report.changed_files,
+                report.mode,
+                report.scenario_changes,
+            )
+        )
     elif args.output_format == "github":
         for d in report.diagnostics:
             print(output.github_line(d))
@@ -83,8 +125,10 @@ def _explain(code: str) -> int:
     rule = rules.by_code(code)
     if rule is None:
         raise UserError(f"unknown rule {code!r}", "see docs/rules.md for the codes")
-    print(f"# {rule.code} {rule.name}\n\n{rule.summary}. Fix: {rule.fix_title} "
-          f"({rule.applicability.label}). {rule.fix_changes.describe()}\n\n{rule.doc}")
+    print(
+        f"# {rule.code} {rule.name}\n\n{rule.summary}. Fix: {rule.fix_title} "
+        f"({rule.applicability.label}). {rule.fix_changes.describe()}\n\n{rule.doc}"
+    )
     return 0
 
 

@@ -20,23 +20,55 @@ if TYPE_CHECKING:
 
 
 def register(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("path", nargs="?", default=".", type=Path,
-                        help="a directory inside the Cargo workspace (default: .)")
-    parser.add_argument("--profiler", metavar="NAME",
-                        help="the profiler crate (when the workspace has several)")
-    parser.add_argument("--iterations", type=_positive, metavar="N",
-                        help="passed to the profiler: times each workload runs")
-    parser.add_argument("--python", metavar="CODE",
-                        help="passed to the profiler: the Python workload, module bound to `m`")
-    parser.add_argument("--recorder", choices=RECORDERS, default="auto",
-                        help="auto (default): perf, else py-spy (py-spy first with --python), "
-                             "else callgrind (text only)")
-    parser.add_argument("--output", "-o", type=Path, default=Path("flamegraph.svg"), metavar="FILE",
-                        help="where to write the flamegraph (default: flamegraph.svg)")
-    parser.add_argument("--top", type=_positive, default=10, metavar="N",
-                        help="how many of the hottest frames to list (default: 10)")
-    parser.add_argument("--yes", "-y", action="store_true",
-                        help="install the flamegraph renderer (inferno) without asking")
+    parser.add_argument(
+        "path",
+        nargs="?",
+        default=".",
+        type=Path,
+        help="a directory inside the Cargo workspace (default: .)",
+    )
+    parser.add_argument(
+        "--profiler", metavar="NAME", help="the profiler crate (when the workspace has several)"
+    )
+    parser.add_argument(
+        "--iterations",
+        type=_positive,
+        metavar="N",
+        help="passed to the profiler: times each workload runs",
+    )
+    parser.add_argument(
+        "--python",
+        metavar="CODE",
+        help="passed to the profiler: the Python workload, module bound to `m`",
+    )
+    parser.add_argument(
+        "--recorder",
+        choices=RECORDERS,
+        default="auto",
+        help="auto (default): perf, else py-spy (py-spy first with --python), "
+        "else callgrind (text only)",
+    )
+    parser.add_argument(
+        "--output",
+        "-o",
+        type=Path,
+        default=Path("flamegraph.svg"),
+        metavar="FILE",
+        help="where to write the flamegraph (default: flamegraph.svg)",
+    )
+    parser.add_argument(
+        "--top",
+        type=_positive,
+        default=10,
+        metavar="N",
+        help="how many of the hottest frames to list (default: 10)",
+    )
+    parser.add_argument(
+        "--yes",
+        "-y",
+        action="store_true",
+        help="install the flamegraph renderer (inferno) without asking",
+    )
     parser.epilog = "Arguments after `--` go to the profiler as they are."
     parser.set_defaults(passthrough=[])
 
@@ -54,39 +86,51 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(recording.output)
         sys.stderr.write(recording.errors)
 
-    done = api.profile(path=args.path, profiler=args.profiler, recorder=args.recorder,
-                       iterations=args.iterations, python=args.python, args=args.passthrough,
-                       output=args.output, install=args.yes, interactive=sys.stdin.isatty(),
-                       on_note=lambda note: print(note, file=sys.stderr),
-                       on_recording=recorded)
+    done = api.profile(
+        path=args.path,
+        profiler=args.profiler,
+        recorder=args.recorder,
+        iterations=args.iterations,
+        python=args.python,
+        args=args.passthrough,
+        output=args.output,
+        install=args.yes,
+        interactive=sys.stdin.isatty(),
+        on_note=lambda note: print(note, file=sys.stderr),
+        on_recording=recorded,
+    )
     _summary(done, args.top)
     if done.flamegraph is None:
         reasons = "; ".join(done.skipped)
-        print(f"\nno flamegraph: callgrind records call edges, not stacks"
-              f"{' (' + reasons + ')' if reasons else ''}", file=sys.stderr)
+        print(
+            f"\nno flamegraph: callgrind records call edges, not stacks"
+            f"{' (' + reasons + ')' if reasons else ''}",
+            file=sys.stderr,
+        )
         return done.exit_code
     print(f"\nflamegraph: {_shown(done.flamegraph)}")
     return done.exit_code
 
 
 # What the counts of each recorder are: perf weighs a sample by its event period.
-UNITS = {"perf": "event counts (sample periods)", "py-spy": "samples",
-         "callgrind": "instructions"}
+UNITS = {"perf": "event counts (sample periods)", "py-spy": "samples", "callgrind": "instructions"}
 NAME_WIDTH = 110
 
 
 def _summary(done: Profiled, top: int) -> None:
     profile = done.profile
     total = profile.total or 1
-    print(f"\n{done.recorder}: {profile.total:,} {UNITS[done.recorder]}; "
-          f"* marks {done.library}'s own code")
+    print(
+        f"\n{done.recorder}: {profile.total:,} {UNITS[done.recorder]}; "
+        f"* marks {done.library}'s own code"
+    )
     for by, title in (("self", "self time"), ("total", "total time")):
         print(f"\nhottest frames by {title}:")
         for frame in profile.hottest(by, top, done.is_library):
             mark = "*" if frame.library else " "
             name = frame.name
             if len(name) > NAME_WIDTH:
-                name = name[:NAME_WIDTH - 3] + "..."
+                name = name[: NAME_WIDTH - 3] + "..."
             print(f"  {100 * frame.samples / total:6.2f}%  {mark} {name}")
 
 

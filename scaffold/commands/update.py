@@ -13,32 +13,53 @@ from pathlib import Path
 
 
 def register(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("path", nargs="?", default=Path("."), type=Path,
-                        help="the project (default: .)")
-    parser.add_argument("--dry-run", "--diff", dest="dry_run", action="store_true",
-                        help="print the changes as a diff; write nothing")
-    parser.add_argument("--yes", "--defaults", action="store_true",
-                        help="never prompt: new questions take their defaults")
+    parser.add_argument(
+        "path", nargs="?", default=Path("."), type=Path, help="the project (default: .)"
+    )
+    parser.add_argument(
+        "--dry-run",
+        "--diff",
+        dest="dry_run",
+        action="store_true",
+        help="print the changes as a diff; write nothing",
+    )
+    parser.add_argument(
+        "--yes",
+        "--defaults",
+        action="store_true",
+        help="never prompt: new questions take their defaults",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     from scaffold import api
 
-    done = api.update(path=args.path, dry_run=args.dry_run,
-                      interactive=sys.stdin.isatty() and not args.yes,
-                      on_note=lambda note: print(note, file=sys.stderr))
+    done = api.update(
+        path=args.path,
+        dry_run=args.dry_run,
+        interactive=sys.stdin.isatty() and not args.yes,
+        on_note=lambda note: print(note, file=sys.stderr),
+    )
     if args.dry_run and done.updated:
         sys.stdout.write(done.diff)
     for step in done.updated:
-        print(f"{step.answers}: {step.template} template {step.recorded} -> "
-              f"{done.targets[step.template]}", file=sys.stderr)
+        print(
+            f"{step.answers}: {step.template} template {step.recorded} -> "
+            f"{done.targets[step.template]}",
+            file=sys.stderr,
+        )
     changes = done.changes
     listed = f": {', '.join(sorted(changes))}" if changes else ""
-    print(f"{'would change' if args.dry_run else 'changed'} {len(changes)} file(s){listed}",
-          file=sys.stderr)
+    print(
+        f"{'would change' if args.dry_run else 'changed'} {len(changes)} file(s){listed}",
+        file=sys.stderr,
+    )
     if done.conflicts:
-        print(f"conflicts ({'would be ' if args.dry_run else ''}marked inline, resolve and "
-              f"commit): {', '.join(done.conflicts)}", file=sys.stderr)
+        print(
+            f"conflicts ({'would be ' if args.dry_run else ''}marked inline, resolve and "
+            f"commit): {', '.join(done.conflicts)}",
+            file=sys.stderr,
+        )
     if not args.dry_run:
         _check_features(args.path.absolute())
     return done.exit_code
@@ -52,5 +73,6 @@ def _check_features(project: Path) -> None:
         return
     code = cli.main(["fix-features", "--check", str(project)])
     verdict = {0: "clean", 1: "findings above; run `scaffold fix-features`"}.get(
-        code, "could not check")
+        code, "could not check"
+    )
     print(f"fix-features --check: {verdict}", file=sys.stderr)

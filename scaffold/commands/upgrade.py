@@ -21,21 +21,37 @@ if TYPE_CHECKING:
 
 
 def register(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("path", nargs="?", default=".", type=Path,
-                        help="a directory or Cargo.toml inside the workspace (default: .)")
-    parser.add_argument("--pyo3", required=True, metavar="VERSION",
-                        help="the PyO3 version to move to, e.g. 0.30 or 0.30.1")
+    parser.add_argument(
+        "path",
+        nargs="?",
+        default=".",
+        type=Path,
+        help="a directory or Cargo.toml inside the workspace (default: .)",
+    )
+    parser.add_argument(
+        "--pyo3",
+        required=True,
+        metavar="VERSION",
+        help="the PyO3 version to move to, e.g. 0.30 or 0.30.1",
+    )
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--dry-run", action="store_true", help="print the plan; write nothing")
-    mode.add_argument("--diff", action="store_true",
-                      help="print the changes as a unified diff; write nothing")
-    parser.add_argument("--unsafe-fixes", action="store_true",
-                        help="also rename PyO3 APIs in Rust sources and raise requires-python "
-                             "with the abi3 floor")
-    parser.add_argument("--allow-dirty", action="store_true",
-                        help="write even if files to change have uncommitted changes")
-    parser.add_argument("--allow-no-vcs", action="store_true",
-                        help="write even outside a git repository")
+    mode.add_argument(
+        "--diff", action="store_true", help="print the changes as a unified diff; write nothing"
+    )
+    parser.add_argument(
+        "--unsafe-fixes",
+        action="store_true",
+        help="also rename PyO3 APIs in Rust sources and raise requires-python with the abi3 floor",
+    )
+    parser.add_argument(
+        "--allow-dirty",
+        action="store_true",
+        help="write even if files to change have uncommitted changes",
+    )
+    parser.add_argument(
+        "--allow-no-vcs", action="store_true", help="write even outside a git repository"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -43,29 +59,44 @@ def run(args: argparse.Namespace) -> int:
 
     dry_run = args.dry_run or args.diff
     stream = sys.stderr if args.diff else sys.stdout
-    done = api.upgrade(path=args.path, pyo3=args.pyo3, dry_run=dry_run,
-                       unsafe_fixes=args.unsafe_fixes, allow_dirty=args.allow_dirty,
-                       allow_no_vcs=args.allow_no_vcs,
-                       on_plan=lambda plan: _print_plan(plan, stream))
+    done = api.upgrade(
+        path=args.path,
+        pyo3=args.pyo3,
+        dry_run=dry_run,
+        unsafe_fixes=args.unsafe_fixes,
+        allow_dirty=args.allow_dirty,
+        allow_no_vcs=args.allow_no_vcs,
+        on_plan=lambda plan: _print_plan(plan, stream),
+    )
     plan = done.plan
     if args.diff:
         from scaffold.lint.diff import unified_diff
 
-        sys.stdout.write(unified_diff(plan.base or plan.workspace.root, plan.originals,
-                                      plan.changes))
+        sys.stdout.write(
+            unified_diff(plan.base or plan.workspace.root, plan.originals, plan.changes)
+        )
     _print_check(done.check)
     if dry_run:
         would = "would change" if plan.changes or plan.update else "would change nothing"
-        print(f"{would}: {len(plan.changes)} file(s)"
-              + (", then cargo update" if plan.update else ""), file=sys.stderr)
+        print(
+            f"{would}: {len(plan.changes)} file(s)"
+            + (", then cargo update" if plan.update else ""),
+            file=sys.stderr,
+        )
         return done.exit_code
     series = format_series(plan.new)
-    verdict = f"Upgraded to PyO3 {series}" if plan.changes or plan.update else \
-        f"Nothing to change for PyO3 {series}"
+    verdict = (
+        f"Upgraded to PyO3 {series}"
+        if plan.changes or plan.update
+        else f"Nothing to change for PyO3 {series}"
+    )
     print(f"{verdict}; {len(plan.changes)} file(s) changed.", file=sys.stderr)
     if plan.blocking:
-        print(f"{plan.blocking} use(s) of APIs removed in PyO3 {series} left in the "
-              "Rust sources (listed above)", file=sys.stderr)
+        print(
+            f"{plan.blocking} use(s) of APIs removed in PyO3 {series} left in the "
+            "Rust sources (listed above)",
+            file=sys.stderr,
+        )
     return done.exit_code
 
 

@@ -19,9 +19,10 @@ def path_for(root: Path, triple: str) -> Path:
 
 
 def render(triple: str, settings: dict[str, str]) -> str:
-    lines = [f"# PyO3 settings for builds with --target {triple}; written by `scaffold cross`.",
-             f"# Use only in a subshell: (. .cargo/cross/{triple}.env && cargo build "
-             f"--target {triple})"]
+    lines = [
+        f"# PyO3 settings for builds with --target {triple}; written by `scaffold cross`.",
+        f"# Use only in a subshell: (. .cargo/cross/{triple}.env && cargo build --target {triple})",
+    ]
     lines += [f"export {name}={shlex.quote(value)}" for name, value in settings.items()]
     return "\n".join(lines) + "\n"
 

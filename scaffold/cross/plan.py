@@ -37,9 +37,16 @@ class Plan:
     notes: list[str] = field(default_factory=list)
 
 
-def make_plan(path: Path, triple: str, *, lib_dir: Path | None = None,
-              python_version: str | None = None, implementation: str = "cpython",
-              linker: str | None = None, zig: bool = False) -> Plan:
+def make_plan(
+    path: Path,
+    triple: str,
+    *,
+    lib_dir: Path | None = None,
+    python_version: str | None = None,
+    implementation: str = "cpython",
+    linker: str | None = None,
+    zig: bool = False,
+) -> Plan:
     """Validate every input and compute the files to write; raises UserError, writes nothing.
     `implementation`: CPython or PyPy (any case)."""
     if linker and zig:
@@ -52,13 +59,18 @@ def make_plan(path: Path, triple: str, *, lib_dir: Path | None = None,
     rustc = Rustc()
     if triple not in rustc.targets:
         close = difflib.get_close_matches(triple, rustc.targets, n=3)
-        raise UserError(f"unknown target {triple!r} (not in `rustc --print target-list`)",
-                        f"did you mean {' or '.join(close)}?" if close else
-                        "run `rustc --print target-list` for the names")
+        raise UserError(
+            f"unknown target {triple!r} (not in `rustc --print target-list`)",
+            f"did you mean {' or '.join(close)}?"
+            if close
+            else "run `rustc --print target-list` for the names",
+        )
     plan = Plan(ws, triple, {})
     if not rustc.std_installed(triple):
-        plan.notes.append(f"warning: the standard library for {triple} is not installed; "
-                          f"run `rustup target add {triple}` before building")
+        plan.notes.append(
+            f"warning: the standard library for {triple} is not installed; "
+            f"run `rustup target add {triple}` before building"
+        )
     plan.settings = _python_settings(plan, lib_dir, version, implementation)
     if linker:
         _check_linker(linker)
@@ -68,11 +80,14 @@ def make_plan(path: Path, triple: str, *, lib_dir: Path | None = None,
             plan.writes[config] = text
     elif zig:
         if not shutil.which("zig"):
-            plan.notes.append("note: `zig` is not on PATH; maturin --zig needs it "
-                              "(pip install ziglang)")
+            plan.notes.append(
+                "note: `zig` is not on PATH; maturin --zig needs it (pip install ziglang)"
+            )
     elif triple != rustc.host:
-        plan.notes.append(f"note: no --linker or --zig: cargo links {triple} with the host's "
-                          "`cc`, which usually fails")
+        plan.notes.append(
+            f"note: no --linker or --zig: cargo links {triple} with the host's "
+            "`cc`, which usually fails"
+        )
     env_file = envfile.path_for(ws.root, triple)
     env_text = envfile.render(triple, plan.settings)
     if not env_file.is_file() or env_file.read_text(encoding="utf-8") != env_text:
@@ -80,30 +95,38 @@ def make_plan(path: Path, triple: str, *, lib_dir: Path | None = None,
     return plan
 
 
-def _python_settings(plan: Plan, lib_dir: Path | None, version: tuple[int, int, bool] | None,
-                     implementation: str) -> dict[str, str]:
+def _python_settings(
+    plan: Plan, lib_dir: Path | None, version: tuple[int, int, bool] | None, implementation: str
+) -> dict[str, str]:
     """The PYO3_CROSS_* settings; the lib dir is checked as PyO3 reads it (not on Windows,
     where PyO3 0.30 links with raw-dylib and reads no sysconfigdata)."""
     settings = {}
     windows = "windows" in plan.triple
     if lib_dir is not None:
         if not lib_dir.is_dir():
-            raise UserError(f"--lib-dir {lib_dir}: no such directory",
-                            "pass the target's directory holding libpython and _sysconfigdata*.py")
+            raise UserError(
+                f"--lib-dir {lib_dir}: no such directory",
+                "pass the target's directory holding libpython and _sysconfigdata*.py",
+            )
         if not windows:
             arch, os_name = _arch_os(plan.triple)
-            found = libdir.inspect(lib_dir.resolve(), arch, os_name,
-                                   version[:2] if version else None, implementation)
+            found = libdir.inspect(
+                lib_dir.resolve(), arch, os_name, version[:2] if version else None, implementation
+            )
             version = version or (*found.version, found.free_threaded)
             plan.notes.append(f"{lib_dir}: {found.sysconfigdata.name}, {found.libpython.name}")
         settings["PYO3_CROSS_LIB_DIR"] = str(lib_dir.resolve())
     elif not windows:
-        plan.notes.append("note: without --lib-dir only extension modules build for "
-                          f"{plan.triple}; binaries that embed Python need the target's libpython")
+        plan.notes.append(
+            "note: without --lib-dir only extension modules build for "
+            f"{plan.triple}; binaries that embed Python need the target's libpython"
+        )
     if version is None:
         if abi3_floor(plan.ws) is None:
-            raise UserError(f"no --python-version{'' if windows else ' or --lib-dir'} given",
-                            "PyO3 needs the target's Python version (or an abi3-py3X feature)")
+            raise UserError(
+                f"no --python-version{'' if windows else ' or --lib-dir'} given",
+                "PyO3 needs the target's Python version (or an abi3-py3X feature)",
+            )
     else:
         _check_version_supported(plan.ws, version, implementation)
         settings["PYO3_CROSS_PYTHON_VERSION"] = f"3.{version[1]}{'t' if version[2] else ''}"
@@ -112,32 +135,38 @@ def _python_settings(plan: Plan, lib_dir: Path | None, version: tuple[int, int, 
 
 
 def parse_version(text: str | None) -> tuple[int, int, bool] | None:
-    """"3.11" -> (3, 11, False), "3.14t" -> (3, 14, True); UserError for anything else."""
+    """ "3.11" -> (3, 11, False), "3.14t" -> (3, 14, True); UserError for anything else."""
     if text is None:
         return None
     match = _VERSION.fullmatch(text.strip())
     if not match:
-        raise UserError(f"bad --python-version {text!r}", "expected 3.Y, or 3.Yt for a "
-                        "free-threaded Python, e.g. 3.12")
+        raise UserError(
+            f"bad --python-version {text!r}",
+            "expected 3.Y, or 3.Yt for a free-threaded Python, e.g. 3.12",
+        )
     return 3, int(match.group(1)), bool(match.group(2))
 
 
-def _check_version_supported(ws: Workspace, version: tuple[int, int, bool],
-                             implementation: str) -> None:
+def _check_version_supported(
+    ws: Workspace, version: tuple[int, int, bool], implementation: str
+) -> None:
     if version[2] and implementation != "CPython":
         raise UserError(f"Python 3.{version[1]}t: only CPython is free-threaded")
     series = ws.pyo3_series()
     low = facts.python_min(series) if series else None
     if series and low and version[:2] < low:
-        raise UserError(f"Python 3.{version[1]}: PyO3 {facts.fmt(series)} "
-                        f"supports Python >= {facts.fmt(low)}",
-                        "target a newer Python or use an older PyO3")
+        raise UserError(
+            f"Python 3.{version[1]}: PyO3 {facts.fmt(series)} supports Python >= {facts.fmt(low)}",
+            "target a newer Python or use an older PyO3",
+        )
 
 
 def _check_linker(linker: str) -> None:
     if shutil.which(linker) is None:
-        raise UserError(f"--linker {linker}: not found on PATH",
-                        "install the cross linker (e.g. gcc-aarch64-linux-gnu) or pass its path")
+        raise UserError(
+            f"--linker {linker}: not found on PATH",
+            "install the cross linker (e.g. gcc-aarch64-linux-gnu) or pass its path",
+        )
 
 
 def _arch_os(triple: str) -> tuple[str, str]:
@@ -156,11 +185,14 @@ def commands(plan: Plan, zig: bool) -> list[str]:
     for project in ws.projects:
         cd = "" if project.dir == ws.root else f"cd {shown(project.dir, ws.root)} && "
         if project.backend == "maturin":
-            lines.append(f"({source} && {cd}maturin build --release --target {plan.triple}"
-                         f"{' --zig' if zig else ''})")
+            lines.append(
+                f"({source} && {cd}maturin build --release --target {plan.triple}"
+                f"{' --zig' if zig else ''})"
+            )
         elif project.backend == "setuptools-rust":
-            lines.append(f"({source} && {cd}CARGO_BUILD_TARGET={plan.triple} "
-                         "python -m build --wheel)")
+            lines.append(
+                f"({source} && {cd}CARGO_BUILD_TARGET={plan.triple} python -m build --wheel)"
+            )
     return lines
 
 

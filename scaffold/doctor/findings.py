@@ -40,9 +40,15 @@ class Report:
         return 1 if self.problems else 0
 
     def to_json(self) -> str:
-        return json.dumps({"checks": [asdict(c) for c in self.checks], "exports": self.exports,
-                           "problems": len(self.problems), "exit_code": self.exit_code},
-                          indent=2)
+        return json.dumps(
+            {
+                "checks": [asdict(c) for c in self.checks],
+                "exports": self.exports,
+                "problems": len(self.problems),
+                "exit_code": self.exit_code,
+            },
+            indent=2,
+        )
 
     def to_text(self) -> str:
         width = max([len("CHECK")] + [len(c.check) for c in self.checks]) + 2

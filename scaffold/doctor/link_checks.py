@@ -24,16 +24,20 @@ from scaffold.workspace.model import Workspace
 PLATFORM = sys.platform
 
 
-
-def check_libpython(report: Report, found: Interpreter, environ: dict[str, str],
-                    ws: Workspace | None) -> None:
+def check_libpython(
+    report: Report, found: Interpreter, environ: dict[str, str], ws: Workspace | None
+) -> None:
     lib = libpython.locate(found)
     if not lib.shared:
         report.add("libpython", OK, "libpython is static: binaries carry it, nothing to load")
         return
     if lib.directory is None:
-        report.add("libpython", WARN, f"shared {lib.name} not found in {found.libdir}",
-                   "reinstall that Python with its shared library, or use another one")
+        report.add(
+            "libpython",
+            WARN,
+            f"shared {lib.name} not found in {found.libdir}",
+            "reinstall that Python with its shared library, or use another one",
+        )
         return
     loader = libpython.loader_dirs(environ)
     where = f"shared {lib.name} in {lib.directory}"
@@ -42,14 +46,23 @@ def check_libpython(report: Report, found: Interpreter, environ: dict[str, str],
         return
     line = libpython.export_line(lib.directory)
     report.export(line)
-    report.add("libpython", NOTE, f"{where}, outside the loader path: binaries that embed "
-               "Python need an rpath; other binaries (the library's `cargo test`) need "
-               f"{libpython.loader_variable()}", line)
+    report.add(
+        "libpython",
+        NOTE,
+        f"{where}, outside the loader path: binaries that embed "
+        "Python need an rpath; other binaries (the library's `cargo test`) need "
+        f"{libpython.loader_variable()}",
+        line,
+    )
     if ws is None:
         return
     if not PLATFORM.startswith("linux"):
-        report.add("binaries", NOTE, f"rpath build scripts and built binaries not checked on "
-                   f"this platform ({PLATFORM}): doctor reads ELF (Linux) binaries only")
+        report.add(
+            "binaries",
+            NOTE,
+            f"rpath build scripts and built binaries not checked on "
+            f"this platform ({PLATFORM}): doctor reads ELF (Linux) binaries only",
+        )
         return
     for crate in embedding_binaries(ws):
         _check_rpath(report, ws, crate, lib.directory, line)
@@ -64,11 +77,16 @@ def embedding_binaries(ws: Workspace) -> list[Crate]:
 
     def uses_pyo3(crate: Crate, seen: frozenset[str]) -> bool:
         if crate.name not in memo:
-            direct = any(d.kind != "build-dependencies" for name in ("pyo3", "pyo3-ffi")
-                         for d in crate.dependencies_on(name))
+            direct = any(
+                d.kind != "build-dependencies"
+                for name in ("pyo3", "pyo3-ffi")
+                for d in crate.dependencies_on(name)
+            )
             memo[crate.name] = direct or any(
-                uses_pyo3(dep, seen | {crate.name}) for dep in _path_deps(ws, crate)
-                if dep.name not in seen)
+                uses_pyo3(dep, seen | {crate.name})
+                for dep in _path_deps(ws, crate)
+                if dep.name not in seen
+            )
         return memo[crate.name]
 
     return [c for c in ws.members if c.has_binary and uses_pyo3(c, frozenset())]
@@ -76,8 +94,12 @@ def embedding_binaries(ws: Workspace) -> list[Crate]:
 
 def _path_deps(ws: Workspace, crate: Crate) -> list[Crate]:
     """Members `crate` depends on by path (normal dependencies only)."""
-    return [m for m in ws.members if m is not crate and any(
-        member is crate and dep.kind == "dependencies" for member, dep in ws.dependents(m))]
+    return [
+        m
+        for m in ws.members
+        if m is not crate
+        and any(member is crate and dep.kind == "dependencies" for member, dep in ws.dependents(m))
+    ]
 
 
 def _check_rpath(report: Report, ws: Workspace, crate: Crate, libdir: Path, line: str) -> None:
@@ -87,16 +109,27 @@ def _check_rpath(report: Report, ws: Workspace, crate: Crate, libdir: Path, line
     wired = any(d.kind == "build-dependencies" for d in crate.dependencies_on("pyo3-build-config"))
     setting = rust_source.rpath_setting(text) if build else None
     if build is not None and (setting == "link-arg" or (setting == "helper" and wired)):
-        report.add(name, OK, f"{relative_to_cwd(build)} puts libpython's directory on the rpath: "
-                   f"binaries of `{crate.name}` find {libdir}")
+        report.add(
+            name,
+            OK,
+            f"{relative_to_cwd(build)} puts libpython's directory on the rpath: "
+            f"binaries of `{crate.name}` find {libdir}",
+        )
         return
     series = ws.pyo3_series(crate) or ws.pyo3_series() or (0, 0)
-    how = ("a build.rs calling pyo3_build_config::add_libpython_rpath_link_args() with "
-           "pyo3-build-config in [build-dependencies]" if facts.has_rpath_helper(series)
-           else f'a build.rs printing "cargo:rustc-link-arg=-Wl,-rpath,{libdir}"')
-    report.add(name, WARN, f"binary crate `{crate.name}` embeds Python but has no rpath build "
-               f"script: it fails to start with 'cannot open shared object file'",
-               f"add {how} (`scaffold fix-features --unsafe-fixes` does it), or {line}")
+    how = (
+        "a build.rs calling pyo3_build_config::add_libpython_rpath_link_args() with "
+        "pyo3-build-config in [build-dependencies]"
+        if facts.has_rpath_helper(series)
+        else f'a build.rs printing "cargo:rustc-link-arg=-Wl,-rpath,{libdir}"'
+    )
+    report.add(
+        name,
+        WARN,
+        f"binary crate `{crate.name}` embeds Python but has no rpath build "
+        f"script: it fails to start with 'cannot open shared object file'",
+        f"add {how} (`scaffold fix-features --unsafe-fixes` does it), or {line}",
+    )
 
 
 def built_binaries(ws: Workspace, crate: Crate, environ: dict[str, str]) -> list[Path]:
@@ -105,8 +138,12 @@ def built_binaries(ws: Workspace, crate: Crate, environ: dict[str, str]) -> list
     if not target.is_absolute():
         target = Path.cwd() / target
     names = _binary_names(crate)
-    return [target / profile / name for profile in ("debug", "release") for name in names
-            if (target / profile / name).is_file()]
+    return [
+        target / profile / name
+        for profile in ("debug", "release")
+        for name in names
+        if (target / profile / name).is_file()
+    ]
 
 
 def _binary_names(crate: Crate) -> list[str]:
@@ -120,8 +157,9 @@ def _binary_names(crate: Crate) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-def _check_binary(report: Report, binary: Path, libdir: Path, loader: list[str],
-                  line: str, crate: Crate) -> None:
+def _check_binary(
+    report: Report, binary: Path, libdir: Path, loader: list[str], line: str, crate: Crate
+) -> None:
     name = f"binary:{binary.parent.name}/{binary.name}"
     try:
         info = elf.read(binary)
@@ -139,16 +177,25 @@ def _check_binary(report: Report, binary: Path, libdir: Path, loader: list[str],
     providing = next((d for d in own if (Path(d) / needed[0]).exists()), None)
     if providing is not None:
         report.add(name, OK, f"{kind} {providing} provides {needed[0]}")
-    elif (system := next((d for d in loader if (Path(d) / needed[0]).exists()), None)):
+    elif system := next((d for d in loader if (Path(d) / needed[0]).exists()), None):
         if libpython.covers(libdir, [system]):
             report.add(name, OK, f"{needed[0]} is on the loader path ({system})")
         else:
-            report.add(name, WARN, f"{kind}: it starts with the {needed[0]} the loader finds in "
-                       f"{system}, not the one in {libdir} it was built against",
-                       f"add the rpath build script and rebuild (`cargo build -p "
-                       f"{crate.name}`), or {line}")
+            report.add(
+                name,
+                WARN,
+                f"{kind}: it starts with the {needed[0]} the loader finds in "
+                f"{system}, not the one in {libdir} it was built against",
+                f"add the rpath build script and rebuild (`cargo build -p "
+                f"{crate.name}`), or {line}",
+            )
     else:
         shown = f"{kind} {os.pathsep.join(own)}" if own else kind
-        report.add(name, ERROR, f"needs {needed[0]} but neither its {shown} nor the loader "
-                   "path has it: it fails to start", f"rebuild it (`cargo build -p "
-                   f"{crate.name}`) after adding the rpath build script, or {line}")
+        report.add(
+            name,
+            ERROR,
+            f"needs {needed[0]} but neither its {shown} nor the loader "
+            "path has it: it fails to start",
+            f"rebuild it (`cargo build -p "
+            f"{crate.name}`) after adding the rpath build script, or {line}",
+        )

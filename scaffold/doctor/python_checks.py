@@ -19,8 +19,9 @@ from scaffold.workspace.model import Workspace
 _ABI3 = re.compile(r"abi3-py3(\d+)$")
 
 
-def check_interpreter(report: Report, environ: dict[str, str],
-                      project_dir: Path | None = None) -> Interpreter | None:
+def check_interpreter(
+    report: Report, environ: dict[str, str], project_dir: Path | None = None
+) -> Interpreter | None:
     """Report the interpreter PyO3's build script picks; returns it when it can be queried.
 
     The build script runs in the pyo3-ffi package's directory, not the project's (cargo:
@@ -32,33 +33,53 @@ def check_interpreter(report: Report, environ: dict[str, str],
     """
     choice = interpreter.find(environ)
     for warning in choice.warnings:
-        report.add("environment", WARN, warning, "deactivate the virtualenv or the conda "
-                                                  "environment you are not using")
+        report.add(
+            "environment",
+            WARN,
+            warning,
+            "deactivate the virtualenv or the conda environment you are not using",
+        )
     if choice.problem or choice.command is None or choice.path is None:  # None: a problem
-        report.add("interpreter", ERROR, f"PyO3 would fail: {choice.problem}",
-                   _fallback_fix(report, environ, choice.source))
+        report.add(
+            "interpreter",
+            ERROR,
+            f"PyO3 would fail: {choice.problem}",
+            _fallback_fix(report, environ, choice.source),
+        )
         return None
     command = choice.command if choice.source == "PYO3_PYTHON" else choice.path
     try:
         found = probe(command, env=environ, cwd=build_script_dir(environ))
     except ProbeError as error:
-        report.add("interpreter", ERROR, f"PyO3 would fail: {error}",
-                   _fallback_fix(report, environ, choice.source))
+        report.add(
+            "interpreter",
+            ERROR,
+            f"PyO3 would fail: {error}",
+            _fallback_fix(report, environ, choice.source),
+        )
         return None
     via = {"PATH": f"`{choice.command}` on PATH"}.get(choice.source, choice.source)
     if found.version[0] != 3:
-        report.add("interpreter", ERROR, f"{found.label} at {found.executable} (from {via}) is "
-                   "not Python 3", "export PYO3_PYTHON=/path/to/python3")
+        report.add(
+            "interpreter",
+            ERROR,
+            f"{found.label} at {found.executable} (from {via}) is not Python 3",
+            "export PYO3_PYTHON=/path/to/python3",
+        )
         return None
-    report.add("interpreter", OK, f"{found.label} at {found.executable} (from {via}, as "
-               "cargo's build script resolves it)")
+    report.add(
+        "interpreter",
+        OK,
+        f"{found.label} at {found.executable} (from {via}, as cargo's build script resolves it)",
+    )
     if choice.source == "PATH" and project_dir is not None:
         _check_maturin_mismatch(report, found, environ, project_dir)
     return found
 
 
-def check_last_build(report: Report, found: Interpreter | None, root: Path,
-                     environ: dict[str, str]) -> Interpreter | None:
+def check_last_build(
+    report: Report, found: Interpreter | None, root: Path, environ: dict[str, str]
+) -> Interpreter | None:
     """The interpreter the last PyO3 build in the target directory used (what its binaries
     link), compared with today's choice; returns it (queried), else `found`."""
     target = recorded.target_dir(root, environ)
@@ -69,15 +90,25 @@ def check_last_build(report: Report, found: Interpreter | None, root: Path,
     try:
         used = probe(last.executable, env=environ)
     except ProbeError as error:
-        report.add("last-build", WARN, f"the last PyO3 build ({where}) used {last.executable}, "
-                   f"which no longer runs ({error})", "rebuild (`cargo build`)")
+        report.add(
+            "last-build",
+            WARN,
+            f"the last PyO3 build ({where}) used {last.executable}, which no longer runs ({error})",
+            "rebuild (`cargo build`)",
+        )
         return found
-    report.add("last-build", OK, f"the last PyO3 build ({where}) used {used.label} at "
-               f"{used.executable}")
-    if found is not None and os.path.realpath(found.executable) != \
-            os.path.realpath(used.executable):
-        report.add("last-build", NOTE, f"today's settings choose {found.label} at "
-                   f"{found.executable} instead: the next `cargo build` rebuilds PyO3 for it")
+    report.add(
+        "last-build", OK, f"the last PyO3 build ({where}) used {used.label} at {used.executable}"
+    )
+    if found is not None and os.path.realpath(found.executable) != os.path.realpath(
+        used.executable
+    ):
+        report.add(
+            "last-build",
+            NOTE,
+            f"today's settings choose {found.label} at "
+            f"{found.executable} instead: the next `cargo build` rebuilds PyO3 for it",
+        )
     return used
 
 
@@ -90,8 +121,9 @@ def build_script_dir(environ: dict[str, str]) -> Path:
     return Path("/")
 
 
-def _check_maturin_mismatch(report: Report, found: Interpreter, environ: dict[str, str],
-                            project_dir: Path) -> None:
+def _check_maturin_mismatch(
+    report: Report, found: Interpreter, environ: dict[str, str], project_dir: Path
+) -> None:
     try:
         here = probe("python3", env=environ, cwd=project_dir)
     except ProbeError:
@@ -103,13 +135,16 @@ def _check_maturin_mismatch(report: Report, found: Interpreter, environ: dict[st
     local, build = here.label, found.label
     if local == build:  # two installations of one version: name them by path
         local, build = f"{local} at {here.executable}", f"{build} at {found.executable}"
-    report.add("interpreter-mismatch", WARN,
-               f"`python3` is {local} in {project_dir} (a version manager's local setting, "
-               f"e.g. pyenv's .python-version) but {build} in cargo's build scripts: "
-               f"maturin run here builds the wheel for {local}, while `cargo build` builds "
-               f"the binaries (profiler, tests) for {build}",
-               f"{line} so cargo uses the same Python, or remove the mismatch (make the "
-               "project's Python the global one, or drop the local setting)")
+    report.add(
+        "interpreter-mismatch",
+        WARN,
+        f"`python3` is {local} in {project_dir} (a version manager's local setting, "
+        f"e.g. pyenv's .python-version) but {build} in cargo's build scripts: "
+        f"maturin run here builds the wheel for {local}, while `cargo build` builds "
+        f"the binaries (profiler, tests) for {build}",
+        f"{line} so cargo uses the same Python, or remove the mismatch (make the "
+        "project's Python the global one, or drop the local setting)",
+    )
 
 
 def _fallback_fix(report: Report, environ: dict[str, str], source: str) -> str:
@@ -138,34 +173,50 @@ def check_versions(report: Report, found: Interpreter, ws: Workspace) -> None:
         try:
             inside = SpecifierSet(spec).contains(version, prereleases=True)
         except InvalidSpecifier:
-            report.add("requires-python", WARN, f"{where}: requires-python {spec!r} is not a "
-                       "valid PEP 440 specifier", "fix requires-python")
+            report.add(
+                "requires-python",
+                WARN,
+                f"{where}: requires-python {spec!r} is not a valid PEP 440 specifier",
+                "fix requires-python",
+            )
             continue
         if inside:
             report.add("requires-python", OK, f"{version} satisfies {spec!r} ({where})")
         else:
-            report.add("requires-python", ERROR, f"{version} is outside {spec!r} ({where}): "
-                       "the wheel built with it cannot be installed",
-                       "point PYO3_PYTHON at a matching interpreter or widen requires-python")
+            report.add(
+                "requires-python",
+                ERROR,
+                f"{version} is outside {spec!r} ({where}): "
+                "the wheel built with it cannot be installed",
+                "point PYO3_PYTHON at a matching interpreter or widen requires-python",
+            )
     floor = abi3_floor(ws)
     series = ws.pyo3_series()
     oldest = facts.abi3_floor(series) if series else None
     if series and floor and oldest and floor < oldest:  # e.g. abi3-py37 is gone from PyO3 0.29
-        report.add("abi3-feature", ERROR, f"PyO3 {facts.fmt(series)} has no abi3-py3{floor[1]} "
-                   f"feature (its oldest is abi3-py3{oldest[1]}): cargo cannot resolve it",
-                   f"use abi3-py3{oldest[1]} or newer, or an older PyO3")
+        report.add(
+            "abi3-feature",
+            ERROR,
+            f"PyO3 {facts.fmt(series)} has no abi3-py3{floor[1]} "
+            f"feature (its oldest is abi3-py3{oldest[1]}): cargo cannot resolve it",
+            f"use abi3-py3{oldest[1]} or newer, or an older PyO3",
+        )
     if floor and found.implementation == "CPython":
         if found.minor >= floor:
             report.add("abi3", OK, f"abi3 floor {facts.fmt(floor)} <= {version}")
         else:
-            report.add("abi3", ERROR, f"abi3 floor {facts.fmt(floor)} is above {version}: "
-                       "PyO3 refuses to build", "use a newer interpreter or lower the "
-                       "abi3-py3X feature")
+            report.add(
+                "abi3",
+                ERROR,
+                f"abi3 floor {facts.fmt(floor)} is above {version}: PyO3 refuses to build",
+                "use a newer interpreter or lower the abi3-py3X feature",
+            )
     _check_series_range(report, found, ws, floor)
 
 
-def _check_series_range(report: Report, found: Interpreter, ws: Workspace,
-                        floor: tuple[int, int] | None) -> None:
+def _check_series_range(
+    report: Report, found: Interpreter, ws: Workspace, floor: tuple[int, int] | None
+) -> None:
     series = ws.pyo3_series()
     if series is None:
         return
@@ -180,12 +231,20 @@ def _check_series_range(report: Report, found: Interpreter, ws: Workspace,
     span = f"{facts.fmt(low)}..={facts.fmt(high)}" if high else f">={facts.fmt(low)}"
     label = f"{name} supports {found.implementation} {span}"
     if found.minor < low:
-        report.add("pyo3-python", ERROR, f"{label}; {found.label} is too old",
-                   f"use Python >= {facts.fmt(low)} or an older PyO3")
+        report.add(
+            "pyo3-python",
+            ERROR,
+            f"{label}; {found.label} is too old",
+            f"use Python >= {facts.fmt(low)} or an older PyO3",
+        )
     elif high and found.minor > high and not floor:
-        report.add("pyo3-python", ERROR, f"{label}; {found.label} is newer: the build stops "
-                   "unless PYO3_USE_ABI3_FORWARD_COMPATIBILITY=1",
-                   "upgrade PyO3, use an older Python, or build for abi3")
+        report.add(
+            "pyo3-python",
+            ERROR,
+            f"{label}; {found.label} is newer: the build stops "
+            "unless PYO3_USE_ABI3_FORWARD_COMPATIBILITY=1",
+            "upgrade PyO3, use an older Python, or build for abi3",
+        )
     else:
         report.add("pyo3-python", OK, f"{label}; {found.label} is inside")
 
@@ -195,9 +254,16 @@ def abi3_floor(ws: Workspace) -> tuple[int, int] | None:
     floors = []
     for ext in ws.extensions():
         crate = ext.crate
-        names = [f for d in ws.pyo3_dependencies(crate) for f in crate.effective_spec(d)
-                 .get("features", [])]
-        names += [v.split("/", 1)[1] for values in crate.features.values() for v in values
-                  if v.startswith(("pyo3/", "pyo3?/")) and "/" in v]
+        names = [
+            f
+            for d in ws.pyo3_dependencies(crate)
+            for f in crate.effective_spec(d).get("features", [])
+        ]
+        names += [
+            v.split("/", 1)[1]
+            for values in crate.features.values()
+            for v in values
+            if v.startswith(("pyo3/", "pyo3?/")) and "/" in v
+        ]
         floors += [(3, int(m.group(1))) for n in names if (m := _ABI3.match(n))]
     return min(floors) if floors else None

@@ -20,7 +20,7 @@ OBSOLETE = {
 # into an extension-module or cross build.
 PER_BUILD = {
     "PYO3_BUILD_EXTENSION_MODULE": "makes every build an extension-module build: binaries and "
-                                   "tests that embed Python stop linking libpython",
+    "tests that embed Python stop linking libpython",
     "PYO3_CROSS": "forces cross-compile configuration on every build",
     "PYO3_CROSS_LIB_DIR": "configures every build, native ones too, from this directory",
     "PYO3_CROSS_PYTHON_VERSION": "forces this Python version on every cross build",
@@ -49,17 +49,40 @@ def find(environ: dict[str, str], cargo_configs: list[Path]) -> list[Setting]:
             if name in OBSOLETE:
                 found.append(Setting(name, value, where, OBSOLETE[name], unset, "warn"))
             elif name in PER_BUILD:
-                found.append(Setting(name, value, where, PER_BUILD[name],
-                                     f"{unset}; let the build backend or `scaffold cross` "
-                                     "set it for the builds that need it", "warn"))
+                found.append(
+                    Setting(
+                        name,
+                        value,
+                        where,
+                        PER_BUILD[name],
+                        f"{unset}; let the build backend or `scaffold cross` "
+                        "set it for the builds that need it",
+                        "warn",
+                    )
+                )
             elif name == "PYO3_CONFIG_FILE" and not os.path.isabs(value):
                 # impl_.rs `from_pyo3_config_file_env`: "PYO3_CONFIG_FILE must be an absolute path"
-                found.append(Setting(name, value, where, "is relative: PyO3 refuses it "
-                                     "(build scripts run in another directory)",
-                                     "set it to an absolute path", "error"))
+                found.append(
+                    Setting(
+                        name,
+                        value,
+                        where,
+                        "is relative: PyO3 refuses it (build scripts run in another directory)",
+                        "set it to an absolute path",
+                        "error",
+                    )
+                )
             elif name == "PYO3_CONFIG_FILE" and not os.path.isfile(value):
-                found.append(Setting(name, value, where, "names a file that does not exist",
-                                     f"create it or {unset}", "error"))
+                found.append(
+                    Setting(
+                        name,
+                        value,
+                        where,
+                        "names a file that does not exist",
+                        f"create it or {unset}",
+                        "error",
+                    )
+                )
     return found
 
 

@@ -23,21 +23,33 @@ def check_rust(report: Report, environ: dict[str, str], ws: Workspace | None) ->
         command = environ.get(tool.upper(), tool)
         version = tool_version([command, "--version"], environ)
         if version is None:
-            report.add(tool, ERROR, f"`{command} --version` does not run",
-                       "install Rust with rustup (https://rustup.rs)")
+            report.add(
+                tool,
+                ERROR,
+                f"`{command} --version` does not run",
+                "install Rust with rustup (https://rustup.rs)",
+            )
         elif known and series and version[:2] < known.msrv:
-            report.add(tool, ERROR, f"{facts.fmt(version)} is older than PyO3 "
-                       f"{facts.fmt(series)}'s MSRV {facts.fmt(known.msrv)}",
-                       "rustup update")
+            report.add(
+                tool,
+                ERROR,
+                f"{facts.fmt(version)} is older than PyO3 "
+                f"{facts.fmt(series)}'s MSRV {facts.fmt(known.msrv)}",
+                "rustup update",
+            )
         elif known and series:
-            report.add(tool, OK, f"{facts.fmt(version)} >= PyO3 {facts.fmt(series)}'s MSRV "
-                       f"{facts.fmt(known.msrv)}")
+            report.add(
+                tool,
+                OK,
+                f"{facts.fmt(version)} >= PyO3 {facts.fmt(series)}'s MSRV {facts.fmt(known.msrv)}",
+            )
         else:
             report.add(tool, OK, facts.fmt(version))
 
 
-def check_backends(report: Report, environ: dict[str, str], ws: Workspace,
-                   found: Interpreter | None) -> None:
+def check_backends(
+    report: Report, environ: dict[str, str], ws: Workspace, found: Interpreter | None
+) -> None:
     """Each backend the projects use: installed, and new enough for the wiring mode."""
     needs: dict[str, set[str]] = {}
     for ext in ws.extensions():
@@ -50,19 +62,29 @@ def check_backends(report: Report, environ: dict[str, str], ws: Workspace,
         wiring = "env" if ENV in modes else "feature"
         install = f"pip install '{backend}>={facts.fmt(minimum)}'"
         if version is None:
-            report.add(backend, WARN, f"not installed ({wiring} wiring needs >= "
-                       f"{facts.fmt(minimum)}); only isolated builds (pip, build) work",
-                       install)
+            report.add(
+                backend,
+                WARN,
+                f"not installed ({wiring} wiring needs >= "
+                f"{facts.fmt(minimum)}); only isolated builds (pip, build) work",
+                install,
+            )
         elif version < minimum:
-            report.add(backend, ERROR, f"{facts.fmt(version)} is older than {wiring} wiring "
-                       f"needs ({facts.fmt(minimum)})", install)
+            report.add(
+                backend,
+                ERROR,
+                f"{facts.fmt(version)} is older than {wiring} wiring needs ({facts.fmt(minimum)})",
+                install,
+            )
         else:
-            report.add(backend, OK, f"{facts.fmt(version)} >= {facts.fmt(minimum)} "
-                       f"({wiring} wiring)")
+            report.add(
+                backend, OK, f"{facts.fmt(version)} >= {facts.fmt(minimum)} ({wiring} wiring)"
+            )
 
 
-def _installed(backend: str, environ: dict[str, str],
-               found: Interpreter | None) -> tuple[int, ...] | None:
+def _installed(
+    backend: str, environ: dict[str, str], found: Interpreter | None
+) -> tuple[int, ...] | None:
     if backend == "maturin":
         version = tool_version(["maturin", "--version"], environ)
         if version:
@@ -75,8 +97,9 @@ def _installed(backend: str, environ: dict[str, str],
 def check_settings(report: Report, environ: dict[str, str], root: Path | None) -> None:
     settings = stale.find(environ, stale.cargo_configs(root, environ))
     for s in settings:
-        report.add(f"setting:{s.name}", s.severity, f"{s.name}={s.value} ({s.where}) {s.problem}",
-                   s.fix)
+        report.add(
+            f"setting:{s.name}", s.severity, f"{s.name}={s.value} ({s.where}) {s.problem}", s.fix
+        )
         if s.where == "environment":
             report.export(f"unset {s.name}")
     if not settings:
@@ -90,8 +113,15 @@ def check_cross(report: Report, root: Path) -> None:
         settings = envfile.read(path)
         lib_dir = settings.get("PYO3_CROSS_LIB_DIR")
         if lib_dir and not Path(lib_dir).is_dir():
-            report.add(f"cross:{triple}", WARN, f"PYO3_CROSS_LIB_DIR {lib_dir} no longer exists",
-                       f"scaffold cross {triple} --lib-dir DIR")
+            report.add(
+                f"cross:{triple}",
+                WARN,
+                f"PYO3_CROSS_LIB_DIR {lib_dir} no longer exists",
+                f"scaffold cross {triple} --lib-dir DIR",
+            )
         else:
-            report.add(f"cross:{triple}", NOTE, "configured: " + ", ".join(
-                f"{k}={v}" for k, v in settings.items()))
+            report.add(
+                f"cross:{triple}",
+                NOTE,
+                "configured: " + ", ".join(f"{k}={v}" for k, v in settings.items()),
+            )

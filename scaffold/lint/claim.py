@@ -15,6 +15,9 @@ class Claim:
     def describe(self) -> str:
         features = ", ".join(f"`{f}`" for f in sorted(self.features))
         what = f"only turns {features} on or off" if features else "changes no feature"
-        where = "; it may change which packages a build includes" if self.presence else \
-            "; no package enters or leaves any build"
+        where = (
+            "; it may change which packages a build includes"
+            if self.presence
+            else "; no package enters or leaves any build"
+        )
         return f"Verified against the feature model: in every build scenario the fix {what}{where}."

@@ -52,8 +52,11 @@ class Context:
         if key not in self._resolved:
             found: Pyo3Features
             try:
-                found = resolve(self.graph, scenario).features_of("pyo3") \
-                    if self.graph is not None else False
+                found = (
+                    resolve(self.graph, scenario).features_of("pyo3")
+                    if self.graph is not None
+                    else False
+                )
             except FeatureError:
                 found = False
             self._resolved[key] = found
@@ -78,8 +81,11 @@ class Context:
 
         name = crate.name
         with_defaults = self.extension_module_on(Scenario(f"cargo build -p {name}", (name,)))
-        without = self.extension_module_on(Scenario(
-            f"cargo build -p {name} --no-default-features", (name,), no_default_features=True))
+        without = self.extension_module_on(
+            Scenario(
+                f"cargo build -p {name} --no-default-features", (name,), no_default_features=True
+            )
+        )
         if with_defaults is None or without is None:
             return None
         return with_defaults and not without
@@ -100,15 +106,24 @@ class Context:
         enables: tuple[str, ...] = ()
         if found.optional:
             features = graph.packages[crate.name].features
-            enables = tuple(sorted((name for name, values in features.items()
-                                    if f"dep:{found.name}" in values),
-                                   key=lambda name: len(features[name])))[:1]
+            enables = tuple(
+                sorted(
+                    (name for name, values in features.items() if f"dep:{found.name}" in values),
+                    key=lambda name: len(features[name]),
+                )
+            )[:1]
             if not enables:
                 return None
         flags = "".join(f" --features {f}" for f in enables)
-        return self.extension_module_on(Scenario(
-            f"cargo test -p {crate.name} --no-default-features{flags}", (crate.name,),
-            features=enables, no_default_features=True, dev=True))
+        return self.extension_module_on(
+            Scenario(
+                f"cargo test -p {crate.name} --no-default-features{flags}",
+                (crate.name,),
+                features=enables,
+                no_default_features=True,
+                dev=True,
+            )
+        )
 
     def _edge(self, crate: Crate, dep: Dependency) -> Dep | None:
         """The feature model's edge for manifest entry `dep` of member `crate` (workspace
@@ -150,14 +165,18 @@ class Context:
         name = member.name
         # An optional edge counts in the builds a user runs to turn it on: `--features F`
         # for each feature of D that enables it (a profiler behind `profile = ["dep:ext"]`).
-        enabling = (_enabling_features(graph.packages[name].features, found.name)
-                    if found.optional else [])
+        enabling = (
+            _enabling_features(graph.packages[name].features, found.name) if found.optional else []
+        )
         flags: list[tuple[str, ...]] = [(), *((f,) for f in enabling)]
-        builds = [Scenario(_named(f"cargo test -p {name}", f), (name,), features=f, dev=True)
-                  for f in flags]
+        builds = [
+            Scenario(_named(f"cargo test -p {name}", f), (name,), features=f, dev=True)
+            for f in flags
+        ]
         if found.kind == "normal":
-            builds += [Scenario(_named(f"cargo build -p {name}", f), (name,), features=f)
-                       for f in flags]
+            builds += [
+                Scenario(_named(f"cargo build -p {name}", f), (name,), features=f) for f in flags
+            ]
         answers = [self.extension_module_on(s) for s in builds]
         if True in answers:
             return True
@@ -167,10 +186,16 @@ class Context:
         """`feature` or `env` for `ext`, `--wiring` (a migration) first."""
         return wiring.mode(self.workspace, ext, self.wiring)
 
-    def finding(self, file: TextFile | Path, table: tuple[str, ...], key: str | None,
-                message: str, fix: Callable[[Editor], None] | None = None,
-                applicability: Applicability | None = None,
-                severity: Severity = Severity.ERROR) -> Finding:
+    def finding(
+        self,
+        file: TextFile | Path,
+        table: tuple[str, ...],
+        key: str | None,
+        message: str,
+        fix: Callable[[Editor], None] | None = None,
+        applicability: Applicability | None = None,
+        severity: Severity = Severity.ERROR,
+    ) -> Finding:
         """A finding at `key` in `table` of `file` (line 1 of a file that is not TOML), with
         the edit that fixes it; `applicability` overrides the rule's."""
         if isinstance(file, Path):
@@ -183,9 +208,12 @@ class Context:
 def _enabling_features(features: dict[str, list[str]], dep: str) -> list[str]:
     """The features of a package that turn on its optional dependency `dep` (`dep:x`, `x`,
     `x/feat`; a weak `x?/feat` does not), its implicit feature included."""
-    return sorted(feature for feature, values in features.items()
-                  if feature == dep or any(v in (dep, f"dep:{dep}") or v.startswith(f"{dep}/")
-                                           for v in values))
+    return sorted(
+        feature
+        for feature, values in features.items()
+        if feature == dep
+        or any(v in (dep, f"dep:{dep}") or v.startswith(f"{dep}/") for v in values)
+    )
 
 
 def _named(command: str, features: tuple[str, ...]) -> str:

@@ -22,7 +22,7 @@ class Watch:
         self.applied.append(codes)
         state = _state(overlay, originals)
         if state in self.states:
-            self._fail(self.applied[self.states.index(state):])
+            self._fail(self.applied[self.states.index(state) :])
         self.states.append(state)
 
     def at_limit(self, pending: bool) -> None:
@@ -36,5 +36,8 @@ class Watch:
 
 def _state(overlay: dict[Path, TextFile], originals: dict) -> dict:
     """The edited files' texts, leaving out files back to what is on disk."""
-    return {p: t.text for p, t in overlay.items()
-            if originals.get(p) is None or originals[p].text != t.text}
+    return {
+        p: t.text
+        for p, t in overlay.items()
+        if originals.get(p) is None or originals[p].text != t.text
+    }

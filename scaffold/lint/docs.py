@@ -39,17 +39,24 @@ def render(rules: list[Rule] | None = None) -> str:
         "| Code | Name | Summary | Fix |",
         "|---|---|---|---|",
     ]
-    lines += [f"| [{r.code}](#{anchor(r)}) | `{r.name}` | {r.summary} | {r.applicability.label} |"
-              for r in rules]
+    lines += [
+        f"| [{r.code}](#{anchor(r)}) | `{r.name}` | {r.summary} | {r.applicability.label} |"
+        for r in rules
+    ]
     group = None
     for rule in rules:
         if rule.code[2] != group:
             group = rule.code[2]
             lines += ["", f"## {GROUPS.get(group, 'Other')} ({rule.code[:3]}xx)"]
-        lines += ["", f"### {rule.code} {rule.name}", "",
-                  f"{rule.summary}. Fix: {rule.fix_title} ({rule.applicability.label}). "
-                  f"{rule.fix_changes.describe()}", "",
-                  _demote(rule.doc)]
+        lines += [
+            "",
+            f"### {rule.code} {rule.name}",
+            "",
+            f"{rule.summary}. Fix: {rule.fix_title} ({rule.applicability.label}). "
+            f"{rule.fix_changes.describe()}",
+            "",
+            _demote(rule.doc),
+        ]
     return "\n".join(lines) + "\n"
 
 

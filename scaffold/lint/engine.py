@@ -49,8 +49,13 @@ def lint(workspace: Workspace, rules: list[Rule], wiring: str | None = None) -> 
     return sorted(found, key=lambda d: (str(d.path), d.line, d.col, d.code))
 
 
-def run(path: Path, rules: list[Rule], threshold: Applicability | None,
-        wiring: str | None = None, planned: dict[Path, TextFile] | None = None) -> Outcome:
+def run(
+    path: Path,
+    rules: list[Rule],
+    threshold: Applicability | None,
+    wiring: str | None = None,
+    planned: dict[Path, TextFile] | None = None,
+) -> Outcome:
     """Lint `path`; with a threshold, fix in memory until the diagnostics settle.
 
     `planned` holds edits and new files decided before linting (add-profiler's new crate);
@@ -78,8 +83,10 @@ def run(path: Path, rules: list[Rule], threshold: Applicability | None,
         edits, after_ws, after = _apply(path, disk, overlay, fixable)
         if not edits:
             break
-        union = Claim(frozenset().union(*(claims[d.code].features for d in fixable)),
-                      any(claims[d.code].presence for d in fixable))
+        union = Claim(
+            frozenset().union(*(claims[d.code].features for d in fixable)),
+            any(claims[d.code].presence for d in fixable),
+        )
         if _refused(union, current, after):
             accepted = []
             for diagnostic in fixable:
@@ -108,14 +115,18 @@ def run(path: Path, rules: list[Rule], threshold: Applicability | None,
 
         outcome.scenario_changes = changes(first, current)
     outcome.workspace, outcome.diagnostics = workspace, diagnostics
-    outcome.changes = {p: t for p, t in overlay.items()
-                       if (old := outcome.originals.get(p)) is None or old.text != t.text}
+    outcome.changes = {
+        p: t
+        for p, t in overlay.items()
+        if (old := outcome.originals.get(p)) is None or old.text != t.text
+    }
     outcome.fixed = _unique_fixed(outcome.fixed, diagnostics)
     return outcome
 
 
-def _apply(path: Path, disk: Reader, overlay: dict[Path, TextFile], fixes: list[Diagnostic]
-           ) -> tuple[dict[Path, TextFile], Workspace, Snapshot | str]:
+def _apply(
+    path: Path, disk: Reader, overlay: dict[Path, TextFile], fixes: list[Diagnostic]
+) -> tuple[dict[Path, TextFile], Workspace, Snapshot | str]:
     """The edits `fixes` make together, the workspace they give, and its scenarios."""
     editor = _editor(disk, overlay)
     for diagnostic in fixes:
@@ -159,9 +170,16 @@ def _mark(diagnostics: list[Diagnostic], rejected: dict[tuple, str]) -> list[Dia
     """Findings whose fix the gate refused: display-only, with the reason as a note."""
     if not rejected:
         return diagnostics
-    return [replace(d, fix=replace(d.fix, applicability=Applicability.DISPLAY_ONLY),
-                    note=f"fix not applied: {rejected[_key(d)]}")
-            if d.fix is not None and _key(d) in rejected else d for d in diagnostics]
+    return [
+        replace(
+            d,
+            fix=replace(d.fix, applicability=Applicability.DISPLAY_ONLY),
+            note=f"fix not applied: {rejected[_key(d)]}",
+        )
+        if d.fix is not None and _key(d) in rejected
+        else d
+        for d in diagnostics
+    ]
 
 
 def _reader(disk: Reader, overlay: dict[Path, TextFile]) -> Reader:

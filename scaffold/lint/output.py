@@ -31,29 +31,45 @@ def text_line(d: Diagnostic, threshold: Applicability) -> str:
 def github_line(d: Diagnostic) -> str:
     level = "notice" if d.severity is Severity.INFO else "error"
     message = d.message.replace("%", "%25").replace("\n", "%0A")
-    return (f"::{level} title={d.code} {d.name},file={display_path(d.path)},line={d.line},"
-            f"col={d.col}::{d.code} {message}")
+    return (
+        f"::{level} title={d.code} {d.name},file={display_path(d.path)},line={d.line},"
+        f"col={d.col}::{d.code} {message}"
+    )
 
 
-def json_document(diagnostics: list[Diagnostic], fixed: list[Diagnostic],
-                  changed: list[Path], mode: str, scenario_changes: list | None = None) -> str:
+def json_document(
+    diagnostics: list[Diagnostic],
+    fixed: list[Diagnostic],
+    changed: list[Path],
+    mode: str,
+    scenario_changes: list | None = None,
+) -> str:
     import json  # only for --output-format json
 
     def entry(d: Diagnostic) -> dict:
         return {
-            "code": d.code, "name": d.name, "message": d.message, "severity": d.severity.value,
-            "path": display_path(d.path), "line": d.line, "column": d.col,
-            "fix": None if d.fix is None else {
-                "title": d.fix.title, "applicability": d.fix.applicability.label},
+            "code": d.code,
+            "name": d.name,
+            "message": d.message,
+            "severity": d.severity.value,
+            "path": display_path(d.path),
+            "line": d.line,
+            "column": d.col,
+            "fix": None
+            if d.fix is None
+            else {"title": d.fix.title, "applicability": d.fix.applicability.label},
             "note": d.note,
         }
 
-    return json.dumps({
-        "version": JSON_SCHEMA_VERSION,
-        "tool": "pyo3-scaffold",
-        "mode": mode,
-        "diagnostics": [entry(d) for d in diagnostics],
-        "fixed": [entry(d) for d in fixed],
-        "changed_files": [display_path(p) for p in changed],
-        "scenario_changes": [c.json() for c in scenario_changes or []],
-    }, indent=2)
+    return json.dumps(
+        {
+            "version": JSON_SCHEMA_VERSION,
+            "tool": "pyo3-scaffold",
+            "mode": mode,
+            "diagnostics": [entry(d) for d in diagnostics],
+            "fixed": [entry(d) for d in fixed],
+            "changed_files": [display_path(p) for p in changed],
+            "scenario_changes": [c.json() for c in scenario_changes or []],
+        },
+        indent=2,
+    )

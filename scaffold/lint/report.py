@@ -53,15 +53,21 @@ class Report:
             lines += [f"  {change.text()}" for change in self.scenario_changes]
         files = len(self.changes)
         if self.mode == DIFF:
-            lines.append(f"Would fix {len(self.fixed)} finding(s) in {files} file(s)." if files
-                         else "Would change nothing.")
+            lines.append(
+                f"Would fix {len(self.fixed)} finding(s) in {files} file(s)."
+                if files
+                else "Would change nothing."
+            )
             return lines
         if self.mode == FIX and self.fixed:
             lines.append(f"Fixed {len(self.fixed)} finding(s) in {files} file(s).")
         errors = self.errors
         if not errors:
-            lines.append("All checks passed." if self.mode == CHECK or not self.fixed
-                         else "No findings left.")
+            lines.append(
+                "All checks passed."
+                if self.mode == CHECK or not self.fixed
+                else "No findings left."
+            )
             return lines
         threshold = self.threshold
         fixable = sum(d.fixable(threshold) for d in errors)
@@ -69,7 +75,8 @@ class Report:
         line = f"Found {len(errors)} finding(s)"
         if fixable:
             command = "scaffold fix-features" + (
-                " --unsafe-fixes" if threshold is Applicability.UNSAFE else "")
+                " --unsafe-fixes" if threshold is Applicability.UNSAFE else ""
+            )
             line += f"; {fixable} fixable with `{command}`"
         if unsafe:
             line += f"; {unsafe} more with `--unsafe-fixes`"

@@ -29,9 +29,16 @@ class Rule:
 
     @classmethod
     def from_module(cls, module: ModuleType) -> Rule:
-        return cls(module.CODE, module.NAME, module.SUMMARY, module.FIX_TITLE,
-                   module.APPLICABILITY, module.check, inspect.cleandoc(module.__doc__ or ""),
-                   getattr(module, "FIX_CHANGES", Claim()))
+        return cls(
+            module.CODE,
+            module.NAME,
+            module.SUMMARY,
+            module.FIX_TITLE,
+            module.APPLICABILITY,
+            module.check,
+            inspect.cleandoc(module.__doc__ or ""),
+            getattr(module, "FIX_CHANGES", Claim()),
+        )
 
     def diagnose(self, context: Context) -> list[Diagnostic]:
         """Run the check: each finding becomes a diagnostic of this rule."""
@@ -42,10 +49,21 @@ class Rule:
         applicability unless the finding gives one."""
         fix = None
         if finding.edit is not None:
-            fix = Fix(self.fix_title, self.applicability if finding.applicability is None
-                      else finding.applicability, finding.edit)
-        return Diagnostic(self.code, self.name, finding.message, finding.path, finding.line,
-                          finding.col, fix, finding.severity)
+            fix = Fix(
+                self.fix_title,
+                self.applicability if finding.applicability is None else finding.applicability,
+                finding.edit,
+            )
+        return Diagnostic(
+            self.code,
+            self.name,
+            finding.message,
+            finding.path,
+            finding.line,
+            finding.col,
+            fix,
+            finding.severity,
+        )
 
     def matches(self, selectors: Iterable[str]) -> bool:
         return matches(self.code, self.name, selectors)

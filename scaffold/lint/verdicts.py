@@ -57,8 +57,9 @@ def key(argv: list[str]) -> str | None:
     from scaffold import __version__
 
     environment = sorted((k, v) for k, v in os.environ.items() if k.startswith(_ENV_PREFIXES))
-    return repr((__version__, _package_stamp(), sys.version, sys.executable, argv, os.getcwd(),
-                 environment))
+    return repr(
+        (__version__, _package_stamp(), sys.version, sys.executable, argv, os.getcwd(), environment)
+    )
 
 
 def _package_stamp() -> list[tuple[str, int, int]]:
@@ -150,8 +151,11 @@ def _audit(event: str, args: tuple) -> None:
     if recorder is None:
         return
     path = args[0]
-    if event == "open" and isinstance(path, (str, bytes)) and (args[1] is None
-                                                                or "r" in str(args[1])):
+    if (
+        event == "open"
+        and isinstance(path, (str, bytes))
+        and (args[1] is None or "r" in str(args[1]))
+    ):
         recorder.opened.append(path)
     elif event in ("os.listdir", "os.scandir") and isinstance(path, (str, bytes, os.PathLike)):
         recorder.listed.append(path)
@@ -189,26 +193,41 @@ class Recorder:
             if isinstance(path, (str, bytes, os.PathLike)):
                 self.probed.append(path)
             return real(path, *args, **kwargs)
+
         return probe
 
     def save(self) -> None:
         """Store the verdict (best effort: a cache that cannot be written is no error)."""
+
         def absolute(path: str | bytes | os.PathLike) -> str:
             return os.path.abspath(os.fsdecode(path))
 
-        ignored = tuple({sys.prefix, sys.base_prefix, sys.exec_prefix, _PACKAGE,
-                         os.path.dirname(_store(self.key))})
+        ignored = tuple(
+            {
+                sys.prefix,
+                sys.base_prefix,
+                sys.exec_prefix,
+                _PACKAGE,
+                os.path.dirname(_store(self.key)),
+            }
+        )
 
         def wanted(path: str) -> bool:
             return not path.endswith(_SKIP_SUFFIXES) and not any(
-                path == root or path.startswith(root + os.sep) for root in ignored)
+                path == root or path.startswith(root + os.sep) for root in ignored
+            )
 
         files = {p for p in map(absolute, self.opened) if wanted(p)}
         dirs = {p for p in map(absolute, self.listed) if wanted(p)}
         probed = {p for p in map(absolute, self.probed) if wanted(p)}
-        record = (self.key, sorted((p, _file(p)) for p in files if os.path.isfile(p)),
-                  sorted((p, _listing(p)) for p in dirs), sorted((p, _kind(p)) for p in probed),
-                  self.out, self.err)
+        record = (
+            self.key,
+            sorted((p, _file(p)) for p in files if os.path.isfile(p)),
+            sorted((p, _listing(p)) for p in dirs),
+            sorted((p, _kind(p)) for p in probed),
+            self.out,
+            self.err,
+        )
         target = _store(self.key)
         try:
             os.makedirs(os.path.dirname(target), exist_ok=True)

@@ -34,8 +34,13 @@ class Change:
         return f"`{self.scenario}`: {self.package} {' '.join(parts)}"
 
     def json(self) -> dict:
-        return {"scenario": self.scenario, "package": self.package, "enabled": list(self.on),
-                "disabled": list(self.off), "presence": self.presence}
+        return {
+            "scenario": self.scenario,
+            "package": self.package,
+            "enabled": list(self.on),
+            "disabled": list(self.off),
+            "presence": self.presence,
+        }
 
 
 Snapshot = dict[str, Resolution]
@@ -59,14 +64,18 @@ def changes(before: Snapshot, after: Snapshot) -> list[Change]:
         old, new = before[name], after[name]
         for package in sorted(old.present | new.present):
             if (package in old.present) != (package in new.present):
-                found.append(Change(name, package,
-                                    presence="enters" if package in new.present else "leaves"))
+                found.append(
+                    Change(name, package, presence="enters" if package in new.present else "leaves")
+                )
                 continue
-            was, now = old.features.get(package, frozenset()), new.features.get(package,
-                                                                                frozenset())
+            was, now = (
+                old.features.get(package, frozenset()),
+                new.features.get(package, frozenset()),
+            )
             if was != now:
-                found.append(Change(name, package, tuple(sorted(now - was)),
-                                    tuple(sorted(was - now))))
+                found.append(
+                    Change(name, package, tuple(sorted(now - was)), tuple(sorted(was - now)))
+                )
     return sorted(found, key=lambda c: (c.scenario, c.package))
 
 
@@ -78,6 +87,8 @@ def violations(claim: Claim, found: list[Change]) -> list[str]:
             bad.append(change.text())
         elif not change.presence and set(change.on + change.off) - claim.features:
             extra = sorted(set(change.on + change.off) - claim.features)
-            bad.append(f"`{change.scenario}`: {change.package} "
-                       + " ".join(("+" if f in change.on else "-") + f for f in extra))
+            bad.append(
+                f"`{change.scenario}`: {change.package} "
+                + " ".join(("+" if f in change.on else "-") + f for f in extra)
+            )
     return bad

@@ -73,7 +73,8 @@ def _parse(path: Path, data: bytes) -> ElfInfo:
     loads, dynamic = [], None
     for index in range(phnum):
         p_type, offset, vaddr, filesz = _program_header(
-            struct.unpack_from(phdr_fmt, data, phoff + index * phentsize), elf_class)
+            struct.unpack_from(phdr_fmt, data, phoff + index * phentsize), elf_class
+        )
         if p_type == PT_LOAD:
             loads.append((vaddr, offset, filesz))
         elif p_type == PT_DYNAMIC:
@@ -100,7 +101,8 @@ def _parse(path: Path, data: bytes) -> ElfInfo:
                 info.needed.append(text)
             else:
                 (info.rpath if tag == DT_RPATH else info.runpath).extend(
-                    p for p in text.split(":") if p)
+                    p for p in text.split(":") if p
+                )
     return info
 
 

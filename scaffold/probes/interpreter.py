@@ -28,16 +28,24 @@ class Choice:
     @property
     def problem(self) -> str | None:
         if self.command is None:
-            return "no Python 3 interpreter found (PYO3_PYTHON unset, no environment, "\
-                   "no `python`/`python3` on PATH)"
+            return (
+                "no Python 3 interpreter found (PYO3_PYTHON unset, no environment, "
+                "no `python`/`python3` on PATH)"
+            )
         if self.path is None:
-            return f"{self.source}={self.command} does not exist" if self.source == "PYO3_PYTHON" \
+            return (
+                f"{self.source}={self.command} does not exist"
+                if self.source == "PYO3_PYTHON"
                 else f"{self.command} (from {self.source}) does not exist"
+            )
         return None
 
 
-def find(environ: dict[str, str] | None = None, windows: bool = os.name == "nt",
-         skip_pyo3_python: bool = False) -> Choice:
+def find(
+    environ: dict[str, str] | None = None,
+    windows: bool = os.name == "nt",
+    skip_pyo3_python: bool = False,
+) -> Choice:
     """Mirror `find_interpreter()`; `skip_pyo3_python` gives the fallback if it were unset."""
     environ = dict(os.environ if environ is None else environ)
     warnings: list[str] = []
@@ -47,8 +55,9 @@ def find(environ: dict[str, str] | None = None, windows: bool = os.name == "nt",
         return Choice("PYO3_PYTHON", explicit, _resolve(explicit, search), warnings)
     venv, conda = environ.get("VIRTUAL_ENV"), environ.get("CONDA_PREFIX")
     if venv and conda:
-        warnings.append("both VIRTUAL_ENV and CONDA_PREFIX are set: PyO3 ignores both "
-                        "until one is unset")
+        warnings.append(
+            "both VIRTUAL_ENV and CONDA_PREFIX are set: PyO3 ignores both until one is unset"
+        )
     elif venv:
         exe = Path(venv) / ("Scripts/python.exe" if windows else "bin/python")
         return Choice("VIRTUAL_ENV", str(exe), str(exe) if exe.is_file() else None, warnings)

@@ -45,8 +45,11 @@ def locate(interp: Interpreter, platform: str = sys.platform) -> LibPython:
     return LibPython(True, None, names[0] if names else None)
 
 
-def loader_dirs(environ: dict[str, str], platform: str = sys.platform,
-                ld_so_conf: Path = Path("/etc/ld.so.conf")) -> list[str]:
+def loader_dirs(
+    environ: dict[str, str],
+    platform: str = sys.platform,
+    ld_so_conf: Path = Path("/etc/ld.so.conf"),
+) -> list[str]:
     """Directories the loader searches for every binary (RUNPATH aside)."""
     variable = loader_variable(platform)
     from_env = [d for d in environ.get(variable, "").split(os.pathsep) if d]
@@ -99,5 +102,5 @@ def export_line(directory: Path, platform: str = sys.platform) -> str:
     """The shell line that puts `directory` on the loader path, keeping what is there."""
     variable = loader_variable(platform)
     if platform == "win32":
-        return f'set PATH={directory};%PATH%'
+        return f"set PATH={directory};%PATH%"
     return f'export {variable}={shlex.quote(str(directory))}"${{{variable}:+:${variable}}}"'

@@ -62,13 +62,20 @@ class Interpreter:
         return f"{self.implementation} {version}"
 
 
-def probe(command: str, env: dict[str, str] | None = None, timeout: float = 60,
-          cwd: Path | None = None) -> Interpreter:
+def probe(
+    command: str, env: dict[str, str] | None = None, timeout: float = 60, cwd: Path | None = None
+) -> Interpreter:
     """Run `command -c SCRIPT` as PyO3 does (no isolation flags) and parse its answer; `cwd`
     matters for version managers (pyenv's `.python-version`)."""
     try:
-        proc = subprocess.run([command, "-c", _SCRIPT], capture_output=True, text=True,
-                              env=env, timeout=timeout, cwd=cwd)
+        proc = subprocess.run(
+            [command, "-c", _SCRIPT],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=timeout,
+            cwd=cwd,
+        )
     except OSError as error:
         raise ProbeError(f"cannot run {command}: {error.strerror}") from None
     except subprocess.TimeoutExpired:

@@ -38,12 +38,18 @@ def last_build(target: Path, preferred: str | None = None) -> Recorded | None:
     """The configuration a pyo3-ffi build script recorded below `target`: one that used the
     `preferred` interpreter if any did (a shared target directory holds the builds of other
     projects too), else the most recent one."""
-    outputs = [*target.glob("*/build/pyo3-ffi-*/output"),
-               *target.glob("*/*/build/pyo3-ffi-*/output")]
+    outputs = [
+        *target.glob("*/build/pyo3-ffi-*/output"),
+        *target.glob("*/*/build/pyo3-ffi-*/output"),
+    ]
     found = [r for r in map(parse, sorted(outputs, key=_mtime, reverse=True)) if r is not None]
     if preferred is not None:
-        same = [r for r in found if r.executable is not None
-                and os.path.realpath(r.executable) == os.path.realpath(preferred)]
+        same = [
+            r
+            for r in found
+            if r.executable is not None
+            and os.path.realpath(r.executable) == os.path.realpath(preferred)
+        ]
         if same:
             return same[0]
     return found[0] if found else None
@@ -54,8 +60,7 @@ def parse(output: Path) -> Recorded | None:
         lines = output.read_text(encoding="utf-8", errors="replace").splitlines()
     except OSError:
         return None
-    encoded = next((line[len(PREFIX):].strip() for line in lines if line.startswith(PREFIX)),
-                   None)
+    encoded = next((line[len(PREFIX) :].strip() for line in lines if line.startswith(PREFIX)), None)
     if encoded is None:
         return None
     try:
@@ -63,8 +68,13 @@ def parse(output: Path) -> Recorded | None:
     except ValueError:
         return None
     values = dict(line.split("=", 1) for line in text.splitlines() if "=" in line)
-    return Recorded(output, values.get("executable") or None, values.get("version") or None,
-                    values.get("lib_dir") or None, values.get("shared") == "true")
+    return Recorded(
+        output,
+        values.get("executable") or None,
+        values.get("version") or None,
+        values.get("lib_dir") or None,
+        values.get("shared") == "true",
+    )
 
 
 def _mtime(path: Path) -> float:

@@ -35,14 +35,19 @@ class Rustc:
 
     def _run(self, *args: str) -> str:
         try:
-            proc = subprocess.run([self.command, *args], capture_output=True, text=True,
-                                  timeout=120)
+            proc = subprocess.run(
+                [self.command, *args], capture_output=True, text=True, timeout=120
+            )
         except OSError as error:
-            raise UserError(f"cannot run {self.command}: {error.strerror}",
-                            "install Rust with rustup (https://rustup.rs)") from None
+            raise UserError(
+                f"cannot run {self.command}: {error.strerror}",
+                "install Rust with rustup (https://rustup.rs)",
+            ) from None
         if proc.returncode != 0:
-            raise UserError(f"`{self.command} {' '.join(args)}` failed: "
-                            f"{(proc.stderr.strip().splitlines() or ['no output'])[-1]}")
+            raise UserError(
+                f"`{self.command} {' '.join(args)}` failed: "
+                f"{(proc.stderr.strip().splitlines() or ['no output'])[-1]}"
+            )
         return proc.stdout
 
     @cached_property

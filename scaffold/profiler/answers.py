@@ -8,12 +8,23 @@ from collections.abc import Sequence
 from scaffold import facts
 
 
-def template_answers(*, library_crate: str, library_ident: str, module_name: str,
-                     profiler_crate: str, library_path: str, pyo3_version: str,
-                     pyo3_series: tuple[int, int], wiring: str, edition: str,
-                     pyo3_from_workspace: bool, workspace_package: bool,
-                     library_features: Sequence[str] = (), workload: str = "generic",
-                     cargo_profile: str = "release") -> dict[str, object]:
+def template_answers(
+    *,
+    library_crate: str,
+    library_ident: str,
+    module_name: str,
+    profiler_crate: str,
+    library_path: str,
+    pyo3_version: str,
+    pyo3_series: tuple[int, int],
+    wiring: str,
+    edition: str,
+    pyo3_from_workspace: bool,
+    workspace_package: bool,
+    library_features: Sequence[str] = (),
+    workload: str = "generic",
+    cargo_profile: str = "release",
+) -> dict[str, object]:
     """Every answer the template asks, the PyO3 API flags from `pyo3_series` (scaffold.facts).
 
     `workload`: "primes" for the library `new` writes, "generic" (a function to edit) for an

@@ -40,12 +40,19 @@ class ProfilerPlan:
     def answers(self) -> dict[str, object]:
         """The profiler template's answers for this plan."""
         return template_answers(
-            library_crate=self.library.name, library_ident=self.library.lib_name,
-            module_name=self.module_name, profiler_crate=self.name,
+            library_crate=self.library.name,
+            library_ident=self.library.lib_name,
+            module_name=self.module_name,
+            profiler_crate=self.name,
             library_path=os.path.relpath(self.library.dir, self.directory).replace(os.sep, "/"),
-            pyo3_version=self.pyo3_version, pyo3_series=self.pyo3_series, wiring=self.wiring,
-            edition=self.edition, pyo3_from_workspace=self.pyo3_from_workspace,
-            workspace_package=self.workspace_package, library_features=self.library_features)
+            pyo3_version=self.pyo3_version,
+            pyo3_series=self.pyo3_series,
+            wiring=self.wiring,
+            edition=self.edition,
+            pyo3_from_workspace=self.pyo3_from_workspace,
+            workspace_package=self.workspace_package,
+            library_features=self.library_features,
+        )
 
 
 def choose_library(ws: Workspace, wanted: str | None, interactive: bool) -> Crate:
@@ -56,36 +63,48 @@ def choose_library(ws: Workspace, wanted: str | None, interactive: bool) -> Crat
     if wanted:
         crate = ws.member(wanted)
         if crate is None:
-            raise UserError(f"{ws.root / 'Cargo.toml'}: no workspace crate named {wanted!r}",
-                            f"pass --crate with one of: {names}")
+            raise UserError(
+                f"{ws.root / 'Cargo.toml'}: no workspace crate named {wanted!r}",
+                f"pass --crate with one of: {names}",
+            )
         if not ws.pyo3_dependencies(crate):
-            raise UserError(f"{crate.path}: crate {wanted!r} has no pyo3 dependency",
-                            f"pass --crate with one of: {names}")
+            raise UserError(
+                f"{crate.path}: crate {wanted!r} has no pyo3 dependency",
+                f"pass --crate with one of: {names}",
+            )
         return crate
     preferred = extensions or candidates
     if not preferred:
-        raise UserError(f"{ws.root / 'Cargo.toml'}: no crate in this workspace depends on pyo3",
-                        "run add-profiler in a PyO3 project")
+        raise UserError(
+            f"{ws.root / 'Cargo.toml'}: no crate in this workspace depends on pyo3",
+            "run add-profiler in a PyO3 project",
+        )
     if len(preferred) == 1:
         return preferred[0]
     if interactive:
         import questionary
 
-        picked = questionary.select("Which crate should the profiler time?",
-                                    choices=[c.name for c in preferred]).ask()
+        picked = questionary.select(
+            "Which crate should the profiler time?", choices=[c.name for c in preferred]
+        ).ask()
         chosen = ws.member(picked) if picked else None
         if chosen is not None:
             return chosen
-    raise UserError(f"{ws.root / 'Cargo.toml'}: several extension crates "
-                    f"({', '.join(c.name for c in preferred)})", "choose one with --crate NAME")
+    raise UserError(
+        f"{ws.root / 'Cargo.toml'}: several extension crates "
+        f"({', '.join(c.name for c in preferred)})",
+        "choose one with --crate NAME",
+    )
 
 
 def plan(ws: Workspace, library: Crate, name: str | None, path: Path | None) -> ProfilerPlan:
     if name is None:
         name = unique_name(ws, library)
     elif name in package_names(ws):
-        raise UserError(f"{ws.root / 'Cargo.toml'}: a crate named {name!r} exists already "
-                        "in this repository", "choose another --name")
+        raise UserError(
+            f"{ws.root / 'Cargo.toml'}: a crate named {name!r} exists already in this repository",
+            "choose another --name",
+        )
     _check_package_name(name)
     if path is not None:
         directory = (path if path.is_absolute() else Path.cwd() / path).resolve()
@@ -95,16 +114,21 @@ def plan(ws: Workspace, library: Crate, name: str | None, path: Path | None) -> 
         directory = library.dir.resolve().parent / name
     root = ws.root.resolve()
     if root not in directory.parents:
-        raise UserError(f"{directory}: --path must be inside the workspace {root}",
-                        "pass a folder below the workspace root, e.g. --path crates/NAME")
+        raise UserError(
+            f"{directory}: --path must be inside the workspace {root}",
+            "pass a folder below the workspace root, e.g. --path crates/NAME",
+        )
     pyo3 = ws.pyo3_dependencies(library)[0]
     spec = library.effective_spec(pyo3)
     found = ws.pyo3_series(library) or facts.DEFAULT_SERIES
     shared_package = ws.manifest.get("package", {})
-    workspace_package = all(k in shared_package for k in ("version", "edition", "license",
-                                                          "rust-version"))
+    workspace_package = all(
+        k in shared_package for k in ("version", "edition", "license", "rust-version")
+    )
     return ProfilerPlan(
-        library=library, name=name, directory=directory,
+        library=library,
+        name=name,
+        directory=directory,
         module_name=_module_name(library),
         pyo3_version=pyo3_requirement(ws, spec.get("version"), found),
         library_features=binding_features(ws, library),
@@ -112,21 +136,29 @@ def plan(ws: Workspace, library: Crate, name: str | None, path: Path | None) -> 
         workspace_package=workspace_package,
         # the edition the profiler crate gets: the shared one it inherits, or the library's
         edition=str(shared_package["edition"]) if workspace_package else library.edition,
-        pyo3_series=found, wiring=_wiring(ws, library))
+        pyo3_series=found,
+        wiring=_wiring(ws, library),
+    )
 
 
 def existing_profilers(ws: Workspace, library: Crate) -> list[Crate]:
     """Members that already profile `library`: binaries that depend on it (so PW103 gives them
     an rpath build script) and use Python themselves (pyo3 among their own dependencies, or
     `Python::` / `pyo3::` in their sources), not command-line tools that use its Rust API."""
-    return [member for member, _ in ws.dependents(library)
-            if member.has_binary and (ws.pyo3_dependencies(member) or _uses_python(member))]
+    return [
+        member
+        for member, _ in ws.dependents(library)
+        if member.has_binary and (ws.pyo3_dependencies(member) or _uses_python(member))
+    ]
 
 
 def _uses_python(crate: Crate) -> bool:
     """`Python::` or `pyo3::` in the crate's code (comments and strings left out)."""
-    return any(marker in rust_source.code(crate.reader.text(source) or "", strings=False)
-               for source in crate.rust_sources() for marker in ("Python::", "pyo3::"))
+    return any(
+        marker in rust_source.code(crate.reader.text(source) or "", strings=False)
+        for source in crate.rust_sources()
+        for marker in ("Python::", "pyo3::")
+    )
 
 
 def standalone_crates(ws: Workspace) -> list[Path]:
@@ -169,8 +201,9 @@ def unique_name(ws: Workspace, library: Crate) -> str:
     """`<crate>-profiler`, or `<crate>-profiler-N` when a package below the root has that name."""
     taken = package_names(ws)
     base = f"{library.name}-profiler"
-    return next(name for name in (base, *(f"{base}-{n}" for n in range(2, 1000)))
-                if name not in taken)
+    return next(
+        name for name in (base, *(f"{base}-{n}" for n in range(2, 1000))) if name not in taken
+    )
 
 
 def binding_features(ws: Workspace, library: Crate) -> tuple[str, ...]:
@@ -179,8 +212,9 @@ def binding_features(ws: Workspace, library: Crate) -> tuple[str, ...]:
     `python = ["pyo3"]`); never one that leads to `extension-module`, nor `dep/feature`."""
     ext = next((e for e in ws.extensions() if e.crate is library), None)
     declared = ext.declared_by.features if ext is not None and ext.declared_by else ()
-    return tuple(f for f in declared
-                 if "/" not in f and not _reaches_extension_module(library, f, set()))
+    return tuple(
+        f for f in declared if "/" not in f and not _reaches_extension_module(library, f, set())
+    )
 
 
 def _reaches_extension_module(crate: Crate, feature: str, seen: set[str]) -> bool:
@@ -190,8 +224,12 @@ def _reaches_extension_module(crate: Crate, feature: str, seen: set[str]) -> boo
     for value in crate.features.get(feature, []):
         if value.split("/", 1)[-1] == "extension-module":
             return True
-        if "/" not in value and not value.startswith("dep:") and value not in seen and \
-                _reaches_extension_module(crate, value, seen):
+        if (
+            "/" not in value
+            and not value.startswith("dep:")
+            and value not in seen
+            and _reaches_extension_module(crate, value, seen)
+        ):
             return True
     return False
 
@@ -223,11 +261,18 @@ def add_member(document: TOMLDocument, ws: Workspace, directory: Path) -> None:
             document.add(nl())
         exclude = [d.relative_to(ws.root.resolve()).as_posix() for d in standalone_crates(ws)]
         listed = ", ".join(f'"{e}"' for e in exclude)
-        document.append("workspace", manifest.snippet(
-            f'[workspace]\nmembers = ["{relative}"]\ndefault-members = [".", "{relative}"]\n'
-            + ("# packages below that are not members: cargo builds each on its own\n"
-               f"exclude = [{listed}]\n" if exclude else "")
-        )["workspace"])
+        document.append(
+            "workspace",
+            manifest.snippet(
+                f'[workspace]\nmembers = ["{relative}"]\ndefault-members = [".", "{relative}"]\n'
+                + (
+                    "# packages below that are not members: cargo builds each on its own\n"
+                    f"exclude = [{listed}]\n"
+                    if exclude
+                    else ""
+                )
+            )["workspace"],
+        )
         return
     table = document["workspace"]
     if not _covered(ws, directory):
@@ -275,4 +320,3 @@ def _check_package_name(name: str) -> None:
     from scaffold.render.names import validate_crate_name
 
     validate_crate_name(name)
-

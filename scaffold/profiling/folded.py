@@ -35,8 +35,9 @@ class Profile:
         if by == "self":
             ranked = self.self_time.most_common()
         else:
-            ranked = [(n, s) for n, s in self.total_time.most_common()
-                      if n not in self.passes_through]
+            ranked = [
+                (n, s) for n, s in self.total_time.most_common() if n not in self.passes_through
+            ]
         return [Frame(name, samples, is_library(name)) for name, samples in ranked[:count]]
 
 
@@ -55,7 +56,7 @@ def read(path: Path, skip_root: bool = False) -> Profile:
         if not stack or not count.isdigit():
             continue
         samples = int(count)
-        frames = stack.split(";")[1 if skip_root else 0:]
+        frames = stack.split(";")[1 if skip_root else 0 :]
         total += samples
         if not frames:
             continue
@@ -64,8 +65,13 @@ def read(path: Path, skip_root: bool = False) -> Profile:
             total_time[name] += samples
         for caller, callee in pairwise(frames):
             callees.setdefault(caller, set()).add(callee)
-    passes = {name for name, called in callees.items() if len(called) == 1
-              and not self_time[name] and total_time[name] == total_time[next(iter(called))]}
+    passes = {
+        name
+        for name, called in callees.items()
+        if len(called) == 1
+        and not self_time[name]
+        and total_time[name] == total_time[next(iter(called))]
+    }
     return Profile(total, self_time, total_time, passes)
 
 

@@ -23,9 +23,20 @@ class Inferno:
     def render(self, folded: Path, svg: Path, title: str, colors: str) -> None:
         """`inferno-flamegraph` from folded stacks into `svg`."""
         with svg.open("w") as out:
-            proc = subprocess.run([self.flamegraph, "--title", title, "--colors", colors,
-                                   "--deterministic", str(folded)],
-                                  stdout=out, stderr=subprocess.PIPE, text=True)
+            proc = subprocess.run(
+                [
+                    self.flamegraph,
+                    "--title",
+                    title,
+                    "--colors",
+                    colors,
+                    "--deterministic",
+                    str(folded),
+                ],
+                stdout=out,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
         if proc.returncode != 0:
             detail = (proc.stderr.strip().splitlines() or [f"exit status {proc.returncode}"])[-1]
             raise UserError(f"`inferno-flamegraph` failed: {detail}")
@@ -44,23 +55,31 @@ def ensure(assume_yes: bool, interactive: bool) -> Inferno:
     command = " ".join(INSTALL)
     if not assume_yes:
         if not interactive:
-            raise UserError("inferno-flamegraph (the flamegraph renderer) is not installed",
-                            f"install it with `{command}`, or pass --yes to install it")
+            raise UserError(
+                "inferno-flamegraph (the flamegraph renderer) is not installed",
+                f"install it with `{command}`, or pass --yes to install it",
+            )
         import questionary
 
-        if not questionary.confirm(f"The flamegraph renderer inferno is not installed. Run "
-                                   f"`{command}` now (a few minutes)?", default=True).unsafe_ask():
+        if not questionary.confirm(
+            f"The flamegraph renderer inferno is not installed. Run "
+            f"`{command}` now (a few minutes)?",
+            default=True,
+        ).unsafe_ask():
             raise UserError("inferno-flamegraph is not installed", f"install it with `{command}`")
     print(f"installing the flamegraph renderer: {command}", file=sys.stderr)
     try:
         proc = subprocess.run(INSTALL, stdout=sys.stderr)
     except FileNotFoundError:
-        raise UserError("cargo not found, needed to install inferno",
-                        "install Rust with rustup (https://rustup.rs)") from None
+        raise UserError(
+            "cargo not found, needed to install inferno",
+            "install Rust with rustup (https://rustup.rs)",
+        ) from None
     found = find()
     if proc.returncode != 0 or found is None:
-        raise UserError(f"`{command}` failed (its output is above)",
-                        "install inferno yourself and run again")
+        raise UserError(
+            f"`{command}` failed (its output is above)", "install inferno yourself and run again"
+        )
     return found
 
 

@@ -27,13 +27,17 @@ PY_SPY_RATE = 499
 # level 3+ that refuses unprivileged users); Docker's default seccomp profile lets
 # perf_event_open through with CAP_PERFMON (moby/moby#43987); py-spy asks for SYS_PTRACE in
 # containers (py-spy src/main.rs) and needs ptrace rights (Yama's ptrace_scope) elsewhere.
-PERF_FIX = ("allow it with `sudo sysctl kernel.perf_event_paranoid=1` "
-            "(in a container also `--cap-add PERFMON`)")
-PTRACE_FIX = ("allow it with `sudo sysctl kernel.yama.ptrace_scope=0` or run as root "
-              "(in Docker: `--cap-add SYS_PTRACE`)")
+PERF_FIX = (
+    "allow it with `sudo sysctl kernel.perf_event_paranoid=1` "
+    "(in a container also `--cap-add PERFMON`)"
+)
+PTRACE_FIX = (
+    "allow it with `sudo sysctl kernel.yama.ptrace_scope=0` or run as root "
+    "(in Docker: `--cap-add SYS_PTRACE`)"
+)
 INSTALL = {
     "perf": "install perf (Debian: `apt-get install linux-perf`, "
-            "Ubuntu: `apt-get install linux-tools-generic`)",
+    "Ubuntu: `apt-get install linux-tools-generic`)",
     "py-spy": "install it with `pip install py-spy`",
     "valgrind": "install it with `apt-get install valgrind`",
 }
@@ -41,8 +45,10 @@ INSTALL = {
 # "Access to performance monitoring and observability operations is limited." / "... is not
 # permitted." with the perf_event_paranoid setting; "No permission to enable ... event.").
 # Only perf's own phrases: the profiler may print "permission denied" for its own reasons.
-_PERF_DENIED = re.compile(r"perf_event_paranoid|Access to performance monitoring and "
-                          r"observability operations|No permission to enable")
+_PERF_DENIED = re.compile(
+    r"perf_event_paranoid|Access to performance monitoring and "
+    r"observability operations|No permission to enable"
+)
 # py-spy's main.rs prints "Permission Denied" when it cannot read the process's memory.
 _PTRACE_DENIED = re.compile(r"^Permission Denied", re.M)
 
@@ -93,8 +99,18 @@ def perf(program: Program, scratch: Path, collapse: str) -> Recording:
     """
     exe = executable("perf")
     data = scratch / "perf.data"
-    command = [exe, "record", "-F", str(PERF_FREQUENCY), "--call-graph", "dwarf",
-               "-o", str(data), "--", *program.command]
+    command = [
+        exe,
+        "record",
+        "-F",
+        str(PERF_FREQUENCY),
+        "--call-graph",
+        "dwarf",
+        "-o",
+        str(data),
+        "--",
+        *program.command,
+    ]
     proc = _run(command, program.root)
     if proc.returncode != 0 or not data.is_file():
         if _PERF_DENIED.search(proc.stderr):
@@ -102,18 +118,23 @@ def perf(program: Program, scratch: Path, collapse: str) -> Recording:
         raise _failed("perf record", proc, _PERF_NOISE, program)
     script = scratch / "perf.script"
     with script.open("w") as out:
-        dumped = subprocess.run([exe, "script", "--inline", "-i", str(data)], cwd=program.root,
-                                stdout=out, stderr=subprocess.PIPE, text=True)
+        dumped = subprocess.run(
+            [exe, "script", "--inline", "-i", str(data)],
+            cwd=program.root,
+            stdout=out,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
     if dumped.returncode != 0:
         raise UserError(f"`perf script` failed: {_last_line(dumped)}")
     folded = scratch / "stacks.folded"
     with folded.open("w") as out:
-        collapsed = subprocess.run([collapse, str(script)], stdout=out, stderr=subprocess.PIPE,
-                                   text=True)
+        collapsed = subprocess.run(
+            [collapse, str(script)], stdout=out, stderr=subprocess.PIPE, text=True
+        )
     if collapsed.returncode != 0:
         raise UserError(f"`inferno-collapse-perf` failed: {_last_line(collapsed)}")
-    return Recording("perf", proc.stdout, _program_lines(proc.stderr, _PERF_NOISE),
-                     folded=folded)
+    return Recording("perf", proc.stdout, _program_lines(proc.stderr, _PERF_NOISE), folded=folded)
 
 
 def py_spy(program: Program, scratch: Path, loader: str | None) -> Recording:
@@ -128,27 +149,45 @@ def py_spy(program: Program, scratch: Path, loader: str | None) -> Recording:
     exe = executable("py-spy")
     raw = scratch / "py-spy.folded"
     launcher = [loader] if loader else []
-    command = [exe, "record", "--native", "--nolineno", "--full-filenames",
-               "--rate", str(PY_SPY_RATE), "--format", "raw", "--output", str(raw),
-               "--", *launcher, *program.command]
+    command = [
+        exe,
+        "record",
+        "--native",
+        "--nolineno",
+        "--full-filenames",
+        "--rate",
+        str(PY_SPY_RATE),
+        "--format",
+        "raw",
+        "--output",
+        str(raw),
+        "--",
+        *launcher,
+        *program.command,
+    ]
     proc = _run(command, program.root)
     if proc.returncode != 0 or not raw.is_file():
         if _PTRACE_DENIED.search(proc.stderr):
-            raise CannotRecord("py-spy is not permitted to read the profiler's memory",
-                               PTRACE_FIX)
+            raise CannotRecord("py-spy is not permitted to read the profiler's memory", PTRACE_FIX)
         if "Failed to find a python interpreter" in proc.stderr:  # auto goes on to perf
             raise CannotRecord(
                 f"py-spy found no Python interpreter in {program.binary.name}: py-spy gives up "
                 "when the interpreter has not started within about half a second",
-                "start the embedded interpreter before long native work, or use --recorder perf")
+                "start the embedded interpreter before long native work, or use --recorder perf",
+            )
         raise _failed("py-spy record", proc, _PY_SPY_NOISE, program)
     folded = scratch / "stacks.folded"
-    folded.write_text("".join(_short_files(line, program.root) + "\n"
-                              for line in raw.read_text().splitlines()))
+    folded.write_text(
+        "".join(_short_files(line, program.root) + "\n" for line in raw.read_text().splitlines())
+    )
     # py-spy prints its progress on the same stdout as the profiler. It exits 0 whatever the
     # profiler's exit status (main.rs), so the profiler's stderr is all there is to show.
-    return Recording("py-spy", _program_lines(proc.stdout, _PY_SPY_NOISE),
-                     _program_lines(proc.stderr, _PY_SPY_NOISE), folded=folded)
+    return Recording(
+        "py-spy",
+        _program_lines(proc.stdout, _PY_SPY_NOISE),
+        _program_lines(proc.stderr, _PY_SPY_NOISE),
+        folded=folded,
+    )
 
 
 def callgrind(program: Program, scratch: Path) -> Recording:
@@ -162,11 +201,11 @@ def callgrind(program: Program, scratch: Path) -> Recording:
     annotate = shutil.which("callgrind_annotate")
     if annotate is None:
         raise UserError("callgrind_annotate is not installed", INSTALL["valgrind"])
-    recording = Recording("callgrind", proc.stdout,
-                          _program_lines(proc.stderr, _VALGRIND_NOISE))
+    recording = Recording("callgrind", proc.stdout, _program_lines(proc.stderr, _VALGRIND_NOISE))
     for inclusive, counter in (("no", recording.self_time), ("yes", recording.total_time)):
-        listed = subprocess.run([annotate, f"--inclusive={inclusive}", str(out)],
-                                capture_output=True, text=True)
+        listed = subprocess.run(
+            [annotate, f"--inclusive={inclusive}", str(out)], capture_output=True, text=True
+        )
         if listed.returncode != 0:
             raise UserError(f"`callgrind_annotate` failed: {_last_line(listed)}")
         counter.update(_annotated(listed.stdout))
@@ -209,8 +248,9 @@ def _short_files(line: str, root: Path) -> str:
 
 def _run(command: list[str], cwd: Path) -> subprocess.CompletedProcess:
     print(f"recording: {shlex.join([Path(command[0]).name, *command[1:]])}", file=sys.stderr)
-    return subprocess.run(command, cwd=cwd, capture_output=True, text=True,
-                          stdin=subprocess.DEVNULL)
+    return subprocess.run(
+        command, cwd=cwd, capture_output=True, text=True, stdin=subprocess.DEVNULL
+    )
 
 
 def _paranoid() -> str:
@@ -231,14 +271,17 @@ def _program_lines(text: str, noise: re.Pattern) -> str:
     return "".join(line for line in text.splitlines(keepends=True) if not noise.match(line))
 
 
-def _failed(what: str, proc: subprocess.CompletedProcess, noise: re.Pattern,
-            program: Program) -> UserError:
+def _failed(
+    what: str, proc: subprocess.CompletedProcess, noise: re.Pattern, program: Program
+) -> UserError:
     """The profiler's own last error line if it printed one, else the recorder's."""
     own = [line for line in _program_lines(proc.stderr, noise).splitlines() if line.strip()]
     if own:
-        return UserError(f"the profiler failed under {what.split()[0]} (exit status "
-                         f"{proc.returncode}): {own[-1].strip()}",
-                         f"run it alone to see the whole error: {shlex.join(program.command)}")
+        return UserError(
+            f"the profiler failed under {what.split()[0]} (exit status "
+            f"{proc.returncode}): {own[-1].strip()}",
+            f"run it alone to see the whole error: {shlex.join(program.command)}",
+        )
     return UserError(f"`{what}` failed: {_last_line(proc)}")
 
 

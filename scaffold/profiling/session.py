@@ -41,9 +41,15 @@ def installed(names: list[str], skipped: list[str]) -> list[str]:
     return found
 
 
-def record(names: list[str], auto: bool, program: Program, scratch: Path,
-           renderer: Inferno | None, skipped: list[str],
-           note: Callable[[str], None]) -> Recording:
+def record(
+    names: list[str],
+    auto: bool,
+    program: Program,
+    scratch: Path,
+    renderer: Inferno | None,
+    skipped: list[str],
+    note: Callable[[str], None],
+) -> Recording:
     """The first recording that works: `auto` goes on past a recorder that is not permitted
     (`note` tells the user as it happens)."""
     for name in names:
@@ -90,5 +96,6 @@ def render(renderer: Inferno, recording: Recording, output: Path, title: str) ->
         os.replace(staged, output)
     except OSError as error:
         staged.unlink(missing_ok=True)
-        raise UserError(f"{output}: cannot be written ({error.strerror})",
-                        "pass another --output") from None
+        raise UserError(
+            f"{output}: cannot be written ({error.strerror})", "pass another --output"
+        ) from None

@@ -19,8 +19,10 @@ PROFILE = "profiling"
 # line tables perf and py-spy need for source names and inlined frames
 # (https://doc.rust-lang.org/cargo/reference/profiles.html#debug,
 # https://doc.rust-lang.org/cargo/reference/config.html#command-line-overrides).
-PROFILE_CONFIG = (f'profile.{PROFILE}.inherits="release"',
-                  f'profile.{PROFILE}.debug="line-tables-only"')
+PROFILE_CONFIG = (
+    f'profile.{PROFILE}.inherits="release"',
+    f'profile.{PROFILE}.debug="line-tables-only"',
+)
 
 
 @dataclass(frozen=True)
@@ -40,33 +42,45 @@ def find(ws: Workspace, wanted: str | None) -> Target:
     names = ", ".join(sorted(found)) or "none"
     if wanted is not None:
         if wanted not in found:
-            raise UserError(f"{ws.root / 'Cargo.toml'}: no profiler crate named {wanted!r} "
-                            f"(profilers: {names})", "pass --profiler with one of them")
+            raise UserError(
+                f"{ws.root / 'Cargo.toml'}: no profiler crate named {wanted!r} "
+                f"(profilers: {names})",
+                "pass --profiler with one of them",
+            )
         return found[wanted]
     if not found:
-        raise UserError(f"{ws.root / 'Cargo.toml'}: no profiler crate in this workspace",
-                        f"create one with `scaffold add-profiler {_shell_path(ws.root)}`")
+        raise UserError(
+            f"{ws.root / 'Cargo.toml'}: no profiler crate in this workspace",
+            f"create one with `scaffold add-profiler {_shell_path(ws.root)}`",
+        )
     if len(found) > 1:
         # The crate rendered from templates/profiler wins over other binaries that embed Python
         # (add-profiler gives those `auto-initialize` too).
         templated = [t for t in found.values() if _from_template(t.profiler)]
         if len(templated) == 1:
             return templated[0]
-        raise UserError(f"{ws.root / 'Cargo.toml'}: several profiler crates ({names})",
-                        "choose one with --profiler NAME")
+        raise UserError(
+            f"{ws.root / 'Cargo.toml'}: several profiler crates ({names})",
+            "choose one with --profiler NAME",
+        )
     return next(iter(found.values()))
 
 
 def _as_profiler(ws: Workspace, crate: Crate) -> Target | None:
     if not crate.has_binary:
         return None
-    embeds = any("auto-initialize" in crate.effective_spec(d).get("features", [])
-                 for d in ws.pyo3_dependencies(crate))
+    embeds = any(
+        "auto-initialize" in crate.effective_spec(d).get("features", [])
+        for d in ws.pyo3_dependencies(crate)
+    )
     if not embeds:
         return None
     for library in ws.members:
-        if library is not crate and ws.pyo3_dependencies(library) and any(
-                member is crate for member, _ in ws.dependents(library)):
+        if (
+            library is not crate
+            and ws.pyo3_dependencies(library)
+            and any(member is crate for member, _ in ws.dependents(library))
+        ):
             return Target(crate, library)
     return None
 
@@ -84,26 +98,41 @@ def has_profile(ws: Workspace) -> bool:
 def build(ws: Workspace, target: Target) -> Path:
     """`cargo build --profile profiling -p PROFILER`; returns the binary cargo reports."""
     config = [] if has_profile(ws) else [a for c in PROFILE_CONFIG for a in ("--config", c)]
-    command = ["cargo", "build", *config, "--profile", PROFILE, "-p", target.profiler.name,
-               "--message-format=json-render-diagnostics"]
+    command = [
+        "cargo",
+        "build",
+        *config,
+        "--profile",
+        PROFILE,
+        "-p",
+        target.profiler.name,
+        "--message-format=json-render-diagnostics",
+    ]
     print(f"building: {' '.join(command[:-1])}", file=sys.stderr)
     try:
         proc = subprocess.run(command, cwd=ws.root, stdout=subprocess.PIPE, text=True)
     except FileNotFoundError:
         raise UserError("cargo not found", "install Rust with rustup (https://rustup.rs)") from None
     if proc.returncode != 0:
-        raise UserError(f"{target.profiler.path}: `cargo build` failed (its errors are above)",
-                        "fix the build and run again")
+        raise UserError(
+            f"{target.profiler.path}: `cargo build` failed (its errors are above)",
+            "fix the build and run again",
+        )
     binaries = []
     for line in proc.stdout.splitlines():
         message = json.loads(line) if line.startswith("{") else {}
-        if (message.get("reason") == "compiler-artifact" and message.get("executable")
-                and "bin" in message.get("target", {}).get("kind", [])
-                and Path(message["manifest_path"]).resolve() == target.profiler.path.resolve()):
+        if (
+            message.get("reason") == "compiler-artifact"
+            and message.get("executable")
+            and "bin" in message.get("target", {}).get("kind", [])
+            and Path(message["manifest_path"]).resolve() == target.profiler.path.resolve()
+        ):
             binaries.append(Path(message["executable"]))
     if len(binaries) != 1:
-        raise UserError(f"{target.profiler.path}: cargo built {len(binaries)} binaries",
-                        "give the profiler crate exactly one [[bin]] target")
+        raise UserError(
+            f"{target.profiler.path}: cargo built {len(binaries)} binaries",
+            "give the profiler crate exactly one [[bin]] target",
+        )
     return binaries[0]
 
 

@@ -38,8 +38,7 @@ def render(template_name: str, dest: Path, answers: dict) -> None:
 
     from scaffold.render import history
 
-    pin = {"_src_path": history.stable_ref(template_name),
-           "_commit": history.installed_version()}
+    pin = {"_src_path": history.stable_ref(template_name), "_commit": history.installed_version()}
     copier.run_copy(
         str(template_dir(template_name)),
         str(dest),
@@ -53,8 +52,15 @@ def render(template_name: str, dest: Path, answers: dict) -> None:
     )
 
 
-def update(dst: Path, answers_file: str, version: str, history_folder: Path, *,
-           interactive: bool, data: dict | None = None) -> None:
+def update(
+    dst: Path,
+    answers_file: str,
+    version: str,
+    history_folder: Path,
+    *,
+    interactive: bool,
+    data: dict | None = None,
+) -> None:
     """copier's 3-way update of the project at `dst` to template release `version`.
 
     The answers' stable `_src_path` opens the bundles of `history_folder` (history.git_env);
@@ -72,9 +78,17 @@ def update(dst: Path, answers_file: str, version: str, history_folder: Path, *,
     try:
         with local.env(**history.git_env(history_folder)), local.cwd(dst):
             copier.run_update(
-                str(dst), data=data or {}, vcs_ref=version, answers_file=answers_file,
-                defaults=not interactive, skip_answered=True, overwrite=True,
-                conflict="inline", quiet=True, unsafe=False)
+                str(dst),
+                data=data or {},
+                vcs_ref=version,
+                answers_file=answers_file,
+                defaults=not interactive,
+                skip_answered=True,
+                overwrite=True,
+                conflict="inline",
+                quiet=True,
+                unsafe=False,
+            )
     except (CopierError, ValueError, TemplateError) as error:
         # ValueError: an answer the template refuses (copier/_user_data.py, `parse_answer`).
         raise RuntimeError(f"copier: {' '.join(str(error).split())}") from None

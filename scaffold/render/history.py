@@ -35,9 +35,12 @@ _URL = "pyo3-scaffold://templates/"
 # `.../scaffold/templates/NAME`; in a checkout, `.../templates/NAME`), and no `_commit`.
 _LEGACY = re.compile(r"\A(?:/|[A-Za-z]:[/\\]).*[/\\]templates[/\\](workspace|profiler)[/\\]?\Z")
 LEGACY_RELEASE = "0.1.0"
-_IDENTITY = {"GIT_AUTHOR_NAME": "pyo3-scaffold", "GIT_AUTHOR_EMAIL": "pyo3-scaffold@invalid",
-             "GIT_COMMITTER_NAME": "pyo3-scaffold",
-             "GIT_COMMITTER_EMAIL": "pyo3-scaffold@invalid"}
+_IDENTITY = {
+    "GIT_AUTHOR_NAME": "pyo3-scaffold",
+    "GIT_AUTHOR_EMAIL": "pyo3-scaffold@invalid",
+    "GIT_COMMITTER_NAME": "pyo3-scaffold",
+    "GIT_COMMITTER_EMAIL": "pyo3-scaffold@invalid",
+}
 
 
 class HistoryError(Exception):
@@ -77,8 +80,9 @@ def newest(versions: Iterable[str]) -> str:
     return max(versions, key=Version)
 
 
-def build_bundles(repo: Path, releases: dict[str, str], out: Path,
-                  prefix: str = "templates") -> None:
+def build_bundles(
+    repo: Path, releases: dict[str, str], out: Path, prefix: str = "templates"
+) -> None:
     """Write `out/NAME.bundle` for every template: its `prefix/NAME` at each release.
 
     The commits are made with fixed identities and the source commits' dates, so the same
@@ -93,21 +97,30 @@ def build_bundles(repo: Path, releases: dict[str, str], out: Path,
             (work / "objects" / "info" / "alternates").write_text(f"{common / 'objects'}\n")
             parent: list[str] = []
             for version, commit in releases.items():
-                tree = _git(repo, "rev-parse", "--verify", "--quiet",
-                            f"{commit}^{{commit}}:{prefix}/{name}",
-                            error=f"release {version}: commit {commit} has no {prefix}/{name} "
-                                  f"in {repo} (a shallow clone? fetch the full history)")
+                tree = _git(
+                    repo,
+                    "rev-parse",
+                    "--verify",
+                    "--quiet",
+                    f"{commit}^{{commit}}:{prefix}/{name}",
+                    error=f"release {version}: commit {commit} has no {prefix}/{name} "
+                    f"in {repo} (a shallow clone? fetch the full history)",
+                )
                 date = _git(repo, "log", "-1", "--format=%cI", commit)
-                made = _git(work, "commit-tree", tree, *parent, "-m",
-                            f"pyo3-scaffold {version}: {prefix}/{name} of {commit}",
-                            env={**_IDENTITY, "GIT_AUTHOR_DATE": date,
-                                 "GIT_COMMITTER_DATE": date})
+                made = _git(
+                    work,
+                    "commit-tree",
+                    tree,
+                    *parent,
+                    "-m",
+                    f"pyo3-scaffold {version}: {prefix}/{name} of {commit}",
+                    env={**_IDENTITY, "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date},
+                )
                 _git(work, "tag", version, made)
                 parent = ["-p", made]
             _git(work, "update-ref", "refs/heads/main", parent[1])
             _git(work, "symbolic-ref", "HEAD", "refs/heads/main")
-            _git(work, "bundle", "create", "--quiet", str(out / f"{name}.bundle"),
-                 "--all")
+            _git(work, "bundle", "create", "--quiet", str(out / f"{name}.bundle"), "--all")
 
 
 def unreleased(repo: Path, releases: dict[str, str], prefix: str = "templates") -> list[str]:
@@ -117,8 +130,9 @@ def unreleased(repo: Path, releases: dict[str, str], prefix: str = "templates") 
     changed = []
     for name in TEMPLATE_NAMES:
         path = f"{prefix}/{name}"
-        if (_git(repo, "diff", "--name-only", commit, "--", path)
-                or _git(repo, "ls-files", "--others", "--exclude-standard", "--", path)):
+        if _git(repo, "diff", "--name-only", commit, "--", path) or _git(
+            repo, "ls-files", "--others", "--exclude-standard", "--", path
+        ):
             changed.append(name)
     return changed
 
@@ -131,8 +145,10 @@ def history_dir() -> Path:
     if override:
         folder = Path(override)
         if not _complete(folder):
-            raise HistoryError(f"{HISTORY_ENV}={override} holds no "
-                               f"{' and '.join(n + '.bundle' for n in TEMPLATE_NAMES)}")
+            raise HistoryError(
+                f"{HISTORY_ENV}={override} holds no "
+                f"{' and '.join(n + '.bundle' for n in TEMPLATE_NAMES)}"
+            )
         return folder
     root = templates_root()
     if _complete(root / "history"):  # shipped by the wheel
@@ -143,8 +159,7 @@ def history_dir() -> Path:
 def versions(folder: Path, name: str = "workspace") -> list[str]:
     """The releases (tags) of one template's bundle."""
     heads = _git(folder, "bundle", "list-heads", str(folder / f"{name}.bundle"))
-    return [line.split("refs/tags/", 1)[1] for line in heads.splitlines()
-            if "refs/tags/" in line]
+    return [line.split("refs/tags/", 1)[1] for line in heads.splitlines() if "refs/tags/" in line]
 
 
 def installed_version() -> str:
@@ -196,8 +211,9 @@ def _from_checkout(root: Path) -> Path:
 
 
 def _git(cwd: Path, *args: str, env: dict | None = None, error: str = "") -> str:
-    done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True,
-                          env={**os.environ, **(env or {})})
+    done = subprocess.run(
+        ["git", *args], cwd=cwd, capture_output=True, text=True, env={**os.environ, **(env or {})}
+    )
     if done.returncode:
         detail = done.stderr.strip().splitlines()[-1:] or [f"exit {done.returncode}"]
         raise HistoryError(error or f"git {' '.join(args)}: {detail[0]}")

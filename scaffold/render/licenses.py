@@ -29,13 +29,16 @@ def normalize(expression: str) -> str:
     try:
         info = _licensing().validate(expression, strict=True)
     except Exception:  # noqa: BLE001 - license-expression raises on some malformed input ("MIT AND")
-        raise UserError(f"--license {expression!r} is not an SPDX expression",
-                        "pass e.g. MIT, Apache-2.0 or 'MIT OR Apache-2.0'") from None
+        raise UserError(
+            f"--license {expression!r} is not an SPDX expression",
+            "pass e.g. MIT, Apache-2.0 or 'MIT OR Apache-2.0'",
+        ) from None
     invalid = [s for s in info.invalid_symbols if not str(s).startswith("LicenseRef-")]
     if info.errors and (invalid or not info.invalid_symbols):
-        raise UserError(f"--license {expression!r} is not an SPDX expression "
-                        f"({'; '.join(info.errors)})",
-                        "pass e.g. MIT, Apache-2.0 or 'MIT OR Apache-2.0'")
+        raise UserError(
+            f"--license {expression!r} is not an SPDX expression ({'; '.join(info.errors)})",
+            "pass e.g. MIT, Apache-2.0 or 'MIT OR Apache-2.0'",
+        )
     return info.normalized_expression or expression.strip()
 
 

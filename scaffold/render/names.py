@@ -16,23 +16,28 @@ _PACKAGE = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*\Z")
 
 # Strict and reserved keywords of every edition (the Rust reference, "Keywords"), plus the
 # weak keywords that cannot name a crate.
-RUST_KEYWORDS = frozenset("""
+RUST_KEYWORDS = frozenset(
+    """
     as async await break const continue crate dyn else enum extern false fn for if impl in let
     loop match mod move mut pub ref return self Self static struct super trait true type unsafe
     use where while abstract become box do final gen macro override priv try typeof unsized
     virtual yield union
-""".split())
+""".split()
+)
 
 # Names cargo refuses or that shadow the standard crates (cargo's `restricted_names`), and
 # names the generated code itself uses at the crate root.
-RESERVED = frozenset("""
+RESERVED = frozenset(
+    """
     std core alloc test proc_macro proc-macro build deps examples incremental
     pyo3 pyo3_ffi pyo3-ffi tests
-""".split())
+""".split()
+)
 
 # Names Windows refuses as file names (cargo warns on them).
 WINDOWS_RESERVED = frozenset(
-    ["con", "prn", "aux", "nul"] + [f"{p}{n}" for p in ("com", "lpt") for n in range(1, 10)])
+    ["con", "prn", "aux", "nul"] + [f"{p}{n}" for p in ("com", "lpt") for n in range(1, 10)]
+)
 
 
 def module_name(crate: str) -> str:
@@ -52,15 +57,18 @@ def validate_crate_name(name: str) -> str:
     if name[0].isdigit():
         raise UserError(f"{shown} starts with a digit", "start the name with a letter")
     if not _PACKAGE.match(name):
-        raise UserError(f"{shown} is not a valid Cargo package name",
-                        "use ASCII letters, digits, '-' and '_'")
+        raise UserError(
+            f"{shown} is not a valid Cargo package name", "use ASCII letters, digits, '-' and '_'"
+        )
     lowered = name.lower()
     ident = module_name(name)
     if ident in RUST_KEYWORDS or name in RUST_KEYWORDS:
         raise UserError(f"{shown} is a Rust keyword", "choose another name")
     if name in RESERVED or ident in RESERVED:
-        raise UserError(f"{shown} is a reserved name (standard crates, pyo3, cargo's folders)",
-                        "choose another name")
+        raise UserError(
+            f"{shown} is a reserved name (standard crates, pyo3, cargo's folders)",
+            "choose another name",
+        )
     if lowered in WINDOWS_RESERVED:
         raise UserError(f"{shown} is a reserved file name on Windows", "choose another name")
     if ident == "_":
@@ -73,8 +81,9 @@ def validate_module_name(name: str) -> str:
     if not (name.isascii() and name.isidentifier()):
         raise UserError(f"{name!r} is not a Python identifier", "use letters, digits and '_'")
     if keyword.iskeyword(name):
-        raise UserError(f"{name!r} is a Python keyword, it cannot be imported",
-                        "choose another name")
+        raise UserError(
+            f"{name!r} is a Python keyword, it cannot be imported", "choose another name"
+        )
     if name in RUST_KEYWORDS or name in RESERVED:
         raise UserError(f"{name!r} is a Rust keyword or reserved name", "choose another name")
     return name

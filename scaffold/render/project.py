@@ -28,8 +28,10 @@ WIRINGS = ("feature", "env")
 LAYOUTS = ("mixed", "rust")
 # abi3-py3X features that every supported PyO3 series has (from the newest series' floor).
 # (facts.abi3_floor and facts.python_min of a CPython build: the SUPPORT table's python_min.)
-ABI3_RANGE = (facts.SUPPORT[facts.NEWEST_SUPPORTED].python_min[1],
-              facts.ABI3_NEWEST_IN_ALL_SUPPORTED[1])
+ABI3_RANGE = (
+    facts.SUPPORT[facts.NEWEST_SUPPORTED].python_min[1],
+    facts.ABI3_NEWEST_IN_ALL_SUPPORTED[1],
+)
 # The oldest CPython the default PyO3 supports.
 OLDEST_PYTHON = facts.SUPPORT[facts.DEFAULT_SERIES].python_min[1]
 DEFAULT_PYTHON_MIN = "3.10"
@@ -76,12 +78,15 @@ def check_pyo3(version: str, warn: Callable[[str], None]) -> str:
         raise UserError(f"--pyo3 {version!r} is not a version", "pass e.g. 0.30 or 0.30.1")
     series = (int(match.group(1)), int(match.group(2)))
     if not facts.supported_by_new(series):
-        raise UserError(f"--pyo3 {version}: the templates need PyO3 >= "
-                        f"{facts.format_series(OLDEST_PYO3)}",
-                        f"pass --pyo3 {DEFAULT_PYO3}")
+        raise UserError(
+            f"--pyo3 {version}: the templates need PyO3 >= {facts.format_series(OLDEST_PYO3)}",
+            f"pass --pyo3 {DEFAULT_PYO3}",
+        )
     if facts.newer_than_tested(series):
-        warn(f"warning: PyO3 {version} is newer than {DEFAULT_PYO3}, the newest tested; if it "
-             f"no longer has the `extension-module` feature, use --pyo3 {DEFAULT_PYO3}")
+        warn(
+            f"warning: PyO3 {version} is newer than {DEFAULT_PYO3}, the newest tested; if it "
+            f"no longer has the `extension-module` feature, use --pyo3 {DEFAULT_PYO3}"
+        )
     return version.strip()
 
 
@@ -102,32 +107,48 @@ def _check_abi3(version: str) -> str:
         return ""
     match = _PYTHON.match(version)
     if not match or not ABI3_RANGE[0] <= int(match.group(1)) <= ABI3_RANGE[1]:
-        raise UserError(f"--abi3 {version!r} is not a supported Python 3.X",
-                        f"pass 3.{ABI3_RANGE[0]} to 3.{ABI3_RANGE[1]}, e.g. 3.10")
+        raise UserError(
+            f"--abi3 {version!r} is not a supported Python 3.X",
+            f"pass 3.{ABI3_RANGE[0]} to 3.{ABI3_RANGE[1]}, e.g. 3.10",
+        )
     return version
 
 
 def _check_python(version: str) -> str:
     match = _PYTHON.match(version.strip())
     if not match or int(match.group(1)) < OLDEST_PYTHON:
-        raise UserError(f"--python-min {version!r} is not a supported Python 3.X",
-                        f"pass 3.{OLDEST_PYTHON} or newer, e.g. {DEFAULT_PYTHON_MIN}")
+        raise UserError(
+            f"--python-min {version!r} is not a supported Python 3.X",
+            f"pass 3.{OLDEST_PYTHON} or newer, e.g. {DEFAULT_PYTHON_MIN}",
+        )
     return version.strip()
 
 
 def _check_text(flag: str, value: str) -> str:
     """Values go into TOML and YAML strings: refuse what would need escaping."""
     if any(c in value for c in '"\\') or not value.isprintable():
-        raise UserError(f"{flag} {value!r} contains quotes, backslashes or control characters",
-                        "leave them out")
+        raise UserError(
+            f"{flag} {value!r} contains quotes, backslashes or control characters", "leave them out"
+        )
     return value.strip()
 
 
-def options(name: str, dest: Path | None = None, *, pyo3: str | None = None,
-            python_min: str | None = None, backend: str | None = None,
-            wiring: str | None = None, abi3: str | None = None, layout: str | None = None,
-            author: str | None = None, license: str | None = None, profiler: bool = True,
-            git: bool = True, warn: Callable[[str], None]) -> Options:
+def options(
+    name: str,
+    dest: Path | None = None,
+    *,
+    pyo3: str | None = None,
+    python_min: str | None = None,
+    backend: str | None = None,
+    wiring: str | None = None,
+    abi3: str | None = None,
+    layout: str | None = None,
+    author: str | None = None,
+    license: str | None = None,
+    profiler: bool = True,
+    git: bool = True,
+    warn: Callable[[str], None],
+) -> Options:
     """The checked options of a new project (None: the default); UserError names the first
     bad one. `warn` gets each warning for the user as it is found."""
     crate, module = names.validate_project(name)
@@ -138,24 +159,38 @@ def options(name: str, dest: Path | None = None, *, pyo3: str | None = None,
     if wiring not in WIRINGS:
         raise UserError(f"--wiring {wiring!r} is not one of {', '.join(WIRINGS)}")
     if wiring == "env" and not facts.supports_env_wiring(pyo3_series(pyo3)):
-        raise UserError(f"--wiring env needs PyO3 >= {facts.format_series(facts.ENV_WIRING_SINCE)}"
-                        " (PYO3_BUILD_EXTENSION_MODULE), "
-                        f"not {pyo3}", "pass --wiring feature or a newer --pyo3")
+        raise UserError(
+            f"--wiring env needs PyO3 >= {facts.format_series(facts.ENV_WIRING_SINCE)}"
+            " (PYO3_BUILD_EXTENSION_MODULE), "
+            f"not {pyo3}",
+            "pass --wiring feature or a newer --pyo3",
+        )
     abi3 = _check_abi3(abi3 or "")
     python_min = _check_python(python_min or abi3 or DEFAULT_PYTHON_MIN)
     if abi3 and _minor(python_min) < _minor(abi3):
-        raise UserError(f"--python-min {python_min} is older than --abi3 {abi3}: an abi3-py3"
-                        f"{_minor(abi3)} wheel does not load there",
-                        f"pass --python-min {abi3} or leave it out")
+        raise UserError(
+            f"--python-min {python_min} is older than --abi3 {abi3}: an abi3-py3"
+            f"{_minor(abi3)} wheel does not load there",
+            f"pass --python-min {abi3} or leave it out",
+        )
     for flag, value, choices in (("--backend", backend, BACKENDS), ("--layout", layout, LAYOUTS)):
         if value is not None and value not in choices:
             raise UserError(f"{flag} {value!r} is not one of {', '.join(choices)}")
     checked = Options(
-        crate=crate, module=module, dest=dest, pyo3=pyo3, python_min=python_min,
+        crate=crate,
+        module=module,
+        dest=dest,
+        pyo3=pyo3,
+        python_min=python_min,
         author=_check_text("--author", author or ""),
         license=licenses.normalize(_check_text("--license", license or DEFAULT_LICENSE)),
-        profiler=profiler, git=git, backend=backend or "maturin", wiring=wiring, abi3=abi3,
-        layout=layout or "mixed")
+        profiler=profiler,
+        git=git,
+        backend=backend or "maturin",
+        wiring=wiring,
+        abi3=abi3,
+        layout=layout or "mixed",
+    )
     if not licenses.files(checked.license):
         warn(f"warning: no LICENSE text for {checked.license!r}: add the LICENSE file yourself")
     return checked
@@ -184,14 +219,24 @@ def create(options: Options) -> tuple[dict[str, dict[str, Any]], str | None]:
 
 def workspace_answers(options: Options) -> dict:
     """The workspace template's answers (templates/workspace/copier.yml)."""
-    return {"project_name": options.crate, "module_name": options.module,
-            "pyo3_version": options.pyo3, "python_min": options.python_min,
-            "author": options.author, "license": options.license, "edition": EDITION,
-            "rust_version": RUST_VERSION, "with_profiler": options.profiler,
-            "profiler_crate": f"{options.crate}-profiler",
-            **facts.template_flags(pyo3_series(options.pyo3)), "backend": options.backend,
-            "wiring": options.wiring, "abi3": options.abi3, "layout": options.layout,
-            **_release_answers(options)}
+    return {
+        "project_name": options.crate,
+        "module_name": options.module,
+        "pyo3_version": options.pyo3,
+        "python_min": options.python_min,
+        "author": options.author,
+        "license": options.license,
+        "edition": EDITION,
+        "rust_version": RUST_VERSION,
+        "with_profiler": options.profiler,
+        "profiler_crate": f"{options.crate}-profiler",
+        **facts.template_flags(pyo3_series(options.pyo3)),
+        "backend": options.backend,
+        "wiring": options.wiring,
+        "abi3": options.abi3,
+        "layout": options.layout,
+        **_release_answers(options),
+    }
 
 
 def _release_answers(options: Options) -> dict:
@@ -203,13 +248,19 @@ def _release_answers(options: Options) -> dict:
     assert known.python_max is not None and oldest.python_max is not None
     # The CI's own Python: the newest every supported PyO3 builds for, or python_min if newer.
     ci = max(oldest.python_max, (3, _minor(options.python_min)))
-    return {"license_files": licenses.files(options.license),
-            "copyright_holder": licenses.holder(options.author, options.crate),
-            # "3.14t": the free-threaded CPython whose wheels CI builds, "" for none.
-            "free_threaded": (f"{facts.fmt(facts.FREE_THREADED_PYTHON)}t"
-                              if not options.abi3 and facts.builds_free_threaded(series) else ""),
-            "ci_python": facts.fmt(ci), "cibuildwheel_version": CIBUILDWHEEL,
-            "python_max": facts.fmt(known.python_max)}
+    return {
+        "license_files": licenses.files(options.license),
+        "copyright_holder": licenses.holder(options.author, options.crate),
+        # "3.14t": the free-threaded CPython whose wheels CI builds, "" for none.
+        "free_threaded": (
+            f"{facts.fmt(facts.FREE_THREADED_PYTHON)}t"
+            if not options.abi3 and facts.builds_free_threaded(series)
+            else ""
+        ),
+        "ci_python": facts.fmt(ci),
+        "cibuildwheel_version": CIBUILDWHEEL,
+        "python_max": facts.fmt(known.python_max),
+    }
 
 
 def refreshed_answers(template: str, recorded: dict) -> dict:
@@ -233,12 +284,18 @@ def refreshed_answers(template: str, recorded: dict) -> dict:
         if value and not re.fullmatch(r"3\.\d+", str(value)):
             raise ValueError(f"{key}: {value!r} is not 3.X")
     crate = str(recorded.get("project_name", ""))
-    options = Options(crate=crate, module=str(recorded.get("module_name", "")), dest=Path(crate),
-                      pyo3=pyo3, python_min=str(recorded.get("python_min", DEFAULT_PYTHON_MIN)),
-                      author=str(recorded.get("author", "")),
-                      license=str(recorded.get("license", "")),
-                      profiler=bool(recorded.get("with_profiler", True)), git=True,
-                      abi3=str(recorded.get("abi3", "") or ""))
+    options = Options(
+        crate=crate,
+        module=str(recorded.get("module_name", "")),
+        dest=Path(crate),
+        pyo3=pyo3,
+        python_min=str(recorded.get("python_min", DEFAULT_PYTHON_MIN)),
+        author=str(recorded.get("author", "")),
+        license=str(recorded.get("license", "")),
+        profiler=bool(recorded.get("with_profiler", True)),
+        git=True,
+        abi3=str(recorded.get("abi3", "") or ""),
+    )
     return {**flags, **_release_answers(options)}
 
 
@@ -247,11 +304,20 @@ def profiler_answers(options: Options) -> dict[str, object]:
     from scaffold.profiler.answers import template_answers
 
     return template_answers(
-        library_crate=options.crate, library_ident=options.module, module_name=options.module,
-        profiler_crate=f"{options.crate}-profiler", library_path=f"../{options.crate}",
-        pyo3_version=options.pyo3, pyo3_series=pyo3_series(options.pyo3), wiring=options.wiring,
-        edition=EDITION, pyo3_from_workspace=True, workspace_package=True, workload="primes",
-        cargo_profile="profiling")
+        library_crate=options.crate,
+        library_ident=options.module,
+        module_name=options.module,
+        profiler_crate=f"{options.crate}-profiler",
+        library_path=f"../{options.crate}",
+        pyo3_version=options.pyo3,
+        pyo3_series=pyo3_series(options.pyo3),
+        wiring=options.wiring,
+        edition=EDITION,
+        pyo3_from_workspace=True,
+        workspace_package=True,
+        workload="primes",
+        cargo_profile="profiling",
+    )
 
 
 def _commit(options: Options) -> str | None:
@@ -283,4 +349,3 @@ def _remove(dest: Path, made: Path | None) -> None:
                 shutil.rmtree(child)
             else:
                 child.unlink()
-

@@ -52,8 +52,9 @@ def repository(project: Path) -> tuple[Path, str]:
     try:
         top = Path(_git(project, "rev-parse", "--show-toplevel"))
     except UserError:
-        raise UserError(f"{project} is not in a git repository; scaffold update merges "
-                        "through git", hint) from None
+        raise UserError(
+            f"{project} is not in a git repository; scaffold update merges through git", hint
+        ) from None
     try:
         head = _git(top, "rev-parse", "--verify", "HEAD")
     except UserError:
@@ -62,14 +63,16 @@ def repository(project: Path) -> tuple[Path, str]:
 
 
 def refuse_dirty(top: Path, project: Path) -> None:
-    status = _git(top, "status", "--porcelain", "-z", "--untracked-files=all", "--", str(project),
-                  strip=False)
+    status = _git(
+        top, "status", "--porcelain", "-z", "--untracked-files=all", "--", str(project), strip=False
+    )
     dirty = sorted({entry[3:] for entry in status.split("\0") if len(entry) > 3})
     if dirty:
-        listed = ", ".join(dirty[:10]) + (f" and {len(dirty) - 10} more" if len(dirty) > 10
-                                          else "")
-        raise UserError(f"uncommitted changes: {listed}", "commit or stash them first, so the "
-                        "update can be reviewed and undone with git")
+        listed = ", ".join(dirty[:10]) + (f" and {len(dirty) - 10} more" if len(dirty) > 10 else "")
+        raise UserError(
+            f"uncommitted changes: {listed}",
+            "commit or stash them first, so the update can be reviewed and undone with git",
+        )
 
 
 def steps(top: Path, project: Path, note: Callable[[str], None]) -> list[Step]:
@@ -84,17 +87,21 @@ def steps(top: Path, project: Path, note: Callable[[str], None]) -> list[Step]:
     # The workspace first: the profiler's answers live inside it.
     files.sort(key=lambda p: len(p.parts))
     if not files:
-        raise UserError(f"{project} has no {ANSWERS}: it was not made by scaffold new or "
-                        "add-profiler", "scaffold update only updates projects it made")
+        raise UserError(
+            f"{project} has no {ANSWERS}: it was not made by scaffold new or add-profiler",
+            "scaffold update only updates projects it made",
+        )
     steps, foreign = [], []
     for rel in files:
         try:
             data = yaml.safe_load((top / rel).read_text(encoding="utf-8")) or {}
         except (OSError, yaml.YAMLError) as error:
-            raise UserError(f"{rel}: {' '.join(str(error).split())}",
-                            "restore it from git") from None
-        found = history.template_of(str(data.get("_src_path", ""))) if isinstance(
-            data, dict) else None
+            raise UserError(
+                f"{rel}: {' '.join(str(error).split())}", "restore it from git"
+            ) from None
+        found = (
+            history.template_of(str(data.get("_src_path", ""))) if isinstance(data, dict) else None
+        )
         if found is not None and found[1] and "_commit" in data:
             found = None  # a local git template, not the folder 0.1.0 rendered
         if found is None:
@@ -102,15 +109,19 @@ def steps(top: Path, project: Path, note: Callable[[str], None]) -> list[Step]:
             continue
         name, legacy = found
         if name == "profiler" and data.get("profiler_crate") != rel.parent.name:
-            raise UserError(f"{rel}: the profiler crate {data.get('profiler_crate')!r} lives in "
-                            f"{rel.parent.name!r}", "the update renders it by its crate name; "
-                            "rename the folder back")
+            raise UserError(
+                f"{rel}: the profiler crate {data.get('profiler_crate')!r} lives in "
+                f"{rel.parent.name!r}",
+                "the update renders it by its crate name; rename the folder back",
+            )
         recorded = history.LEGACY_RELEASE if legacy else str(data.get("_commit", ""))
         steps.append(Step(rel, name, recorded, legacy))
     if not steps:
-        raise UserError(f"{foreign[0]}: _src_path is not a pyo3-scaffold template",
-                        "scaffold update only updates projects made by scaffold new or "
-                        "add-profiler; use copier update")
+        raise UserError(
+            f"{foreign[0]}: _src_path is not a pyo3-scaffold template",
+            "scaffold update only updates projects made by scaffold new or "
+            "add-profiler; use copier update",
+        )
     for rel in foreign:
         note(f"{rel}: another copier template, left alone (copier update)")
     return steps
@@ -126,21 +137,25 @@ def _check_version(step: Step, available: list[str], target: str) -> None:
     except InvalidVersion:
         newer = False
     if newer:
-        raise UserError(f"{step.answers}: made by the {step.template} template "
-                        f"{step.recorded}, newer than this installation's {target}",
-                        "upgrade pyo3-scaffold")
-    raise UserError(f"{step.answers}: unknown {step.template} template version "
-                    f"{step.recorded!r} (known: {', '.join(available)})",
-                    "restore _commit from git")
+        raise UserError(
+            f"{step.answers}: made by the {step.template} template "
+            f"{step.recorded}, newer than this installation's {target}",
+            "upgrade pyo3-scaffold",
+        )
+    raise UserError(
+        f"{step.answers}: unknown {step.template} template version "
+        f"{step.recorded!r} (known: {', '.join(available)})",
+        "restore _commit from git",
+    )
 
 
-def update_in_clone(top: Path, head: str, todo: list[Step], target: dict[str, str],
-                    folder: Path, interactive: bool) -> tuple[dict[str, bytes | None], str]:
+def update_in_clone(
+    top: Path, head: str, todo: list[Step], target: dict[str, str], folder: Path, interactive: bool
+) -> tuple[dict[str, bytes | None], str]:
     """Run the updates in a clone at HEAD: {path: new bytes or None if removed}, the diff."""
     with tempfile.TemporaryDirectory(prefix="scaffold-update.") as scratch:
         clone = Path(scratch) / "repo"
-        _git(Path(scratch), "clone", "--quiet", "--shared", "--no-checkout", str(top),
-             str(clone))
+        _git(Path(scratch), "clone", "--quiet", "--shared", "--no-checkout", str(top), str(clone))
         _git(clone, "checkout", "--quiet", "--detach", head)
         for step in todo:
             if step.legacy:
@@ -148,8 +163,7 @@ def update_in_clone(top: Path, head: str, todo: list[Step], target: dict[str, st
                 _commit(clone, f"pyo3-scaffold: record the {step.template} template as 0.1.0")
             _copier_update(clone, step, target[step.template], folder, interactive)
             _commit(clone, f"update the {step.template} template")
-        names = _git(clone, "diff", "--name-only", "--no-renames", "-z", head, "HEAD",
-                     strip=False)
+        names = _git(clone, "diff", "--name-only", "--no-renames", "-z", head, "HEAD", strip=False)
         changes = {}
         for rel in filter(None, names.split("\0")):
             path = clone / rel
@@ -166,12 +180,14 @@ def _migrate(answers: Path, template: str) -> None:
 
     data = yaml.safe_load(answers.read_text(encoding="utf-8"))
     data.update(_src_path=history.stable_ref(template), _commit=history.LEGACY_RELEASE)
-    answers.write_text("# Changes here will be overwritten by Copier; NEVER EDIT MANUALLY\n"
-                       + yaml.safe_dump(data, sort_keys=True), encoding="utf-8")
+    answers.write_text(
+        "# Changes here will be overwritten by Copier; NEVER EDIT MANUALLY\n"
+        + yaml.safe_dump(data, sort_keys=True),
+        encoding="utf-8",
+    )
 
 
-def _copier_update(clone: Path, step: Step, version: str, folder: Path,
-                   interactive: bool) -> None:
+def _copier_update(clone: Path, step: Step, version: str, folder: Path, interactive: bool) -> None:
     import yaml
 
     from scaffold.render.copier_render import update
@@ -187,8 +203,14 @@ def _copier_update(clone: Path, step: Step, version: str, folder: Path,
     except ValueError as error:
         raise UserError(f"{step.answers}: {error}", "restore it from git") from None
     try:
-        update(dst, answers.relative_to(dst).as_posix(), version, folder,
-               interactive=interactive, data=data)
+        update(
+            dst,
+            answers.relative_to(dst).as_posix(),
+            version,
+            folder,
+            interactive=interactive,
+            data=data,
+        )
     except RuntimeError as error:
         raise UserError(f"{step.answers}: {error}", "nothing was written") from None
 
@@ -203,8 +225,10 @@ def apply(top: Path, changes: dict[str, bytes | None]) -> None:
             try:
                 texts[top / rel] = data.decode("utf-8")
             except UnicodeDecodeError:
-                raise UserError(f"{rel}: the update made a file that is not UTF-8 text",
-                                "nothing was written; see `scaffold update --dry-run`") from None
+                raise UserError(
+                    f"{rel}: the update made a file that is not UTF-8 text",
+                    "nothing was written; see `scaffold update --dry-run`",
+                ) from None
     write_all(texts, top)
     for rel, data in changes.items():
         if data is None:
@@ -221,14 +245,27 @@ def conflicted(data: bytes) -> bool:
 
 def _commit(clone: Path, message: str) -> None:
     _git(clone, "add", "--all")
-    _git(clone, "-c", "user.name=pyo3-scaffold", "-c", "user.email=pyo3-scaffold@invalid",
-         "-c", "commit.gpgsign=false", "commit", "--quiet", "--no-verify", "--allow-empty",
-         "-m", message)
+    _git(
+        clone,
+        "-c",
+        "user.name=pyo3-scaffold",
+        "-c",
+        "user.email=pyo3-scaffold@invalid",
+        "-c",
+        "commit.gpgsign=false",
+        "commit",
+        "--quiet",
+        "--no-verify",
+        "--allow-empty",
+        "-m",
+        message,
+    )
 
 
 def _git(cwd: Path, *args: str, strip: bool = True) -> str:
-    done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True,
-                          env={**os.environ, "LC_ALL": "C"})
+    done = subprocess.run(
+        ["git", *args], cwd=cwd, capture_output=True, text=True, env={**os.environ, "LC_ALL": "C"}
+    )
     if done.returncode:
         detail = done.stderr.strip().splitlines()[-1:] or [f"exit {done.returncode}"]
         raise UserError(f"git {args[0]} failed in {cwd}: {detail[0]}", "nothing was written")

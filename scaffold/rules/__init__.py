@@ -54,11 +54,16 @@ def select(selectors: list[str] | None, ignore: list[str] | None) -> list[Rule]:
     given = (selectors or []) + (ignore or [])
     unknown = [s for s in given if not any(matches(c, n, [s]) for c, (n, _) in TABLE.items())]
     if unknown:
-        raise UserError(f"unknown rule code or name: {', '.join(unknown)}",
-                        "see `scaffold fix-features --explain CODE` or docs/rules.md")
-    return [load(code) for code, (name, _) in TABLE.items()
-            if (not selectors or matches(code, name, selectors))
-            and not (ignore and matches(code, name, ignore))]
+        raise UserError(
+            f"unknown rule code or name: {', '.join(unknown)}",
+            "see `scaffold fix-features --explain CODE` or docs/rules.md",
+        )
+    return [
+        load(code)
+        for code, (name, _) in TABLE.items()
+        if (not selectors or matches(code, name, selectors))
+        and not (ignore and matches(code, name, ignore))
+    ]
 
 
 def by_code(code: str) -> Rule | None:

@@ -24,8 +24,11 @@ if TYPE_CHECKING:
 # patterns is the largest single import cost of a check, and most checks read none.
 
 # name, extras, specifiers, then markers or a URL (left alone).
-_REQUIREMENT = re.compile(r"^(?P<head>\s*[A-Za-z0-9._-]+\s*(?:\[[^\]]*\]\s*)?)"
-                          r"(?P<specs>[^;@]*?)(?P<tail>\s*(?:[;@].*)?)$", re.S)
+_REQUIREMENT = re.compile(
+    r"^(?P<head>\s*[A-Za-z0-9._-]+\s*(?:\[[^\]]*\]\s*)?)"
+    r"(?P<specs>[^;@]*?)(?P<tail>\s*(?:[;@].*)?)$",
+    re.S,
+)
 
 
 def floor(backend: str) -> Version | None:
@@ -110,7 +113,8 @@ def raise_floor(requirement: str, backend: str) -> str:
         low = _lower(spec)
         if spec.operator in ("<", "<="):
             keep = Version(spec.version) > minimum or (
-                spec.operator == "<=" and Version(spec.version) == minimum)
+                spec.operator == "<=" and Version(spec.version) == minimum
+            )
             pieces += [raw] if keep else []  # an upper bound below the floor cannot stay
         elif spec.operator == "!=" or (low is not None and low >= minimum):
             pieces.append(raw)

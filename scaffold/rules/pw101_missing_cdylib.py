@@ -50,8 +50,9 @@ def check(ctx: Context) -> Iterator[Finding]:
             continue
         path = crate.path
 
-        def fix(editor: Editor, path: Path = path,
-                had_types: bool = bool(crate.crate_types)) -> None:
+        def fix(
+            editor: Editor, path: Path = path, had_types: bool = bool(crate.crate_types)
+        ) -> None:
             lib = manifest.ensure_table(editor.document(path), ("lib",))
             if had_types or "crate-type" in lib:
                 manifest.add_to_array(lib, "crate-type", "cdylib")
@@ -59,6 +60,10 @@ def check(ctx: Context) -> Iterator[Finding]:
                 lib["crate-type"] = ["rlib", "cdylib"]
 
         yield ctx.finding(
-            crate.file, ("lib",), "crate-type",
+            crate.file,
+            ("lib",),
+            "crate-type",
             f"extension crate `{crate.name}` has no `cdylib` crate type, so no Python module "
-            "can be built from it", fix)
+            "can be built from it",
+            fix,
+        )

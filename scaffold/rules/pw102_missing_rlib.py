@@ -57,5 +57,9 @@ def check(ctx: Context) -> Iterator[Finding]:
             manifest.add_to_array(lib, "crate-type", "rlib")
 
         yield ctx.finding(
-            crate.file, ("lib",), "crate-type",
-            f"`{names}` depend(s) on `{crate.name}`, but it is not built as an `rlib`", fix)
+            crate.file,
+            ("lib",),
+            "crate-type",
+            f"`{names}` depend(s) on `{crate.name}`, but it is not built as an `rlib`",
+            fix,
+        )

@@ -58,7 +58,6 @@ APPLICABILITY = Applicability.UNSAFE
 FIX_CHANGES = Claim(frozenset({"auto-initialize"}))
 
 
-
 def check(ctx: Context) -> Iterator[Finding]:
     ws = ctx.workspace
     for ext in ctx.extensions:
@@ -70,27 +69,44 @@ def check(ctx: Context) -> Iterator[Finding]:
             has_rpath = rust_source.rpath_setting(build_text) is not None
             pyo3 = ws.pyo3_dependencies(member)
             series = ws.pyo3_series(ext.crate) or facts.NEWEST_SUPPORTED
-            auto = any("auto-initialize" in member.effective_spec(d).get("features", [])
-                       for d in pyo3) or \
-                rust_source.starts_interpreter(member.rust_sources(), member.reader.text) or \
-                not facts.auto_initialize_is_a_feature(series)
+            auto = (
+                any("auto-initialize" in member.effective_spec(d).get("features", []) for d in pyo3)
+                or rust_source.starts_interpreter(member.rust_sources(), member.reader.text)
+                or not facts.auto_initialize_is_a_feature(series)
+            )
             if has_rpath and auto:
                 continue
-            missing = [text for ok, text in ((has_rpath, "build.rs rpath to libpython"),
-                                             (auto, "pyo3 `auto-initialize`")) if not ok]
+            missing = [
+                text
+                for ok, text in (
+                    (has_rpath, "build.rs rpath to libpython"),
+                    (auto, "pyo3 `auto-initialize`"),
+                )
+                if not ok
+            ]
             # `build = false` turned build scripts off on purpose: report, never add one.
-            fixable = has_rpath or (build is not None and not build_text
-                                    and facts.has_lib_dir(series))
+            fixable = has_rpath or (
+                build is not None and not build_text and facts.has_lib_dir(series)
+            )
             fix = _add(ws, member, pyo3, series, has_rpath, auto) if fixable else None
             yield ctx.finding(
-                member.file, ("package",), None,
+                member.file,
+                ("package",),
+                None,
                 f"binary crate `{member.name}` embeds Python through `{ext.crate.name}` but has "
                 f"no {' and no '.join(missing)}; it fails to start without LD_LIBRARY_PATH",
-                fix)
+                fix,
+            )
 
 
-def _add(ws: Workspace, member: Crate, pyo3: list[Dependency], series: Series, has_rpath: bool,
-         auto: bool) -> Callable[[Editor], None]:
+def _add(
+    ws: Workspace,
+    member: Crate,
+    pyo3: list[Dependency],
+    series: Series,
+    has_rpath: bool,
+    auto: bool,
+) -> Callable[[Editor], None]:
     version = format_series(series)
     shared = ws.manifest.get("dependencies", {})
     build = member.build_script_path  # None only with an rpath already: then no script is made
@@ -98,8 +114,9 @@ def _add(ws: Workspace, member: Crate, pyo3: list[Dependency], series: Series, h
     def fix(editor: Editor) -> None:
         document = editor.document(member.path)
         if not auto and pyo3:
-            manifest.add_to_array(manifest.dependency_table(document, pyo3[0]), "features",
-                                  "auto-initialize")
+            manifest.add_to_array(
+                manifest.dependency_table(document, pyo3[0]), "features", "auto-initialize"
+            )
         elif not auto:
             deps = manifest.ensure_table(document, ("dependencies",))
             deps["pyo3"] = _spec("pyo3" in shared, version, ["auto-initialize"])
@@ -130,9 +147,13 @@ def build_script(series: tuple[int, int]) -> str:
     if facts.has_rpath_helper(series):
         body = "    pyo3_build_config::add_libpython_rpath_link_args();\n"
     else:
-        body = ("    if let Some(lib_dir) = &pyo3_build_config::get().lib_dir {\n"
-                "        println!(\"cargo:rustc-link-arg=-Wl,-rpath,{lib_dir}\");\n"
-                "    }\n")
-    return ("// Puts libpython's directory on this binary's rpath, so it starts without\n"
-            "// LD_LIBRARY_PATH. Build scripts of dependencies cannot do this for us.\n"
-            f"fn main() {{\n{body}}}\n")
+        body = (
+            "    if let Some(lib_dir) = &pyo3_build_config::get().lib_dir {\n"
+            '        println!("cargo:rustc-link-arg=-Wl,-rpath,{lib_dir}");\n'
+            "    }\n"
+        )
+    return (
+        "// Puts libpython's directory on this binary's rpath, so it starts without\n"
+        "// LD_LIBRARY_PATH. Build scripts of dependencies cannot do this for us.\n"
+        f"fn main() {{\n{body}}}\n"
+    )

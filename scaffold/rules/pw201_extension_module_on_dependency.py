@@ -77,48 +77,71 @@ def check(ctx: Context) -> Iterator[Finding]:
     extension_crates = {ext.crate.path: ext for ext in ctx.extensions}
     for crate in ws.members:
         for dep in ws.pyo3_dependencies(crate):
-            if EXTENSION_MODULE in dep.features and ctx.forced_by_dependency(crate, dep) \
-                    is not False:  # None (the model cannot say): the manifest's word stands
+            if (
+                EXTENSION_MODULE in dep.features
+                and ctx.forced_by_dependency(crate, dep) is not False
+            ):  # None (the model cannot say): the manifest's word stands
                 yield _report(ctx, crate, dep, extension_crates.get(crate.path))
     workspace_pyo3 = ws.manifest.get("dependencies", {}).get("pyo3")
     if isinstance(workspace_pyo3, dict) and EXTENSION_MODULE in workspace_pyo3.get("features", []):
         dep = Dependency(("workspace", "dependencies"), "pyo3", workspace_pyo3)
-        inheritors = [(c, d) for c in ws.members for d in c.dependencies_on("pyo3")
-                      if d.inherits_workspace and d.key == "pyo3"]
+        inheritors = [
+            (c, d)
+            for c in ws.members
+            for d in c.dependencies_on("pyo3")
+            if d.inherits_workspace and d.key == "pyo3"
+        ]
         if inheritors and all(ctx.forced_by_dependency(c, d) is False for c, d in inheritors):
             return  # no member's build has it on through the workspace entry (with none
             # inheriting it yet, the first member that does would be: it is reported)
 
-        def fix(editor: Editor, dep: Dependency = dep,
-                inheritors: list[tuple[Crate, Dependency]] = inheritors) -> None:
+        def fix(
+            editor: Editor,
+            dep: Dependency = dep,
+            inheritors: list[tuple[Crate, Dependency]] = inheritors,
+        ) -> None:
             remove_extension_module_from_dependency(editor.document(ws.root_file.path), dep)
             for crate, inherited in inheritors:
                 ext = extension_crates.get(crate.path)
                 if ext is not None and ctx.mode(ext) != ENV:
                     ensure_extension_module_feature(
-                        editor.document(crate.path), inherited.key,
-                        weak=bool(crate.effective_spec(inherited).get("optional")))
+                        editor.document(crate.path),
+                        inherited.key,
+                        weak=bool(crate.effective_spec(inherited).get("optional")),
+                    )
 
         yield ctx.finding(
-            ws.root_file, ("workspace", "dependencies"), "pyo3",
+            ws.root_file,
+            ("workspace", "dependencies"),
+            "pyo3",
             "`extension-module` is enabled on `[workspace.dependencies] pyo3`, so no member "
-            "that inherits it can link libpython (binaries and tests fail to link)", fix)
+            "that inherits it can link libpython (binaries and tests fail to link)",
+            fix,
+        )
 
 
 def _report(ctx: Context, crate: Crate, dep: Dependency, ext: Extension | None) -> Finding:
     env_mode = ext is not None and ctx.mode(ext) == ENV
-    backend_enables = ext is not None and ext.declared_by is not None and any(
-        is_pyo3_entry(f, {dep.key}) for f in ext.declared_by.features)
+    backend_enables = (
+        ext is not None
+        and ext.declared_by is not None
+        and any(is_pyo3_entry(f, {dep.key}) for f in ext.declared_by.features)
+    )
 
     def fix(editor: Editor) -> None:
         document = editor.document(crate.path)
         remove_extension_module_from_dependency(document, dep)
         if not (env_mode or backend_enables):
-            ensure_extension_module_feature(document, dep.key,
-                                            weak=bool(crate.effective_spec(dep).get("optional")))
+            ensure_extension_module_feature(
+                document, dep.key, weak=bool(crate.effective_spec(dep).get("optional"))
+            )
 
     where = ".".join(dep.table)
     return ctx.finding(
-        crate.file, dep.table, dep.key,
+        crate.file,
+        dep.table,
+        dep.key,
         f"`{crate.name}` enables `extension-module` on its `{dep.key}` dependency "
-        f"(in [{where}]); no binary or test can turn it off", fix)
+        f"(in [{where}]); no binary or test can turn it off",
+        fix,
+    )

@@ -63,10 +63,14 @@ def check(ctx: Context) -> Iterator[Finding]:
         pyo3 = ctx.workspace.pyo3_dependencies(crate)
         if not pyo3:
             continue
-        on_dependency = any(EXTENSION_MODULE in crate.effective_spec(d).get("features", [])
-                            and not crate.effective_spec(d).get("optional") for d in pyo3)
+        on_dependency = any(
+            EXTENSION_MODULE in crate.effective_spec(d).get("features", [])
+            and not crate.effective_spec(d).get("optional")
+            for d in pyo3
+        )
         by_backend = ext.declared_by is not None and any(
-            f in (EXTENSION_MODULE, f"pyo3/{EXTENSION_MODULE}") for f in ext.declared_by.features)
+            f in (EXTENSION_MODULE, f"pyo3/{EXTENSION_MODULE}") for f in ext.declared_by.features
+        )
         defaults = ext.declared_by is None or "--no-default-features" not in ext.declared_by.args
         if on_dependency or by_backend or (defaults and extension_module_enabled_by_default(crate)):
             continue  # on in the wheel build: no need to ask the model
@@ -74,20 +78,25 @@ def check(ctx: Context) -> Iterator[Finding]:
 
         scenario = wheel(ext)
         wheel_features = ctx.pyo3_features(scenario)
-        if wheel_features is not False and (wheel_features is None
-                                            or EXTENSION_MODULE in wheel_features):
+        if wheel_features is not False and (
+            wheel_features is None or EXTENSION_MODULE in wheel_features
+        ):
             continue  # the wheel build ends with `extension-module` on (or has no pyo3)
 
         weak = bool(crate.effective_spec(pyo3[0]).get("optional"))
 
-        def fix(editor: Editor, path: Path = crate.path, key: str = pyo3[0].key,
-                weak: bool = weak) -> None:
+        def fix(
+            editor: Editor, path: Path = crate.path, key: str = pyo3[0].key, weak: bool = weak
+        ) -> None:
             ensure_extension_module_feature(editor.document(path), key, weak=weak)
 
         # A backend that turns `default` off would not see the fix: naming the feature there
         # is the user's call.
         yield ctx.finding(
-            crate.file, ("features",), None,
+            crate.file,
+            ("features",),
+            None,
             f"nothing enables `extension-module` when `{crate.name}` is built as a Python "
             "extension, so the module links libpython",
-            None if scenario.no_default_features else fix)
+            None if scenario.no_default_features else fix,
+        )

@@ -51,12 +51,17 @@ FIX_CHANGES = Claim(frozenset({"extension-module", "default"}))
 
 def check(ctx: Context) -> Iterator[Finding]:
     for ext, member, dep in feature_dependents(ctx, inherited=False):  # PW204: inherited
+
         def fix(editor: Editor, path: Path = member.path, dep: Dependency = dep) -> None:
             table = manifest.dependency_table(editor.document(path), dep)
             manifest.remove_key(table, "default_features")
             manifest.set_value(table, "default-features", False)
 
         yield ctx.finding(
-            member.file, dep.table, dep.key,
+            member.file,
+            dep.table,
+            dep.key,
             f"`{member.name}` depends on `{ext.crate.name}` with its default features, "
-            "which enable `extension-module`: it will not link libpython", fix)
+            "which enable `extension-module`: it will not link libpython",
+            fix,
+        )

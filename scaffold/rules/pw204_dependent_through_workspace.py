@@ -55,14 +55,22 @@ def check(ctx: Context) -> Iterator[Finding]:
     for ext, member, dep in feature_dependents(ctx, inherited=True):
         relative = os.path.relpath(ext.crate.dir, member.dir).replace(os.sep, "/")
 
-        def fix(editor: Editor, member: Crate = member, dep: Dependency = dep,
-                relative: str = relative) -> None:
+        def fix(
+            editor: Editor, member: Crate = member, dep: Dependency = dep, relative: str = relative
+        ) -> None:
             parent = manifest.ensure_table(editor.document(member.path), dep.table)  # holds `dep`
-            manifest.rewrite_dependency(parent, dep.key,
-                                        {"path": relative, "default-features": False},
-                                        keep=("features", "optional"))
+            manifest.rewrite_dependency(
+                parent,
+                dep.key,
+                {"path": relative, "default-features": False},
+                keep=("features", "optional"),
+            )
 
         yield ctx.finding(
-            member.file, dep.table, dep.key,
+            member.file,
+            dep.table,
+            dep.key,
             f"`{member.name}` inherits `{ext.crate.name}` with `workspace = true`, where "
-            "`default-features = false` cannot apply: `extension-module` stays on", fix)
+            "`default-features = false` cannot apply: `extension-module` stays on",
+            fix,
+        )

@@ -67,7 +67,8 @@ def check(ctx: Context) -> Iterator[Finding]:
         dependents = [m for m, _ in ws.dependents(ext.crate)]
         selected = selected_by_plain_build(ws)
         if ext.crate.dir.resolve() in selected and any(
-                m.dir.resolve() in selected for m in dependents):
+            m.dir.resolve() in selected for m in dependents
+        ):
             hazards.append(ext)
     if not hazards:
         return
@@ -97,10 +98,14 @@ def check(ctx: Context) -> Iterator[Finding]:
             table["default-members"] = keep
 
     yield ctx.finding(
-        ws.root_file, ("workspace",), "default-members" if ws.default_members else "members",
+        ws.root_file,
+        ("workspace",),
+        "default-members" if ws.default_members else "members",
         f"a plain `cargo build` at the root builds {names} with `extension-module` together "
         "with its dependents; Cargo unifies the feature and the dependents fail to link "
-        "libpython", fix)
+        "libpython",
+        fix,
+    )
 
 
 def selected_by_plain_build(ws: Workspace) -> set[Path]:

@@ -73,8 +73,10 @@ if TYPE_CHECKING:
 
 CODE = "PW206"
 NAME = "deprecated-extension-module-feature"
-SUMMARY = (f"Feature wiring on PyO3 >= {facts.format_series(facts.ENV_WIRING_SINCE)}, where the "
-           "backend can set PYO3_BUILD_EXTENSION_MODULE instead")
+SUMMARY = (
+    f"Feature wiring on PyO3 >= {facts.format_series(facts.ENV_WIRING_SINCE)}, where the "
+    "backend can set PYO3_BUILD_EXTENSION_MODULE instead"
+)
 FIX_TITLE = "Migrate to `env` wiring (PYO3_BUILD_EXTENSION_MODULE set by the backend)"
 APPLICABILITY = Applicability.DISPLAY_ONLY
 FIX_CHANGES = Claim(frozenset({"extension-module", "default"}))
@@ -90,21 +92,36 @@ def check(ctx: Context) -> Iterator[Finding]:
             setup_py = _setup_py(ext)
             if setup_py is not None:  # never edited: the migration cannot complete
                 yield ctx.finding(
-                    setup_py, (), None,
+                    setup_py,
+                    (),
+                    None,
                     f"`{ext.crate.name}` gets `extension-module` from `RustExtension(features="
-                    "...)` in setup.py; remove it there by hand for `--wiring env`")
+                    "...)` in setup.py; remove it there by hand for `--wiring env`",
+                )
                 continue
             yield ctx.finding(
-                ext.crate.file, ("features",), EXTENSION_MODULE,
+                ext.crate.file,
+                ("features",),
+                EXTENSION_MODULE,
                 f"`{ext.crate.name}` uses `extension-module` feature wiring; `--wiring env` "
-                f"removes it{_plan_text(ctx, ext)}", _migrate(ctx, ext), Applicability.SAFE)
-        elif (ctx.wiring is None and declared_mode(ext) is None
-              and not below_env_wiring(ctx.workspace, ext)):
+                f"removes it{_plan_text(ctx, ext)}",
+                _migrate(ctx, ext),
+                Applicability.SAFE,
+            )
+        elif (
+            ctx.wiring is None
+            and declared_mode(ext) is None
+            and not below_env_wiring(ctx.workspace, ext)
+        ):
             yield ctx.finding(
-                ext.crate.file, ("features",), EXTENSION_MODULE,
+                ext.crate.file,
+                ("features",),
+                EXTENSION_MODULE,
                 f"`{ext.crate.name}` uses the `extension-module` feature, {_status(ctx, ext)}; "
-                "`--wiring env` migrates, `[tool.pyo3-scaffold] wiring = \"feature\"` keeps it",
-                _migrate(ctx, ext), severity=Severity.INFO)
+                '`--wiring env` migrates, `[tool.pyo3-scaffold] wiring = "feature"` keeps it',
+                _migrate(ctx, ext),
+                severity=Severity.INFO,
+            )
 
 
 def _named_elsewhere(ctx: Context, ext: Extension) -> set[str]:
@@ -129,14 +146,20 @@ def _plan(ctx: Context, ext: Extension) -> FeaturePlan:
 def _plan_text(ctx: Context, ext: Extension) -> str:
     """What the migration does to `[features]`, for the message."""
     plan = _plan(ctx, ext)
-    parts = [f"the feature `{name}` goes too (left empty, named nowhere else)"
-             for name in plan.removed]
+    parts = [
+        f"the feature `{name}` goes too (left empty, named nowhere else)" for name in plan.removed
+    ]
     parts += [f"the feature `{name}` stays ({why})" for name, why in plan.kept]
     found = ctx.workspace.pyo3_series(ext.crate)
-    if found and facts.generate_import_lib_noop(found) and any(
-            "generate-import-lib" in why for _, why in plan.kept):
-        parts.append(f"`generate-import-lib` does nothing since PyO3 "
-                     f"{facts.format_series(facts.GENERATE_IMPORT_LIB_NOOP_SINCE)}")
+    if (
+        found
+        and facts.generate_import_lib_noop(found)
+        and any("generate-import-lib" in why for _, why in plan.kept)
+    ):
+        parts.append(
+            f"`generate-import-lib` does nothing since PyO3 "
+            f"{facts.format_series(facts.GENERATE_IMPORT_LIB_NOOP_SINCE)}"
+        )
     return "; " + "; ".join(parts) if parts else ""
 
 
@@ -150,18 +173,20 @@ def _migrate(ctx: Context, ext: Extension) -> Callable[[Editor], None]:
 
     def fix(editor: Editor) -> None:
         document = editor.document(ext.crate.path)
-        remove_extension_module_feature(document, pyo3_keys(ext.crate),
-                                        _named_elsewhere(ctx, ext))
+        remove_extension_module_feature(document, pyo3_keys(ext.crate), _named_elsewhere(ctx, ext))
         for dep in _family_dependencies(ext.crate):
             remove_extension_module_from_dependency(document, dep)
             if dep.inherits_workspace:  # else the inherited feature keeps the finding alive
-                shared = Dependency(("workspace", "dependencies"), dep.key,
-                                    ext.crate.workspace_dependency(dep.key))
+                shared = Dependency(
+                    ("workspace", "dependencies"), dep.key, ext.crate.workspace_dependency(dep.key)
+                )
                 remove_extension_module_from_dependency(
-                    editor.document(ctx.workspace.root_file.path), shared)
+                    editor.document(ctx.workspace.root_file.path), shared
+                )
         if ext.project and ext.project.pyproject:
-            _migrate_pyproject(editor.document(ext.project.pyproject.path), ext.project.backend,
-                               set(plan.removed))
+            _migrate_pyproject(
+                editor.document(ext.project.pyproject.path), ext.project.backend, set(plan.removed)
+            )
 
     return fix
 
@@ -169,9 +194,12 @@ def _migrate(ctx: Context, ext: Extension) -> Callable[[Editor], None]:
 def _setup_py(ext: Extension) -> Path | None:
     """The setup.py whose `RustExtension(features=...)` enables `extension-module`, if any."""
     declared = ext.declared_by
-    if (declared is not None and declared.source is not None
-            and declared.source.name == "setup.py"
-            and any(EXTENSION_MODULE in f for f in declared.features)):
+    if (
+        declared is not None
+        and declared.source is not None
+        and declared.source.name == "setup.py"
+        and any(EXTENSION_MODULE in f for f in declared.features)
+    ):
         return declared.source
     return None
 
@@ -180,11 +208,14 @@ def _migrate_pyproject(document: TOMLDocument, backend: str | None, removed: set
     """The backend stops enabling `pyo3/extension-module` and the crate features removed."""
     setuptools_rust = manifest.table(document, ("tool", "setuptools-rust")) or {}
     keys = {"pyo3", "pyo3-ffi"}
-    for table in [manifest.table(document, ("tool", "maturin")),
-                  *setuptools_rust.get("ext-modules", [])]:
+    for table in [
+        manifest.table(document, ("tool", "maturin")),
+        *setuptools_rust.get("ext-modules", []),
+    ]:
         if table is not None and "features" in table:
-            for value in [v for v in list(table["features"])
-                          if is_pyo3_entry(v, keys) or str(v) in removed]:
+            for value in [
+                v for v in list(table["features"]) if is_pyo3_entry(v, keys) or str(v) in removed
+            ]:
                 manifest.remove_from_array(table, "features", value, drop_empty=True)
     settings = manifest.table(document, ("tool", "pyo3-scaffold"))
     if settings is not None and "wiring" in settings:
@@ -197,8 +228,10 @@ def _status(ctx: Context, ext: Extension) -> str:
     since = facts.format_series(facts.FEATURE_DEPRECATED_SINCE)
     found = ctx.workspace.pyo3_series(ext.crate)
     if found is not None and not facts.feature_deprecated(found):
-        return (f"superseded by PYO3_BUILD_EXTENSION_MODULE since PyO3 "
-                f"{facts.format_series(facts.ENV_WIRING_SINCE)} (deprecated from {since})")
+        return (
+            f"superseded by PYO3_BUILD_EXTENSION_MODULE since PyO3 "
+            f"{facts.format_series(facts.ENV_WIRING_SINCE)} (deprecated from {since})"
+        )
     return f"deprecated since PyO3 {since}"
 
 
@@ -208,15 +241,25 @@ def _refuse_old_pyo3(ctx: Context, ext: Extension) -> None:
     found = ws.pyo3_series(crate)
     since = facts.format_series(facts.ENV_WIRING_SINCE)
     uses = facts.format_series(found) if found else "an unknown version"
-    asked = next(filter(None, (series(crate.effective_spec(d).get("version") or "")
-                               for d in ws.pyo3_dependencies(crate))), None)
+    asked = next(
+        filter(
+            None,
+            (
+                series(crate.effective_spec(d).get("version") or "")
+                for d in ws.pyo3_dependencies(crate)
+            ),
+        ),
+        None,
+    )
     locked = [v for v in ws.lock_versions.get("pyo3", []) if series(v) == found]
     if locked and asked is not None and asked != found:
         raise UserError(
             f"{ws.root / 'Cargo.lock'}: `--wiring env` needs PyO3 >= {since}; read Cargo.lock, "
             f"which pins pyo3 {locked[0]} although {crate.path} asks for "
             f"{facts.format_series(asked)}",
-            "run `cargo update -p pyo3` first, or keep `--wiring feature`")
-    raise UserError(f"{crate.path}: `--wiring env` needs PyO3 >= {since}, this crate uses {uses}",
-                    "upgrade pyo3 first, or keep `--wiring feature`")
-
+            "run `cargo update -p pyo3` first, or keep `--wiring feature`",
+        )
+    raise UserError(
+        f"{crate.path}: `--wiring env` needs PyO3 >= {since}, this crate uses {uses}",
+        "upgrade pyo3 first, or keep `--wiring feature`",
+    )

@@ -60,8 +60,11 @@ def check(ctx: Context) -> Iterator[Finding]:
     for crate in ws.members:
         for dep in crate.dependencies:
             spec = crate.effective_spec(dep)
-            package = spec.get("package", dep.key) if not dep.inherits_workspace else \
-                crate.workspace_dependency(dep.key).get("package", dep.key)
+            package = (
+                spec.get("package", dep.key)
+                if not dep.inherits_workspace
+                else crate.workspace_dependency(dep.key).get("package", dep.key)
+            )
             if package in PYO3_FAMILY or facts.pinned_to_pyo3_minor(package):
                 found = series(spec.get("version") or "")
                 if found:
@@ -77,17 +80,20 @@ def check(ctx: Context) -> Iterator[Finding]:
         if found == newest:
             continue
         target = requirement.get(package, format_series(newest))
-        movable = dep.inherits_workspace or (set(dep.spec) <= _MOVABLE_KEYS
-                                             and dep.key == package)
+        movable = dep.inherits_workspace or (set(dep.spec) <= _MOVABLE_KEYS and dep.key == package)
         yield ctx.finding(
-            crate.file, dep.table, dep.key,
+            crate.file,
+            dep.table,
+            dep.key,
             f"`{crate.name}` requires {package} {format_series(found)} while the newest PyO3 "
             f"in the workspace is {format_series(newest)}; only one PyO3 minor can be linked",
-            _unify(ws, crate, dep, package, target) if movable else None)
+            _unify(ws, crate, dep, package, target) if movable else None,
+        )
 
 
-def _unify(ws: Workspace, crate: Crate, dep: Dependency, package: str,
-           target: str) -> Callable[[Editor], None]:
+def _unify(
+    ws: Workspace, crate: Crate, dep: Dependency, package: str, target: str
+) -> Callable[[Editor], None]:
     def fix(editor: Editor) -> None:
         root = editor.document(ws.root_file.path)
         if ws.has_workspace:
@@ -111,5 +117,6 @@ def _inherit(document: TOMLDocument, dep: Dependency, package: str) -> None:
     fields: dict[str, object] = {"workspace": True}
     if dep.key != package:  # a renamed dependency keeps its name; the workspace entry renames
         fields["package"] = package
-    manifest.rewrite_dependency(manifest.ensure_table(document, dep.table), dep.key, fields,
-                                keep=("features", "optional"))
+    manifest.rewrite_dependency(
+        manifest.ensure_table(document, dep.table), dep.key, fields, keep=("features", "optional")
+    )

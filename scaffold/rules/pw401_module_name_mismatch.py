@@ -59,13 +59,16 @@ def check(ctx: Context) -> Iterator[Finding]:
         if declared is None:
             if pymodule != crate.lib_name:
                 where: tuple[tuple[str, ...], str] = (
-                    (("lib",), "name") if "name" in crate.lib else (("package",), "name"))
+                    (("lib",), "name") if "name" in crate.lib else (("package",), "name")
+                )
                 yield ctx.finding(
-                    crate.file, *where,
+                    crate.file,
+                    *where,
                     f"cannot check the module name: no Python build backend builds "
                     f"`{crate.name}`; whatever installs the library must name the file "
                     f"`{pymodule}` (the #[pymodule] name), not `{crate.lib_name}` ([lib] name)",
-                    severity=Severity.INFO)
+                    severity=Severity.INFO,
+                )
             continue
         backend_name = declared.module_name
         values = {"#[pymodule]": pymodule}
@@ -77,29 +80,40 @@ def check(ctx: Context) -> Iterator[Finding]:
             continue
         described = ", ".join(f"{where} `{name}`" for where, name in values.items())
         init = values.get("backend", values.get("[lib] name"))
-        message = (f"module name disagrees: {described}; `import` fails with \"dynamic module "
-                   f"does not define module export function (PyInit_{init})\"")
+        message = (
+            f'module name disagrees: {described}; `import` fails with "dynamic module '
+            f'does not define module export function (PyInit_{init})"'
+        )
         editable = declared.source is not None and declared.source.name == "pyproject.toml"
         project = ext.project  # there when pyproject.toml declares the module
         if editable and backend_name and project is not None and project.pyproject is not None:
-            table, key = ((("tool", "maturin"), "module-name") if project.backend == "maturin"
-                          else (("tool", "setuptools-rust", "ext-modules"), "target"))
+            table, key = (
+                (("tool", "maturin"), "module-name")
+                if project.backend == "maturin"
+                else (("tool", "setuptools-rust", "ext-modules"), "target")
+            )
             yield ctx.finding(project.pyproject, table, key, message, _rename(ext, pymodule))
         elif backend_name and declared.target and declared.source is not None:
             # setup.py: reported, never edited
             finding = ctx.finding(declared.source, (), None, message)
-            yield dataclasses.replace(finding, line=_line_naming(
-                ctx.workspace.reader.text(declared.source) or "", declared.target))
+            yield dataclasses.replace(
+                finding,
+                line=_line_naming(
+                    ctx.workspace.reader.text(declared.source) or "", declared.target
+                ),
+            )
         else:  # the backend takes the lib name: point at it
             where = (("lib",), "name") if "name" in crate.lib else (("package",), "name")
             yield ctx.finding(crate.file, *where, message)
+
 
 def _line_naming(text: str, target: str) -> int:
     """The first line of `text` that holds `target` as a string literal (1 if none)."""
     quoted = (f'"{target}"', f"'{target}'")
     lines = text.splitlines()
-    return next((number for number, line in enumerate(lines, 1)
-                 if any(q in line for q in quoted)), 1)
+    return next(
+        (number for number, line in enumerate(lines, 1) if any(q in line for q in quoted)), 1
+    )
 
 
 def _rename(ext: Extension, pymodule: str) -> Callable[[Editor], None]:

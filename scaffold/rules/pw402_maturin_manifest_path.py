@@ -50,8 +50,11 @@ APPLICABILITY = Applicability.SAFE
 
 def check(ctx: Context) -> Iterator[Finding]:
     ws = ctx.workspace
-    candidates = [c for c in ws.members if ws.pyo3_dependencies(c) and
-                  ("cdylib" in c.crate_types or _has_pymodule(c))]
+    candidates = [
+        c
+        for c in ws.members
+        if ws.pyo3_dependencies(c) and ("cdylib" in c.crate_types or _has_pymodule(c))
+    ]
     for project in ws.projects:
         if project.backend != "maturin" or project.pyproject is None:
             continue
@@ -63,22 +66,28 @@ def check(ctx: Context) -> Iterator[Finding]:
         (declared_ext,) = project.extensions()
         bindings = (declared_ext.bindings or "").lower()
         if bindings in NON_PYO3_BINDINGS or (
-                crate is not None and not ws.builds_pyo3_module(project, declared_ext, crate)):
+            crate is not None and not ws.builds_pyo3_module(project, declared_ext, crate)
+        ):
             continue  # a binary, cffi or uniffi project: no PyO3 module to point at
         if declared is None and crate is None and not ws.reader.is_file(target):
             problem = "has no `manifest-path` and no Cargo.toml beside it"
         elif declared is None and crate is None:
             problem = "has no `manifest-path` and the Cargo.toml beside it is a virtual workspace"
         elif crate is None:
-            problem = f"has `manifest-path = \"{declared}\"`, which is not a workspace crate"
+            problem = f'has `manifest-path = "{declared}"`, which is not a workspace crate'
         elif declared is None:
             continue  # the crate beside pyproject.toml: PW101 covers a missing cdylib
         else:
-            problem = f"has `manifest-path = \"{declared}\"`, a crate that builds no Python module"
+            problem = f'has `manifest-path = "{declared}"`, a crate that builds no Python module'
         fix = _point_at(project.pyproject, candidates[0]) if len(candidates) == 1 else None
         names = ", ".join(f"`{c.name}`" for c in candidates) or "none"
-        yield ctx.finding(project.pyproject, ("tool", "maturin"), "manifest-path",
-                          f"[tool.maturin] {problem} (extension crates: {names})", fix)
+        yield ctx.finding(
+            project.pyproject,
+            ("tool", "maturin"),
+            "manifest-path",
+            f"[tool.maturin] {problem} (extension crates: {names})",
+            fix,
+        )
 
 
 def _point_at(pyproject: TextFile, crate: Crate) -> Callable[[Editor], None]:

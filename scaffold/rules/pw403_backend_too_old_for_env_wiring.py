@@ -57,9 +57,15 @@ def check(ctx: Context) -> Iterator[Finding]:
     seen = set()
     for ext in ctx.extensions:
         project = ext.project
-        if (ctx.mode(ext) != ENV or below_env_wiring(ctx.workspace, ext) or project is None
-                or project.pyproject is None or floor(project.backend or "") is None
-                or project.pyproject.path in seen or uses_feature(ext)):
+        if (
+            ctx.mode(ext) != ENV
+            or below_env_wiring(ctx.workspace, ext)
+            or project is None
+            or project.pyproject is None
+            or floor(project.backend or "") is None
+            or project.pyproject.path in seen
+            or uses_feature(ext)
+        ):
             continue  # still on the feature: PW206's migration raises the floor itself
         backend = project.backend or ""  # not empty: it has a floor
         found = requirement_for(project.build_requires, backend)
@@ -67,13 +73,18 @@ def check(ctx: Context) -> Iterator[Finding]:
             continue  # a backend not listed is not pinned by us: nothing to raise
         seen.add(project.pyproject.path)
 
-        def fix(editor: Editor, path: Path = project.pyproject.path,
-                backend: str = backend) -> None:
+        def fix(
+            editor: Editor, path: Path = project.pyproject.path, backend: str = backend
+        ) -> None:
             raise_backend_floor(editor.document(path), backend)
 
         yield ctx.finding(
-            project.pyproject, ("build-system",), "requires",
+            project.pyproject,
+            ("build-system",),
+            "requires",
             f"`{ext.crate.name}` uses env wiring (no `extension-module` feature), but "
             f"`{found[1]}` allows a {project.backend} that does not set "
             f"PYO3_BUILD_EXTENSION_MODULE (needs `{floor_text(backend)}`): the "
-            "module would link libpython", fix)
+            "module would link libpython",
+            fix,
+        )

@@ -23,8 +23,9 @@ def pyo3_feature(dep_key: str, weak: bool = False) -> str:
     return f"{dep_key}{'?' if weak else ''}/{EXTENSION_MODULE}"
 
 
-def ensure_extension_module_feature(document: TOMLDocument, pyo3_key: str = "pyo3",
-                                    on_by_default: bool = True, weak: bool = False) -> None:
+def ensure_extension_module_feature(
+    document: TOMLDocument, pyo3_key: str = "pyo3", on_by_default: bool = True, weak: bool = False
+) -> None:
     """`[features] extension-module = ["pyo3/extension-module"]`, in `default` if asked."""
     features = document.get("features")
     if features is None:
@@ -69,8 +70,11 @@ def plan_feature_removal(features: dict, keys: set[str], named_elsewhere: Set[st
         if name == "default" or not any(is_pyo3_entry(v, keys) for v in values):
             continue
         rest = [str(v) for v in values if not is_pyo3_entry(v, keys)]
-        users = sorted(other for other, vals in features.items()
-                       if other not in ("default", name) and name in map(str, vals))
+        users = sorted(
+            other
+            for other, vals in features.items()
+            if other not in ("default", name) and name in map(str, vals)
+        )
         if rest:
             kept.append((name, f"it also enables {', '.join(f'`{v}`' for v in rest)}"))
         elif users or name in named_elsewhere:
@@ -81,8 +85,9 @@ def plan_feature_removal(features: dict, keys: set[str], named_elsewhere: Set[st
     return FeaturePlan(tuple(removed), tuple(kept))
 
 
-def remove_extension_module_feature(document: TOMLDocument, keys: set[str],
-                                    named_elsewhere: Set[str] = frozenset()) -> FeaturePlan:
+def remove_extension_module_feature(
+    document: TOMLDocument, keys: set[str], named_elsewhere: Set[str] = frozenset()
+) -> FeaturePlan:
     """Remove `<pyo3>/extension-module` from every feature; keep each feature and what else it
     enables. A feature left empty that nothing names is deleted, with its mentions in `default`
     (and `default`, then `[features]`, when left empty)."""
@@ -116,8 +121,9 @@ def extension_module_enabled_by_default(crate: Crate) -> bool:
     return False
 
 
-def feature_dependents(ctx: Context, inherited: bool
-                       ) -> Iterator[tuple[Extension, Crate, Dependency]]:
+def feature_dependents(
+    ctx: Context, inherited: bool
+) -> Iterator[tuple[Extension, Crate, Dependency]]:
     """(extension, member, dependency) for every member whose own builds (`cargo build -p D`,
     `cargo test -p D`) end with `extension-module` on because `dependency` keeps the default
     features of an extension crate whose defaults enable it, in feature wiring; `inherited`:
@@ -127,8 +133,11 @@ def feature_dependents(ctx: Context, inherited: bool
     for ext in ctx.extensions:
         if ctx.mode(ext) != FEATURE or not extension_module_enabled_by_default(ext.crate):
             continue  # cheap: no default feature of the crate even names it
-        candidates = [(member, dep) for member, dep in ctx.workspace.dependents(ext.crate)
-                      if dep.inherits_workspace == inherited and _keeps_defaults(member, dep)]
+        candidates = [
+            (member, dep)
+            for member, dep in ctx.workspace.dependents(ext.crate)
+            if dep.inherits_workspace == inherited and _keeps_defaults(member, dep)
+        ]
         if not candidates or ctx.defaults_enable_extension_module(ext.crate) is False:
             continue
         for member, dep in candidates:

@@ -47,20 +47,31 @@ def with_linker(path: Path, triple: str, linker: str) -> tuple[str, str | None]:
 def _snippet(triple: str, linker: str) -> str:
     import tomlkit
 
-    return (f"[target.{tomlkit.key(triple).as_string()}]\n"
-            f"linker = {tomlkit.string(linker).as_string()}\n")
+    return (
+        f"[target.{tomlkit.key(triple).as_string()}]\n"
+        f"linker = {tomlkit.string(linker).as_string()}\n"
+    )
 
 
 def _verify(path: Path, before: dict, text: str, triple: str, linker: str) -> None:
     try:
         after = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise ManifestError(path, f"adding [target.{triple}] would break it ({error})",
-                            hint=f"add `linker = \"{linker}\"` under [target.{triple}] by hand"
-                            ) from None
-    expected = {**before, "target": {**before.get("target", {}),
-                                     triple: {**before.get("target", {}).get(triple, {}),
-                                              "linker": linker}}}
+        raise ManifestError(
+            path,
+            f"adding [target.{triple}] would break it ({error})",
+            hint=f'add `linker = "{linker}"` under [target.{triple}] by hand',
+        ) from None
+    expected = {
+        **before,
+        "target": {
+            **before.get("target", {}),
+            triple: {**before.get("target", {}).get(triple, {}), "linker": linker},
+        },
+    }
     if after != expected:
-        raise ManifestError(path, f"setting target.{triple}.linker would change other keys",
-                            hint=f"add `linker = \"{linker}\"` under [target.{triple}] by hand")
+        raise ManifestError(
+            path,
+            f"setting target.{triple}.linker would change other keys",
+            hint=f'add `linker = "{linker}"` under [target.{triple}] by hand',
+        )

@@ -43,7 +43,7 @@ def tidy_changed_lines(old: str, new: str) -> str:
             body = _close_gaps(body[:end]) + body[end:]
             close = " }" if "{ " in body else "}"
             body = _INLINE_CLOSE.sub(close + r"\1", body, count=1)
-        lines[index] = body + line[len(line.rstrip("\n")):]
+        lines[index] = body + line[len(line.rstrip("\n")) :]
     return "".join(lines)
 
 
@@ -51,7 +51,7 @@ def _close_gaps(text: str) -> str:
     """`_INLINE_GAP` -> one space, outside quoted strings."""
     parts, last = [], 0
     for match in _STRING.finditer(text):
-        parts += [_INLINE_GAP.sub(" ", text[last:match.start()]), match.group()]
+        parts += [_INLINE_GAP.sub(" ", text[last : match.start()]), match.group()]
         last = match.end()
     return "".join(parts) + _INLINE_GAP.sub(" ", text[last:])
 
@@ -75,9 +75,11 @@ class Editor:
                 except tomllib.TOMLDecodeError:
                     raise ManifestError(path, f"invalid TOML: {error}") from None
                 # Valid TOML that tomlkit cannot hold (e.g. super tables out of order).
-                raise ManifestError(path, f"cannot be edited without losing its layout "
-                                    f"(tomlkit: {error})", hint="put the tables with a "
-                                    "common prefix next to each other and run again") from None
+                raise ManifestError(
+                    path,
+                    f"cannot be edited without losing its layout (tomlkit: {error})",
+                    hint="put the tables with a common prefix next to each other and run again",
+                ) from None
         return self.documents[path]
 
     def create(self, path: Path, text: str) -> None:
@@ -98,10 +100,12 @@ class Editor:
                 # valid TOML that means something else (a new sub-table inserted between the
                 # dotted keys of its parent moves them into it): refuse, nothing is written.
                 if tomllib.loads(text) != document.unwrap():
-                    raise ManifestError(path, "cannot be edited without losing its layout "
-                                        "(tomlkit would move keys into another table)",
-                                        hint="write the table with a [header] instead of "
-                                        "dotted keys and run again")
+                    raise ManifestError(
+                        path,
+                        "cannot be edited without losing its layout "
+                        "(tomlkit would move keys into another table)",
+                        hint="write the table with a [header] instead of dotted keys and run again",
+                    )
                 result[path] = TextFile(path, text, old.bom, old.crlf)
         for path, text in self.created.items():
             result[path] = TextFile(path, text)

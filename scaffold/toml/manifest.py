@@ -53,7 +53,7 @@ def ensure_table(document: Table, path: tuple[str, ...]) -> Table:
                 current[key] = _tomlkit().table(is_super_table=index < len(path) - 1)
         current = current[key]
         if not isinstance(current, MutableMapping):
-            raise KeyError(f"{'.'.join(path[:index + 1])} is not a table")  # cargo rejects it
+            raise KeyError(f"{'.'.join(path[: index + 1])} is not a table")  # cargo rejects it
     return current
 
 
@@ -118,8 +118,9 @@ def add_key(table: items.Table, key: str, value: Any) -> None:
     body.extend(trailing)
 
 
-def add_to_array(container: Table, key: str, value: str, create: bool = True,
-                 first: bool = False) -> bool:
+def add_to_array(
+    container: Table, key: str, value: str, create: bool = True, first: bool = False
+) -> bool:
     """Append `value` to the array `key` (created when absent) unless present."""
     if key not in container:
         if not create:
@@ -175,6 +176,16 @@ def snippet(text: str) -> Table:
     return _tomlkit().parse(text)
 
 
-__all__ = ["add_to_array", "dependency", "dependency_table", "inline", "is_inline",
-           "remove_from_array", "remove_key", "rewrite_dependency", "set_value", "snippet",
-           "table"]
+__all__ = [
+    "add_to_array",
+    "dependency",
+    "dependency_table",
+    "inline",
+    "is_inline",
+    "remove_from_array",
+    "remove_key",
+    "rewrite_dependency",
+    "set_value",
+    "snippet",
+    "table",
+]

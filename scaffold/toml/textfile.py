@@ -39,11 +39,15 @@ class TextFile:
         except FileNotFoundError:
             raise ManifestError(path, "does not exist", hint="check the path") from None
         except OSError as error:
-            raise ManifestError(path, f"cannot be read ({error.strerror})",
-                                hint="check its permissions") from None
+            raise ManifestError(
+                path, f"cannot be read ({error.strerror})", hint="check its permissions"
+            ) from None
         if len(raw) > MAX_BYTES:
-            raise ManifestError(path, f"is larger than {MAX_BYTES >> 20} MiB, far beyond any "
-                                "real manifest", hint="check that it is the right file") from None
+            raise ManifestError(
+                path,
+                f"is larger than {MAX_BYTES >> 20} MiB, far beyond any real manifest",
+                hint="check that it is the right file",
+            ) from None
         return cls.from_bytes(path, raw)
 
     @classmethod
@@ -52,8 +56,9 @@ class TextFile:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as error:
             line = raw[: error.start].count(b"\n") + 1
-            raise ManifestError(path, "is not valid UTF-8", line=line, col=1,
-                                hint="save it as UTF-8") from None
+            raise ManifestError(
+                path, "is not valid UTF-8", line=line, col=1, hint="save it as UTF-8"
+            ) from None
         bom = text.startswith(BOM)
         if bom:
             text = text[1:]

@@ -37,8 +37,13 @@ def backup(target: Path, copy: Path) -> None:
     try:
         os.link(target, copy)
     except OSError as error:
-        if error.errno not in (errno.EPERM, errno.EXDEV, errno.EMLINK, errno.ENOTSUP,
-                               errno.EOPNOTSUPP):
+        if error.errno not in (
+            errno.EPERM,
+            errno.EXDEV,
+            errno.EMLINK,
+            errno.ENOTSUP,
+            errno.EOPNOTSUPP,
+        ):
             raise
         import shutil  # only where hard links are refused; the check path never needs it
 

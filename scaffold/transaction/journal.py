@@ -37,15 +37,26 @@ def plan(root: Path, targets: dict[Path, str]) -> Journal:
                     directories.append(relative)
         token = files.token()
         existed = target.exists()
-        entries.append({
-            "target": files.rel(target, root),
-            "temp": files.rel(target.with_name(f".{target.name}.{token}{files.TEMP_SUFFIX}"),
-                              root),
-            "backup": files.rel(target.with_name(f".{target.name}.{token}{files.BACKUP_SUFFIX}"),
-                                root) if existed else None,
-        })
-    return {"version": 1, "state": "prepared", "pid": os.getpid(),
-            "directories": directories, "entries": entries}
+        entries.append(
+            {
+                "target": files.rel(target, root),
+                "temp": files.rel(
+                    target.with_name(f".{target.name}.{token}{files.TEMP_SUFFIX}"), root
+                ),
+                "backup": files.rel(
+                    target.with_name(f".{target.name}.{token}{files.BACKUP_SUFFIX}"), root
+                )
+                if existed
+                else None,
+            }
+        )
+    return {
+        "version": 1,
+        "state": "prepared",
+        "pid": os.getpid(),
+        "directories": directories,
+        "entries": entries,
+    }
 
 
 def write(root: Path, journal: Journal) -> None:
@@ -115,19 +126,31 @@ def recover(root: Path, report: Callable[[str], None] | None = None) -> list[str
         journal = json.loads(path.read_text(encoding="utf-8"))
         entries = journal["entries"]
     except (OSError, ValueError, KeyError, TypeError):
-        raise UserError(f"{path}: an interrupted write left a journal that cannot be read",
-                        "check the files it lists, then delete it") from None
+        raise UserError(
+            f"{path}: an interrupted write left a journal that cannot be read",
+            "check the files it lists, then delete it",
+        ) from None
     if journal.get("state") == "committed":
         commit(root, journal)
-        report(f"note: completed an interrupted write ({path} was left behind); "
-               "every file has its new content")
+        report(
+            f"note: completed an interrupted write ({path} was left behind); "
+            "every file has its new content"
+        )
         return []
-    restored = [e["target"] for e in entries if files.exists(root / e["target"])
-                and (e["backup"] is None or files.exists(root / e["backup"]))]
+    restored = [
+        e["target"]
+        for e in entries
+        if files.exists(root / e["target"])
+        and (e["backup"] is None or files.exists(root / e["backup"]))
+    ]
     problems = roll_back(root, journal)
     if problems:
-        raise UserError(f"{path}: could not roll back an interrupted write ({problems[0]})",
-                        "fix the cause and run the command again")
-    report("note: rolled back an interrupted write; these files have their old content again: "
-           + (", ".join(restored) or "none"))
+        raise UserError(
+            f"{path}: could not roll back an interrupted write ({problems[0]})",
+            "fix the cause and run the command again",
+        )
+    report(
+        "note: rolled back an interrupted write; these files have their old content again: "
+        + (", ".join(restored) or "none")
+    )
     return restored

@@ -65,6 +65,8 @@ def _acquire(root: Path) -> FileLock:
     try:
         lock.acquire(timeout=LOCK_TIMEOUT)
     except Timeout:
-        raise UserError(f"{root}: another scaffold command is writing to this workspace",
-                        "wait for it to finish and run again") from None
+        raise UserError(
+            f"{root}: another scaffold command is writing to this workspace",
+            "wait for it to finish and run again",
+        ) from None
     return lock

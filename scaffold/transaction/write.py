@@ -12,8 +12,9 @@ from scaffold.transaction import files, journal
 from scaffold.transaction.lock import locked
 
 
-def write_all(contents: dict[Path, str], root: Path | None = None,
-              boundary: str | None = None) -> None:
+def write_all(
+    contents: dict[Path, str], root: Path | None = None, boundary: str | None = None
+) -> None:
     """Write every file in `contents` or none of them; `root` holds the journal and the lock.
 
     Without `root`, the deepest directory holding every target is used. `boundary` describes
@@ -35,11 +36,14 @@ def write_all(contents: dict[Path, str], root: Path | None = None,
                 raise UserError(
                     f"{root / journal.JOURNAL}: writing failed ({files.describe(error)}) and "
                     f"the rollback failed too ({problems[0]})",
-                    "fix the cause and run the command again; it finishes the rollback") from None
+                    "fix the cause and run the command again; it finishes the rollback",
+                ) from None
             if isinstance(error, OSError):
-                raise ManifestError(current[0], f"cannot be written ({files.describe(error)}); "
-                                    "nothing was changed",
-                                    hint="check its permissions and free disk space") from None
+                raise ManifestError(
+                    current[0],
+                    f"cannot be written ({files.describe(error)}); nothing was changed",
+                    hint="check its permissions and free disk space",
+                ) from None
             raise
         journal.commit(root, record)
 
@@ -51,24 +55,33 @@ def _checked_target(path: Path, root: Path, boundary: str | None = None) -> Path
     if not files.inside(real, root):
         where = boundary or str(root)
         if Path(os.path.normpath(absolute)) != real:  # a link on the way, not just `..`
-            raise ManifestError(path, f"is a symbolic link to {real}, outside {where}; refusing "
-                                "to write through it", hint="edit the file it points to "
-                                "directly, or replace the link with a copy")
-        raise ManifestError(path, f"is outside {where}; refusing to write it",
-                            hint="run the command from a directory that contains it, or "
-                            "inside the git repository that holds the project")
+            raise ManifestError(
+                path,
+                f"is a symbolic link to {real}, outside {where}; refusing to write through it",
+                hint="edit the file it points to directly, or replace the link with a copy",
+            )
+        raise ManifestError(
+            path,
+            f"is outside {where}; refusing to write it",
+            hint="run the command from a directory that contains it, or "
+            "inside the git repository that holds the project",
+        )
     if real.is_dir():
         raise ManifestError(path, "is a directory, expected a file", hint="remove or rename it")
     if real.exists():
         mode = real.stat().st_mode
         if not mode & stat.S_IWUSR or not os.access(real, os.W_OK):
-            raise ManifestError(path, "is read-only; nothing was changed",
-                                hint=f"make it writable (chmod u+w {path}) and run again")
+            raise ManifestError(
+                path,
+                "is read-only; nothing was changed",
+                hint=f"make it writable (chmod u+w {path}) and run again",
+            )
     return real
 
 
-def _apply(root: Path, record: journal.Journal, targets: dict[Path, str],
-           current: list[Path]) -> None:
+def _apply(
+    root: Path, record: journal.Journal, targets: dict[Path, str], current: list[Path]
+) -> None:
     """Make the directories, stage every text beside its target, back up, then rename."""
     for relative in record["directories"]:
         current[0] = root / relative

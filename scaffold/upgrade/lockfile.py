@@ -17,13 +17,16 @@ def cargo_update(plan: Plan, boundary: Path) -> None:
     root = plan.workspace.root
     command = ["cargo", "update", *[a for name in plan.update for a in ("-p", name)]]
     try:
-        proc = subprocess.run(command, cwd=root, capture_output=True, text=True, check=False,
-                              timeout=600)
+        proc = subprocess.run(
+            command, cwd=root, capture_output=True, text=True, check=False, timeout=600
+        )
         lines = proc.stderr.strip().splitlines() or [f"exit status {proc.returncode}"]
         failure = lines[-1] if proc.returncode else None
     except (OSError, subprocess.TimeoutExpired) as error:
         failure = str(error)
     if failure:
         write_all({p: t.original for p, t in plan.originals.items()}, root=boundary)
-        raise UserError(f"`{' '.join(command)}` failed in {root} ({failure}); the manifests "
-                        "were put back", "fix the cause and run again")
+        raise UserError(
+            f"`{' '.join(command)}` failed in {root} ({failure}); the manifests were put back",
+            "fix the cause and run again",
+        )

@@ -44,7 +44,8 @@ _LIMITED_API = re.compile(r"(?m)^(\s*py_limited_api\s*=\s*cp3)(\d+)(\s*)$")
 _RPATH_BY_HAND = re.compile(
     r"(?m)^(?P<indent>[ \t]*)(?://[^\n]*add_libpython_rpath_link_args[^\n]*\n[ \t]*)?"
     r"if let Some\((?P<var>\w+)\) = &?pyo3_build_config::get\(\)\.lib_dir \{\n"
-    r"[ \t]*println!\(\"cargo:rustc-link-arg=-Wl,-rpath,\{(?P=var)\}\"\);\n[ \t]*\}\n")
+    r"[ \t]*println!\(\"cargo:rustc-link-arg=-Wl,-rpath,\{(?P=var)\}\"\);\n[ \t]*\}\n"
+)
 
 
 # (file, dependency, package): one dependency entry as written in a manifest.
@@ -97,15 +98,18 @@ def build(path: Path, target: str, unsafe: bool) -> Plan:
     entries = _entries(ws)
     family = [(f, d, p) for f, d, p in entries if p in PYO3_FAMILY]
     if not family:
-        raise UserError(f"{ws.root_file.path}: no pyo3 dependency in this workspace",
-                        "run it in a PyO3 project")
+        raise UserError(
+            f"{ws.root_file.path}: no pyo3 dependency in this workspace", "run it in a PyO3 project"
+        )
     required = [s for f, d, p in family if (s := series(d.spec.get("version") or ""))]
     locked = [s for v in ws.lock_versions.get("pyo3", []) if (s := series(v))]
     if any(s > new for s in required + locked):
         newest = facts.format_series(max(required + locked))
-        raise UserError(f"the workspace uses PyO3 {newest}; `scaffold upgrade` does not "
-                        f"downgrade to {facts.format_series(new)}",
-                        f"pass --pyo3 {newest} or newer")
+        raise UserError(
+            f"the workspace uses PyO3 {newest}; `scaffold upgrade` does not "
+            f"downgrade to {facts.format_series(new)}",
+            f"pass --pyo3 {newest} or newer",
+        )
     old = min(required + locked, default=new)
     lock = _lock(ws.root / "Cargo.lock")
     companions = _companions(ws, entries, lock)
@@ -114,8 +118,9 @@ def build(path: Path, target: str, unsafe: bool) -> Plan:
     if not _up_to_date(family, companions, locked, new):
         minimums = {p: _minimum(p, d, lock) for f, d, p in companions}
         plan.pyo3, resolved = registry.resolve(target, minimums)
-        versions = {p: plan.pyo3 for f, d, p in family} | \
-            {p: r.version for p, r in resolved.items()}
+        versions = {p: plan.pyo3 for f, d, p in family} | {
+            p: r.version for p, r in resolved.items()
+        }
     else:
         versions = {}
     from scaffold.toml.editor import Editor  # tomlkit only when planning edits
@@ -136,12 +141,17 @@ def build(path: Path, target: str, unsafe: bool) -> Plan:
         in_lock = {p["name"] for p in lock.get("package", [])}
         plan.update = sorted(names & in_lock)
         if plan.update:
-            plan.steps.append(Step(plan.relative(ws.root / "Cargo.lock"),
-                                   "cargo update -p " + " -p ".join(plan.update)))
+            plan.steps.append(
+                Step(
+                    plan.relative(ws.root / "Cargo.lock"),
+                    "cargo update -p " + " -p ".join(plan.update),
+                )
+            )
     return plan
 
 
 # --- what the workspace depends on ------------------------------------------------------------
+
 
 def _entries(ws: Workspace, inherited: bool = False) -> list[Entry]:
     """(file, dependency, package) for every dependency written with its own spec, and with
@@ -160,8 +170,9 @@ def _entries(ws: Workspace, inherited: bool = False) -> list[Entry]:
     return found
 
 
-def _up_to_date(family: list[Entry], companions: list[Entry], locked: list[facts.Series],
-                new: facts.Series) -> bool:
+def _up_to_date(
+    family: list[Entry], companions: list[Entry], locked: list[facts.Series], new: facts.Series
+) -> bool:
     """Whether the requirements already select `new` (no registry query needed): the PyO3
     family's requirements name it, and Cargo.lock resolved the companions with it (without a
     lock, the companions whose version names the PyO3 minor do)."""
@@ -169,8 +180,9 @@ def _up_to_date(family: list[Entry], companions: list[Entry], locked: list[facts
         return False
     if locked:
         return all(s == new for s in locked)
-    return all(facts.pinned_to_pyo3_minor(p) and series(d.spec["version"]) == new
-               for f, d, p in companions)
+    return all(
+        facts.pinned_to_pyo3_minor(p) and series(d.spec["version"]) == new for f, d, p in companions
+    )
 
 
 def _lock(path: Path) -> dict | None:
@@ -186,11 +198,18 @@ def _companions(ws: Workspace, entries: list[Entry], lock: dict | None) -> list[
     on_pyo3 = set()
     for package in (lock or {}).get("package", []):
         if "registry" in package.get("source", "") and any(
-                d.split(" ")[0] in registry.PYO3_CORE for d in package.get("dependencies", [])):
+            d.split(" ")[0] in registry.PYO3_CORE for d in package.get("dependencies", [])
+        ):
             on_pyo3.add(package.get("name"))
-    return [(f, d, p) for f, d, p in entries
-            if p not in PYO3_FAMILY and (p in facts.COMPANIONS or p in on_pyo3)
-            and d.path is None and "git" not in d.spec and d.spec.get("version")]
+    return [
+        (f, d, p)
+        for f, d, p in entries
+        if p not in PYO3_FAMILY
+        and (p in facts.COMPANIONS or p in on_pyo3)
+        and d.path is None
+        and "git" not in d.spec
+        and d.spec.get("version")
+    ]
 
 
 def _minimum(package: str, dep: Dependency, lock: dict | None) -> str | None:
@@ -201,8 +220,9 @@ def _minimum(package: str, dep: Dependency, lock: dict | None) -> str | None:
     return ".".join(map(str, found)) if found else None
 
 
-def _check_path_crates(ws: Workspace, entries: list[Entry], new: facts.Series,
-                       lock: dict | None) -> None:
+def _check_path_crates(
+    ws: Workspace, entries: list[Entry], new: facts.Series, lock: dict | None
+) -> None:
     """A path dependency outside the workspace that requires another PyO3, or a companion
     Cargo.lock resolved on another PyO3 (numpy 0.24 is built on PyO3 0.24), cannot be moved by
     this command: refuse, naming it (nothing is written; `cargo update` would fail later)."""
@@ -221,7 +241,9 @@ def _check_path_crates(ws: Workspace, entries: list[Entry], new: facts.Series,
                 raise registry.Refusal(
                     f"{target}: `{package}` (a path dependency outside the workspace) requires "
                     f"PyO3 {facts.format_series(found)}; it has no release for PyO3 "
-                    f"{facts.format_series(new)}", "upgrade it first, then run again")
+                    f"{facts.format_series(new)}",
+                    "upgrade it first, then run again",
+                )
             on = built_on.get(inner.package, set())
             if inner.package not in PYO3_FAMILY and on and new not in on:
                 raise registry.Refusal(
@@ -229,7 +251,8 @@ def _check_path_crates(ws: Workspace, entries: list[Entry], new: facts.Series,
                     f"`{inner.package}`, locked on PyO3 "
                     f"{', '.join(sorted(map(facts.format_series, on)))}; this command does not "
                     f"move it to PyO3 {facts.format_series(new)}",
-                    "upgrade it first, then run again")
+                    "upgrade it first, then run again",
+                )
 
 
 def _pyo3_series_in_lock(lock: dict | None) -> dict[str, set]:
@@ -252,8 +275,10 @@ def _pyo3_series_in_lock(lock: dict | None) -> dict[str, set]:
 
 # --- manifest edits ---------------------------------------------------------------------------
 
-def _requirements(plan: Plan, editor: Editor, entries: list[Entry],
-                  versions: dict[str, tuple[int, ...]]) -> None:
+
+def _requirements(
+    plan: Plan, editor: Editor, entries: list[Entry], versions: dict[str, tuple[int, ...]]
+) -> None:
     for file, dep, package in entries:
         version = versions.get(package)
         document = editor.document(file.path)
@@ -263,8 +288,9 @@ def _requirements(plan: Plan, editor: Editor, entries: list[Entry],
         new = restyle(written, version)
         line, _ = locate(file.text, dep.table, dep.key)
         if set_requirement(document, dep, new):
-            plan.steps.append(Step(f"{plan.relative(file.path)}:{line}",
-                                   f"{package} \"{written}\" -> \"{new}\""))
+            plan.steps.append(
+                Step(f"{plan.relative(file.path)}:{line}", f'{package} "{written}" -> "{new}"')
+            )
 
 
 def _rust_version(plan: Plan, editor: Editor) -> None:
@@ -273,7 +299,8 @@ def _rust_version(plan: Plan, editor: Editor) -> None:
         return
     ws = plan.workspace
     places: list[tuple[TextFile, tuple[str, ...]]] = (
-        [(ws.root_file, ("workspace", "package"))] if ws.has_workspace else [])
+        [(ws.root_file, ("workspace", "package"))] if ws.has_workspace else []
+    )
     places += [(c.file, ("package",)) for c in ws.members]
     for file, table_path in places:
         table = manifest.table(editor.document(file.path), table_path)
@@ -284,9 +311,13 @@ def _rust_version(plan: Plan, editor: Editor) -> None:
             continue  # inherited, unreadable, or new enough
         line, _ = locate(file.text, table_path, "rust-version")
         table["rust-version"] = like(table["rust-version"], facts.fmt(needed))
-        plan.steps.append(Step(f"{plan.relative(file.path)}:{line}",
-                               f"rust-version \"{value}\" -> \"{facts.fmt(needed)}\" (PyO3 "
-                               f"{facts.format_series(plan.new)} needs Rust {facts.fmt(needed)})"))
+        plan.steps.append(
+            Step(
+                f"{plan.relative(file.path)}:{line}",
+                f'rust-version "{value}" -> "{facts.fmt(needed)}" (PyO3 '
+                f"{facts.format_series(plan.new)} needs Rust {facts.fmt(needed)})",
+            )
+        )
 
 
 def _features(plan: Plan, editor: Editor, entries: list[Entry]) -> None:
@@ -313,13 +344,20 @@ def _features(plan: Plan, editor: Editor, entries: list[Entry]) -> None:
         document = editor.document(project.pyproject.path)
         maturin = manifest.table(document, ("tool", "maturin"))
         if maturin is not None and "features" in maturin:
-            arrays.append((project.pyproject, ("tool", "maturin"), maturin, "features",
-                           "features"))
+            arrays.append((project.pyproject, ("tool", "maturin"), maturin, "features", "features"))
         for module in (manifest.table(document, ("tool", "setuptools-rust")) or {}).get(
-                "ext-modules", []):
+            "ext-modules", []
+        ):
             if "features" in module:
-                arrays.append((project.pyproject, ("tool", "setuptools-rust"), module,
-                               "features", "ext-modules"))
+                arrays.append(
+                    (
+                        project.pyproject,
+                        ("tool", "setuptools-rust"),
+                        module,
+                        "features",
+                        "ext-modules",
+                    )
+                )
     for file, table_path, container, key, locate_key in arrays:
         array = container[key]
         if not hasattr(array, "__iter__") or isinstance(array, str):
@@ -333,13 +371,23 @@ def _features(plan: Plan, editor: Editor, entries: list[Entry]) -> None:
             if floor and match and int(match.group(1)) < floor[1]:
                 new = _ABI3.sub(f"abi3-py3{floor[1]}", text)
                 array[index] = new
-                plan.steps.append(Step(where, f"\"{text}\" -> \"{new}\" (PyO3 "
-                                              f"{facts.format_series(plan.new)} supports Python "
-                                              f">= {facts.fmt(floor)})"))
+                plan.steps.append(
+                    Step(
+                        where,
+                        f'"{text}" -> "{new}" (PyO3 '
+                        f"{facts.format_series(plan.new)} supports Python "
+                        f">= {facts.fmt(floor)})",
+                    )
+                )
             elif noop and text.split("/")[-1] == _NOOP:
                 del array[index]
-                plan.steps.append(Step(where, f"\"{text}\" removed (no effect since PyO3 "
-                                              f"{facts.format_series(facts.GENERATE_IMPORT_LIB_NOOP_SINCE)})"))
+                plan.steps.append(
+                    Step(
+                        where,
+                        f'"{text}" removed (no effect since PyO3 '
+                        f"{facts.format_series(facts.GENERATE_IMPORT_LIB_NOOP_SINCE)})",
+                    )
+                )
 
 
 def _python_floor(plan: Plan, editor: Editor) -> None:
@@ -355,12 +403,15 @@ def _python_floor(plan: Plan, editor: Editor) -> None:
             file = TextFile.read(setup_cfg)
             match = _LIMITED_API.search(file.text)
             if match and int(match.group(2)) < floor[1]:
-                text = _LIMITED_API.sub(lambda m: f"{m.group(1)}{floor[1]}{m.group(3)}",
-                                        file.text)
+                text = _LIMITED_API.sub(lambda m: f"{m.group(1)}{floor[1]}{m.group(3)}", file.text)
                 _text_change(plan, file, text)
-                line = file.text[:match.start()].count("\n") + 1
-                plan.steps.append(Step(f"{plan.relative(setup_cfg)}:{line}",
-                                       f"py_limited_api cp3{match.group(2)} -> cp3{floor[1]}"))
+                line = file.text[: match.start()].count("\n") + 1
+                plan.steps.append(
+                    Step(
+                        f"{plan.relative(setup_cfg)}:{line}",
+                        f"py_limited_api cp3{match.group(2)} -> cp3{floor[1]}",
+                    )
+                )
         if project.pyproject is None:
             continue
         document = editor.document(project.pyproject.path)
@@ -372,7 +423,7 @@ def _python_floor(plan: Plan, editor: Editor) -> None:
         new = _REQUIRES_PYTHON_MIN.sub(f">={facts.fmt(floor)}", str(value), count=1)
         line, _ = locate(project.pyproject.text, ("project",), "requires-python")
         where = f"{plan.relative(project.pyproject.path)}:{line}"
-        text = f"requires-python \"{value}\" -> \"{new}\" (the abi3 floor)"
+        text = f'requires-python "{value}" -> "{new}" (the abi3 floor)'
         if plan.unsafe:
             table["requires-python"] = like(table["requires-python"], new)
             plan.steps.append(Step(where, text + " [unsafe fix]"))
@@ -381,6 +432,7 @@ def _python_floor(plan: Plan, editor: Editor) -> None:
 
 
 # --- build scripts and sources ----------------------------------------------------------------
+
 
 def _build_scripts(plan: Plan) -> None:
     ws = plan.workspace
@@ -392,19 +444,35 @@ def _build_scripts(plan: Plan) -> None:
         where = plan.relative(script)
         if facts.has_rpath_helper(plan.new) and _RPATH_BY_HAND.search(file.text):
             text = _RPATH_BY_HAND.sub(
-                lambda m: f"{m.group('indent')}pyo3_build_config::"
-                          "add_libpython_rpath_link_args();\n", file.text)
+                lambda m: (
+                    f"{m.group('indent')}pyo3_build_config::add_libpython_rpath_link_args();\n"
+                ),
+                file.text,
+            )
             _text_change(plan, file, text)
-            plan.steps.append(Step(where, "rpath by hand -> pyo3_build_config::"
-                                          "add_libpython_rpath_link_args()"))
-        direct = any(d.kind == "dependencies" for package in registry.PYO3_CORE
-                     for d in crate.dependencies_on(package))
-        if (facts.build_config_needs_direct_dep(plan.new) and not direct
-                and "pyo3_build_config" in code(file.text)):
+            plan.steps.append(
+                Step(where, "rpath by hand -> pyo3_build_config::add_libpython_rpath_link_args()")
+            )
+        direct = any(
+            d.kind == "dependencies"
+            for package in registry.PYO3_CORE
+            for d in crate.dependencies_on(package)
+        )
+        if (
+            facts.build_config_needs_direct_dep(plan.new)
+            and not direct
+            and "pyo3_build_config" in code(file.text)
+        ):
             since = facts.format_series(facts.BUILD_CONFIG_NEEDS_DIRECT_DEP_SINCE)
-            plan.steps.append(Step(where, f"build script uses pyo3_build_config: from PyO3 "
-                                          f"{since} `{crate.name}` needs pyo3 or pyo3-ffi in "
-                                          "[dependencies]", "manual"))
+            plan.steps.append(
+                Step(
+                    where,
+                    f"build script uses pyo3_build_config: from PyO3 "
+                    f"{since} `{crate.name}` needs pyo3 or pyo3-ffi in "
+                    "[dependencies]",
+                    "manual",
+                )
+            )
 
 
 def _sources(plan: Plan) -> None:
@@ -417,11 +485,17 @@ def _sources(plan: Plan) -> None:
         uses = sources.scan(path, file.text, changes)
         for use in uses:
             change = use.change
-            removed_in = (change.removed if change.removed is not None
-                          and change.removed <= plan.new else None)
+            removed_in = (
+                change.removed
+                if change.removed is not None and change.removed <= plan.new
+                else None
+            )
             removed = removed_in is not None
-            status = (f"removed in PyO3 {facts.format_series(removed_in)}" if removed_in
-                      else f"deprecated since PyO3 {facts.format_series(change.deprecated)}")
+            status = (
+                f"removed in PyO3 {facts.format_series(removed_in)}"
+                if removed_in
+                else f"deprecated since PyO3 {facts.format_series(change.deprecated)}"
+            )
             where = f"{plan.relative(path)}:{use.line}:{use.col}"
             if change.replacement is None:
                 plan.steps.append(Step(where, f"{change.what} ({status}); by hand", "manual"))
@@ -429,8 +503,9 @@ def _sources(plan: Plan) -> None:
             elif plan.unsafe:
                 plan.steps.append(Step(where, f"{change.what} ({status}) [unsafe fix, renamed]"))
             else:
-                plan.steps.append(Step(where, f"{change.what} ({status}); --unsafe-fixes renames "
-                                              "it", "unsafe"))
+                plan.steps.append(
+                    Step(where, f"{change.what} ({status}); --unsafe-fixes renames it", "unsafe")
+                )
                 plan.blocking += removed
         if plan.unsafe and uses:
             text = sources.rename(file.text, changes)
@@ -450,10 +525,15 @@ def _notes(plan: Plan) -> None:
         backend = ext.project.backend if ext.project else None
         floor = facts.BACKEND_FLOOR_SPECIFIERS.get(backend or "")
         needs = f" with {backend}{floor} in build-system.requires" if floor else ""
-        plan.steps.append(Step(plan.relative(ext.crate.path),
-                               f"PyO3 {facts.format_series(plan.new)} supports env wiring "
-                               f"(PYO3_BUILD_EXTENSION_MODULE{needs}): `scaffold fix-features "
-                               "--wiring env` migrates", "note"))
+        plan.steps.append(
+            Step(
+                plan.relative(ext.crate.path),
+                f"PyO3 {facts.format_series(plan.new)} supports env wiring "
+                f"(PYO3_BUILD_EXTENSION_MODULE{needs}): `scaffold fix-features "
+                "--wiring env` migrates",
+                "note",
+            )
+        )
 
 
 def _current(plan: Plan, path: Path) -> TextFile:

@@ -33,8 +33,9 @@ class Refusal(UserError):
     """A companion has no release for the target PyO3."""
 
 
-def resolve(target: str, companions: dict[str, str | None]) -> tuple[tuple[int, ...],
-                                                                     dict[str, Resolved]]:
+def resolve(
+    target: str, companions: dict[str, str | None]
+) -> tuple[tuple[int, ...], dict[str, Resolved]]:
     """The pyo3 version `target` (a Cargo requirement) resolves to, and a version of each
     companion (name -> lowest acceptable version or None) built on it.
 
@@ -49,8 +50,11 @@ def resolve(target: str, companions: dict[str, str | None]) -> tuple[tuple[int, 
     alone = _lock({"pyo3": target})
     if alone is None:
         newest = _lock({"pyo3": "*"})
-        hint = (f"the newest is {_fmt(_read(newest, ['pyo3'])['pyo3'].version)}"
-                if newest is not None else "check the network and the version")
+        hint = (
+            f"the newest is {_fmt(_read(newest, ['pyo3'])['pyo3'].version)}"
+            if newest is not None
+            else "check the network and the version"
+        )
         raise UserError(f"PyO3 {target} is not on crates.io", hint)
     missing = []
     for name, minimum in companions.items():
@@ -65,17 +69,20 @@ def resolve(target: str, companions: dict[str, str | None]) -> tuple[tuple[int, 
         info = _read(newest, [name]).get(name) if newest is not None else None
         used = series(_fmt(info.pyo3)) if info is not None and info.pyo3 else None
         if info is not None and used is not None:
-            parts.append(f"{name} (its newest release, {_fmt(info.version)}, uses PyO3 "
-                         f"{format_series(used)})")
+            parts.append(
+                f"{name} (its newest release, {_fmt(info.version)}, uses PyO3 "
+                f"{format_series(used)})"
+            )
         else:
             parts.append(name)
-    raise Refusal(f"no release of {', '.join(parts)} supports PyO3 {wanted} yet",
-                  "wait for a release, or upgrade to the PyO3 it supports")
+    raise Refusal(
+        f"no release of {', '.join(parts)} supports PyO3 {wanted} yet",
+        "wait for a release, or upgrade to the PyO3 it supports",
+    )
 
 
 def _on_pyo3(companion: Resolved, pyo3: Resolved) -> bool:
-    return companion.pyo3 is not None and series(_fmt(companion.pyo3)) == series(
-        _fmt(pyo3.version))
+    return companion.pyo3 is not None and series(_fmt(companion.pyo3)) == series(_fmt(pyo3.version))
 
 
 def _fmt(version: tuple[int, ...]) -> str:
@@ -95,18 +102,29 @@ def _lock(requirements: dict[str, str]) -> dict | None:
         (root / "src" / "lib.rs").write_text("")
         (root / "Cargo.toml").write_text(
             '[package]\nname = "scaffold-resolve"\nversion = "0.0.0"\nedition = "2021"\n'
-            f"publish = false\n\n[dependencies]\n{deps}\n\n[workspace]\n")
+            f"publish = false\n\n[dependencies]\n{deps}\n\n[workspace]\n"
+        )
         env = {k: v for k, v in os.environ.items() if not k.startswith("CARGO_TARGET")}
-        proc = subprocess.run([cargo, "generate-lockfile", "--quiet"], cwd=root, env=env,
-                              capture_output=True, text=True, timeout=300, check=False)
+        proc = subprocess.run(
+            [cargo, "generate-lockfile", "--quiet"],
+            cwd=root,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
         if proc.returncode != 0:
-            if "failed to select a version" in proc.stderr or "links to the native" in \
-                    proc.stderr:
+            if "failed to select a version" in proc.stderr or "links to the native" in proc.stderr:
                 return None
-            last = next((line for line in reversed(proc.stderr.splitlines())
-                         if line.strip()), "cargo failed")
-            raise UserError(f"cargo could not query crates.io: {last.strip()}",
-                            "check the network (or the registry configuration) and run again")
+            last = next(
+                (line for line in reversed(proc.stderr.splitlines()) if line.strip()),
+                "cargo failed",
+            )
+            raise UserError(
+                f"cargo could not query crates.io: {last.strip()}",
+                "check the network (or the registry configuration) and run again",
+            )
         return tomllib.loads((root / "Cargo.lock").read_text())
 
 

@@ -27,7 +27,7 @@ def restyle(requirement: str, version: tuple[int, ...]) -> str:
         return f"{version[0]}.{version[1]}"
     lead, op, gap, _, minor, patch, trail = match.groups()
     precision = 3 if patch is not None else 2 if minor is not None else 1
-    parts = [*version, 0, 0][:max(precision, 2 if version[0] == 0 else 1)]
+    parts = [*version, 0, 0][: max(precision, 2 if version[0] == 0 else 1)]
     return f"{lead}{op or ''}{gap}{'.'.join(map(str, parts))}{trail}"
 
 
@@ -92,10 +92,14 @@ def admits(requirement: str, version: tuple[int, ...]) -> bool:
                 keep = next((i + 1 for i, p in enumerate(given) if p != 0), len(given))
             ok = version >= low and version[:keep] == low[:keep]
         elif op == "=":
-            ok = version[:len(given)] == given
+            ok = version[: len(given)] == given
         else:
-            ok = {">=": version >= low, ">": version > low, "<=": version <= low,
-                  "<": version < low}[op]
+            ok = {
+                ">=": version >= low,
+                ">": version > low,
+                "<=": version <= low,
+                "<": version < low,
+            }[op]
         if not ok:
             return False
     return True

@@ -33,8 +33,11 @@ def rust_files(directories: list[Path]) -> list[Path]:
     found: set[Path] = set()
     for directory in directories:
         for parent, subdirs, files in os.walk(directory):
-            subdirs[:] = [d for d in subdirs if d not in _SKIP_DIRS
-                          and not os.path.exists(os.path.join(parent, d, "Cargo.toml"))]
+            subdirs[:] = [
+                d
+                for d in subdirs
+                if d not in _SKIP_DIRS and not os.path.exists(os.path.join(parent, d, "Cargo.toml"))
+            ]
             found.update(Path(parent) / name for name in files if name.endswith(".rs"))
     return sorted(found)
 
@@ -47,8 +50,9 @@ def scan(path: Path, text: str, changes: list[ApiChange]) -> list[Use]:
         for match in re.finditer(change.pattern, masked):
             start = match.start()
             line_start = masked.rfind("\n", 0, start) + 1
-            found.append(Use(path, masked.count("\n", 0, start) + 1, start - line_start + 1,
-                             change))
+            found.append(
+                Use(path, masked.count("\n", 0, start) + 1, start - line_start + 1, change)
+            )
     return sorted(found, key=lambda use: (use.line, use.col))
 
 

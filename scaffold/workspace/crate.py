@@ -117,9 +117,12 @@ class Crate:
     def has_binary(self) -> bool:
         """`[[bin]]` targets or those cargo finds: src/main.rs, src/bin/*.rs, src/bin/*/main.rs."""
         src = self.dir / "src"
-        return (bool(self.data.get("bin")) or self.reader.is_file(src / "main.rs")
-                or bool(self.reader.files(src / "bin", "*.rs"))
-                or bool(self.reader.files(src / "bin", "*/main.rs")))
+        return (
+            bool(self.data.get("bin"))
+            or self.reader.is_file(src / "main.rs")
+            or bool(self.reader.files(src / "bin", "*.rs"))
+            or bool(self.reader.files(src / "bin", "*/main.rs"))
+        )
 
     @property
     def build_script_path(self) -> Path | None:

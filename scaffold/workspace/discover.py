@@ -67,9 +67,11 @@ def discover(path: Path, reader: Reader | None = None) -> Project:
 def require_cargo(project: Project) -> Path:
     """The Cargo workspace root, or the one-line error every command gives without one."""
     if project.cargo_root is None:
-        raise UserError(f"{project.start}: no Cargo.toml here or in any parent directory, and "
-                        "no pyproject.toml or setup.py here that builds a Rust crate",
-                        "run inside a Cargo or PyO3 project or pass its path")
+        raise UserError(
+            f"{project.start}: no Cargo.toml here or in any parent directory, and "
+            "no pyproject.toml or setup.py here that builds a Rust crate",
+            "run inside a Cargo or PyO3 project or pass its path",
+        )
     return project.cargo_root
 
 

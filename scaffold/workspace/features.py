@@ -95,10 +95,17 @@ def parse_value(value: str) -> tuple[str, str, str | None, bool]:
 
 def implicit_features(features: dict, optional: list[str]) -> dict[str, list[str]]:
     """`features` plus `name = ["dep:name"]` for each optional dependency no `dep:` names."""
-    hidden = {v[4:] for values in features.values() for v in values
-              if isinstance(v, str) and v.startswith("dep:")}
-    result = {k: [v for v in values if isinstance(v, str)] for k, values in features.items()
-              if isinstance(values, list)}
+    hidden = {
+        v[4:]
+        for values in features.values()
+        for v in values
+        if isinstance(v, str) and v.startswith("dep:")
+    }
+    result = {
+        k: [v for v in values if isinstance(v, str)]
+        for k, values in features.items()
+        if isinstance(values, list)
+    }
     for name in optional:
         if name not in hidden and name not in result:
             result[name] = [f"dep:{name}"]
@@ -137,8 +144,10 @@ class _Resolver:
     def run(self) -> Resolution:
         for root, values in self.requested().items():
             self.activate_pkg(root, False, values)
-        return Resolution({p: frozenset(f) for (p, host), f in self.features.items() if not host},
-                          frozenset(self.reachable()))
+        return Resolution(
+            {p: frozenset(f) for (p, host), f in self.features.items() if not host},
+            frozenset(self.reachable()),
+        )
 
     def requested(self) -> dict[str, list[str]]:
         """Feature values per selected package from the flags (cargo `members_with_features`
@@ -169,8 +178,9 @@ class _Resolver:
                 for root in self.roots:
                     result[root].append(value)
         if missing:
-            raise FeatureError(f"none of the selected packages contains these features: "
-                               f"{', '.join(missing)}")
+            raise FeatureError(
+                f"none of the selected packages contains these features: {', '.join(missing)}"
+            )
         return result
 
     def key(self, host: bool) -> bool:
@@ -184,14 +194,16 @@ class _Resolver:
             return []
         found = []
         for dep in package.deps:
-            if dep.kind == "dev" and (name not in self.roots
-                                      or (self.v2 and not self.scenario.dev)):
+            if dep.kind == "dev" and (
+                name not in self.roots or (self.v2 and not self.scenario.dev)
+            ):
                 continue  # dev-dependencies: only of selected packages, only for tests (v2)
             if self.v2 and dep.platform is not None and not self.platform.matches(dep.platform):
                 continue
             target = self.graph.packages.get(dep.package)
-            dep_host = host or (self.v2 and (dep.kind == "build"
-                                             or (target is not None and target.proc_macro)))
+            dep_host = host or (
+                self.v2 and (dep.kind == "build" or (target is not None and target.proc_macro))
+            )
             found.append((dep, dep_host))
         return found
 
@@ -241,8 +253,9 @@ class _Resolver:
                 self.activate_fv(dep.package, dep_host, feature)
             self.activate_pkg(dep.package, dep_host, self.from_dependency(dep))
 
-    def activate_dep_feature(self, name: str, host: bool, dep_name: str, feature: str,
-                             weak: bool) -> None:
+    def activate_dep_feature(
+        self, name: str, host: bool, dep_name: str, feature: str, weak: bool
+    ) -> None:
         for dep, dep_host in self.deps(name, host):
             if dep.name != dep_name:
                 continue

@@ -25,11 +25,14 @@ def find_root(start: Path, reader: Reader | None = None) -> Path:
     if not start.exists():
         raise UserError(f"{start}: no such file or directory", "pass the path of a Cargo project")
     directory = start if start.is_dir() else start.parent
-    nearest = next((d for d in (directory, *directory.parents)
-                    if reader.exists(d / "Cargo.toml")), None)
+    nearest = next(
+        (d for d in (directory, *directory.parents) if reader.exists(d / "Cargo.toml")), None
+    )
     if nearest is None:
-        raise UserError(f"{start}: no Cargo.toml here or in any parent directory",
-                        "run inside a Cargo project or pass its path")
+        raise UserError(
+            f"{start}: no Cargo.toml here or in any parent directory",
+            "run inside a Cargo project or pass its path",
+        )
     nearest_data = _parse(reader, nearest / "Cargo.toml")
     if "workspace" in nearest_data:
         return nearest
@@ -55,12 +58,17 @@ def load(path: Path, reader: Reader | None = None) -> Workspace:
     root_file = reader.read(root / "Cargo.toml")
     root_data = root_file.parse()
     if "package" not in root_data and "workspace" not in root_data:
-        raise ManifestError(root_file.path, "has neither [package] nor [workspace]",
-                            hint="add one (cargo refuses it too), or pass the path of a Cargo "
-                            "project")
+        raise ManifestError(
+            root_file.path,
+            "has neither [package] nor [workspace]",
+            hint="add one (cargo refuses it too), or pass the path of a Cargo project",
+        )
     members: dict[Path, Crate] = {}
-    pending = (_member_dirs(root, root_data.get("workspace", {}), reader)
-               if "workspace" in root_data else [])
+    pending = (
+        _member_dirs(root, root_data.get("workspace", {}), reader)
+        if "workspace" in root_data
+        else []
+    )
     excluded = [(root / e).resolve() for e in root_data.get("workspace", {}).get("exclude", [])]
 
     def add_path_dependencies(crate: Crate, directory: Path) -> None:
@@ -70,9 +78,12 @@ def load(path: Path, reader: Reader | None = None) -> Workspace:
             if "path" in spec:
                 base = root if dep.inherits_workspace else directory
                 target = reader.resolve(base / spec["path"])
-                if (_inside(target, reader.resolve(root)) and target not in members
-                        and not any(_inside(target, e) for e in excluded)
-                        and reader.exists(target / "Cargo.toml")):
+                if (
+                    _inside(target, reader.resolve(root))
+                    and target not in members
+                    and not any(_inside(target, e) for e in excluded)
+                    and reader.exists(target / "Cargo.toml")
+                ):
                     pending.append(target)
 
     if "package" in root_data:
@@ -85,11 +96,17 @@ def load(path: Path, reader: Reader | None = None) -> Workspace:
         file = reader.read(directory / "Cargo.toml")
         data = file.parse()
         if "package" not in data:
-            raise ManifestError(file.path, "workspace member has no [package] table",
-                                hint="add [package] or remove it from `members`")
+            raise ManifestError(
+                file.path,
+                "workspace member has no [package] table",
+                hint="add [package] or remove it from `members`",
+            )
         if "workspace" in data and directory != root:
-            raise ManifestError(file.path, "a workspace member is itself a workspace root",
-                                hint="remove its [workspace] table or exclude it from the root")
+            raise ManifestError(
+                file.path,
+                "a workspace member is itself a workspace root",
+                hint="remove its [workspace] table or exclude it from the root",
+            )
         crate = Crate(file, data, root_data, reader)
         members[directory] = crate
         add_path_dependencies(crate, directory)
@@ -111,11 +128,19 @@ def load(path: Path, reader: Reader | None = None) -> Workspace:
             project = load_python_project(directory, reader)
         except ManifestError:  # not ours to lint unless it builds one of our crates
             continue
-        if project is not None and any(reader.resolve(e.manifest) in manifests
-                                       for e in project.extensions()):
+        if project is not None and any(
+            reader.resolve(e.manifest) in manifests for e in project.extensions()
+        ):
             projects.append(project)
-    return Workspace(root, root_file, root_data, list(members.values()), projects,
-                     _lock_versions(root / "Cargo.lock", reader), reader)
+    return Workspace(
+        root,
+        root_file,
+        root_data,
+        list(members.values()),
+        projects,
+        _lock_versions(root / "Cargo.lock", reader),
+        reader,
+    )
 
 
 def _enclosing_directories(root: Path, reader: Reader) -> list[Path]:
@@ -138,18 +163,23 @@ def _member_dirs(root: Path, workspace: dict, reader: Reader) -> list[Path]:
         if not isinstance(pattern, str):
             continue
         if glob.has_magic(pattern):
-            matches = [m for m in reader.glob(str(root / pattern))
-                       if reader.exists(m / "Cargo.toml")]
+            matches = [
+                m for m in reader.glob(str(root / pattern)) if reader.exists(m / "Cargo.toml")
+            ]
             if not matches:
-                raise ManifestError(root / "Cargo.toml",
-                                    f"workspace member glob {pattern!r} matches no crate",
-                                    hint="fix the pattern or remove it from `members`")
+                raise ManifestError(
+                    root / "Cargo.toml",
+                    f"workspace member glob {pattern!r} matches no crate",
+                    hint="fix the pattern or remove it from `members`",
+                )
         else:
             matches = [(root / pattern).resolve()]
             if not reader.exists(matches[0] / "Cargo.toml"):
-                raise ManifestError(root / "Cargo.toml",
-                                    f"workspace member {pattern!r} has no Cargo.toml",
-                                    hint="create the crate or remove it from `members`")
+                raise ManifestError(
+                    root / "Cargo.toml",
+                    f"workspace member {pattern!r} has no Cargo.toml",
+                    hint="create the crate or remove it from `members`",
+                )
         seen = set(found)
         found += [m for m in matches if m not in excluded and m not in seen]
     return found
@@ -161,7 +191,7 @@ def _parse(reader: Reader, path: Path) -> dict:
 
 def _inside(path: Path, root: Path) -> bool:
     """`path == root or root in path.parents`, comparing parts (no Path per parent)."""
-    return path.parts[:len(root.parts)] == root.parts
+    return path.parts[: len(root.parts)] == root.parts
 
 
 def _lock_versions(path: Path, reader: Reader) -> dict[str, list[str]]:
@@ -172,8 +202,13 @@ def _lock_versions(path: Path, reader: Reader) -> dict[str, list[str]]:
     try:
         data = reader.read(path).parse()
     except ManifestError as error:
-        raise ManifestError(error.path, error.detail, error.line, error.col,
-                            hint="regenerate it with `cargo generate-lockfile`") from None
+        raise ManifestError(
+            error.path,
+            error.detail,
+            error.line,
+            error.col,
+            hint="regenerate it with `cargo generate-lockfile`",
+        ) from None
     versions: dict[str, list[str]] = {}
     for package in data.get("package", []):
         if isinstance(package, dict) and "name" in package and "version" in package:

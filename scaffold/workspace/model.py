@@ -41,7 +41,8 @@ class Workspace:
     lock_versions: dict[str, list[str]] = field(default_factory=dict)
     reader: Reader = field(default_factory=Reader, repr=False)
     _dependents: dict[Path, list[tuple[Crate, Dependency]]] = field(
-        default_factory=dict, init=False, repr=False)
+        default_factory=dict, init=False, repr=False
+    )
 
     def source_text(self, path: Path) -> str | None:
         """A file's current text (pending edits included), or None when it does not exist."""
@@ -90,20 +91,27 @@ class Workspace:
         for project in self.projects:
             for declared in project.extensions():
                 crate = self.member_at(declared.manifest)
-                if (crate is not None and crate.path not in found
-                        and self.builds_pyo3_module(project, declared, crate)):
+                if (
+                    crate is not None
+                    and crate.path not in found
+                    and self.builds_pyo3_module(project, declared, crate)
+                ):
                     found[crate.path] = Extension(crate, declared, project)
         if not found:
             for crate in self.members:
                 # DESIGN 3: `cdylib` and `#[pymodule]`. A library without `cdylib` may define
                 # a pymodule for its users to add (pyo3-async-runtimes): not an extension.
-                if self.pyo3_dependencies(crate) and "cdylib" in crate.crate_types \
-                        and _has_pymodule(crate):
+                if (
+                    self.pyo3_dependencies(crate)
+                    and "cdylib" in crate.crate_types
+                    and _has_pymodule(crate)
+                ):
                     found[crate.path] = Extension(crate, None, self.project_for(crate))
         return list(found.values())
 
-    def builds_pyo3_module(self, project: PythonProject, declared: RustExtension,
-                           crate: Crate) -> bool:
+    def builds_pyo3_module(
+        self, project: PythonProject, declared: RustExtension, crate: Crate
+    ) -> bool:
         """Whether the backend builds `crate` as a PyO3 module, not a binary, cffi or uniffi.
 
         Explicit bindings decide. Otherwise maturin picks `pyo3` only when pyo3 or pyo3-ffi is
@@ -138,8 +146,11 @@ class Workspace:
             if "path" in spec:
                 base = self.root if dep.inherits_workspace else crate.dir
                 member = self.member_at(base / spec["path"] / "Cargo.toml")
-                if member is not None and member.path not in seen and \
-                        self.reaches_pyo3(member, seen):
+                if (
+                    member is not None
+                    and member.path not in seen
+                    and self.reaches_pyo3(member, seen)
+                ):
                     return True
         return False
 

@@ -24,8 +24,13 @@ from scaffold.workspace.crate import Crate, Dependency
 from scaffold.workspace.features import Dep, FeatureError, Graph, Package, implicit_features
 from scaffold.workspace.model import Workspace
 
-_KINDS = {"dependencies": "normal", "dev-dependencies": "dev", "dev_dependencies": "dev",
-          "build-dependencies": "build", "build_dependencies": "build"}
+_KINDS = {
+    "dependencies": "normal",
+    "dev-dependencies": "dev",
+    "dev_dependencies": "dev",
+    "build-dependencies": "build",
+    "build_dependencies": "build",
+}
 
 
 def build_graph(ws: Workspace, lazy: bool = False) -> Graph:
@@ -36,9 +41,13 @@ def build_graph(ws: Workspace, lazy: bool = False) -> Graph:
     if not lazy:
         packages.load_all()
     members = [c.name for c in ws.members]
-    return Graph(packages, _resolver(ws), members,
-                 _default_members(ws, packages.by_dir, members),
-                 None if ws.is_virtual else ws.root_data["package"]["name"])
+    return Graph(
+        packages,
+        _resolver(ws),
+        members,
+        _default_members(ws, packages.by_dir, members),
+        None if ws.is_virtual else ws.root_data["package"]["name"],
+    )
 
 
 class Packages(Mapping):
@@ -79,43 +88,65 @@ class Packages(Mapping):
                 self[name]
         queue = list(self.loaded.values())
         while queue:
-            queue.extend(self[dep.package] for dep in queue.pop().deps
-                         if dep.package not in self.loaded)
+            queue.extend(
+                self[dep.package] for dep in queue.pop().deps if dep.package not in self.loaded
+            )
 
     def _package(self, crate: Crate, member: bool) -> Package:
         ws = self.ws
-        deps = [dependency_edge(ws, crate, entry, member, self.path_package)
-                for entry in crate.dependencies]
+        deps = [
+            dependency_edge(ws, crate, entry, member, self.path_package)
+            for entry in crate.dependencies
+        ]
         optional = [d.name for d in deps if d.optional]
         lib = crate.data.get("lib", {})
         return Package(
-            crate.name, implicit_features(crate.features, optional), deps, member,
-            isinstance(lib, dict) and bool(lib.get("proc-macro", lib.get("proc_macro"))))
+            crate.name,
+            implicit_features(crate.features, optional),
+            deps,
+            member,
+            isinstance(lib, dict) and bool(lib.get("proc-macro", lib.get("proc_macro"))),
+        )
 
     def path_package(self, target: Path) -> str | None:
         """The package at a path dependency's directory: a member, else read (once)."""
         return self.by_dir.get(target) or _external(self.ws, target, self.by_dir, self.crates)
 
 
-def dependency_edge(ws: Workspace, crate: Crate, entry: Dependency, member: bool = True,
-                    path_package: Callable[[Path], str | None] | None = None) -> Dep:
+def dependency_edge(
+    ws: Workspace,
+    crate: Crate,
+    entry: Dependency,
+    member: bool = True,
+    path_package: Callable[[Path], str | None] | None = None,
+) -> Dep:
     """One manifest dependency entry as the model's edge, workspace inheritance applied.
     `path_package` names the package at a path dependency's directory (default: members)."""
     spec = _effective(ws, crate, entry, member)
     base = ws.root if entry.inherits_workspace else crate.dir
-    name = spec.get("package", entry.key) if not entry.inherits_workspace else \
-        crate.workspace_dependency(entry.key).get("package", entry.key)
+    name = (
+        spec.get("package", entry.key)
+        if not entry.inherits_workspace
+        else crate.workspace_dependency(entry.key).get("package", entry.key)
+    )
     if isinstance(spec.get("path"), str):
         target = ws.reader.resolve(base / spec["path"])
-        found = path_package(target) if path_package else \
-            next((c.name for c in ws.members if ws.reader.resolve(c.dir) == target), None)
+        found = (
+            path_package(target)
+            if path_package
+            else next((c.name for c in ws.members if ws.reader.resolve(c.dir) == target), None)
+        )
         name = found or name
     table = entry.table
-    return Dep(entry.key, name, _KINDS.get(table[-1], "normal"),
-               bool(spec.get("optional", False)),
-               tuple(f for f in spec.get("features", []) if isinstance(f, str)),
-               bool(spec.get("default-features", spec.get("default_features", True))),
-               table[1] if table[0] == "target" else None)
+    return Dep(
+        entry.key,
+        name,
+        _KINDS.get(table[-1], "normal"),
+        bool(spec.get("optional", False)),
+        tuple(f for f in spec.get("features", []) if isinstance(f, str)),
+        bool(spec.get("default-features", spec.get("default_features", True))),
+        table[1] if table[0] == "target" else None,
+    )
 
 
 def _effective(ws: Workspace, crate: Crate, entry: Dependency, member: bool) -> dict:
@@ -127,8 +158,10 @@ def _effective(ws: Workspace, crate: Crate, entry: Dependency, member: bool) -> 
     own = entry.spec.get("default-features", entry.spec.get("default_features"))
     if own is False and ws_default in (None, True):
         if crate.edition >= "2024":
-            raise FeatureError(f"{crate.name}: `default-features = false` on `{entry.key}` "
-                               "cannot override the workspace's default features (edition 2024)")
+            raise FeatureError(
+                f"{crate.name}: `default-features = false` on `{entry.key}` "
+                "cannot override the workspace's default features (edition 2024)"
+            )
         spec = {**spec, "default-features": True}  # ignored, with a warning (edition <= 2021)
     elif own is True and ws_default is False:
         spec = {**spec, "default-features": True}

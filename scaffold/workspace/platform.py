@@ -8,8 +8,10 @@ import re
 import sys
 from dataclasses import dataclass
 
-_TOKEN = re.compile(r'\s*(?:(?P<ident>[A-Za-z_][A-Za-z0-9_]*)|(?P<string>"[^"]*")'
-                    r"|(?P<punct>[(),=]))")
+_TOKEN = re.compile(
+    r'\s*(?:(?P<ident>[A-Za-z_][A-Za-z0-9_]*)|(?P<string>"[^"]*")'
+    r"|(?P<punct>[(),=]))"
+)
 
 
 @dataclass(frozen=True)
@@ -51,20 +53,33 @@ class Platform:
 
 
 def _host() -> Platform:
-    os_name = {"linux": "linux", "darwin": "macos", "win32": "windows"}.get(sys.platform,
-                                                                            sys.platform)
-    machine = os.uname().machine.lower() if hasattr(os, "uname") else \
-        os.environ.get("PROCESSOR_ARCHITECTURE", "").lower()
+    os_name = {"linux": "linux", "darwin": "macos", "win32": "windows"}.get(
+        sys.platform, sys.platform
+    )
+    machine = (
+        os.uname().machine.lower()
+        if hasattr(os, "uname")
+        else os.environ.get("PROCESSOR_ARCHITECTURE", "").lower()
+    )
     arch = {"amd64": "x86_64", "arm64": "aarch64"}.get(machine, machine)
     family = "windows" if os_name == "windows" else "unix"
     env = {"linux": "gnu", "windows": "msvc"}.get(os_name, "")
     vendor = {"macos": "apple", "windows": "pc"}.get(os_name, "unknown")
-    triple = {"linux": f"{arch}-unknown-linux-gnu", "macos": f"{arch}-apple-darwin",
-              "windows": f"{arch}-pc-windows-msvc"}.get(os_name, arch)
-    cfg = {(family, None), ("target_family", family), ("target_os", os_name),
-           ("target_arch", arch), ("target_env", env), ("target_vendor", vendor),
-           ("target_pointer_width", "64" if sys.maxsize > 2**32 else "32"),
-           ("target_endian", sys.byteorder)}
+    triple = {
+        "linux": f"{arch}-unknown-linux-gnu",
+        "macos": f"{arch}-apple-darwin",
+        "windows": f"{arch}-pc-windows-msvc",
+    }.get(os_name, arch)
+    cfg = {
+        (family, None),
+        ("target_family", family),
+        ("target_os", os_name),
+        ("target_arch", arch),
+        ("target_env", env),
+        ("target_vendor", vendor),
+        ("target_pointer_width", "64" if sys.maxsize > 2**32 else "32"),
+        ("target_endian", sys.byteorder),
+    }
     return Platform(triple, frozenset(cfg))
 
 

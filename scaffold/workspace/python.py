@@ -45,7 +45,7 @@ class PythonProject:
 
     @property
     def backend(self) -> str | None:
-        """"maturin", "setuptools-rust" or None (not a Rust extension project)."""
+        """ "maturin", "setuptools-rust" or None (not a Rust extension project)."""
         build = self.data.get("build-system", {})
         backend = build.get("build-backend", "")
         requires = " ".join(build.get("requires", []))
@@ -69,8 +69,11 @@ class PythonProject:
         if isinstance(declared, str):
             return self.dir / declared
         beside, src_layout = self.dir / "Cargo.toml", self.dir / "rust" / "Cargo.toml"
-        return src_layout if not self.reader.is_file(beside) and self.reader.is_file(src_layout) \
+        return (
+            src_layout
+            if not self.reader.is_file(beside) and self.reader.is_file(src_layout)
             else beside
+        )
 
     @property
     def scaffold_settings(self) -> dict:
@@ -90,19 +93,35 @@ class PythonProject:
         if self.backend == "maturin":
             features = tuple(self.maturin.get("features", []))
             bindings = self.maturin.get("bindings")
-            flags = tuple(f"--{key}" for key in ("no-default-features", "all-features")
-                          if self.maturin.get(key) is True)
-            return [RustExtension(self.maturin.get("module-name"), self.maturin_manifest, features,
-                                  source, bindings if isinstance(bindings, str) else None, flags)]
+            flags = tuple(
+                f"--{key}"
+                for key in ("no-default-features", "all-features")
+                if self.maturin.get(key) is True
+            )
+            return [
+                RustExtension(
+                    self.maturin.get("module-name"),
+                    self.maturin_manifest,
+                    features,
+                    source,
+                    bindings if isinstance(bindings, str) else None,
+                    flags,
+                )
+            ]
         found = []
         for ext in self.data.get("tool", {}).get("setuptools-rust", {}).get("ext-modules", []):
             if isinstance(ext, dict):
                 binding = ext.get("binding")
-                found.append(RustExtension(ext.get("target"),
-                                           self.dir / ext.get("path", "Cargo.toml"),
-                                           tuple(ext.get("features", [])), source,
-                                           binding if isinstance(binding, str) else None,
-                                           _strings(ext.get("args"))))
+                found.append(
+                    RustExtension(
+                        ext.get("target"),
+                        self.dir / ext.get("path", "Cargo.toml"),
+                        tuple(ext.get("features", [])),
+                        source,
+                        binding if isinstance(binding, str) else None,
+                        _strings(ext.get("args")),
+                    )
+                )
         return found + self.setup_extensions
 
 
@@ -114,8 +133,9 @@ def load_python_project(directory: Path, reader: Reader) -> PythonProject | None
     if pyproject is None and not reader.is_file(setup_path):
         return None
     data = pyproject.parse() if pyproject else {}
-    setup_extensions = _setup_py_extensions(setup_path, reader) \
-        if reader.is_file(setup_path) else []
+    setup_extensions = (
+        _setup_py_extensions(setup_path, reader) if reader.is_file(setup_path) else []
+    )
     return PythonProject(directory, pyproject, data, setup_extensions, reader)
 
 
@@ -123,8 +143,11 @@ def _setup_py_extensions(path: Path, reader: Reader) -> list[RustExtension]:
     try:
         tree = ast.parse(reader.data(path), filename=str(path))
     except (SyntaxError, ValueError) as error:
-        raise ManifestError(path, f"cannot be parsed as Python ({error.__class__.__name__})",
-                            line=getattr(error, "lineno", 0) or 0) from None
+        raise ManifestError(
+            path,
+            f"cannot be parsed as Python ({error.__class__.__name__})",
+            line=getattr(error, "lineno", 0) or 0,
+        ) from None
     found = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Call) and _callee(node) == "RustExtension":
@@ -133,14 +156,22 @@ def _setup_py_extensions(path: Path, reader: Reader) -> list[RustExtension]:
             target = kwargs.get("target", args[0] if args else None)
             manifest = kwargs.get("path", args[1] if len(args) > 1 else "Cargo.toml")
             features = kwargs.get("features") or ()
-            binding = next((_binding_name(k.value) for k in node.keywords if k.arg == "binding"),
-                           None)
+            binding = next(
+                (_binding_name(k.value) for k in node.keywords if k.arg == "binding"), None
+            )
             if isinstance(target, dict):  # RustExtension({"mod": "crate"}) maps targets
                 target = next(iter(target), None)
             if isinstance(manifest, str) and (target is None or isinstance(target, str)):
-                found.append(RustExtension(target, path.parent / manifest,
-                                           tuple(f for f in features if isinstance(f, str)), path,
-                                           binding, _strings(kwargs.get("args"))))
+                found.append(
+                    RustExtension(
+                        target,
+                        path.parent / manifest,
+                        tuple(f for f in features if isinstance(f, str)),
+                        path,
+                        binding,
+                        _strings(kwargs.get("args")),
+                    )
+                )
     return found
 
 

@@ -59,22 +59,29 @@ class Reader:
     def glob(self, pattern: str) -> list[Path]:
         """Directories matching `pattern` on disk or holding a pending (overlay) manifest."""
         found = {self.resolve(Path(p)) for p in glob.glob(pattern)}
-        found |= {p.parent for p in self.overlay if p.name == "Cargo.toml"
-                  and fnmatch.fnmatch(str(p.parent), pattern)}
+        found |= {
+            p.parent
+            for p in self.overlay
+            if p.name == "Cargo.toml" and fnmatch.fnmatch(str(p.parent), pattern)
+        }
         return sorted(found)
 
     def files(self, directory: Path, pattern: str, recursive: bool = False) -> list[Path]:
         """Paths below `directory` matching `pattern` (`Path.glob`, or `Path.rglob` when
         `recursive`), on disk or pending, sorted."""
-        found = set(directory.rglob(pattern) if recursive else directory.glob(pattern)) \
-            if directory.is_dir() else set()
+        found = (
+            set(directory.rglob(pattern) if recursive else directory.glob(pattern))
+            if directory.is_dir()
+            else set()
+        )
         depth = len(PurePosixPath(pattern).parts)
         for path in self.overlay:
             if directory not in path.parents:
                 continue
             relative = PurePosixPath(path.relative_to(directory).as_posix())
-            if (recursive and fnmatch.fnmatch(path.name, pattern)) or \
-                    (len(relative.parts) == depth and relative.match(pattern)):
+            if (recursive and fnmatch.fnmatch(path.name, pattern)) or (
+                len(relative.parts) == depth and relative.match(pattern)
+            ):
                 found.add(path)
         return sorted(found)
 

@@ -17,7 +17,8 @@ Read = Callable[[Path], str | None]
 
 _PYMODULE = re.compile(
     r"#\[\s*(?:pyo3::)?pymodule\s*(?:\((?P<args>[^)]*)\))?\s*\]"
-    r"(?P<attrs>(?:\s*#\[[^\]]*\])*)\s*(?:pub(?:\([^)]*\))?\s+)?(?:fn|mod)\s+(?P<ident>\w+)")
+    r"(?P<attrs>(?:\s*#\[[^\]]*\])*)\s*(?:pub(?:\([^)]*\))?\s+)?(?:fn|mod)\s+(?P<ident>\w+)"
+)
 _NAME_ARG = re.compile(r"name\s*=\s*\"([^\"]+)\"")
 # `#[no_mangle] pub [unsafe] extern "C" fn PyInit_name` (the FFI-only way, no macro).
 _PYINIT = re.compile(r"\bextern\s+\"[^\"]*\"\s+fn\s+PyInit_(?P<name>\w+)\s*\(")
@@ -70,8 +71,8 @@ def code(text: str, strings: bool = True) -> str:
         elif token == "'":
             char = _CHAR.match(text, i)
             i = char.end() if char else i + 1  # else a lifetime or label
-        elif token.endswith("#\"") or token.startswith(("r", "br")):
-            close = "\"" + "#" * token.count("#")
+        elif token.endswith('#"') or token.startswith(("r", "br")):
+            close = '"' + "#" * token.count("#")
             end = text.find(close, found.end())
             end = n if end < 0 else end
             if not strings:
@@ -79,7 +80,7 @@ def code(text: str, strings: bool = True) -> str:
             i = end + len(close)
         else:  # a plain or byte string
             j = found.end()
-            while j < n and text[j] != "\"":
+            while j < n and text[j] != '"':
                 j += 2 if text[j] == "\\" else 1
             if not strings:
                 _blank(out, found.end(), min(j, n))
@@ -102,14 +103,21 @@ def pymodules(sources: list[Path], read: Read) -> list[PyModule]:
         for match in _PYMODULE.finditer(bare):
             name = match.group("ident").removeprefix("r#")
             for group in ("args", "attrs"):
-                named = _NAME_ARG.search(text[match.start(group):match.end(group)]
-                                         if match.group(group) else "")
+                named = _NAME_ARG.search(
+                    text[match.start(group) : match.end(group)] if match.group(group) else ""
+                )
                 if named:
                     name = named.group(1)
             found.append(PyModule(source, text.count("\n", 0, match.start()) + 1, name))
         for match in _PYINIT.finditer(bare):
-            found.append(PyModule(source, text.count("\n", 0, match.start()) + 1,
-                                  match.group("name"), hand_written=True))
+            found.append(
+                PyModule(
+                    source,
+                    text.count("\n", 0, match.start()) + 1,
+                    match.group("name"),
+                    hand_written=True,
+                )
+            )
     return found
 
 

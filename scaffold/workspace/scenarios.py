@@ -15,8 +15,11 @@ from scaffold.workspace.model import Extension, Workspace
 
 
 def scenarios(ws: Workspace, extensions: list[Extension]) -> list[Scenario]:
-    found = [Scenario("cargo build"), Scenario("cargo build --workspace", workspace=True),
-             Scenario("cargo test", dev=True)]
+    found = [
+        Scenario("cargo build"),
+        Scenario("cargo build --workspace", workspace=True),
+        Scenario("cargo test", dev=True),
+    ]
     for ext in extensions:
         found.append(wheel(ext))
         found.append(Scenario(f"cargo test -p {ext.crate.name}", (ext.crate.name,), dev=True))
@@ -42,8 +45,13 @@ def wheel(ext: Extension) -> Scenario:
             no_default = True
         elif arg == "--all-features":
             all_features = True
-    return Scenario(f"wheel {ext.crate.name}", (ext.crate.name,), features=tuple(features),
-                    no_default_features=no_default, all_features=all_features)
+    return Scenario(
+        f"wheel {ext.crate.name}",
+        (ext.crate.name,),
+        features=tuple(features),
+        no_default_features=no_default,
+        all_features=all_features,
+    )
 
 
 def _split(value: str) -> list[str]:

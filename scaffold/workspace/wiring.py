@@ -50,20 +50,23 @@ def uses_feature(ext: Extension) -> bool:
     `pyo3/extension-module`, the dependency's `features`, or the backend's features."""
     crate = ext.crate
     keys = pyo3_keys(crate)
-    in_features = any(is_pyo3_entry(v, keys) for values in crate.features.values()
-                      for v in values)
-    on_pyo3 = any(EXTENSION_MODULE in crate.effective_spec(d).get("features", [])
-                  for package in EXTENSION_MODULE_PACKAGES
-                  for d in crate.dependencies_on(package))
+    in_features = any(is_pyo3_entry(v, keys) for values in crate.features.values() for v in values)
+    on_pyo3 = any(
+        EXTENSION_MODULE in crate.effective_spec(d).get("features", [])
+        for package in EXTENSION_MODULE_PACKAGES
+        for d in crate.dependencies_on(package)
+    )
     built_with = ext.declared_by is not None and any(
-        is_pyo3_entry(f, keys | {"pyo3"}) for f in ext.declared_by.features)
+        is_pyo3_entry(f, keys | {"pyo3"}) for f in ext.declared_by.features
+    )
     return in_features or on_pyo3 or built_with
 
 
 def pyo3_keys(crate: Crate) -> set[str]:
     """The keys under which `crate` depends on PyO3's packages (renames included)."""
-    return {dep.key for package in EXTENSION_MODULE_PACKAGES
-            for dep in crate.dependencies_on(package)}
+    return {
+        dep.key for package in EXTENSION_MODULE_PACKAGES for dep in crate.dependencies_on(package)
+    }
 
 
 def is_pyo3_entry(value: object, keys: set[str]) -> bool:

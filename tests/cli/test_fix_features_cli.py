@@ -76,7 +76,7 @@ def test_diff_prints_relative_paths_and_writes_nothing(mixed):
     result = fix(mixed, "--diff")
     assert result.exit_code == 1
     assert f"--- a/{PROFILER}\n+++ b/{PROFILER}\n" in result.stdout
-    assert "+mylib = { path = \"../mylib\", default-features = false }" in result.stdout
+    assert '+mylib = { path = "../mylib", default-features = false }' in result.stdout
     assert f"b/{ROOT}" not in result.stdout  # PW205 is unsafe
     assert snapshot(mixed) == before
     unsafe = fix(mixed, "--diff", "--unsafe-fixes")
@@ -128,25 +128,35 @@ def test_unsafe_fixes_apply_unsafe_fixes(mixed):
     assert fix(mixed, "--check").stdout == ""
 
 
-@pytest.mark.parametrize(("flags", "expected"), [
-    (["--select", "PW203"], ["PW203"]),
-    (["--select", "PW20"], ["PW205", "PW203"]),
-    (["--select", "pw205"], ["PW205"]),
-    (["--select", "feature-unification-hazard"], ["PW205"]),
-    (["--select", "PW101,PW203"], ["PW203"]),
-    (["--select", "PW101", "--select", "PW205"], ["PW205"]),
-    (["--ignore", "PW205"], ["PW203"]),
-    (["--ignore", "PW2"], []),
-    (["--select", "PW2", "--ignore", "PW203"], ["PW205"]),
-])
+@pytest.mark.parametrize(
+    ("flags", "expected"),
+    [
+        (["--select", "PW203"], ["PW203"]),
+        (["--select", "PW20"], ["PW205", "PW203"]),
+        (["--select", "pw205"], ["PW205"]),
+        (["--select", "feature-unification-hazard"], ["PW205"]),
+        (["--select", "PW101,PW203"], ["PW203"]),
+        (["--select", "PW101", "--select", "PW205"], ["PW205"]),
+        (["--ignore", "PW205"], ["PW203"]),
+        (["--ignore", "PW2"], []),
+        (["--select", "PW2", "--ignore", "PW203"], ["PW205"]),
+    ],
+)
 def test_select_and_ignore(mixed, flags, expected):
     result = fix(mixed, "--check", *flags)
     assert codes(result.stdout) == expected
     assert result.exit_code == (1 if expected else 0)
 
 
-@pytest.mark.parametrize("flags", [["--select", "PW999"], ["--ignore", "nonsense"],
-                                   ["--select", "PW203,PW1000"], ["--explain", "PW999"]])
+@pytest.mark.parametrize(
+    "flags",
+    [
+        ["--select", "PW999"],
+        ["--ignore", "nonsense"],
+        ["--select", "PW203,PW1000"],
+        ["--explain", "PW999"],
+    ],
+)
 def test_unknown_code_exits_2(mixed, flags):
     result = fix(mixed, "--check", *flags)
     assert result.exit_code == 2
@@ -171,22 +181,41 @@ def test_json_output_is_one_versioned_document(mixed, mode):
         assert document["changed_files"] == [PROFILER]
         assert [d["code"] for d in document["diagnostics"]] == ["PW205"]
         # PW203's fix turns `extension-module` off in the profiler's own build
-        assert {"scenario": "cargo build -p mylib-profiler", "package": "pyo3", "enabled": [],
-                "disabled": ["extension-module"], "presence": None} in document["scenario_changes"]
+        assert {
+            "scenario": "cargo build -p mylib-profiler",
+            "package": "pyo3",
+            "enabled": [],
+            "disabled": ["extension-module"],
+            "presence": None,
+        } in document["scenario_changes"]
     for entry in document["diagnostics"] + document["fixed"]:
-        assert set(entry) == {"code", "name", "message", "severity", "path", "line", "column",
-                              "fix", "note"}
+        assert set(entry) == {
+            "code",
+            "name",
+            "message",
+            "severity",
+            "path",
+            "line",
+            "column",
+            "fix",
+            "note",
+        }
         assert entry["note"] is None  # only a fix the gate refused has one
         assert entry["fix"] is None or entry["fix"]["applicability"] in (
-            "safe", "unsafe", "display-only")
+            "safe",
+            "unsafe",
+            "display-only",
+        )
 
 
 def test_github_output(mixed):
     result = fix(mixed, "--check", "--output-format", "github")
     lines = result.stdout.splitlines()
     assert len(lines) == 2 and result.exit_code == 1
-    assert lines[1].startswith(f"::error title=PW203 dependent-enables-extension-module,"
-                               f"file={PROFILER},line=7,col=1::PW203 ")
+    assert lines[1].startswith(
+        f"::error title=PW203 dependent-enables-extension-module,"
+        f"file={PROFILER},line=7,col=1::PW203 "
+    )
 
 
 def test_explain_prints_the_rule_documentation():
@@ -232,14 +261,18 @@ def test_outside_git_needs_allow_no_vcs(tmp_path):
     assert "default-features = false" in (root / PROFILER).read_text()
 
 
-@pytest.mark.parametrize(("broken", "text", "where"), [
-    ("crates/mylib/Cargo.toml", "edition = = 1\n", r"crates/mylib/Cargo\.toml:\d+:\d+: "),
-    (ROOT, "x = [\n", r"Cargo\.toml:\d+:\d+: "),
-    ("pyproject.toml", "[tool.maturin\n", r"pyproject\.toml:\d+:\d+: "),
-])
+@pytest.mark.parametrize(
+    ("broken", "text", "where"),
+    [
+        ("crates/mylib/Cargo.toml", "edition = = 1\n", r"crates/mylib/Cargo\.toml:\d+:\d+: "),
+        (ROOT, "x = [\n", r"Cargo\.toml:\d+:\d+: "),
+        ("pyproject.toml", "[tool.maturin\n", r"pyproject\.toml:\d+:\d+: "),
+    ],
+)
 @pytest.mark.parametrize("mode", [[], ["--check"], ["--diff"], ["--allow-dirty"]])
-def test_invalid_toml_exits_2_with_position_and_writes_nothing(safe_only, broken, text, where,
-                                                                mode):
+def test_invalid_toml_exits_2_with_position_and_writes_nothing(
+    safe_only, broken, text, where, mode
+):
     (safe_only / broken).write_text((safe_only / broken).read_text() + text)
     git_commit_all(safe_only)
     before = snapshot(safe_only)
@@ -290,16 +323,25 @@ def test_wiring_env_on_old_pyo3_exits_2(safe_only):
     assert snapshot(safe_only) == before
 
 
-@pytest.mark.parametrize(("edit", "message"), [
-    (lambda r: (r / PROFILER).write_bytes(b"[package]\nname = \"\xff\"\n"), "not valid UTF-8"),
-    (lambda r: (r / ROOT).write_text('[workspace]\nmembers = ["crates/*", "nowhere"]\n'),
-     "'nowhere' has no Cargo.toml"),
-    (lambda r: (r / ROOT).write_text('[workspace]\nmembers = ["plugins/*"]\n'),
-     "matches no crate"),
-    (lambda r: (r / PROFILER).write_text('[dependencies]\nmylib = { path = "../mylib" }\n'),
-     "has no [package] table"),
-    (lambda r: (r / "setup.py").write_text("setup(\n"), "setup.py"),
-])
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (lambda r: (r / PROFILER).write_bytes(b'[package]\nname = "\xff"\n'), "not valid UTF-8"),
+        (
+            lambda r: (r / ROOT).write_text('[workspace]\nmembers = ["crates/*", "nowhere"]\n'),
+            "'nowhere' has no Cargo.toml",
+        ),
+        (
+            lambda r: (r / ROOT).write_text('[workspace]\nmembers = ["plugins/*"]\n'),
+            "matches no crate",
+        ),
+        (
+            lambda r: (r / PROFILER).write_text('[dependencies]\nmylib = { path = "../mylib" }\n'),
+            "has no [package] table",
+        ),
+        (lambda r: (r / "setup.py").write_text("setup(\n"), "setup.py"),
+    ],
+)
 def test_broken_workspaces_exit_2_without_traceback(safe_only, edit, message):
     edit(safe_only)
     git_commit_all(safe_only)

@@ -38,7 +38,7 @@ FILES = {
         pyo3 = "0.30"
         """,
     "rust/src/lib.rs": "use pyo3::prelude::*;\n#[pymodule]\nfn srcpkg(_m: &Bound<'_, PyModule>)"
-                       " -> PyResult<()> { Ok(()) }\n",
+    " -> PyResult<()> { Ok(()) }\n",
 }
 
 
@@ -97,8 +97,9 @@ def test_a_real_link_out_of_the_repository_is_still_refused(tmp_path):
     git_init(root)
     refused = run_cli("fix-features", cwd=root / "rust")
     assert refused.exit_code == 2
-    assert "is a symbolic link to" in refused.stderr and "outside the git repository" in \
-        refused.stderr
+    assert (
+        "is a symbolic link to" in refused.stderr and "outside the git repository" in refused.stderr
+    )
 
 
 def test_doctor_from_a_python_first_root(tmp_path):
@@ -122,13 +123,13 @@ def test_add_profiler_hint_from_the_project_root(tmp_path):
     added = run_cli("add-profiler", cwd=root)
     assert added.exit_code == 0, added.stderr
     assert "created: rust/srcpkg-profiler/Cargo.toml" in added.stderr
-    assert "cargo run --manifest-path rust/Cargo.toml --release -p srcpkg-profiler" in \
-        added.stderr
+    assert "cargo run --manifest-path rust/Cargo.toml --release -p srcpkg-profiler" in added.stderr
     git_commit_all(root)
     again = run_cli("add-profiler", cwd=root / "rust")
     assert again.exit_code == 0 and "already profiles" in again.stderr
-    status = subprocess.run(["git", "status", "--porcelain"], cwd=root, capture_output=True,
-                            text=True).stdout
+    status = subprocess.run(
+        ["git", "status", "--porcelain"], cwd=root, capture_output=True, text=True
+    ).stdout
     assert status == ""
 
 

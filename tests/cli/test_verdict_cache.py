@@ -88,8 +88,9 @@ def test_pyproject(tmp_path, replays):
     project = _copy("PW401/clean", tmp_path / "p")
     _clean_twice(project, replays)
     pyproject = project / "pyproject.toml"
-    pyproject.write_text(pyproject.read_text().replace('module-name = "mylib"',
-                                                       'module-name = "other"'))
+    pyproject.write_text(
+        pyproject.read_text().replace('module-name = "mylib"', 'module-name = "other"')
+    )
     _found(project, replays, "PW401")
 
 
@@ -104,8 +105,16 @@ def test_rust_source(tmp_path, replays):
 def test_build_script(tmp_path, replays):
     project = _copy("PW203/clean", tmp_path / "p")
     _clean_twice(project, replays)
-    shutil.copy(CASES / "PW103" / "build-script-without-rpath" / "in" / "crates" /
-                "mylib-profiler" / "build.rs", project / "crates" / "mylib-profiler" / "build.rs")
+    shutil.copy(
+        CASES
+        / "PW103"
+        / "build-script-without-rpath"
+        / "in"
+        / "crates"
+        / "mylib-profiler"
+        / "build.rs",
+        project / "crates" / "mylib-profiler" / "build.rs",
+    )
     _found(project, replays, "PW103")
 
 
@@ -124,7 +133,8 @@ def test_cargo_lock(tmp_path, replays):
     assert "PW206" not in _clean_twice(project, replays)
     (project / "Cargo.lock").write_text(
         'version = 3\n\n[[package]]\nname = "mylib"\nversion = "0.1.0"\n\n'
-        '[[package]]\nname = "pyo3"\nversion = "0.26.0"\n')
+        '[[package]]\nname = "pyo3"\nversion = "0.26.0"\n'
+    )
     result = run_cli("fix-features", "--check", cwd=project)
     assert replays[-1] is False
     assert "PW206" in result.stdout, result.stdout + result.stderr
@@ -133,15 +143,20 @@ def test_cargo_lock(tmp_path, replays):
 def test_new_member_matched_by_a_glob(tmp_path, replays):
     project = _copy("PW203/clean", tmp_path / "p")
     root = project / "Cargo.toml"
-    root.write_text(root.read_text().replace(
-        'members = ["crates/mylib", "crates/mylib-profiler"]', 'members = ["crates/*"]'))
+    root.write_text(
+        root.read_text().replace(
+            'members = ["crates/mylib", "crates/mylib-profiler"]', 'members = ["crates/*"]'
+        )
+    )
     _clean_twice(project, replays)
     extra = project / "crates" / "extra"
     (extra / "src").mkdir(parents=True)
     (extra / "src" / "lib.rs").write_text("")
-    (extra / "Cargo.toml").write_text('[package]\nname = "extra"\nversion = "0.1.0"\n'
-                                      'edition = "2021"\n\n[dependencies]\n'
-                                      'mylib = { path = "../mylib" }\n')
+    (extra / "Cargo.toml").write_text(
+        '[package]\nname = "extra"\nversion = "0.1.0"\n'
+        'edition = "2021"\n\n[dependencies]\n'
+        'mylib = { path = "../mylib" }\n'
+    )
     _found(project, replays, "PW203")
 
 
@@ -163,8 +178,10 @@ def test_parent_manifest_appearing(tmp_path, replays):
 def test_hit_imports_neither_argparse_nor_tomllib(tmp_path):
     project = _copy("PW203/clean", tmp_path / "p")
     env = importtime.environment(SCAFFOLD_CACHE_DIR=str(tmp_path / "user-cache"))
-    runs, modules = zip(*(importtime.run("fix-features", "--check", cwd=project, env=env)
-                          for _ in range(2)), strict=True)
+    runs, modules = zip(
+        *(importtime.run("fix-features", "--check", cwd=project, env=env) for _ in range(2)),
+        strict=True,
+    )
     assert [r.returncode for r in runs] == [0, 0], runs[-1].stderr[-2000:]
     assert "tomllib" in modules[0] and "scaffold.lint.verdicts" in modules[1]
     assert not modules[1] & {"argparse", "tomllib", "pathlib", "scaffold.rules"}, modules[1]

@@ -28,7 +28,8 @@ pytestmark = pytest.mark.needs_rust  # real `cargo tree` is the oracle
 
 # 300 per CI run (`ci` profile), 1000 under `long`; SCAFFOLD_DIFF_EXAMPLES=N for a quick local run
 EXAMPLES = int(os.environ.get("SCAFFOLD_DIFF_EXAMPLES", 0)) or max(
-    300, settings.default.max_examples // 5)
+    300, settings.default.max_examples // 5
+)
 _counter = itertools.count()
 
 
@@ -65,11 +66,17 @@ def check(sandbox, spec: WorkspaceSpec) -> None:
         first = cargo_pyo3(cargo, root, spec.scenarios[0], env)  # writes Cargo.lock once
         real = [first, *pool.map(lambda s: cargo_pyo3(cargo, root, s, env), spec.scenarios[1:])]
         for scenario, ours, theirs in zip(spec.scenarios, model, real, strict=True):
-            manifests = {p.relative_to(root.parent).as_posix(): p.read_text()
-                         for p in sorted(root.parent.rglob("Cargo.toml"))}
+            manifests = {
+                p.relative_to(root.parent).as_posix(): p.read_text()
+                for p in sorted(root.parent.rglob("Cargo.toml"))
+            }
             if isinstance(theirs, str) or isinstance(ours, str):
-                assert isinstance(ours, str) and isinstance(theirs, str), \
-                    (scenario, ours, theirs, manifests)
+                assert isinstance(ours, str) and isinstance(theirs, str), (
+                    scenario,
+                    ours,
+                    theirs,
+                    manifests,
+                )
             else:
                 assert ours == theirs, (scenario, ours, theirs, manifests)
     finally:
@@ -88,62 +95,168 @@ def _d(key, table="dependencies", optional=False, features=(), default=None, inh
 # `pkg?/feat` does not), workspace inheritance of default-features per edition, dev and build
 # dependencies under resolver 1 and 2, and target-specific tables.
 OPT_IN = WorkspaceSpec(
-    [_m("m0", [_d("pyo3", optional=True, features=["macros"])],
-        {"python": ["pyo3"], "em": ["pyo3/extension-module"], "weak": ["pyo3?/extension-module"]})],
-    True, None, None, None,
-    [Scenario("cargo build"), Scenario("-p m0 --features em", ("m0",), features=("em",)),
-     Scenario("-p m0 --features weak", ("m0",), features=("weak",)),
-     Scenario("-p m0 --features python,weak", ("m0",), features=("python", "weak"))])
+    [
+        _m(
+            "m0",
+            [_d("pyo3", optional=True, features=["macros"])],
+            {
+                "python": ["pyo3"],
+                "em": ["pyo3/extension-module"],
+                "weak": ["pyo3?/extension-module"],
+            },
+        )
+    ],
+    True,
+    None,
+    None,
+    None,
+    [
+        Scenario("cargo build"),
+        Scenario("-p m0 --features em", ("m0",), features=("em",)),
+        Scenario("-p m0 --features weak", ("m0",), features=("weak",)),
+        Scenario("-p m0 --features python,weak", ("m0",), features=("python", "weak")),
+    ],
+)
 INHERIT_2021 = WorkspaceSpec(
-    [_m("m0", [_d("pyo3", default=False, inherit=True)])], False, "2", None,
-    {"features": ["auto-initialize"]}, [Scenario("cargo build")])
+    [_m("m0", [_d("pyo3", default=False, inherit=True)])],
+    False,
+    "2",
+    None,
+    {"features": ["auto-initialize"]},
+    [Scenario("cargo build")],
+)
 INHERIT_2024 = WorkspaceSpec(
-    [_m("m0", [_d("pyo3", default=False, inherit=True)], edition="2024")], False, "3", None,
-    {}, [Scenario("cargo build")])
+    [_m("m0", [_d("pyo3", default=False, inherit=True)], edition="2024")],
+    False,
+    "3",
+    None,
+    {},
+    [Scenario("cargo build")],
+)
 INHERIT_ON = WorkspaceSpec(
-    [_m("m0", [_d("pyo3", default=True, inherit=True, features=["abi3-py39"])])], False, "2",
-    None, {"default-features": False}, [Scenario("cargo build")])
+    [_m("m0", [_d("pyo3", default=True, inherit=True, features=["abi3-py39"])])],
+    False,
+    "2",
+    None,
+    {"default-features": False},
+    [Scenario("cargo build")],
+)
 DEV_AND_BUILD = WorkspaceSpec(
-    [_m("m0", [_d("pyo3"), _d("pyo3", "dev-dependencies", features=["auto-initialize"]),
-               _d("pyo3", "build-dependencies", features=["extension-module"])])],
-    False, "2", None, None,
-    [Scenario("cargo build"), Scenario("test -p m0", ("m0",), dev=True)])
-DEV_AND_BUILD_V1 = WorkspaceSpec(DEV_AND_BUILD.members, False, "1", None, None,
-                                 DEV_AND_BUILD.scenarios)
+    [
+        _m(
+            "m0",
+            [
+                _d("pyo3"),
+                _d("pyo3", "dev-dependencies", features=["auto-initialize"]),
+                _d("pyo3", "build-dependencies", features=["extension-module"]),
+            ],
+        )
+    ],
+    False,
+    "2",
+    None,
+    None,
+    [Scenario("cargo build"), Scenario("test -p m0", ("m0",), dev=True)],
+)
+DEV_AND_BUILD_V1 = WorkspaceSpec(
+    DEV_AND_BUILD.members, False, "1", None, None, DEV_AND_BUILD.scenarios
+)
 TARGETS = WorkspaceSpec(
-    [_m("m0", [_d("pyo3", "target.'cfg(unix)'.dependencies", features=["macros"]),
-               _d("pyo3", "target.'cfg(windows)'.dependencies", features=["extension-module"])])],
-    False, "2", None, None, [Scenario("cargo build")])
+    [
+        _m(
+            "m0",
+            [
+                _d("pyo3", "target.'cfg(unix)'.dependencies", features=["macros"]),
+                _d("pyo3", "target.'cfg(windows)'.dependencies", features=["extension-module"]),
+            ],
+        )
+    ],
+    False,
+    "2",
+    None,
+    None,
+    [Scenario("cargo build")],
+)
 TARGETS_V1 = WorkspaceSpec(TARGETS.members, False, "1", None, None, TARGETS.scenarios)
 SELECTION = WorkspaceSpec(
-    [_m("m0", [_d("m1", default=False)]),
-     _m("m1", [_d("pyo3", default=False, optional=True)],
-        {"default": ["f0"], "f0": ["pyo3/extension-module"], "f1": []})],
-    True, None, ["m0"], None,
-    [Scenario("cargo build"), Scenario("--workspace", workspace=True),
-     Scenario("-p m1", ("m1",))])
+    [
+        _m("m0", [_d("m1", default=False)]),
+        _m(
+            "m1",
+            [_d("pyo3", default=False, optional=True)],
+            {"default": ["f0"], "f0": ["pyo3/extension-module"], "f1": []},
+        ),
+    ],
+    True,
+    None,
+    ["m0"],
+    None,
+    [Scenario("cargo build"), Scenario("--workspace", workspace=True), Scenario("-p m1", ("m1",))],
+)
 
 # Found by the generated runs: pyo3's `multiple-pymethods` names `pyo3-macros/...`, which also
 # turns on pyo3's implicit `pyo3-macros` feature (the model once had no pyo3 dependencies).
 IMPLICIT_OF_DEPENDENCY = WorkspaceSpec(
-    [_m("m0", [_d("pyo3", features=["multiple-pymethods"], default=False)])], False, "2", None,
-    None, [Scenario("cargo build")])
+    [_m("m0", [_d("pyo3", features=["multiple-pymethods"], default=False)])],
+    False,
+    "2",
+    None,
+    None,
+    [Scenario("cargo build")],
+)
 V1_CURRENT = WorkspaceSpec(
-    [_m("m0", [_d("pyo3", features=["auto-initialize"])]), _m("m1", [_d("pyo3")])], True, "1",
-    None, None, [Scenario("-p m1", ("m1",)), Scenario("test -p m1", ("m1",), dev=True),
-                 Scenario("--workspace", workspace=True)])
+    [_m("m0", [_d("pyo3", features=["auto-initialize"])]), _m("m1", [_d("pyo3")])],
+    True,
+    "1",
+    None,
+    None,
+    [
+        Scenario("-p m1", ("m1",)),
+        Scenario("test -p m1", ("m1",), dev=True),
+        Scenario("--workspace", workspace=True),
+    ],
+)
 V1_CURRENT_ABSENT = WorkspaceSpec(
-    [_m("m0", [_d("pyo3", features=["auto-initialize"])]), _m("m1")], True, "1",
-    None, None, [Scenario("-p m1", ("m1",))])
+    [_m("m0", [_d("pyo3", features=["auto-initialize"])]), _m("m1")],
+    True,
+    "1",
+    None,
+    None,
+    [Scenario("-p m1", ("m1",))],
+)
 
 
-@pytest.mark.parametrize("spec", [OPT_IN, INHERIT_2021, INHERIT_2024, INHERIT_ON, DEV_AND_BUILD,
-                                  DEV_AND_BUILD_V1, TARGETS, TARGETS_V1, SELECTION,
-                                  V1_CURRENT, V1_CURRENT_ABSENT, IMPLICIT_OF_DEPENDENCY],
-                         ids=["opt-in", "inherit-2021", "inherit-2024", "inherit-on",
-                              "dev-build", "dev-build-v1", "targets", "targets-v1", "selection",
-                              "v1-current-package", "v1-current-package-absent",
-                              "implicit-feature-of-pyo3-dependency"])
+@pytest.mark.parametrize(
+    "spec",
+    [
+        OPT_IN,
+        INHERIT_2021,
+        INHERIT_2024,
+        INHERIT_ON,
+        DEV_AND_BUILD,
+        DEV_AND_BUILD_V1,
+        TARGETS,
+        TARGETS_V1,
+        SELECTION,
+        V1_CURRENT,
+        V1_CURRENT_ABSENT,
+        IMPLICIT_OF_DEPENDENCY,
+    ],
+    ids=[
+        "opt-in",
+        "inherit-2021",
+        "inherit-2024",
+        "inherit-on",
+        "dev-build",
+        "dev-build-v1",
+        "targets",
+        "targets-v1",
+        "selection",
+        "v1-current-package",
+        "v1-current-package-absent",
+        "implicit-feature-of-pyo3-dependency",
+    ],
+)
 def test_fixed_workspaces(sandbox, spec: WorkspaceSpec) -> None:
     check(sandbox, spec)
 

@@ -95,8 +95,13 @@ class WorkspaceSpec:
         return "\n".join(lines) + "\n"
 
     def manifest(self, member: MemberSpec) -> str:
-        lines = ["[package]", f'name = "{member.name}"', 'version = "0.1.0"',
-                 f'edition = "{member.edition}"', ""]
+        lines = [
+            "[package]",
+            f'name = "{member.name}"',
+            'version = "0.1.0"',
+            f'edition = "{member.edition}"',
+            "",
+        ]
         tables: dict[str, list[str]] = {}
         for dep in member.deps:
             spec: dict = {}
@@ -136,11 +141,18 @@ def _inline(spec: dict) -> str:
         if isinstance(v, list):
             return _array(v)
         return f'"{v}"'
+
     return "{ " + ", ".join(f"{k} = {value(v)}" for k, v in spec.items()) + " }"
 
 
-TABLES = ("dependencies", "dependencies", "dev-dependencies", "build-dependencies",
-          "target.'cfg(unix)'.dependencies", "target.'cfg(windows)'.dependencies")
+TABLES = (
+    "dependencies",
+    "dependencies",
+    "dev-dependencies",
+    "build-dependencies",
+    "target.'cfg(unix)'.dependencies",
+    "target.'cfg(windows)'.dependencies",
+)
 
 
 @st.composite
@@ -166,15 +178,16 @@ def workspaces(draw) -> WorkspaceSpec:
         edition = draw(st.sampled_from(["2021", "2024"]))
         deps: list[DepSpec] = []
         used: set[tuple[str, str]] = set()
-        targets = ["pyo3", "ext", *names[index + 1:]]
+        targets = ["pyo3", "ext", *names[index + 1 :]]
         for key in draw(st.lists(st.sampled_from(targets), max_size=4)):
             table = draw(st.sampled_from(TABLES))
             if (key, table) in used:
                 continue
             used.add((key, table))
             inherit = key == "pyo3" and workspace_pyo3 is not None and draw(st.booleans())
-            choices = PYO3_FEATURES if key == "pyo3" else EXT_FEATURES if key == "ext" \
-                else ("f0", "f1")
+            choices = (
+                PYO3_FEATURES if key == "pyo3" else EXT_FEATURES if key == "ext" else ("f0", "f1")
+            )
             features = draw(st.lists(st.sampled_from(choices), max_size=2, unique=True))
             default = draw(st.sampled_from([None, True, False]))
             optional = "dev" not in table and draw(st.booleans())
@@ -185,8 +198,9 @@ def workspaces(draw) -> WorkspaceSpec:
         member.features = draw(_features(member))
     default_members = None
     if count > 1 and draw(st.booleans()):
-        default_members = draw(st.lists(st.sampled_from(names), min_size=1, max_size=count,
-                                        unique=True))
+        default_members = draw(
+            st.lists(st.sampled_from(names), min_size=1, max_size=count, unique=True)
+        )
     scenarios = [Scenario("cargo build")]
     for _ in range(draw(st.integers(1, 4))):
         package = draw(st.sampled_from(names))
@@ -194,18 +208,28 @@ def workspaces(draw) -> WorkspaceSpec:
         if kind == "workspace":
             scenarios.append(Scenario("--workspace", workspace=True))
         elif kind == "no-default":
-            scenarios.append(Scenario(f"-p {package} --no-default-features", (package,),
-                                      no_default_features=True))
+            scenarios.append(
+                Scenario(
+                    f"-p {package} --no-default-features", (package,), no_default_features=True
+                )
+            )
         elif kind == "features":
             feature = draw(st.sampled_from(["f0", "f1"]))
-            scenarios.append(Scenario(f"-p {package} --features {feature}", (package,),
-                                      features=(feature,)))
+            scenarios.append(
+                Scenario(f"-p {package} --features {feature}", (package,), features=(feature,))
+            )
         elif kind == "dev":
             scenarios.append(Scenario(f"test -p {package}", (package,), dev=True))
         else:
             scenarios.append(Scenario(f"-p {package}", (package,)))
-    return WorkspaceSpec(members, root_package, resolver, default_members, workspace_pyo3,
-                         list(dict.fromkeys(scenarios)))
+    return WorkspaceSpec(
+        members,
+        root_package,
+        resolver,
+        default_members,
+        workspace_pyo3,
+        list(dict.fromkeys(scenarios)),
+    )
 
 
 @st.composite
@@ -226,10 +250,12 @@ def _features(draw, member: MemberSpec) -> dict[str, list[str]]:
     result = {}
     for name in ("f0", "f1"):
         pool = values + (["f0"] if name == "f1" else [])
-        result[name] = draw(st.lists(st.sampled_from(pool), max_size=3, unique=True)) \
-            if pool else []
-    result["default"] = draw(st.lists(st.sampled_from(["f0", "f1", *values]), max_size=2,
-                                      unique=True))
+        result[name] = (
+            draw(st.lists(st.sampled_from(pool), max_size=3, unique=True)) if pool else []
+        )
+    result["default"] = draw(
+        st.lists(st.sampled_from(["f0", "f1", *values]), max_size=2, unique=True)
+    )
     if not result["default"] and draw(st.booleans()):
         del result["default"]
     return result

@@ -11,15 +11,19 @@ from tests.conftest import lib_rs, maturin_pyproject, run, write_tree
 
 def maturin_new(root: Path, mixed: bool = False) -> tuple[Path, str]:
     name = "mixedlib" if mixed else "plainlib"
-    run(["maturin", "new", "-b", "pyo3", *(["--mixed"] if mixed else []), "--name", name, name],
-        cwd=root)
+    run(
+        ["maturin", "new", "-b", "pyo3", *(["--mixed"] if mixed else []), "--name", name, name],
+        cwd=root,
+    )
     return root / name, name
 
 
 def hyperjson_shape(root: Path) -> tuple[Path, str]:
     repo = root / "hyperjson"
-    write_tree(repo, {
-        "Cargo.toml": '''\
+    write_tree(
+        repo,
+        {
+            "Cargo.toml": """\
             [package]
             name = "hyperjson"
             version = "0.1.0"
@@ -35,9 +39,9 @@ def hyperjson_shape(root: Path) -> tuple[Path, str]:
 
             [workspace]
             members = ["profiling"]
-            ''',
-        "src/lib.rs": lib_rs("hyperjson", double=True),
-        "profiling/Cargo.toml": '''\
+            """,
+            "src/lib.rs": lib_rs("hyperjson", double=True),
+            "profiling/Cargo.toml": """\
             [package]
             name = "profiling"
             version = "0.1.0"
@@ -45,10 +49,11 @@ def hyperjson_shape(root: Path) -> tuple[Path, str]:
 
             [dependencies]
             hyperjson = { path = ".." }
-            ''',
-        "profiling/src/main.rs": "fn main() {\n    println!(\"{}\", hyperjson::double(21));\n}\n",
-        "pyproject.toml": maturin_pyproject("hyperjson", None),
-    })
+            """,
+            "profiling/src/main.rs": 'fn main() {\n    println!("{}", hyperjson::double(21));\n}\n',
+            "pyproject.toml": maturin_pyproject("hyperjson", None),
+        },
+    )
     return repo, "hyperjson"
 
 
@@ -62,8 +67,10 @@ def hyperjson_old_pyo3(root: Path) -> tuple[Path, str]:
 
 def virtual_bindings(root: Path) -> tuple[Path, str]:
     repo = root / "virtual"
-    write_tree(repo, {
-        "Cargo.toml": '''\
+    write_tree(
+        repo,
+        {
+            "Cargo.toml": """\
             # A virtual workspace: core logic plus Python bindings.
             [workspace]
             resolver = "2"
@@ -77,15 +84,15 @@ def virtual_bindings(root: Path) -> tuple[Path, str]:
 
             [workspace.dependencies]
             pyo3 = "0.30"  # one PyO3 for every member
-            ''',
-        "core/Cargo.toml": '''\
+            """,
+            "core/Cargo.toml": """\
             [package]
             name = "vcore"
             version.workspace = true
             edition.workspace = true
-            ''',
-        "core/src/lib.rs": "pub fn triple(x: u64) -> u64 { x * 3 }\n",
-        "bindings/python/Cargo.toml": '''\
+            """,
+            "core/src/lib.rs": "pub fn triple(x: u64) -> u64 { x * 3 }\n",
+            "bindings/python/Cargo.toml": """\
             [package]
             name = "vcore-py"
             version.workspace = true
@@ -98,17 +105,20 @@ def virtual_bindings(root: Path) -> tuple[Path, str]:
             [dependencies]
             vcore = { path = "../../core" }
             pyo3 = { workspace = true, features = ["extension-module"] }
-            ''',
-        "bindings/python/src/lib.rs": lib_rs("vcore_py", double=True),
-        "bindings/python/pyproject.toml": maturin_pyproject("vcore-py", None),
-    })
+            """,
+            "bindings/python/src/lib.rs": lib_rs("vcore_py", double=True),
+            "bindings/python/pyproject.toml": maturin_pyproject("vcore-py", None),
+        },
+    )
     return repo, "vcore_py"
 
 
 def setuptools_rust(root: Path) -> tuple[Path, str]:
     repo = root / "srust"
-    write_tree(repo, {
-        "Cargo.toml": '''\
+    write_tree(
+        repo,
+        {
+            "Cargo.toml": """\
             [package]
             name = "srust"
             version = "0.1.0"
@@ -120,9 +130,9 @@ def setuptools_rust(root: Path) -> tuple[Path, str]:
 
             [dependencies]
             pyo3 = "0.30"
-            ''',
-        "src/lib.rs": lib_rs("_srust", double=True),
-        "pyproject.toml": '''\
+            """,
+            "src/lib.rs": lib_rs("_srust", double=True),
+            "pyproject.toml": """\
             [build-system]
             requires = ["setuptools>=61", "setuptools-rust>=1.12"]
             build-backend = "setuptools.build_meta"
@@ -138,23 +148,26 @@ def setuptools_rust(root: Path) -> tuple[Path, str]:
             target = "_srust"  # the import name
             path = "Cargo.toml"
             binding = "PyO3"
-            ''',
-    })
+            """,
+        },
+    )
     return repo, "_srust"
 
 
 def existing_cli(root: Path) -> tuple[Path, str]:
     repo = root / "withcli"
-    write_tree(repo, {
-        "Cargo.toml": '''\
+    write_tree(
+        repo,
+        {
+            "Cargo.toml": """\
             [workspace]
             resolver = "2"
             members = [
                 "crates/cli",  # a command line tool
                 "crates/withcli",
             ]
-            ''',
-        "crates/withcli/Cargo.toml": '''\
+            """,
+            "crates/withcli/Cargo.toml": """\
             [package]
             name = "withcli"
             version = "0.1.0"
@@ -169,9 +182,9 @@ def existing_cli(root: Path) -> tuple[Path, str]:
 
             [dependencies]
             pyo3 = "0.30"
-            ''',
-        "crates/withcli/src/lib.rs": lib_rs("withcli", double=True),
-        "crates/cli/Cargo.toml": '''\
+            """,
+            "crates/withcli/src/lib.rs": lib_rs("withcli", double=True),
+            "crates/cli/Cargo.toml": """\
             [package]
             name = "withcli-cli"
             version = "0.1.0"
@@ -179,12 +192,17 @@ def existing_cli(root: Path) -> tuple[Path, str]:
 
             [dependencies]
             withcli = { path = "../withcli" }
-            ''',
-        "crates/cli/src/main.rs": "fn main() {\n    println!(\"{}\", withcli::double(4));\n}\n",
-        "pyproject.toml": maturin_pyproject("withcli", None, extra='''\
+            """,
+            "crates/cli/src/main.rs": 'fn main() {\n    println!("{}", withcli::double(4));\n}\n',
+            "pyproject.toml": maturin_pyproject(
+                "withcli",
+                None,
+                extra="""\
 
             [tool.maturin]
             manifest-path = "crates/withcli/Cargo.toml"
-            '''),
-    })
+            """,
+            ),
+        },
+    )
     return repo, "withcli"

@@ -38,7 +38,7 @@ def comment_lines(root: Path) -> list[tuple[str, str]]:
     for path in [*root.rglob("Cargo.toml"), *root.rglob("pyproject.toml")]:
         for line in path.read_text().splitlines():
             if "#" in line:
-                found.append((path.relative_to(root).as_posix(), line[line.index("#"):]))
+                found.append((path.relative_to(root).as_posix(), line[line.index("#") :]))
     return found
 
 
@@ -68,7 +68,9 @@ def test_add_profiler(shape, tmp_path, venv):
     assert check.exit_code == 0, check.stdout + check.stderr
     for file, comment in comments:  # the user's comments survive, on their lines
         assert any(line.endswith(comment) for line in (repo / file).read_text().splitlines()), (
-            file, comment)
+            file,
+            comment,
+        )
 
     subprocess.run(["git", "add", "-A"], cwd=repo, check=True)
     subprocess.run(["git", "commit", "-qm", "profiler"], cwd=repo, check=True)
@@ -87,4 +89,3 @@ def test_add_profiler(shape, tmp_path, venv):
     wheel = build_wheel(repo, tmp_path / "dist")
     run([venv, "-m", "pip", "install", "--force-reinstall", "--no-deps", wheel], cwd=tmp_path)
     run([venv, "-c", f"import {module}"], cwd=tmp_path)
-

@@ -43,8 +43,13 @@ def project(tmp_path) -> Path:
 def clean_env(monkeypatch):
     """The environment the tests' builds use: no loader path, PYO3_PYTHON fixed, shared target."""
     for key in list(os.environ):
-        if key.startswith("PYO3_") or key in ("LD_LIBRARY_PATH", "VIRTUAL_ENV", "CONDA_PREFIX",
-                                               "PYTHON_SYS_EXECUTABLE", "CARGO_HOME"):
+        if key.startswith("PYO3_") or key in (
+            "LD_LIBRARY_PATH",
+            "VIRTUAL_ENV",
+            "CONDA_PREFIX",
+            "PYTHON_SYS_EXECUTABLE",
+            "CARGO_HOME",
+        ):
             monkeypatch.delenv(key)
     monkeypatch.setenv("CARGO_TARGET_DIR", str(TARGET_DIR))
     monkeypatch.setenv("PYO3_PYTHON", BASE_PYTHON)
@@ -86,8 +91,10 @@ def test_doctor_on_a_generated_project(project, clean_env):
         assert checks[f"rpath:{PROFILER}"][0]["verdict"] == "ok"
         (binary,) = checks[f"binary:debug/{PROFILER}"]
         assert binary["verdict"] == "ok"
-        assert binary["message"].startswith("RUNPATH") and f"{LIBDIR} provides libpython" in \
-            binary["message"]
+        assert (
+            binary["message"].startswith("RUNPATH")
+            and f"{LIBDIR} provides libpython" in binary["message"]
+        )
 
 
 def test_doctor_text_and_json_carry_the_same_verdicts(project, clean_env):
@@ -95,8 +102,9 @@ def test_doctor_text_and_json_carry_the_same_verdicts(project, clean_env):
     text = run_cli("doctor", project)
     code, checks, _ = doctor(project)
     assert text.exit_code == code == 1
-    rows = {tuple(line.split()[:2]) for line in text.stdout.splitlines()[1:]
-            if not line.startswith(" ")}
+    rows = {
+        tuple(line.split()[:2]) for line in text.stdout.splitlines()[1:] if not line.startswith(" ")
+    }
     assert rows == {(c["check"], c["verdict"]) for group in checks.values() for c in group}
     (stale,) = checks["setting:PYTHON_SYS_EXECUTABLE"]
     assert stale["verdict"] == "warn" and "ignored since PyO3 0.14" in stale["message"]
@@ -147,9 +155,11 @@ def test_cross_for_the_host_triple_builds_an_importable_wheel(project, clean_env
     assert config.read_text().startswith(config_before)  # the aliases are kept, byte for byte
     assert tomllib.loads(config.read_text())["target"][host] == {"linker": linker}
     settings = envfile.read(project / ".cargo" / "cross" / f"{host}.env")
-    assert settings == {"PYO3_CROSS_LIB_DIR": str(LIBDIR.resolve()),
-                        "PYO3_CROSS_PYTHON_VERSION": "{}.{}".format(*sys.version_info[:2]),
-                        "PYO3_CROSS_PYTHON_IMPLEMENTATION": "CPython"}
+    assert settings == {
+        "PYO3_CROSS_LIB_DIR": str(LIBDIR.resolve()),
+        "PYO3_CROSS_PYTHON_VERSION": "{}.{}".format(*sys.version_info[:2]),
+        "PYO3_CROSS_PYTHON_IMPLEMENTATION": "CPython",
+    }
     commands = [line for line in result.stdout.splitlines() if line.startswith("(")]
     cargo_cmd = next(c for c in commands if f"cargo build --target {host}" in c)
     maturin_cmd = next(c for c in commands if f"maturin build --release --target {host}" in c)
@@ -159,10 +169,14 @@ def test_cross_for_the_host_triple_builds_an_importable_wheel(project, clean_env
     (wheel,) = wheels.glob("*.whl")
     venv = tmp_path / "venv"
     run([BASE_PYTHON, "-m", "venv", venv], cwd=tmp_path)
-    run([venv / "bin" / "python", "-m", "pip", "install", "--no-deps", "--no-index", wheel],
-        cwd=tmp_path)
-    imported = run([venv / "bin" / "python", "-c",
-                    f"import {NAME}; print({NAME}.count_primes(100))"], cwd=tmp_path)
+    run(
+        [venv / "bin" / "python", "-m", "pip", "install", "--no-deps", "--no-index", wheel],
+        cwd=tmp_path,
+    )
+    imported = run(
+        [venv / "bin" / "python", "-c", f"import {NAME}; print({NAME}.count_primes(100))"],
+        cwd=tmp_path,
+    )
     assert imported.stdout.strip() == "25"
 
     run(["bash", "-c", cargo_cmd], cwd=project)
@@ -187,20 +201,29 @@ def bad_lib_dirs(tmp_path) -> dict[str, Path]:
     no_sysconfig.mkdir()
     for lib in LIBDIR.glob(f"lib{version}*"):
         (no_sysconfig / lib.name).symlink_to(lib)
-    return {"missing": tmp_path / "missing", "no-libpython": no_libpython,
-            "no-sysconfigdata": no_sysconfig}
+    return {
+        "missing": tmp_path / "missing",
+        "no-libpython": no_libpython,
+        "no-sysconfigdata": no_sysconfig,
+    }
 
 
-@pytest.mark.parametrize("case,args,message", [
-    ("unknown-target", ["x86_64-unknown-nowhere-gnu"], "unknown target"),
-    ("missing-lib-dir", ["HOST", "--lib-dir", "missing"], "no such directory"),
-    ("no-libpython", ["HOST", "--lib-dir", "no-libpython"], "no libpython"),
-    ("no-sysconfigdata", ["HOST", "--lib-dir", "no-sysconfigdata"], "no _sysconfigdata"),
-    ("bad-version", ["HOST", "--python-version", "3.x"], "bad --python-version '3.x'"),
-    ("old-version", ["HOST", "--python-version", "3.8"], "supports Python >= 3.9"),
-    ("missing-linker", ["HOST", "--python-version", "3.12", "--linker", "no-such-cc"],
-     "not found on PATH"),
-])
+@pytest.mark.parametrize(
+    "case,args,message",
+    [
+        ("unknown-target", ["x86_64-unknown-nowhere-gnu"], "unknown target"),
+        ("missing-lib-dir", ["HOST", "--lib-dir", "missing"], "no such directory"),
+        ("no-libpython", ["HOST", "--lib-dir", "no-libpython"], "no libpython"),
+        ("no-sysconfigdata", ["HOST", "--lib-dir", "no-sysconfigdata"], "no _sysconfigdata"),
+        ("bad-version", ["HOST", "--python-version", "3.x"], "bad --python-version '3.x'"),
+        ("old-version", ["HOST", "--python-version", "3.8"], "supports Python >= 3.9"),
+        (
+            "missing-linker",
+            ["HOST", "--python-version", "3.12", "--linker", "no-such-cc"],
+            "not found on PATH",
+        ),
+    ],
+)
 def test_cross_bad_input_writes_nothing(project, bad_lib_dirs, case, args, message):
     git_init(project)
     host = host_triple()

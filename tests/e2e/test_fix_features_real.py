@@ -27,7 +27,7 @@ from tests.conftest import BASE_PYTHON, TARGET_DIR, build_env, git_init, run, sn
 pytestmark = pytest.mark.e2e
 
 FILES = {
-    "Cargo.toml": '''\
+    "Cargo.toml": """\
         # hyperjson-like: a Python extension with a Rust profiler beside it.
         [package]
         name = "hyperjson"
@@ -45,8 +45,8 @@ FILES = {
         [workspace]
         # the profiler lives beside the extension
         members = ["profiling"]
-        ''',
-    "src/lib.rs": '''\
+        """,
+    "src/lib.rs": """\
         use pyo3::prelude::*;
 
         /// The Rust API: a JSON array of integers, e.g. `[1,2,3]`.
@@ -65,8 +65,8 @@ FILES = {
             m.add_function(wrap_pyfunction!(dumps, m)?)?;
             Ok(())
         }
-        ''',
-    "profiling/Cargo.toml": '''\
+        """,
+    "profiling/Cargo.toml": """\
         [package]
         name = "profiling"
         version = "0.1.0"
@@ -77,8 +77,8 @@ FILES = {
         # the library under profile, through its Rust API
         hyperjson = { path = ".." }
         pyo3 = "0.30"  # to check the output with Python's json module
-        ''',
-    "profiling/src/main.rs": '''\
+        """,
+    "profiling/src/main.rs": """\
         use pyo3::prelude::*;
 
         fn main() -> PyResult<()> {
@@ -98,8 +98,8 @@ FILES = {
                 Ok(())
             })
         }
-        ''',
-    "pyproject.toml": '''\
+        """,
+    "pyproject.toml": """\
         [build-system]
         requires = ["maturin>=1.9.4,<2"]
         build-backend = "maturin"
@@ -112,30 +112,40 @@ FILES = {
         [tool.maturin]
         # the module is the root crate's `#[pymodule] fn hyperjson`
         module-name = "hyperjson"
-        ''',
+        """,
     ".gitignore": "/target\nCargo.lock\n",
 }
 
 # What `fix-features --unsafe-fixes` must change, and nothing else: (file, removed, added).
 EXPECTED_DIFF = {
     "Cargo.toml": (
-        ['crate-type = ["cdylib"]  # the Python extension',
-         'pyo3 = { version = "0.30", features = ["extension-module"] }  # needed by the wheel'],
-        ['crate-type = ["cdylib", "rlib"]  # the Python extension',
-         'pyo3 = { version = "0.30" }  # needed by the wheel',
-         '',
-         '[features]',
-         'default = ["extension-module"]',
-         'extension-module = ["pyo3/extension-module"]']),
+        [
+            'crate-type = ["cdylib"]  # the Python extension',
+            'pyo3 = { version = "0.30", features = ["extension-module"] }  # needed by the wheel',
+        ],
+        [
+            'crate-type = ["cdylib", "rlib"]  # the Python extension',
+            'pyo3 = { version = "0.30" }  # needed by the wheel',
+            "",
+            "[features]",
+            'default = ["extension-module"]',
+            'extension-module = ["pyo3/extension-module"]',
+        ],
+    ),
     "profiling/Cargo.toml": (
-        ['hyperjson = { path = ".." }',
-         'pyo3 = "0.30"  # to check the output with Python\'s json module'],
-        ['hyperjson = { path = "..", default-features = false }',
-         'pyo3 = { version = "0.30", features = ["auto-initialize"] }  '
-         '# to check the output with Python\'s json module',
-         '',
-         '[build-dependencies]',
-         'pyo3-build-config = { version = "0.30" }']),
+        [
+            'hyperjson = { path = ".." }',
+            'pyo3 = "0.30"  # to check the output with Python\'s json module',
+        ],
+        [
+            'hyperjson = { path = "..", default-features = false }',
+            'pyo3 = { version = "0.30", features = ["auto-initialize"] }  '
+            "# to check the output with Python's json module",
+            "",
+            "[build-dependencies]",
+            'pyo3-build-config = { version = "0.30" }',
+        ],
+    ),
 }
 
 LIBDIR = sysconfig.get_config_var("LIBDIR")
@@ -153,20 +163,31 @@ def write_repo(root: Path) -> Path:
 
 def scaffold(*args, cwd: Path) -> subprocess.CompletedProcess:
     """The real command line, in a child process (exit status and streams as a user sees them)."""
-    return subprocess.run([sys.executable, "-m", "scaffold", "fix-features", *map(str, args)],
-                          cwd=cwd, capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "scaffold", "fix-features", *map(str, args)],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def comment_lines(root: Path) -> list[tuple[str, str]]:
     """(file, comment) for every comment in the TOML files, trailing ones included."""
-    return [(name, "#" + line.split("#", 1)[1]) for name in FILES if name.endswith(".toml")
-            for line in (root / name).read_text().splitlines() if "#" in line]
+    return [
+        (name, "#" + line.split("#", 1)[1])
+        for name in FILES
+        if name.endswith(".toml")
+        for line in (root / name).read_text().splitlines()
+        if "#" in line
+    ]
 
 
 def changed_lines(repo: Path) -> dict[str, tuple[list[str], list[str]]]:
     """Per tracked file: the lines `git diff` removes and adds."""
-    diff = subprocess.run(["git", "diff", "-U0", "--no-color"], cwd=repo, check=True,
-                          capture_output=True, text=True).stdout
+    diff = subprocess.run(
+        ["git", "diff", "-U0", "--no-color"], cwd=repo, check=True, capture_output=True, text=True
+    ).stdout
     found: dict[str, tuple[list[str], list[str]]] = {}
     current = None
     for line in diff.splitlines():
@@ -182,15 +203,23 @@ def changed_lines(repo: Path) -> dict[str, tuple[list[str], list[str]]]:
 
 
 def untracked(repo: Path) -> list[str]:
-    out = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"], cwd=repo,
-                         check=True, capture_output=True, text=True).stdout
+    out = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=all"],
+        cwd=repo,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
     return sorted(line[3:] for line in out.splitlines() if line.startswith("??"))
 
 
 def runpaths(binary: Path) -> list[str]:
     out = run(["readelf", "-d", binary], cwd=binary.parent).stdout
-    return [p for m in re.finditer(r"\((?:RUNPATH|RPATH)\).*\[(.*)\]", out)
-            for p in m.group(1).split(":")]
+    return [
+        p
+        for m in re.finditer(r"\((?:RUNPATH|RPATH)\).*\[(.*)\]", out)
+        for p in m.group(1).split(":")
+    ]
 
 
 def build_profiler(repo: Path, check: bool = True) -> subprocess.CompletedProcess:
@@ -221,8 +250,11 @@ def test_broken_before(tmp_path):
     # 1. As written: the library is only a cdylib, so Rust cannot link it.
     failed = build_profiler(repo, check=False)
     assert failed.returncode != 0
-    assert re.search(r"(can't find crate for|cannot find module or crate|unlinked crate) "
-                     r"`hyperjson`", failed.stderr), failed.stderr[-3000:]
+    assert re.search(
+        r"(can't find crate for|cannot find module or crate|unlinked crate) "
+        r"`hyperjson`",
+        failed.stderr,
+    ), failed.stderr[-3000:]
 
     # 2. With an rlib but `extension-module` on the pyo3 dependency: undefined Py* symbols.
     rlib_only = tmp_path / "rlib-only"
@@ -232,8 +264,9 @@ def test_broken_before(tmp_path):
     assert 'crate-type = ["cdylib", "rlib"]' in (rlib_only / "Cargo.toml").read_text()
     failed = build_profiler(rlib_only, check=False)
     assert failed.returncode != 0
-    assert re.search(r"undefined (reference|symbol).*`?_?Py\w+", failed.stderr), \
-        failed.stderr[-3000:]
+    assert re.search(r"undefined (reference|symbol).*`?_?Py\w+", failed.stderr), failed.stderr[
+        -3000:
+    ]
 
     # 3. Safe fixes only: it links, but nothing puts libpython's directory on the rpath and
     # nothing starts the interpreter, so the binary does not run (or not with this Python).
@@ -244,19 +277,34 @@ def test_broken_before(tmp_path):
     assert "PW103" in fixed.stdout and "--unsafe-fixes" in fixed.stderr
     build_profiler(safe_only)
     assert LIBDIR not in runpaths(profiler(safe_only))
-    ran = subprocess.run([profiler(safe_only)], cwd=safe_only, env=build_env(),
-                         capture_output=True, text=True, timeout=60)
+    ran = subprocess.run(
+        [profiler(safe_only)],
+        cwd=safe_only,
+        env=build_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert ran.returncode != 0, ran.stdout
 
     # 4. With `auto-initialize` but no build.rs: the loader finds no libpython, or another
     # one with the same soname (here Debian's /usr/lib libpython3.11 beside pyenv's), so the
     # profiler does not run on the interpreter it was built for. The rpath is what fixes it.
     manifest = safe_only / "profiling/Cargo.toml"
-    manifest.write_text(manifest.read_text().replace(
-        'pyo3 = "0.30"', 'pyo3 = { version = "0.30", features = ["auto-initialize"] }'))
+    manifest.write_text(
+        manifest.read_text().replace(
+            'pyo3 = "0.30"', 'pyo3 = { version = "0.30", features = ["auto-initialize"] }'
+        )
+    )
     build_profiler(safe_only)
-    ran = subprocess.run([profiler(safe_only)], cwd=safe_only, env=build_env(),
-                         capture_output=True, text=True, timeout=60)
+    ran = subprocess.run(
+        [profiler(safe_only)],
+        cwd=safe_only,
+        env=build_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     this_python = f"version={platform.python_version()} prefix={sys.base_prefix}"
     assert ran.returncode != 0 or this_python not in ran.stdout, ran.stdout
     if ran.returncode != 0:
@@ -273,8 +321,9 @@ def test_fixed_repository_builds_runs_and_ships(tmp_path, venv):
     assert "Fixed" in fixed.stderr
 
     # Only the intended lines changed; comments and untouched files survive.
-    assert changed_lines(repo) == {f: EXPECTED_DIFF[f] for f in EXPECTED_DIFF}, \
-        subprocess.run(["git", "diff"], cwd=repo, capture_output=True, text=True).stdout
+    assert changed_lines(repo) == {f: EXPECTED_DIFF[f] for f in EXPECTED_DIFF}, subprocess.run(
+        ["git", "diff"], cwd=repo, capture_output=True, text=True
+    ).stdout
     assert untracked(repo) == ["profiling/build.rs"]
     assert "add_libpython_rpath_link_args" in (repo / "profiling/build.rs").read_text()
     for file, line in comments:
@@ -286,17 +335,23 @@ def test_fixed_repository_builds_runs_and_ships(tmp_path, venv):
     assert LIBDIR in runpaths(profiler(repo))
     output = run([profiler(repo)], cwd=repo, env=build_env()).stdout
     assert "rust: [1,2,3,40]" in output, output
-    assert f"python: sum=46 version={platform.python_version()} prefix={sys.base_prefix}" \
-        in output, output
+    assert (
+        f"python: sum=46 version={platform.python_version()} prefix={sys.base_prefix}" in output
+    ), output
 
     # maturin still builds a wheel that installs into a fresh venv and imports.
     dist = tmp_path / "dist"
     run(["maturin", "build", "--interpreter", BASE_PYTHON, "--out", dist], cwd=repo)
     (wheel,) = dist.glob("hyperjson-*.whl")
-    run([venv, "-m", "pip", "install", "--force-reinstall", "--no-deps", "--no-index", wheel],
-        cwd=tmp_path)
-    imported = run([venv, "-c", "import hyperjson; print(hyperjson.dumps([1, 2, 3]))"],
-                   cwd=tmp_path, env=build_env())
+    run(
+        [venv, "-m", "pip", "install", "--force-reinstall", "--no-deps", "--no-index", wheel],
+        cwd=tmp_path,
+    )
+    imported = run(
+        [venv, "-c", "import hyperjson; print(hyperjson.dumps([1, 2, 3]))"],
+        cwd=tmp_path,
+        env=build_env(),
+    )
     assert imported.stdout.strip() == "[1,2,3]"
 
     # Nothing is left to fix, and a second run changes nothing.
@@ -358,11 +413,14 @@ def test_check_and_diff_work_on_a_dirty_tree(tmp_path):
     assert snapshot(repo) == before
 
 
-@pytest.mark.parametrize("file, broken, where", [
-    ("Cargo.toml", "[workspace\nmembers = [\"profiling\"]\n", "Cargo.toml:"),
-    ("profiling/Cargo.toml", "pyo3 = { version = \"0.30\"\n", "profiling/Cargo.toml:"),
-    ("pyproject.toml", "module-name = = \"hyperjson\"\n", "pyproject.toml:"),
-])
+@pytest.mark.parametrize(
+    "file, broken, where",
+    [
+        ("Cargo.toml", '[workspace\nmembers = ["profiling"]\n', "Cargo.toml:"),
+        ("profiling/Cargo.toml", 'pyo3 = { version = "0.30"\n', "profiling/Cargo.toml:"),
+        ("pyproject.toml", 'module-name = = "hyperjson"\n', "pyproject.toml:"),
+    ],
+)
 def test_invalid_toml_exits_2_and_writes_nothing(tmp_path, file, broken, where):
     repo = write_repo(tmp_path)
     with (repo / file).open("a") as f:

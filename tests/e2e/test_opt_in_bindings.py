@@ -48,29 +48,37 @@ def test_opt_in_bindings_after_the_fix(tmp_path: Path) -> None:
     env = build_env()
 
     run(["cargo", "build"], cwd=root, env=env)
-    tree = run(["cargo", "tree", "-e", "normal,features", "-i", "pyo3"], cwd=root, env=env,
-               check=False)
+    tree = run(
+        ["cargo", "tree", "-e", "normal,features", "-i", "pyo3"], cwd=root, env=env, check=False
+    )
     assert "pyo3 v" not in tree.stdout, tree.stdout
     assert "did not match any packages" in tree.stderr or "nothing to print" in tree.stderr
 
-    tested = run(["cargo", "test", "--features", "python", "--no-default-features"], cwd=root,
-                 env=env)
+    tested = run(
+        ["cargo", "test", "--features", "python", "--no-default-features"], cwd=root, env=env
+    )
     assert "test tests::adds ... ok" in tested.stdout
 
     out = tmp_path / "dist"
     # a dev-profile wheel (setuptools-rust >= 1.8, PR #364): what is checked does not depend on
     # the profile, and PyO3 compiles in a fraction of the release time
-    run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-w", out, "."], cwd=root,
-        env={**env, "SETUPTOOLS_RUST_CARGO_PROFILE": "dev"})
+    run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-w", out, "."],
+        cwd=root,
+        env={**env, "SETUPTOOLS_RUST_CARGO_PROFILE": "dev"},
+    )
     (wheel,) = out.glob("*.whl")
     with zipfile.ZipFile(wheel) as archive:
         (library,) = [n for n in archive.namelist() if n.endswith(".so")]
         archive.extract(library, tmp_path / "unpacked")
-    needed = subprocess.run(["readelf", "-d", tmp_path / "unpacked" / library],
-                            capture_output=True, text=True, check=True).stdout
+    needed = subprocess.run(
+        ["readelf", "-d", tmp_path / "unpacked" / library],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     assert "NEEDED" in needed and "libpython" not in needed, needed
     python = venv_python(tmp_path / "venv")
     run([python, "-m", "pip", "install", "--no-deps", "--no-index", wheel], cwd=tmp_path, env=env)
-    imported = run([python, "-c", "import engine; print(engine.add(2, 3))"], cwd=tmp_path,
-                   env=env)
+    imported = run([python, "-c", "import engine; print(engine.add(2, 3))"], cwd=tmp_path, env=env)
     assert imported.stdout.strip() == "5"

@@ -32,8 +32,9 @@ pytestmark = pytest.mark.e2e
 
 
 def cargo_ok(directory: Path) -> bool:
-    proc = run(["cargo", "metadata", "--format-version", "1", "--no-deps"], cwd=directory,
-               check=False)
+    proc = run(
+        ["cargo", "metadata", "--format-version", "1", "--no-deps"], cwd=directory, check=False
+    )
     return proc.returncode == 0
 
 
@@ -57,8 +58,10 @@ def test_standalone_nested_crate(tmp_path):
     """A root extension crate with a `profiling/` crate of its own (not a member, own
     Cargo.lock, named like the profiler the tool would add)."""
     repo = tmp_path / "nested"
-    write_tree(repo, {
-        "Cargo.toml": '''\
+    write_tree(
+        repo,
+        {
+            "Cargo.toml": """\
             [package]
             name = "nested"
             version = "0.1.0"
@@ -69,18 +72,19 @@ def test_standalone_nested_crate(tmp_path):
 
             [dependencies]
             pyo3 = "*"  # whatever is newest
-            ''',
-        "src/lib.rs": lib_rs("nested", double=True),
-        "profiling/Cargo.toml": '''\
+            """,
+            "src/lib.rs": lib_rs("nested", double=True),
+            "profiling/Cargo.toml": """\
             [package]
             name = "nested-profiler"
             version = "0.1.0"
             edition = "2021"
 
             [dependencies]
-            ''',
-        "profiling/src/main.rs": 'fn main() {\n    println!("standalone");\n}\n',
-    })
+            """,
+            "profiling/src/main.rs": 'fn main() {\n    println!("standalone");\n}\n',
+        },
+    )
     run(["cargo", "generate-lockfile"], cwd=repo)
     run(["cargo", "generate-lockfile"], cwd=repo / "profiling")
     git_init(repo)
@@ -89,16 +93,20 @@ def test_standalone_nested_crate(tmp_path):
 
     result = run_cli("add-profiler", cwd=repo)
     assert result.exit_code == 0, result.stderr
-    locked = next(p["version"] for p in tomllib.loads((repo / "Cargo.lock").read_text())["package"]
-                  if p["name"] == "pyo3")
+    locked = next(
+        p["version"]
+        for p in tomllib.loads((repo / "Cargo.lock").read_text())["package"]
+        if p["name"] == "pyo3"
+    )
     assert f"the profiler asks for pyo3 '{locked}'" in result.stderr  # `*` -> the locked one
     manifest = tomllib.loads((repo / "Cargo.toml").read_text())
     assert manifest["workspace"]["exclude"] == ["profiling"]
     (new,) = [d for d in crate_dirs(repo) if d not in before]
     name = tomllib.loads((new / "Cargo.toml").read_text())["package"]["name"]
     assert name == "nested-profiler-2"  # unique: `nested-profiler` is the standalone crate
-    assert tomllib.loads((new / "Cargo.toml").read_text())["dependencies"]["pyo3"][
-        "version"] == locked
+    assert (
+        tomllib.loads((new / "Cargo.toml").read_text())["dependencies"]["pyo3"]["version"] == locked
+    )
     for directory, ok in before.items():  # every directory cargo accepted still works
         assert cargo_ok(directory) == ok, directory
     run(["cargo", "build"], cwd=repo)
@@ -109,10 +117,14 @@ def test_standalone_nested_crate(tmp_path):
 def existing_profiler_shape(root: Path) -> Path:
     """hyperjson's shape with a `profiling` member that embeds Python and has no rpath."""
     repo = root / "withprof"
-    write_tree(repo, {
-        "Cargo.toml": pyo3_manifest("withprof", extra='\n[workspace]\nmembers = ["profiling"]\n'),
-        "src/lib.rs": lib_rs("withprof", double=True),
-        "profiling/Cargo.toml": '''\
+    write_tree(
+        repo,
+        {
+            "Cargo.toml": pyo3_manifest(
+                "withprof", extra='\n[workspace]\nmembers = ["profiling"]\n'
+            ),
+            "src/lib.rs": lib_rs("withprof", double=True),
+            "profiling/Cargo.toml": """\
             [package]
             name = "profiling"
             version = "0.1.0"
@@ -121,16 +133,17 @@ def existing_profiler_shape(root: Path) -> Path:
             [dependencies]
             withprof = { path = ".." }
             pyo3 = { version = "0.30", features = ["auto-initialize"] }
-            ''',
-        "profiling/src/main.rs": '''\
+            """,
+            "profiling/src/main.rs": """\
             use pyo3::prelude::*;
 
             fn main() {
                 let version = Python::attach(|py| py.version().to_string());
                 println!("double {} on {}", withprof::double(21), version);
             }
-            ''',
-    })
+            """,
+        },
+    )
     git_init(repo)
     return repo
 
@@ -147,8 +160,12 @@ def test_existing_profiler_is_fixed_not_duplicated(tmp_path):
     assert (repo / "profiling" / "build.rs").is_file()  # its rpath, from PW103's fix
     git_commit_all(repo)
     assert "nothing to do" in run_cli("add-profiler", cwd=repo).stderr
-    assert subprocess.run(["git", "status", "--porcelain"], cwd=repo, capture_output=True,
-                          text=True).stdout == ""
+    assert (
+        subprocess.run(
+            ["git", "status", "--porcelain"], cwd=repo, capture_output=True, text=True
+        ).stdout
+        == ""
+    )
     run(["cargo", "build", "-p", "profiling"], cwd=repo)
     out = run([TARGET_DIR / "debug" / "profiling"], cwd=repo, env=build_env()).stdout
     assert out.startswith("double 42 on 3."), out
@@ -160,7 +177,7 @@ def test_existing_profiler_is_fixed_not_duplicated(tmp_path):
 
 
 SRC_LAYOUT = {
-    "pyproject.toml": '''\
+    "pyproject.toml": """\
         [build-system]
         requires = ["maturin>=1.0,<2"]  # too old for env wiring: PW403 fixes this file
         build-backend = "maturin"
@@ -172,8 +189,8 @@ SRC_LAYOUT = {
         [tool.maturin]
         python-source = "python"
         module-name = "srclayout._core"
-        ''',
-    "rust/Cargo.toml": '''\
+        """,
+    "rust/Cargo.toml": """\
         [package]
         name = "srclayout"
         version = "0.1.0"
@@ -185,7 +202,7 @@ SRC_LAYOUT = {
 
         [dependencies]
         pyo3 = "0.30"
-        ''',
+        """,
     "rust/src/lib.rs": lib_rs("_core", double=True),
     "python/srclayout/__init__.py": "from ._core import double_py\n",
 }
@@ -209,8 +226,11 @@ def test_src_layout_from_root_and_from_rust(tmp_path, venv):
         added = run_cli("add-profiler", cwd=here)
         assert added.exit_code == 0, added.stderr
         assert f"created: {prefix}srclayout-profiler/Cargo.toml" in added.stderr
-        hint = ("cargo run --manifest-path rust/Cargo.toml --release -p srclayout-profiler"
-                if start == "." else "cargo run --release -p srclayout-profiler")
+        hint = (
+            "cargo run --manifest-path rust/Cargo.toml --release -p srclayout-profiler"
+            if start == "."
+            else "cargo run --release -p srclayout-profiler"
+        )
         assert hint in added.stderr, added.stderr
         git_commit_all(repo)
         assert run_cli("fix-features", "--check", cwd=here).exit_code == 0
@@ -225,8 +245,12 @@ def test_src_layout_from_root_and_from_rust(tmp_path, venv):
         run(["maturin", "build", "--out", out], cwd=repo)
         (wheel,) = out.glob("*.whl")
         run([venv, "-m", "pip", "install", "--force-reinstall", "--no-deps", wheel], cwd=repo)
-        assert run([venv, "-c", "import srclayout; print(srclayout.double_py(21))"],
-                   cwd=tmp_path).stdout.strip() == "42"
+        assert (
+            run(
+                [venv, "-c", "import srclayout; print(srclayout.double_py(21))"], cwd=tmp_path
+            ).stdout.strip()
+            == "42"
+        )
     shutil.rmtree(tmp_path / "sub")
 
 
@@ -234,13 +258,18 @@ PYENV = Path.home() / ".pyenv" / "versions"
 
 
 def pyenv_pythons() -> list[str]:
-    found = sorted(p.name for p in PYENV.glob("3.1[0-9]*") if (p / "bin" / "python3").exists()
-                   and list((p / "lib").glob("libpython3.*.so.1.0")))
+    found = sorted(
+        p.name
+        for p in PYENV.glob("3.1[0-9]*")
+        if (p / "bin" / "python3").exists() and list((p / "lib").glob("libpython3.*.so.1.0"))
+    )
     return found
 
 
-@pytest.mark.skipif(shutil.which("pyenv") is None or len(pyenv_pythons()) < 2,
-                    reason="needs pyenv with two shared-library Pythons")
+@pytest.mark.skipif(
+    shutil.which("pyenv") is None or len(pyenv_pythons()) < 2,
+    reason="needs pyenv with two shared-library Pythons",
+)
 def test_doctor_with_a_pyenv_local_python(tmp_path):
     """A `.python-version` naming another Python than the global one: cargo's build script
     runs outside the project and gets the global Python; doctor says so, judges the binary by
@@ -254,9 +283,11 @@ def test_doctor_with_a_pyenv_local_python(tmp_path):
     global_python = run(["pyenv", "version-name"], cwd=Path.home(), env=env).stdout.strip()
     local = next(v for v in reversed(pyenv_pythons()) if v != global_python)
     repo = tmp_path / "pyenvapp"
-    write_tree(repo, {
-        ".python-version": f"{local}\n",
-        "Cargo.toml": '''\
+    write_tree(
+        repo,
+        {
+            ".python-version": f"{local}\n",
+            "Cargo.toml": """\
             [package]
             name = "pyenvapp"
             version = "0.1.0"
@@ -267,9 +298,9 @@ def test_doctor_with_a_pyenv_local_python(tmp_path):
 
             [build-dependencies]
             pyo3-build-config = "0.30"
-            ''',
-        "build.rs": "fn main() {\n    pyo3_build_config::add_libpython_rpath_link_args();\n}\n",
-        "src/main.rs": '''\
+            """,
+            "build.rs": "fn main() {\n    pyo3_build_config::add_libpython_rpath_link_args();\n}\n",
+            "src/main.rs": """\
             fn main() {
                 unsafe {
                     pyo3_ffi::Py_Initialize();
@@ -277,16 +308,21 @@ def test_doctor_with_a_pyenv_local_python(tmp_path):
                     println!("{}", version.to_str().unwrap());
                 }
             }
-            ''',
-    })
+            """,
+        },
+    )
     assert run(["python3", "--version"], cwd=repo, env=env).stdout.split()[1] == local
     env["CARGO_TARGET_DIR"] = str(tmp_path / "target")
     run(["cargo", "build"], cwd=repo, env=env)
     ran = run([tmp_path / "target" / "debug" / "pyenvapp"], cwd=repo, env=env).stdout
     assert ran.startswith(global_python), ran  # the global Python, not the local one
 
-    proc = run([sys.executable, "-m", "scaffold", "doctor", "--output-format", "json"],
-               cwd=repo, env=env, check=False)
+    proc = run(
+        [sys.executable, "-m", "scaffold", "doctor", "--output-format", "json"],
+        cwd=repo,
+        env=env,
+        check=False,
+    )
     checks = {c["check"]: c for c in json.loads(proc.stdout)["checks"]}
     assert global_python in checks["interpreter"]["message"]
     assert checks["last-build"]["verdict"] == "ok"
@@ -302,8 +338,10 @@ def test_profiler_of_opt_in_bindings_gets_the_wheel_features(tmp_path):
     """Bindings behind `python = ["pyo3"]`, built by setuptools-rust with `features=["python"]`:
     the profiler enables the same feature, so the module it embeds exists (found on tiktoken)."""
     repo = tmp_path / "optin"
-    write_tree(repo, {
-        "Cargo.toml": '''\
+    write_tree(
+        repo,
+        {
+            "Cargo.toml": """\
             [package]
             name = "optin"
             version = "0.1.0"
@@ -318,19 +356,21 @@ def test_profiler_of_opt_in_bindings_gets_the_wheel_features(tmp_path):
 
             [dependencies]
             pyo3 = { version = "0.30", optional = true }
-            ''',
-        "src/lib.rs": "pub fn double(x: u64) -> u64 {\n    x * 2\n}\n\n"
-                      "#[cfg(feature = \"python\")]\nmod bindings;\n",
-        "src/bindings.rs": lib_rs("optin", double=True).replace("double(x)",
-                                                                    "crate::double(x)"),
-        "setup.py": '''\
+            """,
+            "src/lib.rs": "pub fn double(x: u64) -> u64 {\n    x * 2\n}\n\n"
+            '#[cfg(feature = "python")]\nmod bindings;\n',
+            "src/bindings.rs": lib_rs("optin", double=True).replace(
+                "double(x)", "crate::double(x)"
+            ),
+            "setup.py": """\
             from setuptools import setup
             from setuptools_rust import Binding, RustExtension
 
             setup(name="optin", rust_extensions=[
                 RustExtension("optin", binding=Binding.PyO3, features=["python"])])
-            ''',
-    })
+            """,
+        },
+    )
     git_init(repo)
     added = run_cli("add-profiler", cwd=repo)
     assert added.exit_code == 0, added.stderr
@@ -344,8 +384,10 @@ def test_profiler_of_an_edition_2018_crate(tmp_path):
     """An extension crate on edition 2018 with a workspace of its own (found on rust-numpy's
     examples/simple): the profiler inherits its edition, which has no `c"..."` literals."""
     repo = tmp_path / "old-edition"
-    write_tree(repo, {
-        "Cargo.toml": '''\
+    write_tree(
+        repo,
+        {
+            "Cargo.toml": """\
             [package]
             name = "old-edition"
             version = "0.1.0"
@@ -359,9 +401,10 @@ def test_profiler_of_an_edition_2018_crate(tmp_path):
             pyo3 = "0.30"
 
             [workspace]
-            ''',
-        "src/lib.rs": lib_rs("old_edition", double=True),
-    })
+            """,
+            "src/lib.rs": lib_rs("old_edition", double=True),
+        },
+    )
     git_init(repo)
     added = run_cli("add-profiler", cwd=repo)
     assert added.exit_code == 0, added.stderr

@@ -29,6 +29,9 @@ def test_renamed_cargo_build_imports_and_gets_no_error(tmp_path: Path):
     assert (root / "native_engine.so").is_file()
     env = build_env()
     assert "LD_LIBRARY_PATH" not in env
-    imported = run([BASE_PYTHON, "-c", "import native_engine; print(native_engine.answer())"],
-                   cwd=root, env=env)
+    imported = run(
+        [BASE_PYTHON, "-c", "import native_engine; print(native_engine.answer())"],
+        cwd=root,
+        env=env,
+    )
     assert imported.stdout.strip() == "42"

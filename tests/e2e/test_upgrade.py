@@ -54,8 +54,9 @@ def test_generated_project_upgrades_to_0_30(case, tmp_path, venv):
     project = tmp_path / crate
     env = build_env()
     assert "LD_LIBRARY_PATH" not in env
-    created = run_cli("new", crate, project, *CASES[case], "--backend", "maturin", "--no-git",
-                      "--yes")
+    created = run_cli(
+        "new", crate, project, *CASES[case], "--backend", "maturin", "--no-git", "--yes"
+    )
     assert created.exit_code == 0, created.stderr
     run(["cargo", "generate-lockfile"], cwd=project, env=env)  # resolves; compiles nothing
     old = locked(project, "pyo3")
@@ -96,34 +97,47 @@ def test_generated_project_upgrades_to_0_30(case, tmp_path, venv):
     tests = run(["cargo", "test"], cwd=project, env=env).stdout
     assert "embedded_module_runs_the_workload ... ok" in tests
     assert "counts_primes ... ok" in run(["cargo", "test-lib"], cwd=project, env=env).stdout
-    profiler = run([TARGET_DIR / "debug" / f"{crate}-profiler", "--iterations", "2"],
-                   cwd=project, env=env).stdout.splitlines()
+    profiler = run(
+        [TARGET_DIR / "debug" / f"{crate}-profiler", "--iterations", "2"], cwd=project, env=env
+    ).stdout.splitlines()
     assert [line.split()[0] for line in profiler] == ["native", "python"], profiler
 
     # The wheel builds, installs into a fresh venv, imports and passes the project's tests.
     out = tmp_path / "dist"
-    run(["maturin", "build", "--profile", "dev", "--interpreter", BASE_PYTHON, "--out", out],
-        cwd=project, env=env)
+    run(
+        ["maturin", "build", "--profile", "dev", "--interpreter", BASE_PYTHON, "--out", out],
+        cwd=project,
+        env=env,
+    )
     (wheel,) = out.glob("*.whl")
     run([venv, "-m", "pip", "install", "--no-deps", "--no-index", wheel], cwd=tmp_path, env=env)
     try:
-        run([venv, "-c", f"import {module}; assert {module}.count_primes(100) == 25"],
-            cwd=tmp_path, env=env)
-        run([venv, "-m", "pytest", "-q", "-p", "no:cacheprovider", project / "tests"],
-            cwd=tmp_path, env=env)
+        run(
+            [venv, "-c", f"import {module}; assert {module}.count_primes(100) == 25"],
+            cwd=tmp_path,
+            env=env,
+        )
+        run(
+            [venv, "-m", "pytest", "-q", "-p", "no:cacheprovider", project / "tests"],
+            cwd=tmp_path,
+            env=env,
+        )
     finally:
         run([venv, "-m", "pip", "uninstall", "-y", crate], cwd=tmp_path, env=env)
 
 
 NUMPY_WORKSPACE = {
-    "Cargo.toml": ('[workspace]\nmembers = ["crates/arrays"]\nresolver = "2"\n\n'
-                   '[workspace.dependencies]\npyo3 = "0.24"\n'
-                   "# NumPy's bindings: one release per PyO3 minor.\n"
-                   'numpy = { version = "0.24" }\n'),
+    "Cargo.toml": (
+        '[workspace]\nmembers = ["crates/arrays"]\nresolver = "2"\n\n'
+        '[workspace.dependencies]\npyo3 = "0.24"\n'
+        "# NumPy's bindings: one release per PyO3 minor.\n"
+        'numpy = { version = "0.24" }\n'
+    ),
     "crates/arrays/Cargo.toml": (
         '[package]\nname = "arrays"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\n'
         'pyo3 = { workspace = true, features = ["auto-initialize"] }\n'
-        'numpy.workspace = true\npyo3-log = "=0.12.4"  # its own version line\n'),
+        'numpy.workspace = true\npyo3-log = "=0.12.4"  # its own version line\n'
+    ),
     "crates/arrays/src/lib.rs": (
         "//! A library on NumPy's and `log`'s PyO3 bindings.\n"
         "use numpy::PyArray1;\nuse pyo3::prelude::*;\n\n"
@@ -131,7 +145,8 @@ NUMPY_WORKSPACE = {
         "pub fn zeros(py: Python<'_>, n: usize) -> Bound<'_, PyArray1<f64>> {\n"
         "    PyArray1::zeros(py, n, false)\n}\n\n"
         "/// Sends Rust `log` records to Python's `logging`.\n"
-        "pub fn init_logging() {\n    let _ = pyo3_log::try_init();\n}\n"),
+        "pub fn init_logging() {\n    let _ = pyo3_log::try_init();\n}\n"
+    ),
 }
 
 
@@ -150,15 +165,18 @@ def test_companions_move_with_pyo3(tmp_path):
     result = run_cli("upgrade", root, "--pyo3", "0.30")
     assert result.exit_code == 0, result.stdout + result.stderr
     assert (root / "Cargo.toml").read_text() == NUMPY_WORKSPACE["Cargo.toml"].replace(
-        '"0.24"', '"0.30"')
+        '"0.24"', '"0.30"'
+    )
     member = (root / "crates/arrays/Cargo.toml").read_text()
     assert 'pyo3-log = "=0.13.' in member and "# its own version line" in member
-    metadata = json.loads(run(["cargo", "metadata", "--format-version", "1", "--locked"],
-                              cwd=root, env=env).stdout)
+    metadata = json.loads(
+        run(["cargo", "metadata", "--format-version", "1", "--locked"], cwd=root, env=env).stdout
+    )
     versions = {p["name"]: p["version"] for p in metadata["packages"]}
     assert versions["numpy"].startswith("0.30.") and versions["pyo3"].startswith("0.30.")
-    assert [p["version"] for p in metadata["packages"] if p["name"] == "pyo3-ffi"] == \
-        [versions["pyo3"]]  # one PyO3 in the graph: the companions agree on it
+    assert [p["version"] for p in metadata["packages"] if p["name"] == "pyo3-ffi"] == [
+        versions["pyo3"]
+    ]  # one PyO3 in the graph: the companions agree on it
     has_numpy = run([BASE_PYTHON, "-c", "import numpy"], cwd=root, env=env, check=False)
     run(["cargo", "build", "--locked"], cwd=root, env=env)
     print("the build interpreter has NumPy:", has_numpy.returncode == 0)
@@ -167,13 +185,19 @@ def test_companions_move_with_pyo3(tmp_path):
 def test_hyperjson_example_from_0_28(tmp_path):
     """examples/hyperjson-like moved back to PyO3 0.28, then upgraded to 0.30."""
     root = tmp_path / "hyperjson-like"
-    shutil.copytree(REPO / "examples" / "hyperjson-like", root,
-                    ignore=shutil.ignore_patterns("target", "__pycache__", "*.so"))
+    shutil.copytree(
+        REPO / "examples" / "hyperjson-like",
+        root,
+        ignore=shutil.ignore_patterns("target", "__pycache__", "*.so"),
+    )
     manifests = [root / "Cargo.toml", *sorted((root / "crates").glob("*/Cargo.toml"))]
     for manifest in manifests:
         text = manifest.read_text()
-        manifest.write_text(text.replace('pyo3 = "0.30"', 'pyo3 = "0.28"')
-                            .replace('pyo3-build-config = "0.30"', 'pyo3-build-config = "0.28"'))
+        manifest.write_text(
+            text.replace('pyo3 = "0.30"', 'pyo3 = "0.28"').replace(
+                'pyo3-build-config = "0.30"', 'pyo3-build-config = "0.28"'
+            )
+        )
     env = build_env()
     run(["cargo", "update", "-p", "pyo3", "-p", "pyo3-build-config"], cwd=root, env=env)
     assert locked(root, "pyo3")[0].startswith("0.28.")
@@ -191,13 +215,18 @@ def test_hyperjson_example_from_0_28(tmp_path):
     result = run_cli("upgrade", root, "--pyo3", "0.30")
     assert result.exit_code == 0, result.stdout + result.stderr
     for manifest in manifests:  # back to the example's own text, byte for byte
-        assert manifest.read_bytes() == (REPO / "examples" / "hyperjson-like" /
-                                         manifest.relative_to(root)).read_bytes()
+        assert (
+            manifest.read_bytes()
+            == (REPO / "examples" / "hyperjson-like" / manifest.relative_to(root)).read_bytes()
+        )
     assert locked(root, "pyo3")[0].startswith("0.30.")
     run(["cargo", "check", "--workspace", "--all-targets"], cwd=root, env=env)
     # The example's Rust tests, as tests/e2e/test_hyperjson_example.py runs them (same build).
-    proc = run(["cargo", "test", "-p", "hyperjson", "-p", "hyperjson-profiler",
-                "--no-default-features"], cwd=root, env=env)
+    proc = run(
+        ["cargo", "test", "-p", "hyperjson", "-p", "hyperjson-profiler", "--no-default-features"],
+        cwd=root,
+        env=env,
+    )
     out = proc.stdout + proc.stderr
     assert "round_trip_through_python_objects ... ok" in out
     assert "embedded_module_runs_every_profile ... ok" in out

@@ -36,8 +36,16 @@ CASES = {
     "setuptools-rust-feature": ["--backend", "setuptools-rust", "--wiring", "feature"],
     "setuptools-rust-env": ["--backend", "setuptools-rust", "--wiring", "env"],
     "abi3-rust-layout": ["--backend", "setuptools-rust", "--abi3", "3.9", "--layout", "rust"],
-    "abi3-maturin-env-rust-layout": ["--backend", "maturin", "--abi3", "3.9", "--wiring", "env",
-                                     "--layout", "rust"],
+    "abi3-maturin-env-rust-layout": [
+        "--backend",
+        "maturin",
+        "--abi3",
+        "3.9",
+        "--wiring",
+        "env",
+        "--layout",
+        "rust",
+    ],
     "oldest-pyo3": ["--pyo3", "0.24", "--backend", "maturin"],
 }
 
@@ -52,11 +60,17 @@ def venv(tmp_path_factory) -> Path:
 def build_wheel(project: Path, pyproject: dict, out: Path) -> Path:
     env = build_env()
     if pyproject["build-system"]["build-backend"] == "maturin":
-        run(["maturin", "build", "--profile", "dev", "--interpreter", BASE_PYTHON, "--out", out],
-            cwd=project, env=env)
+        run(
+            ["maturin", "build", "--profile", "dev", "--interpreter", BASE_PYTHON, "--out", out],
+            cwd=project,
+            env=env,
+        )
     else:  # pip builds in isolation, with exactly what build-system.requires names
-        run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-w", out, "."], cwd=project,
-            env=build_env(SETUPTOOLS_RUST_CARGO_PROFILE="dev"))
+        run(
+            [sys.executable, "-m", "pip", "wheel", "--no-deps", "-w", out, "."],
+            cwd=project,
+            env=build_env(SETUPTOOLS_RUST_CARGO_PROFILE="dev"),
+        )
     (wheel,) = out.glob("*.whl")
     return wheel
 
@@ -67,10 +81,17 @@ def check_sdist(project: Path, crate: str, out: Path) -> Path:
     (sdist,) = out.glob("*.tar.gz")
     with tarfile.open(sdist) as archive:
         names = {Path(*Path(n).parts[1:]).as_posix() for n in archive.getnames()}
-    expected = {"pyproject.toml", "Cargo.toml", ".cargo/config.toml",
-                f"crates/{crate}/Cargo.toml", f"crates/{crate}/src/lib.rs",
-                f"crates/{crate}-profiler/Cargo.toml", f"crates/{crate}-profiler/build.rs",
-                f"crates/{crate}-profiler/src/main.rs", f"tests/test_{crate.replace('-', '_')}.py"}
+    expected = {
+        "pyproject.toml",
+        "Cargo.toml",
+        ".cargo/config.toml",
+        f"crates/{crate}/Cargo.toml",
+        f"crates/{crate}/src/lib.rs",
+        f"crates/{crate}-profiler/Cargo.toml",
+        f"crates/{crate}-profiler/build.rs",
+        f"crates/{crate}-profiler/src/main.rs",
+        f"tests/test_{crate.replace('-', '_')}.py",
+    }
     assert expected <= names, sorted(expected - names)
     return sdist
 
@@ -104,8 +125,9 @@ def test_variant_builds_profiles_and_ships(case, tmp_path, venv):
         assert "counts_primes ... ok" in run(["cargo", "test-lib"], cwd=project, env=env).stdout
 
     # The profiler runs without LD_LIBRARY_PATH.
-    profiler = run([TARGET_DIR / "debug" / f"{crate}-profiler", "--iterations", "2"],
-                   cwd=project, env=env).stdout.splitlines()
+    profiler = run(
+        [TARGET_DIR / "debug" / f"{crate}-profiler", "--iterations", "2"], cwd=project, env=env
+    ).stdout.splitlines()
     assert [line.split()[0] for line in profiler] == ["native", "python"], profiler
     assert all("2 iterations in" in line for line in profiler), profiler
 
@@ -122,28 +144,46 @@ def test_variant_builds_profiles_and_ships(case, tmp_path, venv):
         assert not any(m.startswith(f"{module}/") for m in members), members
     elif "rust" in CASES[case]:  # maturin wraps it in a package with the root stub
         assert len(native) == 1 and native[0].startswith(f"{module}/{module}."), members
-        assert {f"{module}/__init__.py", f"{module}/py.typed",
-                f"{module}/__init__.pyi"} <= set(members), members
+        assert {f"{module}/__init__.py", f"{module}/py.typed", f"{module}/__init__.pyi"} <= set(
+            members
+        ), members
         stub = zipfile.ZipFile(wheel).read(f"{module}/__init__.pyi").decode()
         assert "def count_primes(limit: int) -> int:" in stub, stub
     else:
         assert len(native) == 1 and native[0].startswith(f"{module}/{module}."), members
-        assert {f"{module}/__init__.py", f"{module}/py.typed",
-                f"{module}/{module}.pyi"} <= set(members), members
+        assert {f"{module}/__init__.py", f"{module}/py.typed", f"{module}/{module}.pyi"} <= set(
+            members
+        ), members
     if pyproject["build-system"]["build-backend"] != "maturin":
         sdist = check_sdist(project, crate, tmp_path / "sdist")
         if wiring == "env":  # and the sdist alone builds the same wheel
-            run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-w", tmp_path / "from-sdist",
-                 sdist], cwd=tmp_path, env=build_env(SETUPTOOLS_RUST_CARGO_PROFILE="dev"))
+            run(
+                [
+                    sys.executable,
+                    "-m",
+                    "pip",
+                    "wheel",
+                    "--no-deps",
+                    "-w",
+                    tmp_path / "from-sdist",
+                    sdist,
+                ],
+                cwd=tmp_path,
+                env=build_env(SETUPTOOLS_RUST_CARGO_PROFILE="dev"),
+            )
             (wheel_from_sdist,) = (tmp_path / "from-sdist").glob("*.whl")
             assert wheel_from_sdist.name == wheel.name
             wheel = wheel_from_sdist  # the one installed and tested below
     run([venv, "-m", "pip", "install", "--no-deps", "--no-index", wheel], cwd=tmp_path, env=env)
-    where = run([venv, "-c", f"import {module}; print({module}.__file__)"], cwd=tmp_path,
-                env=env).stdout.strip()
+    where = run(
+        [venv, "-c", f"import {module}; print({module}.__file__)"], cwd=tmp_path, env=env
+    ).stdout.strip()
     assert Path(where).is_relative_to(venv.parent.parent), where
-    run([venv, "-m", "pytest", "-q", "-p", "no:cacheprovider", project / "tests"],
-        cwd=tmp_path, env=env)
+    run(
+        [venv, "-m", "pytest", "-q", "-p", "no:cacheprovider", project / "tests"],
+        cwd=tmp_path,
+        env=env,
+    )
     run([venv, "-m", "pip", "uninstall", "-y", crate], cwd=tmp_path, env=env)
 
 

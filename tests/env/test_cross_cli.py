@@ -31,10 +31,11 @@ def repo(tmp_path) -> Path:
 
 def test_dry_run_writes_nothing(repo):
     before = snapshot(repo)
-    result = run_cli("cross", HOST, repo, "--python-version", VERSION, "--linker", "sh",
-                     "--dry-run")
+    result = run_cli(
+        "cross", HOST, repo, "--python-version", VERSION, "--linker", "sh", "--dry-run"
+    )
     assert result.exit_code == 0, result.stderr
-    assert f"would write .cargo/config.toml:\n[target.{HOST}]\nlinker = \"sh\"" in result.stderr
+    assert f'would write .cargo/config.toml:\n[target.{HOST}]\nlinker = "sh"' in result.stderr
     assert f"would write .cargo/cross/{HOST}.env" in result.stderr
     assert f"cargo build --target {HOST})" in result.stdout
     assert snapshot(repo) == before
@@ -70,13 +71,14 @@ def test_windows_target_with_zig(repo):
     assert f"maturin build --release --target {triple} --zig)" in result.stdout
     assert f"cargo zigbuild --target {triple})" in result.stdout
     assert envfile.read(envfile.path_for(repo, triple)) == {
-        "PYO3_CROSS_PYTHON_VERSION": "3.13t", "PYO3_CROSS_PYTHON_IMPLEMENTATION": "CPython"}
+        "PYO3_CROSS_PYTHON_VERSION": "3.13t",
+        "PYO3_CROSS_PYTHON_IMPLEMENTATION": "CPython",
+    }
     assert not (repo / ".cargo" / "config.toml").exists()
 
 
 def test_free_threaded_pypy_is_refused(repo):
-    result = run_cli("cross", HOST, repo, "--python-version", "3.14t", "--implementation",
-                     "PyPy")
+    result = run_cli("cross", HOST, repo, "--python-version", "3.14t", "--implementation", "PyPy")
     assert result.exit_code == 2 and "only CPython is free-threaded" in result.stderr
 
 
@@ -99,4 +101,5 @@ def test_version_needed_unless_abi3(tmp_path):
     result = run_cli("cross", HOST, abi3, "--allow-no-vcs")
     assert result.exit_code == 0, result.stderr
     assert envfile.read(envfile.path_for(abi3, HOST)) == {
-        "PYO3_CROSS_PYTHON_IMPLEMENTATION": "CPython"}
+        "PYO3_CROSS_PYTHON_IMPLEMENTATION": "CPython"
+    }

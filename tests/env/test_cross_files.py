@@ -14,19 +14,31 @@ from scaffold.toml.cargo_config import config_path, with_linker
 T = "aarch64-unknown-linux-gnu"
 
 
-@pytest.mark.parametrize("before,after", [
-    ("", f'[target.{T}]\nlinker = "cc-x"\n'),
-    ("[build]\njobs = 2 # keep me\n",
-     f'[build]\njobs = 2 # keep me\n\n[target.{T}]\nlinker = "cc-x"\n'),
-    ("# only a comment", f'# only a comment\n\n[target.{T}]\nlinker = "cc-x"\n'),
-    (f'[target.{T}]\nrunner = "qemu"  # emulate\n',
-     f'[target.{T}]\nrunner = "qemu"  # emulate\nlinker = "cc-x"\n'),
-    (f'[target.{T}]\nlinker = "old"  # was\n', f'[target.{T}]\nlinker = "cc-x"  # was\n'),
-    (f'target.{T}.runner = "qemu"\n', f'target.{T}.runner = "qemu"\ntarget.{T}.linker = "cc-x"\n'),
-    ('[target.x86_64-unknown-linux-gnu]\nlinker = "a"\n\n[env]\nA = "1"\n',
-     '[target.x86_64-unknown-linux-gnu]\nlinker = "a"\n\n[env]\nA = "1"\n\n'
-     f'[target.{T}]\nlinker = "cc-x"\n'),
-])
+@pytest.mark.parametrize(
+    "before,after",
+    [
+        ("", f'[target.{T}]\nlinker = "cc-x"\n'),
+        (
+            "[build]\njobs = 2 # keep me\n",
+            f'[build]\njobs = 2 # keep me\n\n[target.{T}]\nlinker = "cc-x"\n',
+        ),
+        ("# only a comment", f'# only a comment\n\n[target.{T}]\nlinker = "cc-x"\n'),
+        (
+            f'[target.{T}]\nrunner = "qemu"  # emulate\n',
+            f'[target.{T}]\nrunner = "qemu"  # emulate\nlinker = "cc-x"\n',
+        ),
+        (f'[target.{T}]\nlinker = "old"  # was\n', f'[target.{T}]\nlinker = "cc-x"  # was\n'),
+        (
+            f'target.{T}.runner = "qemu"\n',
+            f'target.{T}.runner = "qemu"\ntarget.{T}.linker = "cc-x"\n',
+        ),
+        (
+            '[target.x86_64-unknown-linux-gnu]\nlinker = "a"\n\n[env]\nA = "1"\n',
+            '[target.x86_64-unknown-linux-gnu]\nlinker = "a"\n\n[env]\nA = "1"\n\n'
+            f'[target.{T}]\nlinker = "cc-x"\n',
+        ),
+    ],
+)
 def test_linker_edits_keep_everything_else(tmp_path, before, after):
     path = tmp_path / "config.toml"
     if before:
@@ -66,8 +78,12 @@ def test_env_file_round_trip_and_shell(tmp_path):
     path.parent.mkdir(parents=True)
     path.write_text(envfile.render(T, settings))
     assert envfile.read(path) == settings
-    shell = subprocess.run(["sh", "-c", f'. "{path}" && echo "$PYO3_CROSS_LIB_DIR"'],
-                           capture_output=True, text=True, check=True)
+    shell = subprocess.run(
+        ["sh", "-c", f'. "{path}" && echo "$PYO3_CROSS_LIB_DIR"'],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert shell.stdout == "/opt/sys root/lib\n"
     path.write_text("PYO3_CROSS=1\n")
     with pytest.raises(ManifestError, match="expected `export NAME=value`"):

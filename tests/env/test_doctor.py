@@ -16,31 +16,38 @@ from tests.conftest import BASE_PYTHON, run_cli, write_tree
 
 LIBDIR = Path(sysconfig.get_config_var("LIBDIR") or "/nonexistent")
 TRAP = bool(sysconfig.get_config_var("Py_ENABLE_SHARED")) and not libpython.covers(
-    LIBDIR, libpython.loader_dirs({}))
+    LIBDIR, libpython.loader_dirs({})
+)
 needs_trap = pytest.mark.skipif(not TRAP, reason="libpython is static or on the loader path")
 
 
 @pytest.fixture(autouse=True)
 def clean_env(monkeypatch, tmp_path):
     for key in list(os.environ):
-        if key.startswith("PYO3_") or key in ("LD_LIBRARY_PATH", "VIRTUAL_ENV", "CONDA_PREFIX",
-                                               "PYTHON_SYS_EXECUTABLE", "CARGO_TARGET_DIR"):
+        if key.startswith("PYO3_") or key in (
+            "LD_LIBRARY_PATH",
+            "VIRTUAL_ENV",
+            "CONDA_PREFIX",
+            "PYTHON_SYS_EXECUTABLE",
+            "CARGO_TARGET_DIR",
+        ):
             monkeypatch.delenv(key)
     monkeypatch.setenv("PYO3_PYTHON", BASE_PYTHON)
     monkeypatch.setenv("CARGO_HOME", str(tmp_path / "cargo-home"))
 
 
-
 def project(root: Path, pyo3: str = '"0.30"', requires: str = ">=3.9") -> Path:
-    return write_tree(root, {
-        "Cargo.toml": f"""\
+    return write_tree(
+        root,
+        {
+            "Cargo.toml": f"""\
             [workspace]
             members = ["ext", "app"]
 
             [workspace.dependencies]
             pyo3 = {pyo3}
             """,
-        "ext/Cargo.toml": """\
+            "ext/Cargo.toml": """\
             [package]
             name = "ext"
             version = "0.1.0"
@@ -52,8 +59,8 @@ def project(root: Path, pyo3: str = '"0.30"', requires: str = ">=3.9") -> Path:
             [dependencies]
             pyo3 = { workspace = true }
             """,
-        "ext/src/lib.rs": "#[pyo3::pymodule]\nmod ext {}\n",
-        "app/Cargo.toml": """\
+            "ext/src/lib.rs": "#[pyo3::pymodule]\nmod ext {}\n",
+            "app/Cargo.toml": """\
             [package]
             name = "app"
             version = "0.1.0"
@@ -62,8 +69,8 @@ def project(root: Path, pyo3: str = '"0.30"', requires: str = ">=3.9") -> Path:
             [dependencies]
             ext = { path = "../ext", default-features = false }
             """,
-        "app/src/main.rs": "fn main() {}\n",
-        "pyproject.toml": f"""\
+            "app/src/main.rs": "fn main() {}\n",
+            "pyproject.toml": f"""\
             [build-system]
             requires = ["maturin>=1.9.4,<2"]
             build-backend = "maturin"
@@ -76,7 +83,8 @@ def project(root: Path, pyo3: str = '"0.30"', requires: str = ">=3.9") -> Path:
             [tool.maturin]
             manifest-path = "ext/Cargo.toml"
             """,
-    })
+        },
+    )
 
 
 def doctor(path: Path) -> tuple[int, dict[str, dict]]:
@@ -110,17 +118,36 @@ def test_binary_without_rpath(tmp_path, monkeypatch):
     # A binary linked against libpython without an rpath, where cargo would put `app`.
     target = tmp_path / "target"
     (target / "debug").mkdir(parents=True)
-    (tmp_path / "m.c").write_text("int Py_IsInitialized(void); int main(void) "
-                                  "{ return Py_IsInitialized(); }\n")
+    (tmp_path / "m.c").write_text(
+        "int Py_IsInitialized(void); int main(void) { return Py_IsInitialized(); }\n"
+    )
     version = sysconfig.get_config_var("LDVERSION")
-    subprocess.run(["gcc", tmp_path / "m.c", "-o", target / "debug" / "app", f"-L{LIBDIR}",
-                    f"-lpython{version}"], check=True)
+    subprocess.run(
+        [
+            "gcc",
+            tmp_path / "m.c",
+            "-o",
+            target / "debug" / "app",
+            f"-L{LIBDIR}",
+            f"-lpython{version}",
+        ],
+        check=True,
+    )
     monkeypatch.setenv("CARGO_TARGET_DIR", str(target))
     code, checks = doctor(root)
     binary = checks["binary:debug/app"]
     needed = f"libpython{version}.so.1.0"
-    system = [d for d in ("/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu", "/usr/lib",
-                          "/lib", "/usr/local/lib") if (Path(d) / needed).exists()]
+    system = [
+        d
+        for d in (
+            "/lib/x86_64-linux-gnu",
+            "/usr/lib/x86_64-linux-gnu",
+            "/usr/lib",
+            "/lib",
+            "/usr/local/lib",
+        )
+        if (Path(d) / needed).exists()
+    ]
     # It fails to start, unless the loader finds another copy of the library it needs.
     assert binary["verdict"] == ("warn" if system else "error"), binary
     assert "no RUNPATH" in binary["message"]
@@ -129,8 +156,9 @@ def test_binary_without_rpath(tmp_path, monkeypatch):
 
 @pytest.mark.needs_rust  # the rustc line compares the real rustc with the MSRV
 def test_versions_against_the_project(tmp_path):
-    root = project(tmp_path / "p", pyo3='{ version = "0.30", features = ["abi3-py315"] }',
-                   requires=">=3.99")
+    root = project(
+        tmp_path / "p", pyo3='{ version = "0.30", features = ["abi3-py315"] }', requires=">=3.99"
+    )
     code, checks = doctor(root)
     assert code == 1
     assert checks["requires-python"]["verdict"] == "error"
@@ -157,17 +185,21 @@ def test_errors_are_one_line_exit_2(tmp_path):
 
 
 @needs_trap
-@pytest.mark.parametrize("build_rs, has_rpath", [
-    ("// TODO: rpath\nfn main() {}\n", False),
-    ("fn main() {\n    pyo3_build_config::add_libpython_rpath_link_args();\n}\n", True),
-])
+@pytest.mark.parametrize(
+    "build_rs, has_rpath",
+    [
+        ("// TODO: rpath\nfn main() {}\n", False),
+        ("fn main() {\n    pyo3_build_config::add_libpython_rpath_link_args();\n}\n", True),
+    ],
+)
 def test_doctor_and_pw103_agree_on_the_build_script(tmp_path, build_rs, has_rpath):
     """Only code sets an rpath: a comment naming it satisfies neither doctor nor PW103."""
     root = project(tmp_path / "p")
     write_tree(root, {"app/build.rs": build_rs})
     app = (root / "app" / "Cargo.toml").read_text()
     (root / "app" / "Cargo.toml").write_text(
-        app + '\n[build-dependencies]\npyo3-build-config = "0.30"\n')
+        app + '\n[build-dependencies]\npyo3-build-config = "0.30"\n'
+    )
     _, checks = doctor(root)
     assert (checks["rpath:app"]["verdict"] == "ok") is has_rpath
     lint = run_cli("fix-features", root, "--check", "--allow-no-vcs")
@@ -212,8 +244,12 @@ def test_local_python_setting_and_the_recorded_build(tmp_path, monkeypatch):
     local_python = local / "bin" / "python"
     if subprocess.run([local_python, "-c", ""], capture_output=True).returncode != 0:
         pytest.skip("a copied interpreter does not start here (relative RUNPATH)")
-    base = subprocess.run([BASE_PYTHON, "-c", "import sys; print(sys.executable)"],
-                          capture_output=True, text=True, check=True).stdout.strip()
+    base = subprocess.run(
+        [BASE_PYTHON, "-c", "import sys; print(sys.executable)"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
     shims = tmp_path / "shims"
     shims.mkdir()
     for name in ("python", "python3"):
@@ -239,8 +275,10 @@ def test_local_python_setting_and_the_recorded_build(tmp_path, monkeypatch):
     for check in checks:
         by_name.setdefault(check["check"], []).append(check)
     (interpreter,) = by_name["interpreter"]
-    assert interpreter["verdict"] == "ok" and f"at {base} (from `python` on PATH" in \
-        interpreter["message"], interpreter
+    assert (
+        interpreter["verdict"] == "ok"
+        and f"at {base} (from `python` on PATH" in interpreter["message"]
+    ), interpreter
     (mismatch,) = by_name["interpreter-mismatch"]
     assert mismatch["verdict"] == "warn" and str(local_python) in mismatch["message"]
     assert f"export PYO3_PYTHON={local_python}" in mismatch["fix"]

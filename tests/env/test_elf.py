@@ -50,8 +50,9 @@ def test_no_rpath(tmp_path):
 def synthetic(bits: int, endian: str, strings: dict[int, str]) -> bytes:
     """A minimal ELF: one PT_LOAD mapping the file at 0x1000, one PT_DYNAMIC, a string table."""
     order = "<" if endian == "little" else ">"
-    ehdr, phdr, dyn = (("HHIIIIIHHHHHH", "IIIIIIII", "iI") if bits == 32
-                       else ("HHIQQQIHHHHHH", "IIQQQQQQ", "qQ"))
+    ehdr, phdr, dyn = (
+        ("HHIIIIIHHHHHH", "IIIIIIII", "iI") if bits == 32 else ("HHIQQQIHHHHHH", "IIQQQQQQ", "qQ")
+    )
     ehsize = 16 + struct.calcsize(order + ehdr)
     phentsize = struct.calcsize(order + phdr)
     strtab = b"\0"
@@ -67,8 +68,9 @@ def synthetic(bits: int, endian: str, strings: dict[int, str]) -> bytes:
     size = str_offset + len(strtab)
     ident = b"\x7fELF" + bytes([1 if bits == 32 else 2, 1 if endian == "little" else 2, 1])
     ident += b"\0" * (16 - len(ident))
-    header = ident + struct.pack(order + ehdr, 2, 0, 1, 0, ehsize, 0, 0, ehsize, phentsize, 2,
-                                 0, 0, 0)
+    header = ident + struct.pack(
+        order + ehdr, 2, 0, 1, 0, ehsize, 0, 0, ehsize, phentsize, 2, 0, 0, 0
+    )
 
     def program(p_type, offset, vaddr, filesz):
         if bits == 32:
@@ -83,8 +85,17 @@ def synthetic(bits: int, endian: str, strings: dict[int, str]) -> bytes:
 @pytest.mark.parametrize("bits,endian", [(32, "big"), (32, "little"), (64, "big")])
 def test_synthetic_headers(tmp_path, bits, endian):
     path = tmp_path / "lib.so"
-    path.write_bytes(synthetic(bits, endian, {
-        elf.DT_NEEDED: "libpython3.11.so.1.0", elf.DT_RUNPATH: "$ORIGIN:/x", elf.DT_RPATH: "/y"}))
+    path.write_bytes(
+        synthetic(
+            bits,
+            endian,
+            {
+                elf.DT_NEEDED: "libpython3.11.so.1.0",
+                elf.DT_RUNPATH: "$ORIGIN:/x",
+                elf.DT_RPATH: "/y",
+            },
+        )
+    )
     info = elf.read(path)
     assert (info.bits, info.endian) == (bits, endian)
     assert info.needed == ["libpython3.11.so.1.0"]

@@ -37,8 +37,11 @@ def test_pyo3_python_wins(machine):
     env, venv, _conda, bin_dir = machine
     env.update(PYO3_PYTHON="python3", VIRTUAL_ENV=str(venv))
     choice = interpreter.find(env)
-    assert (choice.source, choice.command, choice.path) == ("PYO3_PYTHON", "python3",
-                                                            str(bin_dir / "python3"))
+    assert (choice.source, choice.command, choice.path) == (
+        "PYO3_PYTHON",
+        "python3",
+        str(bin_dir / "python3"),
+    )
 
 
 def test_missing_pyo3_python_is_a_problem_not_a_fallback(machine):

@@ -9,17 +9,25 @@ import pytest
 from scaffold.cross import libdir
 from scaffold.errors import UserError
 
-SYSCONFIG = ("build_time_vars = {'VERSION': '%s', 'LDLIBRARY': 'libpython%s.so', "
-             "'INSTSONAME': 'libpython%s.so.1.0', 'Py_GIL_DISABLED': %d}\n")
+SYSCONFIG = (
+    "build_time_vars = {'VERSION': '%s', 'LDLIBRARY': 'libpython%s.so', "
+    "'INSTSONAME': 'libpython%s.so.1.0', 'Py_GIL_DISABLED': %d}\n"
+)
 
 
-def target_lib(root: Path, version: str = "3.12", arch: str = "aarch64", ft: bool = False,
-               libpython: bool = True) -> Path:
+def target_lib(
+    root: Path,
+    version: str = "3.12",
+    arch: str = "aarch64",
+    ft: bool = False,
+    libpython: bool = True,
+) -> Path:
     lib = root / "lib"
     sub = lib / f"python{version}{'t' if ft else ''}"
     sub.mkdir(parents=True)
     (sub / f"_sysconfigdata__linux_{arch}-linux-gnu.py").write_text(
-        SYSCONFIG % (version, version, version, ft))
+        SYSCONFIG % (version, version, version, ft)
+    )
     if libpython:
         (lib / f"libpython{version}.so.1.0").write_bytes(b"\x7fELF")
     return lib
@@ -34,8 +42,9 @@ def test_finds_sysconfigdata_and_libpython(tmp_path):
 
 
 def test_free_threaded(tmp_path):
-    found = libdir.inspect(target_lib(tmp_path, "3.14", ft=True), "aarch64", "linux", None,
-                           "CPython")
+    found = libdir.inspect(
+        target_lib(tmp_path, "3.14", ft=True), "aarch64", "linux", None, "CPython"
+    )
     assert found.free_threaded
 
 
@@ -52,17 +61,21 @@ def test_several_versions_need_python_version(tmp_path):
 def test_architecture_narrows_several_files(tmp_path):
     lib = target_lib(tmp_path, "3.12", arch="aarch64")
     (lib / "python3.12" / "_sysconfigdata__linux_x86_64-linux-gnu.py").write_text(
-        SYSCONFIG % ("3.12", "3.12", "3.12", 0))
+        SYSCONFIG % ("3.12", "3.12", "3.12", 0)
+    )
     found = libdir.inspect(lib, "x86_64", "linux", None, "CPython")
     assert "x86_64" in found.sysconfigdata.name
 
 
-@pytest.mark.parametrize("case,message", [
-    ("missing", "no such directory"),
-    ("empty", "no _sysconfigdata"),
-    ("no-libpython", "no libpython3.12 library"),
-    ("wrong-version", "is Python 3.12, not 3.11"),
-])
+@pytest.mark.parametrize(
+    "case,message",
+    [
+        ("missing", "no such directory"),
+        ("empty", "no _sysconfigdata"),
+        ("no-libpython", "no libpython3.12 library"),
+        ("wrong-version", "is Python 3.12, not 3.11"),
+    ],
+)
 def test_what_is_missing(tmp_path, case, message):
     lib = tmp_path / "nowhere"
     version = None
@@ -73,7 +86,8 @@ def test_what_is_missing(tmp_path, case, message):
     elif case == "wrong-version":  # a flat lib dir: the file is found whatever the version
         lib.mkdir()
         (lib / "_sysconfigdata__linux_aarch64-linux-gnu.py").write_text(
-            SYSCONFIG % ("3.12", "3.12", "3.12", 0))
+            SYSCONFIG % ("3.12", "3.12", "3.12", 0)
+        )
         version = (3, 11)
     with pytest.raises(UserError, match=message):
         libdir.inspect(lib, "aarch64", "linux", version, "CPython")

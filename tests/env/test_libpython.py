@@ -13,15 +13,25 @@ def interp(tmp_path: Path, shared: bool = True) -> Interpreter:
     lib = tmp_path / "prefix" / "lib"
     lib.mkdir(parents=True)
     (lib / "libpython3.12.so.1.0").write_bytes(b"")
-    return Interpreter(str(tmp_path / "prefix/bin/python3"), (3, 12, 1), "CPython",
-                       str(tmp_path / "prefix"), str(lib),
-                       "libpython3.12.so", "libpython3.12.so.1.0", shared)
+    return Interpreter(
+        str(tmp_path / "prefix/bin/python3"),
+        (3, 12, 1),
+        "CPython",
+        str(tmp_path / "prefix"),
+        str(lib),
+        "libpython3.12.so",
+        "libpython3.12.so.1.0",
+        shared,
+    )
 
 
 def test_locate(tmp_path):
     found = libpython.locate(interp(tmp_path), "linux")
     assert (found.shared, found.directory, found.name) == (
-        True, tmp_path / "prefix" / "lib", "libpython3.12.so.1.0")
+        True,
+        tmp_path / "prefix" / "lib",
+        "libpython3.12.so.1.0",
+    )
     assert not libpython.locate(interp(tmp_path / "static", shared=False), "linux").shared
 
 
@@ -45,10 +55,15 @@ def test_covers_resolves_symlinks(tmp_path):
 
 def test_export_line_keeps_the_existing_value(tmp_path):
     line = libpython.export_line(Path("/opt/my python/lib"), "linux")
-    out = subprocess.run(["sh", "-c", f"{line}; echo \"$LD_LIBRARY_PATH\""],
-                         env={"LD_LIBRARY_PATH": "/old"}, capture_output=True, text=True)
+    out = subprocess.run(
+        ["sh", "-c", f'{line}; echo "$LD_LIBRARY_PATH"'],
+        env={"LD_LIBRARY_PATH": "/old"},
+        capture_output=True,
+        text=True,
+    )
     assert out.stdout == "/opt/my python/lib:/old\n"
-    out = subprocess.run(["sh", "-c", f"{line}; echo \"$LD_LIBRARY_PATH\""], env={},
-                         capture_output=True, text=True)
+    out = subprocess.run(
+        ["sh", "-c", f'{line}; echo "$LD_LIBRARY_PATH"'], env={}, capture_output=True, text=True
+    )
     assert out.stdout == "/opt/my python/lib\n"
     assert libpython.export_line(Path("/lib"), "darwin").startswith("export DYLD_LIBRARY_PATH=")

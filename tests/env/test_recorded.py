@@ -6,15 +6,19 @@ import os
 
 from scaffold.probes import recorded
 
-CONFIG = ("implementation=CPython\nversion=3.11\nshared=true\nlib_dir=/opt/py311/lib\n"
-          "executable=/opt/py311/bin/python3.11\n")
+CONFIG = (
+    "implementation=CPython\nversion=3.11\nshared=true\nlib_dir=/opt/py311/lib\n"
+    "executable=/opt/py311/bin/python3.11\n"
+)
 
 
 def output(target, name, config, mtime):
     path = target / "debug" / "build" / f"pyo3-ffi-{name}" / "output"
     path.parent.mkdir(parents=True)
-    path.write_text("cargo:rustc-check-cfg=cfg(Py_3_9)\n"
-                    f"cargo:PYO3_CONFIG={config.encode().hex()}\ncargo:rustc-cfg=Py_3_9\n")
+    path.write_text(
+        "cargo:rustc-check-cfg=cfg(Py_3_9)\n"
+        f"cargo:PYO3_CONFIG={config.encode().hex()}\ncargo:rustc-cfg=Py_3_9\n"
+    )
     os.utime(path, (mtime, mtime))
     return path
 

@@ -10,9 +10,15 @@ def names(settings):
 
 
 def test_environment(tmp_path):
-    env = {"PYTHON_SYS_EXECUTABLE": "/usr/bin/python3", "PYO3_CROSS_INCLUDE_DIR": "/inc",
-           "PYO3_BUILD_EXTENSION_MODULE": "1", "PYO3_CROSS_LIB_DIR": "/x",
-           "PYO3_CONFIG_FILE": "pyo3.cfg", "PYO3_PYTHON": "python3", "PATH": "/bin"}
+    env = {
+        "PYTHON_SYS_EXECUTABLE": "/usr/bin/python3",
+        "PYO3_CROSS_INCLUDE_DIR": "/inc",
+        "PYO3_BUILD_EXTENSION_MODULE": "1",
+        "PYO3_CROSS_LIB_DIR": "/x",
+        "PYO3_CONFIG_FILE": "pyo3.cfg",
+        "PYO3_PYTHON": "python3",
+        "PATH": "/bin",
+    }
     found = stale.find(env, [])
     assert names(found) == {
         ("PYTHON_SYS_EXECUTABLE", "environment", "warn"),
@@ -21,14 +27,17 @@ def test_environment(tmp_path):
         ("PYO3_CROSS_LIB_DIR", "environment", "warn"),
         ("PYO3_CONFIG_FILE", "environment", "error"),
     }
-    assert next(s for s in found if s.name == "PYTHON_SYS_EXECUTABLE").fix == \
-        "unset PYTHON_SYS_EXECUTABLE"
+    assert (
+        next(s for s in found if s.name == "PYTHON_SYS_EXECUTABLE").fix
+        == "unset PYTHON_SYS_EXECUTABLE"
+    )
 
 
 def test_absolute_config_file(tmp_path):
     config = tmp_path / "pyo3.cfg"
-    assert [s.problem for s in stale.find({"PYO3_CONFIG_FILE": str(config)}, [])] == \
-        ["names a file that does not exist"]
+    assert [s.problem for s in stale.find({"PYO3_CONFIG_FILE": str(config)}, [])] == [
+        "names a file that does not exist"
+    ]
     config.write_text("implementation=CPython\n")
     assert stale.find({"PYO3_CONFIG_FILE": str(config)}, []) == []
 
@@ -39,7 +48,8 @@ def test_cargo_config_env_tables(tmp_path):
     (root / ".cargo" / "config.toml").write_text(
         '[env]\nPYO3_CROSS_LIB_DIR = "/sysroot/lib"\n'
         'PYO3_CONFIG_FILE = { value = "pyo3.cfg", relative = true }\n'
-        'UNRELATED = "1"\n')
+        'UNRELATED = "1"\n'
+    )
     (root / "pyo3.cfg").write_text("implementation=CPython\n")
     home = tmp_path / "home"
     home.mkdir()

@@ -25,5 +25,8 @@ def pytest_terminal_summary(terminalreporter) -> None:
     target = os.environ.get("SCAFFOLD_PROPERTY_COUNTS")
     if target:
         with open(target, "w", encoding="utf-8") as handle:
-            json.dump({"counts": COUNTS, "workspaces": total_ws, "manifests": total_manifests},
-                      handle, indent=1)
+            json.dump(
+                {"counts": COUNTS, "workspaces": total_ws, "manifests": total_manifests},
+                handle,
+                indent=1,
+            )

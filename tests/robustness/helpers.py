@@ -37,6 +37,7 @@ edition = "2021"
 ext = { path = "../ext" }  # PW203 adds default-features = false
 """
 
+
 def make_workspace(root: Path, cli: bool = True) -> Path:
     """A virtual workspace with an extension crate (PW201) and, optionally, a dependent (PW203)."""
     files: dict[str, str | bytes] = {
@@ -53,6 +54,8 @@ def make_workspace(root: Path, cli: bool = True) -> Path:
 
 def leftovers(root: Path) -> list[str]:
     """Temporary files, backups or a journal a write left behind."""
-    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*")
-                  if p.name.endswith((".scaffold-tmp", ".scaffold-bak"))
-                  or p.name == ".scaffold-journal")
+    return sorted(
+        p.relative_to(root).as_posix()
+        for p in root.rglob("*")
+        if p.name.endswith((".scaffold-tmp", ".scaffold-bak")) or p.name == ".scaffold-journal"
+    )

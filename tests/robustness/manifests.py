@@ -20,8 +20,14 @@ from tests.conftest import lib_rs
 
 DEP_KINDS = ("dependencies", "dev-dependencies", "build-dependencies")
 _BARE = re.compile(r"[A-Za-z0-9_-]+\Z")
-COMMENTS = ["# note", "#", "# ünïcödé comment", "# key = 'not a key'", "#[not-a-table]",
-            "# trailing, with = signs"]
+COMMENTS = [
+    "# note",
+    "#",
+    "# ünïcödé comment",
+    "# key = 'not a key'",
+    "#[not-a-table]",
+    "# trailing, with = signs",
+]
 
 
 @dataclass
@@ -36,9 +42,11 @@ class Workspace:
 
 
 def is_dependency_table(path: tuple[str, ...]) -> bool:
-    return ((len(path) == 1 and path[0] in DEP_KINDS)
-            or (len(path) == 3 and path[0] == "target" and path[2] in DEP_KINDS)
-            or path == ("workspace", "dependencies"))
+    return (
+        (len(path) == 1 and path[0] in DEP_KINDS)
+        or (len(path) == 3 and path[0] == "target" and path[2] in DEP_KINDS)
+        or path == ("workspace", "dependencies")
+    )
 
 
 def normalized(data: dict, path: tuple[str, ...] = ()) -> dict:
@@ -54,6 +62,7 @@ def normalized(data: dict, path: tuple[str, ...] = ()) -> dict:
 
 
 # --- spelling ---------------------------------------------------------------------------------
+
 
 class Writer:
     """Renders a dict as TOML with spellings drawn from hypothesis."""
@@ -232,20 +241,25 @@ def workspaces(draw) -> Workspace:
 
     # crates/ext
     ext: dict = {"package": {"name": "ext", "version": "0.1.0", "edition": "2021"}}
-    crate_types = draw(st.sampled_from([None, ["cdylib"], ["rlib"], ["cdylib", "rlib"],
-                                        ["rlib", "cdylib"], ["staticlib"]]))
+    crate_types = draw(
+        st.sampled_from(
+            [None, ["cdylib"], ["rlib"], ["cdylib", "rlib"], ["rlib", "cdylib"], ["staticlib"]]
+        )
+    )
     if crate_types is not None or b():
         lib: dict = {"name": "ext"} if b() else {}
         if crate_types is not None:
             lib["crate-type"] = crate_types
         ext["lib"] = lib
-    features = draw(st.lists(st.sampled_from([*flag, "abi3-py38", "macros"]),
-                             unique=True, max_size=3))
+    features = draw(
+        st.lists(st.sampled_from([*flag, "abi3-py38", "macros"]), unique=True, max_size=3)
+    )
     if b():
         shared["pyo3"] = {"version": series}
         if b():
-            shared["pyo3"]["features"] = draw(st.lists(
-                st.sampled_from([*flag, "abi3-py38"]), unique=True, max_size=2))
+            shared["pyo3"]["features"] = draw(
+                st.lists(st.sampled_from([*flag, "abi3-py38"]), unique=True, max_size=2)
+            )
     pyo3: dict
     if "pyo3" in shared and b():
         pyo3 = {"workspace": True}
@@ -260,15 +274,26 @@ def workspaces(draw) -> Workspace:
     where = draw(st.sampled_from([("dependencies",), ("target", "cfg(unix)", "dependencies")]))
     dependencies = {"pyo3": pyo3}
     if b():
-        dependencies = {"serde": {"version": "1"}, **dependencies,
-                        "log": {"version": "0.4", "optional": True}}
+        dependencies = {
+            "serde": {"version": "1"},
+            **dependencies,
+            "log": {"version": "0.4", "optional": True},
+        }
     _place(ext, where, dependencies)
     default_on = {"default": ["extension-module"], "extension-module": ["pyo3/extension-module"]}
     declared_only = {"extension-module": ["pyo3/extension-module"]}  # PW202: not in `default`
-    own_features = draw(st.sampled_from(
-        [default_on, default_on, declared_only] if wiring == "feature" else
-        [None, {"default": [], "fast": []}, {"default": ["fast"], "fast": []},
-         *([declared_only, default_on] if flag else [])]))
+    own_features = draw(
+        st.sampled_from(
+            [default_on, default_on, declared_only]
+            if wiring == "feature"
+            else [
+                None,
+                {"default": [], "fast": []},
+                {"default": ["fast"], "fast": []},
+                *([declared_only, default_on] if flag else []),
+            ]
+        )
+    )
     if own_features is not None:
         ext["features"] = own_features
     if b():
@@ -299,8 +324,11 @@ def workspaces(draw) -> Workspace:
             cli_deps["pyo3"] = {"version": cli_series}
             if b():
                 cli_deps["pyo3"]["features"] = ["auto-initialize"]
-        _place(cli, draw(st.sampled_from([("dependencies",), ("target", "cfg(unix)",
-                                                              "dependencies")])), cli_deps)
+        _place(
+            cli,
+            draw(st.sampled_from([("dependencies",), ("target", "cfg(unix)", "dependencies")])),
+            cli_deps,
+        )
         files["crates/cli/src/main.rs"] = b"fn main() {}\n"
         if b():
             files["crates/cli/build.rs"] = RPATH_BUILD_RS.encode()
@@ -325,17 +353,27 @@ def workspaces(draw) -> Workspace:
     if b() or b():
         maturin: dict = {}
         if b():
-            maturin["module-name"] = draw(st.sampled_from(["ext", "pkg.ext", "pkg._core",
-                                                           "_native"]))
+            maturin["module-name"] = draw(
+                st.sampled_from(["ext", "pkg.ext", "pkg._core", "_native"])
+            )
         if b() or b():
-            maturin["manifest-path"] = draw(st.sampled_from(["crates/ext/Cargo.toml",
-                                                             "crates/ext/Cargo.toml",
-                                                             "crates/cli/Cargo.toml"]))
+            maturin["manifest-path"] = draw(
+                st.sampled_from(
+                    ["crates/ext/Cargo.toml", "crates/ext/Cargo.toml", "crates/cli/Cargo.toml"]
+                )
+            )
         if flag and b():
             maturin["features"] = ["pyo3/extension-module"]
-        pyproject = {"build-system": {"requires": [draw(st.sampled_from(
-            ["maturin>=1.0,<2.0", "maturin>=1.9.4", "maturin"]))], "build-backend": "maturin"},
-            "project": {"name": "ext", "version": "0.1.0"}, "tool": {"maturin": maturin}}
+        pyproject = {
+            "build-system": {
+                "requires": [
+                    draw(st.sampled_from(["maturin>=1.0,<2.0", "maturin>=1.9.4", "maturin"]))
+                ],
+                "build-backend": "maturin",
+            },
+            "project": {"name": "ext", "version": "0.1.0"},
+            "tool": {"maturin": maturin},
+        }
         data["pyproject.toml"] = pyproject
 
     for name, manifest in data.items():

@@ -53,21 +53,29 @@ def commit(repo: Path) -> Path:
 
 def test_invalid_toml(command, tmp_path, repo):
     (repo / "crates/ext/Cargo.toml").write_text("[package\nname = 'ext'\n")
-    line = expect_refusal(tmp_path, command, commit(repo), "crates/ext/Cargo.toml:1:",
-                          "invalid TOML")
+    line = expect_refusal(
+        tmp_path, command, commit(repo), "crates/ext/Cargo.toml:1:", "invalid TOML"
+    )
     assert "fix the file" in line
 
 
 def test_non_utf8(command, tmp_path, repo):
     (repo / "crates/ext/Cargo.toml").write_bytes(b'[package]\nname = "\xff\xfe"\n')
-    expect_refusal(tmp_path, command, commit(repo), "crates/ext/Cargo.toml:2:",
-                   "not valid UTF-8", "save it as UTF-8")
+    expect_refusal(
+        tmp_path,
+        command,
+        commit(repo),
+        "crates/ext/Cargo.toml:2:",
+        "not valid UTF-8",
+        "save it as UTF-8",
+    )
 
 
 def test_corrupt_lock_file(command, tmp_path, repo):
     (repo / "Cargo.lock").write_text("version = 3\n[[package]\nname = 'pyo3'\n")
-    expect_refusal(tmp_path, command, commit(repo), "Cargo.lock:2:", "invalid TOML",
-                   "cargo generate-lockfile")
+    expect_refusal(
+        tmp_path, command, commit(repo), "Cargo.lock:2:", "invalid TOML", "cargo generate-lockfile"
+    )
 
 
 def test_doctor_broken_cargo_config(tmp_path, repo):
@@ -78,8 +86,13 @@ def test_doctor_broken_cargo_config(tmp_path, repo):
 
 def test_empty_root_manifest(command, tmp_path, repo):
     (repo / "Cargo.toml").write_text("")
-    expect_refusal(tmp_path, command, commit(repo), str(repo / "Cargo.toml"),
-                   "neither [package] nor [workspace]")
+    expect_refusal(
+        tmp_path,
+        command,
+        commit(repo),
+        str(repo / "Cargo.toml"),
+        "neither [package] nor [workspace]",
+    )
 
 
 def test_empty_member_manifest(command, tmp_path, repo):
@@ -103,14 +116,16 @@ def test_root_manifest_is_a_directory(command, tmp_path):
 
 def test_member_glob_matches_nothing(command, tmp_path, repo):
     (repo / "Cargo.toml").write_text(ROOT_MANIFEST.replace('"crates/*"', '"crates/*", "libs/*"'))
-    expect_refusal(tmp_path, command, commit(repo), str(repo / "Cargo.toml"), "'libs/*'",
-                   "matches no crate")
+    expect_refusal(
+        tmp_path, command, commit(repo), str(repo / "Cargo.toml"), "'libs/*'", "matches no crate"
+    )
 
 
 def test_member_path_does_not_exist(command, tmp_path, repo):
     (repo / "Cargo.toml").write_text(ROOT_MANIFEST.replace('"crates/*"', '"crates/*", "gone"'))
-    expect_refusal(tmp_path, command, commit(repo), str(repo / "Cargo.toml"), "'gone'",
-                   "has no Cargo.toml")
+    expect_refusal(
+        tmp_path, command, commit(repo), str(repo / "Cargo.toml"), "'gone'", "has no Cargo.toml"
+    )
 
 
 def test_symlinked_manifest_outside_the_repository(command, tmp_path, repo):
@@ -120,8 +135,14 @@ def test_symlinked_manifest_outside_the_repository(command, tmp_path, repo):
     outside.write_bytes(manifest.read_bytes())
     manifest.unlink()
     manifest.symlink_to(outside)
-    line = expect_refusal(tmp_path, command, commit(repo), "crates/ext/Cargo.toml",
-                          "outside the git repository", "refusing to write through it")
+    line = expect_refusal(
+        tmp_path,
+        command,
+        commit(repo),
+        "crates/ext/Cargo.toml",
+        "outside the git repository",
+        "refusing to write through it",
+    )
     assert str(outside) in line
 
 
@@ -129,8 +150,11 @@ def test_symlinked_root_manifest_outside_the_repository(command, tmp_path, repo)
     outside = tmp_path / "elsewhere" / "Cargo.toml"
     outside.parent.mkdir()
     # default-members builds ext with its dependent: PW205 (and add-profiler) edit the root.
-    outside.write_text(ROOT_MANIFEST.replace(
-        "resolver", 'default-members = ["crates/cli", "crates/ext"]\nresolver'))
+    outside.write_text(
+        ROOT_MANIFEST.replace(
+            "resolver", 'default-members = ["crates/cli", "crates/ext"]\nresolver'
+        )
+    )
     (repo / "Cargo.toml").unlink()
     (repo / "Cargo.toml").symlink_to(outside)
     expect_refusal(tmp_path, command, commit(repo), "Cargo.toml", "outside the git repository")
@@ -141,8 +165,9 @@ def test_read_only_manifest(command, tmp_path, repo):
     commit(repo)
     manifest.chmod(0o444)
     try:
-        expect_refusal(tmp_path, command, repo, "crates/ext/Cargo.toml", "is read-only",
-                       "chmod u+w")
+        expect_refusal(
+            tmp_path, command, repo, "crates/ext/Cargo.toml", "is read-only", "chmod u+w"
+        )
     finally:
         manifest.chmod(0o644)
     assert stat.S_IMODE(manifest.stat().st_mode) == 0o644
@@ -160,8 +185,9 @@ def test_nested_workspace(command, tmp_path, repo):
     # crates/ext is a member of the root and a workspace itself, whose members reach back up.
     manifest = repo / "crates/ext/Cargo.toml"
     manifest.write_text(manifest.read_text() + '\n[workspace]\nmembers = ["../cli"]\n')
-    expect_refusal(tmp_path, command, commit(repo), "crates/ext/Cargo.toml",
-                   "itself a workspace root")
+    expect_refusal(
+        tmp_path, command, commit(repo), "crates/ext/Cargo.toml", "itself a workspace root"
+    )
 
 
 def test_members_include_each_other(command, tmp_path, repo):
@@ -172,8 +198,9 @@ def test_members_include_each_other(command, tmp_path, repo):
 
 def test_path_does_not_exist(command, tmp_path, repo):
     commit(repo)
-    expect_refusal(tmp_path, (*command, str(repo / "nowhere")), repo, "nowhere",
-                   "no such file or directory")
+    expect_refusal(
+        tmp_path, (*command, str(repo / "nowhere")), repo, "nowhere", "no such file or directory"
+    )
 
 
 def test_path_is_not_a_cargo_project(command, tmp_path):
@@ -184,36 +211,61 @@ def test_path_is_not_a_cargo_project(command, tmp_path):
 
 # --- names ------------------------------------------------------------------------------------
 
-BAD_NAMES = {"dotdot": "..", "parent": "../evil", "slash": "a/b", "absolute": "/tmp/evil",
-             "nul": "ab\0c", "non-ascii": "crème", "empty": ""}
+BAD_NAMES = {
+    "dotdot": "..",
+    "parent": "../evil",
+    "slash": "a/b",
+    "absolute": "/tmp/evil",
+    "nul": "ab\0c",
+    "non-ascii": "crème",
+    "empty": "",
+}
 
 
 @pytest.mark.parametrize("name", list(BAD_NAMES))
 def test_add_profiler_bad_name(name, tmp_path, repo):
-    expect_refusal(tmp_path, ("add-profiler", "--name", BAD_NAMES[name]), commit(repo),
-                   repr(BAD_NAMES[name]) if BAD_NAMES[name] else "empty")
+    expect_refusal(
+        tmp_path,
+        ("add-profiler", "--name", BAD_NAMES[name]),
+        commit(repo),
+        repr(BAD_NAMES[name]) if BAD_NAMES[name] else "empty",
+    )
 
 
 @pytest.mark.parametrize("name", list(BAD_NAMES))
 def test_new_bad_name(name, tmp_path):
     work = tmp_path / "work"
     work.mkdir()
-    expect_refusal(tmp_path, ("new", BAD_NAMES[name], "--yes", "--no-git"), work,
-                   repr(BAD_NAMES[name]) if BAD_NAMES[name] else "empty")
+    expect_refusal(
+        tmp_path,
+        ("new", BAD_NAMES[name], "--yes", "--no-git"),
+        work,
+        repr(BAD_NAMES[name]) if BAD_NAMES[name] else "empty",
+    )
     assert not any(work.iterdir())
 
 
 def test_new_dest_is_a_file(tmp_path):
     (tmp_path / "taken").write_text("mine\n")
-    expect_refusal(tmp_path, ("new", "good-name", str(tmp_path / "taken"), "--yes", "--no-git"),
-                   tmp_path, "taken", "not a directory")
+    expect_refusal(
+        tmp_path,
+        ("new", "good-name", str(tmp_path / "taken"), "--yes", "--no-git"),
+        tmp_path,
+        "taken",
+        "not a directory",
+    )
 
 
 def test_new_dest_not_empty(tmp_path):
     (tmp_path / "taken").mkdir()
     (tmp_path / "taken/file").write_text("mine\n")
-    expect_refusal(tmp_path, ("new", "good-name", str(tmp_path / "taken"), "--yes", "--no-git"),
-                   tmp_path, "taken", "not empty")
+    expect_refusal(
+        tmp_path,
+        ("new", "good-name", str(tmp_path / "taken"), "--yes", "--no-git"),
+        tmp_path,
+        "taken",
+        "not empty",
+    )
 
 
 def test_lock_held_by_another_command(tmp_path, repo, monkeypatch):
@@ -230,12 +282,14 @@ def test_lock_held_by_another_command(tmp_path, repo, monkeypatch):
         assert result.exit_code == 2
         assert result.stderr.splitlines()[-1] == (
             f"error: {repo}: another scaffold command is writing to this workspace; "
-            "wait for it to finish and run again")
+            "wait for it to finish and run again"
+        )
         assert snapshot(tmp_path) == before
 
 
 @pytest.mark.parametrize("where", ["../outside", "/elsewhere/abs"])
 def test_add_profiler_path_outside_the_workspace(where, tmp_path, repo):
     location = where if where.startswith("..") else str(tmp_path / where.lstrip("/"))
-    expect_refusal(tmp_path, ("add-profiler", "--path", location), commit(repo),
-                   "must be inside the workspace")
+    expect_refusal(
+        tmp_path, ("add-profiler", "--path", location), commit(repo), "must be inside the workspace"
+    )

@@ -45,25 +45,35 @@ def fixed(tmp_path: Path, repo: Path) -> dict:
     return snapshot(copy)
 
 
-def run_hooked(hook: str, args: tuple[str, ...], cwd: Path,
-               wait: bool = True) -> subprocess.CompletedProcess | subprocess.Popen:
+def run_hooked(
+    hook: str, args: tuple[str, ...], cwd: Path, wait: bool = True
+) -> subprocess.CompletedProcess | subprocess.Popen:
     """`scaffold ARGS` in a child process, after running the patching code `hook`.
 
     The child restores Python's own SIGINT handler first: a test runner started in the
     background (`cmd &` in a script) passes SIGINT on as ignored, and the injected Ctrl-C
     would then be lost.
     """
-    code = ("import os, signal, sys, time\n"
-            "signal.signal(signal.SIGINT, signal.default_int_handler)\n"
-            f"{textwrap.dedent(hook)}\n"
-            "from scaffold.cli import main\n"
-            f"sys.exit(main({list(args)!r}))\n")
+    code = (
+        "import os, signal, sys, time\n"
+        "signal.signal(signal.SIGINT, signal.default_int_handler)\n"
+        f"{textwrap.dedent(hook)}\n"
+        "from scaffold.cli import main\n"
+        f"sys.exit(main({list(args)!r}))\n"
+    )
     env = {**git_env(), "PYTHONPATH": str(REPO)}
     if not wait:
-        return subprocess.Popen([sys.executable, "-c", code], cwd=cwd, env=env, text=True,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    return subprocess.run([sys.executable, "-c", code], cwd=cwd, env=env, text=True,
-                          capture_output=True, timeout=300)
+        return subprocess.Popen(
+            [sys.executable, "-c", code],
+            cwd=cwd,
+            env=env,
+            text=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=cwd, env=env, text=True, capture_output=True, timeout=300
+    )
 
 
 # Count the renames of staged files over their targets (not the journal's own rename).
@@ -90,6 +100,7 @@ def one_error_line(stderr: str) -> str:
 
 # --- failures inside the process: rolled back at once ------------------------------------------
 
+
 def _failing_replace(monkeypatch, error: OSError, on: int = 2) -> None:
     real = os.replace
     count = [0]
@@ -104,10 +115,14 @@ def _failing_replace(monkeypatch, error: OSError, on: int = 2) -> None:
     monkeypatch.setattr(os, "replace", replace)
 
 
-@pytest.mark.parametrize("error", [
-    OSError(errno.EIO, "Input/output error"),
-    PermissionError(errno.EACCES, "Permission denied"),  # a read-only file or folder found late
-], ids=["eio", "eacces"])
+@pytest.mark.parametrize(
+    "error",
+    [
+        OSError(errno.EIO, "Input/output error"),
+        PermissionError(errno.EACCES, "Permission denied"),  # a read-only file or folder found late
+    ],
+    ids=["eio", "eacces"],
+)
 def test_rename_fails_on_second_file(error, tmp_path, repo, monkeypatch):
     before = snapshot(repo)
     _failing_replace(monkeypatch, error)
@@ -177,8 +192,10 @@ def test_rollback_restores_mode_and_bytes(tmp_path, monkeypatch):
     with monkeypatch.context() as patch:
         _failing_replace(patch, OSError(errno.EIO, "Input/output error"))
         with pytest.raises(Exception, match="nothing was changed"):
-            write.write_all({first: "\ufeffa = 2\r\n", second: "b = 2\n",
-                              root / "new" / "c.toml": "c = 1\n"}, root=root)
+            write.write_all(
+                {first: "\ufeffa = 2\r\n", second: "b = 2\n", root / "new" / "c.toml": "c = 1\n"},
+                root=root,
+            )
     assert snapshot(root) == before
     write.write_all({first: "\ufeffa = 2\r\n", second: "b = 2\n"}, root=root)
     assert first.read_bytes() == "\ufeffa = 2\r\n".encode()
@@ -188,14 +205,16 @@ def test_rollback_restores_mode_and_bytes(tmp_path, monkeypatch):
 
 # --- the process killed between two renames: the next run recovers -----------------------------
 
+
 def test_killed_between_renames_then_next_run_recovers(tmp_path, repo, fixed):
     before = snapshot(repo)
     crashed = run_hooked(REPLACE_HOOK.format(action="os._exit(137)"), FIX, repo)
     assert crashed.returncode == 137
     middle = snapshot(repo)
     changed = {k for k in before if before[k] != middle.get(k)} | (middle.keys() - before.keys())
-    assert changed - {journal.JOURNAL} and (repo / journal.JOURNAL).exists(), \
+    assert changed - {journal.JOURNAL} and (repo / journal.JOURNAL).exists(), (
         "the kill did not land between two renames"
+    )
     assert changed - {journal.JOURNAL} != fixed.keys() - before.keys()  # a half-applied change
 
     check = run_cli("fix-features", "--check", cwd=repo)
@@ -243,8 +262,11 @@ def test_killed_after_commit_rolls_forward(tmp_path, repo, fixed):
 
 def test_add_profiler_killed_between_renames(tmp_path, repo):
     """New files and folders of an interrupted add-profiler are removed by the next run."""
-    (repo / "Cargo.toml").write_text((repo / "Cargo.toml").read_text().replace(
-        "resolver", 'default-members = ["crates/cli"]\nresolver'))
+    (repo / "Cargo.toml").write_text(
+        (repo / "Cargo.toml")
+        .read_text()
+        .replace("resolver", 'default-members = ["crates/cli"]\nresolver')
+    )
     git_init(repo)
     before = snapshot(repo)
     crashed = run_hooked(REPLACE_HOOK.format(action="os._exit(137)"), ("add-profiler",), repo)
@@ -271,6 +293,7 @@ def test_ctrl_c_between_renames(tmp_path, repo):
 
 
 # --- two runs at once ------------------------------------------------------------------------
+
 
 def test_two_fix_features_at_once_equal_sequential(tmp_path, repo, fixed):
     # Each run lingers inside the lock after linting, so the two really overlap.
@@ -319,8 +342,9 @@ def test_ctrl_c_during_new(after, dest, tmp_path):
     if dest == "empty":
         (work / "empty").mkdir()
     before = snapshot(work)
-    result = run_hooked(RENDER_HOOK.format(after=after),
-                        ("new", "demo-lib", dest, "--yes", "--no-git"), work)
+    result = run_hooked(
+        RENDER_HOOK.format(after=after), ("new", "demo-lib", dest, "--yes", "--no-git"), work
+    )
     assert result.returncode == 130, result.stderr
     assert result.stderr.strip().splitlines()[-1] == "error: interrupted"
     assert snapshot(work) == before

@@ -35,8 +35,12 @@ from tests.conftest import read_tree
 from tests.robustness.conftest import COUNTS
 from tests.robustness.manifests import is_dependency_table, normalized, workspaces
 
-ROOT, EXT, CLI, PYPROJECT = "Cargo.toml", "crates/ext/Cargo.toml", "crates/cli/Cargo.toml", \
-    "pyproject.toml"
+ROOT, EXT, CLI, PYPROJECT = (
+    "Cargo.toml",
+    "crates/ext/Cargo.toml",
+    "crates/cli/Cargo.toml",
+    "pyproject.toml",
+)
 MISSING = object()
 PYO3_FAMILY = ("pyo3", "pyo3-ffi", "pyo3-build-config", "pyo3-macros", "numpy")
 
@@ -60,7 +64,7 @@ def dependency(path: tuple) -> tuple[str, tuple] | None:
     """(name, rest) when `path` lies inside a dependency entry."""
     for size in (1, 2, 3):
         if len(path) > size and is_dependency_table(path[:size]):
-            return path[size], path[size + 1:]
+            return path[size], path[size + 1 :]
     return None
 
 
@@ -97,34 +101,45 @@ def features_reach(features: dict, start: str = "default") -> set[str]:
 
 # --- per rule: which keys it may change, and what must hold afterwards ------------------------
 
+
 def allowed(code: str, file: str, path: tuple) -> bool:
     if code in ("PW101", "PW102"):
         return file == EXT and path[0] == "lib"
     if code == "PW103":
-        return file == CLI and (dep_named(path, "pyo3") or path[:2] == (
-            "build-dependencies", "pyo3-build-config"))
+        return file == CLI and (
+            dep_named(path, "pyo3") or path[:2] == ("build-dependencies", "pyo3-build-config")
+        )
     if code in ("PW201", "PW202", "PW206"):
         if file == EXT:
-            return path[0] == "features" or (dep_named(path, "pyo3")
-                                             and dependency(path)[1][:1] == ("features",))
+            return path[0] == "features" or (
+                dep_named(path, "pyo3") and dependency(path)[1][:1] == ("features",)
+            )
         if file == ROOT and code in ("PW201", "PW206"):
             return path[:4] == ("workspace", "dependencies", "pyo3", "features")
         if file == PYPROJECT and code == "PW206":
-            return path in (("tool", "maturin", "features"), ("tool", "pyo3-scaffold", "wiring"),
-                            ("build-system", "requires")) or path[:3] == (
-                "tool", "maturin", "features")
+            return path in (
+                ("tool", "maturin", "features"),
+                ("tool", "pyo3-scaffold", "wiring"),
+                ("build-system", "requires"),
+            ) or path[:3] == ("tool", "maturin", "features")
         return False
     if code == "PW203":
-        return file == CLI and dep_named(path, "ext") and dependency(path)[1] in (
-            ("default-features",), ("default_features",))
+        return (
+            file == CLI
+            and dep_named(path, "ext")
+            and dependency(path)[1] in (("default-features",), ("default_features",))
+        )
     if code == "PW204":
         return file == CLI and dep_named(path, "ext")
     if code == "PW205":
         return file == ROOT and path == ("workspace", "default-members")
     if code == "PW301":
         if file == ROOT:
-            return path[:2] == ("workspace", "dependencies") and len(path) > 2 and \
-                path[2] in PYO3_FAMILY
+            return (
+                path[:2] == ("workspace", "dependencies")
+                and len(path) > 2
+                and path[2] in PYO3_FAMILY
+            )
         return file in (EXT, CLI) and dep_named(path, *PYO3_FAMILY)
     if code == "PW401":
         return file == PYPROJECT and path == ("tool", "maturin", "module-name")
@@ -153,11 +168,13 @@ def intended(code: str, before: dict[str, dict], after: dict[str, dict], changed
         assert specs and all("auto-initialize" in s.get("features", []) for s in specs)
     elif code == "PW201":
         for old, new in zip(deps(ext_b, "pyo3"), deps(ext_a, "pyo3"), strict=True):
-            assert [f for f in old.get("features", []) if f != "extension-module"] == \
-                new.get("features", [])
+            assert [f for f in old.get("features", []) if f != "extension-module"] == new.get(
+                "features", []
+            )
         shared = after[ROOT].get("workspace", {}).get("dependencies", {}).get("pyo3", {})
-        assert "extension-module" not in (shared.get("features", []) if isinstance(
-            shared, dict) else [])
+        assert "extension-module" not in (
+            shared.get("features", []) if isinstance(shared, dict) else []
+        )
     elif code == "PW202":
         features = ext_a["features"]
         assert "extension-module" in features_reach(features)
@@ -172,8 +189,10 @@ def intended(code: str, before: dict[str, dict], after: dict[str, dict], changed
         members = after[ROOT]["workspace"]["default-members"]
         assert "crates/ext" not in members and members
     elif code == "PW206":
-        assert not any("extension-module" in k or any("extension-module" in v for v in values)
-                       for k, values in ext_a.get("features", {}).items())
+        assert not any(
+            "extension-module" in k or any("extension-module" in v for v in values)
+            for k, values in ext_a.get("features", {}).items()
+        )
         assert not any("extension-module" in s.get("features", []) for s in deps(ext_a, "pyo3"))
     elif code == "PW401":
         assert after[PYPROJECT]["tool"]["maturin"]["module-name"].rpartition(".")[2] == "ext"
@@ -226,8 +245,9 @@ def test_fix_changes_only_what_it_means(code, ws):
         except UserError as error:
             # --wiring env on PyO3 < 0.26, or a layout tomlkit cannot parse (super tables out of
             # order, tomlkit's limitation): refused with exit 2, nothing written.
-            assert ((code == "PW206" and "needs PyO3 >= 0.26" in str(error))
-                    or "cannot be edited without losing its layout" in str(error)), error
+            assert (
+                code == "PW206" and "needs PyO3 >= 0.26" in str(error)
+            ) or "cannot be edited without losing its layout" in str(error), error
             stats["refused"] += 1
             assert all((root / n).read_bytes() == raw for n, raw in ws.files.items())
             return
@@ -254,8 +274,9 @@ def test_fix_changes_only_what_it_means(code, ws):
 
         again = apply(root, code)
         assert again.changes == {}, f"{code}: fixing twice changes {list(again.changes)}"
-        assert not [d for d in again.diagnostics if d.fixable(Applicability.UNSAFE)
-                    and d.code == code], again.diagnostics
+        assert not [
+            d for d in again.diagnostics if d.fixable(Applicability.UNSAFE) and d.code == code
+        ], again.diagnostics
 
 
 def test_generator_reaches_every_fix():
@@ -273,12 +294,14 @@ def test_generator_reaches_every_fix():
                     outcome = engine.run(root, rules.select(selected, None), None, wiring)
                 except UserError:
                     continue  # refusals are checked above
-                reached.update(d.code for d in outcome.diagnostics
-                               if d.fixable(Applicability.UNSAFE))
+                reached.update(
+                    d.code for d in outcome.diagnostics if d.fixable(Applicability.UNSAFE)
+                )
 
     lint()
     assert reached == {rule.code for rule in rules.ALL}, "never fixable: " + ", ".join(
-        sorted({rule.code for rule in rules.ALL} - reached))
+        sorted({rule.code for rule in rules.ALL} - reached)
+    )
 
 
 @given(ws=workspaces())
@@ -296,8 +319,9 @@ def test_round_trip_is_byte_identical(ws):
         except tomlkit.exceptions.TOMLKitError:
             # tomlkit refuses some valid layouts (super tables out of order); the editor must
             # then refuse cleanly (exit 2), never write.
-            COUNTS["round-trip"]["tomlkit-refused"] = COUNTS["round-trip"].get(
-                "tomlkit-refused", 0) + 1
+            COUNTS["round-trip"]["tomlkit-refused"] = (
+                COUNTS["round-trip"].get("tomlkit-refused", 0) + 1
+            )
             with pytest.raises(UserError, match="cannot be edited without losing its layout"):
                 Editor(lambda _path, file=file: file).document(Path(name))
             continue

@@ -23,12 +23,24 @@ def test_table_matches_the_modules():
 
 
 def test_select_imports_only_the_selected_rules(tmp_path: Path):
-    code = ("import sys; from scaffold import rules; rules.select(['PW101', 'PW4'], ['PW403']);"
-            "print(sorted(m for m in sys.modules if m.startswith('scaffold.rules.pw')))")
+    code = (
+        "import sys; from scaffold import rules; rules.select(['PW101', 'PW4'], ['PW403']);"
+        "print(sorted(m for m in sys.modules if m.startswith('scaffold.rules.pw')))"
+    )
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
     env["PYTHONPATH"] = str(REPO)
-    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
-                         check=True, cwd=tmp_path).stdout
-    assert out.strip() == str(["scaffold.rules.pw101_missing_cdylib",
-                               "scaffold.rules.pw401_module_name_mismatch",
-                               "scaffold.rules.pw402_maturin_manifest_path"])
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=tmp_path,
+    ).stdout
+    assert out.strip() == str(
+        [
+            "scaffold.rules.pw101_missing_cdylib",
+            "scaffold.rules.pw401_module_name_mismatch",
+            "scaffold.rules.pw402_maturin_manifest_path",
+        ]
+    )

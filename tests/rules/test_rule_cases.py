@@ -25,14 +25,20 @@ from tests.conftest import git_init, read_tree, run_cli
 
 CASES = Path(__file__).parent / "cases"
 BLESS = os.environ.get("SCAFFOLD_BLESS") == "1"
-_LINE = re.compile(r"^(?P<path>[^:]+):\d+:\d+: (?P<code>[A-Z]+\d{3})(?P<mark> \[\*\])? "
-                   r"(?P<message>.*?)(?P<info> \(info\))?$")
+_LINE = re.compile(
+    r"^(?P<path>[^:]+):\d+:\d+: (?P<code>[A-Z]+\d{3})(?P<mark> \[\*\])? "
+    r"(?P<message>.*?)(?P<info> \(info\))?$"
+)
 
 
 def _cases() -> list:
-    return [pytest.param(case, id=f"{code.name}/{case.name}")
-            for code in sorted(CASES.iterdir()) if code.is_dir()
-            for case in sorted(code.iterdir()) if (case / "in").is_dir()]
+    return [
+        pytest.param(case, id=f"{code.name}/{case.name}")
+        for code in sorted(CASES.iterdir())
+        if code.is_dir()
+        for case in sorted(code.iterdir())
+        if (case / "in").is_dir()
+    ]
 
 
 def parse_lines(stdout: str) -> list[re.Match]:
@@ -112,7 +118,6 @@ def test_rule_case(case: Path, tmp_path: Path) -> None:
     assert "[*]" not in again.stdout
     recheck = fix_cli(root, "--diff", *flags)
     assert recheck.exit_code == 0 and not recheck.stdout.startswith("---"), recheck.stdout
-
 
 
 def _crlf_bom(data: bytes) -> bytes:

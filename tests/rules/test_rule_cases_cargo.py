@@ -27,6 +27,7 @@ from tests.rules.test_rule_cases import _cases
 
 pytestmark = pytest.mark.needs_rust  # real `cargo tree` is the oracle
 
+
 @pytest.fixture(scope="module")
 def cargo(tmp_path_factory):
     home = tmp_path_factory.mktemp("cargo-home")
@@ -43,8 +44,9 @@ def _stubs_for(case: Path, base: Path) -> dict[str, list[tuple[str, Path]]]:
     for package, (versions, features) in _wanted(case).items():
         for version in sorted(versions):
             if package == "pyo3":
-                directory = write_stub(base / f"pyo3-stub-{version}", version,
-                                       tuple(sorted(features)))
+                directory = write_stub(
+                    base / f"pyo3-stub-{version}", version, tuple(sorted(features))
+                )
             else:
                 table = "".join(f"{f} = []\n" for f in sorted(features))
                 directory = base / "stubs" / f"{package}-{version}"
@@ -52,7 +54,8 @@ def _stubs_for(case: Path, base: Path) -> dict[str, list[tuple[str, Path]]]:
                 (directory / "src" / "lib.rs").write_text("")
                 (directory / "Cargo.toml").write_text(
                     f'[package]\nname = "{package}"\nversion = "{version}"\n'
-                    f'edition = "2021"\n\n[features]\n{table}')
+                    f'edition = "2021"\n\n[features]\n{table}'
+                )
             stubs.setdefault(package, []).append((version, directory))
     return stubs
 
@@ -139,12 +142,14 @@ def _locked_pyo3(root: Path) -> str:
     """The `[[package]]` entries of pyo3 in the case's Cargo.lock, as text."""
     lock = root / "Cargo.lock"
     text = lock.read_text(encoding="utf-8") if lock.is_file() else ""
-    return "".join(block for block in text.split("[[package]]")
-                   if block.lstrip().startswith('name = "pyo3"'))
+    return "".join(
+        block for block in text.split("[[package]]") if block.lstrip().startswith('name = "pyo3"')
+    )
 
 
-FIXED = [c for c in _cases() if (c.values[0] / "out").is_dir()
-         and any(c.values[0].rglob("Cargo.toml"))]
+FIXED = [
+    c for c in _cases() if (c.values[0] / "out").is_dir() and any(c.values[0].rglob("Cargo.toml"))
+]
 
 
 @pytest.mark.parametrize("case", FIXED)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from tests.conftest import lib_rs, maturin_pyproject, run_cli, write_tree
 
-HEAD = '''\
+HEAD = """\
 [package]
 name = "squash"
 version = "0.1.0"
@@ -15,30 +15,34 @@ edition = "2021"
 [workspace]
 resolver = "2"
 members = ["js", "."]
-'''
-TAIL = '''
+"""
+TAIL = """
 # The library: a Python extension and an rlib for the benches.
 [lib]
 crate-type = ["cdylib", "rlib"]
 
 [dependencies]
 pyo3 = "0.30"
-'''
+"""
 
 
 def test_default_members_lands_after_the_last_workspace_key(tmp_path):
-    root = write_tree(tmp_path, git=True, files={
-        "Cargo.toml": HEAD + TAIL,
-        "src/lib.rs": lib_rs("squash"),
-        "pyproject.toml": maturin_pyproject("squash"),
-        "js/Cargo.toml": '''\
+    root = write_tree(
+        tmp_path,
+        git=True,
+        files={
+            "Cargo.toml": HEAD + TAIL,
+            "src/lib.rs": lib_rs("squash"),
+            "pyproject.toml": maturin_pyproject("squash"),
+            "js/Cargo.toml": """\
             [package]
             name = "js"
             version = "0.1.0"
             edition = "2021"
-            ''',
-        "js/src/lib.rs": "",
-    })
+            """,
+            "js/src/lib.rs": "",
+        },
+    )
     result = run_cli("add-profiler", cwd=root)
     assert result.exit_code == 0, result.stderr
     text = (root / "Cargo.toml").read_text()

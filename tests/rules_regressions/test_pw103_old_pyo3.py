@@ -13,8 +13,11 @@ from tests.rules_regressions.helpers import check, codes
 
 
 def old_pyo3_repo(root: Path, version: str) -> Path:
-    return write_tree(root, git=True, files={
-        "Cargo.toml": f'''\
+    return write_tree(
+        root,
+        git=True,
+        files={
+            "Cargo.toml": f'''\
             [package]
             name = "lib"
             version = "0.1.0"
@@ -32,8 +35,8 @@ def old_pyo3_repo(root: Path, version: str) -> Path:
             [workspace]
             members = ["profiling"]
             ''',
-        "src/lib.rs": "#[pymodule]\nfn lib() {}\n",
-        "profiling/Cargo.toml": f'''\
+            "src/lib.rs": "#[pymodule]\nfn lib() {}\n",
+            "profiling/Cargo.toml": f'''\
             [package]
             name = "profiling"
             version = "0.1.0"
@@ -45,8 +48,9 @@ def old_pyo3_repo(root: Path, version: str) -> Path:
             [dependencies.pyo3]
             version = "{version}"
             ''',
-        "profiling/src/main.rs": "fn main() {}\n",
-    })
+            "profiling/src/main.rs": "fn main() {}\n",
+        },
+    )
 
 
 @pytest.mark.parametrize("version", ["0.8.3", "0.13.2"])

@@ -11,7 +11,7 @@ import pytest
 from tests.conftest import write_tree
 from tests.rules_regressions.helpers import check, codes
 
-CRATE = '''\
+CRATE = """\
     [package]
     name = "native-rust"
     version = "0.1.0"
@@ -23,14 +23,19 @@ CRATE = '''\
 
     [dependencies]
     pyo3 = {pyo3}
-    '''
-MODULE = ("use pyo3::prelude::*;\n\n#[pymodule]\nmod _native {\n"
-          "    #[pymodule_export]\n    use super::*;\n}\n")
+    """
+MODULE = (
+    "use pyo3::prelude::*;\n\n#[pymodule]\nmod _native {\n"
+    "    #[pymodule_export]\n    use super::*;\n}\n"
+)
 
 
 def bcrypt_shape(root):
-    return write_tree(root, git=True, files={
-        "pyproject.toml": '''\
+    return write_tree(
+        root,
+        git=True,
+        files={
+            "pyproject.toml": """\
             [build-system]
             requires = ["setuptools", "setuptools-rust>=1.12"]
             build-backend = "setuptools.build_meta"
@@ -42,11 +47,12 @@ def bcrypt_shape(root):
             [[tool.setuptools-rust.ext-modules]]
             target = "pkg._native"
             path = "src/_native/Cargo.toml"
-            ''',
-        "src/pkg/__init__.py": "",
-        "src/_native/Cargo.toml": CRATE.format(pyo3='"0.30"'),
-        "src/_native/src/lib.rs": MODULE,
-    })
+            """,
+            "src/pkg/__init__.py": "",
+            "src/_native/Cargo.toml": CRATE.format(pyo3='"0.30"'),
+            "src/_native/src/lib.rs": MODULE,
+        },
+    )
 
 
 @pytest.mark.parametrize("where", [".", "src/_native"])
@@ -66,8 +72,11 @@ def test_module_name_still_checked_against_the_target(tmp_path):
 
 
 def test_maturin_python_first_src_layout(tmp_path):
-    root = write_tree(tmp_path, git=True, files={
-        "pyproject.toml": '''\
+    root = write_tree(
+        tmp_path,
+        git=True,
+        files={
+            "pyproject.toml": """\
             [build-system]
             requires = ["maturin>=1,<2"]
             build-backend = "maturin"
@@ -78,12 +87,14 @@ def test_maturin_python_first_src_layout(tmp_path):
 
             [tool.maturin]
             module-name = "pkg._native"
-            ''',
-        "src/pkg/__init__.py": "",
-        "rust/Cargo.toml": CRATE.format(
-            pyo3='{ version = "0.24", features = ["extension-module"] }'),
-        "rust/src/lib.rs": MODULE,
-    })
+            """,
+            "src/pkg/__init__.py": "",
+            "rust/Cargo.toml": CRATE.format(
+                pyo3='{ version = "0.24", features = ["extension-module"] }'
+            ),
+            "rust/src/lib.rs": MODULE,
+        },
+    )
     for where in (root, root / "rust"):
         result = check(where)
         assert codes(result.stdout) == ["PW201"], result.stdout  # no PW402, no PW401
@@ -92,11 +103,14 @@ def test_maturin_python_first_src_layout(tmp_path):
 def test_project_in_a_sibling_directory_given_as_path(tmp_path):
     """nautilus_trader: python/pyproject.toml with `manifest-path = "../crates/ext/Cargo.toml"`,
     run from python/ (neither the workspace root nor a member directory)."""
-    root = write_tree(tmp_path, git=True, files={
-        "Cargo.toml": '[workspace]\nmembers = ["crates/ext"]\nresolver = "2"\n',
-        "crates/ext/Cargo.toml": CRATE.format(pyo3='"0.30"'),
-        "crates/ext/src/lib.rs": MODULE,
-        "python/pyproject.toml": '''\
+    root = write_tree(
+        tmp_path,
+        git=True,
+        files={
+            "Cargo.toml": '[workspace]\nmembers = ["crates/ext"]\nresolver = "2"\n',
+            "crates/ext/Cargo.toml": CRATE.format(pyo3='"0.30"'),
+            "crates/ext/src/lib.rs": MODULE,
+            "python/pyproject.toml": """\
             [build-system]
             requires = ["maturin>=1.9.4,<2"]
             build-backend = "maturin"
@@ -108,8 +122,9 @@ def test_project_in_a_sibling_directory_given_as_path(tmp_path):
             [tool.maturin]
             manifest-path = "../crates/ext/Cargo.toml"
             module-name = "pkg._native"
-            ''',
-    })
+            """,
+        },
+    )
     result = check(root / "python")
     assert result.exit_code == 0 and result.stdout == "", result.stdout
     renamed = root / "python/pyproject.toml"

@@ -8,8 +8,11 @@ from tests.rules_regressions.helpers import check, codes
 
 
 def test_root_package_path_dependency_is_a_member(tmp_path):
-    root = write_tree(tmp_path, git=True, files={
-        "Cargo.toml": '''\
+    root = write_tree(
+        tmp_path,
+        git=True,
+        files={
+            "Cargo.toml": """\
             [package]
             name = "app"
             version = "0.1.0"
@@ -20,12 +23,13 @@ def test_root_package_path_dependency_is_a_member(tmp_path):
             plugin_api = { path = "plugin_api" }
 
             [workspace]
-            ''',
-        "src/main.rs": "fn main() {\n    pyo3::Python::initialize();\n}\n",
-        "plugin_api/Cargo.toml": pyo3_manifest("plugin_api"),
-        "plugin_api/src/lib.rs": lib_rs("plugin_api"),
-        "plugin_api/pyproject.toml": maturin_pyproject("plugin_api"),
-    })
+            """,
+            "src/main.rs": "fn main() {\n    pyo3::Python::initialize();\n}\n",
+            "plugin_api/Cargo.toml": pyo3_manifest("plugin_api"),
+            "plugin_api/src/lib.rs": lib_rs("plugin_api"),
+            "plugin_api/pyproject.toml": maturin_pyproject("plugin_api"),
+        },
+    )
     result = check(root)
     assert codes(result.stdout) == ["PW103"], result.stdout
     assert "embeds Python through `plugin_api`" in result.stdout

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from tests.conftest import lib_rs, maturin_pyproject, run_cli, write_tree
 
-LOCK = '''\
+LOCK = """\
     version = 4
 
     [[package]]
@@ -17,12 +17,15 @@ LOCK = '''\
     name = "pyo3"
     version = "0.25.1"
     source = "registry+https://github.com/rust-lang/crates.io-index"
-    '''
+    """
 
 
 def test_refusal_names_the_lock_file(tmp_path):
-    root = write_tree(tmp_path / "ws", git=True, files={
-        "Cargo.toml": '''\
+    root = write_tree(
+        tmp_path / "ws",
+        git=True,
+        files={
+            "Cargo.toml": """\
             [package]
             name = "mylib"
             version = "0.1.0"
@@ -33,11 +36,12 @@ def test_refusal_names_the_lock_file(tmp_path):
 
             [dependencies]
             pyo3 = { version = "0.26", features = ["extension-module"] }
-            ''',
-        "Cargo.lock": LOCK,
-        "src/lib.rs": lib_rs("mylib"),
-        "pyproject.toml": maturin_pyproject("mylib"),
-    })
+            """,
+            "Cargo.lock": LOCK,
+            "src/lib.rs": lib_rs("mylib"),
+            "pyproject.toml": maturin_pyproject("mylib"),
+        },
+    )
     before = (root / "Cargo.toml").read_bytes()
     result = run_cli("fix-features", "--wiring", "env", root)
     assert result.exit_code == 2 and "Traceback" not in result.stderr

@@ -23,18 +23,30 @@ BLESS = os.environ.get("SCAFFOLD_BLESS") == "1"
 
 def _single_crate(root: Path, manifest: bytes | str) -> Path:
     """in.toml is the manifest of the extension crate maturin builds (pyproject beside it)."""
-    write_tree(root, {"src/lib.rs": lib_rs("mylib"), "pyproject.toml": maturin_pyproject("mylib"),
-                      "Cargo.toml": manifest})
+    write_tree(
+        root,
+        {
+            "src/lib.rs": lib_rs("mylib"),
+            "pyproject.toml": maturin_pyproject("mylib"),
+            "Cargo.toml": manifest,
+        },
+    )
     return root / "Cargo.toml"
 
 
 def _dependent(root: Path, manifest: bytes) -> Path:
     """in.toml is `dep/Cargo.toml`, a binary depending on the extension crate `mylib`."""
     _single_crate(root / "mylib", pyo3_manifest("mylib", '"0.21"', feature_wiring=True))
-    write_tree(root, {"Cargo.toml": '[workspace]\nmembers = ["mylib", "dep"]\n'
-                                    'default-members = ["dep"]\n\n[workspace.dependencies]\n'
-                                    'mylib = { path = "mylib" }\n',
-                      "dep/src/main.rs": "fn main() {}\n", "dep/Cargo.toml": manifest})
+    write_tree(
+        root,
+        {
+            "Cargo.toml": '[workspace]\nmembers = ["mylib", "dep"]\n'
+            'default-members = ["dep"]\n\n[workspace.dependencies]\n'
+            'mylib = { path = "mylib" }\n',
+            "dep/src/main.rs": "fn main() {}\n",
+            "dep/Cargo.toml": manifest,
+        },
+    )
     return root / "dep" / "Cargo.toml"
 
 
@@ -49,9 +61,13 @@ OPERATIONS = {
 
 
 def _cases() -> list:
-    return [pytest.param(case, id=f"{case.parent.name}/{case.name}")
-            for operation in sorted(CASES.iterdir()) if operation.is_dir()
-            for case in sorted(operation.iterdir()) if (case / "in.toml").is_file()]
+    return [
+        pytest.param(case, id=f"{case.parent.name}/{case.name}")
+        for operation in sorted(CASES.iterdir())
+        if operation.is_dir()
+        for case in sorted(operation.iterdir())
+        if (case / "in.toml").is_file()
+    ]
 
 
 @pytest.mark.parametrize("case", _cases())
@@ -74,5 +90,8 @@ def test_editor_case(case: Path, tmp_path: Path) -> None:
 
 
 def _diff(before: bytes, after: bytes) -> str:
-    return "".join(difflib.unified_diff(before.decode().splitlines(True),
-                                        after.decode().splitlines(True), "in.toml", "edited"))
+    return "".join(
+        difflib.unified_diff(
+            before.decode().splitlines(True), after.decode().splitlines(True), "in.toml", "edited"
+        )
+    )
