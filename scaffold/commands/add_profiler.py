@@ -13,13 +13,12 @@ import os
 import sys
 from pathlib import Path
 
+from scaffold.commands import flags
 from scaffold.workspace.discover import relative_to_cwd
 
 
 def register(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "path", nargs="?", default=".", type=Path, help="the repository (default: .)"
-    )
+    flags.project_path(parser, "the repository")
     parser.add_argument("--crate", help="the extension crate to profile (when there are several)")
     parser.add_argument("--name", help="the profiler's package name (default: <crate>-profiler)")
     parser.add_argument(
@@ -33,10 +32,7 @@ def register(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="print the diff and the files it would create; write nothing",
     )
-    parser.add_argument(
-        "--allow-dirty", action="store_true", help="edit files that have uncommitted changes"
-    )
-    parser.add_argument("--allow-no-vcs", action="store_true", help="write outside git")
+    flags.write_guards(parser)
 
 
 def run(args: argparse.Namespace) -> int:

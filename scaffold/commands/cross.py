@@ -11,18 +11,13 @@ import argparse
 import sys
 from pathlib import Path
 
+from scaffold.commands import flags
 from scaffold.cross.plan import IMPLEMENTATIONS, Plan, shown
 
 
 def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("target", help="the target triple, e.g. aarch64-unknown-linux-gnu")
-    parser.add_argument(
-        "path",
-        nargs="?",
-        default=".",
-        type=Path,
-        help="a directory inside the Cargo project (default: .)",
-    )
+    flags.project_path(parser, "a directory inside the Cargo project")
     parser.add_argument(
         "--lib-dir",
         type=Path,
@@ -48,14 +43,7 @@ def register(parser: argparse.ArgumentParser) -> None:
         "--zig", action="store_true", help="link with zig (maturin --zig, cargo zigbuild)"
     )
     parser.add_argument("--dry-run", action="store_true", help="show what would be written")
-    parser.add_argument(
-        "--allow-dirty",
-        action="store_true",
-        help="write even if the files to change have uncommitted changes",
-    )
-    parser.add_argument(
-        "--allow-no-vcs", action="store_true", help="write even outside a git repository"
-    )
+    flags.write_guards(parser)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -9,17 +9,12 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from pathlib import Path
+
+from scaffold.commands import flags
 
 
 def register(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "path",
-        nargs="?",
-        default=".",
-        type=Path,
-        help="a directory inside the Cargo project (default: .)",
-    )
+    flags.project_path(parser, "a directory inside the Cargo project")
     parser.add_argument("--output-format", choices=("text", "json"), default="text")
     parser.add_argument(
         "--env",

@@ -9,19 +9,13 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
+from scaffold.commands import flags
 from scaffold.errors import UserError
 
 
 def register(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "path",
-        nargs="?",
-        default=".",
-        type=Path,
-        help="a directory or Cargo.toml inside the workspace (default: .)",
-    )
+    flags.project_path(parser, "a directory or Cargo.toml inside the workspace")
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--check", action="store_true", help="report only; write nothing")
     mode.add_argument(
@@ -48,14 +42,7 @@ def register(parser: argparse.ArgumentParser) -> None:
         help="migrate every extension crate to this wiring mode",
     )
     parser.add_argument("--output-format", choices=("text", "json", "github"), default="text")
-    parser.add_argument(
-        "--allow-dirty",
-        action="store_true",
-        help="write even if files to change have uncommitted changes",
-    )
-    parser.add_argument(
-        "--allow-no-vcs", action="store_true", help="write even outside a git repository"
-    )
+    flags.write_guards(parser)
     parser.add_argument(
         "--no-cache",
         action="store_true",

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from scaffold.commands import flags
 from scaffold.profiling.session import RECORDERS
 
 if TYPE_CHECKING:
@@ -20,13 +21,7 @@ if TYPE_CHECKING:
 
 
 def register(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "path",
-        nargs="?",
-        default=".",
-        type=Path,
-        help="a directory inside the Cargo workspace (default: .)",
-    )
+    flags.project_path(parser, "a directory inside the Cargo workspace")
     parser.add_argument(
         "--profiler", metavar="NAME", help="the profiler crate (when the workspace has several)"
     )

@@ -11,11 +11,11 @@ import argparse
 import sys
 from pathlib import Path
 
+from scaffold.commands import flags
+
 
 def register(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "path", nargs="?", default=Path("."), type=Path, help="the project (default: .)"
-    )
+    flags.project_path(parser, "the project")
     parser.add_argument(
         "--dry-run",
         "--diff",

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from scaffold.commands import flags
 from scaffold.facts import format_series
 
 if TYPE_CHECKING:
@@ -21,13 +21,7 @@ if TYPE_CHECKING:
 
 
 def register(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "path",
-        nargs="?",
-        default=".",
-        type=Path,
-        help="a directory or Cargo.toml inside the workspace (default: .)",
-    )
+    flags.project_path(parser, "a directory or Cargo.toml inside the workspace")
     parser.add_argument(
         "--pyo3",
         required=True,
@@ -44,14 +38,7 @@ def register(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="also rename PyO3 APIs in Rust sources and raise requires-python with the abi3 floor",
     )
-    parser.add_argument(
-        "--allow-dirty",
-        action="store_true",
-        help="write even if files to change have uncommitted changes",
-    )
-    parser.add_argument(
-        "--allow-no-vcs", action="store_true", help="write even outside a git repository"
-    )
+    flags.write_guards(parser)
 
 
 def run(args: argparse.Namespace) -> int:
