@@ -23,6 +23,19 @@ class Reader:
         self.overlay = overlay or {}
         self.cache: dict[Path, TextFile] = {}
         self.resolved: dict[Path, Path] = {}
+        self._below: dict[Path, list[Path]] = {}
+        self._below_size = 0
+
+    def _pending_below(self) -> dict[Path, list[Path]]:
+        """Each directory holding pending files at any depth -> those files. The overlay only
+        grows (the fix loop adds each pass's edits), so its size says when to rebuild."""
+        if self._below_size != len(self.overlay):
+            below: dict[Path, list[Path]] = {}
+            for path in self.overlay:
+                for parent in path.parents:
+                    below.setdefault(parent, []).append(path)
+            self._below, self._below_size = below, len(self.overlay)
+        return self._below
 
     def resolve(self, path: Path) -> Path:
         """`path.resolve()`, remembered per path and per parent directory.
@@ -54,7 +67,7 @@ class Reader:
 
     def is_dir(self, path: Path) -> bool:
         """A directory on disk, or one a pending file would be written into."""
-        return path.is_dir() or any(path in p.parents for p in self.overlay)
+        return path.is_dir() or path in self._pending_below()
 
     def glob(self, pattern: str) -> list[Path]:
         """Directories matching `pattern` on disk or holding a pending (overlay) manifest."""
@@ -75,9 +88,7 @@ class Reader:
             else set()
         )
         depth = len(PurePosixPath(pattern).parts)
-        for path in self.overlay:
-            if directory not in path.parents:
-                continue
+        for path in self._pending_below().get(directory, ()):
             relative = PurePosixPath(path.relative_to(directory).as_posix())
             if (recursive and fnmatch.fnmatch(path.name, pattern)) or (
                 len(relative.parts) == depth and relative.match(pattern)
