@@ -93,3 +93,18 @@ def test_pw402_sees_a_planned_manifest_path_target(tmp_path: Path) -> None:
 
     planned_run = engine.run(root, select, Applicability.SAFE, planned=planned)
     assert planned_run.diagnostics == []
+
+
+def test_files_planned_after_a_query_are_seen(tmp_path: Path) -> None:
+    """The overlay grows between fix passes; the Reader's index of pending files follows."""
+    root = write_tree(tmp_path / "ws", {"crates/ext/src/lib.rs": lib_rs("ext")})
+    overlay: dict[Path, TextFile] = {}
+    reader = Reader(overlay)
+    src = root / "crates" / "ext" / "src"
+    assert reader.files(src, "*.rs") == [src / "lib.rs"]
+    assert not reader.is_dir(src / "bin")
+    overlay.update(_planned(root, {"crates/ext/src/bin/run.rs": "fn main() {}\n"}))
+    assert reader.is_dir(src / "bin")
+    assert reader.files(src / "bin", "*.rs") == [src / "bin" / "run.rs"]
+    assert reader.files(src, "*.rs", recursive=True) == [src / "bin" / "run.rs", src / "lib.rs"]
+    assert reader.files(src, "*.rs") == [src / "lib.rs"]  # not recursive: bin/ is a level down

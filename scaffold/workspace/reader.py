@@ -20,7 +20,7 @@ class Reader:
     """Reads TextFiles once, preferring in-memory edits (`overlay`) over disk."""
 
     def __init__(self, overlay: dict[Path, TextFile] | None = None) -> None:
-        self.overlay = overlay or {}
+        self.overlay = overlay if overlay is not None else {}  # shared: the caller adds to it
         self.cache: dict[Path, TextFile] = {}
         self.resolved: dict[Path, Path] = {}
         self._below: dict[Path, list[Path]] = {}
