@@ -24,6 +24,7 @@ from scaffold.commands import new
 from scaffold.render import project as new_project
 from tests.conftest import read_tree, run_cli
 
+# Every action the generated workflows may use (tests/e2e/test_new.py checks them too).
 KNOWN_ACTIONS = {
     "actions/checkout@v6",
     "actions/setup-python@v6",

@@ -29,17 +29,8 @@ from tests.conftest import (
     snapshot,
     venv_python,
 )
+from tests.test_new_variants import KNOWN_ACTIONS
 
-KNOWN_ACTIONS = {
-    "actions/checkout@v6",
-    "actions/setup-python@v6",
-    "PyO3/maturin-action@v1",
-    "dtolnay/rust-toolchain@stable",
-    "actions/upload-artifact@v6",
-    "actions/download-artifact@v7",
-    "actions/attest@v4",
-    "astral-sh/setup-uv@v7",
-}
 BAD_NAMES = [
     "",
     "1abc",
