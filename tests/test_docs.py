@@ -115,3 +115,60 @@ def test_architecture_names_every_package_and_only_real_modules():
     assert packages <= folders, f"packages missing from docs/architecture.md: {packages - folders}"
     top = {p.name for p in package.glob("*.py")} - {"__init__.py", "__main__.py"}
     assert top <= set(named), f"modules missing from docs/architecture.md: {top - set(named)}"
+
+
+def _layers() -> dict[str, int]:
+    """Top-level module or package -> its row in docs/architecture.md's layer diagram (0 on
+    top). A row names one layer: `a.py`, `pkg/`, several joined by `|` or `,`."""
+    text = (REPO / "docs" / "architecture.md").read_text(encoding="utf-8")
+    diagram = text.split("## Layers", 1)[1].split("```", 2)[1]
+    rows = [line for line in diagram.splitlines() if line and line[0] != " "]
+    rank: dict[str, int] = {}
+    for row, line in enumerate(rows):
+        names = re.split(r"\s*[|,]\s*", re.split(r"\s{2,}", line.strip(), maxsplit=1)[0])
+        for name in filter(None, names):
+            rank[name.removesuffix(".py").rstrip("/")] = row
+    return rank
+
+
+def test_each_layer_imports_only_from_layers_below():
+    """The diagram's promise, checked on every `import scaffold.X` (lazy ones included) but
+    those made for type checking only. `lint/docs.py` renders the rules reference from the
+    rule table, the one upward import, named in the document."""
+    import ast
+
+    rank = _layers()
+    rank["cli_help"] = rank["__main__"] = rank["cli"]
+    allowed = {("lint/docs.py", "rules")}
+    wrong = []
+    for path in sorted((REPO / "scaffold").rglob("*.py")):
+        relative = path.relative_to(REPO / "scaffold").as_posix()
+        layer = relative.split("/")[0].removesuffix(".py")
+        if layer == "__init__":
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        typing_only = {
+            id(node)
+            for block in ast.walk(tree)
+            if isinstance(block, ast.If) and "TYPE_CHECKING" in ast.unparse(block.test)
+            for node in ast.walk(block)
+        }
+        for node in ast.walk(tree):
+            if id(node) in typing_only or not isinstance(node, ast.Import | ast.ImportFrom):
+                continue
+            modules = (
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else [
+                    f"{node.module}.{a.name}" if node.module == "scaffold" else node.module
+                    for a in node.names
+                ]
+            )
+            for module in modules:
+                parts = (module or "").split(".")
+                if parts[0] != "scaffold" or len(parts) < 2 or parts[1] not in rank:
+                    continue
+                if rank[parts[1]] < rank[layer] and (relative, parts[1]) not in allowed:
+                    wrong.append(f"{relative}:{node.lineno} imports {module}")
+    assert set(rank) >= {"commands", "api", "rules", "lint", "workspace", "toml", "facts"}
+    assert not wrong, "imports against docs/architecture.md's layers:\n" + "\n".join(wrong)

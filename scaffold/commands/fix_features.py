@@ -9,9 +9,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
 from scaffold.commands import flags
 from scaffold.errors import UserError
+
+if TYPE_CHECKING:
+    from scaffold.lint.report import Report
 
 
 def register(parser: argparse.ArgumentParser) -> None:
@@ -55,7 +59,6 @@ def run(args: argparse.Namespace) -> int:
     if args.explain:
         return _explain(args.explain)
     from scaffold import api
-    from scaffold.lint import output
 
     options = {
         "path": args.path,
@@ -73,13 +76,21 @@ def run(args: argparse.Namespace) -> int:
             allow_dirty=args.allow_dirty,
             allow_no_vcs=args.allow_no_vcs,
         )
+    return show(report, args.output_format, diff=args.diff)
+
+
+def show(report: Report, output_format: str = "text", *, diff: bool = False) -> int:
+    """Print a lint report as `fix-features` does (the diagnostics in `output_format`, the
+    patch with `diff`, the summary on stderr); its exit code."""
+    from scaffold.lint import output
+
     if report.pending is not None:
         print(
             f"warning: {report.pending}: an interrupted write is pending; files may be "
             "half-changed until the next `scaffold fix-features` rolls it back",
             file=sys.stderr,
         )
-    if args.output_format == "json":
+    if output_format == "json":
         print(
             output.json_document(
                 report.diagnostics,
@@ -89,7 +100,7 @@ def run(args: argparse.Namespace) -> int:
                 report.scenario_changes,
             )
         )
-    elif args.output_format == "github":
+    elif output_format == "github":
         for d in report.diagnostics:
             print(output.github_line(d))
     else:
@@ -98,10 +109,10 @@ def run(args: argparse.Namespace) -> int:
 
             sys.stdout.write(unified_diff(report.base, report.originals, report.changes))
         # With --diff, stdout is the patch alone: diagnostics go with the summary.
-        stream = sys.stderr if args.diff else sys.stdout
+        stream = sys.stderr if diff else sys.stdout
         for d in report.diagnostics:
             print(output.text_line(d, report.threshold), file=stream)
-    for line in report.summary(scenarios=args.output_format == "text"):
+    for line in report.summary(scenarios=output_format == "text"):
         print(line, file=sys.stderr)
     return report.exit_code
 

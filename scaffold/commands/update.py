@@ -67,11 +67,17 @@ def run(args: argparse.Namespace) -> int:
 
 def _check_features(project: Path) -> None:
     """Run `fix-features --check` on the result and print its verdict."""
-    from scaffold import cli
+    from scaffold import api
+    from scaffold.commands import fix_features
+    from scaffold.errors import ScaffoldError
 
     if not (project / "Cargo.toml").is_file():
         return
-    code = cli.main(["fix-features", "--check", str(project)])
+    try:
+        code = fix_features.show(api.check(path=project))
+    except ScaffoldError as error:
+        print(f"error: {error.one_line()}", file=sys.stderr)
+        code = 2
     verdict = {0: "clean", 1: "findings above; run `scaffold fix-features`"}.get(
         code, "could not check"
     )

@@ -15,11 +15,11 @@ from collections.abc import MutableMapping
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
-from scaffold.workspace.crate import Dependency
-
 # A tomlkit document, table or inline table: typed by what the operations use of it.
 if TYPE_CHECKING:
     from tomlkit import items
+
+    from scaffold.workspace.crate import Dependency
 
 Table = MutableMapping[str, Any]
 
