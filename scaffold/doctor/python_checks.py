@@ -39,24 +39,23 @@ def check_interpreter(
             warning,
             "deactivate the virtualenv or the conda environment you are not using",
         )
-    if choice.problem or choice.command is None or choice.path is None:  # None: a problem
+
+    def would_fail(why: object) -> None:
         report.add(
             "interpreter",
             ERROR,
-            f"PyO3 would fail: {choice.problem}",
+            f"PyO3 would fail: {why}",
             _fallback_fix(report, environ, choice.source),
         )
+
+    if choice.problem or choice.command is None or choice.path is None:  # None: a problem
+        would_fail(choice.problem)
         return None
     command = choice.command if choice.source == "PYO3_PYTHON" else choice.path
     try:
         found = probe(command, env=environ, cwd=build_script_dir(environ))
     except ProbeError as error:
-        report.add(
-            "interpreter",
-            ERROR,
-            f"PyO3 would fail: {error}",
-            _fallback_fix(report, environ, choice.source),
-        )
+        would_fail(error)
         return None
     via = {"PATH": f"`{choice.command}` on PATH"}.get(choice.source, choice.source)
     if found.version[0] != 3:
