@@ -287,3 +287,23 @@ def test_local_python_setting_and_the_recorded_build(tmp_path, monkeypatch):
     assert used["verdict"] == "ok" and f"at {local_python}" in used["message"], used
     assert note["verdict"] == "note" and "today's settings choose" in note["message"]
     assert f"at {base} instead" in note["message"], note
+
+
+@pytest.mark.parametrize("kind", ["missing", "broken"])
+def test_an_interpreter_pyo3_cannot_use_is_an_error_with_a_fix(tmp_path, kind):
+    """PYO3_PYTHON naming no file, or a program that fails the probe: doctor says the build
+    would fail, why, and what to set instead; exit 1."""
+    from scaffold import api
+
+    target = tmp_path / "bin" / "python3"
+    if kind == "broken":
+        target.parent.mkdir()
+        target.write_text("#!/bin/sh\necho 'not a python' >&2\nexit 3\n")
+        target.chmod(0o755)
+    environ = {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "PYO3_PYTHON": str(target)}
+    report = api.doctor(path=tmp_path, environ=environ)
+    (check,) = [c for c in report.checks if c.check == "interpreter"]
+    assert check.verdict == "error" and check.message.startswith("PyO3 would fail: ")
+    assert str(target) in check.message, check.message
+    assert check.fix and "PYO3_PYTHON" in check.fix, check.fix
+    assert report.exit_code == 1
