@@ -32,7 +32,8 @@ def main(argv: list[str]) -> int:
     path = Path(argv[1] if len(argv) > 1 else "CHANGELOG.md")
     body = entry(path.read_text(encoding="utf-8"), version)
     if not body:
-        print(f"error: {path}: no entry for {version}; add `## [{version}] - DATE`", file=sys.stderr)
+        message = f"{path}: no entry for {version}; add `## [{version}] - DATE`"
+        print(f"error: {message}", file=sys.stderr)
         return 1
     print(body)
     return 0

@@ -85,7 +85,8 @@ def problems(dist: Path) -> tuple[str, list[str]]:
     """(version, problems) of the one sdist and one wheel in `dist`."""
     sdists, wheels = sorted(dist.glob("*.tar.gz")), sorted(dist.glob("*.whl"))
     if len(sdists) != 1 or len(wheels) != 1:
-        return "", [f"{dist}: expected one sdist and one wheel, found {len(sdists)} and {len(wheels)}"]
+        found = f"found {len(sdists)} and {len(wheels)}"
+        return "", [f"{dist}: expected one sdist and one wheel, {found}"]
     version = wheels[0].name.split("-")[1]
     found = wheel_problems(wheels[0], version)
     if sdists[0].name != f"pyo3_scaffold-{version}.tar.gz":
@@ -101,7 +102,7 @@ def main(argv: list[str]) -> int:
     for line in found:
         print(f"error: {line}", file=sys.stderr)
     if not found:
-        print(f"pyo3-scaffold {version}: sdist and wheel carry the templates, their history, LICENSE")
+        print(f"pyo3-scaffold {version}: sdist and wheel carry the templates and their history")
     return 1 if found else 0
 
 
