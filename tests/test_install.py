@@ -151,9 +151,13 @@ def test_pip_installs_into_a_fresh_venv_offline(artifact, artifacts, tmp_path):
         TEMP=str(build_dir),
         TMP=str(build_dir),
     )
-    _run([sys.executable, "-m", "venv", tmp_path / "venv"], cwd=tmp_path, env=env)
+    # The venv gets no pip of its own (ensurepip costs seconds): this pip installs into it.
+    _run([sys.executable, "-m", "venv", "--without-pip", tmp_path / "venv"], cwd=tmp_path, env=env)
     python = tmp_path / "venv" / SCRIPTS / f"python{EXE}"
-    _run([python, "-m", "pip", "install", "--quiet", source], cwd=source.parent, env=env)
+    pip = [sys.executable, "-m", "pip", "--python", python, "install", "--quiet"]
+    _run([*pip, source], cwd=source.parent, env=env)
+    where = _run([python, "-c", "import scaffold; print(scaffold.__file__)"], cwd=tmp_path, env=env)
+    assert Path(where.stdout.strip()).is_relative_to(tmp_path / "venv"), where.stdout
     _make_a_project([tmp_path / "venv" / SCRIPTS / f"scaffold{EXE}"], tmp_path / "work", env)
 
 
