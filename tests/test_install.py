@@ -96,7 +96,8 @@ def _clone_with_this_release(dest: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def artifacts(tmp_path_factory) -> dict[str, Path]:
-    """{"deps": find-links folder, "sdist": ..., "wheel": ...}, built once for the module."""
+    """{"deps": find-links folder, "dist", "sdist", "wheel", "repo": what they were built
+    from}, built once for the module."""
     base = tmp_path_factory.mktemp("install")
     pyproject = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
     requirements = [*pyproject["project"]["dependencies"], *pyproject["build-system"]["requires"]]
@@ -108,7 +109,7 @@ def artifacts(tmp_path_factory) -> dict[str, Path]:
     _run([sys.executable, "-m", "build", "--outdir", dist, repo], cwd=base, env=_offline(deps))
     (sdist,) = dist.glob("*.tar.gz")
     (wheel,) = dist.glob("*.whl")
-    return {"deps": deps, "dist": dist, "sdist": sdist, "wheel": wheel}
+    return {"deps": deps, "dist": dist, "sdist": sdist, "wheel": wheel, "repo": repo}
 
 
 def _make_a_project(scaffold: list, where: Path, env: dict[str, str]) -> None:
@@ -201,3 +202,37 @@ def test_uv_tool_install_and_uvx_offline(artifacts, tmp_path):
     _make_a_project([uv / "bin" / f"scaffold{EXE}"], tmp_path / "tool", env)
     uvx = [BIN / f"uvx{EXE}", *links, "--find-links", artifacts["dist"]]
     _make_a_project([*uvx, "--from", "pyo3-scaffold", "scaffold"], tmp_path / "uvx", env)
+
+
+@pytest.mark.parametrize("tree", ["shallow clone", "archive without .git"])
+def test_a_tree_without_the_history_says_what_to_do_in_one_line(tree, artifacts, tmp_path):
+    """A wheel built from a shallow clone or an exported tree (no bundles, no history) stops
+    with one line naming the fix, before the build hook runs git on commits it lacks."""
+    source = tmp_path / "source"
+    repo = artifacts["repo"]
+    if tree == "shallow clone":
+        clone = ["git", "clone", "--quiet", "--depth", "1", repo.as_uri(), source]
+        _run(clone, cwd=tmp_path, env=git_env())
+        expected = f"pyo3-scaffold: {source} is a shallow git clone"
+        fix = "run `git fetch --unshallow`"
+    else:
+        source.mkdir()
+        archive = subprocess.run(
+            ["git", "archive", "HEAD"], cwd=repo, capture_output=True, check=True
+        ).stdout
+        subprocess.run(["tar", "-x", "-C", str(source)], input=archive, check=True)
+        expected = f"pyo3-scaffold: {source} is neither a git clone nor an unpacked sdist"
+        fix = "build from a full git clone or install from PyPI"
+    build = [sys.executable, "-m", "build", "--wheel", "--outdir", tmp_path / "dist", source]
+    proc = subprocess.run(
+        [str(c) for c in build],
+        cwd=tmp_path,
+        env=_offline(artifacts["deps"]),
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode != 0
+    lines = [line for line in (proc.stdout + proc.stderr).splitlines() if "pyo3-scaffold:" in line]
+    assert len(lines) == 1 and lines[0].startswith(expected) and fix in lines[0], lines
+    assert "Traceback" not in proc.stdout + proc.stderr
+    assert not (tmp_path / "dist").exists() or not list((tmp_path / "dist").iterdir())

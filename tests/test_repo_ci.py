@@ -115,6 +115,7 @@ def test_ci_runs_lint_types_and_the_tests_on_three_systems_for_every_python():
     assert matrix["python"][0] == floor
     assert matrix["python"] == [f"3.{minor}" for minor in range(11, 15)]
     assert 'python -m pytest -m "not e2e and not needs_rust"' in runs(jobs["tests"])
+    assert "command -v cargo || command -v rustc" in runs(jobs["tests"])  # none on PATH
     # The selection's markers are the ones conftest knows (a typo would select everything).
     assert {m.split(":")[0] for m in PYPROJECT["tool"]["pytest"]["ini_options"]["markers"]} == {
         "e2e",
