@@ -16,6 +16,7 @@ import os
 import shutil
 import subprocess
 import sys
+import sysconfig
 import tomllib
 from pathlib import Path
 
@@ -25,7 +26,7 @@ from scaffold import __version__
 from scaffold.render import history
 from tests.conftest import REPO, git_env
 
-BIN = Path(sys.executable).parent
+BIN = Path(sysconfig.get_path("scripts"))  # console scripts (Scripts on Windows)
 SCRIPTS = "Scripts" if os.name == "nt" else "bin"
 EXE = ".exe" if os.name == "nt" else ""
 # Files of this checkout the artifacts are built from (uncommitted edits included).

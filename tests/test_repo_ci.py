@@ -10,6 +10,7 @@ import json
 import re
 import subprocess
 import sys
+import sysconfig
 import tomllib
 from pathlib import Path
 
@@ -22,7 +23,7 @@ from scaffold.render import history
 from tests.conftest import REPO
 from tests.test_new_variants import KNOWN_ACTIONS
 
-BIN = Path(sys.executable).parent
+BIN = Path(sysconfig.get_path("scripts"))  # console scripts (Scripts on Windows)
 WORKFLOWS = REPO / ".github" / "workflows"
 SCRIPTS = REPO / ".github" / "scripts"
 PYPROJECT = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
