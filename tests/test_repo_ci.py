@@ -6,12 +6,15 @@ CHANGELOG.md. The artifacts the release checks are built and checked in tests/te
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import subprocess
 import sys
 import sysconfig
+import tarfile
 import tomllib
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -20,7 +23,7 @@ from packaging.version import Version
 
 from scaffold import __version__
 from scaffold.render import history
-from tests.conftest import REPO
+from tests.conftest import REPO, write_tree
 from tests.test_new_variants import KNOWN_ACTIONS
 
 BIN = Path(sysconfig.get_path("scripts"))  # console scripts (Scripts on Windows)
@@ -180,3 +183,88 @@ def test_changelog_has_every_release_and_the_release_notes_come_from_it(tmp_path
     empty.write_text("## [1.0.0] - 2026-01-01\n\n## [0.9.0] - 2025-01-01\n- x\n", encoding="utf-8")
     assert _entry("1.0.0", str(empty)).returncode == 1
     assert _entry("0.9.0", str(empty)).stdout == "- x\n"
+
+
+def _bundle(tmp_path: Path, tag: str) -> bytes:
+    """A git bundle holding one commit tagged `tag` (what a template's history looks like)."""
+    repo = tmp_path / f"bundle-{tag}"
+    write_tree(repo, {"copier.yml": "a: 1\n"}, git=True)
+    git = ["git", "-C", str(repo)]
+    subprocess.run([*git, "tag", tag], check=True)
+    subprocess.run([*git, "bundle", "create", "--quiet", "b.bundle", "--all"], check=True)
+    return (repo / "b.bundle").read_bytes()
+
+
+def _dist(tmp_path: Path, version: str, bundle: bytes, drop: str = "") -> Path:
+    """A minimal sdist and wheel of pyo3-scaffold `version`, without the file `drop`."""
+    dist = tmp_path / "dist"
+    dist.mkdir()
+    base, info = f"pyo3_scaffold-{version}", f"pyo3_scaffold-{version}.dist-info"
+    files = {
+        "templates/releases.toml": b"[releases]\n",
+        "templates/workspace/copier.yml": b"a: 1\n",
+        "templates/profiler/copier.yml": b"a: 1\n",
+        "templates/history/workspace.bundle": bundle,
+        "templates/history/profiler.bundle": bundle,
+    }
+    sdist_files = {
+        **files,
+        "pyproject.toml": b"",
+        "hatch_build.py": b"",
+        "LICENSE": b"",
+        "README.md": b"",
+    }
+    wheel_files = {
+        **{f"scaffold/{name}": data for name, data in files.items()},
+        "scaffold/__init__.py": b"",
+        "scaffold/cli.py": b"",
+        f"{info}/licenses/LICENSE": b"",
+        f"{info}/entry_points.txt": b"",
+    }
+    with tarfile.open(dist / f"{base}.tar.gz", "w:gz") as archive:
+        for name, data in sdist_files.items():
+            if name != drop:
+                member = tarfile.TarInfo(f"{base}/{name}")
+                member.size = len(data)
+                archive.addfile(member, io.BytesIO(data))
+    with zipfile.ZipFile(dist / f"{base}-py3-none-any.whl", "w") as archive:
+        for name, data in wheel_files.items():
+            if name != f"scaffold/{drop}" and name != drop:
+                archive.writestr(name, data)
+    return dist
+
+
+def _check_dist(dist: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, SCRIPTS / "check_dist.py", dist], capture_output=True, text=True
+    )
+
+
+@pytest.mark.parametrize(
+    ("version", "drop", "error"),
+    [
+        ("1.0.0", "", None),
+        ("1.0.0", "LICENSE", "pyo3_scaffold-1.0.0.tar.gz: lacks LICENSE"),
+        (
+            "1.0.0",
+            "templates/history/profiler.bundle",
+            "pyo3_scaffold-1.0.0-py3-none-any.whl: lacks "
+            "scaffold/templates/history/profiler.bundle",
+        ),
+        (
+            "1.0.0",
+            "pyo3_scaffold-1.0.0.dist-info/licenses/LICENSE",
+            "pyo3_scaffold-1.0.0-py3-none-any.whl: lacks "
+            "pyo3_scaffold-1.0.0.dist-info/licenses/LICENSE",
+        ),
+        ("2.0.0", "", "the workspace template's history has releases ['1.0.0'], not 2.0.0"),
+    ],
+)
+def test_check_dist_names_what_the_artifacts_lack(version, drop, error, tmp_path):
+    """The release's contents check fails on each thing it checks (test_install runs it on the
+    real artifacts, where it passes)."""
+    done = _check_dist(_dist(tmp_path, version, _bundle(tmp_path, "1.0.0"), drop))
+    if error is None:
+        assert done.returncode == 0 and done.stdout.startswith("pyo3-scaffold 1.0.0:"), done
+    else:
+        assert done.returncode == 1 and error in done.stderr, done.stderr

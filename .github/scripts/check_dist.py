@@ -66,6 +66,29 @@ def sdist_problems(sdist: Path, version: str) -> list[str]:
     return [f"{sdist.name}: lacks {name}" for name in wanted if f"{base}/{name}" not in names]
 
 
+def template_files_differ(sdist: Path, wheel: Path, version: str) -> list[str]:
+    """Template files the sdist has and the wheel lacks (or the reverse): a wheel built from
+    the sdist must ship every one of them."""
+    base = f"pyo3_scaffold-{version}/"
+    with tarfile.open(sdist) as archive:
+        in_sdist = {
+            m.name.removeprefix(base)
+            for m in archive.getmembers()
+            if m.isfile() and m.name.startswith(f"{base}templates/")
+        }
+    with zipfile.ZipFile(wheel) as archive:
+        in_wheel = {
+            name.removeprefix("scaffold/")
+            for name in archive.namelist()
+            if name.startswith("scaffold/templates/")
+        }
+    return [
+        f"{wheel.name}: lacks {name} (in the sdist)" for name in sorted(in_sdist - in_wheel)
+    ] + [
+        f"{wheel.name}: ships {name}, which the sdist lacks" for name in sorted(in_wheel - in_sdist)
+    ]
+
+
 def bundle_releases(data: bytes) -> list[str]:
     """The release tags of a git bundle (`git bundle list-heads`)."""
     with tempfile.TemporaryDirectory() as scratch:
@@ -93,6 +116,7 @@ def problems(dist: Path) -> tuple[str, list[str]]:
         found.append(f"{sdists[0].name}: not the wheel's version {version}")
     else:
         found += sdist_problems(sdists[0], version)
+        found += template_files_differ(sdists[0], wheels[0], version)
     return version, found
 
 
