@@ -12,11 +12,13 @@ uv's offline switches and a proxy that answers nothing, so a network access fail
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import subprocess
 import sys
 import sysconfig
+import tarfile
 import tomllib
 from pathlib import Path
 
@@ -219,9 +221,10 @@ def test_a_tree_without_the_history_says_what_to_do_in_one_line(tree, artifacts,
     else:
         source.mkdir()
         archive = subprocess.run(
-            ["git", "archive", "HEAD"], cwd=repo, capture_output=True, check=True
+            ["git", "archive", "--format=tar", "HEAD"], cwd=repo, capture_output=True, check=True
         ).stdout
-        subprocess.run(["tar", "-x", "-C", str(source)], input=archive, check=True)
+        with tarfile.open(fileobj=io.BytesIO(archive)) as tree:
+            tree.extractall(source, filter="data")
         expected = f"pyo3-scaffold: {source} is neither a git clone nor an unpacked sdist"
         fix = "build from a full git clone or install from PyPI"
     build = [sys.executable, "-m", "build", "--wheel", "--outdir", tmp_path / "dist", source]
