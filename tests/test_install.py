@@ -55,6 +55,7 @@ def _offline(deps: Path, **extra: str) -> dict[str, str]:
         k: v
         for k, v in git_env().items()
         if k.upper() not in ("VIRTUAL_ENV", "PYTHONPATH", "NO_PROXY", "PIP_INDEX_URL")
+        and not k.startswith("SCAFFOLD_")  # the installed tool's own history and cache
     }
     env.update(
         PIP_NO_INDEX="1",
@@ -127,6 +128,8 @@ def _make_a_project(scaffold: list, where: Path, env: dict[str, str]) -> None:
     assert "_src_path: git+pyo3-scaffold://templates/workspace\n" in answers, answers
     check = _run([*scaffold, "fix-features", "--check"], cwd=project, env=env)
     assert "All checks passed." in check.stderr, check.stderr
+    # The artifact's bundles served: nothing was built into the user cache from a checkout.
+    assert not (Path(env["XDG_CACHE_HOME"]) / "pyo3-scaffold" / "template-history").exists()
 
 
 def test_the_artifacts_pass_the_release_checks(artifacts):
