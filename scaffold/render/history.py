@@ -95,7 +95,9 @@ def build_bundles(
             work = Path(scratch)
             _git(work, "init", "--quiet", "--bare")
             (work / "objects" / "info" / "alternates").write_text(
-                f"{common / 'objects'}\n", encoding="utf-8"
+                f"{common / 'objects'}\n",
+                encoding="utf-8",
+                newline="\n",  # git's: no CR
             )
             parent: list[str] = []
             for version, commit in releases.items():
