@@ -17,7 +17,7 @@ from scaffold.facts import format_series
 
 if TYPE_CHECKING:
     from scaffold.lint.report import Report
-    from scaffold.upgrade.plan import Plan
+    from scaffold.upgrade.model import Plan
 
 
 def register(parser: argparse.ArgumentParser) -> None:
@@ -28,10 +28,8 @@ def register(parser: argparse.ArgumentParser) -> None:
         metavar="VERSION",
         help="the PyO3 version to move to, e.g. 0.30 or 0.30.1",
     )
-    mode = parser.add_mutually_exclusive_group()
-    mode.add_argument("--dry-run", action="store_true", help="print the plan; write nothing")
-    mode.add_argument(
-        "--diff", action="store_true", help="print the changes as a unified diff; write nothing"
+    flags.preview(
+        parser, check="print the plan; write nothing (exit 1 when something would change)"
     )
     parser.add_argument(
         "--unsafe-fixes",
@@ -44,8 +42,9 @@ def register(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from scaffold import api
 
-    dry_run = args.dry_run or args.diff
-    stream = sys.stderr if args.diff else sys.stdout
+    dry_run = args.preview.dry_run
+    diff = args.preview is flags.Preview.DIFF
+    stream = sys.stderr if diff else sys.stdout
     done = api.upgrade(
         path=args.path,
         pyo3=args.pyo3,
@@ -56,12 +55,8 @@ def run(args: argparse.Namespace) -> int:
         on_plan=lambda plan: _print_plan(plan, stream),
     )
     plan = done.plan
-    if args.diff:
-        from scaffold.lint.diff import unified_diff
-
-        sys.stdout.write(
-            unified_diff(plan.base or plan.workspace.root, plan.originals, plan.changes)
-        )
+    if diff:
+        sys.stdout.write(plan.changeset.diff(plan.base or plan.workspace.root))
     _print_check(done.check)
     if dry_run:
         would = "would change" if plan.changes or plan.update else "would change nothing"
