@@ -89,6 +89,10 @@ def fix(
     selected = rules.select(select, ignore)
     threshold = _threshold(unsafe_fixes)
     project = _discover(path)
+    if not dry_run:
+        from scaffold.workspace.discover import require_cargo
+
+        require_cargo(project)
     outcome = _commit(
         project,
         lambda: engine.run(path, selected, threshold, wiring),
