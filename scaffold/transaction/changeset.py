@@ -7,7 +7,6 @@ decided once, then previewed or written as it is.
 
 from __future__ import annotations
 
-import difflib
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -62,6 +61,8 @@ class ChangeSet:
     def diff(self, base: Path) -> str:
         """The unified diff, `a/` and `b/` paths relative to `base` (`/dev/null` for a file
         created or removed)."""
+        import difflib  # only when a diff is shown, not on the check path
+
         chunks: list[str] = []
         for path in self.paths:
             old, new = self.before[path], self.after[path]
