@@ -310,7 +310,7 @@ class Upgraded:
         removed APIs remain."""
         plan = self.plan
         if self.dry_run:
-            return 1 if plan.changes or plan.update or plan.blocking else 0
+            return 1 if plan.changeset or plan.update or plan.blocking else 0
         return 1 if self.check.errors or plan.blocking else 0
 
 

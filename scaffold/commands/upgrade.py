@@ -59,9 +59,9 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(plan.changeset.diff(plan.base or plan.workspace.root))
     _print_check(done.check)
     if dry_run:
-        would = "would change" if plan.changes or plan.update else "would change nothing"
+        would = "would change" if plan.changeset or plan.update else "would change nothing"
         print(
-            f"{would}: {len(plan.changes)} file(s)"
+            f"{would}: {len(plan.changeset)} file(s)"
             + (", then cargo update" if plan.update else ""),
             file=sys.stderr,
         )
@@ -69,10 +69,10 @@ def run(args: argparse.Namespace) -> int:
     series = format_series(plan.new)
     verdict = (
         f"Upgraded to PyO3 {series}"
-        if plan.changes or plan.update
+        if plan.changeset or plan.update
         else f"Nothing to change for PyO3 {series}"
     )
-    print(f"{verdict}; {len(plan.changes)} file(s) changed.", file=sys.stderr)
+    print(f"{verdict}; {len(plan.changeset)} file(s) changed.", file=sys.stderr)
     if plan.blocking:
         print(
             f"{plan.blocking} use(s) of APIs removed in PyO3 {series} left in the "
@@ -90,7 +90,7 @@ def _print_plan(plan: Plan, stream: TextIO) -> None:
     marks = {"edit": "", "unsafe": "[unsafe] ", "manual": "[by hand] ", "note": "note: "}
     for step in plan.steps:
         print(f"  {step.where}: {marks[step.kind]}{step.text}", file=stream)
-    if not plan.changes and not plan.update:
+    if not plan.changeset and not plan.update:
         print("  nothing to change", file=stream)
 
 

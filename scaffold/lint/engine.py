@@ -2,7 +2,8 @@
 
 Like ruff's fix loop: each pass loads the workspace from the current text (disk plus the
 edits so far), runs the selected rules, and applies every fix at or above the threshold.
-Nothing is written here; the caller writes `Outcome.changes` atomically, or shows a diff.
+Nothing is written here; the caller commits `Outcome.changeset` (transaction.commit), or
+shows its diff.
 
 Every pass goes through one gate (`scaffold.lint.verify`): the fixes are applied in memory,
 every build scenario is resolved again, and the changes must be the ones the rules claim. When
