@@ -189,19 +189,6 @@ def test_a_dirty_file_the_update_leaves_alone_is_kept(project):
     assert (project / "rustfmt.toml").is_file() and not (project / OLD_TEST).exists()
 
 
-def test_a_dirty_file_the_update_changes_needs_allow_dirty(project):
-    cargo = project / "Cargo.toml"
-    cargo.write_text(
-        cargo.read_text().replace('lto = "thin"\n', 'lto = "thin"\nincremental = true\n')
-    )
-    refused = run_cli("update", project, "--yes")
-    assert refused.exit_code == 2 and "pass --allow-dirty" in refused.stderr, refused.stderr
-    done = run_cli("update", project, "--yes", "--allow-dirty")
-    assert done.exit_code == 0, done.stderr
-    text = cargo.read_text()  # merged into the working tree as it is
-    assert "incremental = true" in text and 'debug = "limited"' in text
-
-
 def test_conflict_is_marked_and_listed(project):
     ci = project / CI
     pinned = CHECKOUT.search(ci.read_text()).group() + ".0.1"
