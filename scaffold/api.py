@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from os import PathLike
@@ -34,7 +34,8 @@ if TYPE_CHECKING:
     from scaffold.render.project import Options
     from scaffold.render.project_update import Step as UpdateStep
     from scaffold.toml.textfile import TextFile
-    from scaffold.upgrade.plan import Plan as UpgradePlan
+    from scaffold.transaction.changeset import ChangeSet
+    from scaffold.upgrade.model import Plan as UpgradePlan
     from scaffold.workspace.crate import Crate
     from scaffold.workspace.discover import Project
     from scaffold.workspace.model import Workspace
@@ -77,9 +78,9 @@ def fix(
     allow_no_vcs: bool = False,
 ) -> Report:
     """Lint and fix the workspace at `path` (`fix-features`), writing every changed file at
-    once; `dry_run` (`--diff`) fixes in memory only (`Report.originals` and `changes` give
-    the diff). Refuses files with uncommitted changes unless `allow_dirty`, and a project
-    outside git unless `allow_no_vcs` (`DirtyTreeError`)."""
+    once; `dry_run` (`--diff`) fixes in memory only (`Report.changeset` gives the diff).
+    Refuses files with uncommitted changes unless `allow_dirty`, and a project outside git
+    unless `allow_no_vcs` (`DirtyTreeError`)."""
     from scaffold import rules
     from scaffold.lint import engine
     from scaffold.lint.report import DIFF, FIX
@@ -87,34 +88,20 @@ def fix(
     path = _path(path)
     selected = rules.select(select, ignore)
     threshold = _threshold(unsafe_fixes)
-    if dry_run:
-        project = _discover(path)
-        outcome = engine.run(path, selected, threshold, wiring)
-        return _lint_report(DIFF, outcome, threshold, project, pending=True)
-    from scaffold.transaction.lock import locked
-    from scaffold.transaction.write import write_all
-    from scaffold.workspace.discover import require_cargo
-
     project = _discover(path)
-    require_cargo(project)
-    # One writer at a time per project; an interrupted write is rolled back first.
-    with locked(project.boundary):
-        outcome = engine.run(path, selected, threshold, wiring)
-        if outcome.changes:
-            from scaffold.vcs import ensure_clean
+    if not dry_run:
+        from scaffold.workspace.discover import require_cargo
 
-            ensure_clean(
-                outcome.workspace.root,
-                list(outcome.changes),
-                allow_dirty=allow_dirty,
-                allow_no_vcs=allow_no_vcs,
-            )
-            write_all(
-                {p: text.original for p, text in outcome.changes.items()},
-                root=project.boundary,
-                boundary=project.describe_boundary(),
-            )
-    return _lint_report(FIX, outcome, threshold, project)
+        require_cargo(project)
+    outcome = _commit(
+        project,
+        lambda: engine.run(path, selected, threshold, wiring),
+        lambda outcome: outcome.changeset,
+        dry_run=dry_run,
+        allow_dirty=allow_dirty,
+        allow_no_vcs=allow_no_vcs,
+    )
+    return _lint_report(DIFF if dry_run else FIX, outcome, threshold, project, pending=dry_run)
 
 
 def doctor(*, path: StrPath = ".", environ: dict[str, str] | None = None) -> DoctorReport:
@@ -163,13 +150,18 @@ class ProfilerAdded:
 
     name: str  # the profiler's package name
     existing: bool  # an existing profiler was checked instead of adding one
-    created: list[Path]  # new files
-    changed: list[Path]  # edited files
-    originals: dict[Path, TextFile | None]  # before, for a diff (None: created)
-    changes: dict[Path, TextFile]  # after
+    changeset: ChangeSet  # the new files and the edited ones, before and after
     root: Path  # the Cargo workspace root
     base: Path  # where printed paths start (discover.display_base)
     notes: list[str] = field(default_factory=list)  # for the user, in order
+
+    @property
+    def created(self) -> list[Path]:
+        return self.changeset.created
+
+    @property
+    def changed(self) -> list[Path]:
+        return self.changeset.changed
 
 
 # The wiring rules add-profiler applies (structure and feature wiring, unsafe ones included).
@@ -193,29 +185,20 @@ def add_profiler(
     to profile when there are several (`interactive`: ask on a TTY); `name`: the profiler's
     package name; `location`: its folder. `on_note` sees each note as it is made. `dry_run`
     writes nothing."""
-    from scaffold.transaction.lock import locked
-    from scaffold.transaction.write import write_all
     from scaffold.workspace.discover import require_cargo
 
     path = _path(path)
     project = _discover(path)
     require_cargo(project)
     where = None if location is None else _path(location)
-    if dry_run:
-        return _add_profiler(path, project, crate, name, where, interactive, on_note)
-    # One writer at a time per project; an interrupted write is rolled back first.
-    with locked(project.boundary):
-        added = _add_profiler(path, project, crate, name, where, interactive, on_note)
-        from scaffold.vcs import ensure_clean
-
-        ensure_clean(added.root, added.changed, allow_dirty=allow_dirty, allow_no_vcs=allow_no_vcs)
-        # write_all makes the new directories too, and removes them again if anything fails.
-        write_all(
-            {p: added.changes[p].original for p in [*added.created, *added.changed]},
-            root=project.boundary,
-            boundary=project.describe_boundary(),
-        )
-    return added
+    return _commit(
+        project,
+        lambda: _add_profiler(path, project, crate, name, where, interactive, on_note),
+        lambda added: added.changeset,
+        dry_run=dry_run,
+        allow_dirty=allow_dirty,
+        allow_no_vcs=allow_no_vcs,
+    )
 
 
 def _add_profiler(
@@ -268,21 +251,7 @@ def _add_profiler(
     outcome = engine.run(
         path, rules.select(list(PROFILER_WIRING_RULES), None), Applicability.UNSAFE, planned=planned
     )
-    created = sorted(p for p, old in outcome.originals.items() if old is None)
-    changed = sorted(
-        p for p, old in outcome.originals.items() if old is not None and p in outcome.changes
-    )
-    return ProfilerAdded(
-        profiler,
-        existing is not None,
-        created,
-        changed,
-        outcome.originals,
-        outcome.changes,
-        ws.root,
-        base,
-        notes,
-    )
+    return ProfilerAdded(profiler, existing is not None, outcome.changeset, ws.root, base, notes)
 
 
 def _pyo3_notes(ws: Workspace, library: Crate, plan: ProfilerPlan) -> list[str]:
@@ -341,7 +310,7 @@ class Upgraded:
         removed APIs remain."""
         plan = self.plan
         if self.dry_run:
-            return 1 if plan.changes or plan.update or plan.blocking else 0
+            return 1 if plan.changeset or plan.update or plan.blocking else 0
         return 1 if self.check.errors or plan.blocking else 0
 
 
@@ -360,41 +329,36 @@ def upgrade(
     sources and raises requires-python to the abi3 floor. `on_plan` sees the plan before
     anything is written. `dry_run` writes nothing."""
     from scaffold.upgrade import plan as planning
+    from scaffold.workspace.discover import require_cargo
 
     path = _path(path)
     planning.parse_target(pyo3)  # a bad version fails before anything is read
-    if dry_run:
-        plan = planning.build(path, pyo3, unsafe_fixes)
-        if on_plan is not None:
-            on_plan(plan)
-        return Upgraded(plan, True, _check_all(plan.workspace.root, plan.changes))
-    from scaffold.transaction.lock import locked
-    from scaffold.transaction.write import write_all
-    from scaffold.workspace.discover import require_cargo
-
     project = _discover(path)
     require_cargo(project)
-    with locked(project.boundary):
+
+    def plan_it() -> UpgradePlan:
         plan = planning.build(path, pyo3, unsafe_fixes)
         if on_plan is not None:
             on_plan(plan)
-        if plan.changes or plan.update:
-            from scaffold.upgrade.lockfile import cargo_update
-            from scaffold.vcs import ensure_clean
+        return plan
 
-            root = plan.workspace.root
-            lock = [root / "Cargo.lock"] if plan.update else []
-            ensure_clean(
-                root, [*plan.changes, *lock], allow_dirty=allow_dirty, allow_no_vcs=allow_no_vcs
-            )
-            write_all(
-                {p: t.original for p, t in plan.changes.items()},
-                root=project.boundary,
-                boundary=project.describe_boundary(),
-            )
-            if plan.update:
-                cargo_update(plan, project.boundary)
-    return Upgraded(plan, False, _check_all(plan.workspace.root, {}))
+    def cargo_update(plan: UpgradePlan) -> None:
+        from scaffold.upgrade.lockfile import cargo_update
+
+        if plan.update:
+            cargo_update(plan, project.boundary)
+
+    plan = _commit(
+        project,
+        plan_it,
+        lambda plan: plan.changeset,
+        dry_run=dry_run,
+        allow_dirty=allow_dirty,
+        allow_no_vcs=allow_no_vcs,
+        also_written=lambda plan: [plan.workspace.root / "Cargo.lock"] if plan.update else [],
+        then=cargo_update,
+    )
+    return Upgraded(plan, dry_run, _check_all(plan.workspace.root, plan.changes if dry_run else {}))
 
 
 def _check_all(root: Path, planned: dict[Path, TextFile]) -> Report:
@@ -466,7 +430,7 @@ def new(
 class CrossConfigured:
     """What `cross` wrote (or, with `dry_run`, would write), and how to build."""
 
-    plan: CrossPlan  # the target, its PYO3_CROSS_* settings, the files and their text, notes
+    plan: CrossPlan  # the target, its PYO3_CROSS_* settings, the change set, notes
     commands: list[str]  # the exact build commands, run from the workspace root
     dry_run: bool
 
@@ -492,26 +456,28 @@ def cross(
     `dry_run` writes nothing."""
     from scaffold.cross.plan import commands, make_plan
 
-    plan = make_plan(
-        _path(path),
-        target,
-        lib_dir=None if lib_dir is None else _path(lib_dir),
-        python_version=python_version,
-        implementation=implementation,
-        linker=linker,
-        zig=zig,
-    )
-    if on_plan is not None:
-        on_plan(plan)
-    if not dry_run and plan.writes:
-        from scaffold import vcs
-        from scaffold.transaction.write import write_all
-
-        vcs.ensure_clean(
-            plan.ws.root, list(plan.writes), allow_dirty=allow_dirty, allow_no_vcs=allow_no_vcs
+    def plan_it() -> CrossPlan:
+        plan = make_plan(
+            _path(path),
+            target,
+            lib_dir=None if lib_dir is None else _path(lib_dir),
+            python_version=python_version,
+            implementation=implementation,
+            linker=linker,
+            zig=zig,
         )
-        project = _discover(_path(path))  # the same boundary, lock and journal as every command
-        write_all(plan.writes, root=project.boundary, boundary=project.describe_boundary())
+        if on_plan is not None:
+            on_plan(plan)
+        return plan
+
+    plan = _commit(
+        _discover(_path(path)),
+        plan_it,
+        lambda plan: plan.changeset,
+        dry_run=dry_run,
+        allow_dirty=allow_dirty,
+        allow_no_vcs=allow_no_vcs,
+    )
     return CrossConfigured(plan, commands(plan, zig), dry_run)
 
 
@@ -639,51 +605,91 @@ class Updated:
     steps: list[UpdateStep]  # every answers file of this tool's templates
     updated: list[UpdateStep]  # those not at the newest release: updated
     targets: dict[str, str]  # template -> the newest release installed
-    changes: dict[str, bytes | None]  # path (from the repository top) -> new bytes, None: removed
-    diff: str  # the changes as a git diff
-    conflicts: list[str]  # files with inline conflict markers to resolve
+    changeset: ChangeSet  # the files the update writes or removes
+    conflicts: list[str]  # files with inline conflict markers to resolve (from `top`)
     dry_run: bool
+    top: Path  # the git repository's top
 
     @property
     def exit_code(self) -> int:
         """1 when conflicts are left, or (dry run) something would change; else 0."""
-        return 1 if self.conflicts or (self.dry_run and self.changes) else 0
+        return 1 if self.conflicts or (self.dry_run and self.changeset) else 0
 
 
 def update(
     *,
     path: StrPath = ".",
     dry_run: bool = False,
+    allow_dirty: bool = False,
     interactive: bool = False,
     on_note: Callable[[str], None] | None = None,
 ) -> Updated:
     """Bring the project at `path` (made by `new` or `add_profiler`, committed in git) to the
     installed templates with copier's 3-way update, keeping the user's edits; conflicts are
     marked inline. `interactive`: ask new questions (else their defaults). `on_note` sees
-    the answers files left alone and those already up to date. `dry_run` writes nothing."""
+    the answers files left alone and those already up to date. `dry_run` writes nothing.
+    Refuses to overwrite files with uncommitted changes unless `allow_dirty` (the update then
+    merges into the working tree as it is)."""
     from scaffold.errors import UserError
     from scaffold.render import project_update as updating
 
     given = _path(path)
-    project = given.absolute()
-    if not project.is_dir():
+    folder = given.absolute()
+    if not folder.is_dir():
         raise UserError(f"{given} is not a directory", "pass the project's folder")
-    top, head = updating.repository(project)
-    updating.refuse_dirty(top, project)
-    steps = updating.steps(top, project, on_note or (lambda note: None))
-    folder, target = updating.targets(steps)
-    todo = [s for s in steps if s.legacy or s.recorded != target[s.template]]
-    for step in steps:
-        if step not in todo and on_note is not None:
-            on_note(f"{step.answers}: {step.template} template up to date ({step.recorded})")
-    changes: dict[str, bytes | None] = {}
-    diff = ""
-    if todo:
-        changes, diff = updating.update_in_clone(top, head, todo, target, folder, interactive)
-    conflicts = sorted(p for p, data in changes.items() if data and updating.conflicted(data))
-    if not dry_run:
-        updating.apply(top, changes)
-    return Updated(steps, todo, target, changes, diff, conflicts, dry_run)
+    top, _ = updating.repository(folder)  # update merges through git: a repository is needed
+
+    def plan_it() -> Updated:
+        planned = updating.plan(folder, interactive, on_note or (lambda note: None))
+        return Updated(
+            planned.steps,
+            planned.todo,
+            planned.targets,
+            planned.changeset,
+            planned.conflicts,
+            dry_run,
+            planned.top,
+        )
+
+    return _commit(
+        _discover(top),
+        plan_it,
+        lambda updated: updated.changeset,
+        dry_run=dry_run,
+        allow_dirty=allow_dirty,
+        allow_no_vcs=False,
+    )
+
+
+T = TypeVar("T")
+
+
+def _commit(
+    project: Project,
+    plan: Callable[[], T],
+    changes: Callable[[T], ChangeSet],
+    *,
+    dry_run: bool,
+    allow_dirty: bool,
+    allow_no_vcs: bool,
+    also_written: Callable[[T], list[Path]] | None = None,
+    then: Callable[[T], None] | None = None,
+) -> T:
+    """The commit sequence of every writing command (`transaction.commit.run`) below the
+    project's write boundary: plan under the lock, refuse a dirty tree, write all at once;
+    `dry_run` only plans (no lock, no guards)."""
+    from scaffold.transaction import commit
+
+    return commit.run(
+        project.boundary,
+        plan,
+        changes,
+        preview=dry_run,
+        guards=commit.Guards(allow_dirty, allow_no_vcs),
+        boundary=project.describe_boundary(),
+        also_written=also_written,
+        then=then,
+    )
 
 
 def _collect(notes: list[str], on_note: Callable[[str], None] | None) -> Callable[[str], None]:
@@ -731,8 +737,7 @@ def _lint_report(
         threshold,
         outcome.diagnostics,
         outcome.fixed,
-        outcome.changes,
-        outcome.originals,
+        outcome.changeset,
         outcome.scenario_changes,
         display_base(project) if mode == DIFF else None,
         journal,

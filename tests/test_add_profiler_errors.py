@@ -77,11 +77,15 @@ def test_dry_run_writes_nothing(tmp_path):
     git_init(repo)
     before = snapshot(repo)
     result = run_cli("add-profiler", repo, "--dry-run")
-    assert result.exit_code == 0, result.stderr
-    assert "+++ b/Cargo.toml" in result.stdout
-    assert '+members = ["hyperjson-profiler", "profiling"]' in result.stdout
+    assert result.exit_code == 1, result.stderr  # something would change
+    assert result.stdout == "" and "would change: Cargo.toml" in result.stderr
     for created in (".copier-answers.yml", "Cargo.toml", "build.rs", "src/main.rs"):
         assert f"would create: hyperjson-profiler/{created}" in result.stderr
+    diff = run_cli("add-profiler", repo, "--diff")
+    assert diff.exit_code == 1, diff.stderr
+    assert "+++ b/Cargo.toml" in diff.stdout
+    assert '+members = ["hyperjson-profiler", "profiling"]' in diff.stdout
+    assert "--- /dev/null\n+++ b/hyperjson-profiler/build.rs" in diff.stdout
     assert snapshot(repo) == before
 
 

@@ -55,7 +55,7 @@ def test_check_reports_without_writing(finding):
     report = api.check(path=finding)
     assert [d.code for d in report.diagnostics] == ["PW203"]
     assert report.errors == report.diagnostics and report.exit_code == 1
-    assert report.fixed == [] and report.changes == {} and report.pending is None
+    assert report.fixed == [] and not report.changeset and report.pending is None
     assert report.summary()[-1] == ("Found 1 finding(s); 1 fixable with `scaffold fix-features`.")
     assert tree(finding) == before
     assert api.check(path=finding, ignore=["PW2"]).exit_code == 0
@@ -72,8 +72,9 @@ def test_fix_dry_run_then_fix(finding):
     fixed = api.fix(path=finding)
     assert fixed.mode == "fix" and fixed.exit_code == 0 and fixed.diagnostics == []
     assert fixed.changed_files == planned.changed_files
-    for path, text in fixed.changes.items():
-        assert path.read_text() == text.text  # written
+    assert fixed.changeset == planned.changeset
+    for path, text in fixed.changeset.after.items():
+        assert path.read_text() == text  # written
     assert fixed.summary(scenarios=False) == [
         "Fixed 1 finding(s) in 1 file(s).",
         "No findings left.",
@@ -144,7 +145,7 @@ def test_add_profiler_dry_run_then_add(made, tmp_path):
 def test_update_of_an_up_to_date_project(made):
     notes: list[str] = []
     done = api.update(path=made.path, on_note=notes.append)
-    assert done.updated == [] and done.changes == {} and done.exit_code == 0
+    assert done.updated == [] and not done.changeset and done.exit_code == 0
     assert [step.template for step in done.steps] == ["workspace"]
     assert notes == [
         f".copier-answers.yml: workspace template up to date ({done.targets['workspace']})"
@@ -199,7 +200,7 @@ def test_cross_dry_run(tmp_path):
     host = Rustc().host
     done = api.cross(target=host, path=root, python_version="3.12", dry_run=True)
     env_file = root / ".cargo" / "cross" / f"{host}.env"
-    assert list(done.plan.writes) == [env_file] and not env_file.exists()
+    assert done.plan.changeset.created == [env_file] and not env_file.exists()
     assert done.plan.settings["PYO3_CROSS_PYTHON_VERSION"] == "3.12"
     assert done.commands[1] == f"(. .cargo/cross/{host}.env && cargo build --target {host})"
     api.cross(target=host, path=root, python_version="3.12")

@@ -172,3 +172,43 @@ def test_each_layer_imports_only_from_layers_below():
                     wrong.append(f"{relative}:{node.lineno} imports {module}")
     assert set(rank) >= {"commands", "api", "rules", "lint", "workspace", "toml", "facts"}
     assert not wrong, "imports against docs/architecture.md's layers:\n" + "\n".join(wrong)
+
+
+def test_every_writing_command_has_the_preview_flags_docs_preview_flags_describes():
+    """A command with `--allow-dirty` writes: it takes `flags.preview` (`--check`, its alias
+    `--dry-run`, `--diff`, one `Preview` each), and docs/preview-flags.md's table names it."""
+    import argparse
+    import importlib
+
+    from scaffold.commands.flags import Preview
+
+    page = (REPO / "docs" / "preview-flags.md").read_text(encoding="utf-8")
+    writing = []
+    for name, (module, _) in COMMANDS.items():
+        parser = argparse.ArgumentParser()
+        importlib.import_module(f"scaffold.commands.{module}").register(parser)
+        options = {o: a for a in parser._actions for o in a.option_strings}
+        if "--allow-dirty" not in options:
+            continue
+        writing.append(name)
+        assert options["--check"] is options["--dry-run"], name  # one flag, two spellings
+        assert (options["--check"].const, options["--diff"].const) == (Preview.CHECK, Preview.DIFF)
+        assert parser.get_default("preview") is Preview.WRITE, name
+        assert f"\n| `{name}` |" in page, f"docs/preview-flags.md does not describe {name}"
+    assert sorted(writing) == ["add-profiler", "cross", "fix-features", "update", "upgrade"]
+
+
+def test_writes_go_through_the_one_commit_sequence():
+    """docs/architecture.md's write path: only `transaction.commit` takes the lock, guards the
+    tree and calls `write_all` (upgrade's lockfile puts the manifests back under that lock
+    when `cargo update` fails)."""
+    allowed = {"transaction", "vcs.py", "upgrade/lockfile.py"}
+    found = []
+    for path in sorted((REPO / "scaffold").rglob("*.py")):
+        relative = path.relative_to(REPO / "scaffold").as_posix()
+        text = path.read_text(encoding="utf-8")
+        if re.search(r"\b(write_all|ensure_clean|locked)\(", text) and not any(
+            relative == a or relative.startswith(a + "/") for a in allowed
+        ):
+            found.append(relative)
+    assert found == [], f"writes outside transaction.commit: {found}"

@@ -174,13 +174,28 @@ def test_update_brings_template_changes_and_keeps_user_edits(project):
     assert _git(project, "status", "--porcelain") == ""
 
 
-def test_dry_run_shows_the_diff_and_writes_nothing(project):
+def test_previews_list_and_diff_and_write_nothing(project):
     before = snapshot(project)
-    result = run_cli("update", project, "--dry-run")
+    listed = run_cli("update", project, "--dry-run")
+    assert listed.exit_code == 1 and listed.stdout == "", listed.stderr
+    assert "would change 7 file(s): " in listed.stderr and "rustfmt.toml" in listed.stderr
+    result = run_cli("update", project, "--diff")
     assert result.exit_code == 1, result.stderr
     assert "+      - uses: actions/checkout@v99" in result.stdout
-    assert "rustfmt.toml" in result.stdout
+    assert "--- /dev/null\n+++ b/rustfmt.toml\n" in result.stdout
+    assert f"--- a/{OLD_TEST}\n+++ /dev/null\n" in result.stdout
     assert snapshot(project) == before and _git(project, "status", "--porcelain") == ""
+
+
+def test_a_dirty_file_the_update_leaves_alone_is_kept(project):
+    readme = project / "README.md"
+    readme.write_text(readme.read_text() + "\nNot committed yet.\n")
+    preview = run_cli("update", project, "--dry-run")  # never refuses a dirty tree
+    assert preview.exit_code == 1 and "README.md" not in preview.stderr, preview.stderr
+    result = run_cli("update", project, "--yes")
+    assert result.exit_code == 0, result.stderr
+    assert readme.read_text().endswith("\nNot committed yet.\n")
+    assert (project / "rustfmt.toml").is_file() and not (project / OLD_TEST).exists()
 
 
 def test_conflict_is_marked_and_listed(project):
@@ -235,8 +250,8 @@ def test_a_0_1_0_project_is_migrated_and_updated(project):
 def _break(project: Path, case: str) -> None:
     answers = project / ".copier-answers.yml"
     profiler_answers = project / f"crates/{NAME}-profiler/.copier-answers.yml"
-    if case == "dirty":
-        (project / "README.md").write_text("uncommitted\n")
+    if case == "dirty":  # a file the update changes
+        (project / "Cargo.toml").write_text("# uncommitted\n")
         return
     if case == "missing answers":
         answers.unlink()

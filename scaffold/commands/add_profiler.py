@@ -27,11 +27,7 @@ def register(parser: argparse.ArgumentParser) -> None:
         type=Path,
         help="where to create it (default: beside the library)",
     )
-    parser.add_argument(
-        "--dry-run",
-        action="store_true",
-        help="print the diff and the files it would create; write nothing",
-    )
+    flags.preview(parser, check="list the files it would create and change; write nothing")
     flags.write_guards(parser)
 
 
@@ -43,29 +39,23 @@ def run(args: argparse.Namespace) -> int:
         crate=args.crate,
         name=args.name,
         location=args.location,
-        dry_run=args.dry_run,
+        dry_run=args.preview.dry_run,
         allow_dirty=args.allow_dirty,
         allow_no_vcs=args.allow_no_vcs,
         interactive=sys.stdin.isatty(),
         on_note=lambda note: print(note, file=sys.stderr),
     )
-    if args.dry_run:
-        from scaffold.lint.diff import unified_diff
-
-        sys.stdout.write(
-            unified_diff(
-                added.base,
-                {p: added.originals[p] for p in added.changed},
-                {p: added.changes[p] for p in added.changed},
-            )
-        )
+    if args.preview.dry_run:
+        if args.preview is flags.Preview.DIFF:
+            sys.stdout.write(added.changeset.diff(added.base))
         _list("would create", added.created, added.base)
-        if added.existing and not added.created and not added.changed:
+        _list("would change", added.changed, added.base)
+        if added.existing and not added.changeset:
             print("nothing to do.", file=sys.stderr)
-        return 0
+        return 1 if added.changeset else 0
     _list("created", added.created, added.base)
     _list("changed", added.changed, added.base)
-    if added.existing and not added.created and not added.changed:
+    if added.existing and not added.changeset:
         print("nothing to do.", file=sys.stderr)
     print(
         f"\nRun it:\n  {_cargo_run(added.root)} --release -p {added.name}"

@@ -42,7 +42,7 @@ def register(parser: argparse.ArgumentParser) -> None:
     linking.add_argument(
         "--zig", action="store_true", help="link with zig (maturin --zig, cargo zigbuild)"
     )
-    parser.add_argument("--dry-run", action="store_true", help="show what would be written")
+    flags.preview(parser, check="list the files it would write; write nothing")
     flags.write_guards(parser)
 
 
@@ -61,16 +61,18 @@ def run(args: argparse.Namespace) -> int:
         implementation=args.implementation,
         linker=args.linker,
         zig=args.zig,
-        dry_run=args.dry_run,
+        dry_run=args.preview.dry_run,
         allow_dirty=args.allow_dirty,
         allow_no_vcs=args.allow_no_vcs,
         on_plan=notes,
     )
     root = done.plan.ws.root
-    for path, text in done.plan.writes.items():
-        if args.dry_run:
-            print(f"would write {shown(path, root)}:\n{text}", file=sys.stderr)
-        else:
-            print(f"wrote {shown(path, root)}", file=sys.stderr)
-    print("\n".join(done.commands))
-    return 0
+    changeset = done.plan.changeset
+    diff = args.preview is flags.Preview.DIFF
+    if diff:  # stdout is the patch alone (`| git apply` from the workspace root)
+        sys.stdout.write(changeset.diff(root))
+    for path in changeset.paths:
+        verb = "would write" if args.preview.dry_run else "wrote"
+        print(f"{verb} {shown(path, root)}", file=sys.stderr)
+    print("\n".join(done.commands), file=sys.stderr if diff else sys.stdout)
+    return 1 if args.preview.dry_run and changeset else 0

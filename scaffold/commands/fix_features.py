@@ -20,11 +20,7 @@ if TYPE_CHECKING:
 
 def register(parser: argparse.ArgumentParser) -> None:
     flags.project_path(parser, "a directory or Cargo.toml inside the workspace")
-    mode = parser.add_mutually_exclusive_group()
-    mode.add_argument("--check", action="store_true", help="report only; write nothing")
-    mode.add_argument(
-        "--diff", action="store_true", help="print the changes fixes would make; write nothing"
-    )
+    flags.preview(parser, check="report the findings; write nothing")
     parser.add_argument(
         "--unsafe-fixes", action="store_true", help="also apply fixes marked unsafe"
     )
@@ -67,16 +63,16 @@ def run(args: argparse.Namespace) -> int:
         "unsafe_fixes": args.unsafe_fixes,
         "wiring": args.wiring,
     }
-    if args.check:
+    if args.preview is flags.Preview.CHECK:
         report = api.check(**options)
     else:
         report = api.fix(
             **options,
-            dry_run=args.diff,
+            dry_run=args.preview.dry_run,
             allow_dirty=args.allow_dirty,
             allow_no_vcs=args.allow_no_vcs,
         )
-    return show(report, args.output_format, diff=args.diff)
+    return show(report, args.output_format, diff=args.preview is flags.Preview.DIFF)
 
 
 def show(report: Report, output_format: str = "text", *, diff: bool = False) -> int:
@@ -105,9 +101,7 @@ def show(report: Report, output_format: str = "text", *, diff: bool = False) -> 
             print(output.github_line(d))
     else:
         if report.base is not None:  # a diff
-            from scaffold.lint.diff import unified_diff
-
-            sys.stdout.write(unified_diff(report.base, report.originals, report.changes))
+            sys.stdout.write(report.changeset.diff(report.base))
         # With --diff, stdout is the patch alone: diagnostics go with the summary.
         stream = sys.stderr if diff else sys.stdout
         for d in report.diagnostics:

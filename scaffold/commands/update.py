@@ -1,8 +1,9 @@
 """`scaffold update [PATH]`: bring a project to the installed templates, keeping the user's edits.
 
 copier's 3-way update from each answers file's recorded release to the newest installed one,
-run in a throwaway clone, written all at once (`scaffold.api.update`); `--dry-run` prints the
-diff and writes nothing. Then `fix-features --check` on the result.
+run in a throwaway clone, written all at once (`scaffold.api.update`); `--check`/`--dry-run`
+list what would change, `--diff` prints it, and neither writes anything. Then
+`fix-features --check` on the result.
 """
 
 from __future__ import annotations
@@ -16,13 +17,8 @@ from scaffold.commands import flags
 
 def register(parser: argparse.ArgumentParser) -> None:
     flags.project_path(parser, "the project")
-    parser.add_argument(
-        "--dry-run",
-        "--diff",
-        dest="dry_run",
-        action="store_true",
-        help="print the changes as a diff; write nothing",
-    )
+    flags.preview(parser, check="list the files it would change; write nothing")
+    flags.write_guards(parser, no_vcs=False)
     parser.add_argument(
         "--yes",
         "--defaults",
@@ -34,33 +30,35 @@ def register(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from scaffold import api
 
+    dry_run = args.preview.dry_run
     done = api.update(
         path=args.path,
-        dry_run=args.dry_run,
+        dry_run=dry_run,
+        allow_dirty=args.allow_dirty,
         interactive=sys.stdin.isatty() and not args.yes,
         on_note=lambda note: print(note, file=sys.stderr),
     )
-    if args.dry_run and done.updated:
-        sys.stdout.write(done.diff)
+    if args.preview is flags.Preview.DIFF:
+        sys.stdout.write(done.changeset.diff(done.top))
     for step in done.updated:
         print(
             f"{step.answers}: {step.template} template {step.recorded} -> "
             f"{done.targets[step.template]}",
             file=sys.stderr,
         )
-    changes = done.changes
+    changes = [p.relative_to(done.top).as_posix() for p in done.changeset.paths]
     listed = f": {', '.join(sorted(changes))}" if changes else ""
     print(
-        f"{'would change' if args.dry_run else 'changed'} {len(changes)} file(s){listed}",
+        f"{'would change' if dry_run else 'changed'} {len(changes)} file(s){listed}",
         file=sys.stderr,
     )
     if done.conflicts:
         print(
-            f"conflicts ({'would be ' if args.dry_run else ''}marked inline, resolve and "
+            f"conflicts ({'would be ' if dry_run else ''}marked inline, resolve and "
             f"commit): {', '.join(done.conflicts)}",
             file=sys.stderr,
         )
-    if not args.dry_run:
+    if not dry_run:
         _check_features(args.path.absolute())
     return done.exit_code
 

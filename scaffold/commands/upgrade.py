@@ -17,7 +17,7 @@ from scaffold.facts import format_series
 
 if TYPE_CHECKING:
     from scaffold.lint.report import Report
-    from scaffold.upgrade.plan import Plan
+    from scaffold.upgrade.model import Plan
 
 
 def register(parser: argparse.ArgumentParser) -> None:
@@ -28,10 +28,8 @@ def register(parser: argparse.ArgumentParser) -> None:
         metavar="VERSION",
         help="the PyO3 version to move to, e.g. 0.30 or 0.30.1",
     )
-    mode = parser.add_mutually_exclusive_group()
-    mode.add_argument("--dry-run", action="store_true", help="print the plan; write nothing")
-    mode.add_argument(
-        "--diff", action="store_true", help="print the changes as a unified diff; write nothing"
+    flags.preview(
+        parser, check="print the plan; write nothing (exit 1 when something would change)"
     )
     parser.add_argument(
         "--unsafe-fixes",
@@ -44,8 +42,9 @@ def register(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from scaffold import api
 
-    dry_run = args.dry_run or args.diff
-    stream = sys.stderr if args.diff else sys.stdout
+    dry_run = args.preview.dry_run
+    diff = args.preview is flags.Preview.DIFF
+    stream = sys.stderr if diff else sys.stdout
     done = api.upgrade(
         path=args.path,
         pyo3=args.pyo3,
@@ -56,17 +55,13 @@ def run(args: argparse.Namespace) -> int:
         on_plan=lambda plan: _print_plan(plan, stream),
     )
     plan = done.plan
-    if args.diff:
-        from scaffold.lint.diff import unified_diff
-
-        sys.stdout.write(
-            unified_diff(plan.base or plan.workspace.root, plan.originals, plan.changes)
-        )
+    if diff:
+        sys.stdout.write(plan.changeset.diff(plan.base or plan.workspace.root))
     _print_check(done.check)
     if dry_run:
-        would = "would change" if plan.changes or plan.update else "would change nothing"
+        would = "would change" if plan.changeset or plan.update else "would change nothing"
         print(
-            f"{would}: {len(plan.changes)} file(s)"
+            f"{would}: {len(plan.changeset)} file(s)"
             + (", then cargo update" if plan.update else ""),
             file=sys.stderr,
         )
@@ -74,10 +69,10 @@ def run(args: argparse.Namespace) -> int:
     series = format_series(plan.new)
     verdict = (
         f"Upgraded to PyO3 {series}"
-        if plan.changes or plan.update
+        if plan.changeset or plan.update
         else f"Nothing to change for PyO3 {series}"
     )
-    print(f"{verdict}; {len(plan.changes)} file(s) changed.", file=sys.stderr)
+    print(f"{verdict}; {len(plan.changeset)} file(s) changed.", file=sys.stderr)
     if plan.blocking:
         print(
             f"{plan.blocking} use(s) of APIs removed in PyO3 {series} left in the "
@@ -95,7 +90,7 @@ def _print_plan(plan: Plan, stream: TextIO) -> None:
     marks = {"edit": "", "unsafe": "[unsafe] ", "manual": "[by hand] ", "note": "note: "}
     for step in plan.steps:
         print(f"  {step.where}: {marks[step.kind]}{step.text}", file=stream)
-    if not plan.changes and not plan.update:
+    if not plan.changeset and not plan.update:
         print("  nothing to change", file=stream)
 
 

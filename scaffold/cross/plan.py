@@ -20,6 +20,7 @@ from scaffold.doctor.python_checks import abi3_floor
 from scaffold.errors import UserError
 from scaffold.probes.toolchain import Rustc
 from scaffold.toml import cargo_config
+from scaffold.transaction.changeset import ChangeSet
 from scaffold.workspace.loader import load
 from scaffold.workspace.model import Workspace
 
@@ -33,7 +34,7 @@ class Plan:
     ws: Workspace
     triple: str
     settings: dict[str, str]
-    writes: dict[Path, str] = field(default_factory=dict)
+    changeset: ChangeSet = field(default_factory=ChangeSet)  # the files to write
     notes: list[str] = field(default_factory=list)
 
 
@@ -72,12 +73,13 @@ def make_plan(
             f"run `rustup target add {triple}` before building"
         )
     plan.settings = _python_settings(plan, lib_dir, version, implementation)
+    after: dict[Path, str | None] = {}
     if linker:
         _check_linker(linker)
         config = cargo_config.config_path(ws.root)
         text, previous = cargo_config.with_linker(config, triple, linker)
         if previous != linker:
-            plan.writes[config] = text
+            after[config] = text
     elif zig:
         if not shutil.which("zig"):
             plan.notes.append(
@@ -89,9 +91,9 @@ def make_plan(
             "`cc`, which usually fails"
         )
     env_file = envfile.path_for(ws.root, triple)
-    env_text = envfile.render(triple, plan.settings)
-    if not env_file.is_file() or env_file.read_text(encoding="utf-8") != env_text:
-        plan.writes[env_file] = env_text
+    after[env_file] = envfile.render(triple, plan.settings)
+    before = {p: ws.reader.read(p).original if ws.reader.is_file(p) else None for p in after}
+    plan.changeset = ChangeSet(before, after)
     return plan
 
 

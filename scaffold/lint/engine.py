@@ -2,7 +2,8 @@
 
 Like ruff's fix loop: each pass loads the workspace from the current text (disk plus the
 edits so far), runs the selected rules, and applies every fix at or above the threshold.
-Nothing is written here; the caller writes `Outcome.changes` atomically, or shows a diff.
+Nothing is written here; the caller commits `Outcome.changeset` (transaction.commit), or
+shows its diff.
 
 Every pass goes through one gate (`scaffold.lint.verify`): the fixes are applied in memory,
 every build scenario is resolved again, and the changes must be the ones the rules claim. When
@@ -12,6 +13,7 @@ applied, and its finding stays, with the reason.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -22,9 +24,11 @@ from scaffold.lint.convergence import Watch
 from scaffold.lint.diagnostic import Applicability, Diagnostic
 from scaffold.lint.rule import Rule
 from scaffold.toml.textfile import TextFile
+from scaffold.transaction.changeset import ChangeSet
 from scaffold.workspace.loader import load
 from scaffold.workspace.model import Workspace
 from scaffold.workspace.reader import Reader
+from scaffold.workspace.wiring import check_forced
 
 if TYPE_CHECKING:
     from scaffold.lint.verify import Snapshot
@@ -41,6 +45,21 @@ class Outcome:
     changes: dict[Path, TextFile] = field(default_factory=dict)
     fixed: list[Diagnostic] = field(default_factory=list)
     scenario_changes: list = field(default_factory=list)  # verify.Change: first text vs last
+
+    @property
+    def changeset(self) -> ChangeSet:
+        """The files the fixes (and `planned`) change, before and after."""
+        return changeset(self.originals, self.changes)
+
+
+def changeset(
+    originals: Mapping[Path, TextFile | None], changes: Mapping[Path, TextFile]
+) -> ChangeSet:
+    """TextFiles before (None: absent) and after as a ChangeSet of their exact text."""
+    return ChangeSet(
+        {p: old.original if (old := originals.get(p)) is not None else None for p in changes},
+        {p: text.original for p, text in changes.items()},
+    )
 
 
 def lint(workspace: Workspace, rules: list[Rule], wiring: str | None = None) -> list[Diagnostic]:
@@ -64,6 +83,7 @@ def run(
     disk = Reader()
     overlay: dict[Path, TextFile] = dict(planned or {})
     workspace = load(path, _reader(disk, overlay))
+    check_forced(workspace, wiring)  # an option, checked before any rule runs
     outcome = Outcome(workspace, [])
     for file_path in overlay:
         outcome.originals[file_path] = _original(disk, file_path)

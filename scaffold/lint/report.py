@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from scaffold.lint.diagnostic import Applicability, Diagnostic, Severity
+from scaffold.transaction.changeset import ChangeSet
 
 if TYPE_CHECKING:
     from scaffold.lint.verify import Change
-    from scaffold.toml.textfile import TextFile
 
 CHECK, DIFF, FIX = "check", "diff", "fix"
 
@@ -22,8 +22,7 @@ class Report:
     threshold: Applicability  # the fixes applied, or offered with `[*]` by a check
     diagnostics: list[Diagnostic]  # what remains
     fixed: list[Diagnostic] = field(default_factory=list)
-    changes: dict[Path, TextFile] = field(default_factory=dict)  # written, or would be (DIFF)
-    originals: dict[Path, TextFile | None] = field(default_factory=dict)  # None: created
+    changeset: ChangeSet = field(default_factory=ChangeSet)  # written, or would be (DIFF)
     scenario_changes: list[Change] = field(default_factory=list)  # the builds the fixes change
     base: Path | None = None  # DIFF: the folder the diff's paths are relative to
     pending: Path | None = None  # the journal of an interrupted write (check and diff only)
@@ -35,13 +34,13 @@ class Report:
 
     @property
     def changed_files(self) -> list[Path]:
-        return list(self.changes)
+        return self.changeset.paths
 
     @property
     def exit_code(self) -> int:
         """0 clean; 1 findings remain, or (DIFF) the fixes would change files."""
         if self.mode == DIFF:
-            return 1 if self.changes else 0
+            return 1 if self.changeset else 0
         return 1 if self.errors else 0
 
     def summary(self, scenarios: bool = True) -> list[str]:
@@ -51,7 +50,7 @@ class Report:
         if self.scenario_changes and scenarios:
             lines.append("Builds the fixes change (verified against the feature model):")
             lines += [f"  {change.text()}" for change in self.scenario_changes]
-        files = len(self.changes)
+        files = len(self.changeset)
         if self.mode == DIFF:
             lines.append(
                 f"Would fix {len(self.fixed)} finding(s) in {files} file(s)."

@@ -3,9 +3,10 @@ edits.
 
 For each answers file (the workspace's, each profiler's), copier's 3-way update runs from the
 recorded release to the newest one in the template history (`scaffold.render.history`). It runs
-in a throwaway clone of the project's repository at HEAD, one template after the other (copier
-refuses a dirty tree, and the first update dirties it), so the user's tree is only written at
-the end, all at once (`apply`).
+in a throwaway clone of the project's repository at HEAD with the working tree's uncommitted
+changes committed on top, one template after the other (copier refuses a dirty tree, and the
+first update dirties it). `plan` returns the result as a `ChangeSet` against the working tree;
+the API writes it in one transaction (removals journaled like writes).
 """
 
 from __future__ import annotations
@@ -18,10 +19,58 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from scaffold.errors import UserError
+from scaffold.transaction.changeset import ChangeSet
 
 ANSWERS = ".copier-answers.yml"
 # The labels copier's inline conflicts carry (copier/_main.py, `_apply_update`, git merge-file).
 _MARKERS = (b"<<<<<<< before updating", b">>>>>>> after updating")
+
+
+@dataclass(frozen=True)
+class Planned:
+    """What an update would do: the answers files, those to update, each template's newest
+    release, the file changes, and the files left with conflict markers."""
+
+    top: Path  # the repository's top
+    steps: list[Step]
+    todo: list[Step]
+    targets: dict[str, str]
+    changeset: ChangeSet
+    conflicts: list[str]  # relative to `top`
+
+
+def plan(project: Path, interactive: bool, note: Callable[[str], None]) -> Planned:
+    """Run the updates the answers files below `project` need, in a clone; write nothing."""
+    top, head = repository(project)
+    found = steps(top, project, note)
+    folder, target = targets(found)
+    todo = [s for s in found if s.legacy or s.recorded != target[s.template]]
+    for step in found:
+        if step not in todo:
+            note(f"{step.answers}: {step.template} template up to date ({step.recorded})")
+    changes: dict[str, bytes | None] = {}
+    if todo:
+        changes = update_in_clone(top, head, todo, target, folder, interactive)
+    conflicts = sorted(p for p, data in changes.items() if data and conflicted(data))
+    after = {top / rel: _text(rel, data) for rel, data in changes.items()}
+    before = {p: _text(p.relative_to(top).as_posix(), _read(p)) for p in after}
+    return Planned(top, found, todo, target, ChangeSet(before, after), conflicts)
+
+
+def _read(path: Path) -> bytes | None:
+    return path.read_bytes() if path.is_file() else None
+
+
+def _text(rel: str, data: bytes | None) -> str | None:
+    if data is None:
+        return None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise UserError(
+            f"{rel}: the update involves a file that is not UTF-8 text",
+            "nothing was written; update it by hand",
+        ) from None
 
 
 @dataclass
@@ -60,19 +109,6 @@ def repository(project: Path) -> tuple[Path, str]:
     except UserError:
         raise UserError(f"{top} has no commit yet", hint) from None
     return top, head
-
-
-def refuse_dirty(top: Path, project: Path) -> None:
-    status = _git(
-        top, "status", "--porcelain", "-z", "--untracked-files=all", "--", str(project), strip=False
-    )
-    dirty = sorted({entry[3:] for entry in status.split("\0") if len(entry) > 3})
-    if dirty:
-        listed = ", ".join(dirty[:10]) + (f" and {len(dirty) - 10} more" if len(dirty) > 10 else "")
-        raise UserError(
-            f"uncommitted changes: {listed}",
-            "commit or stash them first, so the update can be reviewed and undone with git",
-        )
 
 
 def steps(top: Path, project: Path, note: Callable[[str], None]) -> list[Step]:
@@ -151,12 +187,16 @@ def _check_version(step: Step, available: list[str], target: str) -> None:
 
 def update_in_clone(
     top: Path, head: str, todo: list[Step], target: dict[str, str], folder: Path, interactive: bool
-) -> tuple[dict[str, bytes | None], str]:
-    """Run the updates in a clone at HEAD: {path: new bytes or None if removed}, the diff."""
+) -> dict[str, bytes | None]:
+    """Run the updates in a clone at HEAD plus the working tree's uncommitted changes:
+    {path from the top: new bytes, or None if removed}."""
     with tempfile.TemporaryDirectory(prefix="scaffold-update.") as scratch:
         clone = Path(scratch) / "repo"
         _git(Path(scratch), "clone", "--quiet", "--shared", "--no-checkout", str(top), str(clone))
         _git(clone, "checkout", "--quiet", "--detach", head)
+        if _copy_uncommitted(top, clone):
+            _commit(clone, "the working tree's uncommitted changes")
+            head = _git(clone, "rev-parse", "HEAD")
         for step in todo:
             if step.legacy:
                 _migrate(clone / step.answers, step.template)
@@ -168,8 +208,28 @@ def update_in_clone(
         for rel in filter(None, names.split("\0")):
             path = clone / rel
             changes[rel] = path.read_bytes() if path.is_file() else None
-        diff = _git(clone, "diff", "--no-renames", head, "HEAD", strip=False)
-    return changes, diff
+    return changes
+
+
+def _copy_uncommitted(top: Path, clone: Path) -> bool:
+    """Bring the working tree's changed, deleted and untracked (not ignored) files into the
+    clone, so the update merges into what the user has; whether there were any."""
+    import shutil
+
+    tracked = _git(top, "diff", "--name-only", "--no-renames", "-z", "HEAD", strip=False)
+    untracked = _git(top, "ls-files", "-z", "--others", "--exclude-standard", strip=False)
+    names = sorted(set(filter(None, (tracked + "\0" + untracked).split("\0"))))
+    for rel in names:
+        source, copy = top / rel, clone / rel
+        if copy.is_symlink() or copy.exists():
+            copy.unlink()
+        if source.is_symlink():
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            copy.symlink_to(os.readlink(source))
+        elif source.is_file():
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, copy)
+    return bool(names)
 
 
 def _migrate(answers: Path, template: str) -> None:
@@ -213,30 +273,6 @@ def _copier_update(clone: Path, step: Step, version: str, folder: Path, interact
         )
     except RuntimeError as error:
         raise UserError(f"{step.answers}: {error}", "nothing was written") from None
-
-
-def apply(top: Path, changes: dict[str, bytes | None]) -> None:
-    """Write the new files at once (scaffold.transaction), then remove the deleted ones."""
-    from scaffold.transaction.write import write_all
-
-    texts = {}
-    for rel, data in changes.items():
-        if data is not None:
-            try:
-                texts[top / rel] = data.decode("utf-8")
-            except UnicodeDecodeError:
-                raise UserError(
-                    f"{rel}: the update made a file that is not UTF-8 text",
-                    "nothing was written; see `scaffold update --dry-run`",
-                ) from None
-    write_all(texts, top)
-    for rel, data in changes.items():
-        if data is None:
-            (top / rel).unlink(missing_ok=True)
-            for parent in (top / rel).parents:  # and the folders it leaves empty
-                if parent == top or any(parent.iterdir()):
-                    break
-                parent.rmdir()
 
 
 def conflicted(data: bytes) -> bool:

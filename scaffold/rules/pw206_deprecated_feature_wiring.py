@@ -35,7 +35,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from scaffold import facts
-from scaffold.errors import UserError
 from scaffold.lint.claim import Claim
 from scaffold.lint.diagnostic import Applicability, Severity
 from scaffold.rules.backend_floor import raise_backend_floor
@@ -46,7 +45,6 @@ from scaffold.rules.wiring_edits import (
 )
 from scaffold.toml import manifest
 from scaffold.workspace.crate import Dependency
-from scaffold.workspace.versions import series
 from scaffold.workspace.wiring import (
     ENV,
     EXTENSION_MODULE,
@@ -86,9 +84,7 @@ def check(ctx: Context) -> Iterator[Finding]:
     for ext in ctx.extensions:
         if not uses_feature(ext):
             continue
-        if ctx.wiring == ENV:
-            if below_env_wiring(ctx.workspace, ext):
-                _refuse_old_pyo3(ctx, ext)
+        if ctx.wiring == ENV:  # below env wiring, `check_forced` refused it before any rule ran
             setup_py = _setup_py(ext)
             if setup_py is not None:  # never edited: the migration cannot complete
                 yield ctx.finding(
@@ -233,33 +229,3 @@ def _status(ctx: Context, ext: Extension) -> str:
             f"{facts.format_series(facts.ENV_WIRING_SINCE)} (deprecated from {since})"
         )
     return f"deprecated since PyO3 {since}"
-
-
-def _refuse_old_pyo3(ctx: Context, ext: Extension) -> None:
-    """`--wiring env` below the env-wiring release; say when Cargo.lock decided the version."""
-    ws, crate = ctx.workspace, ext.crate
-    found = ws.pyo3_series(crate)
-    since = facts.format_series(facts.ENV_WIRING_SINCE)
-    uses = facts.format_series(found) if found else "an unknown version"
-    asked = next(
-        filter(
-            None,
-            (
-                series(crate.effective_spec(d).get("version") or "")
-                for d in ws.pyo3_dependencies(crate)
-            ),
-        ),
-        None,
-    )
-    locked = [v for v in ws.lock_versions.get("pyo3", []) if series(v) == found]
-    if locked and asked is not None and asked != found:
-        raise UserError(
-            f"{ws.root / 'Cargo.lock'}: `--wiring env` needs PyO3 >= {since}; read Cargo.lock, "
-            f"which pins pyo3 {locked[0]} although {crate.path} asks for "
-            f"{facts.format_series(asked)}",
-            "run `cargo update -p pyo3` first, or keep `--wiring feature`",
-        )
-    raise UserError(
-        f"{crate.path}: `--wiring env` needs PyO3 >= {since}, this crate uses {uses}",
-        "upgrade pyo3 first, or keep `--wiring feature`",
-    )

@@ -25,7 +25,12 @@ removed).
 after the root, so nothing is left in the project; a second command waits up to
 `lock.LOCK_TIMEOUT` seconds, then refuses.
 
-Modules: `write` (the transaction), `journal` (its record, rollback and recovery), `lock` (one
-writer per workspace), `files` (the durable file operations they share). This package imports
-nothing: `fix-features --check` imports only `journal`, to warn about a pending one.
+A target whose text is `None` is removed the same way: backed up, unlinked with the renames,
+restored by a rollback; the folders it leaves empty go at the commit.
+
+Modules: `changeset` (`ChangeSet`, what a command would write: before/after per path, its
+diff), `commit` (the one sequence every writing command follows: lock, plan, dirty-tree guard,
+`write_all`), `write` (the transaction), `journal` (its record, rollback and recovery), `lock`
+(one writer per workspace), `files` (the durable file operations they share). This package
+imports nothing: `fix-features --check` imports only `journal`, to warn about a pending one.
 """

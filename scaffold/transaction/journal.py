@@ -24,13 +24,14 @@ def pending(root: Path) -> Path | None:
     return path if path.exists() else None
 
 
-def plan(root: Path, targets: dict[Path, str]) -> Journal:
-    """The journal of a write of `targets`: the directories to create, for each target its
-    temporary file and its backup (none for a file that does not exist yet)."""
+def plan(root: Path, targets: dict[Path, str | None]) -> Journal:
+    """The journal of a write of `targets` (`None`: remove it): the directories to create,
+    for each target its temporary file and its backup (none for a file that does not exist
+    yet), and whether it is removed."""
     directories: list[str] = []
     entries = []
-    for target in targets:
-        for parent in reversed(target.parents):
+    for target, text in targets.items():
+        for parent in reversed(target.parents if text is not None else ()):
             if files.inside(parent, root) and parent != root and not parent.exists():
                 relative = files.rel(parent, root)
                 if relative not in directories:
@@ -48,6 +49,7 @@ def plan(root: Path, targets: dict[Path, str]) -> Journal:
                 )
                 if existed
                 else None,
+                "removed": text is None,
             }
         )
     return {
@@ -75,7 +77,8 @@ def write(root: Path, journal: Journal) -> None:
 
 
 def commit(root: Path, journal: Journal) -> None:
-    """Mark the write done, then remove backups and the journal (safe to repeat)."""
+    """Mark the write done, then remove backups, the folders removals left empty, and the
+    journal (safe to repeat)."""
     journal = {**journal, "state": "committed"}
     if (root / JOURNAL).exists():
         write(root, journal)
@@ -83,15 +86,28 @@ def commit(root: Path, journal: Journal) -> None:
         for key in ("temp", "backup"):
             if entry[key]:
                 files.unlink(root / entry[key])
+    for entry in journal["entries"]:
+        if entry.get("removed"):
+            _prune_empty_parents(root, root / entry["target"])
     files.unlink(root / JOURNAL)
     files.fsync_directory(root)
+
+
+def _prune_empty_parents(root: Path, removed: Path) -> None:
+    for parent in removed.parents:
+        if parent == root or not files.inside(parent, root):
+            return
+        try:
+            parent.rmdir()
+        except OSError:  # not empty (or gone): the folders above are not empty either
+            return
 
 
 def roll_back(root: Path, journal: Journal) -> list[str]:
     """Put every target back as it was; returns what could not be undone."""
     problems = []
     for entry in journal["entries"]:
-        target, temp = root / entry["target"], root / entry["temp"]
+        target = root / entry["target"]
         try:
             if entry["backup"] is None:
                 files.unlink(target)
@@ -101,7 +117,8 @@ def roll_back(root: Path, journal: Journal) -> list[str]:
                     files.unlink(backup)  # not replaced yet; rename(2) of a hard link is a no-op
                 else:
                     os.replace(backup, target)
-            files.unlink(temp)
+            if entry["temp"]:
+                files.unlink(root / entry["temp"])
         except OSError as error:
             problems.append(f"{entry['target']}: {files.describe(error)}")
     for relative in reversed(journal["directories"]):
@@ -140,8 +157,7 @@ def recover(root: Path, report: Callable[[str], None] | None = None) -> list[str
     restored = [
         e["target"]
         for e in entries
-        if files.exists(root / e["target"])
-        and (e["backup"] is None or files.exists(root / e["backup"]))
+        if (files.exists(root / e["backup"]) if e["backup"] else files.exists(root / e["target"]))
     ]
     problems = roll_back(root, journal)
     if problems:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Mapping
 from pathlib import Path
 
 from scaffold.errors import ManifestError, UserError
@@ -13,18 +14,26 @@ from scaffold.transaction.lock import locked
 
 
 def write_all(
-    contents: dict[Path, str], root: Path | None = None, boundary: str | None = None
+    contents: Mapping[Path, str | None], root: Path | None = None, boundary: str | None = None
 ) -> None:
     """Write every file in `contents` or none of them; `root` holds the journal and the lock.
 
-    Without `root`, the deepest directory holding every target is used. `boundary` describes
-    `root` in the refusal for a target outside it.
+    A text of `None` removes the file (journaled like a write: a backup until the commit, so
+    recovery puts it back; the folders it leaves empty go after the commit). Without `root`,
+    the deepest directory holding every target is used. `boundary` describes `root` in the
+    refusal for a target outside it.
     """
     if not contents:
         return
     root = (root or _common_root(contents)).resolve()
     with locked(root):
-        targets = {_checked_target(path, root, boundary): text for path, text in contents.items()}
+        targets = {
+            _checked_target(path, root, boundary, removing=text is None): text
+            for path, text in contents.items()
+        }
+        targets = {p: t for p, t in targets.items() if t is not None or files.exists(p)}
+        if not targets:
+            return
         record = journal.plan(root, targets)
         current: list[Path] = [next(iter(targets))]  # the target being worked on
         try:
@@ -48,8 +57,11 @@ def write_all(
         journal.commit(root, record)
 
 
-def _checked_target(path: Path, root: Path, boundary: str | None = None) -> Path:
-    """The real file `path` names; refuses a target outside `root`, read-only or a directory."""
+def _checked_target(
+    path: Path, root: Path, boundary: str | None = None, removing: bool = False
+) -> Path:
+    """The real file `path` names; refuses a target outside `root`, a directory, or (unless
+    `removing` it) read-only."""
     absolute = path if path.is_absolute() else Path.cwd() / path
     real = absolute.resolve()
     if not files.inside(real, root):
@@ -68,7 +80,7 @@ def _checked_target(path: Path, root: Path, boundary: str | None = None) -> Path
         )
     if real.is_dir():
         raise ManifestError(path, "is a directory, expected a file", hint="remove or rename it")
-    if real.exists():
+    if real.exists() and not removing:
         mode = real.stat().st_mode
         if not mode & stat.S_IWUSR or not os.access(real, os.W_OK):
             raise ManifestError(
@@ -80,28 +92,33 @@ def _checked_target(path: Path, root: Path, boundary: str | None = None) -> Path
 
 
 def _apply(
-    root: Path, record: journal.Journal, targets: dict[Path, str], current: list[Path]
+    root: Path, record: journal.Journal, targets: dict[Path, str | None], current: list[Path]
 ) -> None:
-    """Make the directories, stage every text beside its target, back up, then rename."""
+    """Make the directories, stage every text beside its target, back up, then rename (or,
+    for a removal, unlink: its backup keeps it until the commit)."""
     for relative in record["directories"]:
         current[0] = root / relative
         (root / relative).mkdir(exist_ok=True)
     texts = list(targets.values())
     for entry, text in zip(record["entries"], texts, strict=True):
-        target, temp = root / entry["target"], root / entry["temp"]
+        target = root / entry["target"]
         current[0] = target
-        mode = target.stat().st_mode & 0o7777 if entry["backup"] else None
-        files.write_file(temp, text, mode)
+        if text is not None:
+            mode = target.stat().st_mode & 0o7777 if entry["backup"] else None
+            files.write_file(root / entry["temp"], text, mode)
         if entry["backup"]:
             files.backup(target, root / entry["backup"])
     for entry in record["entries"]:
         current[0] = root / entry["target"]
-        os.replace(root / entry["temp"], root / entry["target"])
+        if entry.get("removed"):
+            os.unlink(root / entry["target"])
+        else:
+            os.replace(root / entry["temp"], root / entry["target"])
     for relative in {str(Path(e["target"]).parent) for e in record["entries"]}:
         files.fsync_directory(root / relative)
 
 
-def _common_root(contents: dict[Path, str]) -> Path:
+def _common_root(contents: Mapping[Path, str | None]) -> Path:
     parents = [str((p if p.is_absolute() else Path.cwd() / p).parent) for p in contents]
     common = Path(os.path.commonpath(parents))
     while not common.exists():

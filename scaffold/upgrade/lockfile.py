@@ -6,7 +6,7 @@ import subprocess
 from pathlib import Path
 
 from scaffold.errors import UserError
-from scaffold.upgrade.plan import Plan
+from scaffold.upgrade.model import Plan
 
 
 def cargo_update(plan: Plan, boundary: Path) -> None:

@@ -33,6 +33,49 @@ def mode(workspace: Workspace, ext: Extension, forced: str | None = None) -> str
     return FEATURE if uses_feature(ext) or below_env_wiring(workspace, ext) else ENV
 
 
+def check_forced(workspace: Workspace, forced: str | None) -> None:
+    """Refuse `--wiring env` (UserError) for a feature-wired extension whose PyO3 predates
+    env wiring: an option checked before any rule runs, whichever rules are selected."""
+    if forced != ENV:
+        return
+    for ext in workspace.extensions():
+        if uses_feature(ext) and below_env_wiring(workspace, ext):
+            _refuse_old_pyo3(workspace, ext)
+
+
+def _refuse_old_pyo3(ws: Workspace, ext: Extension) -> None:
+    """`--wiring env` below the env-wiring release; say when Cargo.lock decided the version."""
+    from scaffold.errors import UserError
+    from scaffold.workspace.versions import series
+
+    crate = ext.crate
+    found = ws.pyo3_series(crate)
+    since = facts.format_series(facts.ENV_WIRING_SINCE)
+    uses = facts.format_series(found) if found else "an unknown version"
+    asked = next(
+        filter(
+            None,
+            (
+                series(crate.effective_spec(d).get("version") or "")
+                for d in ws.pyo3_dependencies(crate)
+            ),
+        ),
+        None,
+    )
+    locked = [v for v in ws.lock_versions.get("pyo3", []) if series(v) == found]
+    if locked and asked is not None and asked != found:
+        raise UserError(
+            f"{ws.root / 'Cargo.lock'}: `--wiring env` needs PyO3 >= {since}; read Cargo.lock, "
+            f"which pins pyo3 {locked[0]} although {crate.path} asks for "
+            f"{facts.format_series(asked)}",
+            "run `cargo update -p pyo3` first, or keep `--wiring feature`",
+        )
+    raise UserError(
+        f"{crate.path}: `--wiring env` needs PyO3 >= {since}, this crate uses {uses}",
+        "upgrade pyo3 first, or keep `--wiring feature`",
+    )
+
+
 def declared_mode(ext: Extension) -> str | None:
     """`wiring` in the project's `[tool.pyo3-scaffold]`, as written (None when absent)."""
     return ext.project.scaffold_settings.get("wiring") if ext.project else None

@@ -317,10 +317,15 @@ def test_fix_keeps_the_file_mode(safe_only):
     assert profiler.stat().st_mode & 0o777 == 0o640
 
 
-def test_wiring_env_on_old_pyo3_exits_2(safe_only):
+@pytest.mark.parametrize("mode", [[], ["--check"], ["--diff"]])
+@pytest.mark.parametrize("rules", [[], ["--ignore", "PW206"], ["--select", "PW203"]])
+def test_wiring_env_on_old_pyo3_exits_2(safe_only, mode, rules):
+    """`--wiring env` below PyO3 0.26 is an option refused before any rule runs: whichever
+    rules are selected, in every mode (it passed with PW206 ignored)."""
     before = snapshot(safe_only)
-    result = fix(safe_only, "--wiring", "env")
-    assert result.exit_code == 2 and "PyO3 >= 0.26" in result.stderr
+    result = fix(safe_only, "--wiring", "env", *mode, *rules)
+    assert result.exit_code == 2 and "PyO3 >= 0.26" in result.stderr, result.stderr
+    assert result.stdout == "" and result.stderr.count("\n") == 1
     assert snapshot(safe_only) == before
 
 

@@ -66,7 +66,7 @@ def test_diff_paths_are_relative_to_the_current_directory(tmp_path):
     git_init(root)
     diff = run_cli("fix-features", "--diff", cwd=root)
     assert "+++ b/pyproject.toml" in diff.stdout
-    dry = run_cli("add-profiler", "--dry-run", cwd=root)
+    dry = run_cli("add-profiler", "--diff", cwd=root)
     assert "+++ b/rust/Cargo.toml" in dry.stdout
     assert "would create: rust/srcpkg-profiler/Cargo.toml" in dry.stderr
     # From `rust/`, the pyproject.toml above it is `../pyproject.toml` (it was `a//abs/path`).
@@ -139,12 +139,12 @@ def test_add_profiler_name_of_an_existing_profiler_fixes_it(tmp_path):
     member, checked and given its rpath (it answered "exists already; nothing to do"), from the
     member's own directory too (paths then relative to it)."""
     root = existing_profiler_shape(tmp_path)  # the e2e test's fixture, not built here
-    dry = run_cli("add-profiler", "--name", "profiling", "--dry-run", cwd=root)
-    assert dry.exit_code == 0, dry.stderr
+    dry = run_cli("add-profiler", "--name", "profiling", "--diff", cwd=root)
+    assert dry.exit_code == 1, dry.stderr  # something would change
     assert "`profiling` already profiles `withprof`" in dry.stderr
     assert "would create: profiling/build.rs" in dry.stderr
     assert "+++ b/profiling/Cargo.toml" in dry.stdout and "pyo3-build-config" in dry.stdout
-    assert not (root / "profiling" / "build.rs").exists()  # --dry-run writes nothing
+    assert not (root / "profiling" / "build.rs").exists()  # --diff writes nothing
     done = run_cli("add-profiler", "--name", "profiling", cwd=root / "profiling")
     assert done.exit_code == 0, done.stderr
     assert "created: build.rs" in done.stderr and "changed: Cargo.toml" in done.stderr

@@ -151,7 +151,7 @@ def existing_profiler_shape(root: Path) -> Path:
 def test_existing_profiler_is_fixed_not_duplicated(tmp_path):
     repo = existing_profiler_shape(tmp_path)
     dry = run_cli("add-profiler", "--dry-run", cwd=repo)
-    assert dry.exit_code == 0 and "already profiles" in dry.stderr, dry.stderr
+    assert dry.exit_code == 1 and "already profiles" in dry.stderr, dry.stderr  # would change
     assert "would create: profiling/build.rs" in dry.stderr
     result = run_cli("add-profiler", cwd=repo)
     assert result.exit_code == 0, result.stderr
@@ -220,7 +220,7 @@ def test_src_layout_from_root_and_from_rust(tmp_path, venv):
         assert fixed.exit_code == 0, fixed.stdout + fixed.stderr
         assert "maturin>=1.9.4" in (repo / "pyproject.toml").read_text()
         git_commit_all(repo)
-        dry = run_cli("add-profiler", "--dry-run", cwd=here)
+        dry = run_cli("add-profiler", "--diff", cwd=here)
         prefix = "rust/" if start == "." else ""
         assert f"+++ b/{prefix}Cargo.toml" in dry.stdout, dry.stdout
         added = run_cli("add-profiler", cwd=here)

@@ -31,13 +31,18 @@ def repo(tmp_path) -> Path:
 
 def test_dry_run_writes_nothing(repo):
     before = snapshot(repo)
-    result = run_cli(
-        "cross", HOST, repo, "--python-version", VERSION, "--linker", "sh", "--dry-run"
-    )
-    assert result.exit_code == 0, result.stderr
-    assert f'would write .cargo/config.toml:\n[target.{HOST}]\nlinker = "sh"' in result.stderr
+    args = ("cross", HOST, repo, "--python-version", VERSION, "--linker", "sh")
+    result = run_cli(*args, "--dry-run")
+    assert result.exit_code == 1, result.stderr  # something would change
+    assert "would write .cargo/config.toml\n" in result.stderr
     assert f"would write .cargo/cross/{HOST}.env" in result.stderr
     assert f"cargo build --target {HOST})" in result.stdout
+    diff = run_cli(*args, "--diff")  # stdout: the patch alone, the commands on stderr
+    assert diff.exit_code == 1, diff.stderr
+    assert f'+++ b/.cargo/config.toml\n@@ -0,0 +1,2 @@\n+[target.{HOST}]\n+linker = "sh"' in (
+        diff.stdout
+    )
+    assert f"cargo build --target {HOST})" in diff.stderr
     assert snapshot(repo) == before
 
 
