@@ -47,9 +47,10 @@ def register(parser: argparse.ArgumentParser) -> None:
         "--output",
         "-o",
         type=Path,
-        default=Path("flamegraph.svg"),
+        default=None,
         metavar="FILE",
-        help="where to write the flamegraph (default: flamegraph.svg)",
+        help="where to write the flamegraph (default: flamegraph.svg beside the profiler "
+        "binary, under the target directory)",
     )
     parser.add_argument(
         "--top",

@@ -92,6 +92,9 @@ def make_plan(
     env_text = envfile.render(triple, plan.settings)
     if not env_file.is_file() or env_file.read_text(encoding="utf-8") != env_text:
         plan.writes[env_file] = env_text
+    ignore = envfile.ignore_file(ws.root)
+    if not ignore.is_file():
+        plan.writes[ignore] = envfile.IGNORE_ALL
     return plan
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import build_env, run_cli, snapshot
+from tests.conftest import TARGET_DIR, build_env, run_cli, snapshot
 
 # What perf prints when perf_event_open is refused (tools/perf/util/evsel.c).
 PERF_DENIED = """#!/bin/sh
@@ -85,12 +85,15 @@ def hottest(stdout: str, title: str) -> list[str]:
 @pytest.mark.e2e
 def test_default_recorder_makes_the_flamegraph(project, tmp_path):
     before = snapshot(project, SKIP)
-    proc = profile(project, tmp_path, "--output", "flame.svg", "--iterations", "30", "--yes")
+    """No --output: the flamegraph goes beside the profiler binary in the target directory
+    (issue 26: a run never dirties the project)."""
+    proc = profile(project, tmp_path, "--iterations", "30", "--yes")
     assert proc.returncode == 0, proc.stderr
     recorder = re.search(r"^recorder: (\S+) \(--recorder auto\)$", proc.stderr, re.M)
     assert recorder, proc.stderr
-    svg = (project / "flame.svg").read_text()
-    (project / "flame.svg").unlink()
+    written = TARGET_DIR / "profiling" / "flamegraph.svg"
+    svg = written.read_text()
+    written.unlink()
     assert svg.startswith("<?xml") and "</svg>" in svg
     # The library's Rust function from src/lib.rs, by path (perf) or by file (py-spy).
     assert re.search(r"<title>(demo_lib::)?count_primes[ <(]", svg), svg[:2000]
@@ -102,7 +105,7 @@ def test_default_recorder_makes_the_flamegraph(project, tmp_path):
     if recorder.group(1) == "perf":  # the template's #[inline(never)] entry point
         assert "<title>demo_lib_profiler::native_workload (" in svg
     assert "native  30 iterations" in proc.stdout and "python  30 iterations" in proc.stdout
-    assert proc.stdout.rstrip().endswith("flamegraph: flame.svg"), proc.stdout
+    assert proc.stdout.rstrip().endswith(f"flamegraph: {written}"), proc.stdout
     assert snapshot(project, SKIP) == before
 
 
