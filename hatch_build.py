@@ -6,11 +6,14 @@ sdist ships them as `scaffold/templates/history/` (through the `templates` force
 wheel built straight from a checkout makes them the same way. Editable installs skip this: the
 tool builds the bundles from the checkout on first use. The sdist (a release) is refused when
 the templates differ from the newest release's: its projects would record the wrong version.
+A source tree that can make no bundles (a shallow clone, an archive without `.git`) stops the
+build with one line saying what to do (`SystemExit`: the build frontend prints it, no traceback).
 """
 
 from __future__ import annotations
 
 import importlib.util
+import subprocess
 import tempfile
 from pathlib import Path
 
@@ -28,6 +31,9 @@ class TemplateHistoryHook(BuildHookInterface):
         root = Path(self.root)
         if all((root / "templates" / "history" / f"{n}.bundle").is_file() for n in NAMES):
             return  # an unpacked sdist: the templates force-include carries them
+        missing = _missing_history(root)
+        if missing:
+            raise SystemExit(f"pyo3-scaffold: {missing}")
         spec = importlib.util.spec_from_file_location(
             "_scaffold_history", root / "scaffold" / "render" / "history.py"
         )
@@ -40,7 +46,7 @@ class TemplateHistoryHook(BuildHookInterface):
             history.build_bundles(root, releases, out)
         except history.HistoryError as error:
             raise RuntimeError(f"cannot build the template history: {error}") from None
-        if changed:  # the sdist is what a release ships (README, "Releasing")
+        if changed:  # the sdist is what a release ships (docs/releasing.md)
             last = history.newest(releases)
             raise RuntimeError(
                 f"templates/{' and templates/'.join(changed)} changed since release {last} "
@@ -52,3 +58,31 @@ class TemplateHistoryHook(BuildHookInterface):
             build_data["force_include"][str(out / f"{name}.bundle")] = (
                 f"{prefix}/history/{name}.bundle"
             )
+
+
+def _missing_history(root: Path) -> str | None:
+    """Why `root` cannot make the template bundles, as one line with the fix; None if it can."""
+    try:
+        shallow = subprocess.run(
+            ["git", "rev-parse", "--is-shallow-repository", "--show-toplevel"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+        )
+    except OSError:
+        return (
+            "building from source needs git to bundle the templates' release history; "
+            "install git, or install the sdist or wheel from PyPI (pip install pyo3-scaffold)"
+        )
+    answer = shallow.stdout.splitlines()
+    if shallow.returncode != 0 or len(answer) != 2 or Path(answer[1]).resolve() != root.resolve():
+        return (
+            f"{root} is neither a git clone nor an unpacked sdist (no templates/history/); "
+            "build from a full git clone or install from PyPI (pip install pyo3-scaffold)"
+        )
+    if answer[0] == "true":
+        return (
+            f"{root} is a shallow git clone and the templates' release history needs the full "
+            "one; run `git fetch --unshallow` (CI: actions/checkout with fetch-depth: 0)"
+        )
+    return None

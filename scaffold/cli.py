@@ -48,7 +48,7 @@ def build_parser(argv: list[str]) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="scaffold", description=DESCRIPTION, formatter_class=Formatter
     )
-    parser.add_argument("--version", action="version", version=f"scaffold {__version__}")
+    parser.add_argument("--version", action="version", version=_version())
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     wanted = next((a for a in argv if not a.startswith("-")), None)
     for name, (module, help_text) in COMMANDS.items():
@@ -134,10 +134,17 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
 
+def _version() -> str:
+    import scaffold
+    from scaffold import cli_help
+
+    return cli_help.version(__version__, scaffold.__path__[0])
+
+
 def _fast(argv: list[str]) -> bool:
     """Answer `--version` and the top-level `--help` without argparse; False: not answered."""
     if argv == ["--version"]:
-        print(f"scaffold {__version__}")
+        print(_version())
         return True
     if argv in (["-h"], ["--help"]):
         from scaffold import cli_help

@@ -1,4 +1,7 @@
-"""`scaffold --help` printed from the COMMANDS table without importing argparse.
+"""`scaffold --version` and `scaffold --help`, answered without importing argparse.
+
+`version()` names the tool and the template releases it carries (templates/releases.toml,
+read with os only). The help is printed from the COMMANDS table.
 
 The text is argparse's own layout (HelpFormatter of the parser `cli.build_parser` makes):
 `tests/cli/test_fast_paths.py` compares the two at every terminal width this answers for.
@@ -16,6 +19,45 @@ OPTIONS = (
     ("-h, --help", "show this help message and exit"),
     ("--version", "show program's version number and exit"),
 )
+
+
+def template_releases(package_dir: str) -> list[str]:
+    """The releases of `releases.toml` (`"X.Y.Z" = "commit"` lines of `[releases]`), oldest
+    first: in the installed package (`scaffold/templates`), else at the top of the checkout."""
+    for folder in (
+        os.path.join(package_dir, "templates"),
+        os.path.join(os.path.dirname(package_dir), "templates"),
+    ):
+        try:
+            with open(os.path.join(folder, "releases.toml"), encoding="utf-8") as file:
+                lines = file.read().splitlines()
+        except OSError:
+            continue
+        found = [
+            line.split("=", 1)[0].strip().strip('"')
+            for line in lines
+            if line.startswith('"') and "=" in line
+        ]
+        return sorted(found, key=_release_key)
+    return []
+
+
+def _release_key(release: str) -> tuple[int, ...]:
+    """Plain X.Y.Z releases in order (packaging's Version would cost the fast path its speed)."""
+    return tuple(int(part) if part.isdigit() else -1 for part in release.split("."))
+
+
+def version(tool_version: str, package_dir: str) -> str:
+    """`scaffold --version`: the tool's version and the template releases it can render and
+    update from (the newest is what `new` records)."""
+    releases = template_releases(package_dir)
+    if os.environ.get("SCAFFOLD_TEMPLATE_HISTORY"):
+        history = "templates from SCAFFOLD_TEMPLATE_HISTORY"
+    elif releases:
+        history = f"templates {releases[-1]}, history {', '.join(releases)}"
+    else:
+        history = "no template history found"
+    return f"scaffold {tool_version} (pyo3-scaffold; {history})"
 
 
 def width() -> int:

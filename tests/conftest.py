@@ -53,6 +53,12 @@ TARGET_DIR = Path(os.environ.get("SCAFFOLD_TEST_TARGET_DIR", REPO / ".test-targe
 BASE_PYTHON = os.path.realpath(getattr(sys, "_base_executable", sys.executable))
 
 
+def posix_only(why: str) -> pytest.MarkDecorator:
+    """Skip on Windows a test that needs a POSIX facility (`why`: which one); the repository's
+    CI runs the rest there (docs/install.md)."""
+    return pytest.mark.skipif(os.name == "nt", reason=f"needs POSIX: {why}")
+
+
 @dataclass
 class Result:
     exit_code: int

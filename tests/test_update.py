@@ -15,7 +15,16 @@ import yaml
 
 from scaffold.render import history
 from scaffold.render.copier_render import templates_root
-from tests.conftest import build_env, git_commit_all, git_init, read_tree, run, run_cli, snapshot
+from tests.conftest import (
+    build_env,
+    git_commit_all,
+    git_init,
+    posix_only,
+    read_tree,
+    run,
+    run_cli,
+    snapshot,
+)
 
 NAME = "demo-up"
 N, N1 = "0.1.0", "0.2.0"
@@ -412,6 +421,7 @@ def test_unreleased_templates_are_named(tmp_path):
     assert history.unreleased(repo, releases) == ["profiler"]
 
 
+@posix_only("a pseudo-terminal (pty)")
 def test_on_a_terminal_a_new_question_is_asked(project):
     """Without --yes on a terminal (a pty here), the question N+1 adds is asked (questionary,
     through copier) and the answer is used; the derived answers are not asked."""

@@ -20,14 +20,14 @@ from scaffold.workspace.crate import Crate
 from scaffold.workspace.discover import relative_to_cwd
 from scaffold.workspace.model import Workspace
 
-# The platform the binary checks branch on (tests simulate others by setting it).
+# The platform the libpython and binary checks branch on (tests simulate others by setting it).
 PLATFORM = sys.platform
 
 
 def check_libpython(
     report: Report, found: Interpreter, environ: dict[str, str], ws: Workspace | None
 ) -> None:
-    lib = libpython.locate(found)
+    lib = libpython.locate(found, PLATFORM)
     if not lib.shared:
         report.add("libpython", OK, "libpython is static: binaries carry it, nothing to load")
         return
@@ -39,19 +39,19 @@ def check_libpython(
             "reinstall that Python with its shared library, or use another one",
         )
         return
-    loader = libpython.loader_dirs(environ)
+    loader = libpython.loader_dirs(environ, PLATFORM)
     where = f"shared {lib.name} in {lib.directory}"
     if libpython.covers(lib.directory, loader):
         report.add("libpython", OK, f"{where}, on the loader path")
         return
-    line = libpython.export_line(lib.directory)
+    line = libpython.export_line(lib.directory, PLATFORM)
     report.export(line)
     report.add(
         "libpython",
         NOTE,
         f"{where}, outside the loader path: binaries that embed "
         "Python need an rpath; other binaries (the library's `cargo test`) need "
-        f"{libpython.loader_variable()}",
+        f"{libpython.loader_variable(PLATFORM)}",
         line,
     )
     if ws is None:

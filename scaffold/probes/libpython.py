@@ -66,7 +66,7 @@ def _ld_so_conf(path: Path, seen: set[Path]) -> list[str]:
     seen.add(path)
     found = []
     try:
-        lines = path.read_text(errors="replace").splitlines()
+        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
     except OSError:
         return []
     for line in lines:

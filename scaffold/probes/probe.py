@@ -71,7 +71,8 @@ def probe(
         proc = subprocess.run(
             [command, "-c", _SCRIPT],
             capture_output=True,
-            text=True,
+            encoding="utf-8",
+            errors="replace",
             env=env,
             timeout=timeout,
             cwd=cwd,

@@ -20,7 +20,9 @@ def tool_version(command: list[str], env: dict[str, str] | None = None) -> tuple
     if shutil.which(command[0], path=(env or {}).get("PATH")) is None:
         return None
     try:
-        proc = subprocess.run(command, capture_output=True, text=True, timeout=60, env=env)
+        proc = subprocess.run(
+            command, capture_output=True, encoding="utf-8", errors="replace", timeout=60, env=env
+        )
     except (OSError, subprocess.TimeoutExpired):
         return None
     match = _VERSION.search(proc.stdout + proc.stderr) if proc.returncode == 0 else None
@@ -36,7 +38,11 @@ class Rustc:
     def _run(self, *args: str) -> str:
         try:
             proc = subprocess.run(
-                [self.command, *args], capture_output=True, text=True, timeout=120
+                [self.command, *args],
+                capture_output=True,
+                encoding="utf-8",
+                errors="replace",
+                timeout=120,
             )
         except OSError as error:
             raise UserError(

@@ -22,7 +22,7 @@ class Inferno:
 
     def render(self, folded: Path, svg: Path, title: str, colors: str) -> None:
         """`inferno-flamegraph` from folded stacks into `svg`."""
-        with svg.open("w") as out:
+        with svg.open("wb") as out:  # the renderer writes it
             proc = subprocess.run(
                 [
                     self.flamegraph,
@@ -35,7 +35,8 @@ class Inferno:
                 ],
                 stdout=out,
                 stderr=subprocess.PIPE,
-                text=True,
+                encoding="utf-8",
+                errors="replace",
             )
         if proc.returncode != 0:
             detail = (proc.stderr.strip().splitlines() or [f"exit status {proc.returncode}"])[-1]

@@ -117,20 +117,25 @@ def perf(program: Program, scratch: Path, collapse: str) -> Recording:
             raise CannotRecord(f"perf is not permitted to record here ({_paranoid()})", PERF_FIX)
         raise _failed("perf record", proc, _PERF_NOISE, program)
     script = scratch / "perf.script"
-    with script.open("w") as out:
+    with script.open("wb") as out:  # perf writes it
         dumped = subprocess.run(
             [exe, "script", "--inline", "-i", str(data)],
             cwd=program.root,
             stdout=out,
             stderr=subprocess.PIPE,
-            text=True,
+            encoding="utf-8",
+            errors="replace",
         )
     if dumped.returncode != 0:
         raise UserError(f"`perf script` failed: {_last_line(dumped)}")
     folded = scratch / "stacks.folded"
-    with folded.open("w") as out:
+    with folded.open("wb") as out:  # the collapser writes it
         collapsed = subprocess.run(
-            [collapse, str(script)], stdout=out, stderr=subprocess.PIPE, text=True
+            [collapse, str(script)],
+            stdout=out,
+            stderr=subprocess.PIPE,
+            encoding="utf-8",
+            errors="replace",
         )
     if collapsed.returncode != 0:
         raise UserError(f"`inferno-collapse-perf` failed: {_last_line(collapsed)}")
@@ -178,7 +183,11 @@ def py_spy(program: Program, scratch: Path, loader: str | None) -> Recording:
         raise _failed("py-spy record", proc, _PY_SPY_NOISE, program)
     folded = scratch / "stacks.folded"
     folded.write_text(
-        "".join(_short_files(line, program.root) + "\n" for line in raw.read_text().splitlines())
+        "".join(
+            _short_files(line, program.root) + "\n"
+            for line in raw.read_text(encoding="utf-8").splitlines()
+        ),
+        encoding="utf-8",
     )
     # py-spy prints its progress on the same stdout as the profiler. It exits 0 whatever the
     # profiler's exit status (main.rs), so the profiler's stderr is all there is to show.
@@ -204,7 +213,10 @@ def callgrind(program: Program, scratch: Path) -> Recording:
     recording = Recording("callgrind", proc.stdout, _program_lines(proc.stderr, _VALGRIND_NOISE))
     for inclusive, counter in (("no", recording.self_time), ("yes", recording.total_time)):
         listed = subprocess.run(
-            [annotate, f"--inclusive={inclusive}", str(out)], capture_output=True, text=True
+            [annotate, f"--inclusive={inclusive}", str(out)],
+            capture_output=True,
+            encoding="utf-8",
+            errors="replace",
         )
         if listed.returncode != 0:
             raise UserError(f"`callgrind_annotate` failed: {_last_line(listed)}")
@@ -249,13 +261,18 @@ def _short_files(line: str, root: Path) -> str:
 def _run(command: list[str], cwd: Path) -> subprocess.CompletedProcess:
     print(f"recording: {shlex.join([Path(command[0]).name, *command[1:]])}", file=sys.stderr)
     return subprocess.run(
-        command, cwd=cwd, capture_output=True, text=True, stdin=subprocess.DEVNULL
+        command,
+        cwd=cwd,
+        capture_output=True,
+        encoding="utf-8",
+        errors="replace",
+        stdin=subprocess.DEVNULL,
     )
 
 
 def _paranoid() -> str:
     try:
-        value = Path("/proc/sys/kernel/perf_event_paranoid").read_text().strip()
+        value = Path("/proc/sys/kernel/perf_event_paranoid").read_text(encoding="ascii").strip()
     except OSError:
         return "perf_event_open refused"
     return f"kernel.perf_event_paranoid is {value}"

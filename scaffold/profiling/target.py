@@ -88,7 +88,9 @@ def _as_profiler(ws: Workspace, crate: Crate) -> Target | None:
 def _from_template(crate: Crate) -> bool:
     """Rendered from templates/profiler: its copier answers file names the profiler crate."""
     answers = crate.dir / ".copier-answers.yml"
-    return answers.is_file() and f"profiler_crate: {crate.name}" in answers.read_text()
+    return answers.is_file() and f"profiler_crate: {crate.name}" in answers.read_text(
+        encoding="utf-8"
+    )
 
 
 def has_profile(ws: Workspace) -> bool:
@@ -110,7 +112,9 @@ def build(ws: Workspace, target: Target) -> Path:
     ]
     print(f"building: {' '.join(command[:-1])}", file=sys.stderr)
     try:
-        proc = subprocess.run(command, cwd=ws.root, stdout=subprocess.PIPE, text=True)
+        proc = subprocess.run(
+            command, cwd=ws.root, stdout=subprocess.PIPE, encoding="utf-8", errors="replace"
+        )
     except FileNotFoundError:
         raise UserError("cargo not found", "install Rust with rustup (https://rustup.rs)") from None
     if proc.returncode != 0:

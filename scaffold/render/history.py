@@ -94,7 +94,11 @@ def build_bundles(
         with tempfile.TemporaryDirectory(prefix="scaffold-history.") as scratch:
             work = Path(scratch)
             _git(work, "init", "--quiet", "--bare")
-            (work / "objects" / "info" / "alternates").write_text(f"{common / 'objects'}\n")
+            (work / "objects" / "info" / "alternates").write_text(
+                f"{common / 'objects'}\n",
+                encoding="utf-8",
+                newline="\n",  # git's: no CR
+            )
             parent: list[str] = []
             for version, commit in releases.items():
                 tree = _git(
@@ -212,7 +216,12 @@ def _from_checkout(root: Path) -> Path:
 
 def _git(cwd: Path, *args: str, env: dict | None = None, error: str = "") -> str:
     done = subprocess.run(
-        ["git", *args], cwd=cwd, capture_output=True, text=True, env={**os.environ, **(env or {})}
+        ["git", *args],
+        cwd=cwd,
+        capture_output=True,
+        encoding="utf-8",
+        errors="replace",
+        env={**os.environ, **(env or {})},
     )
     if done.returncode:
         detail = done.stderr.strip().splitlines()[-1:] or [f"exit {done.returncode}"]

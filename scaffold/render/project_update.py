@@ -264,7 +264,12 @@ def _commit(clone: Path, message: str) -> None:
 
 def _git(cwd: Path, *args: str, strip: bool = True) -> str:
     done = subprocess.run(
-        ["git", *args], cwd=cwd, capture_output=True, text=True, env={**os.environ, "LC_ALL": "C"}
+        ["git", *args],
+        cwd=cwd,
+        capture_output=True,
+        encoding="utf-8",
+        errors="replace",
+        env={**os.environ, "LC_ALL": "C"},
     )
     if done.returncode:
         detail = done.stderr.strip().splitlines()[-1:] or [f"exit {done.returncode}"]

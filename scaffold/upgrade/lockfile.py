@@ -18,7 +18,13 @@ def cargo_update(plan: Plan, boundary: Path) -> None:
     command = ["cargo", "update", *[a for name in plan.update for a in ("-p", name)]]
     try:
         proc = subprocess.run(
-            command, cwd=root, capture_output=True, text=True, check=False, timeout=600
+            command,
+            cwd=root,
+            capture_output=True,
+            encoding="utf-8",
+            errors="replace",
+            check=False,
+            timeout=600,
         )
         lines = proc.stderr.strip().splitlines() or [f"exit status {proc.returncode}"]
         failure = lines[-1] if proc.returncode else None

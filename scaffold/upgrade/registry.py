@@ -99,10 +99,11 @@ def _lock(requirements: dict[str, str]) -> dict | None:
     with tempfile.TemporaryDirectory(prefix="scaffold-resolve-") as scratch:
         root = Path(scratch)
         (root / "src").mkdir()
-        (root / "src" / "lib.rs").write_text("")
+        (root / "src" / "lib.rs").write_text("", encoding="utf-8")
         (root / "Cargo.toml").write_text(
             '[package]\nname = "scaffold-resolve"\nversion = "0.0.0"\nedition = "2021"\n'
-            f"publish = false\n\n[dependencies]\n{deps}\n\n[workspace]\n"
+            f"publish = false\n\n[dependencies]\n{deps}\n\n[workspace]\n",
+            encoding="utf-8",
         )
         env = {k: v for k, v in os.environ.items() if not k.startswith("CARGO_TARGET")}
         proc = subprocess.run(
@@ -110,7 +111,8 @@ def _lock(requirements: dict[str, str]) -> dict | None:
             cwd=root,
             env=env,
             capture_output=True,
-            text=True,
+            encoding="utf-8",
+            errors="replace",
             timeout=300,
             check=False,
         )
@@ -125,7 +127,7 @@ def _lock(requirements: dict[str, str]) -> dict | None:
                 f"cargo could not query crates.io: {last.strip()}",
                 "check the network (or the registry configuration) and run again",
             )
-        return tomllib.loads((root / "Cargo.lock").read_text())
+        return tomllib.loads((root / "Cargo.lock").read_text(encoding="utf-8"))
 
 
 def _read(lock: dict, names: list[str]) -> dict[str, Resolved]:

@@ -6,7 +6,9 @@ from __future__ import annotations
 import pytest
 
 from scaffold import __version__, cli, cli_help
+from scaffold.render import history
 from tests import importtime
+from tests.conftest import REPO, write_tree
 
 
 @pytest.mark.parametrize("columns", range(20, 221))
@@ -27,7 +29,12 @@ def test_version_and_help_do_not_import_argparse(args):
     assert "scaffold.cli" in modules
     assert not modules & {"argparse", "pathlib", "shutil", "scaffold.errors"}, modules
     if args == ("--version",):
-        assert proc.stdout == f"scaffold {__version__}\n"
+        releases = history.read_releases(REPO / "templates" / "releases.toml")
+        newest = history.newest(releases)
+        assert proc.stdout == (
+            f"scaffold {__version__} (pyo3-scaffold; templates {newest}, "
+            f"history {', '.join(releases)})\n"
+        )
     else:
         assert proc.stdout.startswith("usage: scaffold [-h] [--version] COMMAND ...\n")
 
@@ -37,3 +44,36 @@ def test_narrow_help_falls_back_to_argparse():
     assert proc.returncode == 0
     assert "argparse" in modules  # the fallback is real: argparse answered
     assert proc.stdout.startswith("usage: scaffold [-h] [--version]\n")
+
+
+def test_version_through_argparse_is_the_fast_version(capsys):
+    """`--version` among other arguments goes through argparse: the same line."""
+    with pytest.raises(SystemExit):
+        cli.build_parser(["--version", "new"]).parse_args(["--version", "new"])
+    assert capsys.readouterr().out == cli._version() + "\n"
+
+
+def test_version_reads_the_wheels_templates_and_orders_releases(tmp_path, monkeypatch):
+    """An installed package has `templates/` inside it (the wheel's force-include); releases are
+    listed in version order whatever the file's order; no releases.toml is said, not hidden."""
+    monkeypatch.delenv("SCAFFOLD_TEMPLATE_HISTORY", raising=False)
+    package = tmp_path / "site" / "scaffold"
+    write_tree(
+        package,
+        {
+            "templates/releases.toml": """\
+                [releases]
+                "0.10.0" = "c"
+                "0.2.0" = "b"
+                "0.1.0" = "a"
+            """
+        },
+    )
+    assert cli_help.version("0.10.0", str(package)) == (
+        "scaffold 0.10.0 (pyo3-scaffold; templates 0.10.0, history 0.1.0, 0.2.0, 0.10.0)"
+    )
+    assert cli_help.version("9", str(tmp_path / "nowhere" / "scaffold")) == (
+        "scaffold 9 (pyo3-scaffold; no template history found)"
+    )
+    monkeypatch.setenv("SCAFFOLD_TEMPLATE_HISTORY", str(tmp_path))
+    assert "templates from SCAFFOLD_TEMPLATE_HISTORY" in cli_help.version("9", str(package))

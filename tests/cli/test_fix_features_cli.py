@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import git_commit_all, git_init, run_cli, snapshot
+from tests.conftest import git_commit_all, git_init, posix_only, run_cli, snapshot
 
 CASES = Path(__file__).parents[1] / "rules" / "cases"
 PROFILER = "crates/mylib-profiler/Cargo.toml"
@@ -309,6 +309,7 @@ def test_diff_shows_created_files_from_dev_null(tmp_path):
     assert not (root / "crates/mylib-profiler/build.rs").exists()
 
 
+@posix_only("file modes (chmod)")
 def test_fix_keeps_the_file_mode(safe_only):
     profiler = safe_only / PROFILER
     profiler.chmod(0o640)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import git_commit_all, git_init, run_cli
+from tests.conftest import git_commit_all, git_init, posix_only, run_cli
 from tests.e2e.test_project_roots import existing_profiler_shape
 
 FILES = {
@@ -88,6 +88,7 @@ def test_outside_git_the_boundary_is_the_directory_given(tmp_path):
     assert "maturin>=1.9.4" in (root / "pyproject.toml").read_text()
 
 
+@posix_only("symlinks (a privilege on Windows)")
 def test_a_real_link_out_of_the_repository_is_still_refused(tmp_path):
     root = src_layout(tmp_path / "proj")
     outside = tmp_path / "elsewhere.toml"

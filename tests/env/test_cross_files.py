@@ -10,6 +10,7 @@ import pytest
 from scaffold.cross import envfile
 from scaffold.errors import ManifestError
 from scaffold.toml.cargo_config import config_path, with_linker
+from tests.conftest import posix_only
 
 T = "aarch64-unknown-linux-gnu"
 
@@ -72,6 +73,7 @@ def test_legacy_config_name(tmp_path):
     assert config_path(tmp_path) == tmp_path / ".cargo" / "config"
 
 
+@posix_only("the env file is POSIX sh")
 def test_env_file_round_trip_and_shell(tmp_path):
     settings = {"PYO3_CROSS_LIB_DIR": "/opt/sys root/lib", "PYO3_CROSS_PYTHON_VERSION": "3.12"}
     path = envfile.path_for(tmp_path, T)

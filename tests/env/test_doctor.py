@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from scaffold.probes import libpython
-from tests.conftest import BASE_PYTHON, run_cli, write_tree
+from tests.conftest import BASE_PYTHON, posix_only, run_cli, write_tree
 
 LIBDIR = Path(sysconfig.get_config_var("LIBDIR") or "/nonexistent")
 TRAP = bool(sysconfig.get_config_var("Py_ENABLE_SHARED")) and not libpython.covers(
@@ -234,6 +234,7 @@ exec {base} "$@"
 """
 
 
+@posix_only("fake interpreters are shell scripts")
 def test_local_python_setting_and_the_recorded_build(tmp_path, monkeypatch):
     """The issue-15 trap without pyenv: a shim picks a local Python (a copied venv) under a
     `.python-version`, the global one elsewhere. doctor reports the interpreter cargo's build
@@ -293,6 +294,7 @@ def test_local_python_setting_and_the_recorded_build(tmp_path, monkeypatch):
 
 
 @pytest.mark.parametrize("kind", ["missing", "broken"])
+@posix_only("fake interpreters are shell scripts")
 def test_an_interpreter_pyo3_cannot_use_is_an_error_with_a_fix(tmp_path, kind):
     """PYO3_PYTHON naming no file, or a program that fails the probe: doctor says the build
     would fail, why, and what to set instead; exit 1."""

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from scaffold.probes import libpython
 from scaffold.probes.probe import Interpreter
+from tests.conftest import posix_only
 
 
 def interp(tmp_path: Path, shared: bool = True) -> Interpreter:
@@ -45,6 +46,7 @@ def test_loader_dirs_follow_ld_so_conf_includes(tmp_path):
     assert "/usr/lib" in dirs
 
 
+@posix_only("symlinks (a privilege on Windows)")
 def test_covers_resolves_symlinks(tmp_path):
     real = tmp_path / "real"
     real.mkdir()
@@ -53,6 +55,7 @@ def test_covers_resolves_symlinks(tmp_path):
     assert not libpython.covers(real, ["/usr/lib"])
 
 
+@posix_only("the export line is POSIX sh")
 def test_export_line_keeps_the_existing_value(tmp_path):
     line = libpython.export_line(Path("/opt/my python/lib"), "linux")
     out = subprocess.run(

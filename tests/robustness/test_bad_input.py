@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import git_init, run_cli, snapshot
+from tests.conftest import git_init, posix_only, run_cli, snapshot
 from tests.robustness.helpers import ROOT_MANIFEST, make_workspace
 
 COMMANDS = {
@@ -128,6 +128,7 @@ def test_member_path_does_not_exist(command, tmp_path, repo):
     )
 
 
+@posix_only("symlinks (a privilege on Windows)")
 def test_symlinked_manifest_outside_the_repository(command, tmp_path, repo):
     outside = tmp_path / "elsewhere" / "Cargo.toml"
     outside.parent.mkdir()
@@ -146,6 +147,7 @@ def test_symlinked_manifest_outside_the_repository(command, tmp_path, repo):
     assert str(outside) in line
 
 
+@posix_only("symlinks (a privilege on Windows)")
 def test_symlinked_root_manifest_outside_the_repository(command, tmp_path, repo):
     outside = tmp_path / "elsewhere" / "Cargo.toml"
     outside.parent.mkdir()
@@ -160,6 +162,7 @@ def test_symlinked_root_manifest_outside_the_repository(command, tmp_path, repo)
     expect_refusal(tmp_path, command, commit(repo), "Cargo.toml", "outside the git repository")
 
 
+@posix_only("file modes (chmod)")
 def test_read_only_manifest(command, tmp_path, repo):
     manifest = repo / "crates/ext/Cargo.toml"
     commit(repo)

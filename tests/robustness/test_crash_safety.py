@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from scaffold.transaction import files, journal, write
-from tests.conftest import REPO, git_env, git_init, run_cli, snapshot
+from tests.conftest import REPO, git_env, git_init, posix_only, run_cli, snapshot
 from tests.robustness.helpers import leftovers, make_workspace
 
 FIX = ("fix-features", "--unsafe-fixes")
@@ -157,6 +157,7 @@ def test_disk_full_while_staging(tmp_path, repo, monkeypatch):
     assert leftovers(repo) == []
 
 
+@posix_only("file modes (chmod)")
 def test_second_file_made_read_only_after_planning(tmp_path, repo, monkeypatch):
     """The file turns read-only between the lint and the write: refused before any rename."""
     import scaffold.vcs
@@ -180,6 +181,7 @@ def test_second_file_made_read_only_after_planning(tmp_path, repo, monkeypatch):
     assert leftovers(repo) == []
 
 
+@posix_only("file modes (chmod)")
 def test_rollback_restores_mode_and_bytes(tmp_path, monkeypatch):
     """Direct use of write_all: CRLF, a BOM and an unusual mode survive a failed write."""
     root = tmp_path / "ws"
@@ -282,6 +284,7 @@ def test_add_profiler_killed_between_renames(tmp_path, repo):
     assert leftovers(repo) == []
 
 
+@posix_only("SIGINT sent with os.kill")
 def test_ctrl_c_between_renames(tmp_path, repo):
     before = snapshot(repo)
     hook = REPLACE_HOOK.format(action="import signal; os.kill(os.getpid(), signal.SIGINT)")
@@ -350,6 +353,7 @@ def test_ctrl_c_during_new(after, dest, tmp_path):
     assert snapshot(work) == before
 
 
+@posix_only("SIGINT sent with os.kill")
 def test_ctrl_c_during_new_git_commit(tmp_path):
     work = tmp_path / "work"
     work.mkdir()
