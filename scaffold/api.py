@@ -525,6 +525,7 @@ class Profiled:
     library: str  # the profiled library crate
     flamegraph: Path | None  # None: callgrind, which records no stacks
     auto: bool  # the recorder was chosen (`recorder="auto"`)
+    samples: int | None = None  # stacks sampled (perf, py-spy); None: callgrind counts all
     output: str = ""  # what the profiler printed on stdout
     errors: str = ""  # ... and on stderr
     skipped: list[str] = field(default_factory=list)  # recorders passed over, and why
@@ -542,6 +543,7 @@ def profile(
     profiler: str | None = None,
     recorder: str = "auto",
     iterations: int | None = None,
+    seconds: float | None = None,
     python: str | None = None,
     args: list[str] | None = None,
     output: StrPath | None = None,
@@ -554,7 +556,9 @@ def profile(
     are several), run it under a recorder, and render a flamegraph to `output` (relative to
     the current directory; by default `flamegraph.svg` beside the profiler binary, under the
     target directory, so a run leaves the project clean). The profiler gets
-    `--iterations N`, `--python CODE` (its Python workload, py-spy first) and `args`.
+    `--iterations N` or `--seconds S` (how long each workload runs; the generated profiler's
+    default, 1.5 s each, gives some 3,000 perf samples), `--python CODE` (its Python workload,
+    py-spy first) and `args`.
     `recorder`: perf, py-spy, callgrind, or auto (the first that works). `install`: install
     the renderer (inferno) without asking; `interactive`: ask. `on_note` sees each note,
     `on_recording` the recording (the profiler's own output), as they happen."""
@@ -579,6 +583,7 @@ def profile(
     note = _collect(notes, on_note)
     program_args = [
         *(["--iterations", str(iterations)] if iterations is not None else []),
+        *(["--seconds", f"{seconds:g}"] if seconds is not None else []),
         *(["--python", python] if python is not None else []),
         *(args or []),
     ]
@@ -627,6 +632,7 @@ def profile(
         library.name,
         flamegraph,
         recorder == "auto",
+        recording.samples,
         recording.output,
         recording.errors,
         skipped,
