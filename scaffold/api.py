@@ -491,6 +491,7 @@ class Profiled:
     library: str  # the profiled library crate
     flamegraph: Path | None  # None: callgrind, which records no stacks
     auto: bool  # the recorder was chosen (`recorder="auto"`)
+    samples: int | None = None  # stacks sampled (perf, py-spy); None: callgrind counts all
     output: str = ""  # what the profiler printed on stdout
     errors: str = ""  # ... and on stderr
     skipped: list[str] = field(default_factory=list)  # recorders passed over, and why
@@ -508,9 +509,10 @@ def profile(
     profiler: str | None = None,
     recorder: str = "auto",
     iterations: int | None = None,
+    seconds: float | None = None,
     python: str | None = None,
     args: list[str] | None = None,
-    output: StrPath = "flamegraph.svg",
+    output: StrPath | None = None,
     install: bool = False,
     interactive: bool = False,
     on_note: Callable[[str], None] | None = None,
@@ -518,11 +520,14 @@ def profile(
 ) -> Profiled:
     """Build the profiler crate of the workspace at `path` (`profiler`: its name when there
     are several), run it under a recorder, and render a flamegraph to `output` (relative to
-    the current directory). The profiler gets `--iterations N`, `--python CODE` (its Python
-    workload, py-spy first) and `args`. `recorder`: perf, py-spy, callgrind, or auto (the
-    first that works). `install`: install the renderer (inferno) without asking;
-    `interactive`: ask. `on_note` sees each note, `on_recording` the recording (the
-    profiler's own output), as they happen."""
+    the current directory; by default `flamegraph.svg` beside the profiler binary, under the
+    target directory, so a run leaves the project clean). The profiler gets
+    `--iterations N` or `--seconds S` (how long each workload runs; the generated profiler's
+    default, 1.5 s each, gives some 3,000 perf samples), `--python CODE` (its Python workload,
+    py-spy first) and `args`.
+    `recorder`: perf, py-spy, callgrind, or auto (the first that works). `install`: install
+    the renderer (inferno) without asking; `interactive`: ask. `on_note` sees each note,
+    `on_recording` the recording (the profiler's own output), as they happen."""
     import tempfile
     from pathlib import Path
 
@@ -530,9 +535,9 @@ def profile(
     from scaffold.profiling import folded, inferno, recorders, session, target
     from scaffold.workspace.loader import load
 
-    given = _path(output)
-    destination = given if given.is_absolute() else Path.cwd() / given
-    if not destination.parent.is_dir():
+    given = _path(output) if output is not None else None
+    destination = None if given is None else given if given.is_absolute() else Path.cwd() / given
+    if given is not None and destination is not None and not destination.parent.is_dir():
         raise UserError(
             f"{given}: its directory does not exist", "create it or pass another --output"
         )
@@ -544,6 +549,7 @@ def profile(
     note = _collect(notes, on_note)
     program_args = [
         *(["--iterations", str(iterations)] if iterations is not None else []),
+        *(["--seconds", f"{seconds:g}"] if seconds is not None else []),
         *(["--python", python] if python is not None else []),
         *(args or []),
     ]
@@ -555,6 +561,7 @@ def profile(
     if any(name != "callgrind" for name in names):
         renderer = inferno.ensure(install, interactive)
     binary = target.build(ws, chosen)
+    destination = destination or binary.parent / "flamegraph.svg"
     program = recorders.Program(binary, program_args, ws.root)
     library = chosen.library
     is_library = folded.library_matcher(
@@ -591,6 +598,7 @@ def profile(
         library.name,
         flamegraph,
         recorder == "auto",
+        recording.samples,
         recording.output,
         recording.errors,
         skipped,

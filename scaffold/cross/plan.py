@@ -92,6 +92,9 @@ def make_plan(
         )
     env_file = envfile.path_for(ws.root, triple)
     after[env_file] = envfile.render(triple, plan.settings)
+    ignore = envfile.ignore_file(ws.root)
+    if not ws.reader.is_file(ignore):  # a folder the user already ignores their way is left
+        after[ignore] = envfile.IGNORE_ALL
     before = {p: ws.reader.read(p).original if ws.reader.is_file(p) else None for p in after}
     plan.changeset = ChangeSet(before, after)
     return plan

@@ -106,7 +106,10 @@ def check_last_build(
             "last-build",
             NOTE,
             f"today's settings choose {found.label} at "
-            f"{found.executable} instead: the next `cargo build` rebuilds PyO3 for it",
+            f"{found.executable} instead (a virtual environment activated or left since?): "
+            "the next `cargo build` recompiles PyO3 for it",
+            f"keep one interpreter for every build: export PYO3_PYTHON="
+            f"{shlex.quote(used.executable)}",
         )
     return used
 

@@ -69,6 +69,12 @@ def record(
             continue
         if auto:
             note(f"recorder: {name} (--recorder auto)")
+        if recording.left_out:
+            note(
+                f"note: {len(recording.left_out)} functions in call cycles (e.g. "
+                f"{recording.left_out[0]}) are left out of the total-time list: "
+                "callgrind_annotate counts their recursion once per level"
+            )
         return recording
     raise UserError("no recorder can run here: " + "; ".join(skipped))
 

@@ -90,6 +90,13 @@ def _upper(spec: Specifier) -> Version | None:
     return Version(".".join(map(str, (*release[:-1], release[-1] + 1))))
 
 
+def lowest_admitted(requirement: str) -> Version | None:
+    """The lowest version `requirement` admits (its largest lower bound), or None (no bound)."""
+    parsed = _specifiers(requirement)
+    lowers = (_lower(spec) for _, spec in parsed[1]) if parsed else ()
+    return max((low for low in lowers if low is not None), default=None)
+
+
 def floor_met(requirement: str, backend: str) -> bool:
     """Whether `requirement` admits no version of `backend` below its env-wiring floor."""
     minimum, parsed = floor(backend), _specifiers(requirement)
