@@ -40,7 +40,7 @@ class TemplateHistoryHook(BuildHookInterface):
             history.build_bundles(root, releases, out)
         except history.HistoryError as error:
             raise RuntimeError(f"cannot build the template history: {error}") from None
-        if changed:  # the sdist is what a release ships (README, "Releasing")
+        if changed:  # the sdist is what a release ships (docs/commands/update.md, "Releasing")
             last = history.newest(releases)
             raise RuntimeError(
                 f"templates/{' and templates/'.join(changed)} changed since release {last} "
