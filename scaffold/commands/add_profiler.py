@@ -9,12 +9,11 @@ implementation of every wiring step. Nothing is written until every edit succeed
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
 from scaffold.commands import flags
-from scaffold.workspace.discover import relative_to_cwd
+from scaffold.display import shown
 
 
 def register(parser: argparse.ArgumentParser) -> None:
@@ -84,9 +83,9 @@ def _cargo_run(root: Path) -> str:
     root = root.resolve()
     if cwd == root or root in cwd.parents:
         return "cargo run"
-    return f"cargo run --manifest-path {relative_to_cwd(root / 'Cargo.toml')}"
+    return f"cargo run --manifest-path {shown(root / 'Cargo.toml', up=1)}"
 
 
 def _list(verb: str, paths: list[Path], base: Path) -> None:
     for path in paths:
-        print(f"{verb}: {os.path.relpath(path, base)}", file=sys.stderr)
+        print(f"{verb}: {shown(path, base, up=None)}", file=sys.stderr)

@@ -7,12 +7,12 @@ Exit status: 0 the flamegraph is written; 1 only a text profile could be made (c
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from scaffold.commands import flags
+from scaffold.display import shown
 from scaffold.profiling.session import RECORDERS
 
 if TYPE_CHECKING:
@@ -103,7 +103,7 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return done.exit_code
-    print(f"\nflamegraph: {_shown(done.flamegraph)}")
+    print(f"\nflamegraph: {shown(done.flamegraph)}")
     return done.exit_code
 
 
@@ -127,8 +127,3 @@ def _summary(done: Profiled, top: int) -> None:
             if len(name) > NAME_WIDTH:
                 name = name[: NAME_WIDTH - 3] + "..."
             print(f"  {100 * frame.samples / total:6.2f}%  {mark} {name}")
-
-
-def _shown(path: Path) -> str:
-    relative = os.path.relpath(path)
-    return relative if not relative.startswith("..") else str(path)

@@ -10,10 +10,10 @@ from pathlib import Path
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
 from scaffold import facts
+from scaffold.display import shown
 from scaffold.doctor.findings import ERROR, NOTE, OK, WARN, Report
 from scaffold.probes import interpreter, recorded
 from scaffold.probes.probe import Interpreter, ProbeError, probe
-from scaffold.workspace.discover import relative_to_cwd
 from scaffold.workspace.model import Workspace
 
 _ABI3 = re.compile(r"abi3-py3(\d+)$")
@@ -168,7 +168,7 @@ def check_versions(report: Report, found: Interpreter, ws: Workspace) -> None:
         spec = project.requires_python
         if not spec or project.backend is None:
             continue
-        where = relative_to_cwd(project.pyproject.path if project.pyproject else project.dir)
+        where = shown(project.pyproject.path if project.pyproject else project.dir, up=1)
         try:
             inside = SpecifierSet(spec).contains(version, prereleases=True)
         except InvalidSpecifier:

@@ -4,10 +4,10 @@ command prints paths from (`discover.display_base`)."""
 from __future__ import annotations
 
 import difflib
-import os
 from collections.abc import Mapping
 from pathlib import Path
 
+from scaffold.display import shown
 from scaffold.toml.textfile import TextFile
 
 
@@ -17,7 +17,7 @@ def unified_diff(
     chunks: list[str] = []
     for path in sorted(changes):
         old = originals.get(path)
-        relative = _relative(root, path)
+        relative = shown(path, root, up=None)  # `../` included: never `a//abs`
         before = old.original.splitlines(keepends=True) if old else []
         after = changes[path].original.splitlines(keepends=True)
         chunks += difflib.unified_diff(
@@ -27,12 +27,3 @@ def unified_diff(
         line if line.endswith("\n") else line + "\n\\ No newline at end of file\n"
         for line in chunks
     )
-
-
-def _relative(root: Path, path: Path) -> str:
-    """`path` from `root`, `../` included (a pyproject.toml above `rust/`): never an absolute
-    path glued to the `a/` prefix."""
-    try:
-        return Path(os.path.relpath(path.resolve(), root.resolve())).as_posix()
-    except ValueError:  # another drive (Windows)
-        return path.as_posix()

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from scaffold.display import shown
 from scaffold.errors import UserError
 from scaffold.workspace.crate import Crate
 from scaffold.workspace.model import Workspace
@@ -51,7 +51,7 @@ def find(ws: Workspace, wanted: str | None) -> Target:
     if not found:
         raise UserError(
             f"{ws.root / 'Cargo.toml'}: no profiler crate in this workspace",
-            f"create one with `scaffold add-profiler {_shell_path(ws.root)}`",
+            f"create one with `scaffold add-profiler {shown(ws.root)}`",
         )
     if len(found) > 1:
         # The crate rendered from templates/profiler wins over other binaries that embed Python
@@ -134,8 +134,3 @@ def build(ws: Workspace, target: Target) -> Path:
             "give the profiler crate exactly one [[bin]] target",
         )
     return binaries[0]
-
-
-def _shell_path(path: Path) -> str:
-    relative = os.path.relpath(path)
-    return "." if relative == "." else (relative if not relative.startswith("..") else str(path))

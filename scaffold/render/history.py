@@ -211,6 +211,8 @@ def _from_checkout(root: Path) -> Path:
 
 
 def _git(cwd: Path, *args: str, env: dict | None = None, error: str = "") -> str:
+    """`vcs.git` with this module's error: hatch_build.py loads this file alone, in a build
+    environment where the `scaffold` package cannot be imported."""
     done = subprocess.run(
         ["git", *args], cwd=cwd, capture_output=True, text=True, env={**os.environ, **(env or {})}
     )

@@ -31,7 +31,6 @@ from typing import TYPE_CHECKING
 from scaffold import facts
 from scaffold.lint.diagnostic import Applicability
 from scaffold.toml import manifest
-from scaffold.workspace.model import PYO3_FAMILY
 from scaffold.workspace.versions import format_series, series
 
 if TYPE_CHECKING:
@@ -65,7 +64,7 @@ def check(ctx: Context) -> Iterator[Finding]:
                 if not dep.inherits_workspace
                 else crate.workspace_dependency(dep.key).get("package", dep.key)
             )
-            if package in PYO3_FAMILY or facts.pinned_to_pyo3_minor(package):
+            if package in facts.PYO3_FAMILY or facts.pinned_to_pyo3_minor(package):
                 found = series(spec.get("version") or "")
                 if found:
                     uses.append((crate, dep, package, found))

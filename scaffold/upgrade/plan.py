@@ -27,7 +27,7 @@ from scaffold.upgrade import registry, sources
 from scaffold.upgrade.requirements import admits, current, like, restyle, set_requirement
 from scaffold.workspace.crate import Dependency, dependencies_of
 from scaffold.workspace.loader import load
-from scaffold.workspace.model import PYO3_FAMILY, Workspace
+from scaffold.workspace.model import Workspace
 from scaffold.workspace.rust_source import code
 from scaffold.workspace.versions import parse, series
 
@@ -96,7 +96,7 @@ def build(path: Path, target: str, unsafe: bool) -> Plan:
     new = parse_target(target)
     ws = load(path)
     entries = _entries(ws)
-    family = [(f, d, p) for f, d, p in entries if p in PYO3_FAMILY]
+    family = [(f, d, p) for f, d, p in entries if p in facts.PYO3_FAMILY]
     if not family:
         raise UserError(
             f"{ws.root_file.path}: no pyo3 dependency in this workspace", "run it in a PyO3 project"
@@ -198,13 +198,13 @@ def _companions(ws: Workspace, entries: list[Entry], lock: dict | None) -> list[
     on_pyo3 = set()
     for package in (lock or {}).get("package", []):
         if "registry" in package.get("source", "") and any(
-            d.split(" ")[0] in registry.PYO3_CORE for d in package.get("dependencies", [])
+            d.split(" ")[0] in facts.LINKS_PYTHON for d in package.get("dependencies", [])
         ):
             on_pyo3.add(package.get("name"))
     return [
         (f, d, p)
         for f, d, p in entries
-        if p not in PYO3_FAMILY
+        if p not in facts.PYO3_FAMILY
         and (p in facts.COMPANIONS or p in on_pyo3)
         and d.path is None
         and "git" not in d.spec
@@ -237,7 +237,7 @@ def _check_path_crates(
         data = ws.reader.read(target).parse()
         for inner in dependencies_of(data):
             found = series(inner.spec.get("version") or "")
-            if inner.package in PYO3_FAMILY and found and found != new:
+            if inner.package in facts.PYO3_FAMILY and found and found != new:
                 raise registry.Refusal(
                     f"{target}: `{package}` (a path dependency outside the workspace) requires "
                     f"PyO3 {facts.format_series(found)}; it has no release for PyO3 "
@@ -245,7 +245,7 @@ def _check_path_crates(
                     "upgrade it first, then run again",
                 )
             on = built_on.get(inner.package, set())
-            if inner.package not in PYO3_FAMILY and on and new not in on:
+            if inner.package not in facts.PYO3_FAMILY and on and new not in on:
                 raise registry.Refusal(
                     f"{target}: `{package}` (a path dependency outside the workspace) depends on "
                     f"`{inner.package}`, locked on PyO3 "
@@ -268,7 +268,7 @@ def _pyo3_series_in_lock(lock: dict | None) -> dict[str, set]:
         for dep in package.get("dependencies", []):
             name, version = [*dep.split(" "), ""][:2]  # "pyo3 0.24.2 (registry+...)"
             version = version or next(iter(versions.get(name, [])), "")
-            if name in registry.PYO3_CORE and (on := series(version)):
+            if name in facts.LINKS_PYTHON and (on := series(version)):
                 found.setdefault(package["name"], set()).add(on)
     return found
 
@@ -328,7 +328,7 @@ def _features(plan: Plan, editor: Editor, entries: list[Entry]) -> None:
     # (file, table path, container, key, the key `locate` finds the array's line by)
     arrays: list[tuple[TextFile, tuple[str, ...], MutableMapping, str, str]] = []
     for file, dep, package in entries:
-        if package in PYO3_FAMILY:
+        if package in facts.PYO3_FAMILY:
             item = manifest.dependency(editor.document(file.path), dep)
             if isinstance(item, MutableMapping) and "features" in item:
                 arrays.append((file, dep.table, item, "features", dep.key))
@@ -455,7 +455,7 @@ def _build_scripts(plan: Plan) -> None:
             )
         direct = any(
             d.kind == "dependencies"
-            for package in registry.PYO3_CORE
+            for package in facts.LINKS_PYTHON
             for d in crate.dependencies_on(package)
         )
         if (

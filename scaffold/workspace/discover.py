@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from scaffold.errors import UserError
+from scaffold.vcs import git_top
 
 if TYPE_CHECKING:
     from scaffold.workspace.model import Reader
@@ -90,22 +91,7 @@ def through_python_project(path: Path, reader: Reader) -> Path:
     return path
 
 
-def git_top(directory: Path) -> Path | None:
-    """The top of the git work tree holding `directory` (a `.git` directory or file), or None."""
-    for candidate in (directory, *directory.parents):
-        if (candidate / ".git").exists():
-            return candidate
-    return None
-
-
 def display_base(project: Project) -> Path:
     """Where printed paths start: the current directory when PATH is in it, else PATH."""
     cwd = Path.cwd().resolve()
     return cwd if project.start == cwd or cwd in project.start.parents else project.start
-
-
-def relative_to_cwd(path: Path) -> str:
-    """`path` as the user standing in the current directory would type it: relative when it
-    is below the current directory or a few levels up, else absolute."""
-    relative = os.path.relpath(path.resolve(), Path.cwd().resolve()).replace(os.sep, "/")
-    return relative if not relative.startswith("../../") else str(path.resolve())

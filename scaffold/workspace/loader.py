@@ -12,6 +12,7 @@ import glob
 from pathlib import Path
 
 from scaffold.errors import ManifestError, UserError
+from scaffold.vcs import git_top
 from scaffold.workspace.crate import Crate
 from scaffold.workspace.model import Workspace
 from scaffold.workspace.python import load_python_project
@@ -145,14 +146,8 @@ def load(path: Path, reader: Reader | None = None) -> Workspace:
 
 def _enclosing_directories(root: Path, reader: Reader) -> list[Path]:
     """The directories above the workspace root, up to the enclosing git work tree's top."""
-    if reader.exists(root / ".git"):
-        return []
-    found = []
-    for parent in root.parents:
-        found.append(parent)
-        if reader.exists(parent / ".git"):
-            break
-    return found
+    top = git_top(root, reader.exists)
+    return [p for p in root.parents if top is None or top == p or top in p.parents]
 
 
 def _member_dirs(root: Path, workspace: dict, reader: Reader) -> list[Path]:

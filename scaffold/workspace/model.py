@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+from scaffold import facts
 from scaffold.toml.textfile import TextFile
 from scaffold.workspace import rust_source
 from scaffold.workspace.crate import Crate, Dependency
@@ -16,7 +17,6 @@ from scaffold.workspace.python import PythonProject, RustExtension
 from scaffold.workspace.reader import Reader
 from scaffold.workspace.versions import series
 
-PYO3_FAMILY = ("pyo3", "pyo3-ffi", "pyo3-build-config", "pyo3-macros")
 # Bindings that build something other than a PyO3 extension module: maturin `bindings`
 # (bin, cffi, uniffi) and setuptools-rust `Binding` (Exec: a binary, NoBinding: a plain C ABI).
 NON_PYO3_BINDINGS = ("bin", "cffi", "uniffi", "exec", "nobinding")
@@ -141,7 +141,7 @@ class Workspace:
                 continue
             spec = crate.effective_spec(dep)
             package = spec.get("package", dep.key)
-            if package in ("pyo3", "pyo3-ffi"):
+            if package in facts.LINKS_PYTHON:
                 return True
             if "path" in spec:
                 base = self.root if dep.inherits_workspace else crate.dir

@@ -18,8 +18,6 @@ if TYPE_CHECKING:
 
 FEATURE, ENV = "feature", "env"
 EXTENSION_MODULE = "extension-module"
-# Packages whose own `extension-module` feature is PyO3's (pyo3 -> pyo3-ffi -> pyo3-build-config).
-EXTENSION_MODULE_PACKAGES = ("pyo3", "pyo3-ffi", "pyo3-build-config")
 
 
 def mode(workspace: Workspace, ext: Extension, forced: str | None = None) -> str:
@@ -53,7 +51,7 @@ def uses_feature(ext: Extension) -> bool:
     in_features = any(is_pyo3_entry(v, keys) for values in crate.features.values() for v in values)
     on_pyo3 = any(
         EXTENSION_MODULE in crate.effective_spec(d).get("features", [])
-        for package in EXTENSION_MODULE_PACKAGES
+        for package in facts.EXTENSION_MODULE_PACKAGES
         for d in crate.dependencies_on(package)
     )
     built_with = ext.declared_by is not None and any(
@@ -65,7 +63,9 @@ def uses_feature(ext: Extension) -> bool:
 def pyo3_keys(crate: Crate) -> set[str]:
     """The keys under which `crate` depends on PyO3's packages (renames included)."""
     return {
-        dep.key for package in EXTENSION_MODULE_PACKAGES for dep in crate.dependencies_on(package)
+        dep.key
+        for package in facts.EXTENSION_MODULE_PACKAGES
+        for dep in crate.dependencies_on(package)
     }
 
 
