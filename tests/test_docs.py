@@ -191,3 +191,66 @@ def test_each_layer_imports_only_from_layers_below():
                     wrong.append(f"{relative}:{node.lineno} imports {module}")
     assert set(rank) >= {"commands", "api", "rules", "lint", "workspace", "toml", "facts"}
     assert not wrong, "imports against docs/architecture.md's layers:\n" + "\n".join(wrong)
+
+
+def _import_graph() -> dict[str, set[str]]:
+    """`scaffold` module -> the `scaffold` modules it imports (lazy ones included, those for
+    type checking only left out)."""
+    import ast
+
+    package = REPO / "scaffold"
+    modules = {
+        ".".join(("scaffold", *p.relative_to(package).with_suffix("").parts)).removesuffix(
+            ".__init__"
+        ): p
+        for p in package.rglob("*.py")
+    }
+    graph: dict[str, set[str]] = {}
+    for module, path in modules.items():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        typing_only = {
+            id(node)
+            for block in ast.walk(tree)
+            if isinstance(block, ast.If) and "TYPE_CHECKING" in ast.unparse(block.test)
+            for node in ast.walk(block)
+        }
+        targets: set[str] = set()
+        for node in ast.walk(tree):
+            if id(node) in typing_only:
+                continue
+            if isinstance(node, ast.Import):
+                targets |= {a.name for a in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                targets |= {node.module, *(f"{node.module}.{a.name}" for a in node.names)}
+        graph[module] = {t for t in targets if t in modules and t != module}
+    return graph
+
+
+def test_no_import_cycles_between_modules_or_packages():
+    """One direction each: no module imports one that imports it back (through any chain),
+    and no package imports a package that imports it back, but the exceptions named in
+    docs/architecture.md (`lint/docs.py` renders the rules reference from `rules/`)."""
+    graph = _import_graph()
+
+    def reaches(start: str, goal: str) -> bool:
+        seen, todo = set(), [start]
+        while todo:
+            module = todo.pop()
+            if module == goal:
+                return True
+            if module not in seen:
+                seen.add(module)
+                todo += graph[module]
+        return False
+
+    cycles = sorted(f"{a} <-> {b}" for a in graph for b in graph[a] if a < b and reaches(b, a))
+    assert not cycles, "import cycles:\n" + "\n".join(cycles)
+    package = {m: ".".join(m.split(".")[:2]) for m in graph}
+    packages = {(package[a], package[b]) for a in graph for b in graph[a]}
+    allowed = {("scaffold.lint", "scaffold.rules")}
+    both = sorted(
+        f"{a} <-> {b}"
+        for a, b in packages
+        if a < b and a != b and (b, a) in packages and (a, b) not in allowed
+    )
+    assert not both, "packages importing each other:\n" + "\n".join(both)

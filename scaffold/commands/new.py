@@ -112,7 +112,8 @@ def _answers(
     """`api.new`'s keyword arguments from the flags; on a TTY (`interactive`), the user's
     answers for what they leave out, asked once the name, folder and PyO3 version are known
     good."""
-    from scaffold.render import names, project
+    from scaffold.render import project
+    from scaffold.workspace import names
 
     answers = {
         "python_min": args.python_min,

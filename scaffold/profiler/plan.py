@@ -317,6 +317,6 @@ def _module_name(library: Crate) -> str:
 
 
 def _check_package_name(name: str) -> None:
-    from scaffold.render.names import validate_crate_name
+    from scaffold.workspace.names import validate_crate_name
 
     validate_crate_name(name)

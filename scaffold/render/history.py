@@ -137,10 +137,17 @@ def unreleased(repo: Path, releases: dict[str, str], prefix: str = "templates") 
     return changed
 
 
+def templates_root() -> Path:
+    """The templates folder: inside the installed package, else at the top of the checkout."""
+    package = Path(__file__).resolve().parents[1]
+    for root in (package / "templates", package.parent / "templates"):
+        if (root / "workspace" / "copier.yml").is_file():
+            return root
+    raise FileNotFoundError(f"templates not found beside {package}")
+
+
 def history_dir() -> Path:
     """The folder holding `NAME.bundle` for every template this installation knows."""
-    from scaffold.render.copier_render import templates_root
-
     override = os.environ.get(HISTORY_ENV)
     if override:
         folder = Path(override)
@@ -164,8 +171,6 @@ def versions(folder: Path, name: str = "workspace") -> list[str]:
 
 def installed_version() -> str:
     """The release whose templates this installation renders (`_commit` of new projects)."""
-    from scaffold.render.copier_render import templates_root
-
     if os.environ.get(HISTORY_ENV):
         return newest(versions(history_dir()))
     return newest(read_releases(templates_root() / "releases.toml"))

@@ -50,7 +50,7 @@ class Project:
 def discover(path: Path, reader: Reader | None = None) -> Project:
     """The project `path` (a directory or a file in it) belongs to. Raises UserError for a
     missing path; `cargo_root` is None when no Cargo project is found from it."""
-    from scaffold.workspace.loader import find_root
+    from scaffold.workspace.loader import find_root, through_python_project
     from scaffold.workspace.reader import Reader
 
     reader = reader or Reader()
@@ -74,21 +74,6 @@ def require_cargo(project: Project) -> Path:
             "run inside a Cargo or PyO3 project or pass its path",
         )
     return project.cargo_root
-
-
-def through_python_project(path: Path, reader: Reader) -> Path:
-    """PATH, or for a Python project directory without a Cargo.toml, the crate its backend
-    builds (maturin `manifest-path` or `rust/Cargo.toml`, setuptools-rust ext-modules), so
-    every command works from the project root as the backend does."""
-    from scaffold.workspace.python import load_python_project
-
-    if not path.is_dir() or reader.exists(path / "Cargo.toml"):
-        return path
-    project = load_python_project(path, reader)
-    for ext in project.extensions() if project is not None else []:
-        if reader.is_file(ext.manifest):
-            return ext.manifest.parent.resolve()
-    return path
 
 
 def display_base(project: Project) -> Path:

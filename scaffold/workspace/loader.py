@@ -49,12 +49,23 @@ def find_root(start: Path, reader: Reader | None = None) -> Path:
     return nearest
 
 
+def through_python_project(path: Path, reader: Reader) -> Path:
+    """PATH, or for a Python project directory without a Cargo.toml, the crate its backend
+    builds (maturin `manifest-path` or `rust/Cargo.toml`, setuptools-rust ext-modules), so
+    every command works from the project root as the backend does."""
+    if not path.is_dir() or reader.exists(path / "Cargo.toml"):
+        return path
+    project = load_python_project(path, reader)
+    for ext in project.extensions() if project is not None else []:
+        if reader.is_file(ext.manifest):
+            return ext.manifest.parent.resolve()
+    return path
+
+
 def load(path: Path, reader: Reader | None = None) -> Workspace:
     """Load the workspace containing `path`."""
     reader = reader or Reader()
     start = path.resolve() if path.is_dir() else path.resolve().parent
-    from scaffold.workspace.discover import through_python_project
-
     root = find_root(through_python_project(path.resolve(), reader), reader)
     root_file = reader.read(root / "Cargo.toml")
     root_data = root_file.parse()

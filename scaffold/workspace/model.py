@@ -5,6 +5,7 @@ builds them, dependents, the PyO3 series in use (Cargo.lock first). Built by
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -17,6 +18,7 @@ from scaffold.workspace.python import PythonProject, RustExtension
 from scaffold.workspace.reader import Reader
 from scaffold.workspace.versions import series
 
+_ABI3 = re.compile(r"abi3-py3(\d+)$")
 # Bindings that build something other than a PyO3 extension module: maturin `bindings`
 # (bin, cffi, uniffi) and setuptools-rust `Binding` (Exec: a binary, NoBinding: a plain C ABI).
 NON_PYO3_BINDINGS = ("bin", "cffi", "uniffi", "exec", "nobinding")
@@ -178,6 +180,26 @@ class Workspace:
 
     def pyo3_dependencies(self, crate: Crate) -> list[Dependency]:
         return crate.dependencies_on("pyo3")
+
+    def lowest_abi3_enabled(self) -> tuple[int, int] | None:
+        """The lowest `abi3-py3X` any extension crate enables on pyo3, directly or through a
+        feature of its own (`facts.abi3_floor` is the lowest a PyO3 series has)."""
+        floors = []
+        for ext in self.extensions():
+            crate = ext.crate
+            names = [
+                f
+                for d in self.pyo3_dependencies(crate)
+                for f in crate.effective_spec(d).get("features", [])
+            ]
+            names += [
+                v.split("/", 1)[1]
+                for values in crate.features.values()
+                for v in values
+                if v.startswith(("pyo3/", "pyo3?/")) and "/" in v
+            ]
+            floors += [(3, int(m.group(1))) for n in names if (m := _ABI3.match(n))]
+        return min(floors) if floors else None
 
     def pyo3_series(self, crate: Crate | None = None) -> tuple[int, int] | None:
         """The PyO3 minor series in use: Cargo.lock first, else the requirement."""
