@@ -260,7 +260,7 @@ def _add_profiler(
     else:
         plan = profiler_plan.plan(ws, library, name, location)
         if plan.directory.exists():
-            raise UserError(f"{plan.directory}: already exists", "choose another --name or --path")
+            raise UserError(f"{plan.directory}: already exists", "choose another --name or --dest")
         planned = _profiler_files(ws, plan)
         for text in _pyo3_notes(ws, library, plan):
             note(text)

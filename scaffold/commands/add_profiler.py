@@ -21,11 +21,15 @@ def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--crate", help="the extension crate to profile (when there are several)")
     parser.add_argument("--name", help="the profiler's package name (default: <crate>-profiler)")
     parser.add_argument(
-        "--path",
+        "--dest",
         dest="location",
+        metavar="DIR",
         type=Path,
-        help="where to create it (default: beside the library)",
+        help="the folder to create the profiler crate in (default: beside the library); "
+        "PATH is the repository",
     )
+    # The old spelling, easily confused with PATH: still accepted, no longer shown.
+    parser.add_argument("--path", dest="location", type=Path, help=argparse.SUPPRESS)
     parser.add_argument(
         "--dry-run",
         action="store_true",

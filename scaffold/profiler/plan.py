@@ -115,8 +115,8 @@ def plan(ws: Workspace, library: Crate, name: str | None, path: Path | None) -> 
     root = ws.root.resolve()
     if root not in directory.parents:
         raise UserError(
-            f"{directory}: --path must be inside the workspace {root}",
-            "pass a folder below the workspace root, e.g. --path crates/NAME",
+            f"{directory}: --dest must be inside the workspace {root}",
+            "pass a folder below the workspace root, e.g. --dest crates/NAME",
         )
     pyo3 = ws.pyo3_dependencies(library)[0]
     spec = library.effective_spec(pyo3)
