@@ -75,11 +75,13 @@ def fix(
     dry_run: bool = False,
     allow_dirty: bool = False,
     allow_no_vcs: bool = False,
+    on_note: Callable[[str], None] | None = None,
 ) -> Report:
     """Lint and fix the workspace at `path` (`fix-features`), writing every changed file at
     once; `dry_run` (`--diff`) fixes in memory only (`Report.originals` and `changes` give
     the diff). Refuses files with uncommitted changes unless `allow_dirty`, and a project
-    outside git unless `allow_no_vcs` (`DirtyTreeError`)."""
+    outside git unless `allow_no_vcs` (`DirtyTreeError`). `on_note` hears a wait for the
+    write lock and what recovering an interrupted write restored."""
     from scaffold import rules
     from scaffold.lint import engine
     from scaffold.lint.report import DIFF, FIX
@@ -98,7 +100,7 @@ def fix(
     project = _discover(path)
     require_cargo(project)
     # One writer at a time per project; an interrupted write is rolled back first.
-    with locked(project.boundary):
+    with locked(project.boundary, on_note):
         outcome = engine.run(path, selected, threshold, wiring)
         if outcome.changes:
             from scaffold.vcs import ensure_clean
@@ -185,12 +187,13 @@ def add_profiler(
     dry_run: bool = False,
     allow_dirty: bool = False,
     allow_no_vcs: bool = False,
-    interactive: bool = False,
+    choose: Callable[[str, list[str]], str | None] | None = None,
     on_note: Callable[[str], None] | None = None,
 ) -> ProfilerAdded:
     """Give the PyO3 repository at `path` a profiling crate, wired by the fix-features rules
     (or check and fix the wiring of the profiler it already has). `crate`: the extension crate
-    to profile when there are several (`interactive`: ask on a TTY); `name`: the profiler's
+    to profile when there are several (else `choose(question, names)` picks one: the CLI asks
+    on a terminal); `name`: the profiler's
     package name; `location`: its folder. `on_note` sees each note as it is made. `dry_run`
     writes nothing."""
     from scaffold.transaction.lock import locked
@@ -202,10 +205,10 @@ def add_profiler(
     require_cargo(project)
     where = None if location is None else _path(location)
     if dry_run:
-        return _add_profiler(path, project, crate, name, where, interactive, on_note)
+        return _add_profiler(path, project, crate, name, where, choose, on_note)
     # One writer at a time per project; an interrupted write is rolled back first.
-    with locked(project.boundary):
-        added = _add_profiler(path, project, crate, name, where, interactive, on_note)
+    with locked(project.boundary, on_note):
+        added = _add_profiler(path, project, crate, name, where, choose, on_note)
         from scaffold.vcs import ensure_clean
 
         ensure_clean(added.root, added.changed, allow_dirty=allow_dirty, allow_no_vcs=allow_no_vcs)
@@ -224,7 +227,7 @@ def _add_profiler(
     crate: str | None,
     name: str | None,
     location: Path | None,
-    interactive: bool,
+    choose: Callable[[str, list[str]], str | None] | None,
     on_note: Callable[[str], None] | None,
 ) -> ProfilerAdded:
     import os
@@ -239,7 +242,7 @@ def _add_profiler(
 
     ws = load(path)
     base = display_base(project)
-    library = profiler_plan.choose_library(ws, crate, interactive)
+    library = profiler_plan.choose_library(ws, crate, choose)
     found = profiler_plan.existing_profilers(ws, library)
     existing = (
         next((c for c in found if c.name == name), None)
@@ -354,11 +357,12 @@ def upgrade(
     allow_dirty: bool = False,
     allow_no_vcs: bool = False,
     on_plan: Callable[[UpgradePlan], None] | None = None,
+    on_note: Callable[[str], None] | None = None,
 ) -> Upgraded:
     """Move the workspace at `path` and its PyO3 companion crates to PyO3 `pyo3` (e.g.
     "0.30"), then `cargo update -p` them; `unsafe_fixes` also renames PyO3 APIs in the Rust
     sources and raises requires-python to the abi3 floor. `on_plan` sees the plan before
-    anything is written. `dry_run` writes nothing."""
+    anything is written, `on_note` a wait for the write lock. `dry_run` writes nothing."""
     from scaffold.upgrade import plan as planning
 
     path = _path(path)
@@ -374,7 +378,7 @@ def upgrade(
 
     project = _discover(path)
     require_cargo(project)
-    with locked(project.boundary):
+    with locked(project.boundary, on_note):
         plan = planning.build(path, pyo3, unsafe_fixes)
         if on_plan is not None:
             on_plan(plan)
@@ -484,12 +488,13 @@ def cross(
     allow_dirty: bool = False,
     allow_no_vcs: bool = False,
     on_plan: Callable[[CrossPlan], None] | None = None,
+    on_note: Callable[[str], None] | None = None,
 ) -> CrossConfigured:
     """Configure the project at `path` to build for the target triple `target`: the target
     Python's `lib_dir` (libpython and `_sysconfigdata*.py`) or its `python_version` ("3.12",
     "3.13t"), `implementation` (CPython or PyPy), and a `linker` or `zig`. Every input is
-    checked before anything is written; `on_plan` sees the plan (and its notes) first.
-    `dry_run` writes nothing."""
+    checked before anything is written; `on_plan` sees the plan (and its notes) first,
+    `on_note` a wait for the write lock. `dry_run` writes nothing."""
     from scaffold.cross.plan import commands, make_plan
 
     plan = make_plan(
@@ -511,7 +516,12 @@ def cross(
             plan.ws.root, list(plan.writes), allow_dirty=allow_dirty, allow_no_vcs=allow_no_vcs
         )
         project = _discover(_path(path))  # the same boundary, lock and journal as every command
-        write_all(plan.writes, root=project.boundary, boundary=project.describe_boundary())
+        write_all(
+            plan.writes,
+            root=project.boundary,
+            boundary=project.describe_boundary(),
+            note=on_note,
+        )
     return CrossConfigured(plan, commands(plan, zig), dry_run)
 
 
@@ -546,7 +556,7 @@ def profile(
     args: list[str] | None = None,
     output: StrPath = "flamegraph.svg",
     install: bool = False,
-    interactive: bool = False,
+    confirm: Callable[[str], bool] | None = None,
     on_note: Callable[[str], None] | None = None,
     on_recording: Callable[[Recording], None] | None = None,
 ) -> Profiled:
@@ -555,8 +565,8 @@ def profile(
     the current directory). The profiler gets `--iterations N`, `--python CODE` (its Python
     workload, py-spy first) and `args`. `recorder`: perf, py-spy, callgrind, or auto (the
     first that works). `install`: install the renderer (inferno) without asking;
-    `interactive`: ask. `on_note` sees each note, `on_recording` the recording (the
-    profiler's own output), as they happen."""
+    else `confirm(question)` decides (the CLI asks on a terminal). `on_note` sees each note,
+    `on_recording` the recording (the profiler's own output), as they happen."""
     import tempfile
     from pathlib import Path
 
@@ -587,8 +597,8 @@ def profile(
     names = session.installed(session.order(recorder, python is not None), skipped)
     renderer = None
     if any(name != "callgrind" for name in names):
-        renderer = inferno.ensure(install, interactive)
-    binary = target.build(ws, chosen)
+        renderer = inferno.ensure(install, confirm, note)
+    binary = target.build(ws, chosen, note)
     program = recorders.Program(binary, program_args, ws.root)
     library = chosen.library
     is_library = folded.library_matcher(
@@ -682,7 +692,7 @@ def update(
         changes, diff = updating.update_in_clone(top, head, todo, target, folder, interactive)
     conflicts = sorted(p for p, data in changes.items() if data and updating.conflicted(data))
     if not dry_run:
-        updating.apply(top, changes)
+        updating.apply(top, changes, on_note)
     return Updated(steps, todo, target, changes, diff, conflicts, dry_run)
 
 

@@ -7,7 +7,6 @@ gitpython is imported inside the functions, so commands that never write do not 
 from __future__ import annotations
 
 import os
-import subprocess
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -30,6 +29,8 @@ class GitError(UserError):
 
 def git(cwd: Path, *args: str, env: dict[str, str] | None = None, strip: bool = True) -> str:
     """`git ARGS` in `cwd` (messages in English), its stdout; GitError when it fails."""
+    import subprocess  # not on the path of a clean `--check`, which imports this module
+
     done = subprocess.run(
         ["git", *args],
         cwd=cwd,

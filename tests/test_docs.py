@@ -254,3 +254,27 @@ def test_no_import_cycles_between_modules_or_packages():
         if a < b and a != b and (b, a) in packages and (a, b) not in allowed
     )
     assert not both, "packages importing each other:\n" + "\n".join(both)
+
+
+def test_nothing_below_the_commands_prints_or_asks():
+    """docs/architecture.md's promise: below `commands/` and `cli.py` nothing prints or asks;
+    the API reports through its callbacks (`on_note`, `on_plan`, `confirm`, `choose`). One
+    exception: `lint/docs.py`, the developer script `python -m scaffold.lint.docs`."""
+    import ast
+
+    allowed = {"cli.py", "cli_help.py", "__main__.py", "lint/docs.py"}
+    found = []
+    for path in sorted((REPO / "scaffold").rglob("*.py")):
+        relative = path.relative_to(REPO / "scaffold").as_posix()
+        if relative in allowed or relative.startswith("commands/"):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import | ast.ImportFrom):
+                names = [a.name for a in node.names] + [getattr(node, "module", None) or ""]
+                if any(n.split(".")[0] == "questionary" for n in names):
+                    found.append(f"{relative}:{node.lineno} imports questionary")
+            elif isinstance(node, ast.Call):
+                called = ast.unparse(node.func)
+                if called in ("print", "sys.stdout.write", "sys.stderr.write", "input"):
+                    found.append(f"{relative}:{node.lineno} calls {called}")
+    assert not found, "printing or asking below the commands:\n" + "\n".join(found)

@@ -12,7 +12,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from scaffold.commands import flags
+from scaffold.commands import flags, prompts
 from scaffold.display import shown
 
 
@@ -49,8 +49,8 @@ def run(args: argparse.Namespace) -> int:
         dry_run=args.dry_run,
         allow_dirty=args.allow_dirty,
         allow_no_vcs=args.allow_no_vcs,
-        interactive=sys.stdin.isatty(),
-        on_note=lambda note: print(note, file=sys.stderr),
+        choose=prompts.choose(),
+        on_note=prompts.note,
     )
     if args.dry_run:
         from scaffold.lint.diff import unified_diff

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from scaffold.commands import flags
+from scaffold.commands import flags, prompts
 from scaffold.display import shown
 from scaffold.profiling.session import RECORDERS
 
@@ -90,8 +90,8 @@ def run(args: argparse.Namespace) -> int:
         args=args.passthrough,
         output=args.output,
         install=args.yes,
-        interactive=sys.stdin.isatty(),
-        on_note=lambda note: print(note, file=sys.stderr),
+        confirm=prompts.confirm(),
+        on_note=prompts.note,
         on_recording=recorded,
     )
     _summary(done, args.top)

@@ -11,7 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from scaffold.commands import flags
+from scaffold.commands import flags, prompts
 
 
 def register(parser: argparse.ArgumentParser) -> None:
@@ -38,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
         path=args.path,
         dry_run=args.dry_run,
         interactive=sys.stdin.isatty() and not args.yes,
-        on_note=lambda note: print(note, file=sys.stderr),
+        on_note=prompts.note,
     )
     if args.dry_run and done.updated:
         sys.stdout.write(done.diff)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import bisect
 import os
-from collections.abc import MutableSequence
+from collections.abc import Callable, MutableSequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -55,8 +55,11 @@ class ProfilerPlan:
         )
 
 
-def choose_library(ws: Workspace, wanted: str | None, interactive: bool) -> Crate:
-    """The crate to profile: `--crate`, the only candidate, or the user's pick on a TTY."""
+def choose_library(
+    ws: Workspace, wanted: str | None, choose: Callable[[str, list[str]], str | None] | None
+) -> Crate:
+    """The crate to profile: `--crate`, the only candidate, or what `choose` picks (the
+    caller asks on a terminal)."""
     candidates = [c for c in ws.members if ws.pyo3_dependencies(c)]
     extensions = [e.crate for e in ws.extensions()]
     names = ", ".join(c.name for c in candidates) or "none"
@@ -81,12 +84,8 @@ def choose_library(ws: Workspace, wanted: str | None, interactive: bool) -> Crat
         )
     if len(preferred) == 1:
         return preferred[0]
-    if interactive:
-        import questionary
-
-        picked = questionary.select(
-            "Which crate should the profiler time?", choices=[c.name for c in preferred]
-        ).ask()
+    if choose is not None:
+        picked = choose("Which crate should the profiler time?", [c.name for c in preferred])
         chosen = ws.member(picked) if picked else None
         if chosen is not None:
             return chosen

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -95,8 +95,9 @@ def has_profile(ws: Workspace) -> bool:
     return PROFILE in ws.root_data.get("profile", {})
 
 
-def build(ws: Workspace, target: Target) -> Path:
-    """`cargo build --profile profiling -p PROFILER`; returns the binary cargo reports."""
+def build(ws: Workspace, target: Target, note: Callable[[str], None]) -> Path:
+    """`cargo build --profile profiling -p PROFILER` (told to `note` first); returns the
+    binary cargo reports."""
     config = [] if has_profile(ws) else [a for c in PROFILE_CONFIG for a in ("--config", c)]
     command = [
         "cargo",
@@ -108,7 +109,7 @@ def build(ws: Workspace, target: Target) -> Path:
         target.profiler.name,
         "--message-format=json-render-diagnostics",
     ]
-    print(f"building: {' '.join(command[:-1])}", file=sys.stderr)
+    note(f"building: {' '.join(command[:-1])}")
     try:
         proc = subprocess.run(command, cwd=ws.root, stdout=subprocess.PIPE, text=True)
     except FileNotFoundError:

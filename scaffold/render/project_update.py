@@ -214,7 +214,9 @@ def _copier_update(clone: Path, step: Step, version: str, folder: Path, interact
         raise UserError(f"{step.answers}: {error}", "nothing was written") from None
 
 
-def apply(top: Path, changes: dict[str, bytes | None]) -> None:
+def apply(
+    top: Path, changes: dict[str, bytes | None], note: Callable[[str], None] | None = None
+) -> None:
     """Write the new files at once (scaffold.transaction), then remove the deleted ones."""
     from scaffold.transaction.write import write_all
 
@@ -228,7 +230,7 @@ def apply(top: Path, changes: dict[str, bytes | None]) -> None:
                     f"{rel}: the update made a file that is not UTF-8 text",
                     "nothing was written; see `scaffold update --dry-run`",
                 ) from None
-    write_all(texts, top)
+    write_all(texts, top, note=note)
     for rel, data in changes.items():
         if data is None:
             (top / rel).unlink(missing_ok=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Callable
 from pathlib import Path
 
 from scaffold.errors import ManifestError, UserError
@@ -13,17 +14,20 @@ from scaffold.transaction.lock import locked
 
 
 def write_all(
-    contents: dict[Path, str], root: Path | None = None, boundary: str | None = None
+    contents: dict[Path, str],
+    root: Path | None = None,
+    boundary: str | None = None,
+    note: Callable[[str], None] | None = None,
 ) -> None:
     """Write every file in `contents` or none of them; `root` holds the journal and the lock.
 
     Without `root`, the deepest directory holding every target is used. `boundary` describes
-    `root` in the refusal for a target outside it.
+    `root` in the refusal for a target outside it. `note` hears what taking the lock says.
     """
     if not contents:
         return
     root = (root or _common_root(contents)).resolve()
-    with locked(root):
+    with locked(root, note):
         targets = {_checked_target(path, root, boundary): text for path, text in contents.items()}
         record = journal.plan(root, targets)
         current: list[Path] = [next(iter(targets))]  # the target being worked on
