@@ -293,7 +293,7 @@ def _pyo3_notes(ws: Workspace, library: Crate, plan: ProfilerPlan) -> list[str]:
     from scaffold.workspace.versions import series
 
     pyo3 = ws.pyo3_dependencies(library)[0]
-    required = library.effective_spec(pyo3).get("version")
+    required = library.effective(pyo3).version
     if not required or series(required) is not None:
         return []
     source = (

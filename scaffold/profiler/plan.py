@@ -118,7 +118,7 @@ def plan(ws: Workspace, library: Crate, name: str | None, path: Path | None) -> 
             "pass a folder below the workspace root, e.g. --dest crates/NAME",
         )
     pyo3 = ws.pyo3_dependencies(library)[0]
-    spec = library.effective_spec(pyo3)
+    required = library.effective(pyo3).version
     found = ws.pyo3_series(library) or facts.DEFAULT_SERIES
     shared_package = ws.manifest.get("package", {})
     workspace_package = all(
@@ -129,7 +129,7 @@ def plan(ws: Workspace, library: Crate, name: str | None, path: Path | None) -> 
         name=name,
         directory=directory,
         module_name=_module_name(library),
-        pyo3_version=pyo3_requirement(ws, spec.get("version"), found),
+        pyo3_version=pyo3_requirement(ws, required, found),
         library_features=binding_features(ws, library),
         pyo3_from_workspace=pyo3.inherits_workspace and pyo3.key == "pyo3",
         workspace_package=workspace_package,

@@ -70,8 +70,7 @@ def _as_profiler(ws: Workspace, crate: Crate) -> Target | None:
     if not crate.has_binary:
         return None
     embeds = any(
-        "auto-initialize" in crate.effective_spec(d).get("features", [])
-        for d in ws.pyo3_dependencies(crate)
+        "auto-initialize" in crate.effective(d).features for d in ws.pyo3_dependencies(crate)
     )
     if not embeds:
         return None

@@ -86,10 +86,10 @@ def load(path: Path, reader: Reader | None = None) -> Workspace:
     def add_path_dependencies(crate: Crate, directory: Path) -> None:
         """Cargo makes path dependencies inside the root members, the root package's too."""
         for dep in crate.dependencies:
-            spec = crate.effective_spec(dep)
-            if "path" in spec:
+            path = crate.effective(dep).path
+            if path is not None:
                 base = root if dep.inherits_workspace else directory
-                target = reader.resolve(base / spec["path"])
+                target = reader.resolve(base / path)
                 if (
                     _inside(target, reader.resolve(root))
                     and target not in members

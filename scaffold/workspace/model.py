@@ -141,13 +141,12 @@ class Workspace:
         for dep in crate.dependencies:
             if dep.kind != "dependencies":
                 continue
-            spec = crate.effective_spec(dep)
-            package = spec.get("package", dep.key)
-            if package in facts.LINKS_PYTHON:
+            effective = crate.effective(dep)
+            if effective.package in facts.LINKS_PYTHON:
                 return True
-            if "path" in spec:
+            if effective.path is not None:
                 base = self.root if dep.inherits_workspace else crate.dir
-                member = self.member_at(base / spec["path"] / "Cargo.toml")
+                member = self.member_at(base / effective.path / "Cargo.toml")
                 if (
                     member is not None
                     and member.path not in seen
@@ -171,9 +170,9 @@ class Workspace:
             if member is crate:
                 continue
             for dep in member.dependencies_on(crate.name):
-                spec = member.effective_spec(dep)
+                path = member.effective(dep).path
                 base = self.root if dep.inherits_workspace else member.dir
-                if "path" in spec and resolve(base / spec["path"]) == target:
+                if path is not None and resolve(base / path) == target:
                     found.append((member, dep))
         self._dependents[crate.path] = found
         return list(found)
@@ -187,11 +186,7 @@ class Workspace:
         floors = []
         for ext in self.extensions():
             crate = ext.crate
-            names = [
-                f
-                for d in self.pyo3_dependencies(crate)
-                for f in crate.effective_spec(d).get("features", [])
-            ]
+            names = [f for d in self.pyo3_dependencies(crate) for f in crate.effective(d).features]
             names += [
                 v.split("/", 1)[1]
                 for values in crate.features.values()
@@ -208,7 +203,7 @@ class Workspace:
         crates = [crate] if crate else self.members
         for member in crates:
             for dep in self.pyo3_dependencies(member):
-                required = required or series(member.effective_spec(dep).get("version") or "")
+                required = required or series(member.effective(dep).version or "")
         if len(locked) == 1:
             return series(locked[0])
         if required and any(series(v) == required for v in locked):

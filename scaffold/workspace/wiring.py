@@ -50,7 +50,7 @@ def uses_feature(ext: Extension) -> bool:
     keys = pyo3_keys(crate)
     in_features = any(is_pyo3_entry(v, keys) for values in crate.features.values() for v in values)
     on_pyo3 = any(
-        EXTENSION_MODULE in crate.effective_spec(d).get("features", [])
+        EXTENSION_MODULE in crate.effective(d).features
         for package in facts.EXTENSION_MODULE_PACKAGES
         for d in crate.dependencies_on(package)
     )
