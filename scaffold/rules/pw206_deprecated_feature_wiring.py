@@ -128,7 +128,7 @@ def _named_elsewhere(ctx: Context, ext: Extension) -> set[str]:
     on their dependency on it)."""
     crate, names = ext.crate, set[str]()
     for member, dep in ctx.workspace.dependents(crate):
-        names.update(str(f) for f in member.effective_spec(dep).get("features", []))
+        names.update(member.effective(dep).features)
         for values in member.features.values():
             for value in map(str, values):
                 target, sep, feature = value.partition("/")
@@ -245,10 +245,7 @@ def _refuse_old_pyo3(ctx: Context, ext: Extension) -> None:
     asked = next(
         filter(
             None,
-            (
-                series(crate.effective_spec(d).get("version") or "")
-                for d in ws.pyo3_dependencies(crate)
-            ),
+            (series(crate.effective(d).version or "") for d in ws.pyo3_dependencies(crate)),
         ),
         None,
     )
