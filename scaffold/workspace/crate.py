@@ -201,17 +201,6 @@ class Crate:
         spec = self.workspace_data.get("workspace", {}).get("dependencies", {}).get(key, {})
         return {"version": spec} if isinstance(spec, str) else spec
 
-    def effective_spec(self, dep: Dependency) -> dict:
-        """The dependency with `workspace = true` resolved: features add up, the rest inherits."""
-        if not dep.inherits_workspace:
-            return dep.spec
-        merged = dict(self.workspace_dependency(dep.key))
-        merged["features"] = [*merged.get("features", []), *dep.features]
-        for key in ("optional",):
-            if key in dep.spec:
-                merged[key] = dep.spec[key]
-        return merged
-
     def effective(self, dep: Dependency) -> Effective:
         """`dep` as cargo builds it, `workspace = true` resolved (the Cargo book, "Inheriting a
         dependency from a workspace": only `features`, which add up, and `optional` may be
