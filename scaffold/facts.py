@@ -348,6 +348,20 @@ COMPANIONS: dict[str, Follows] = {
 needs one resolves it from the registry."""
 
 
+PYO3_FAMILY = ("pyo3", *(p for p, f in COMPANIONS.items() if f is Follows.SAME_VERSION))
+"""PyO3's own crates, released together at one version: pyo3 0.30.1's Cargo.toml requires
+pyo3-ffi, pyo3-macros and (build) pyo3-build-config `=0.30.1`."""
+
+LINKS_PYTHON = ("pyo3", "pyo3-ffi")
+"""A dependency on one of these links Python: pyo3-ffi 0.30.1's Cargo.toml has
+`links = "python"`, and pyo3 depends on pyo3-ffi. Only one version of them per build."""
+
+EXTENSION_MODULE_PACKAGES = ("pyo3", "pyo3-ffi", "pyo3-build-config")
+"""Packages whose own `extension-module` feature is PyO3's, each enabling the next (0.30.1
+Cargo.toml files: pyo3 `["pyo3-ffi/extension-module"]`, pyo3-ffi
+`["pyo3-build-config/extension-module"]`, pyo3-build-config `[]`)."""
+
+
 def pinned_to_pyo3_minor(package: str) -> bool:
     """Whether `package`'s version names the PyO3 minor it needs (same minor or same version)."""
     return COMPANIONS.get(package) in (Follows.SAME_VERSION, Follows.SAME_MINOR)

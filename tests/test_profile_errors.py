@@ -143,15 +143,15 @@ def test_the_templated_profiler_wins_over_other_binaries_that_embed_python(tmp_p
     assert (chosen.profiler.name, chosen.library.name) == ("lib-profiler", "lib")
 
 
-def test_readme_documents_every_option():
+def test_docs_page_documents_every_option():
     import argparse
 
     from scaffold.commands import profile
 
     parser = argparse.ArgumentParser()
     profile.register(parser)
-    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
-    section = readme.split("## `scaffold profile", 1)[1].split("\n## ", 1)[0]
+    page = Path(__file__).resolve().parents[1] / "docs" / "commands" / "profile.md"
+    section = page.read_text(encoding="utf-8").split("\n## ", 1)[0]
     options = [
         o for a in parser._actions for o in a.option_strings if o.startswith("--") and o != "--help"
     ]

@@ -7,12 +7,12 @@ Exit status: 0 the flamegraph is written; 1 only a text profile could be made (c
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from scaffold.commands import flags
+from scaffold.commands import flags, prompts
+from scaffold.display import shown
 from scaffold.profiling.session import RECORDERS
 
 if TYPE_CHECKING:
@@ -99,8 +99,8 @@ def run(args: argparse.Namespace) -> int:
         args=args.passthrough,
         output=args.output,
         install=args.yes,
-        interactive=sys.stdin.isatty(),
-        on_note=lambda note: print(note, file=sys.stderr),
+        confirm=prompts.confirm(),
+        on_note=prompts.note,
         on_recording=recorded,
     )
     _summary(done, args.top)
@@ -112,7 +112,7 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return done.exit_code
-    print(f"\nflamegraph: {_shown(done.flamegraph)}")
+    print(f"\nflamegraph: {shown(done.flamegraph)}")
     return done.exit_code
 
 
@@ -155,8 +155,3 @@ def _positive_seconds(text: str) -> float:
     if not 0 < seconds < float("inf"):
         raise argparse.ArgumentTypeError(f"expected a positive number of seconds, got {text!r}")
     return seconds
-
-
-def _shown(path: Path) -> str:
-    relative = os.path.relpath(path)
-    return relative if not relative.startswith("..") else str(path)

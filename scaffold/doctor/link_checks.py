@@ -12,12 +12,12 @@ import sys
 from pathlib import Path
 
 from scaffold import facts
+from scaffold.display import shown
 from scaffold.doctor.findings import ERROR, NOTE, OK, WARN, Report
 from scaffold.probes import elf, libpython
 from scaffold.probes.probe import Interpreter
 from scaffold.workspace import rust_source
 from scaffold.workspace.crate import Crate
-from scaffold.workspace.discover import relative_to_cwd
 from scaffold.workspace.model import Workspace
 
 # The platform the libpython and binary checks branch on (tests simulate others by setting it).
@@ -79,7 +79,7 @@ def embedding_binaries(ws: Workspace) -> list[Crate]:
         if crate.name not in memo:
             direct = any(
                 d.kind != "build-dependencies"
-                for name in ("pyo3", "pyo3-ffi")
+                for name in facts.LINKS_PYTHON
                 for d in crate.dependencies_on(name)
             )
             memo[crate.name] = direct or any(
@@ -112,7 +112,7 @@ def _check_rpath(report: Report, ws: Workspace, crate: Crate, libdir: Path, line
         report.add(
             name,
             OK,
-            f"{relative_to_cwd(build)} puts libpython's directory on the rpath: "
+            f"{shown(build, up=1)} puts libpython's directory on the rpath: "
             f"binaries of `{crate.name}` find {libdir}",
         )
         return

@@ -113,24 +113,22 @@ def _store(cache_key: str) -> str:
     return location("verdicts", f"{zlib.crc32(cache_key.encode()):08x}.marshal")
 
 
-def replay(cache_key: str) -> bool:
-    """Print the remembered output and return True when every recorded input is unchanged."""
+def replay(cache_key: str) -> tuple[str, str] | None:
+    """The remembered output (stdout, stderr) when every recorded input is unchanged."""
     try:
         with open(_store(cache_key), "rb") as handle:
             stored_key, files, dirs, probes, out, err = marshal.load(handle)
     except (OSError, ValueError, EOFError, TypeError):
-        return False
+        return None
     if stored_key != cache_key:
-        return False
+        return None
     if any(_file(path) != digest for path, digest in files):
-        return False
+        return None
     if any(_listing(path) != digest for path, digest in dirs):
-        return False
+        return None
     if any(_kind(path) != kind for path, kind in probes):
-        return False
-    sys.stdout.write(out)
-    sys.stderr.write(err)
-    return True
+        return None
+    return out, err
 
 
 class _Tee:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import bisect
 import os
-from collections.abc import MutableSequence
+from collections.abc import Callable, MutableSequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -55,8 +55,11 @@ class ProfilerPlan:
         )
 
 
-def choose_library(ws: Workspace, wanted: str | None, interactive: bool) -> Crate:
-    """The crate to profile: `--crate`, the only candidate, or the user's pick on a TTY."""
+def choose_library(
+    ws: Workspace, wanted: str | None, choose: Callable[[str, list[str]], str | None] | None
+) -> Crate:
+    """The crate to profile: `--crate`, the only candidate, or what `choose` picks (the
+    caller asks on a terminal)."""
     candidates = [c for c in ws.members if ws.pyo3_dependencies(c)]
     extensions = [e.crate for e in ws.extensions()]
     names = ", ".join(c.name for c in candidates) or "none"
@@ -81,12 +84,8 @@ def choose_library(ws: Workspace, wanted: str | None, interactive: bool) -> Crat
         )
     if len(preferred) == 1:
         return preferred[0]
-    if interactive:
-        import questionary
-
-        picked = questionary.select(
-            "Which crate should the profiler time?", choices=[c.name for c in preferred]
-        ).ask()
+    if choose is not None:
+        picked = choose("Which crate should the profiler time?", [c.name for c in preferred])
         chosen = ws.member(picked) if picked else None
         if chosen is not None:
             return chosen
@@ -115,11 +114,11 @@ def plan(ws: Workspace, library: Crate, name: str | None, path: Path | None) -> 
     root = ws.root.resolve()
     if root not in directory.parents:
         raise UserError(
-            f"{directory}: --path must be inside the workspace {root}",
-            "pass a folder below the workspace root, e.g. --path crates/NAME",
+            f"{directory}: --dest must be inside the workspace {root}",
+            "pass a folder below the workspace root, e.g. --dest crates/NAME",
         )
     pyo3 = ws.pyo3_dependencies(library)[0]
-    spec = library.effective_spec(pyo3)
+    required = library.effective(pyo3).version
     found = ws.pyo3_series(library) or facts.DEFAULT_SERIES
     shared_package = ws.manifest.get("package", {})
     workspace_package = all(
@@ -130,7 +129,7 @@ def plan(ws: Workspace, library: Crate, name: str | None, path: Path | None) -> 
         name=name,
         directory=directory,
         module_name=_module_name(library),
-        pyo3_version=pyo3_requirement(ws, spec.get("version"), found),
+        pyo3_version=pyo3_requirement(ws, required, found),
         library_features=binding_features(ws, library),
         pyo3_from_workspace=pyo3.inherits_workspace and pyo3.key == "pyo3",
         workspace_package=workspace_package,
@@ -317,6 +316,6 @@ def _module_name(library: Crate) -> str:
 
 
 def _check_package_name(name: str) -> None:
-    from scaffold.render.names import validate_crate_name
+    from scaffold.workspace.names import validate_crate_name
 
     validate_crate_name(name)

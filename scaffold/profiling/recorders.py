@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import sys
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -92,7 +93,7 @@ def executable(name: str) -> str:
     return found
 
 
-def perf(program: Program, scratch: Path, collapse: str) -> Recording:
+def perf(program: Program, scratch: Path, collapse: str, note: Callable[[str], None]) -> Recording:
     """`perf record` with DWARF call graphs, then `perf script | inferno-collapse-perf`.
 
     Rust release code has no frame pointers (rustc omits them unless `-C force-frame-pointers`),
@@ -113,7 +114,7 @@ def perf(program: Program, scratch: Path, collapse: str) -> Recording:
         "--",
         *program.command,
     ]
-    proc = _run(command, program.root)
+    proc = _run(command, program.root, note)
     if proc.returncode != 0 or not data.is_file():
         if _PERF_DENIED.search(proc.stderr):
             raise CannotRecord(f"perf is not permitted to record here ({_paranoid()})", PERF_FIX)
@@ -150,7 +151,9 @@ def perf(program: Program, scratch: Path, collapse: str) -> Recording:
     )
 
 
-def py_spy(program: Program, scratch: Path, loader: str | None) -> Recording:
+def py_spy(
+    program: Program, scratch: Path, loader: str | None, note: Callable[[str], None]
+) -> Recording:
     """`py-spy record --native`: Python frames of the `--python` code with the Rust frames.
 
     py-spy treats every frame of the process's executable as the interpreter's own and hides it
@@ -178,7 +181,7 @@ def py_spy(program: Program, scratch: Path, loader: str | None) -> Recording:
         *launcher,
         *program.command,
     ]
-    proc = _run(command, program.root)
+    proc = _run(command, program.root, note)
     if proc.returncode != 0 or not raw.is_file():
         if _PTRACE_DENIED.search(proc.stderr):
             raise CannotRecord("py-spy is not permitted to read the profiler's memory", PTRACE_FIX)
@@ -208,12 +211,12 @@ def py_spy(program: Program, scratch: Path, loader: str | None) -> Recording:
     )
 
 
-def callgrind(program: Program, scratch: Path) -> Recording:
+def callgrind(program: Program, scratch: Path, note: Callable[[str], None]) -> Recording:
     """`valgrind --tool=callgrind`, read with `callgrind_annotate` (instructions, no stacks)."""
     exe = executable("valgrind")
     out = scratch / "callgrind.out"
     command = [exe, "--tool=callgrind", f"--callgrind-out-file={out}", *program.command]
-    proc = _run(command, program.root)
+    proc = _run(command, program.root, note)
     if proc.returncode != 0 or not out.is_file():
         raise _failed("valgrind --tool=callgrind", proc, _VALGRIND_NOISE, program)
     annotate = shutil.which("callgrind_annotate")
@@ -303,8 +306,8 @@ def _short_files(line: str, root: Path) -> str:
     return f"{';'.join(frames)} {count}"
 
 
-def _run(command: list[str], cwd: Path) -> subprocess.CompletedProcess:
-    print(f"recording: {shlex.join([Path(command[0]).name, *command[1:]])}", file=sys.stderr)
+def _run(command: list[str], cwd: Path, note: Callable[[str], None]) -> subprocess.CompletedProcess:
+    note(f"recording: {shlex.join([Path(command[0]).name, *command[1:]])}")
     return subprocess.run(
         command,
         cwd=cwd,

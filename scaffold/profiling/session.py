@@ -56,11 +56,11 @@ def record(
         try:
             if name == "perf":
                 assert renderer is not None  # found for every recorder but callgrind
-                recording = recorders.perf(program, scratch, renderer.collapse_perf)
+                recording = recorders.perf(program, scratch, renderer.collapse_perf, note)
             elif name == "py-spy":
-                recording = recorders.py_spy(program, scratch, _loader(program.binary))
+                recording = recorders.py_spy(program, scratch, _loader(program.binary), note)
             else:
-                recording = recorders.callgrind(program, scratch)
+                recording = recorders.callgrind(program, scratch, note)
         except recorders.CannotRecord as error:
             if not auto:
                 raise

@@ -70,7 +70,7 @@ def check(ctx: Context) -> Iterator[Finding]:
             pyo3 = ws.pyo3_dependencies(member)
             series = ws.pyo3_series(ext.crate) or facts.NEWEST_SUPPORTED
             auto = (
-                any("auto-initialize" in member.effective_spec(d).get("features", []) for d in pyo3)
+                any("auto-initialize" in member.effective(d).features for d in pyo3)
                 or rust_source.starts_interpreter(member.rust_sources(), member.reader.text)
                 or not facts.auto_initialize_is_a_feature(series)
             )

@@ -107,7 +107,7 @@ def check(ctx: Context) -> Iterator[Finding]:
                     ensure_extension_module_feature(
                         editor.document(crate.path),
                         inherited.key,
-                        weak=bool(crate.effective_spec(inherited).get("optional")),
+                        weak=crate.effective(inherited).optional,
                     )
 
         yield ctx.finding(
@@ -132,9 +132,7 @@ def _report(ctx: Context, crate: Crate, dep: Dependency, ext: Extension | None) 
         document = editor.document(crate.path)
         remove_extension_module_from_dependency(document, dep)
         if not (env_mode or backend_enables):
-            ensure_extension_module_feature(
-                document, dep.key, weak=bool(crate.effective_spec(dep).get("optional"))
-            )
+            ensure_extension_module_feature(document, dep.key, weak=crate.effective(dep).optional)
 
     where = ".".join(dep.table)
     return ctx.finding(

@@ -31,7 +31,6 @@ from typing import TYPE_CHECKING
 from scaffold import facts
 from scaffold.lint.diagnostic import Applicability
 from scaffold.toml import manifest
-from scaffold.workspace.model import PYO3_FAMILY
 from scaffold.workspace.versions import format_series, series
 
 if TYPE_CHECKING:
@@ -59,14 +58,10 @@ def check(ctx: Context) -> Iterator[Finding]:
     uses = []  # (crate, dep, package, series)
     for crate in ws.members:
         for dep in crate.dependencies:
-            spec = crate.effective_spec(dep)
-            package = (
-                spec.get("package", dep.key)
-                if not dep.inherits_workspace
-                else crate.workspace_dependency(dep.key).get("package", dep.key)
-            )
-            if package in PYO3_FAMILY or facts.pinned_to_pyo3_minor(package):
-                found = series(spec.get("version") or "")
+            effective = crate.effective(dep)
+            package = effective.package
+            if package in facts.PYO3_FAMILY or facts.pinned_to_pyo3_minor(package):
+                found = series(effective.version or "")
                 if found:
                     uses.append((crate, dep, package, found))
     if len({found for *_, found in uses}) < 2:
@@ -75,7 +70,7 @@ def check(ctx: Context) -> Iterator[Finding]:
     requirement: dict[str, str] = {}
     for crate, dep, package, found in uses:
         if found == newest:
-            requirement.setdefault(package, crate.effective_spec(dep)["version"])
+            requirement.setdefault(package, str(crate.effective(dep).version))
     for crate, dep, package, found in uses:
         if found == newest:
             continue

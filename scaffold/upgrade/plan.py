@@ -17,7 +17,6 @@ from scaffold.errors import UserError
 from scaffold.upgrade import analysis, manifest_edits, registry, source_edits
 from scaffold.upgrade.model import Plan, Step
 from scaffold.workspace.loader import load
-from scaffold.workspace.model import PYO3_FAMILY
 from scaffold.workspace.versions import series
 
 _TARGET = re.compile(r"\d+\.\d+(\.\d+)?\Z")
@@ -36,7 +35,7 @@ def build(path: Path, target: str, unsafe: bool) -> Plan:
     new = parse_target(target)
     ws = load(path)
     entries = analysis.entries(ws)
-    family = [(f, d, p) for f, d, p in entries if p in PYO3_FAMILY]
+    family = [(f, d, p) for f, d, p in entries if p in facts.PYO3_FAMILY]
     if not family:
         raise UserError(
             f"{ws.root_file.path}: no pyo3 dependency in this workspace", "run it in a PyO3 project"

@@ -24,9 +24,10 @@ def replays(monkeypatch, tmp_path):
     answers: list[bool] = []
     real = verdicts.replay
 
-    def spy(cache_key: str) -> bool:
-        answers.append(real(cache_key))
-        return answers[-1]
+    def spy(cache_key: str) -> tuple[str, str] | None:
+        remembered = real(cache_key)
+        answers.append(remembered is not None)
+        return remembered
 
     monkeypatch.setattr(verdicts, "replay", spy)
     return answers
