@@ -184,7 +184,7 @@ def _mark(diagnostics: list[Diagnostic], rejected: dict[tuple, str]) -> list[Dia
 
 def _reader(disk: Reader, overlay: dict[Path, TextFile]) -> Reader:
     reader = Reader(overlay)
-    reader.cache = disk.cache
+    reader.cache, reader.texts = disk.cache, disk.texts
     return reader
 
 
