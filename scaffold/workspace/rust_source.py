@@ -38,6 +38,19 @@ _LEXEME = re.compile(
     r"|(?P<char>'(?:\\(?:x[0-9a-fA-F]{2}|u\{[0-9a-fA-F]+\}|.)|[^\\'])'))"
 )
 _BLOCK_MARK = re.compile(r"/\*|\*/")
+# Module declarations (`mod x;`), inline modules (`mod x {`), `include!(`, found in code with
+# comments and strings blanked; the attributes right before a declaration (`#[path = ...]`);
+# braces (a char literal `'{'` is stepped over).
+# Each starts with its literal word (the lookbehind after it), which lets the engine skip ahead
+# fast: a source without a declaration costs a few microseconds, not a regex step per char.
+_DECLARATION = re.compile(r"mod(?<!\wmod)\s+(?:r#)?(?P<name>\w+)\s*;")
+_INLINE_MODULE = re.compile(r"mod(?<!\wmod)\s+(?:r#)?(?P<name>\w+)\s*\{")
+_INCLUDE = re.compile(r"include!(?<!\winclude!)\s*\(\s*")
+_ATTRIBUTES = re.compile(r"(?:#\[[^\]]*\]\s*)+(?:pub(?:\s*\([^)]*\))?\s+)?\Z")
+_BRACE = re.compile(r"[{}]|'(?:\\(?:x[0-9a-fA-F]{2}|u\{[0-9a-fA-F]+\}|.)|[^\\'])'")
+_LITERAL = re.compile(r'"([^"\\]+)"\s*\)')
+_PATH_ATTR = re.compile(r'(?<![\w-])path\s*=\s*"([^"\\]+)"')
+_PLAIN_PATH_ATTR = re.compile(r"#\[\s*path\s*=")
 _STARTERS = ("prepare_freethreaded_python", "Python::initialize", "Py_Initialize")
 _STARTS = re.compile(rf"\b(?:{'|'.join(_STARTERS)})\s*\(")
 
@@ -113,6 +126,77 @@ def _spaces(text: str) -> str:
     if "\n" not in text:
         return " " * len(text)
     return "\n".join(" " * len(line) for line in text.split("\n"))
+
+
+def module_files(roots: list[Path], read: Read) -> list[Path]:
+    """The files a crate's targets compile: each root (`src/lib.rs`, `src/main.rs`, ...) and,
+    transitively, the files its `mod name;` declarations (`#[path]` included) and
+    `include!("...")` calls bring in, as rustc finds them; sorted. A file no target declares
+    is never read."""
+    found: set[Path] = set()
+    pending = [(root, root.parent) for root in roots]  # (file, where its `mod x;` files are)
+    while pending:
+        path, base = pending.pop()
+        if path in found:
+            continue
+        raw = read(path)
+        if raw is None:
+            continue
+        found.add(path)
+        if _DECLARATION.search(raw) or "include!" in raw:  # blanking never adds text
+            pending += _declared(path, base, raw)
+    return sorted(found)
+
+
+def _declared(path: Path, base: Path, raw: str) -> list[tuple[Path, Path]]:
+    """The files `path` declares, each with the directory of its own declarations: a
+    `mod.rs`, a crate root or a `#[path]` file declares beside itself, `x.rs` inside `x/`.
+    Inline `mod a { mod b; }` adds `a/`. A `path = ...` under `cfg_attr` adds its file to the
+    default ones (whichever the build picks is read)."""
+    text, bare = _blanked(raw)
+    found = [
+        (path.parent / literal.group(1), base)
+        for call in _INCLUDE.finditer(bare)
+        if (literal := _LITERAL.match(text, call.end()))
+    ]
+    declarations = list(_DECLARATION.finditer(bare))
+    if not declarations:
+        return found
+    inline = [  # (start, end, name) of each inline module before the last declaration
+        (opened.start(), _closing(bare, opened.end()), opened.group("name"))
+        for opened in _INLINE_MODULE.finditer(bare, 0, declarations[-1].start())
+    ]
+    for declared in declarations:
+        at, name = declared.start(), declared.group("name")
+        nested = [inner for start, end, inner in inline if start < at < end]
+        window = max(0, at - 400)  # attributes right before `mod` (only `path` matters)
+        paths, plain = [], False
+        if "path" in text[window:at] and (attrs := _ATTRIBUTES.search(bare, window, at)):
+            paths = _PATH_ATTR.findall(text, attrs.start(), attrs.end())
+            plain = bool(_PLAIN_PATH_ATTR.search(text, attrs.start(), attrs.end()))
+        if paths:  # relative to the declaring file's directory (plus inline modules)
+            here = (path.parent if not nested else base).joinpath(*nested)
+            found += [(here / p, (here / p).parent) for p in paths]
+        if not plain:
+            folder = base.joinpath(*nested)
+            found += [
+                (folder / f"{name}.rs", folder / name),
+                (folder / name / "mod.rs", folder / name),
+            ]
+    return found
+
+
+def _closing(bare: str, start: int) -> int:
+    """The offset just after the `}` that closes the block opened before `start`."""
+    depth = 1
+    for brace in _BRACE.finditer(bare, start):
+        if brace.group() == "{":
+            depth += 1
+        elif brace.group() == "}":
+            depth -= 1
+            if not depth:
+                return brace.end()
+    return len(bare)
 
 
 def pymodules(sources: list[Path], read: Read) -> list[PyModule]:
