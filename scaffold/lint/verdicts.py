@@ -13,7 +13,8 @@ The next identical `--check` reads each recorded file again and compares size an
 mtime granularity to trust), lists each recorded directory again (names, kinds), stats each
 probed path, and when nothing differs prints the recorded output without importing argparse,
 pathlib, tomllib or the rules. Imports here are os, sys, zlib and marshal only. `--no-cache`
-bypasses it.
+bypasses it. A check that finds an error stops recording there (`stop()`): it exits 1 and
+stores nothing, so the rest of it runs at `--no-cache`'s cost.
 """
 
 from __future__ import annotations
@@ -133,6 +134,13 @@ def replay(cache_key: str) -> bool:
     return True
 
 
+def stop() -> None:
+    """Stop recording the running check's inputs: it found an error, so it exits 1 and its
+    verdict is never stored. The rest of the check runs without the hooks' cost."""
+    if _active is not None:
+        _active.stop()
+
+
 class _Tee:
     def __init__(self, stream: TextIO) -> None:
         self.stream = stream
@@ -169,6 +177,7 @@ class Recorder:
         self.opened: list = []
         self.listed: list = []
         self.probed: list = []
+        self.stopped = False
 
     def __enter__(self) -> Recorder:
         global _active, _hooked
@@ -188,6 +197,13 @@ class Recorder:
         self.out, self.err = ("".join(tee.parts) for tee in self._tees)
         os.stat, os.lstat, sys.stdout, sys.stderr = self._saved
 
+    def stop(self) -> None:
+        """Record no more inputs (the output still is); `save()` then stores nothing."""
+        global _active
+        _active = None
+        self.stopped = True
+        os.stat, os.lstat = self._saved[:2]
+
     def _probe(self, real: Callable[..., os.stat_result]) -> Callable[..., os.stat_result]:
         def probe(path: Any, *args: Any, **kwargs: Any) -> os.stat_result:
             if isinstance(path, (str, bytes, os.PathLike)):
@@ -198,6 +214,8 @@ class Recorder:
 
     def save(self) -> None:
         """Store the verdict (best effort: a cache that cannot be written is no error)."""
+        if self.stopped:  # its inputs were not all recorded
+            return
 
         def absolute(path: str | bytes | os.PathLike) -> str:
             return os.path.abspath(os.fsdecode(path))

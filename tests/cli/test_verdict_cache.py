@@ -186,3 +186,30 @@ def test_hit_imports_neither_argparse_nor_tomllib(tmp_path):
     assert "tomllib" in modules[0] and "scaffold.lint.verdicts" in modules[1]
     assert not modules[1] & {"argparse", "tomllib", "pathlib", "scaffold.rules"}, modules[1]
     assert runs[1].stderr.endswith("All checks passed.\n")
+
+
+def test_an_error_stops_recording_and_stores_nothing(tmp_path, replays, monkeypatch):
+    project = _copy("PW203/path-dependency", tmp_path / "p")
+    seen: list[tuple[int, int]] = []
+    real_stop, real_exit = verdicts.Recorder.stop, verdicts.Recorder.__exit__
+
+    def stop(self):
+        seen.append((len(self.opened), len(self.probed)))
+        real_stop(self)
+
+    def exit_(self, *exc):
+        seen.append((len(self.opened), len(self.probed)))
+        return real_exit(self, *exc)
+
+    monkeypatch.setattr(verdicts.Recorder, "stop", stop)
+    monkeypatch.setattr(verdicts.Recorder, "__exit__", exit_)
+    found = run_cli("fix-features", "--check", cwd=project)
+    assert found.exit_code == 1 and "PW203" in found.stdout
+    assert len(seen) == 2 and seen[0] == seen[1]  # stopped at the error, nothing after
+    assert not (tmp_path / "user-cache" / "verdicts").exists()
+    uncached = run_cli("fix-features", "--check", "--no-cache", cwd=project)
+    assert (uncached.exit_code, uncached.stdout, uncached.stderr) == (
+        found.exit_code,
+        found.stdout,
+        found.stderr,
+    )
