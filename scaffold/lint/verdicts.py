@@ -9,8 +9,11 @@ part of the verdict. The verdict is stored in the user cache dir (`--check` writ
 project), keyed by the tool version and its source files' sizes and mtimes, the interpreter,
 the arguments and working directory, and the Cargo/Rust/PyO3/maturin environment variables.
 
-The next identical `--check` reads each recorded file again and compares size and CRC-32 (no
-mtime granularity to trust), lists each recorded directory again (names, kinds), stats each
+The next identical `--check` stats each recorded file: size, mtime, ctime and inode unchanged
+mean contents unchanged (a write always sets the ctime, which `os.utime` cannot restore).
+Files changed within 2 s of the recording, where one timestamp tick could hide an edit (git's
+"racily clean" entries), and every file on Windows, are read again and compared by size and
+CRC-32. It lists each recorded directory again (names, kinds), stats each
 probed path, and when nothing differs prints the recorded output without importing argparse,
 pathlib, tomllib or the rules. Imports here are os, sys, zlib and marshal only. `--no-cache`
 bypasses it. A check that finds an error stops recording there (`stop()`): it exits 1 and
@@ -89,6 +92,29 @@ def _file(path: str) -> tuple[int, int] | None:
     return len(data), zlib.crc32(data)
 
 
+# A file whose status changed less than this before the verdict was stored is "racy" (git's
+# word): an edit within the same timestamp tick would leave its stamp unchanged, so its
+# contents are compared on every replay.
+_RACY_NS = 2_000_000_000
+
+
+def _stamp(path: str) -> tuple[int, int, int, int] | None:
+    """(size, mtime, ctime, inode): any write changes the ctime, which `os.utime` cannot set
+    back. None where ctime is not the change time (Windows: creation time)."""
+    if os.name == "nt":
+        return None
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino
+
+
+def _unchanged(path: str, digest: tuple[int, int] | None, stamp: tuple | None) -> bool:
+    """The stamp when it was recorded and still matches, else the contents (size, CRC-32)."""
+    return (stamp is not None and _stamp(path) == stamp) or _file(path) == digest
+
+
 def _listing(path: str) -> int | None:
     try:
         with os.scandir(path) as entries:
@@ -123,7 +149,7 @@ def replay(cache_key: str) -> bool:
         return False
     if stored_key != cache_key:
         return False
-    if any(_file(path) != digest for path, digest in files):
+    if not all(_unchanged(path, digest, stamp) for path, digest, stamp in files):
         return False
     if any(_listing(path) != digest for path, digest in dirs):
         return False
@@ -238,17 +264,28 @@ class Recorder:
         files = {p for p in map(absolute, self.opened) if wanted(p)}
         dirs = {p for p in map(absolute, self.listed) if wanted(p)}
         probed = {p for p in map(absolute, self.probed) if wanted(p)}
+        target = _store(self.key)
+        try:
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            with open(f"{target}.{os.getpid()}.now", "wb") as clock:  # the file system's now
+                now = os.fstat(clock.fileno()).st_ctime_ns
+            os.remove(clock.name)
+        except OSError:
+            return
+
+        def stamp(path: str) -> tuple[int, int, int, int] | None:
+            found = _stamp(path)
+            return found if found is not None and found[2] < now - _RACY_NS else None
+
         record = (
             self.key,
-            sorted((p, _file(p)) for p in files if os.path.isfile(p)),
+            sorted((p, _file(p), stamp(p)) for p in files if os.path.isfile(p)),
             sorted((p, _listing(p)) for p in dirs),
             sorted((p, _kind(p)) for p in probed),
             self.out,
             self.err,
         )
-        target = _store(self.key)
         try:
-            os.makedirs(os.path.dirname(target), exist_ok=True)
             temporary = f"{target}.{os.getpid()}.tmp"
             with open(temporary, "wb") as handle:
                 marshal.dump(record, handle)
