@@ -168,6 +168,12 @@ def measure(benches: list[Bench], rounds: int, env: dict[str, str]) -> None:
             bench.rss.append(peak)
 
 
+def settle() -> None:
+    """Wait until the trees just written are older than the verdict cache's racy window (2 s):
+    a user's files are, and a replay then trusts their stamps instead of reading them."""
+    time.sleep(2.1)
+
+
 # --- the table --------------------------------------------------------------------------------
 
 
@@ -308,6 +314,7 @@ def startup(work: Path, rounds: int, env: dict[str, str]) -> list[Row]:
         check_bare,
     ]
     direct = toolchain_cargo()
+    settle()
     bare = None
     if direct:
         bare = Bench(
@@ -371,6 +378,7 @@ def scale(work: Path, rounds: int, env: dict[str, str]) -> list[Row]:
         finding,
         ok=(1,),
     )
+    settle()
     measure(
         [b for size in SIZES for b in (checks[size], uncached[size], cargos[size])]
         + [found, found_uncached],
@@ -635,6 +643,7 @@ def shapes(work: Path, rounds: int, env: dict[str, str]) -> list[Row]:
             ok=(1,),
         ),
     }
+    settle()
     measure(list(benches.values()), rounds, env)
     b = benches
     return [

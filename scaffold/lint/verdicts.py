@@ -125,13 +125,20 @@ def _listing(path: str) -> int | None:
 
 
 def _kind(path: str) -> int:
-    """0 missing, 1 file, 2 directory, 3 other; +4 when the path itself is a symlink."""
+    """0 missing, 1 file, 2 directory, 3 other; +4 when the path itself is a symlink. One
+    `lstat`, and a `stat` only for a symlink."""
     try:
-        mode = os.stat(path).st_mode
+        mode = os.lstat(path).st_mode
     except (OSError, ValueError):
-        return 4 * os.path.islink(path)
+        return 0
+    link = (mode & 0o170000) == 0o120000
+    if link:
+        try:
+            mode = os.stat(path).st_mode
+        except (OSError, ValueError):
+            return 4  # a dangling link
     kind = 1 if (mode & 0o170000) == 0o100000 else 2 if (mode & 0o170000) == 0o040000 else 3
-    return kind + 4 * os.path.islink(path)
+    return kind + 4 * link
 
 
 def _store(cache_key: str) -> str:
