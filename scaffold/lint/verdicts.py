@@ -151,7 +151,7 @@ def replay(cache_key: str) -> bool:
     """Print the remembered output and return True when every recorded input is unchanged."""
     try:
         with open(_store(cache_key), "rb") as handle:
-            stored_key, files, dirs, probes, out, err = marshal.load(handle)
+            stored_key, files, dirs, probes, out, err = marshal.loads(handle.read())
     except (OSError, ValueError, EOFError, TypeError):
         return False
     if stored_key != cache_key:
