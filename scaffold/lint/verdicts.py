@@ -238,9 +238,10 @@ class Recorder:
         os.stat, os.lstat = self._saved[:2]
 
     def _probe(self, real: Callable[..., os.stat_result]) -> Callable[..., os.stat_result]:
+        record = self.probed.append  # filtered in save(): a check that fails never pays
+
         def probe(path: Any, *args: Any, **kwargs: Any) -> os.stat_result:
-            if isinstance(path, (str, bytes, os.PathLike)):
-                self.probed.append(path)
+            record(path)
             return real(path, *args, **kwargs)
 
         return probe
@@ -270,7 +271,8 @@ class Recorder:
 
         files = {p for p in map(absolute, self.opened) if wanted(p)}
         dirs = {p for p in map(absolute, self.listed) if wanted(p)}
-        probed = {p for p in map(absolute, self.probed) if wanted(p)}
+        paths = (p for p in self.probed if isinstance(p, (str, bytes, os.PathLike)))  # not fds
+        probed = {p for p in map(absolute, paths) if wanted(p)}
         target = _store(self.key)
         try:
             os.makedirs(os.path.dirname(target), exist_ok=True)
