@@ -56,7 +56,12 @@ class Reader:
             result = self.resolve(parent).parent
         else:
             candidate = self.resolve(parent) / path.name
-            result = candidate.resolve() if candidate.is_symlink() else candidate
+            known = self.resolved.get(candidate)  # the same path spelled another way
+            if known is not None:
+                result = known
+            else:
+                result = candidate.resolve() if candidate.is_symlink() else candidate
+                self.resolved[candidate] = result
         self.resolved[path] = result
         return result
 
