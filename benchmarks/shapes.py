@@ -541,15 +541,16 @@ def _module_tree(
             continue
         kids = [f"part_{j}" for j in range(children)]
         decls = "\n".join(f"pub mod {c};" for c in kids)
+        body = body.replace(header, f"{header}{decls}\n", 1)  # after the inner doc comment
         if i % 3 == 0:  # name/mod.rs
             lib_decls.append(f"pub mod {name};")
-            files[src / name / "mod.rs"] = f"{decls}\n\n{body}"
+            files[src / name / "mod.rs"] = body
         elif i % 3 == 1:  # name.rs beside name/
             lib_decls.append(f"mod {name};")
-            files[src / f"{name}.rs"] = f"{decls}\n\n{body}"
+            files[src / f"{name}.rs"] = body
         else:  # #[path] to a file elsewhere, declaring its children relative to it
             lib_decls.append(f'#[path = "impls/{name}_impl.rs"]\npub mod {name};')
-            files[src / "impls" / f"{name}_impl.rs"] = f"{decls}\n\n{body}"
+            files[src / "impls" / f"{name}_impl.rs"] = body
         folder = src / name if i % 3 != 2 else src / "impls"
         for child in kids:
             files[folder / f"{child}.rs"] = _rust_file(rng, header, rng.randrange(*items))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -134,8 +135,8 @@ def _relative(root: Path, paths: list[Path]) -> list[str]:
     return [p.relative_to(root).as_posix() for p in paths]
 
 
-def test_module_files_are_what_rustc_reads(tmp_path):
-    root = _tree(
+def _module_tree(tmp_path: Path) -> Path:
+    return _tree(
         tmp_path,
         {
             "src/lib.rs": (
@@ -163,6 +164,10 @@ def test_module_files_are_what_rustc_reads(tmp_path):
             "src/in_string.rs": "",
         },
     )
+
+
+def test_module_files_are_what_rustc_reads(tmp_path):
+    root = _module_tree(tmp_path)
     found = rust_source.module_files([root / "src" / "lib.rs"], Reader().text)
     assert sorted(_relative(root, found)) == [
         "src/a.rs",
@@ -244,3 +249,31 @@ def test_a_pymodule_no_target_declares_is_not_a_module(tmp_path):
     crate = load(root).members[0]
     modules = rust_source.pymodules(crate.rust_sources(), crate.reader.text)
     assert [m.name for m in modules] == ["used"]
+
+
+@pytest.mark.needs_rust
+def test_module_files_match_rustc_dep_info(tmp_path):
+    """rustc is the oracle: the files its dep-info lists for the crate are the files found,
+    and the only extra one is the default that `cfg_attr(unix, path = ...)` replaces here."""
+    root = _module_tree(tmp_path)
+    out = tmp_path / "lib.d"
+    subprocess.run(
+        [
+            *("rustc", "--edition", "2021", "--crate-type", "lib", "--crate-name", "tree"),
+            *("--emit=dep-info", "-o", str(out), str(root / "src" / "lib.rs")),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    listed = {
+        Path(name).resolve()
+        for line in out.read_text().splitlines()
+        if line.endswith(":") and not line.startswith(str(out))
+        for name in [line[:-1]]
+    }
+    found = {
+        p.resolve() for p in rust_source.module_files([root / "src" / "lib.rs"], Reader().text)
+    }
+    assert listed <= found, listed - found
+    assert _relative(root, sorted(found - listed)) == ["src/g.rs"]
