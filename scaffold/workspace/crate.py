@@ -8,6 +8,7 @@ from functools import cached_property
 from pathlib import Path
 
 from scaffold.toml.textfile import TextFile
+from scaffold.workspace import rust_source
 from scaffold.workspace.reader import Reader
 
 DEPENDENCY_KINDS = ("dependencies", "dev-dependencies", "build-dependencies")
@@ -222,4 +223,28 @@ class Crate:
         return Effective.of(merged, dep.key)
 
     def rust_sources(self) -> list[Path]:
-        return self.reader.files(self.dir / "src", "*.rs", recursive=True)
+        """The Rust files the library and the binaries compile: their roots and the files
+        their `mod` declarations bring in (`rust_source.module_files`); every `.rs` file below
+        src/ when there is no root to start from."""
+        roots = self.target_roots()
+        if not roots:
+            return self.reader.files(self.dir / "src", "*.rs", recursive=True)
+        return rust_source.module_files(roots, self.reader.text)
+
+    def target_roots(self) -> list[Path]:
+        """The root files of the library and binary targets that exist: `[lib] path` (default
+        src/lib.rs), `[[bin]] path`, and those cargo finds (src/main.rs, src/bin/*.rs,
+        src/bin/*/main.rs)."""
+        src = self.dir / "src"
+        lib = self.lib.get("path")
+        candidates = [self.dir / lib if isinstance(lib, str) else src / "lib.rs", src / "main.rs"]
+        bins = self.data.get("bin")
+        for target in bins if isinstance(bins, list) else []:
+            if isinstance(target, dict) and isinstance(target.get("path"), str):
+                candidates.append(self.dir / target["path"])
+        roots = [path for path in dict.fromkeys(candidates) if self.reader.is_file(path)]
+        return (
+            roots
+            + self.reader.files(src / "bin", "*.rs")
+            + self.reader.files(src / "bin", "*/main.rs")
+        )

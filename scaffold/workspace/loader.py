@@ -82,6 +82,8 @@ def load(path: Path, reader: Reader | None = None) -> Workspace:
         else []
     )
     excluded = [(root / e).resolve() for e in root_data.get("workspace", {}).get("exclude", [])]
+    real_root = reader.resolve(root)
+    asked: set[Path] = set()  # path-dependency targets already considered
 
     def add_path_dependencies(crate: Crate, directory: Path) -> None:
         """Cargo makes path dependencies inside the root members, the root package's too."""
@@ -90,8 +92,11 @@ def load(path: Path, reader: Reader | None = None) -> Workspace:
             if path is not None:
                 base = root if dep.inherits_workspace else directory
                 target = reader.resolve(base / path)
+                if target in asked:  # many members depend on the same crates
+                    continue
+                asked.add(target)
                 if (
-                    _inside(target, reader.resolve(root))
+                    _inside(target, real_root)
                     and target not in members
                     and not any(_inside(target, e) for e in excluded)
                     and reader.exists(target / "Cargo.toml")
