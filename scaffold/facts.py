@@ -353,6 +353,22 @@ def pinned_to_pyo3_minor(package: str) -> bool:
     return COMPANIONS.get(package) in (Follows.SAME_VERSION, Follows.SAME_MINOR)
 
 
+LINKS_PYTHON: frozenset[str] = frozenset({"pyo3", "pyo3-ffi"})
+"""PyO3 crates that declare `links`: Cargo allows one package per `links` value in a build
+graph ("links to the native library `python`"), so two minors of these cannot be built
+together. pyo3-ffi declares `links = "python"` and pyo3 (which depends on it)
+`links = "pyo3-python"` (their Cargo.toml, 0.24 to 0.30; pyo3 CHANGELOG 0.15, PR #1819).
+pyo3-build-config and pyo3-macros declare none: two minors of them coexist in one graph (and
+in Cargo.lock)."""
+
+
+def links_python(package: str) -> bool:
+    """Whether a requirement on `package` brings a `links = "python"` crate into the build: the
+    sys crate and pyo3 themselves, and the companions one release line per PyO3 minor
+    (`numpy`, `pythonize`, ... depend on that minor's pyo3)."""
+    return package in LINKS_PYTHON or COMPANIONS.get(package) is Follows.SAME_MINOR
+
+
 # --- questions the rules, commands and templates ask ------------------------------------------
 
 
