@@ -198,10 +198,10 @@ def _cfg(tokens: list[str], features: frozenset[str]) -> tuple[bool | None, list
             return (False if False in values else None if None in values else True), rest
         return (True if True in values else None if None in values else False), rest
     if rest[:1] == ["="]:
-        value = rest[1]
-        if not value.startswith('"'):
-            raise ValueError(value)
-        return (value.strip('"') in features if head == "feature" else None), rest[2:]
+        literal = rest[1]
+        if not literal.startswith('"'):
+            raise ValueError(literal)
+        return (literal.strip('"') in features if head == "feature" else None), rest[2:]
     if head in ("(", ")", ",", "=") or head.startswith('"'):
         raise ValueError(head)
     return None, rest  # `test`, `unix`, ...: not a feature
