@@ -149,17 +149,8 @@ def existing_profilers(ws: Workspace, library: Crate) -> list[Crate]:
     return [
         member
         for member, _ in ws.dependents(library)
-        if member.has_binary and (ws.pyo3_dependencies(member) or _uses_python(member))
+        if member.has_binary and ws.uses_python(member)
     ]
-
-
-def _uses_python(crate: Crate) -> bool:
-    """`Python::` or `pyo3::` in the crate's code (comments and strings left out)."""
-    return any(
-        marker in rust_source.code(crate.reader.text(source) or "", strings=False)
-        for source in crate.rust_sources()
-        for marker in ("Python::", "pyo3::")
-    )
 
 
 def standalone_crates(ws: Workspace) -> list[Path]:

@@ -179,6 +179,14 @@ class Workspace:
     def pyo3_dependencies(self, crate: Crate) -> list[Dependency]:
         return crate.dependencies_on("pyo3")
 
+    def uses_python(self, crate: Crate) -> bool:
+        """Whether `crate` uses Python itself: pyo3 among its own dependencies, or
+        `Python::` / `pyo3::` in its code. A binary that does neither (a CLI over an
+        extension's Rust API) embeds no interpreter of its own."""
+        return bool(self.pyo3_dependencies(crate)) or rust_source.uses_python(
+            crate.rust_sources(), crate.reader.text
+        )
+
     def pyo3_series(self, crate: Crate | None = None) -> tuple[int, int] | None:
         """The PyO3 minor series in use: Cargo.lock first, else the requirement."""
         locked = self.lock_versions.get("pyo3", [])

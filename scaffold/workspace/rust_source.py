@@ -224,6 +224,16 @@ def rpath_setting(build_text: str) -> str | None:
     return None
 
 
+def uses_python(sources: list[Path], read: Read) -> bool:
+    """Whether the code names Python itself: `Python::` or `pyo3::` (comments and strings
+    left out). A binary whose code does neither calls no Python API of its own."""
+    return any(
+        marker in code(read(source) or "", strings=False)
+        for source in sources
+        for marker in ("Python::", "pyo3::")
+    )
+
+
 def starts_interpreter(sources: list[Path], read: Read) -> bool:
     """Whether the code starts Python itself (so `auto-initialize` is not needed)."""
     return any(_STARTS.search(code(read(source) or "", strings=False)) for source in sources)
