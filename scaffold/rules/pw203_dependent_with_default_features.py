@@ -6,6 +6,11 @@ Asked of the feature model: the dependent's own builds (`cargo build -p D`, `car
 end with pyo3's `extension-module` on, and the extension crate's default features are what
 turns it on (its `cargo build -p C --no-default-features` has it off).
 
+A dependent whose code calls no Python API (no pyo3 dependency, no `Python::` / `pyo3::`
+in its code) gets an info with its options instead: depend on a Python-free core crate, or
+`default-features = false` (pyo3 then links libpython, and the linker's `--as-needed` keeps
+it out of a binary that uses no Python symbol). It links and runs as it is.
+
 ## Why
 The dependent (a profiler, a bench, a CLI) then builds PyO3 with `extension-module`, which does
 not link libpython: the binary fails to link with undefined `Py*` symbols.
@@ -28,8 +33,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from scaffold.lint.claim import Claim
-from scaffold.lint.diagnostic import Applicability
-from scaffold.rules.wiring_edits import feature_dependents
+from scaffold.lint.diagnostic import Applicability, Severity
+from scaffold.rules.wiring_edits import feature_dependents, python_free_options
 from scaffold.toml import manifest
 
 if TYPE_CHECKING:
@@ -51,6 +56,10 @@ FIX_CHANGES = Claim(frozenset({"extension-module", "default"}))
 
 def check(ctx: Context) -> Iterator[Finding]:
     for ext, member, dep in feature_dependents(ctx, inherited=False):  # PW204: inherited
+        if not ctx.workspace.uses_python(member):  # a CLI over the Rust API: options only
+            message = python_free_options(member, ext.crate)
+            yield ctx.finding(member.file, dep.table, dep.key, message, severity=Severity.INFO)
+            continue
 
         def fix(editor: Editor, path: Path = member.path, dep: Dependency = dep) -> None:
             table = manifest.dependency_table(editor.document(path), dep)

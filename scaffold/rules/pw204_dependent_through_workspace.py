@@ -31,8 +31,8 @@ import os
 from typing import TYPE_CHECKING
 
 from scaffold.lint.claim import Claim
-from scaffold.lint.diagnostic import Applicability
-from scaffold.rules.wiring_edits import feature_dependents
+from scaffold.lint.diagnostic import Applicability, Severity
+from scaffold.rules.wiring_edits import feature_dependents, python_free_options
 from scaffold.toml import manifest
 
 if TYPE_CHECKING:
@@ -53,6 +53,10 @@ FIX_CHANGES = Claim(frozenset({"extension-module", "default"}))
 
 def check(ctx: Context) -> Iterator[Finding]:
     for ext, member, dep in feature_dependents(ctx, inherited=True):
+        if not ctx.workspace.uses_python(member):  # a CLI over the Rust API: options only
+            message = python_free_options(member, ext.crate)
+            yield ctx.finding(member.file, dep.table, dep.key, message, severity=Severity.INFO)
+            continue
         relative = os.path.relpath(ext.crate.dir, member.dir).replace(os.sep, "/")
 
         def fix(

@@ -162,6 +162,19 @@ def feature_dependents(
                 yield ext, member, dep
 
 
+def python_free_options(member: Crate, library: Crate) -> str:
+    """What a dependent whose code calls no Python API can do (PW203, PW204): the options,
+    without claiming it fails to link or to start."""
+    return (
+        f"`{member.name}` depends on `{library.name}` with its default features "
+        "(`extension-module` on) but its code calls no Python API: it links and starts "
+        f"without libpython as long as nothing it calls in `{library.name}` reaches Python. "
+        f"Options: depend on a Python-free core crate split out of `{library.name}`; or set "
+        "`default-features = false` (pyo3 then links libpython, and the linker's "
+        "`--as-needed` leaves it out of the binary unless a Python symbol is used)"
+    )
+
+
 def keeps_defaults(member: Crate, dep: Dependency) -> bool:
     """What the manifest says: the entry (or the `[workspace.dependencies]` entry it
     inherits, whose `default-features` is the one that counts) keeps the default features."""
