@@ -6,7 +6,7 @@ Asked of the feature model: the dependent's own builds (`cargo build -p D`, `car
 end with pyo3's `extension-module` on, and the extension crate's default features are what
 turns it on (its `cargo build -p C --no-default-features` has it off).
 
-A dependent whose code calls no Python API (no pyo3 dependency, no `Python::` / `pyo3::`
+A binary dependent whose code calls no Python API (no pyo3 dependency, no `Python::` / `pyo3::`
 in its code) gets an info with its options instead: depend on a Python-free core crate, or
 `default-features = false` (pyo3 then links libpython, and the linker's `--as-needed` keeps
 it out of a binary that uses no Python symbol). It links and runs as it is.
@@ -56,7 +56,7 @@ FIX_CHANGES = Claim(frozenset({"extension-module", "default"}))
 
 def check(ctx: Context) -> Iterator[Finding]:
     for ext, member, dep in feature_dependents(ctx, inherited=False):  # PW204: inherited
-        if not ctx.workspace.uses_python(member):  # a CLI over the Rust API: options only
+        if member.has_binary and not ctx.workspace.uses_python(member):  # a CLI: options
             message = python_free_options(member, ext.crate)
             yield ctx.finding(member.file, dep.table, dep.key, message, severity=Severity.INFO)
             continue

@@ -53,7 +53,7 @@ FIX_CHANGES = Claim(frozenset({"extension-module", "default"}))
 
 def check(ctx: Context) -> Iterator[Finding]:
     for ext, member, dep in feature_dependents(ctx, inherited=True):
-        if not ctx.workspace.uses_python(member):  # a CLI over the Rust API: options only
+        if member.has_binary and not ctx.workspace.uses_python(member):  # a CLI: options
             message = python_free_options(member, ext.crate)
             yield ctx.finding(member.file, dep.table, dep.key, message, severity=Severity.INFO)
             continue
