@@ -7,9 +7,11 @@ end with pyo3's `extension-module` on, and the extension crate's default feature
 turns it on (its `cargo build -p C --no-default-features` has it off).
 
 A binary dependent whose code calls no Python API (no pyo3 dependency, no `Python::` / `pyo3::`
-in its code) gets an info with its options instead: depend on a Python-free core crate, or
-`default-features = false` (pyo3 then links libpython, and the linker's `--as-needed` keeps
-it out of a binary that uses no Python symbol). It links and runs as it is.
+in its code) links and runs as it is; it is told so, and why its defaults still matter (a
+root `cargo build` or `cargo test` that selects it with a member embedding Python unifies the
+feature into that member), with its options: depend on a Python-free core crate, or
+`default-features = false` (the fix: pyo3 then links libpython, and the linker's
+`--as-needed` keeps it out of a binary that uses no Python symbol).
 
 ## Why
 The dependent (a profiler, a bench, a CLI) then builds PyO3 with `extension-module`, which does
@@ -33,7 +35,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from scaffold.lint.claim import Claim
-from scaffold.lint.diagnostic import Applicability, Severity
+from scaffold.lint.diagnostic import Applicability
 from scaffold.rules.wiring_edits import feature_dependents, python_free_options
 from scaffold.toml import manifest
 
@@ -56,10 +58,6 @@ FIX_CHANGES = Claim(frozenset({"extension-module", "default"}))
 
 def check(ctx: Context) -> Iterator[Finding]:
     for ext, member, dep in feature_dependents(ctx, inherited=False):  # PW204: inherited
-        if member.has_binary and not ctx.workspace.uses_python(member):  # a CLI: options
-            message = python_free_options(member, ext.crate)
-            yield ctx.finding(member.file, dep.table, dep.key, message, severity=Severity.INFO)
-            continue
 
         def fix(editor: Editor, path: Path = member.path, dep: Dependency = dep) -> None:
             table = manifest.dependency_table(editor.document(path), dep)
@@ -71,6 +69,8 @@ def check(ctx: Context) -> Iterator[Finding]:
             dep.table,
             dep.key,
             f"`{member.name}` depends on `{ext.crate.name}` with its default features, "
-            "which enable `extension-module`: it will not link libpython",
+            "which enable `extension-module`: it will not link libpython"
+            if not member.has_binary or ctx.workspace.uses_python(member)
+            else python_free_options(member, ext.crate),  # a CLI over the Rust API
             fix,
         )

@@ -31,7 +31,7 @@ import os
 from typing import TYPE_CHECKING
 
 from scaffold.lint.claim import Claim
-from scaffold.lint.diagnostic import Applicability, Severity
+from scaffold.lint.diagnostic import Applicability
 from scaffold.rules.wiring_edits import feature_dependents, python_free_options
 from scaffold.toml import manifest
 
@@ -53,10 +53,6 @@ FIX_CHANGES = Claim(frozenset({"extension-module", "default"}))
 
 def check(ctx: Context) -> Iterator[Finding]:
     for ext, member, dep in feature_dependents(ctx, inherited=True):
-        if member.has_binary and not ctx.workspace.uses_python(member):  # a CLI: options
-            message = python_free_options(member, ext.crate)
-            yield ctx.finding(member.file, dep.table, dep.key, message, severity=Severity.INFO)
-            continue
         relative = os.path.relpath(ext.crate.dir, member.dir).replace(os.sep, "/")
 
         def fix(
@@ -75,6 +71,11 @@ def check(ctx: Context) -> Iterator[Finding]:
             dep.table,
             dep.key,
             f"`{member.name}` inherits `{ext.crate.name}` with `workspace = true`, where "
-            "`default-features = false` cannot apply: `extension-module` stays on",
+            "`default-features = false` cannot apply: `extension-module` stays on"
+            + (
+                ""
+                if not member.has_binary or ctx.workspace.uses_python(member)
+                else f" ({python_free_options(member, ext.crate)})"
+            ),
             fix,
         )

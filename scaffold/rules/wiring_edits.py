@@ -163,15 +163,16 @@ def feature_dependents(
 
 
 def python_free_options(member: Crate, library: Crate) -> str:
-    """What a dependent whose code calls no Python API can do (PW203, PW204): the options,
-    without claiming it fails to link or to start."""
+    """What PW203/PW204 tell a binary whose code calls no Python API: why its defaults
+    still matter (unification) and its options, never that it fails to link or start."""
     return (
-        f"`{member.name}` depends on `{library.name}` with its default features "
-        "(`extension-module` on) but its code calls no Python API: it links and starts "
-        f"without libpython as long as nothing it calls in `{library.name}` reaches Python. "
-        f"Options: depend on a Python-free core crate split out of `{library.name}`; or set "
-        "`default-features = false` (pyo3 then links libpython, and the linker's "
-        "`--as-needed` leaves it out of the binary unless a Python symbol is used)"
+        f"`{member.name}` depends on `{library.name}` with its default features, which "
+        "enable `extension-module`; its code calls no Python API, so it links and runs as it "
+        "is, but a build that selects it with a member that embeds Python (`cargo build` or "
+        "`cargo test` at the root) gets the feature too and that member fails to link. "
+        f"Options: depend on a Python-free core crate split out of `{library.name}`; or "
+        "`default-features = false` (the fix: pyo3 then links libpython, which the linker's "
+        "`--as-needed` leaves out of this binary unless it uses a Python symbol)"
     )
 
 
