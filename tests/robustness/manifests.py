@@ -330,7 +330,7 @@ def workspaces(draw) -> Workspace:
             cli_deps,
         )
         # mostly a binary that embeds Python (PW103/PW203/PW204 fix it); else a CLI over the
-        # extension's Rust API, which those rules only inform (issue 23)
+        # extension's Rust API, which PW103 only informs (issue 23)
         files["crates/cli/src/main.rs"] = (
             b"fn main() {\n    pyo3::Python::attach(|_py| ());\n}\n"
             if draw(st.integers(0, 3))
