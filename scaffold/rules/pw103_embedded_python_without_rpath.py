@@ -71,12 +71,13 @@ def check(ctx: Context) -> Iterator[Finding]:
         for member, _ in ws.dependents(ext.crate):
             if not member.has_binary:
                 continue
-            if not ws.uses_python(member):
-                yield from _python_free(ctx, member, ext.crate.name)
-                continue
             build = member.build_script_path
             build_text = (ws.source_text(build) if build else None) or ""
             has_rpath = rust_source.rpath_setting(build_text) is not None
+            if not ws.uses_python(member):
+                if not has_rpath:
+                    yield from _python_free(ctx, member, ext.crate.name)
+                continue
             pyo3 = ws.pyo3_dependencies(member)
             series = ws.pyo3_series(ext.crate) or facts.NEWEST_SUPPORTED
             auto = (
