@@ -208,10 +208,12 @@ def existing_cli(root: Path) -> tuple[Path, str]:
     return repo, "withcli"
 
 
-def cfg_attr_name(root: Path) -> tuple[Path, str]:
+def cfg_attr_name(root: Path, renamed: bool = False) -> tuple[Path, str]:
     """Issue 23: `#[cfg_attr(feature = "other-name", pyo3(name = "other"))]` on the
     `#[pymodule]`; no build enables the feature, so the module is `cfglib` everywhere (the
-    profiler must call `PyInit_cfglib`, not `PyInit_other`)."""
+    profiler must call `PyInit_cfglib`, not `PyInit_other`). `renamed`: the wheel build
+    enables it (`[tool.maturin] features`), so the wheel's module and the profiler's are
+    `other`."""
     repo = root / "cfglib"
     source = lib_rs("cfglib", double=True).replace(
         "#[pymodule]\n",
@@ -227,8 +229,12 @@ def cfg_attr_name(root: Path) -> tuple[Path, str]:
             "pyproject.toml": maturin_pyproject(
                 "cfglib",
                 extra='\n[tool.pyo3-scaffold]\nwiring = "feature"\n\n'
-                '[tool.maturin]\nmodule-name = "cfglib"\n',
+                + (
+                    '[tool.maturin]\nmodule-name = "other"\nfeatures = ["other-name"]\n'
+                    if renamed
+                    else '[tool.maturin]\nmodule-name = "cfglib"\n'
+                ),
             ),
         },
     )
-    return repo, "cfglib"
+    return repo, "other" if renamed else "cfglib"
