@@ -3,7 +3,8 @@
 For each workspace and scenario, `scaffold.workspace.features` must say what
 `cargo tree -e normal[,dev] -i pyo3` says: pyo3 absent ("did not match any packages" or
 "nothing to print"), or present with exactly these features; and where cargo rejects the
-manifests or flags, the model must reject them too. At least 300 workspaces per run (the `long`
+manifests or flags, the model must reject them too. Where cargo resolves every scenario
+(pyo3-build-config of another minor in build-dependencies included), PW301 reports no error. At least 300 workspaces per run (the `long`
 hypothesis profile runs more); every disagreement found is kept below as a fixed example.
 """
 
