@@ -277,3 +277,53 @@ def test_module_files_match_rustc_dep_info(tmp_path):
     }
     assert listed <= found, listed - found
     assert _relative(root, sorted(found - listed)) == ["src/g.rs"]
+
+
+CFG_RENAMED = (
+    "use pyo3::prelude::*;\n\n"
+    "#[pymodule]\n"
+    '#[cfg_attr(feature = "other-name", pyo3(name = "other"))]\n'
+    "fn _native(_m: &Bound<'_, PyModule>) -> PyResult<()> { Ok(()) }\n"
+)
+
+
+@pytest.mark.parametrize(
+    "attribute, features, name",
+    [
+        ('#[cfg_attr(feature = "other-name", pyo3(name = "other"))]', set(), "_native"),
+        ('#[cfg_attr(feature = "other-name", pyo3(name = "other"))]', {"other-name"}, "other"),
+        ('#[cfg_attr(not(feature = "plain"), pyo3(name = "other"))]', set(), "other"),
+        ('#[cfg_attr(not(feature = "plain"), pyo3(name = "other"))]', {"plain"}, "_native"),
+        (
+            '#[cfg_attr(all(feature = "a", not(feature = "b")), pyo3(name = "other"))]',
+            {"a"},
+            "other",
+        ),
+        (
+            '#[cfg_attr(all(feature = "a", not(feature = "b")), pyo3(name = "other"))]',
+            {"a", "b"},
+            "_native",
+        ),
+        ('#[cfg_attr(any(feature = "a", feature = "b"), pyo3(name = "other"))]', {"b"}, "other"),
+        ('#[cfg_attr(any(feature = "a", feature = "b"), pyo3(name = "other"))]', set(), "_native"),
+        # features alone cannot decide a target predicate: no name is certain
+        ('#[cfg_attr(target_os = "linux", pyo3(name = "other"))]', set(), None),
+        ('#[cfg_attr(all(feature = "a", windows), pyo3(name = "other"))]', set(), "_native"),
+        ('#[cfg_attr(feature = "x", allow(dead_code))]', {"x"}, "_native"),
+        ('#[pyo3(name = "always")]', set(), "always"),
+    ],
+)
+def test_module_name_under_cfg_attr_is_the_builds(tmp_path, attribute, features, name):
+    """Issue 23: `#[cfg_attr(feature = ..., pyo3(name = ...))]` renames the module only in
+    the builds whose features make its predicate true."""
+    text = CFG_RENAMED.replace(
+        '#[cfg_attr(feature = "other-name", pyo3(name = "other"))]', attribute
+    )
+    (module,) = rust_source.pymodules(_source(tmp_path, text), Reader().text)
+    assert module.name_with(frozenset(features)) == name
+
+
+def test_cfg_attr_name_is_not_the_unconditional_name(tmp_path):
+    (module,) = rust_source.pymodules(_source(tmp_path, CFG_RENAMED), Reader().text)
+    assert module.name == "_native"
+    assert module.name_with(None) is None  # features unknown: the name is not certain

@@ -3,6 +3,8 @@
 A binary that embeds Python finds a shared libpython outside the loader path only through its
 own rpath: `cargo:rustc-link-arg` from a dependency's build script never reaches it, so it needs
 its own `build.rs` (`pyo3_build_config::add_libpython_rpath_link_args()`, PyO3 >= 0.28).
+A binary whose code calls no Python API is judged by what its build loads (ELF NEEDED), never
+told it fails to start before it is built.
 """
 
 from __future__ import annotations
@@ -65,8 +67,20 @@ def check_libpython(
         )
         return
     for crate in embedding_binaries(ws):
-        _check_rpath(report, ws, crate, lib.directory, line)
-        for binary in built_binaries(ws, crate, environ):
+        built = built_binaries(ws, crate, environ)
+        if ws.uses_python(crate):
+            _check_rpath(report, ws, crate, lib.directory, line)
+        elif not built:  # what it loads is the linker's answer: read it once it is built
+            report.add(
+                f"rpath:{crate.name}",
+                NOTE,
+                f"binary crate `{crate.name}` links PyO3 through its dependencies but its code "
+                f"calls no Python API: it needs {lib.name} only if a Python symbol survives "
+                "linking (rustc links with `--as-needed`)",
+                f"build it (`cargo build -p {crate.name}`) and run doctor again: it reads "
+                "what the binary loads",
+            )
+        for binary in built:
             _check_binary(report, binary, lib.directory, loader, line, crate)
 
 

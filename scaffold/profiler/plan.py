@@ -119,6 +119,7 @@ def plan(ws: Workspace, library: Crate, name: str | None, path: Path | None) -> 
         )
     pyo3 = ws.pyo3_dependencies(library)[0]
     required = library.effective(pyo3).version
+    features = binding_features(ws, library)
     found = ws.pyo3_series(library) or facts.DEFAULT_SERIES
     shared_package = ws.manifest.get("package", {})
     workspace_package = all(
@@ -128,9 +129,9 @@ def plan(ws: Workspace, library: Crate, name: str | None, path: Path | None) -> 
         library=library,
         name=name,
         directory=directory,
-        module_name=_module_name(library),
+        module_name=_module_name(ws, library, features),
         pyo3_version=pyo3_requirement(ws, required, found),
-        library_features=binding_features(ws, library),
+        library_features=features,
         pyo3_from_workspace=pyo3.inherits_workspace and pyo3.key == "pyo3",
         workspace_package=workspace_package,
         # the edition the profiler crate gets: the shared one it inherits, or the library's
@@ -147,17 +148,8 @@ def existing_profilers(ws: Workspace, library: Crate) -> list[Crate]:
     return [
         member
         for member, _ in ws.dependents(library)
-        if member.has_binary and (ws.pyo3_dependencies(member) or _uses_python(member))
+        if member.has_binary and ws.uses_python(member)
     ]
-
-
-def _uses_python(crate: Crate) -> bool:
-    """`Python::` or `pyo3::` in the crate's code (comments and strings left out)."""
-    return any(
-        marker in rust_source.code(crate.reader.text(source) or "", strings=False)
-        for source in crate.rust_sources()
-        for marker in ("Python::", "pyo3::")
-    )
 
 
 def standalone_crates(ws: Workspace) -> list[Path]:
@@ -310,9 +302,37 @@ def _wiring(ws: Workspace, library: Crate) -> str:
     return mode(ws, ext) if ext is not None else FEATURE
 
 
-def _module_name(library: Crate) -> str:
-    names = {m.name for m in rust_source.pymodules(library.rust_sources(), library.reader.text)}
-    return names.pop() if len(names) == 1 else library.lib_name
+def _module_name(ws: Workspace, library: Crate, features: tuple[str, ...]) -> str:
+    """The module name the profiler's build of `library` exports (`PyInit_<name>`): the
+    profiler depends on it with `default-features = false` and `features`, so a
+    `#[cfg_attr(feature = ..., pyo3(name = ...))]` is read with the library's features in
+    that build (the feature model's `cargo build -p LIB --no-default-features --features F`)."""
+    modules = rust_source.pymodules(library.rust_sources(), library.reader.text)
+    own = _library_features(ws, library, features)
+    names = {m.name_with(own) for m in modules}
+    if len(names) == 1 and None not in names:
+        return str(names.pop())
+    plain = {m.name for m in modules}
+    return plain.pop() if len(plain) == 1 else library.lib_name
+
+
+def _library_features(
+    ws: Workspace, library: Crate, features: tuple[str, ...]
+) -> frozenset[str] | None:
+    from scaffold.workspace.features import FeatureError, Scenario, resolve
+    from scaffold.workspace.packages import build_graph
+
+    flags = "".join(f" --features {f}" for f in features)
+    build = Scenario(
+        f"cargo build -p {library.name} --no-default-features{flags}",
+        (library.name,),
+        features=features,
+        no_default_features=True,
+    )
+    try:
+        return resolve(build_graph(ws, lazy=True), build).features_of(library.name)
+    except FeatureError:
+        return None
 
 
 def _check_package_name(name: str) -> None:

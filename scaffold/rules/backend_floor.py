@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from scaffold import facts
 from scaffold.toml import manifest
+from scaffold.workspace.python import requirement_name
 
 if TYPE_CHECKING:
     from packaging.specifiers import Specifier
@@ -44,9 +45,10 @@ def floor_text(backend: str) -> str:
 
 
 def requirement_for(requires: list[str], backend: str) -> tuple[int, str] | None:
-    """(index, requirement) of `backend` in build-system.requires, or None."""
+    """(index, requirement) of `backend` in build-system.requires, or None; names compare as
+    pip compares them (`setuptools_rust`, `Setuptools-Rust` and `setuptools-rust` are one)."""
     for index, requirement in enumerate(requires):
-        if re.match(rf"\s*{re.escape(backend)}\s*([<>=!~;\[]|$)", str(requirement)):
+        if requirement_name(requirement) == backend:
             return index, str(requirement)
     return None
 

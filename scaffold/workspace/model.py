@@ -196,6 +196,14 @@ class Workspace:
             floors += [(3, int(m.group(1))) for n in names if (m := _ABI3.match(n))]
         return min(floors) if floors else None
 
+    def uses_python(self, crate: Crate) -> bool:
+        """Whether `crate` uses Python itself: pyo3 among its own dependencies, or
+        `Python::` / `pyo3::` in its code. A binary that does neither (a CLI over an
+        extension's Rust API) embeds no interpreter of its own."""
+        return bool(self.pyo3_dependencies(crate)) or rust_source.uses_python(
+            crate.rust_sources(), crate.reader.text
+        )
+
     def pyo3_series(self, crate: Crate | None = None) -> tuple[int, int] | None:
         """The PyO3 minor series in use: Cargo.lock first, else the requirement."""
         locked = self.lock_versions.get("pyo3", [])

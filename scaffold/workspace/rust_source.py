@@ -21,6 +21,12 @@ _PYMODULE = re.compile(
     r"(?P<attrs>(?:\s*#\[[^\]]*\])*)\s*(?:pub(?:\([^)]*\))?\s+)?(?:fn|mod)\s+(?P<ident>\w+)"
 )
 _NAME_ARG = re.compile(r"name\s*=\s*\"([^\"]+)\"")
+# One attribute after `#[pymodule]`; `cfg_attr(PREDICATE, ATTR)` split at its last top-level
+# comma (a predicate's commas are inside `all(...)`/`any(...)`); `pyo3(...)` carries the name.
+_ATTR = re.compile(r"#\[([^\]]*)\]")
+_CFG_ATTR = re.compile(r"cfg_attr\s*\((.*),\s*((?:pyo3::)?\w+\s*\(.*\))\s*\)\s*$", re.S)
+_PYO3_ATTR = re.compile(r"pyo3\s*\(")
+_CFG_TOKEN = re.compile(r"\s*(?:(?P<word>\w+)|(?P<string>\"[^\"]*\")|(?P<punct>[(),=]))")
 # `#[no_mangle] pub [unsafe] extern "C" fn PyInit_name` (the FFI-only way, no macro).
 _PYINIT = re.compile(r"\bextern\s+\"[^\"]*\"\s+fn\s+PyInit_(?P<name>\w+)\s*\(")
 # The rpath helper (PyO3 >= 0.28), or a link argument carrying `-rpath` printed by the script.
@@ -57,12 +63,32 @@ _STARTS = re.compile(rf"\b(?:{'|'.join(_STARTERS)})\s*\(")
 
 @dataclass(frozen=True)
 class PyModule:
-    """A module entry point: where it is, and the name Python imports (`PyInit_<name>`)."""
+    """A module entry point: where it is, and the name Python imports (`PyInit_<name>`).
+
+    `name` is the name without any `#[cfg_attr(...)]`; `renamed_when` holds each
+    `#[cfg_attr(PREDICATE, pyo3(name = "..."))]` in order, which `name_with` evaluates with
+    the features of a build."""
 
     path: Path
     line: int
     name: str
     hand_written: bool = False  # a `PyInit_` function rather than `#[pymodule]`
+    renamed_when: tuple[tuple[str, str], ...] = ()  # (cfg predicate, name)
+
+    def name_with(self, features: frozenset[str] | None) -> str | None:
+        """The name in a build where the crate's features are `features` (None: unknown).
+        None when a `cfg_attr` predicate cannot be decided from features alone (`target_os`,
+        ...), or the features are unknown and a `cfg_attr` renames the module."""
+        name = self.name
+        for predicate, renamed in self.renamed_when:
+            if features is None:
+                return None
+            holds = cfg_holds(predicate, features)
+            if holds is None:
+                return None
+            if holds:
+                name = renamed  # PyO3 rejects two names, so at most one applies
+        return name
 
 
 def code(text: str, strings: bool = True) -> str:
@@ -209,13 +235,28 @@ def pymodules(sources: list[Path], read: Read) -> list[PyModule]:
         text, bare = _blanked(raw)  # same offsets
         for match in _PYMODULE.finditer(bare):
             name = match.group("ident").removeprefix("r#")
-            for group in ("args", "attrs"):
-                named = _NAME_ARG.search(
-                    text[match.start(group) : match.end(group)] if match.group(group) else ""
-                )
-                if named:
+            renamed_when: list[tuple[str, str]] = []
+            args = text[match.start("args") : match.end("args")] if match.group("args") else ""
+            if named := _NAME_ARG.search(args):
+                name = named.group(1)
+            attrs = text[match.start("attrs") : match.end("attrs")] if match.group("attrs") else ""
+            for attr in _ATTR.finditer(attrs):
+                body = attr.group(1).strip()
+                conditional = _CFG_ATTR.match(body)
+                inner = conditional.group(2) if conditional else body
+                named = _NAME_ARG.search(inner) if _PYO3_ATTR.match(inner.strip()) else None
+                if named and conditional:
+                    renamed_when.append((conditional.group(1).strip(), named.group(1)))
+                elif named:
                     name = named.group(1)
-            found.append(PyModule(source, text.count("\n", 0, match.start()) + 1, name))
+            found.append(
+                PyModule(
+                    source,
+                    text.count("\n", 0, match.start()) + 1,
+                    name,
+                    renamed_when=tuple(renamed_when),
+                )
+            )
         for match in _PYINIT.finditer(bare):
             found.append(
                 PyModule(
@@ -226,6 +267,51 @@ def pymodules(sources: list[Path], read: Read) -> list[PyModule]:
                 )
             )
     return found
+
+
+def cfg_holds(predicate: str, features: frozenset[str]) -> bool | None:
+    """Whether a `cfg` predicate holds in a build whose crate features are `features`:
+    `feature = "x"`, `not(..)`, `all(..)`, `any(..)`; None when it names anything else
+    (`target_os`, `test`, ...), which features alone cannot decide, or does not parse."""
+    tokens = [
+        m.group("word") or m.group("string") or m.group("punct")
+        for m in _CFG_TOKEN.finditer(predicate)
+    ]
+    if "".join(tokens) != re.sub(r"\s+", "", predicate):
+        return None  # something the tokenizer skipped: not a predicate we read
+    try:
+        value, rest = _cfg(tokens, features)
+    except (IndexError, ValueError):
+        return None
+    return value if not rest else None
+
+
+def _cfg(tokens: list[str], features: frozenset[str]) -> tuple[bool | None, list[str]]:
+    head, rest = tokens[0], tokens[1:]
+    if head in ("not", "all", "any") and rest[:1] == ["("]:
+        values: list[bool | None] = []
+        rest = rest[1:]
+        while rest[0] != ")":
+            value, rest = _cfg(rest, features)
+            values.append(value)
+            if rest[0] == ",":
+                rest = rest[1:]
+        rest = rest[1:]
+        if head == "not":
+            if len(values) != 1:
+                raise ValueError(head)
+            return (None if values[0] is None else not values[0]), rest
+        if head == "all":
+            return (False if False in values else None if None in values else True), rest
+        return (True if True in values else None if None in values else False), rest
+    if rest[:1] == ["="]:
+        literal = rest[1]
+        if not literal.startswith('"'):
+            raise ValueError(literal)
+        return (literal.strip('"') in features if head == "feature" else None), rest[2:]
+    if head in ("(", ")", ",", "=") or head.startswith('"'):
+        raise ValueError(head)
+    return None, rest  # `test`, `unix`, ...: not a feature
 
 
 def defines_module(sources: list[Path], read: Read) -> bool:
@@ -245,6 +331,16 @@ def rpath_setting(build_text: str) -> str | None:
     if _LINK_ARG.search(text) and _RPATH_ARG.search(text):
         return "link-arg"
     return None
+
+
+def uses_python(sources: list[Path], read: Read) -> bool:
+    """Whether the code names Python itself: `Python::` or `pyo3::` (comments and strings
+    left out). A binary whose code does neither calls no Python API of its own."""
+    return any(
+        marker in code(read(source) or "", strings=False)
+        for source in sources
+        for marker in ("Python::", "pyo3::")
+    )
 
 
 def starts_interpreter(sources: list[Path], read: Read) -> bool:

@@ -70,7 +70,8 @@ def project(root: Path, pyo3: str = '"0.30"', requires: str = ">=3.9") -> Path:
             [dependencies]
             ext = { path = "../ext", default-features = false }
             """,
-            "app/src/main.rs": "fn main() {}\n",
+            # embeds Python (a binary that calls no Python API: test_python_free_binary)
+            "app/src/main.rs": "fn main() {\n    pyo3::Python::attach(|_py| ());\n}\n",
             "pyproject.toml": f"""\
             [build-system]
             requires = ["maturin>=1.9.4,<2"]
@@ -362,3 +363,27 @@ def test_an_installed_backend_meeting_the_floor_is_ok(tmp_path):
     _, checks = doctor(project(tmp_path / "p"))
     assert checks["maturin"]["verdict"] == "ok"
     assert ">= 1.9.4" in checks["maturin"]["message"], checks["maturin"]
+
+
+@needs_trap
+def test_python_free_binary_is_judged_by_what_it_loads(tmp_path, monkeypatch):
+    """Issue 23 item 10: a binary that links PyO3 through the library but calls no Python API
+    is never told it fails to start: before a build doctor says what decides it, after one it
+    reads the binary's NEEDED (gcc stands in for the build, as above)."""
+    root = project(tmp_path / "p")
+    (root / "app" / "src" / "main.rs").write_text("fn main() {\n    ext::answer();\n}\n")
+    _, checks = doctor(root)
+    rpath = checks["rpath:app"]
+    assert rpath["verdict"] == "note" and "calls no Python API" in rpath["message"], rpath
+    assert "fails to start" not in rpath["message"]
+    if shutil.which("gcc") is None:
+        return
+    target = tmp_path / "target"
+    (target / "debug").mkdir(parents=True)
+    (tmp_path / "m.c").write_text("int main(void) { return 0; }\n")
+    subprocess.run(["gcc", tmp_path / "m.c", "-o", target / "debug" / "app"], check=True)
+    monkeypatch.setenv("CARGO_TARGET_DIR", str(target))
+    _, checks = doctor(root)
+    assert "rpath:app" not in checks  # the built binary answers instead
+    binary = checks["binary:debug/app"]
+    assert binary["verdict"] == "ok" and "does not load libpython" in binary["message"], binary
