@@ -268,21 +268,38 @@ def _add_profiler(
     outcome = engine.run(
         path, rules.select(list(PROFILER_WIRING_RULES), None), Applicability.UNSAFE, planned=planned
     )
-    created = sorted(p for p, old in outcome.originals.items() if old is None)
-    changed = sorted(
-        p for p, old in outcome.originals.items() if old is not None and p in outcome.changes
-    )
+    originals, changes = _with_lock(ws.root, project.boundary, outcome.originals, outcome.changes)
+    created = sorted(p for p, old in originals.items() if old is None)
+    changed = sorted(p for p, old in originals.items() if old is not None and p in changes)
     return ProfilerAdded(
         profiler,
         existing is not None,
         created,
         changed,
-        outcome.originals,
-        outcome.changes,
+        originals,
+        changes,
         ws.root,
         base,
         notes,
     )
+
+
+def _with_lock(
+    root: Path,
+    boundary: Path,
+    originals: dict[Path, TextFile | None],
+    changes: dict[Path, TextFile],
+) -> tuple[dict[Path, TextFile | None], dict[Path, TextFile]]:
+    """The planned files plus Cargo.lock as cargo writes it after them (scaffold.workspace.
+    lockfile), so the lock is written in the same transaction."""
+    from scaffold.toml.textfile import TextFile
+    from scaffold.workspace.lockfile import synced_lock
+
+    lock = synced_lock(root, boundary, changes)
+    if not lock:
+        return originals, changes
+    (path,) = lock
+    return {**originals, path: TextFile.read(path)}, {**changes, **lock}
 
 
 def _pyo3_notes(ws: Workspace, library: Crate, plan: ProfilerPlan) -> list[str]:
