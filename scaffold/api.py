@@ -345,6 +345,97 @@ def _profiler_files(ws: Workspace, plan: ProfilerPlan) -> dict[Path, TextFile]:
 
 
 @dataclass
+class CrateAdded:
+    """What `add` made (or, with `dry_run`, would make): the crate, every file, the notes."""
+
+    kind: str  # core, cli, bench, extension
+    name: str
+    created: list[Path]
+    changed: list[Path]
+    originals: dict[Path, TextFile | None]
+    changes: dict[Path, TextFile]
+    root: Path  # the Cargo workspace root
+    base: Path  # where printed paths start
+    notes: list[str] = field(default_factory=list)
+
+
+def add(
+    *,
+    kind: str,
+    name: str,
+    path: StrPath = ".",
+    location: StrPath | None = None,
+    dry_run: bool = False,
+    allow_dirty: bool = False,
+    allow_no_vcs: bool = False,
+    on_note: Callable[[str], None] | None = None,
+) -> CrateAdded:
+    """Add a crate of `kind` (`scaffold.add.plan.KINDS`) named `name` to the project at
+    `path`, in `location` (default: beside the extension crate), wired by the fix-features
+    rules, with Cargo.lock in step; one transaction. `dry_run` writes nothing."""
+    from scaffold.transaction.lock import locked
+    from scaffold.transaction.write import write_all
+    from scaffold.vcs import ensure_clean
+    from scaffold.workspace.discover import require_cargo
+
+    path = _path(path)
+    project = _discover(path)
+    require_cargo(project)
+    where = None if location is None else _path(location)
+    if dry_run:
+        return _add(path, project, kind, name, where, on_note)
+    with locked(project.boundary):
+        added = _add(path, project, kind, name, where, on_note)
+        ensure_clean(added.root, added.changed, allow_dirty=allow_dirty, allow_no_vcs=allow_no_vcs)
+        write_all(
+            {p: added.changes[p].original for p in [*added.created, *added.changed]},
+            root=project.boundary,
+            boundary=project.describe_boundary(),
+        )
+    return added
+
+
+def _add(
+    path: Path,
+    project: Project,
+    kind: str,
+    name: str,
+    location: Path | None,
+    on_note: Callable[[str], None] | None,
+) -> CrateAdded:
+    from scaffold import rules
+    from scaffold.add import plan as add_plan
+    from scaffold.lint import engine
+    from scaffold.lint.diagnostic import Applicability
+    from scaffold.workspace.discover import display_base
+    from scaffold.workspace.loader import load
+
+    ws = load(path)
+    planned = add_plan.plan(ws, kind, name, location)
+    outcome = engine.run(
+        path,
+        rules.select(list(PROFILER_WIRING_RULES), None),
+        Applicability.UNSAFE,
+        planned=planned.files,
+    )
+    originals, changes = _with_lock(ws.root, project.boundary, outcome.originals, outcome.changes)
+    notes: list[str] = []
+    for text in planned.notes:
+        _collect(notes, on_note)(text)
+    return CrateAdded(
+        kind,
+        name,
+        sorted(p for p, old in originals.items() if old is None),
+        sorted(p for p, old in originals.items() if old is not None and p in changes),
+        originals,
+        changes,
+        ws.root,
+        display_base(project),
+        notes,
+    )
+
+
+@dataclass
 class Upgraded:
     """What `upgrade` did (or, with `dry_run`, would do), and the check of the result."""
 
