@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from scaffold.profiling.recorders import Recording
     from scaffold.render.project import Options
     from scaffold.render.project_update import Step as UpdateStep
+    from scaffold.testing.runner import Verdict
     from scaffold.toml.textfile import TextFile
     from scaffold.upgrade.plan import Plan as UpgradePlan
     from scaffold.workspace.crate import Crate
@@ -436,6 +437,43 @@ def _add(
 
 
 @dataclass
+class Tested:
+    """What `test` ran: one verdict per step, in order."""
+
+    verdicts: list[Verdict]
+
+    @property
+    def failed_layers(self) -> list[str]:
+        return sorted({v.step.layer for v in self.verdicts if not v.passed})
+
+    @property
+    def exit_code(self) -> int:
+        """0 every layer passed; 1 one failed."""
+        return 1 if self.failed_layers else 0
+
+
+def test(
+    *,
+    path: StrPath = ".",
+    layer: str | None = None,
+    on_verdict: Callable[[Verdict], None] | None = None,
+) -> Tested:
+    """Run the project's test layers (`scaffold.testing.layers`): the libraries' Rust tests
+    with the extension feature off, the default members' `cargo test`, pytest against a freshly
+    built extension; `layer` ("rust" or "python") runs one. `on_verdict` sees each step."""
+    import os
+
+    from scaffold.testing import layers, runner
+    from scaffold.workspace.discover import require_cargo
+    from scaffold.workspace.loader import load
+
+    path = _path(path)
+    require_cargo(_discover(path))
+    steps = layers.steps(load(path), layer, dict(os.environ))
+    return Tested(runner.run(steps, on_verdict))
+
+
+@dataclass
 class Upgraded:
     """What `upgrade` did (or, with `dry_run`, would do), and the check of the result."""
 
@@ -699,11 +737,14 @@ def profile(
     binary = target.build(ws, chosen)
     program = recorders.Program(binary, program_args, ws.root)
     library = chosen.library
+    # Frames of every crate of the workspace are the project's own (a core crate, the library).
+    crates = sorted(ws.members, key=lambda c: c is not chosen.library)
     is_library = folded.library_matcher(
-        library.lib_name,
+        [c.lib_name for c in crates],
         [
             p.relative_to(ws.root).as_posix()
-            for p in library.rust_sources()
+            for c in crates
+            for p in c.rust_sources()
             if p.is_relative_to(ws.root)
         ],
     )
