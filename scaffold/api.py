@@ -384,15 +384,21 @@ def add(
     require_cargo(project)
     where = None if location is None else _path(location)
     if dry_run:
-        return _add(path, project, kind, name, where, on_note)
-    with locked(project.boundary):
-        added = _add(path, project, kind, name, where, on_note)
-        ensure_clean(added.root, added.changed, allow_dirty=allow_dirty, allow_no_vcs=allow_no_vcs)
-        write_all(
-            {p: added.changes[p].original for p in [*added.created, *added.changed]},
-            root=project.boundary,
-            boundary=project.describe_boundary(),
-        )
+        added = _add(path, project, kind, name, where)
+    else:
+        with locked(project.boundary):
+            added = _add(path, project, kind, name, where)
+            ensure_clean(
+                added.root, added.changed, allow_dirty=allow_dirty, allow_no_vcs=allow_no_vcs
+            )
+            write_all(
+                {p: added.changes[p].original for p in [*added.created, *added.changed]},
+                root=project.boundary,
+                boundary=project.describe_boundary(),
+            )
+    for text in added.notes:  # about the result: said once it exists
+        if on_note is not None:
+            on_note(text)
     return added
 
 
@@ -402,7 +408,6 @@ def _add(
     kind: str,
     name: str,
     location: Path | None,
-    on_note: Callable[[str], None] | None,
 ) -> CrateAdded:
     from scaffold import rules
     from scaffold.add import plan as add_plan
@@ -420,9 +425,6 @@ def _add(
         planned=planned.files,
     )
     originals, changes = _with_lock(ws.root, project.boundary, outcome.originals, outcome.changes)
-    notes: list[str] = []
-    for text in planned.notes:
-        _collect(notes, on_note)(text)
     return CrateAdded(
         kind,
         name,
@@ -432,7 +434,7 @@ def _add(
         changes,
         ws.root,
         display_base(project),
-        notes,
+        planned.notes,
     )
 
 
