@@ -165,6 +165,7 @@ def scaffold_test(project: Path, venv: Path, *args: str) -> subprocess.Completed
 def test_scaffold_test_runs_every_layer_and_names_the_failing_one(grown):
     # maturin develop builds PyO3 for the venv's interpreter: a fixed venv path lets later
     # runs reuse that build in the shared target directory
+    (TARGET_DIR / "venvs").mkdir(parents=True, exist_ok=True)
     venv = venv_python(TARGET_DIR / "venvs" / "scaffold-test", "pytest").parent.parent
     passed = scaffold_test(grown, venv)
     assert passed.returncode == 0, passed.stdout + passed.stderr
