@@ -101,12 +101,19 @@ def fix(
     # One writer at a time per project; an interrupted write is rolled back first.
     with locked(project.boundary):
         outcome = engine.run(path, selected, threshold, wiring)
+        from scaffold.workspace.lockfile import adds_dependencies, guarded
+
+        if adds_dependencies(outcome.originals, outcome.changes):  # e.g. PW103's build-dependency
+            root = outcome.workspace.root
+            outcome.originals, outcome.changes = _with_lock(
+                root, project.boundary, outcome.originals, outcome.changes
+            )
         if outcome.changes:
             from scaffold.vcs import ensure_clean
 
             ensure_clean(
                 outcome.workspace.root,
-                list(outcome.changes),
+                guarded(list(outcome.changes)),
                 allow_dirty=allow_dirty,
                 allow_no_vcs=allow_no_vcs,
             )
@@ -197,6 +204,7 @@ def add_profiler(
     from scaffold.transaction.lock import locked
     from scaffold.transaction.write import write_all
     from scaffold.workspace.discover import require_cargo
+    from scaffold.workspace.lockfile import guarded
 
     path = _path(path)
     project = _discover(path)
@@ -209,7 +217,9 @@ def add_profiler(
         added = _add_profiler(path, project, crate, name, where, interactive, on_note)
         from scaffold.vcs import ensure_clean
 
-        ensure_clean(added.root, added.changed, allow_dirty=allow_dirty, allow_no_vcs=allow_no_vcs)
+        ensure_clean(
+            added.root, guarded(added.changed), allow_dirty=allow_dirty, allow_no_vcs=allow_no_vcs
+        )
         # write_all makes the new directories too, and removes them again if anything fails.
         write_all(
             {p: added.changes[p].original for p in [*added.created, *added.changed]},
@@ -378,6 +388,7 @@ def add(
     from scaffold.transaction.write import write_all
     from scaffold.vcs import ensure_clean
     from scaffold.workspace.discover import require_cargo
+    from scaffold.workspace.lockfile import guarded
 
     path = _path(path)
     project = _discover(path)
@@ -389,7 +400,10 @@ def add(
         with locked(project.boundary):
             added = _add(path, project, kind, name, where)
             ensure_clean(
-                added.root, added.changed, allow_dirty=allow_dirty, allow_no_vcs=allow_no_vcs
+                added.root,
+                guarded(added.changed),
+                allow_dirty=allow_dirty,
+                allow_no_vcs=allow_no_vcs,
             )
             write_all(
                 {p: added.changes[p].original for p in [*added.created, *added.changed]},

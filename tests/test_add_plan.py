@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import shutil
 import tomllib
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from scaffold import api
 from scaffold.errors import UserError
 from scaffold.toml.textfile import TextFile
 from scaffold.workspace.lockfile import synced_lock
-from tests.conftest import git_init, run, snapshot, write_tree
+from tests.conftest import git_init, run, run_cli, snapshot, write_tree
 from tests.e2e import shapes
 
 
@@ -124,3 +125,31 @@ def test_unresolvable_dependency_refuses_with_the_command(locked_workspace):
         synced_lock(root, root, {manifest: TextFile(manifest, text)})
     assert "cargo update --workspace" in str(refused.value)
     assert "nothing was written" in str(refused.value)
+
+
+@pytest.mark.needs_rust
+def test_fix_that_adds_a_build_dependency_keeps_the_lock_in_step(tmp_path):
+    """PW103's fix adds `pyo3-build-config` to `[build-dependencies]`: Cargo.lock follows."""
+    case = Path(__file__).parent / "rules/cases/PW103/no-build-script/in"
+    repo = tmp_path / "repo"
+    shutil.copytree(case, repo)
+    for manifest in repo.rglob("Cargo.toml"):
+        manifest.write_text(manifest.read_text().replace('"0.21"', '"0.30"'))
+    run(["cargo", "generate-lockfile", "--offline"], cwd=repo)
+    git_init(repo)
+    result = run_cli("fix-features", "--unsafe-fixes", repo)
+    assert result.exit_code == 0, result.stdout + result.stderr
+    assert 'name = "pyo3-build-config"' in (repo / "Cargo.lock").read_text()
+    run(["cargo", "metadata", "--locked", "--format-version", "1"], cwd=repo)
+
+
+def test_feature_edits_need_no_lock_update(tmp_path):
+    from scaffold.workspace.lockfile import adds_dependencies
+
+    path = tmp_path / "Cargo.toml"
+    old = TextFile(path, '[dependencies]\npyo3 = { version = "0.30", features = ["x"] }\n')
+    new = TextFile(path, '[dependencies]\npyo3 = { version = "0.30" }\n')
+    assert not adds_dependencies({path: old}, {path: new})
+    added = TextFile(path, new.text + "\n[target.'cfg(unix)'.build-dependencies]\nb = \"1\"\n")
+    assert adds_dependencies({path: old}, {path: added})
+    assert adds_dependencies({path: None}, {path: new})  # a new manifest

@@ -65,6 +65,48 @@ def synced_lock(
     return {} if updated.original == current.original else {lock: updated}
 
 
+def guarded(paths: list[Path]) -> list[Path]:
+    """The files the dirty-tree check guards: not Cargo.lock, which cargo itself rewrites on
+    every build and which `synced_lock` derives from its current text (uncommitted changes in
+    it are kept)."""
+    return [p for p in paths if p.name != LOCK]
+
+
+def adds_dependencies(
+    originals: Mapping[Path, TextFile | None], changes: Mapping[Path, TextFile]
+) -> bool:
+    """Whether the changes add a manifest or a dependency key (so cargo must lock something
+    new); feature and default-features edits never change what Cargo.lock records."""
+    for path, new in changes.items():
+        if path.name != "Cargo.toml":
+            continue
+        old = originals.get(path)
+        if old is None or not _dependency_keys(new.parse()) <= _dependency_keys(old.parse()):
+            return True
+    return False
+
+
+def _dependency_keys(data: dict) -> set[tuple[str, ...]]:
+    """(table, ..., key) of every dependency, member and patch entry of a manifest."""
+    found: set[tuple[str, ...]] = set()
+
+    def walk(table: object, where: tuple[str, ...]) -> None:
+        if not isinstance(table, dict):
+            return
+        for key, value in table.items():
+            if key in ("dependencies", "dev-dependencies", "build-dependencies", "patch"):
+                found.update(
+                    (*where, key, name) for name in (value if isinstance(value, dict) else {})
+                )
+            elif key in ("target", "workspace") or where[:1] == ("target",):
+                walk(value, (*where, key))
+            if key == "members" and where == ("workspace",) and isinstance(value, list):
+                found.update(("workspace", "members", str(m)) for m in value)
+
+    walk(data, ())
+    return found
+
+
 def _cargo_update(directory: Path, offline: bool) -> str:
     """'' when `cargo update --workspace` succeeded in `directory`, else its last error line."""
     command = [*COMMAND, *(["--offline"] if offline else [])]
