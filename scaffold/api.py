@@ -370,6 +370,11 @@ class CrateAdded:
     notes: list[str] = field(default_factory=list)
 
 
+# add-profiler's wiring rules but PW103: the crates `add` makes embed no Python, and binaries
+# that were there before are fix-features' business.
+ADD_WIRING_RULES = ("PW101", "PW102", "PW201", "PW202", "PW203", "PW204", "PW205")
+
+
 def add(
     *,
     kind: str,
@@ -434,7 +439,7 @@ def _add(
     planned = add_plan.plan(ws, kind, name, location)
     outcome = engine.run(
         path,
-        rules.select(list(PROFILER_WIRING_RULES), None),
+        rules.select(list(ADD_WIRING_RULES), None),
         Applicability.UNSAFE,
         planned=planned.files,
     )
