@@ -244,6 +244,14 @@ def test_setuptools_rust_root(tmp_path):
     assert out.stdout.strip() == "14"
     check = run_cli("fix-features", "--check", repo)
     assert check.exit_code == 0, check.stdout + check.stderr
+    # the wheel still builds from the root that became a workspace, and imports
+    dist = tmp_path / "dist"
+    run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-w", dist, repo], cwd=repo)
+    python = venv_python(tmp_path / "venv")
+    run([python, "-m", "pip", "install", "--no-index", *dist.glob("*.whl")], tmp_path)
+    assert (
+        run([python, "-c", "import _srust; print(_srust.double_py(2))"], tmp_path).stdout == "4\n"
+    )
 
 
 def test_add_profiler_keeps_the_lock_in_step(tmp_path):
