@@ -64,7 +64,7 @@ def plan(ws: Workspace, kind: str, name: str, location: Path | None) -> AddPlan:
     package = _package(ws, extension, name)
     writer = _Writer(ws, editor, added, package, extension, core)
     getattr(writer, f"add_{kind}")()
-    _readme(ws, editor, added)
+    _readme(ws, added)
     added.files = {**editor.changes(), **added.files}
     return added
 
@@ -154,7 +154,7 @@ class _Writer:
             )
         self._create("Cargo.toml", crates.cli_manifest(self.package, [dependency]))
         self._create("src/main.rs", crates.cli_main(name, library.lib_name, starter))
-        _ci_step(self.ws, self.editor, self.plan, f"Run {name}", f"cargo run -p {name}")
+        _ci_step(self.ws, self.plan, f"Run {name}", f"cargo run -p {name}")
 
     def add_bench(self) -> None:
         name = self.plan.name
@@ -173,7 +173,6 @@ class _Writer:
         )
         _ci_step(
             self.ws,
-            self.editor,
             self.plan,
             f"Benchmarks of {name}, each run once",
             f"cargo bench -p {name} -- --test",
@@ -324,7 +323,7 @@ def _test_lib_alias(ws: Workspace, editor: Editor, plan: AddPlan) -> None:
     alias["test-lib"] = " ".join([*words[:at], "-p", plan.name, *words[at:]])
 
 
-def _ci_step(ws: Workspace, editor: Editor, plan: AddPlan, title: str, command: str) -> None:
+def _ci_step(ws: Workspace, plan: AddPlan, title: str, command: str) -> None:
     """A step after `cargo test-lib` in the project's CI workflow (as `scaffold new` writes
     it); otherwise a note with the command."""
     workflow = ws.root / ".github" / "workflows" / "CI.yml"
@@ -339,7 +338,7 @@ def _ci_step(ws: Workspace, editor: Editor, plan: AddPlan, title: str, command: 
     plan.files[workflow] = TextFile(workflow, base.replace(anchor, anchor + step, 1))
 
 
-def _readme(ws: Workspace, editor: Editor, plan: AddPlan) -> None:
+def _readme(ws: Workspace, plan: AddPlan) -> None:
     """A section for the new crate at the end of the project's README.md."""
     readme = ws.root / "README.md"
     if not ws.reader.is_file(readme):
