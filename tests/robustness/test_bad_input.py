@@ -245,6 +245,18 @@ def test_new_bad_name(name, tmp_path):
     assert not any(work.iterdir())
 
 
+@pytest.mark.parametrize(
+    "name, reason",
+    [("json", "standard library"), ("typing", "standard library"), ("class", "Python keyword")],
+)
+def test_new_refuses_unimportable_module_names(name, reason, tmp_path):
+    """The generated package could not be imported under a keyword or a stdlib module's name."""
+    work = tmp_path / "work"
+    work.mkdir()
+    expect_refusal(tmp_path, ("new", name, "--yes", "--no-git"), work, repr(name), reason)
+    assert not any(work.iterdir())
+
+
 def test_new_dest_is_a_file(tmp_path):
     (tmp_path / "taken").write_text("mine\n")
     expect_refusal(
