@@ -68,6 +68,7 @@ if TYPE_CHECKING:
     from scaffold.lint.diagnostic import Finding
     from scaffold.rules.wiring_edits import FeaturePlan
     from scaffold.toml.editor import Editor
+    from scaffold.toml.textfile import TextFile
     from scaffold.workspace.crate import Crate
     from scaffold.workspace.model import Extension
 
@@ -100,9 +101,7 @@ def check(ctx: Context) -> Iterator[Finding]:
                 )
                 continue
             yield ctx.finding(
-                ext.crate.file,
-                ("features",),
-                EXTENSION_MODULE,
+                *_wiring_location(ext),
                 f"`{ext.crate.name}` uses `extension-module` feature wiring; `--wiring env` "
                 f"removes it{_plan_text(ctx, ext)}",
                 _migrate(ctx, ext),
@@ -114,14 +113,48 @@ def check(ctx: Context) -> Iterator[Finding]:
             and not below_env_wiring(ctx.workspace, ext)
         ):
             yield ctx.finding(
-                ext.crate.file,
-                ("features",),
-                EXTENSION_MODULE,
+                *_wiring_location(ext),
                 f"`{ext.crate.name}` uses the `extension-module` feature, {_status(ctx, ext)}; "
                 '`--wiring env` migrates, `[tool.pyo3-scaffold] wiring = "feature"` keeps it',
                 _migrate(ctx, ext),
                 severity=Severity.INFO,
             )
+
+
+def _wiring_location(ext: Extension) -> tuple[TextFile, tuple[str, ...], str | None]:
+    """Where the wiring is written: the crate feature enabling `pyo3/extension-module`, else
+    the PyO3 dependency that lists it, else the backend's `features` in pyproject.toml."""
+    crate, keys = ext.crate, pyo3_keys(ext.crate)
+    feature = next(
+        (
+            name
+            for name, values in crate.features.items()
+            if any(is_pyo3_entry(v, keys) for v in values)
+        ),
+        None,
+    )
+    if feature is not None:
+        return crate.file, ("features",), feature
+    listed = next(
+        (
+            dep
+            for dep in _family_dependencies(crate)
+            if EXTENSION_MODULE in crate.effective_spec(dep).get("features", [])
+        ),
+        None,
+    )
+    if listed is not None:
+        return crate.file, listed.table, listed.key
+    pyproject = ext.project.pyproject if ext.project else None
+    declared = ext.declared_by
+    if pyproject is not None and declared is not None and declared.source == pyproject.path:
+        table = (
+            ("tool", "maturin")
+            if ext.project and ext.project.backend == "maturin"
+            else ("tool", "setuptools-rust", "ext-modules")
+        )
+        return pyproject, table, "features"
+    return crate.file, ("features",), EXTENSION_MODULE
 
 
 def _named_elsewhere(ctx: Context, ext: Extension) -> set[str]:
