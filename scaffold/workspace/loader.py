@@ -2,13 +2,17 @@
 
 `load(path)` finds the root the way cargo does, expands `members` globs minus `exclude`, adds
 path dependencies inside the root (cargo makes them members implicitly), and reads every
-pyproject.toml / setup.py beside the root or a member. Reads are fast (tomllib) and go through a
-`Reader`, whose overlay lets the fix loop re-read edited text without touching disk.
+pyproject.toml / setup.py beside the root or a member, and those elsewhere in the repository
+(above the root, or up to `PYTHON_PROJECT_DEPTH` levels below the git work tree's top) that
+build a member: the same projects whichever directory the command starts from. Reads are
+fast (tomllib) and go through a `Reader`, whose overlay lets the fix loop re-read edited text
+without touching disk.
 """
 
 from __future__ import annotations
 
 import glob
+import os
 from pathlib import Path
 
 from scaffold.errors import ManifestError, UserError
@@ -117,13 +121,16 @@ def load(path: Path, reader: Reader | None = None) -> Workspace:
             projects.append(project)
     manifests = {reader.resolve(c.path) for c in members.values()}
     known = {p.dir for p in projects}
-    for directory in [*_enclosing_directories(root, reader), start]:
+    enclosing = _enclosing_directories(root, reader)
+    top = enclosing[-1] if enclosing and reader.exists(enclosing[-1] / ".git") else root
+    for directory in [*enclosing, *_python_project_dirs(top, reader), start]:
         if directory in known:
             continue
         known.add(directory)
-        # A Python project above the workspace, or in the directory given as PATH, that builds
-        # one of its crates (setuptools-rust `path = "src/_bcrypt/Cargo.toml"`, maturin
-        # `rust/Cargo.toml` or `manifest-path = "../crates/pyo3/Cargo.toml"`).
+        # A Python project elsewhere in the repository (above the workspace, beside it, below
+        # it, or the directory given as PATH) that builds one of its crates (setuptools-rust
+        # `path = "src/_bcrypt/Cargo.toml"`, maturin `rust/Cargo.toml` or
+        # `manifest-path = "../crates/ext/Cargo.toml"`): found from every entry point alike.
         try:
             project = load_python_project(directory, reader)
         except ManifestError:  # not ours to lint unless it builds one of our crates
@@ -153,6 +160,37 @@ def _enclosing_directories(root: Path, reader: Reader) -> list[Path]:
         if reader.exists(parent / ".git"):
             break
     return found
+
+
+# Folders never holding a project's own pyproject.toml / setup.py: build output, VCS and tool
+# state, vendored JavaScript, virtual environments (recognised by their pyvenv.cfg).
+_NOT_SEARCHED = frozenset({"target", "node_modules", "__pycache__", "site-packages"})
+PYTHON_PROJECT_DEPTH = 3  # python/pyproject.toml, bindings/python/pkg/pyproject.toml
+
+
+def _python_project_dirs(top: Path, reader: Reader) -> list[Path]:
+    """Directories below `top` (the git work tree, else the workspace root), at most
+    `PYTHON_PROJECT_DEPTH` levels down, holding a pyproject.toml or setup.py, breadth first."""
+    found, level = [], [top]
+    for depth in range(PYTHON_PROJECT_DEPTH + 1):
+        below = []
+        for directory in level:
+            try:
+                with os.scandir(directory) as entries:
+                    names = {e.name: e.is_dir() for e in entries}
+            except OSError:
+                continue
+            if depth and ("pyproject.toml" in names or "setup.py" in names):
+                found.append(directory)
+            if depth == PYTHON_PROJECT_DEPTH or "pyvenv.cfg" in names:
+                continue
+            below += [
+                directory / name
+                for name, is_dir in sorted(names.items())
+                if is_dir and not name.startswith(".") and name not in _NOT_SEARCHED
+            ]
+        level = below
+    return [reader.resolve(d) for d in found]
 
 
 def _member_dirs(root: Path, workspace: dict, reader: Reader) -> list[Path]:

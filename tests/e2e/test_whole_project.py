@@ -1,0 +1,127 @@
+"""Issue 23: fix-features and add-profiler see the whole project, not only the manifests:
+Python projects elsewhere in the repository, uses of a feature outside the manifests, Cargo's
+membership rules, the package the backend builds. Every claim about cargo is checked with the
+real cargo (`cargo metadata` in every directory, `cargo build` / `maturin` where the build is
+the point)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import lib_rs, read_tree, run, run_cli, write_tree
+
+pytestmark = pytest.mark.needs_rust
+
+
+def cargo_metadata(directory: Path) -> dict:
+    proc = run(["cargo", "metadata", "--format-version", "1", "--no-deps"], cwd=directory)
+    return json.loads(proc.stdout)
+
+
+EXT_MANIFEST = """\
+    [package]
+    name = "ext"
+    version = "0.1.0"
+    edition = "2021"
+
+    [lib]
+    name = "_native"
+    crate-type = ["cdylib", "rlib"]
+
+    [dependencies]
+    pyo3 = "0.28"
+
+    [features]
+    extension-module = ["pyo3/extension-module"]
+    """
+
+# The wheel build turns `extension-module` on from a pyproject.toml outside the crate: only
+# a tool that finds that file knows the feature is on (else PW202 asks for a default).
+ELSEWHERE = {
+    "maturin": {
+        "python/pyproject.toml": """\
+            [build-system]
+            requires = ["maturin>=1.9.4,<2.0"]
+            build-backend = "maturin"
+
+            [project]
+            name = "mypkg"
+
+            [tool.maturin]
+            manifest-path = "../crates/ext/Cargo.toml"
+            module-name = "mypkg._native"
+            features = ["extension-module"]
+            """,
+    },
+    "setuptools-rust": {
+        "bindings/py/pyproject.toml": """\
+            [build-system]
+            requires = ["setuptools", "setuptools-rust>=1.12"]
+            build-backend = "setuptools.build_meta"
+
+            [project]
+            name = "mypkg"
+
+            [[tool.setuptools-rust.ext-modules]]
+            target = "mypkg._native"
+            path = "../../crates/ext/Cargo.toml"
+            features = ["extension-module"]
+            """,
+    },
+}
+
+
+def elsewhere_repo(root: Path, backend: str) -> tuple[Path, list[Path]]:
+    """The repository and its entry points: the root, the Python project, the crate."""
+    files = {
+        "Cargo.toml": '[workspace]\nmembers = ["crates/*"]\nresolver = "2"\n',
+        "crates/ext/Cargo.toml": EXT_MANIFEST,
+        "crates/ext/src/lib.rs": lib_rs("_native"),
+        **ELSEWHERE[backend],
+    }
+    repo = write_tree(root / "repo", files, git=True)
+    (python_dir,) = [repo / Path(p).parent for p in ELSEWHERE[backend]]
+    return repo, [repo, python_dir, repo / "crates" / "ext"]
+
+
+def diagnostics(start: Path) -> list[tuple]:
+    """`--check`'s findings from `start`, with paths made absolute."""
+    result = run_cli("fix-features", "--check", "--no-cache", "--output-format", "json", cwd=start)
+    assert result.exit_code in (0, 1), result.stderr
+    return sorted(
+        (d["code"], str((start / d["path"]).resolve()), d["line"], d["message"])
+        for d in json.loads(result.stdout)["diagnostics"]
+    )
+
+
+@pytest.mark.parametrize("backend", list(ELSEWHERE))
+def test_python_project_elsewhere_same_verdict_from_every_entry_point(tmp_path, backend):
+    """Item 4: `python/pyproject.toml -> ../crates/ext/Cargo.toml` (and setuptools-rust
+    ext-modules) is found from the root, from the Python project and from the crate; the wheel
+    build it describes (features = ["extension-module"]) is modelled, so PW202 stays silent
+    and PW206 points at the crate's feature, from every entry point alike."""
+    repo, starts = elsewhere_repo(tmp_path, backend)
+    for directory in (repo, repo / "crates" / "ext"):  # cargo accepts the workspace
+        assert [p["name"] for p in cargo_metadata(directory)["packages"]] == ["ext"]
+    verdicts = {start: diagnostics(start) for start in starts}
+    first = verdicts[repo]
+    assert all(v == first for v in verdicts.values()), verdicts
+    assert [d[0] for d in first] == ["PW206"], first  # info: no PW202, no PW401
+    assert first[0][1] == str((repo / "crates/ext/Cargo.toml").resolve())
+
+    # The fix from every entry point writes the same files (fresh copies of the fixture).
+    trees = []
+    for index, start in enumerate(starts):
+        copy = tmp_path / f"copy{index}"
+        shutil.copytree(repo, copy)
+        fixed = run_cli("fix-features", "--wiring", "env", cwd=copy / start.relative_to(repo))
+        assert fixed.exit_code == 0, fixed.stdout + fixed.stderr
+        trees.append(read_tree(copy))
+    assert trees[0] == trees[1] == trees[2]
+    (pyproject,) = list(ELSEWHERE[backend])
+    assert b'"extension-module"' not in trees[0][pyproject]  # the backend's use went with it
+    assert b"extension-module" not in trees[0]["crates/ext/Cargo.toml"]
