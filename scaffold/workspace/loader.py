@@ -43,12 +43,30 @@ def find_root(start: Path, reader: Reader | None = None) -> Path:
     declared = nearest_data.get("package", {}).get("workspace")
     if isinstance(declared, str):
         return (nearest / declared).resolve()
+    if "package" not in nearest_data:
+        return nearest  # `load` says what is wrong with it
     for parent in nearest.parents:
         manifest = parent / "Cargo.toml"
-        if reader.is_file(manifest):
-            data = _parse(reader, manifest)
-            if "workspace" in data and nearest in _member_dirs(parent, data["workspace"], reader):
-                return parent
+        if not reader.is_file(manifest):
+            continue
+        workspace = _parse(reader, manifest).get("workspace")
+        if not isinstance(workspace, dict) or _excludes(parent, workspace, nearest):
+            continue
+        # Cargo takes the first workspace above that does not exclude the package, and
+        # refuses a package that is not among its members (cargo's `find_workspace_root` and
+        # `validate_members`).
+        if nearest in _member_dirs(parent, workspace, reader) or any(
+            reader.resolve(member.dir) == nearest for member in load(parent, reader).members
+        ):
+            return parent
+        relative = nearest.relative_to(parent).as_posix()
+        raise ManifestError(
+            nearest / "Cargo.toml",
+            f"this package is inside the workspace {manifest} but neither a member nor "
+            "excluded (cargo: \"current package believes it's in a workspace when it's not\")",
+            hint=f"add `{relative}` to `workspace.members` there, or to `workspace.exclude` "
+            "(or give the package an empty [workspace] table) to keep it out",
+        )
     return nearest
 
 
@@ -191,6 +209,18 @@ def _python_project_dirs(top: Path, reader: Reader) -> list[Path]:
             ]
         level = below
     return [reader.resolve(d) for d in found]
+
+
+def _excludes(root: Path, workspace: dict, package: Path) -> bool:
+    """Cargo's `is_excluded`: below an `exclude` entry and below no `members` entry."""
+    excluded = any(_inside(package, (root / e).resolve()) for e in _strings(workspace, "exclude"))
+    listed = any(_inside(package, (root / m).resolve()) for m in _strings(workspace, "members"))
+    return excluded and not listed
+
+
+def _strings(table: dict, key: str) -> list[str]:
+    value = table.get(key, [])
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
 
 
 def _member_dirs(root: Path, workspace: dict, reader: Reader) -> list[Path]:

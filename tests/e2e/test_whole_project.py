@@ -125,3 +125,78 @@ def test_python_project_elsewhere_same_verdict_from_every_entry_point(tmp_path, 
     (pyproject,) = list(ELSEWHERE[backend])
     assert b'"extension-module"' not in trees[0][pyproject]  # the backend's use went with it
     assert b"extension-module" not in trees[0]["crates/ext/Cargo.toml"]
+
+
+def test_crate_neither_member_nor_excluded_is_refused_as_cargo_does(tmp_path):
+    """Item 7: a crate inside a workspace directory that is neither a member nor excluded:
+    cargo refuses to load it, and so does `--check` on it (exit 2, one line naming the
+    workspace and both fixes); from the root both accept the workspace. After `exclude` both
+    accept the crate on its own."""
+    repo = write_tree(
+        tmp_path / "repo",
+        {
+            "Cargo.toml": '[workspace]\nmembers = ["crates/ext"]\nresolver = "2"\n',
+            "crates/ext/Cargo.toml": EXT_MANIFEST,
+            "crates/ext/src/lib.rs": lib_rs("_native"),
+            "crates/stray/Cargo.toml": EXT_MANIFEST.replace('"ext"', '"stray"'),
+            "crates/stray/src/lib.rs": lib_rs("_native"),
+        },
+        git=True,
+    )
+    stray = repo / "crates" / "stray"
+    cargo = run(["cargo", "metadata", "--format-version", "1", "--no-deps"], cwd=stray, check=False)
+    assert cargo.returncode != 0
+    assert "current package believes it's in a workspace when it's not" in cargo.stderr
+    assert f"workspace: {repo / 'Cargo.toml'}" in cargo.stderr
+    assert "`crates/stray` to the `workspace.members`" in cargo.stderr
+    assert "`workspace.exclude`" in cargo.stderr
+
+    checked = run_cli("fix-features", "--check", "--no-cache", cwd=stray)
+    assert checked.exit_code == 2, checked.stdout + checked.stderr
+    (line,) = checked.stderr.splitlines()
+    assert "current package believes it's in a workspace when it's not" in line
+    assert str(repo / "Cargo.toml") in line and "`crates/stray`" in line
+    assert "`workspace.members`" in line and "`workspace.exclude`" in line
+    assert run_cli("add-profiler", "--dry-run", cwd=stray).exit_code == 2
+
+    assert [p["name"] for p in cargo_metadata(repo)["packages"]] == ["ext"]
+    assert run_cli("fix-features", "--check", "--no-cache", cwd=repo).exit_code == 0
+
+    (repo / "Cargo.toml").write_text(
+        '[workspace]\nmembers = ["crates/ext"]\nexclude = ["crates/stray"]\nresolver = "2"\n'
+    )
+    assert [p["name"] for p in cargo_metadata(stray)["packages"]] == ["stray"]
+    assert run_cli("fix-features", "--check", "--no-cache", cwd=stray).exit_code == 0
+
+
+def test_unknown_manifest_keys_get_cargos_warning(tmp_path):
+    """Item 7: `[dependecies]` and `[workspace.dependecies]` are ignored by cargo with a
+    warning (printed by `cargo check`; `cargo metadata` stays silent); PW104 says the same."""
+    repo = write_tree(
+        tmp_path / "repo",
+        {
+            "Cargo.toml": '[workspace]\nmembers = ["crates/ext"]\nresolver = "2"\n\n'
+            '[workspace.dependecies]\npyo3 = "0.28"\n',
+            "crates/ext/Cargo.toml": '[package]\nname = "ext"\nversion = "0.1.0"\n'
+            'edition = "2021"\n\n[dependecies]\npyo3 = "0.28"\n',
+            "crates/ext/src/lib.rs": "",
+        },
+        git=True,
+    )
+    cargo_metadata(repo)  # accepted
+    env_target = tmp_path / "target"  # nothing to compile: an empty library, no dependencies
+    checked = run(
+        ["cargo", "check", "--offline", "--target-dir", env_target], cwd=repo, check=False
+    )
+    assert checked.returncode == 0, checked.stderr
+    warnings = sorted(line for line in checked.stderr.splitlines() if "unused manifest key" in line)
+    assert warnings == [
+        f"warning: {repo / 'Cargo.toml'}: unused manifest key: workspace.dependecies",
+        f"warning: {repo / 'crates/ext/Cargo.toml'}: unused manifest key: dependecies",
+    ]
+    for start in (repo, repo / "crates" / "ext"):
+        found = diagnostics(start)
+        assert sorted((d[1], d[3].split(" (")[0]) for d in found if d[0] == "PW104") == [
+            (str(repo / "Cargo.toml"), "unused manifest key: workspace.dependecies"),
+            (str(repo / "crates/ext/Cargo.toml"), "unused manifest key: dependecies"),
+        ], found
