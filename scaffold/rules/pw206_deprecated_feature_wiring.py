@@ -46,6 +46,7 @@ from scaffold.rules.wiring_edits import (
 )
 from scaffold.toml import manifest
 from scaffold.workspace.crate import Dependency
+from scaffold.workspace.feature_uses import feature_uses
 from scaffold.workspace.versions import series
 from scaffold.workspace.wiring import (
     ENV,
@@ -157,18 +158,50 @@ def _wiring_location(ext: Extension) -> tuple[TextFile, tuple[str, ...], str | N
     return crate.file, ("features",), EXTENSION_MODULE
 
 
-def _named_elsewhere(ctx: Context, ext: Extension) -> set[str]:
-    """The extension crate's features that other members name (`mylib/python`, or `features`
-    on their dependency on it)."""
-    crate, names = ext.crate, set[str]()
+def _named_elsewhere(ctx: Context, ext: Extension) -> dict[str, str]:
+    """The extension crate's features named outside its own manifest -> who names them: other
+    members (`mylib/python`, or `features` on their dependency on it), and files beyond the
+    manifests (workflows, task runners, scripts, READMEs) that pass `--features NAME`."""
+    crate, names = ext.crate, dict[str, str]()
     for member, dep in ctx.workspace.dependents(crate):
-        names.update(str(f) for f in member.effective_spec(dep).get("features", []))
+        named = {str(f) for f in member.effective_spec(dep).get("features", [])}
         for values in member.features.values():
             for value in map(str, values):
                 target, sep, feature = value.partition("/")
                 if sep and target.removesuffix("?") == dep.key:
-                    names.add(feature)
+                    named.add(feature)
+        for name in named:
+            names.setdefault(name, "another crate names it")
+    for name, files in _used_outside(ctx, ext).items():
+        names.setdefault(
+            name, f"{_listed(ctx, files)} pass{'es' if len(files) == 1 else ''} `--features {name}`"
+        )
     return names
+
+
+def _used_outside(ctx: Context, ext: Extension) -> dict[str, list[Path]]:
+    """The crate's PyO3-wiring features that files outside the manifests pass to cargo."""
+    keys = pyo3_keys(ext.crate)
+    wiring = [
+        name
+        for name, values in ext.crate.features.items()
+        if name != "default" and any(is_pyo3_entry(v, keys) for v in values)
+    ]
+    return feature_uses(ctx.workspace, ext.crate, wiring)
+
+
+def _listed(ctx: Context, files: list[Path]) -> str:
+    shown = [f"`{ctx.workspace.relative(f)}`" for f in files[:2]]
+    return ", ".join(shown) + (f" and {len(files) - 2} more" if len(files) > 2 else "")
+
+
+def _notes(ctx: Context, ext: Extension) -> dict[str, str]:
+    """The comment a feature kept only for outside uses gets: why a no-op stays."""
+    relative = ctx.workspace.relative
+    return {
+        name: f"no-op with env wiring; kept for {', '.join(relative(f) for f in files)}"
+        for name, files in _used_outside(ctx, ext).items()
+    }
 
 
 def _plan(ctx: Context, ext: Extension) -> FeaturePlan:
@@ -206,7 +239,9 @@ def _migrate(ctx: Context, ext: Extension) -> Callable[[Editor], None]:
 
     def fix(editor: Editor) -> None:
         document = editor.document(ext.crate.path)
-        remove_extension_module_feature(document, pyo3_keys(ext.crate), _named_elsewhere(ctx, ext))
+        remove_extension_module_feature(
+            document, pyo3_keys(ext.crate), _named_elsewhere(ctx, ext), _notes(ctx, ext)
+        )
         for dep in _family_dependencies(ext.crate):
             remove_extension_module_from_dependency(document, dep)
             if dep.inherits_workspace:  # else the inherited feature keeps the finding alive

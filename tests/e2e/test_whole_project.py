@@ -12,7 +12,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import lib_rs, read_tree, run, run_cli, write_tree
+from tests.conftest import (
+    lib_rs,
+    maturin_pyproject,
+    pyo3_manifest,
+    read_tree,
+    run,
+    run_cli,
+    write_tree,
+)
 
 pytestmark = pytest.mark.needs_rust
 
@@ -200,3 +208,59 @@ def test_unknown_manifest_keys_get_cargos_warning(tmp_path):
             (str(repo / "Cargo.toml"), "unused manifest key: workspace.dependecies"),
             (str(repo / "crates/ext/Cargo.toml"), "unused manifest key: dependecies"),
         ], found
+
+
+WORKFLOW = """\
+    name: CI
+    on: [push]
+    jobs:
+      test:
+        runs-on: ubuntu-latest
+        steps:
+          - uses: actions/checkout@v4
+          - run: cargo build --features extension-module
+    """
+
+
+@pytest.mark.e2e
+def test_env_migration_keeps_a_feature_the_workflow_passes(tmp_path):
+    """Item 6: `--wiring env` keeps `extension-module` as a no-op (with a comment saying why)
+    while `.github/workflows/ci.yml` passes `--features extension-module`: the workflow's
+    command still builds (real cargo). Removing it, as the migration did before, breaks it."""
+    repo = write_tree(
+        tmp_path / "repo",
+        {
+            "Cargo.toml": pyo3_manifest("mylib", feature_wiring=True),
+            "src/lib.rs": lib_rs("mylib"),
+            "pyproject.toml": maturin_pyproject("mylib"),
+            ".github/workflows/ci.yml": WORKFLOW,
+        },
+        git=True,
+    )
+    checked = run_cli("fix-features", "--wiring", "env", "--check", cwd=repo)
+    assert "stays (empty: `.github/workflows/ci.yml` passes `--features extension-module`)" in (
+        checked.stdout
+    ), checked.stdout
+    fixed = run_cli("fix-features", "--wiring", "env", cwd=repo)
+    assert fixed.exit_code == 0, fixed.stdout + fixed.stderr
+    manifest = (repo / "Cargo.toml").read_text()
+    assert (
+        "extension-module = []  # no-op with env wiring; kept for .github/workflows/ci.yml"
+        in manifest
+    )
+    assert "pyo3/extension-module" not in manifest
+    assert run_cli("fix-features", "--wiring", "env", "--check", cwd=repo).exit_code == 0
+    run(["cargo", "build", "--features", "extension-module"], cwd=repo)  # the workflow's step
+    tree = run(["cargo", "tree", "-e", "features", "-i", "pyo3"], cwd=repo).stdout
+    assert 'pyo3 feature "extension-module"' not in tree  # the feature is a no-op now
+
+    # The control: without the kept feature, cargo refuses the workflow's command.
+    (repo / "Cargo.toml").write_text(
+        manifest.replace('default = ["extension-module"]\n', "").replace(
+            "extension-module = []  # no-op with env wiring; kept for .github/workflows/ci.yml\n",
+            "",
+        )
+    )
+    refused = run(["cargo", "tree", "--features", "extension-module"], cwd=repo, check=False)
+    assert refused.returncode != 0
+    assert "does not contain this feature: extension-module" in refused.stderr, refused.stderr
