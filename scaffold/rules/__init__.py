@@ -29,6 +29,10 @@ TABLE: dict[str, tuple[str, str]] = {
     "PW401": ("module-name-mismatch", "pw401_module_name_mismatch"),
     "PW402": ("maturin-manifest-path", "pw402_maturin_manifest_path"),
     "PW403": ("backend-too-old-for-env-wiring", "pw403_backend_too_old_for_env_wiring"),
+    "PW404": (
+        "default-members-without-backend-package",
+        "pw404_default_members_without_backend_package",
+    ),
 }
 
 _loaded: dict[str, Rule] = {}

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import json
 import shutil
+import tarfile
+import tomllib
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import (
+    git_commit_all,
     lib_rs,
     maturin_pyproject,
     pyo3_manifest,
@@ -264,3 +267,98 @@ def test_env_migration_keeps_a_feature_the_workflow_passes(tmp_path):
     refused = run(["cargo", "tree", "--features", "extension-module"], cwd=repo, check=False)
     assert refused.returncode != 0
     assert "does not contain this feature: extension-module" in refused.stderr, refused.stderr
+
+
+# `uv init --lib --build-backend maturin`'s shape (written here, not generated): a root
+# package maturin builds, a python-source folder, no workspace.
+UV_LIB = {
+    "Cargo.toml": """\
+        [package]
+        name = "uvlib"
+        version = "0.1.0"
+        edition = "2021"
+
+        [lib]
+        name = "_core"
+        # "cdylib" is necessary to produce a shared library for Python to import from.
+        crate-type = ["cdylib"]
+
+        [dependencies]
+        pyo3 = { version = "0.30", features = ["extension-module"] }
+        """,
+    "pyproject.toml": """\
+        [project]
+        name = "uvlib"
+        version = "0.1.0"
+        requires-python = ">=3.9"
+
+        [tool.maturin]
+        module-name = "uvlib._core"
+        python-packages = ["uvlib"]
+        python-source = "src"
+
+        [build-system]
+        requires = ["maturin>=1.0,<2.0"]
+        build-backend = "maturin"
+        """,
+    "src/lib.rs": lib_rs("_core", double=True),
+    "src/uvlib/__init__.py": "from uvlib._core import double_py\n",
+}
+
+
+def sdist_files(repo: Path, out: Path) -> tuple[Path, list[str]]:
+    run(["maturin", "sdist", "--out", out], cwd=repo)
+    (sdist,) = out.glob("*.tar.gz")
+    with tarfile.open(sdist) as archive:
+        names = [n.split("/", 1)[1] for n in archive.getnames() if "/" in n]
+    return sdist, names
+
+
+@pytest.mark.e2e
+def test_add_profiler_keeps_the_root_package_maturin_builds(tmp_path):
+    """Item 9: on a root-package project add-profiler writes `default-members = [".",
+    "uvlib-profiler"]` (PW205 then makes `extension-module` opt-in through `[tool.maturin]
+    features` instead of dropping "."); maturin's sdist keeps the library and a wheel builds
+    from it. The state the old add-profiler left (`default-members = ["uvlib-profiler"]`) is
+    PW404: its sdist lacks `src/lib.rs` (real maturin), and the fix restores it."""
+    repo = write_tree(tmp_path / "uvlib", UV_LIB, git=True)
+    added = run_cli("add-profiler", cwd=repo)
+    assert added.exit_code == 0, added.stderr
+    root = tomllib.loads((repo / "Cargo.toml").read_text())
+    assert root["workspace"]["default-members"] == [".", "uvlib-profiler"]
+    assert "default" not in root["features"]  # opt-in: the wheel build enables it
+    maturin = tomllib.loads((repo / "pyproject.toml").read_text())["tool"]["maturin"]
+    assert maturin["features"] == ["extension-module"]
+    git_commit_all(repo)
+    assert run_cli("fix-features", "--check", "--no-cache", cwd=repo).exit_code == 0
+
+    sdist, names = sdist_files(repo, tmp_path / "sdist")
+    assert "src/lib.rs" in names and "Cargo.toml" in names, names
+    with tarfile.open(sdist) as archive:
+        archive.extractall(tmp_path / "unpacked", filter="data")
+    (unpacked,) = (tmp_path / "unpacked").iterdir()
+    run(["maturin", "build", "--out", tmp_path / "from-sdist"], cwd=unpacked)
+    assert list((tmp_path / "from-sdist").glob("uvlib-0.1.0-*.whl"))
+    run(["maturin", "build", "--out", tmp_path / "wheel"], cwd=repo)
+    assert list((tmp_path / "wheel").glob("uvlib-0.1.0-*.whl"))
+
+    # What the old add-profiler wrote: the root package out of `default-members`.
+    manifest = (repo / "Cargo.toml").read_text()
+    (repo / "Cargo.toml").write_text(
+        manifest.replace(
+            'default-members = [".", "uvlib-profiler"]', 'default-members = ["uvlib-profiler"]'
+        )
+    )
+    git_commit_all(repo)
+    _, broken = sdist_files(repo, tmp_path / "broken")
+    assert "src/lib.rs" not in broken, broken  # the control: maturin really drops it
+    checked = run_cli("fix-features", "--check", "--no-cache", cwd=repo)
+    assert checked.exit_code == 1 and "PW404" in checked.stdout, checked.stdout
+    fixed = run_cli("fix-features", "--unsafe-fixes", cwd=repo)
+    assert fixed.exit_code == 0, fixed.stdout + fixed.stderr
+    assert tomllib.loads((repo / "Cargo.toml").read_text())["workspace"]["default-members"] == [
+        ".",
+        "uvlib-profiler",
+    ]
+    _, restored = sdist_files(repo, tmp_path / "restored")
+    assert "src/lib.rs" in restored, restored
