@@ -23,7 +23,14 @@ extension-module = ["pyo3/extension-module"]
 Removes `pyo3/extension-module` everywhere (from `[features]`, the pyo3 and
 pyo3-build-config dependencies, `[tool.maturin] features`). A feature that also enables
 something else keeps the rest (and its comments); a feature left empty is removed only when
-nothing references it. The backend floor in `build-system.requires` is raised only when the
+nothing references it: neither another crate nor a file outside the manifests that passes
+`--features NAME` (`.github/workflows/*.yml`, `noxfile.py`, `Makefile`, `justfile`,
+`tox.ini`, `setup.py`, scripts, `.cargo/config.toml` aliases, READMEs), where cargo would
+then stop with "does not contain this feature". Such a feature stays as a no-op
+(`extension-module = []  # no-op with env wiring; kept for .github/workflows/ci.yml`) and the
+finding names the files; the files themselves are never edited. The finding points at the
+line that holds the wiring: the feature, else the PyO3 dependency, else the backend's
+`features` in pyproject.toml. The backend floor in `build-system.requires` is raised only when the
 requirement admits a version below `maturin 1.9.4` / `setuptools-rust 1.12`, and then narrowed
 minimally (upper bounds, exact pins and quoting kept). Dependents keep building:
 `default-features = false` stays valid.
