@@ -16,6 +16,7 @@ import pytest
 
 from tests.conftest import (
     git_commit_all,
+    git_init,
     lib_rs,
     maturin_pyproject,
     pyo3_manifest,
@@ -151,9 +152,23 @@ def test_crate_neither_member_nor_excluded_is_refused_as_cargo_does(tmp_path):
             "crates/ext/src/lib.rs": lib_rs("_native"),
             "crates/stray/Cargo.toml": EXT_MANIFEST.replace('"ext"', '"stray"'),
             "crates/stray/src/lib.rs": lib_rs("_native"),
+            # not listed either, but a path dependency of a member: cargo makes it one
+            "crates/ext/helper/Cargo.toml": '[package]\nname = "helper"\nversion = "0.1.0"\n'
+            'edition = "2021"\n',
+            "crates/ext/helper/src/lib.rs": "",
         },
-        git=True,
+        git=False,
     )
+    manifest = repo / "crates/ext/Cargo.toml"
+    manifest.write_text(
+        manifest.read_text().replace(
+            "[dependencies]\n", '[dependencies]\nhelper = { path = "helper" }\n'
+        )
+    )
+    git_init(repo)
+    helper = repo / "crates/ext/helper"
+    assert [p["name"] for p in cargo_metadata(helper)["packages"]] == ["ext", "helper"]
+    assert run_cli("fix-features", "--check", "--no-cache", cwd=helper).exit_code == 0
     stray = repo / "crates" / "stray"
     cargo = run(["cargo", "metadata", "--format-version", "1", "--no-deps"], cwd=stray, check=False)
     assert cargo.returncode != 0
@@ -170,7 +185,7 @@ def test_crate_neither_member_nor_excluded_is_refused_as_cargo_does(tmp_path):
     assert "`workspace.members`" in line and "`workspace.exclude`" in line
     assert run_cli("add-profiler", "--dry-run", cwd=stray).exit_code == 2
 
-    assert [p["name"] for p in cargo_metadata(repo)["packages"]] == ["ext"]
+    assert [p["name"] for p in cargo_metadata(repo)["packages"]] == ["ext", "helper"]
     assert run_cli("fix-features", "--check", "--no-cache", cwd=repo).exit_code == 0
 
     (repo / "Cargo.toml").write_text(
