@@ -196,6 +196,19 @@ def test_members_include_each_other(command, tmp_path, repo):
     expect_refusal(tmp_path, command, commit(repo), "Cargo.toml")
 
 
+def test_package_neither_member_nor_excluded(command, tmp_path, repo):
+    # tools/stray is below the workspace root, not covered by `crates/*`, not excluded: cargo
+    # refuses it ("believes it's in a workspace when it's not"), and so does every command.
+    stray = repo / "tools" / "stray"
+    (stray / "src").mkdir(parents=True)
+    (stray / "Cargo.toml").write_text('[package]\nname = "stray"\nversion = "0.1.0"\n')
+    (stray / "src" / "lib.rs").write_text("")
+    commit(repo)
+    expect_refusal(
+        tmp_path, command, stray, "tools/stray/Cargo.toml", "`workspace.members`", "exclude"
+    )
+
+
 def test_path_does_not_exist(command, tmp_path, repo):
     commit(repo)
     expect_refusal(
