@@ -314,6 +314,23 @@ def backend_env_floor(backend: str) -> Version | None:
     return BACKEND_ENV_FLOORS.get(backend)
 
 
+# --- Cargo's manifest schema ------------------------------------------------------------------
+
+CARGO_MANIFEST_KEYS = frozenset(
+    """cargo-features package project profile lib bin example test bench dependencies
+    dev-dependencies dev_dependencies build-dependencies build_dependencies features target
+    replace patch workspace badges lints hints""".split()
+)
+"""The top-level keys cargo reads; any other it ignores with "warning: unused manifest key"
+(cargo-util-schemas `TomlManifest`; `hints` checked with cargo 1.95, which accepts it)."""
+
+CARGO_WORKSPACE_KEYS = frozenset(
+    "members exclude default-members resolver metadata package dependencies lints".split()
+)
+"""The keys of `[workspace]` (cargo-util-schemas `TomlWorkspace`); others warn as
+`unused manifest key: workspace.KEY`."""
+
+
 # --- crates whose versions follow PyO3's ------------------------------------------------------
 
 

@@ -57,6 +57,8 @@ def test_valid_names(name, expected):
         ("class", "Python keyword"),
         ("import", "Python keyword"),
         ("None", "Python keyword"),
+        ("json", "standard library"),
+        ("typing", "standard library"),
         ("con", "Windows"),
         ("_", "identifier"),
     ],

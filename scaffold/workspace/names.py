@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import keyword
 import re
+import sys
 
 from scaffold.errors import UserError
 
@@ -86,6 +87,12 @@ def validate_module_name(name: str) -> str:
         )
     if name in RUST_KEYWORDS or name in RESERVED:
         raise UserError(f"{name!r} is a Rust keyword or reserved name", "choose another name")
+    if name in sys.stdlib_module_names:  # the standard library comes first on sys.path
+        raise UserError(
+            f"{name!r} is a module of Python's standard library (`import {name}` would load "
+            "it, not the extension)",
+            "choose another name",
+        )
     return name
 
 
