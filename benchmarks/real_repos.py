@@ -23,6 +23,7 @@ Prints a Markdown table per step. Resolution only (`cargo tree`, `cargo metadata
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import re
@@ -204,11 +205,13 @@ def resolving(env: dict[str, str]) -> dict[str, str]:
     return {**env, "RUSTUP_TOOLCHAIN": "stable"}
 
 
+@functools.cache
 def git_patches(root: Path) -> list[str]:
     """`--config` arguments that patch each github.com git package of the lock file with the
     same version from crates.io: this machine cannot reach GitHub, and none of those packages
     (azure SDK forks, syntect, tpchgen, ...) depends on pyo3, so the pyo3 features that `cargo
-    tree` reports are the same. A fork with features of its own still fails to resolve."""
+    tree` reports are the same. A fork with features of its own still fails to resolve. Read once
+    per copy, before the first `cargo tree` rewrites the lock with the patched packages."""
     lock = root / "Cargo.lock"
     if not lock.is_file():
         return []
