@@ -152,6 +152,8 @@ def options(
     """The checked options of a new project (None: the default); UserError names the first
     bad one. `warn` gets each warning for the user as it is found."""
     crate, module = names.validate_project(name)
+    if crate != name:
+        warn(f"note: {name!r} gives the crate {crate} and the module {module} (Rust's snake_case)")
     dest = (dest if dest is not None else Path(crate)).absolute()
     check_dest(dest)
     pyo3 = check_pyo3(pyo3 or DEFAULT_PYO3, warn)
