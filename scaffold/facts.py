@@ -38,6 +38,12 @@ CHANGELOG 0.29.0, PR #5866; guide/src/features.md."""
 RPATH_HELPER_SINCE: Series = (0, 28)
 """`pyo3_build_config::add_libpython_rpath_link_args()` exists: CHANGELOG 0.28.0, PR #5624."""
 
+GENERATED_STUBS_SINCE: Series = (0, 29)
+"""maturin generates the type stub from the built binary (`--generate-stubs`, PyO3's
+`experimental-inspect` feature): PyO3's guide, "Type stub generation", lists build tools
+exposing it from 0.29 (0.27 and 0.28: "Not done yet"); maturin 1.16 `build --help`:
+`--generate-stubs ... Requires PyO3 and its "experimental-inspect" feature`."""
+
 FRAMEWORK_LINK_ARGS_SINCE: Series = (0, 24)
 """`pyo3_build_config::add_python_framework_link_args()` (macOS framework builds: the
 framework's prefix on the rpath) exists: read in pyo3-build-config 0.24.2's src/lib.rs, the
@@ -374,6 +380,11 @@ def feature_deprecated(series: Series) -> bool:
 def has_rpath_helper(series: Series) -> bool:
     """Whether `pyo3_build_config::add_libpython_rpath_link_args()` exists in `series`."""
     return series >= RPATH_HELPER_SINCE
+
+
+def generates_stubs(series: Series) -> bool:
+    """Whether maturin can generate the type stub of a module built with PyO3 `series`."""
+    return series >= GENERATED_STUBS_SINCE
 
 
 def has_framework_helper(series: Series) -> bool:

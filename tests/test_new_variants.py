@@ -577,3 +577,71 @@ def test_prompts_ask_the_new_options(tmp_path, monkeypatch):
         print,
     )
     assert asked == [] and options["wiring"] == "feature"
+
+
+@pytest.mark.parametrize("layout", new_project.LAYOUTS)
+def test_generated_stubs(layout, tmp_path):
+    """`--stubs generated` (issue 26): no stub by hand; PyO3's experimental-inspect on the
+    extension; every maturin build (README, CI, uv) passes --generate-stubs; the generated
+    tests still run stubtest; the result is clean for fix-features, validates with
+    check-jsonschema and zizmor, and names nothing of this machine."""
+    result = _new(tmp_path, "--stubs", "generated", "--layout", layout)
+    assert result.exit_code == 0, result.stderr
+    assert "maturin develop --generate-stubs" in result.stderr
+    project = tmp_path / NAME
+    texts = {path: data.decode() for path, data in read_tree(project).items()}
+    assert not [path for path in texts if path.endswith(".pyi")]
+    lib = tomllib.loads(texts[f"crates/{NAME}/Cargo.toml"])
+    assert lib["dependencies"]["pyo3"] == {"workspace": True, "features": ["experimental-inspect"]}
+    pyproject = tomllib.loads(texts["pyproject.toml"])
+    assert pyproject["tool"]["uv"]["config-settings"] == {"maturin.build-args": "--generate-stubs"}
+    assert _answers(project)["stubs"] == "generated"
+    workflow = yaml.safe_load(texts[".github/workflows/CI.yml"])
+    builds = [
+        s["with"]["args"]
+        for job in ("linux", "musllinux", "windows", "macos")
+        for s in workflow["jobs"][job]["steps"]
+        if "maturin-action" in s.get("uses", "")
+    ]
+    assert builds and all(args.endswith(" --generate-stubs") for args in builds), builds
+    assert "maturin develop --generate-stubs" in texts["README.md"]
+    assert "mypy.stubtest" in texts[f"tests/test_{MODULE}.py"]
+    if layout == "mixed":  # maturin writes the stub into the package: not tracked
+        assert texts[f"python/{MODULE}/.gitignore"].splitlines()[-1] == f"/{MODULE}.pyi"
+    check = run_cli("fix-features", "--check", project)
+    assert (check.exit_code, check.stdout) == (0, ""), check.stdout + check.stderr
+    leaks = _machine_paths() | {"site-packages"}
+    for rel, text in texts.items():
+        assert not [path for path in leaks if path in text], rel
+    bin_dir = Path(sys.executable).parent
+    workflow_path = project / ".github/workflows/CI.yml"
+    schema = subprocess.run(
+        [
+            bin_dir / "check-jsonschema",
+            "--builtin-schema",
+            "vendor.github-workflows",
+            workflow_path,
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert schema.returncode == 0, schema.stdout + schema.stderr
+    audit = subprocess.run(
+        [bin_dir / "zizmor", "--offline", "--format", "json", workflow_path],
+        capture_output=True,
+        text=True,
+    )
+    assert {f["ident"] for f in json.loads(audit.stdout)} == {"unpinned-uses"}
+
+
+@pytest.mark.parametrize(
+    "flags, message",
+    [
+        (["--stubs", "generated", "--backend", "setuptools-rust"], "needs --backend maturin"),
+        (["--stubs", "generated", "--pyo3", "0.28"], "needs PyO3 >= 0.29"),
+    ],
+)
+def test_generated_stubs_refused_where_maturin_cannot(flags, message, tmp_path):
+    result = _new(tmp_path, *flags)
+    assert result.exit_code == 2 and message in result.stderr, result.stderr
+    assert list(tmp_path.iterdir()) == []
