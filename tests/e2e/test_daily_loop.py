@@ -5,6 +5,8 @@
   `pytest` script runs it), so a module only the root would provide fails; a fresh stub passes
   mypy's stubtest; a `#[pyfunction]` added without its stub fails the generated tests with how
   to update it.
+- `--stubs generated`: maturin writes the stub (PyO3's experimental-inspect), it follows a new
+  binding, and a rebuild without `--generate-stubs` leaves a stale stub the tests catch.
 - The uv loop: `uv sync --group test`, `uv run pytest`; a Rust edit is seen by the next
   `uv run pytest` (`[tool.uv] cache-keys`).
 - CI's test step, taken from the generated workflow and run as it is, with a runtime
