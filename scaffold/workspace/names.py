@@ -96,7 +96,19 @@ def validate_module_name(name: str) -> str:
     return name
 
 
+# Where a word starts inside CamelCase: `MyLib` -> My|Lib, `HTTPServer` -> HTTP|Server.
+_WORD_START = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+
+
+def lower_case(name: str) -> str:
+    """`MyLib` -> `my-lib` (`My_Lib` -> `my_lib`): Rust names crates, libs and modules in
+    snake_case and warns (`non_snake_case`) on a `#[pymodule]` named otherwise."""
+    return _WORD_START.sub("_" if "_" in name else "-", name).lower()
+
+
 def validate_project(name: str) -> tuple[str, str]:
-    """The (crate, module) names for `scaffold new NAME`."""
-    crate = validate_crate_name(name)
+    """The (crate, module) names for `scaffold new NAME`: NAME checked as given, then in lower
+    case (`MyLib` gives the crate `my-lib` and the module `my_lib`)."""
+    validate_module_name(module_name(validate_crate_name(name)))
+    crate = validate_crate_name(lower_case(name))
     return crate, validate_module_name(module_name(crate))
