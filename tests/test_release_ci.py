@@ -2,8 +2,8 @@
 action majors and wheel targets of `maturin generate-ci github` (the pinned maturin of the
 `test` extra) and, for setuptools-rust, the wheels cibuildwheel (also pinned) would build from
 the generated `[tool.cibuildwheel]`; sccache on the wheel builds, the Rust job's systems and
-zizmor's findings, beside maturin's own (issue 26). The semantic checks of every variant's workflow and the
-schema/zizmor validation live in tests/test_new_variants.py."""
+zizmor's findings, beside maturin's own (issue 26). The semantic checks of every variant's
+workflow and the schema/zizmor validation live in tests/test_new_variants.py."""
 
 from __future__ import annotations
 

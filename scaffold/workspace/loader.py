@@ -46,11 +46,14 @@ def find_root(start: Path, reader: Reader | None = None) -> Path:
         return (nearest / declared).resolve()
     if "package" not in nearest_data:
         return nearest  # `load` says what is wrong with it
+    excluded_by = None
     for parent in nearest.parents:
         manifest = parent / "Cargo.toml"
         if not reader.is_file(manifest):
             continue
         workspace = _parse(reader, manifest).get("workspace")
+        if isinstance(workspace, dict) and _excludes(parent, workspace, nearest):
+            excluded_by = excluded_by or manifest
         if not isinstance(workspace, dict) or _excludes(parent, workspace, nearest):
             continue
         # Cargo takes the first workspace above that does not exclude the package, and
@@ -68,7 +71,33 @@ def find_root(start: Path, reader: Reader | None = None) -> Path:
             hint=f"add `{relative}` to `workspace.members` there, or to `workspace.exclude` "
             "(or give the package an empty [workspace] table) to keep it out",
         )
+    _refuse_orphan_inheritance(nearest / "Cargo.toml", nearest_data, excluded_by)
     return nearest
+
+
+def _refuse_orphan_inheritance(manifest: Path, data: dict, excluded_by: Path | None) -> None:
+    """A package outside every workspace that still inherits (`KEY.workspace = true`): cargo
+    refuses to load it ("error inheriting `KEY` from workspace root manifest's
+    `workspace.package.KEY`", "failed to find a workspace root"), so the tool does too."""
+    package = data.get("package", {})
+    inherited = [key for key, value in package.items() if value == {"workspace": True}]
+    tables = [data.get(t, {}) for t in ("dependencies", "dev-dependencies", "build-dependencies")]
+    inherited += [
+        name
+        for table in tables
+        for name, spec in table.items()
+        if isinstance(spec, dict) and spec.get("workspace") is True
+    ]
+    if not inherited:
+        return
+    where = f"{excluded_by} excludes it" if excluded_by else "no workspace above includes it"
+    raise ManifestError(
+        manifest,
+        f"inherits `{inherited[0]}` from a workspace (`workspace = true`), but {where} "
+        '(cargo: "failed to find a workspace root")',
+        hint="list it in that workspace's `members` instead of `exclude`, or write the values "
+        "in this manifest",
+    )
 
 
 def through_python_project(path: Path, reader: Reader) -> Path:
