@@ -358,7 +358,7 @@ def upgrade(
         also_written=lambda plan: [plan.workspace.root / "Cargo.lock"] if plan.update else [],
         then=cargo_update,
     )
-    return Upgraded(plan, dry_run, _check_all(plan.workspace.root, plan.changes if dry_run else {}))
+    return Upgraded(plan, dry_run, _check_all(plan.workspace.root, plan.planned if dry_run else {}))
 
 
 def _check_all(root: Path, planned: dict[Path, TextFile]) -> Report:

@@ -17,8 +17,8 @@ from scaffold.errors import UserError
 from scaffold.upgrade import analysis, manifest_edits, registry, source_edits
 from scaffold.upgrade.model import Plan, Step
 from scaffold.workspace.loader import load
-from scaffold.workspace.model import PYO3_FAMILY
-from scaffold.workspace.versions import series
+from scaffold.workspace.model import PYO3_FAMILY, Workspace
+from scaffold.workspace.versions import parse, series
 
 _TARGET = re.compile(r"\d+\.\d+(\.\d+)?\Z")
 
@@ -63,6 +63,12 @@ def build(path: Path, target: str, unsafe: bool) -> Plan:
         }
     else:
         versions = {}
+    ws = _regenerate(plan, path, plan.pyo3 or parse(target))
+    if ws is not plan.workspace:  # the edits below apply to the regenerated files
+        plan.workspace = ws
+        entries = analysis.entries(ws)
+        family = [(f, d, p) for f, d, p in entries if p in PYO3_FAMILY]
+        companions = analysis.companions(ws, entries, lock)
     from scaffold.toml.editor import Editor  # tomlkit only when planning edits
 
     editor = Editor(ws.reader.read)
@@ -78,7 +84,7 @@ def build(path: Path, target: str, unsafe: bool) -> Plan:
     for file_path, text in editor.changes().items():
         plan.originals[file_path] = ws.reader.read(file_path)
         plan.changes[file_path] = text
-    if lock is not None and (plan.changes or any(s != new for s in locked)):
+    if lock is not None and (plan.changeset or any(s != new for s in locked)):
         names = {p for f, d, p in family + companions if p in versions}
         in_lock = {p["name"] for p in lock.get("package", [])}
         plan.update = sorted(names & in_lock)
@@ -90,6 +96,41 @@ def build(path: Path, target: str, unsafe: bool) -> Plan:
                 )
             )
     return plan
+
+
+def _regenerate(plan: Plan, path: Path, version: tuple[int, ...]) -> Workspace:
+    """The answers files at the new series and the files the templates regenerate from them
+    (`templates.regenerate`), planned on `plan`; the workspace as they leave it."""
+    from scaffold.upgrade.templates import regenerate
+    from scaffold.workspace.reader import Reader
+
+    ws = plan.workspace
+    done = regenerate(ws.root, plan.new, version)
+    if done.skipped:
+        plan.steps.append(Step(plan.relative(ws.root), done.skipped, "note"))
+    if not done.changeset:
+        return ws
+    plan.regenerated = done.changeset
+    for answers, old, new in done.moved:
+        plan.steps.append(
+            Step(plan.relative(answers), f'pyo3_version "{old}" -> "{new}" (template answers)')
+        )
+    for changed in done.changeset.paths:
+        if changed.name != ".copier-answers.yml":
+            verb = "removed" if done.changeset.after[changed] is None else "regenerated"
+            plan.steps.append(
+                Step(plan.relative(changed), f"{verb} from the templates (your edits kept)")
+            )
+    for kept in done.kept:
+        plan.steps.append(
+            Step(
+                plan.relative(kept),
+                "your edits conflict with the templates' change: kept as it is (merge by hand)",
+                "manual",
+            )
+        )
+    reader = Reader(done.files)
+    return load(path, reader)
 
 
 def _notes(plan: Plan) -> None:
