@@ -125,7 +125,8 @@ def _regenerate(plan: Plan, path: Path, version: tuple[int, ...]) -> Workspace:
         plan.steps.append(
             Step(
                 plan.relative(kept),
-                "your edits conflict with the templates' change: kept as it is (merge by hand)",
+                "not regenerated: the templates' change conflicts with your edits (compare "
+                f"with `scaffold new --pyo3 {facts.format_series(plan.new)}`)",
                 "manual",
             )
         )

@@ -60,18 +60,17 @@ def regenerate(root: Path, new: facts.Series, version: tuple[int, ...]) -> Regen
 
     from scaffold.render import project_update as updating
 
+    uncommitted = Regenerated(
+        skipped=f"{updating.ANSWERS} is not in a git commit: the templates' files are not "
+        "regenerated (commit it, then run again)"
+    )
     try:
         top, head = updating.repository(root)
         files = updating.answers_files(root)
     except UserError:
-        if not (root / updating.ANSWERS).is_file():
-            return Regenerated()
-        return Regenerated(
-            skipped=f"{updating.ANSWERS} is not in a git commit: the templates' files are not "
-            "regenerated (commit, then run again)"
-        )
+        files = []
     if not files:
-        return Regenerated()
+        return uncommitted if (root / updating.ANSWERS).is_file() else Regenerated()
     steps, _ = updating.ours(top, files)
     overrides: dict[Path, dict[str, Any]] = {}
     moved = []

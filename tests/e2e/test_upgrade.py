@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 import tomllib
 from pathlib import Path
 
@@ -20,15 +19,16 @@ import pytest
 import yaml
 
 from scaffold.render import history
-from scaffold.render.copier_render import templates_root
 from tests.conftest import (
     BASE_PYTHON,
     REPO,
     TARGET_DIR,
+    TODAY,
     build_env,
     git_commit_all,
     git_init,
     read_tree,
+    release_today,
     run,
     run_cli,
     snapshot,
@@ -63,19 +63,7 @@ def venv(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def released_today(tmp_path_factory) -> Path:
-    """A template history whose newest release is today's templates: `new` renders them and
-    records that release, so the upgrade's 3-way merge starts from exactly what `new` wrote
-    (a checkout's newest release in releases.toml may be older than its templates)."""
-    root = tmp_path_factory.mktemp("history")
-    shutil.copytree(
-        templates_root(), root / "repo/templates", ignore=shutil.ignore_patterns("history")
-    )
-    git_init(root / "repo")
-    head = subprocess.run(
-        ["git", "rev-parse", "HEAD"], cwd=root / "repo", check=True, capture_output=True, text=True
-    ).stdout.strip()
-    history.build_bundles(root / "repo", {"999.0.0": head}, root / "bundles")
-    return root / "bundles"
+    return release_today(tmp_path_factory.mktemp("history"))
 
 
 def _edited(tree: dict[str, bytes], crate: str) -> dict[str, bytes]:
@@ -148,7 +136,7 @@ def test_generated_project_upgrades_to_0_30(case, tmp_path, venv, released_today
         assert {".github/workflows/CI.yml", "README.md"} <= set(derived), derived
     for answers in ANSWERS:
         recorded = yaml.safe_load((project / answers.format(crate=crate)).read_text())
-        assert (recorded["pyo3_version"], recorded["_commit"]) == ("0.30", "999.0.0")
+        assert (recorded["pyo3_version"], recorded["_commit"]) == ("0.30", TODAY)
     build_rs = (project / f"crates/{crate}-profiler/build.rs").read_text()
     assert "pyo3_build_config::add_libpython_rpath_link_args();" in build_rs
     sources = "".join(p.read_text() for p in (project / "crates").rglob("*.rs"))
