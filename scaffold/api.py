@@ -76,11 +76,13 @@ def fix(
     dry_run: bool = False,
     allow_dirty: bool = False,
     allow_no_vcs: bool = False,
+    on_note: Callable[[str], None] | None = None,
 ) -> Report:
     """Lint and fix the workspace at `path` (`fix-features`), writing every changed file at
     once; `dry_run` (`--diff`) fixes in memory only (`Report.changeset` gives the diff).
     Refuses files with uncommitted changes unless `allow_dirty`, and a project outside git
-    unless `allow_no_vcs` (`DirtyTreeError`)."""
+    unless `allow_no_vcs` (`DirtyTreeError`). `on_note` hears a wait for the write lock and
+    what recovering an interrupted write restored."""
     from scaffold import rules
     from scaffold.lint import engine
     from scaffold.lint.report import DIFF, FIX
@@ -100,6 +102,7 @@ def fix(
         dry_run=dry_run,
         allow_dirty=allow_dirty,
         allow_no_vcs=allow_no_vcs,
+        on_note=on_note,
     )
     return _lint_report(DIFF if dry_run else FIX, outcome, threshold, project, pending=dry_run)
 
@@ -177,12 +180,13 @@ def add_profiler(
     dry_run: bool = False,
     allow_dirty: bool = False,
     allow_no_vcs: bool = False,
-    interactive: bool = False,
+    choose: Callable[[str, list[str]], str | None] | None = None,
     on_note: Callable[[str], None] | None = None,
 ) -> ProfilerAdded:
     """Give the PyO3 repository at `path` a profiling crate, wired by the fix-features rules
     (or check and fix the wiring of the profiler it already has). `crate`: the extension crate
-    to profile when there are several (`interactive`: ask on a TTY); `name`: the profiler's
+    to profile when there are several (else `choose(question, names)` picks one: the CLI asks
+    on a terminal); `name`: the profiler's
     package name; `location`: its folder. `on_note` sees each note as it is made. `dry_run`
     writes nothing."""
     from scaffold.workspace.discover import require_cargo
@@ -193,11 +197,12 @@ def add_profiler(
     where = None if location is None else _path(location)
     return _commit(
         project,
-        lambda: _add_profiler(path, project, crate, name, where, interactive, on_note),
+        lambda: _add_profiler(path, project, crate, name, where, choose, on_note),
         lambda added: added.changeset,
         dry_run=dry_run,
         allow_dirty=allow_dirty,
         allow_no_vcs=allow_no_vcs,
+        on_note=on_note,
     )
 
 
@@ -207,7 +212,7 @@ def _add_profiler(
     crate: str | None,
     name: str | None,
     location: Path | None,
-    interactive: bool,
+    choose: Callable[[str, list[str]], str | None] | None,
     on_note: Callable[[str], None] | None,
 ) -> ProfilerAdded:
     import os
@@ -222,7 +227,7 @@ def _add_profiler(
 
     ws = load(path)
     base = display_base(project)
-    library = profiler_plan.choose_library(ws, crate, interactive)
+    library = profiler_plan.choose_library(ws, crate, choose)
     found = profiler_plan.existing_profilers(ws, library)
     existing = (
         next((c for c in found if c.name == name), None)
@@ -243,7 +248,7 @@ def _add_profiler(
     else:
         plan = profiler_plan.plan(ws, library, name, location)
         if plan.directory.exists():
-            raise UserError(f"{plan.directory}: already exists", "choose another --name or --path")
+            raise UserError(f"{plan.directory}: already exists", "choose another --name or --dest")
         planned = _profiler_files(ws, plan)
         for text in _pyo3_notes(ws, library, plan):
             note(text)
@@ -259,7 +264,7 @@ def _pyo3_notes(ws: Workspace, library: Crate, plan: ProfilerPlan) -> list[str]:
     from scaffold.workspace.versions import series
 
     pyo3 = ws.pyo3_dependencies(library)[0]
-    required = library.effective_spec(pyo3).get("version")
+    required = library.effective(pyo3).version
     if not required or series(required) is not None:
         return []
     source = (
@@ -323,11 +328,12 @@ def upgrade(
     allow_dirty: bool = False,
     allow_no_vcs: bool = False,
     on_plan: Callable[[UpgradePlan], None] | None = None,
+    on_note: Callable[[str], None] | None = None,
 ) -> Upgraded:
     """Move the workspace at `path` and its PyO3 companion crates to PyO3 `pyo3` (e.g.
     "0.30"), then `cargo update -p` them; `unsafe_fixes` also renames PyO3 APIs in the Rust
     sources and raises requires-python to the abi3 floor. `on_plan` sees the plan before
-    anything is written. `dry_run` writes nothing."""
+    anything is written, `on_note` a wait for the write lock. `dry_run` writes nothing."""
     from scaffold.upgrade import plan as planning
     from scaffold.workspace.discover import require_cargo
 
@@ -357,6 +363,7 @@ def upgrade(
         allow_no_vcs=allow_no_vcs,
         also_written=lambda plan: [plan.workspace.root / "Cargo.lock"] if plan.update else [],
         then=cargo_update,
+        on_note=on_note,
     )
     return Upgraded(plan, dry_run, _check_all(plan.workspace.root, plan.planned if dry_run else {}))
 
@@ -448,12 +455,13 @@ def cross(
     allow_dirty: bool = False,
     allow_no_vcs: bool = False,
     on_plan: Callable[[CrossPlan], None] | None = None,
+    on_note: Callable[[str], None] | None = None,
 ) -> CrossConfigured:
     """Configure the project at `path` to build for the target triple `target`: the target
     Python's `lib_dir` (libpython and `_sysconfigdata*.py`) or its `python_version` ("3.12",
     "3.13t"), `implementation` (CPython or PyPy), and a `linker` or `zig`. Every input is
-    checked before anything is written; `on_plan` sees the plan (and its notes) first.
-    `dry_run` writes nothing."""
+    checked before anything is written; `on_plan` sees the plan (and its notes) first,
+    `on_note` a wait for the write lock. `dry_run` writes nothing."""
     from scaffold.cross.plan import commands, make_plan
 
     def plan_it() -> CrossPlan:
@@ -477,6 +485,7 @@ def cross(
         dry_run=dry_run,
         allow_dirty=allow_dirty,
         allow_no_vcs=allow_no_vcs,
+        on_note=on_note,
     )
     return CrossConfigured(plan, commands(plan, zig), dry_run)
 
@@ -491,6 +500,7 @@ class Profiled:
     library: str  # the profiled library crate
     flamegraph: Path | None  # None: callgrind, which records no stacks
     auto: bool  # the recorder was chosen (`recorder="auto"`)
+    samples: int | None = None  # stacks sampled (perf, py-spy); None: callgrind counts all
     output: str = ""  # what the profiler printed on stdout
     errors: str = ""  # ... and on stderr
     skipped: list[str] = field(default_factory=list)  # recorders passed over, and why
@@ -508,21 +518,26 @@ def profile(
     profiler: str | None = None,
     recorder: str = "auto",
     iterations: int | None = None,
+    seconds: float | None = None,
     python: str | None = None,
     args: list[str] | None = None,
-    output: StrPath = "flamegraph.svg",
+    output: StrPath | None = None,
     install: bool = False,
-    interactive: bool = False,
+    confirm: Callable[[str], bool] | None = None,
     on_note: Callable[[str], None] | None = None,
     on_recording: Callable[[Recording], None] | None = None,
 ) -> Profiled:
     """Build the profiler crate of the workspace at `path` (`profiler`: its name when there
     are several), run it under a recorder, and render a flamegraph to `output` (relative to
-    the current directory). The profiler gets `--iterations N`, `--python CODE` (its Python
-    workload, py-spy first) and `args`. `recorder`: perf, py-spy, callgrind, or auto (the
-    first that works). `install`: install the renderer (inferno) without asking;
-    `interactive`: ask. `on_note` sees each note, `on_recording` the recording (the
-    profiler's own output), as they happen."""
+    the current directory; by default `flamegraph.svg` beside the profiler binary, under the
+    target directory, so a run leaves the project clean). The profiler gets
+    `--iterations N` or `--seconds S` (how long each workload runs; the generated profiler's
+    default, 1.5 s each, gives some 3,000 perf samples), `--python CODE` (its Python workload,
+    py-spy first) and `args`.
+    `recorder`: perf, py-spy, callgrind, or auto (the first that works). `install`: install
+    the renderer (inferno) without asking, else `confirm(question)` decides (the CLI asks on a
+    terminal). `on_note` sees each note,
+    `on_recording` the recording (the profiler's own output), as they happen."""
     import tempfile
     from pathlib import Path
 
@@ -530,9 +545,9 @@ def profile(
     from scaffold.profiling import folded, inferno, recorders, session, target
     from scaffold.workspace.loader import load
 
-    given = _path(output)
-    destination = given if given.is_absolute() else Path.cwd() / given
-    if not destination.parent.is_dir():
+    given = _path(output) if output is not None else None
+    destination = None if given is None else given if given.is_absolute() else Path.cwd() / given
+    if given is not None and destination is not None and not destination.parent.is_dir():
         raise UserError(
             f"{given}: its directory does not exist", "create it or pass another --output"
         )
@@ -544,6 +559,7 @@ def profile(
     note = _collect(notes, on_note)
     program_args = [
         *(["--iterations", str(iterations)] if iterations is not None else []),
+        *(["--seconds", f"{seconds:g}"] if seconds is not None else []),
         *(["--python", python] if python is not None else []),
         *(args or []),
     ]
@@ -553,8 +569,9 @@ def profile(
     names = session.installed(session.order(recorder, python is not None), skipped)
     renderer = None
     if any(name != "callgrind" for name in names):
-        renderer = inferno.ensure(install, interactive)
-    binary = target.build(ws, chosen)
+        renderer = inferno.ensure(install, confirm, note)
+    binary = target.build(ws, chosen, note)
+    destination = destination or binary.parent / "flamegraph.svg"
     program = recorders.Program(binary, program_args, ws.root)
     library = chosen.library
     is_library = folded.library_matcher(
@@ -591,6 +608,7 @@ def profile(
         library.name,
         flamegraph,
         recorder == "auto",
+        recording.samples,
         recording.output,
         recording.errors,
         skipped,
@@ -658,6 +676,7 @@ def update(
         dry_run=dry_run,
         allow_dirty=allow_dirty,
         allow_no_vcs=False,
+        on_note=on_note,
     )
 
 
@@ -674,10 +693,11 @@ def _commit(
     allow_no_vcs: bool,
     also_written: Callable[[T], list[Path]] | None = None,
     then: Callable[[T], None] | None = None,
+    on_note: Callable[[str], None] | None = None,
 ) -> T:
     """The commit sequence of every writing command (`transaction.commit.run`) below the
     project's write boundary: plan under the lock, refuse a dirty tree, write all at once;
-    `dry_run` only plans (no lock, no guards)."""
+    `dry_run` only plans (no lock, no guards). `on_note` hears the lock's wait and recovery."""
     from scaffold.transaction import commit
 
     return commit.run(
@@ -689,6 +709,7 @@ def _commit(
         boundary=project.describe_boundary(),
         also_written=also_written,
         then=then,
+        note=on_note,
     )
 
 

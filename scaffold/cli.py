@@ -99,11 +99,14 @@ def main(argv: list[str] | None = None) -> int:
 
         cache_key = verdicts.key(argv)
         if cache_key is not None:
-            try:
-                if verdicts.replay(cache_key):
-                    return 0
-            except BrokenPipeError:
-                return 1
+            remembered = verdicts.replay(cache_key)
+            if remembered is not None:
+                try:
+                    sys.stdout.write(remembered[0])
+                    sys.stderr.write(remembered[1])
+                except BrokenPipeError:
+                    return 1
+                return 0
             recorder = verdicts.Recorder(cache_key)
     from scaffold.errors import ScaffoldError
 

@@ -348,9 +348,35 @@ COMPANIONS: dict[str, Follows] = {
 needs one resolves it from the registry."""
 
 
+PYO3_FAMILY = ("pyo3", *(p for p, f in COMPANIONS.items() if f is Follows.SAME_VERSION))
+"""PyO3's own crates, released together at one version: pyo3 0.30.1's Cargo.toml requires
+pyo3-ffi, pyo3-macros and (build) pyo3-build-config `=0.30.1`."""
+
+EXTENSION_MODULE_PACKAGES = ("pyo3", "pyo3-ffi", "pyo3-build-config")
+"""Packages whose own `extension-module` feature is PyO3's, each enabling the next (0.30.1
+Cargo.toml files: pyo3 `["pyo3-ffi/extension-module"]`, pyo3-ffi
+`["pyo3-build-config/extension-module"]`, pyo3-build-config `[]`)."""
+
+
 def pinned_to_pyo3_minor(package: str) -> bool:
     """Whether `package`'s version names the PyO3 minor it needs (same minor or same version)."""
     return COMPANIONS.get(package) in (Follows.SAME_VERSION, Follows.SAME_MINOR)
+
+
+LINKS_PYTHON = ("pyo3", "pyo3-ffi")
+"""PyO3 crates that declare `links`: Cargo allows one package per `links` value in a build
+graph ("links to the native library `python`"), so two minors of these cannot be built
+together. pyo3-ffi declares `links = "python"` and pyo3 (which depends on it)
+`links = "pyo3-python"` (their Cargo.toml, 0.24 to 0.30; pyo3 CHANGELOG 0.15, PR #1819).
+pyo3-build-config and pyo3-macros declare none: two minors of them coexist in one graph (and
+in Cargo.lock)."""
+
+
+def links_python(package: str) -> bool:
+    """Whether a requirement on `package` brings a `links = "python"` crate into the build: the
+    sys crate and pyo3 themselves, and the companions one release line per PyO3 minor
+    (`numpy`, `pythonize`, ... depend on that minor's pyo3)."""
+    return package in LINKS_PYTHON or COMPANIONS.get(package) is Follows.SAME_MINOR
 
 
 # --- questions the rules, commands and templates ask ------------------------------------------

@@ -1,26 +1,67 @@
-"""Git through gitpython: refuse to overwrite uncommitted work, make the first commit.
+"""Git: where a work tree's top is, running git, refusing to overwrite uncommitted work, the
+first commit.
 
 gitpython is imported inside the functions, so commands that never write do not load it.
 """
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from scaffold.errors import DirtyTreeError, UserError
 
 if TYPE_CHECKING:
-    import git
+    import git as gitpython
 
 
-def enclosing_repository(path: Path) -> git.Repo | None:
-    """The git repository containing `path`, or None."""
-    import git
+class GitError(UserError):
+    """A git command failed; `command` and `detail` (git's last line) for callers that say it
+    their own way."""
 
+    def __init__(self, cwd: Path, args: tuple[str, ...], detail: str) -> None:
+        super().__init__(f"git {args[0]} failed in {cwd}: {detail}", "nothing was written")
+        self.command = "git " + " ".join(args)
+        self.detail = detail
+
+
+def git(cwd: Path, *args: str, env: dict[str, str] | None = None, strip: bool = True) -> str:
+    """`git ARGS` in `cwd` (messages in English), its stdout; GitError when it fails."""
+    import subprocess  # not on the path of a clean `--check`, which imports this module
+
+    done = subprocess.run(
+        ["git", *args],
+        cwd=cwd,
+        capture_output=True,
+        encoding="utf-8",
+        errors="replace",
+        env={**os.environ, "LC_ALL": "C", **(env or {})},
+    )
+    if done.returncode:
+        detail = done.stderr.strip().splitlines()[-1:] or [f"exit {done.returncode}"]
+        raise GitError(cwd, args, detail[0])
+    return done.stdout.strip() if strip else done.stdout
+
+
+def git_top(directory: Path, exists: Callable[[Path], bool] = Path.exists) -> Path | None:
+    """The top of the git work tree holding `directory` (where `.git` is: a directory, or a
+    worktree's file), or None. `exists` lets a Reader answer, so its caller records the probes."""
+    for candidate in (directory, *directory.parents):
+        if exists(candidate / ".git"):
+            return candidate
+    return None
+
+
+def enclosing_repository(path: Path) -> gitpython.Repo | None:
+    """The git repository containing `path` (which exists), or None."""
+    import git as gitpython
+
+    top = git_top(path) if path.exists() else None
     try:
-        return git.Repo(path, search_parent_directories=True)
-    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+        return gitpython.Repo(top) if top is not None else None
+    except gitpython.InvalidGitRepositoryError:
         return None
 
 

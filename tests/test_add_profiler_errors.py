@@ -60,7 +60,7 @@ def test_existing_target_directory(tmp_path):
     (repo / "crates" / "withcli-profiler").mkdir()
     git_init(repo)
     assert refused(repo) == (
-        f"{repo / 'crates' / 'withcli-profiler'}: already exists; choose another --name or --path"
+        f"{repo / 'crates' / 'withcli-profiler'}: already exists; choose another --name or --dest"
     )
 
 
@@ -97,3 +97,23 @@ def test_dirty_tree_refused(tmp_path):
         "uncommitted changes in files this command would touch: "
         "Cargo.toml; commit or stash them, or pass --allow-dirty"
     )
+
+
+def test_dest_places_the_crate_and_the_old_path_spelling_still_does(tmp_path):
+    """`--dest DIR` is where the crate goes (PATH is the repository); `--path`, the spelling
+    easily confused with PATH, is still accepted and no longer listed in --help."""
+    import contextlib
+    import io
+
+    from scaffold.cli import main
+
+    for flag in ("--dest", "--path"):
+        repo, _ = shapes.hyperjson_shape(tmp_path / flag.strip("-"))
+        git_init(repo)
+        result = run_cli("add-profiler", "--dry-run", flag, "tools/prof", cwd=repo)
+        assert result.exit_code == 1, result.stderr  # a preview that would change something
+        assert "would create: tools/prof/Cargo.toml" in result.stderr
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.suppress(SystemExit):
+        main(["add-profiler", "--help"])
+    assert "--dest DIR" in out.getvalue() and "--path" not in out.getvalue()

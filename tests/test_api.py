@@ -200,7 +200,8 @@ def test_cross_dry_run(tmp_path):
     host = Rustc().host
     done = api.cross(target=host, path=root, python_version="3.12", dry_run=True)
     env_file = root / ".cargo" / "cross" / f"{host}.env"
-    assert done.plan.changeset.created == [env_file] and not env_file.exists()
+    ignore = env_file.parent / ".gitignore"  # the folder ignores itself: it names this machine
+    assert done.plan.changeset.created == [ignore, env_file] and not env_file.exists()
     assert done.plan.settings["PYO3_CROSS_PYTHON_VERSION"] == "3.12"
     assert done.commands[1] == f"(. .cargo/cross/{host}.env && cargo build --target {host})"
     api.cross(target=host, path=root, python_version="3.12")
@@ -212,3 +213,41 @@ def test_cross_dry_run(tmp_path):
 def test_results_are_plain_data(finding):
     report = api.check(path=finding)
     assert all(d.severity is Severity.ERROR and d.path.is_absolute() for d in report.diagnostics)
+
+
+def test_questions_are_callbacks_and_none_means_nobody_to_ask(tmp_path, monkeypatch):
+    """add_profiler asks `choose` which of several extension crates to profile; profile asks
+    `confirm` before installing the renderer. None: an error saying what to pass."""
+    from tests.conftest import lib_rs, pyo3_manifest
+
+    write_tree(
+        tmp_path,
+        {
+            "Cargo.toml": '[workspace]\nmembers = ["one", "two"]\n',
+            "one/Cargo.toml": pyo3_manifest("one"),
+            "one/src/lib.rs": lib_rs("one"),
+            "two/Cargo.toml": pyo3_manifest("two"),
+            "two/src/lib.rs": lib_rs("two"),
+        },
+    )
+    asked: list[tuple[str, list[str]]] = []
+
+    def pick_two(question: str, names: list[str]) -> str:
+        asked.append((question, names))
+        return "two"
+
+    added = api.add_profiler(path=tmp_path, dry_run=True, choose=pick_two)
+    assert asked == [("Which crate should the profiler time?", ["one", "two"])]
+    assert added.name == "two-profiler"
+    with pytest.raises(UserError, match="several extension crates"):
+        api.add_profiler(path=tmp_path, dry_run=True)
+
+    from scaffold.profiling import inferno
+
+    monkeypatch.setattr(inferno, "find", lambda: None)
+    questions: list[str] = []
+    with pytest.raises(UserError, match="not installed"):
+        inferno.ensure(False, lambda q: questions.append(q) or False, questions.append)
+    assert "cargo install --locked inferno" in questions[0]
+    with pytest.raises(UserError, match="pass --yes"):
+        inferno.ensure(False, None, questions.append)

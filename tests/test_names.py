@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from scaffold.errors import UserError
-from scaffold.render.names import (
+from scaffold.workspace.names import (
     module_name,
     validate_crate_name,
     validate_module_name,

@@ -9,12 +9,11 @@ implementation of every wiring step. Nothing is written until every edit succeed
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
-from scaffold.commands import flags
-from scaffold.workspace.discover import relative_to_cwd
+from scaffold.commands import flags, prompts
+from scaffold.display import shown
 
 
 def register(parser: argparse.ArgumentParser) -> None:
@@ -22,11 +21,15 @@ def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--crate", help="the extension crate to profile (when there are several)")
     parser.add_argument("--name", help="the profiler's package name (default: <crate>-profiler)")
     parser.add_argument(
-        "--path",
+        "--dest",
         dest="location",
+        metavar="DIR",
         type=Path,
-        help="where to create it (default: beside the library)",
+        help="the folder to create the profiler crate in (default: beside the library); "
+        "PATH is the repository",
     )
+    # The old spelling, easily confused with PATH: still accepted, no longer shown.
+    parser.add_argument("--path", dest="location", type=Path, help=argparse.SUPPRESS)
     flags.preview(parser, check="list the files it would create and change; write nothing")
     flags.write_guards(parser)
 
@@ -42,8 +45,8 @@ def run(args: argparse.Namespace) -> int:
         dry_run=args.preview.dry_run,
         allow_dirty=args.allow_dirty,
         allow_no_vcs=args.allow_no_vcs,
-        interactive=sys.stdin.isatty(),
-        on_note=lambda note: print(note, file=sys.stderr),
+        choose=prompts.choose(),
+        on_note=prompts.note,
     )
     if args.preview.dry_run:
         if args.preview is flags.Preview.DIFF:
@@ -74,9 +77,9 @@ def _cargo_run(root: Path) -> str:
     root = root.resolve()
     if cwd == root or root in cwd.parents:
         return "cargo run"
-    return f"cargo run --manifest-path {relative_to_cwd(root / 'Cargo.toml')}"
+    return f"cargo run --manifest-path {shown(root / 'Cargo.toml', up=1)}"
 
 
 def _list(verb: str, paths: list[Path], base: Path) -> None:
     for path in paths:
-        print(f"{verb}: {os.path.relpath(path, base)}", file=sys.stderr)
+        print(f"{verb}: {shown(path, base, up=None)}", file=sys.stderr)

@@ -11,7 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from scaffold.commands import flags
+from scaffold.commands import flags, prompts
 from scaffold.cross.plan import IMPLEMENTATIONS, Plan, shown
 
 
@@ -65,6 +65,7 @@ def run(args: argparse.Namespace) -> int:
         allow_dirty=args.allow_dirty,
         allow_no_vcs=args.allow_no_vcs,
         on_plan=notes,
+        on_note=prompts.note,
     )
     root = done.plan.ws.root
     changeset = done.plan.changeset

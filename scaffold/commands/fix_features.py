@@ -11,7 +11,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
-from scaffold.commands import flags
+from scaffold.commands import flags, prompts
 from scaffold.errors import UserError
 
 if TYPE_CHECKING:
@@ -71,6 +71,7 @@ def run(args: argparse.Namespace) -> int:
             dry_run=args.preview.dry_run,
             allow_dirty=args.allow_dirty,
             allow_no_vcs=args.allow_no_vcs,
+            on_note=prompts.note,
         )
     return show(report, args.output_format, diff=args.preview is flags.Preview.DIFF)
 

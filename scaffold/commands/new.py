@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from scaffold import facts
+from scaffold.display import shown
 from scaffold.render import licenses
 from scaffold.render.project import (
     BACKENDS,
@@ -78,17 +79,17 @@ def register(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from scaffold import api
 
-    shown: list[str] = []  # warnings printed before the questions
+    printed: list[str] = []  # warnings printed before the questions
 
     def warn(text: str) -> None:
-        if text not in shown:
-            shown.append(text)
+        if text not in printed:
+            printed.append(text)
             print(text, file=sys.stderr)
 
     answers = _answers(args, sys.stdin.isatty() and not args.yes, warn)
     created = api.new(**answers, on_note=warn)
     options = created.options
-    rel = _shown(created.path)
+    rel = shown(created.path)
     print(
         f"created {rel}: crate {options.crate}, Python module {options.module}"
         f"{'' if options.profiler else ', no profiler'}",
@@ -111,7 +112,8 @@ def _answers(
     """`api.new`'s keyword arguments from the flags; on a TTY (`interactive`), the user's
     answers for what they leave out, asked once the name, folder and PyO3 version are known
     good."""
-    from scaffold.render import names, project
+    from scaffold.render import project
+    from scaffold.workspace import names
 
     answers = {
         "python_min": args.python_min,
@@ -180,10 +182,3 @@ def _ask(answers: dict, profiler: bool, profiler_given: bool) -> tuple[dict, boo
     if not profiler_given:
         profiler = questionary.confirm("Add the profiler crate?", default=True).unsafe_ask()
     return answers, profiler
-
-
-def _shown(path: Path) -> str:
-    try:
-        return str(path.relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)

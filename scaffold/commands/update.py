@@ -12,7 +12,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from scaffold.commands import flags
+from scaffold.commands import flags, prompts
 
 
 def register(parser: argparse.ArgumentParser) -> None:
@@ -36,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
         dry_run=dry_run,
         allow_dirty=args.allow_dirty,
         interactive=sys.stdin.isatty() and not args.yes,
-        on_note=lambda note: print(note, file=sys.stderr),
+        on_note=prompts.note,
     )
     if args.preview is flags.Preview.DIFF:
         sys.stdout.write(done.changeset.diff(done.top))

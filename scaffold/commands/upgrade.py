@@ -12,7 +12,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, TextIO
 
-from scaffold.commands import flags
+from scaffold.commands import flags, prompts
 from scaffold.facts import format_series
 
 if TYPE_CHECKING:
@@ -53,6 +53,7 @@ def run(args: argparse.Namespace) -> int:
         allow_dirty=args.allow_dirty,
         allow_no_vcs=args.allow_no_vcs,
         on_plan=lambda plan: _print_plan(plan, stream),
+        on_note=prompts.note,
     )
     plan = done.plan
     if diff:

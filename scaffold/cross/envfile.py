@@ -13,9 +13,18 @@ from pathlib import Path
 
 from scaffold.errors import ManifestError
 
+# The folder ignores itself: its files name this machine's paths (a sysroot's lib dir), so they
+# are never committed, and a `scaffold cross` run leaves `git status` clean (pytest's cache does
+# the same).
+IGNORE_ALL = "# Written by `scaffold cross`: these settings name this machine's paths.\n*\n"
+
 
 def path_for(root: Path, triple: str) -> Path:
     return root / ".cargo" / "cross" / f"{triple}.env"
+
+
+def ignore_file(root: Path) -> Path:
+    return root / ".cargo" / "cross" / ".gitignore"
 
 
 def render(triple: str, settings: dict[str, str]) -> str:

@@ -16,7 +16,6 @@ from pathlib import Path
 
 from scaffold import facts
 from scaffold.cross import envfile, libdir
-from scaffold.doctor.python_checks import abi3_floor
 from scaffold.errors import UserError
 from scaffold.probes.toolchain import Rustc
 from scaffold.toml import cargo_config
@@ -92,6 +91,9 @@ def make_plan(
         )
     env_file = envfile.path_for(ws.root, triple)
     after[env_file] = envfile.render(triple, plan.settings)
+    ignore = envfile.ignore_file(ws.root)
+    if not ws.reader.is_file(ignore):  # a folder the user already ignores their way is left
+        after[ignore] = envfile.IGNORE_ALL
     before = {p: ws.reader.read(p).original if ws.reader.is_file(p) else None for p in after}
     plan.changeset = ChangeSet(before, after)
     return plan
@@ -124,7 +126,7 @@ def _python_settings(
             f"{plan.triple}; binaries that embed Python need the target's libpython"
         )
     if version is None:
-        if abi3_floor(plan.ws) is None:
+        if plan.ws.lowest_abi3_enabled() is None:
             raise UserError(
                 f"no --python-version{'' if windows else ' or --lib-dir'} given",
                 "PyO3 needs the target's Python version (or an abi3-py3X feature)",

@@ -3,6 +3,8 @@
 A binary that embeds Python finds a shared libpython outside the loader path only through its
 own rpath: `cargo:rustc-link-arg` from a dependency's build script never reaches it, so it needs
 its own `build.rs` (`pyo3_build_config::add_libpython_rpath_link_args()`, PyO3 >= 0.28).
+A binary whose code calls no Python API is judged by what its build loads (ELF NEEDED), never
+told it fails to start before it is built.
 """
 
 from __future__ import annotations
@@ -12,12 +14,12 @@ import sys
 from pathlib import Path
 
 from scaffold import facts
+from scaffold.display import shown
 from scaffold.doctor.findings import ERROR, NOTE, OK, WARN, Report
 from scaffold.probes import elf, libpython
 from scaffold.probes.probe import Interpreter
 from scaffold.workspace import rust_source
 from scaffold.workspace.crate import Crate
-from scaffold.workspace.discover import relative_to_cwd
 from scaffold.workspace.model import Workspace
 
 # The platform the libpython and binary checks branch on (tests simulate others by setting it).
@@ -65,8 +67,20 @@ def check_libpython(
         )
         return
     for crate in embedding_binaries(ws):
-        _check_rpath(report, ws, crate, lib.directory, line)
-        for binary in built_binaries(ws, crate, environ):
+        built = built_binaries(ws, crate, environ)
+        if ws.uses_python(crate):
+            _check_rpath(report, ws, crate, lib.directory, line)
+        elif not built:  # what it loads is the linker's answer: read it once it is built
+            report.add(
+                f"rpath:{crate.name}",
+                NOTE,
+                f"binary crate `{crate.name}` links PyO3 through its dependencies but its code "
+                f"calls no Python API: it needs {lib.name} only if a Python symbol survives "
+                "linking (rustc links with `--as-needed`)",
+                f"build it (`cargo build -p {crate.name}`) and run doctor again: it reads "
+                "what the binary loads",
+            )
+        for binary in built:
             _check_binary(report, binary, lib.directory, loader, line, crate)
 
 
@@ -79,7 +93,7 @@ def embedding_binaries(ws: Workspace) -> list[Crate]:
         if crate.name not in memo:
             direct = any(
                 d.kind != "build-dependencies"
-                for name in ("pyo3", "pyo3-ffi")
+                for name in facts.LINKS_PYTHON
                 for d in crate.dependencies_on(name)
             )
             memo[crate.name] = direct or any(
@@ -112,7 +126,7 @@ def _check_rpath(report: Report, ws: Workspace, crate: Crate, libdir: Path, line
         report.add(
             name,
             OK,
-            f"{relative_to_cwd(build)} puts libpython's directory on the rpath: "
+            f"{shown(build, up=1)} puts libpython's directory on the rpath: "
             f"binaries of `{crate.name}` find {libdir}",
         )
         return

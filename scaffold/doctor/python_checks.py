@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 import os
-import re
 import shlex
 from pathlib import Path
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
 from scaffold import facts
+from scaffold.display import shown
 from scaffold.doctor.findings import ERROR, NOTE, OK, WARN, Report
 from scaffold.probes import interpreter, recorded
 from scaffold.probes.probe import Interpreter, ProbeError, probe
-from scaffold.workspace.discover import relative_to_cwd
 from scaffold.workspace.model import Workspace
-
-_ABI3 = re.compile(r"abi3-py3(\d+)$")
 
 
 def check_interpreter(
@@ -106,7 +103,10 @@ def check_last_build(
             "last-build",
             NOTE,
             f"today's settings choose {found.label} at "
-            f"{found.executable} instead: the next `cargo build` rebuilds PyO3 for it",
+            f"{found.executable} instead (a virtual environment activated or left since?): "
+            "the next `cargo build` recompiles PyO3 for it",
+            f"keep one interpreter for every build: export PYO3_PYTHON="
+            f"{shlex.quote(used.executable)}",
         )
     return used
 
@@ -168,7 +168,7 @@ def check_versions(report: Report, found: Interpreter, ws: Workspace) -> None:
         spec = project.requires_python
         if not spec or project.backend is None:
             continue
-        where = relative_to_cwd(project.pyproject.path if project.pyproject else project.dir)
+        where = shown(project.pyproject.path if project.pyproject else project.dir, up=1)
         try:
             inside = SpecifierSet(spec).contains(version, prereleases=True)
         except InvalidSpecifier:
@@ -189,7 +189,7 @@ def check_versions(report: Report, found: Interpreter, ws: Workspace) -> None:
                 "the wheel built with it cannot be installed",
                 "point PYO3_PYTHON at a matching interpreter or widen requires-python",
             )
-    floor = abi3_floor(ws)
+    floor = ws.lowest_abi3_enabled()
     series = ws.pyo3_series()
     oldest = facts.abi3_floor(series) if series else None
     if series and floor and oldest and floor < oldest:  # e.g. abi3-py37 is gone from PyO3 0.29
@@ -246,23 +246,3 @@ def _check_series_range(
         )
     else:
         report.add("pyo3-python", OK, f"{label}; {found.label} is inside")
-
-
-def abi3_floor(ws: Workspace) -> tuple[int, int] | None:
-    """The lowest `abi3-py3X` any extension crate enables on pyo3, directly or via a feature."""
-    floors = []
-    for ext in ws.extensions():
-        crate = ext.crate
-        names = [
-            f
-            for d in ws.pyo3_dependencies(crate)
-            for f in crate.effective_spec(d).get("features", [])
-        ]
-        names += [
-            v.split("/", 1)[1]
-            for values in crate.features.values()
-            for v in values
-            if v.startswith(("pyo3/", "pyo3?/")) and "/" in v
-        ]
-        floors += [(3, int(m.group(1))) for n in names if (m := _ABI3.match(n))]
-    return min(floors) if floors else None

@@ -10,6 +10,7 @@ from scaffold.doctor import stale
 from scaffold.doctor.findings import ERROR, NOTE, OK, WARN, Report
 from scaffold.probes.probe import Interpreter
 from scaffold.probes.toolchain import tool_version
+from scaffold.rules import backend_floor
 from scaffold.workspace.model import Workspace
 from scaffold.workspace.wiring import ENV, mode
 
@@ -50,36 +51,67 @@ def check_rust(report: Report, environ: dict[str, str], ws: Workspace | None) ->
 def check_backends(
     report: Report, environ: dict[str, str], ws: Workspace, found: Interpreter | None
 ) -> None:
-    """Each backend the projects use: installed, and new enough for the wiring mode."""
+    """Each backend the projects use: installed, and new enough for the wiring mode and for the
+    project's own floor (its `build-system.requires`)."""
     needs: dict[str, set[str]] = {}
+    requires: dict[str, str] = {}
     for ext in ws.extensions():
         if ext.project is not None and ext.project.backend:
-            needs.setdefault(ext.project.backend, set()).add(mode(ws, ext))
+            backend = ext.project.backend
+            needs.setdefault(backend, set()).add(mode(ws, ext))
+            found_requirement = backend_floor.requirement_for(ext.project.build_requires, backend)
+            if found_requirement is not None:
+                requires.setdefault(backend, found_requirement[1])
     for backend, modes in needs.items():
         version = _installed(backend, environ, found)
-        floor = facts.backend_env_floor(backend) if ENV in modes else None
-        minimum = floor or (1, 0, 0)
         wiring = "env" if ENV in modes else "feature"
-        install = f"pip install '{backend}>={facts.fmt(minimum)}'"
-        if version is None:
+        requirement = requires.get(backend)
+        minimum = _minimum(backend, requirement, ENV in modes)
+        install = f"pip install '{backend}>={facts.fmt(minimum)}'" if minimum else None
+        if version is None and requirement is not None:
+            report.add(
+                backend,
+                NOTE,
+                f"not installed here; isolated builds (pip, build) install `{requirement}` "
+                "from build-system.requires; builds in this environment "
+                "(`maturin develop`, `pip install --no-build-isolation`) need it installed",
+                install or f"pip install {backend}",
+            )
+        elif version is None:
             report.add(
                 backend,
                 WARN,
-                f"not installed ({wiring} wiring needs >= "
-                f"{facts.fmt(minimum)}); only isolated builds (pip, build) work",
-                install,
+                f"not installed, and build-system.requires does not name it "
+                f"({wiring} wiring needs >= {facts.fmt(minimum or (1, 0, 0))})",
+                install or f"pip install {backend}",
             )
-        elif version < minimum:
+        elif minimum and version < minimum:
             report.add(
                 backend,
                 ERROR,
-                f"{facts.fmt(version)} is older than {wiring} wiring needs ({facts.fmt(minimum)})",
+                f"{facts.fmt(version)} is older than {_why(minimum, requirement, wiring)}",
                 install,
             )
         else:
-            report.add(
-                backend, OK, f"{facts.fmt(version)} >= {facts.fmt(minimum)} ({wiring} wiring)"
-            )
+            floor = f" >= {facts.fmt(minimum)}" if minimum else ""
+            report.add(backend, OK, f"{facts.fmt(version)}{floor} ({wiring} wiring)")
+
+
+def _minimum(backend: str, requirement: str | None, env: bool) -> tuple[int, ...] | None:
+    """The lowest version the project accepts: its own floor or env wiring's, the higher."""
+    floors = [facts.backend_env_floor(backend) if env else None]
+    lowest = backend_floor.lowest_admitted(requirement) if requirement else None
+    if lowest is not None:
+        floors.append(tuple(lowest.release[:3]))
+    return max((f for f in floors if f), default=None)
+
+
+def _why(minimum: tuple[int, ...], requirement: str | None, wiring: str) -> str:
+    """What asks for `minimum`: the project's requirement or the wiring mode."""
+    lowest = backend_floor.lowest_admitted(requirement) if requirement else None
+    if lowest is not None and tuple(lowest.release[:3]) == minimum:
+        return f"the project's `{requirement}`"
+    return f"{wiring} wiring needs ({facts.fmt(minimum)})"
 
 
 def _installed(

@@ -46,14 +46,18 @@ class Context:
     def pyo3_features(self, scenario: Scenario) -> Pyo3Features:
         """pyo3's features in `scenario` (None: pyo3 not in that build; False: unknown, the
         model cannot resolve it, e.g. a flag naming a feature no selected package has)."""
+        return self.features_of(scenario, "pyo3")
+
+    def features_of(self, scenario: Scenario, package: str) -> Pyo3Features:
+        """`package`'s features in `scenario` (None: not in that build; False: unknown)."""
         from scaffold.workspace.features import FeatureError, resolve
 
-        key = ("pyo3", scenario)
+        key = (package, scenario)
         if key not in self._resolved:
             found: Pyo3Features
             try:
                 found = (
-                    resolve(self.graph, scenario).features_of("pyo3")
+                    resolve(self.graph, scenario).features_of(package)
                     if self.graph is not None
                     else False
                 )

@@ -18,10 +18,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from scaffold.lint import verdicts
 from scaffold.lint.claim import Claim
 from scaffold.lint.context import Context
 from scaffold.lint.convergence import Watch
-from scaffold.lint.diagnostic import Applicability, Diagnostic
+from scaffold.lint.diagnostic import Applicability, Diagnostic, Severity
 from scaffold.lint.rule import Rule
 from scaffold.toml.textfile import TextFile
 from scaffold.transaction.changeset import ChangeSet
@@ -64,7 +65,12 @@ def changeset(
 
 def lint(workspace: Workspace, rules: list[Rule], wiring: str | None = None) -> list[Diagnostic]:
     context = Context(workspace, wiring)
-    found = [diagnostic for rule in rules for diagnostic in rule.diagnose(context)]
+    found: list[Diagnostic] = []
+    for rule in rules:
+        diagnostics = rule.diagnose(context)
+        if any(d.severity is Severity.ERROR for d in diagnostics):
+            verdicts.stop()  # `--check` fails: nothing will be remembered, stop recording
+        found += diagnostics
     return sorted(found, key=lambda d: (str(d.path), d.line, d.col, d.code))
 
 
@@ -204,7 +210,7 @@ def _mark(diagnostics: list[Diagnostic], rejected: dict[tuple, str]) -> list[Dia
 
 def _reader(disk: Reader, overlay: dict[Path, TextFile]) -> Reader:
     reader = Reader(overlay)
-    reader.cache = disk.cache
+    reader.cache, reader.texts = disk.cache, disk.texts
     return reader
 
 

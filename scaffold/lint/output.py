@@ -5,34 +5,26 @@ The JSON document is versioned (`"version": 1`) and documented in docs/json-outp
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
+from scaffold.display import shown
 from scaffold.lint.diagnostic import Applicability, Diagnostic, Severity
 
 JSON_SCHEMA_VERSION = 1
-
-
-def display_path(path: Path) -> str:
-    """`path` relative to the working directory when below it, else as given."""
-    try:
-        return os.path.relpath(path) if Path.cwd() in path.resolve().parents else str(path)
-    except ValueError:
-        return str(path)
 
 
 def text_line(d: Diagnostic, threshold: Applicability) -> str:
     mark = " [*]" if d.fixable(threshold) else ""
     info = " (info)" if d.severity is Severity.INFO else ""
     note = f" ({d.note})" if d.note else ""
-    return f"{display_path(d.path)}:{d.line}:{d.col}: {d.code}{mark} {d.message}{note}{info}"
+    return f"{shown(d.path)}:{d.line}:{d.col}: {d.code}{mark} {d.message}{note}{info}"
 
 
 def github_line(d: Diagnostic) -> str:
     level = "notice" if d.severity is Severity.INFO else "error"
     message = d.message.replace("%", "%25").replace("\n", "%0A")
     return (
-        f"::{level} title={d.code} {d.name},file={display_path(d.path)},line={d.line},"
+        f"::{level} title={d.code} {d.name},file={shown(d.path)},line={d.line},"
         f"col={d.col}::{d.code} {message}"
     )
 
@@ -52,7 +44,7 @@ def json_document(
             "name": d.name,
             "message": d.message,
             "severity": d.severity.value,
-            "path": display_path(d.path),
+            "path": shown(d.path),
             "line": d.line,
             "column": d.col,
             "fix": None
@@ -68,7 +60,7 @@ def json_document(
             "mode": mode,
             "diagnostics": [entry(d) for d in diagnostics],
             "fixed": [entry(d) for d in fixed],
-            "changed_files": [display_path(p) for p in changed],
+            "changed_files": [shown(p) for p in changed],
             "scenario_changes": [c.json() for c in scenario_changes or []],
         },
         indent=2,

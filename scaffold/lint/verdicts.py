@@ -9,11 +9,15 @@ part of the verdict. The verdict is stored in the user cache dir (`--check` writ
 project), keyed by the tool version and its source files' sizes and mtimes, the interpreter,
 the arguments and working directory, and the Cargo/Rust/PyO3/maturin environment variables.
 
-The next identical `--check` reads each recorded file again and compares size and CRC-32 (no
-mtime granularity to trust), lists each recorded directory again (names, kinds), stats each
+The next identical `--check` stats each recorded file: size, mtime, ctime and inode unchanged
+mean contents unchanged (a write always sets the ctime, which `os.utime` cannot restore).
+Files changed within 2 s of the recording, where one timestamp tick could hide an edit (git's
+"racily clean" entries), and every file on Windows, are read again and compared by size and
+CRC-32. It lists each recorded directory again (names, kinds), stats each
 probed path, and when nothing differs prints the recorded output without importing argparse,
 pathlib, tomllib or the rules. Imports here are os, sys, zlib and marshal only. `--no-cache`
-bypasses it.
+bypasses it. A check that finds an error stops recording there (`stop()`): it exits 1 and
+stores nothing, so the rest of it runs at `--no-cache`'s cost.
 """
 
 from __future__ import annotations
@@ -88,6 +92,29 @@ def _file(path: str) -> tuple[int, int] | None:
     return len(data), zlib.crc32(data)
 
 
+# A file whose status changed less than this before the verdict was stored is "racy" (git's
+# word): an edit within the same timestamp tick would leave its stamp unchanged, so its
+# contents are compared on every replay.
+_RACY_NS = 2_000_000_000
+
+
+def _stamp(path: str) -> tuple[int, int, int, int] | None:
+    """(size, mtime, ctime, inode): any write changes the ctime, which `os.utime` cannot set
+    back. None where ctime is not the change time (Windows: creation time)."""
+    if os.name == "nt":
+        return None
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino
+
+
+def _unchanged(path: str, digest: tuple[int, int] | None, stamp: tuple | None) -> bool:
+    """The stamp when it was recorded and still matches, else the contents (size, CRC-32)."""
+    return (stamp is not None and _stamp(path) == stamp) or _file(path) == digest
+
+
 def _listing(path: str) -> int | None:
     try:
         with os.scandir(path) as entries:
@@ -98,13 +125,20 @@ def _listing(path: str) -> int | None:
 
 
 def _kind(path: str) -> int:
-    """0 missing, 1 file, 2 directory, 3 other; +4 when the path itself is a symlink."""
+    """0 missing, 1 file, 2 directory, 3 other; +4 when the path itself is a symlink. One
+    `lstat`, and a `stat` only for a symlink."""
     try:
-        mode = os.stat(path).st_mode
+        mode = os.lstat(path).st_mode
     except (OSError, ValueError):
-        return 4 * os.path.islink(path)
+        return 0
+    link = (mode & 0o170000) == 0o120000
+    if link:
+        try:
+            mode = os.stat(path).st_mode
+        except (OSError, ValueError):
+            return 4  # a dangling link
     kind = 1 if (mode & 0o170000) == 0o100000 else 2 if (mode & 0o170000) == 0o040000 else 3
-    return kind + 4 * os.path.islink(path)
+    return kind + 4 * link
 
 
 def _store(cache_key: str) -> str:
@@ -113,24 +147,29 @@ def _store(cache_key: str) -> str:
     return location("verdicts", f"{zlib.crc32(cache_key.encode()):08x}.marshal")
 
 
-def replay(cache_key: str) -> bool:
-    """Print the remembered output and return True when every recorded input is unchanged."""
+def replay(cache_key: str) -> tuple[str, str] | None:
+    """The remembered output (stdout, stderr) when every recorded input is unchanged."""
     try:
         with open(_store(cache_key), "rb") as handle:
-            stored_key, files, dirs, probes, out, err = marshal.load(handle)
+            stored_key, files, dirs, probes, out, err = marshal.loads(handle.read())
     except (OSError, ValueError, EOFError, TypeError):
-        return False
+        return None
     if stored_key != cache_key:
-        return False
-    if any(_file(path) != digest for path, digest in files):
-        return False
+        return None
+    if not all(_unchanged(path, digest, stamp) for path, digest, stamp in files):
+        return None
     if any(_listing(path) != digest for path, digest in dirs):
-        return False
+        return None
     if any(_kind(path) != kind for path, kind in probes):
-        return False
-    sys.stdout.write(out)
-    sys.stderr.write(err)
-    return True
+        return None
+    return out, err
+
+
+def stop() -> None:
+    """Stop recording the running check's inputs: it found an error, so it exits 1 and its
+    verdict is never stored. The rest of the check runs without the hooks' cost."""
+    if _active is not None:
+        _active.stop()
 
 
 class _Tee:
@@ -169,6 +208,7 @@ class Recorder:
         self.opened: list = []
         self.listed: list = []
         self.probed: list = []
+        self.stopped = False
 
     def __enter__(self) -> Recorder:
         global _active, _hooked
@@ -188,16 +228,26 @@ class Recorder:
         self.out, self.err = ("".join(tee.parts) for tee in self._tees)
         os.stat, os.lstat, sys.stdout, sys.stderr = self._saved
 
+    def stop(self) -> None:
+        """Record no more inputs (the output still is); `save()` then stores nothing."""
+        global _active
+        _active = None
+        self.stopped = True
+        os.stat, os.lstat = self._saved[:2]
+
     def _probe(self, real: Callable[..., os.stat_result]) -> Callable[..., os.stat_result]:
+        record = self.probed.append  # filtered in save(): a check that fails never pays
+
         def probe(path: Any, *args: Any, **kwargs: Any) -> os.stat_result:
-            if isinstance(path, (str, bytes, os.PathLike)):
-                self.probed.append(path)
+            record(path)
             return real(path, *args, **kwargs)
 
         return probe
 
     def save(self) -> None:
         """Store the verdict (best effort: a cache that cannot be written is no error)."""
+        if self.stopped:  # its inputs were not all recorded
+            return
 
         def absolute(path: str | bytes | os.PathLike) -> str:
             return os.path.abspath(os.fsdecode(path))
@@ -219,18 +269,30 @@ class Recorder:
 
         files = {p for p in map(absolute, self.opened) if wanted(p)}
         dirs = {p for p in map(absolute, self.listed) if wanted(p)}
-        probed = {p for p in map(absolute, self.probed) if wanted(p)}
+        paths = (p for p in self.probed if isinstance(p, (str, bytes, os.PathLike)))  # not fds
+        probed = {p for p in map(absolute, paths) if wanted(p)}
+        target = _store(self.key)
+        try:
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            with open(f"{target}.{os.getpid()}.now", "wb") as clock:  # the file system's now
+                now = os.fstat(clock.fileno()).st_ctime_ns
+            os.remove(clock.name)
+        except OSError:
+            return
+
+        def stamp(path: str) -> tuple[int, int, int, int] | None:
+            found = _stamp(path)
+            return found if found is not None and found[2] < now - _RACY_NS else None
+
         record = (
             self.key,
-            sorted((p, _file(p)) for p in files if os.path.isfile(p)),
+            sorted((p, _file(p), stamp(p)) for p in files if os.path.isfile(p)),
             sorted((p, _listing(p)) for p in dirs),
             sorted((p, _kind(p)) for p in probed),
             self.out,
             self.err,
         )
-        target = _store(self.key)
         try:
-            os.makedirs(os.path.dirname(target), exist_ok=True)
             temporary = f"{target}.{os.getpid()}.tmp"
             with open(temporary, "wb") as handle:
                 marshal.dump(record, handle)

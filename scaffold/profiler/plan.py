@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import bisect
 import os
-from collections.abc import MutableSequence
+from collections.abc import Callable, MutableSequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -55,8 +55,11 @@ class ProfilerPlan:
         )
 
 
-def choose_library(ws: Workspace, wanted: str | None, interactive: bool) -> Crate:
-    """The crate to profile: `--crate`, the only candidate, or the user's pick on a TTY."""
+def choose_library(
+    ws: Workspace, wanted: str | None, choose: Callable[[str, list[str]], str | None] | None
+) -> Crate:
+    """The crate to profile: `--crate`, the only candidate, or what `choose` picks (the
+    caller asks on a terminal)."""
     candidates = [c for c in ws.members if ws.pyo3_dependencies(c)]
     extensions = [e.crate for e in ws.extensions()]
     names = ", ".join(c.name for c in candidates) or "none"
@@ -81,12 +84,8 @@ def choose_library(ws: Workspace, wanted: str | None, interactive: bool) -> Crat
         )
     if len(preferred) == 1:
         return preferred[0]
-    if interactive:
-        import questionary
-
-        picked = questionary.select(
-            "Which crate should the profiler time?", choices=[c.name for c in preferred]
-        ).ask()
+    if choose is not None:
+        picked = choose("Which crate should the profiler time?", [c.name for c in preferred])
         chosen = ws.member(picked) if picked else None
         if chosen is not None:
             return chosen
@@ -115,11 +114,12 @@ def plan(ws: Workspace, library: Crate, name: str | None, path: Path | None) -> 
     root = ws.root.resolve()
     if root not in directory.parents:
         raise UserError(
-            f"{directory}: --path must be inside the workspace {root}",
-            "pass a folder below the workspace root, e.g. --path crates/NAME",
+            f"{directory}: --dest must be inside the workspace {root}",
+            "pass a folder below the workspace root, e.g. --dest crates/NAME",
         )
     pyo3 = ws.pyo3_dependencies(library)[0]
-    spec = library.effective_spec(pyo3)
+    required = library.effective(pyo3).version
+    features = binding_features(ws, library)
     found = ws.pyo3_series(library) or facts.DEFAULT_SERIES
     shared_package = ws.manifest.get("package", {})
     workspace_package = all(
@@ -129,9 +129,9 @@ def plan(ws: Workspace, library: Crate, name: str | None, path: Path | None) -> 
         library=library,
         name=name,
         directory=directory,
-        module_name=_module_name(library),
-        pyo3_version=pyo3_requirement(ws, spec.get("version"), found),
-        library_features=binding_features(ws, library),
+        module_name=_module_name(ws, library, features),
+        pyo3_version=pyo3_requirement(ws, required, found),
+        library_features=features,
         pyo3_from_workspace=pyo3.inherits_workspace and pyo3.key == "pyo3",
         workspace_package=workspace_package,
         # the edition the profiler crate gets: the shared one it inherits, or the library's
@@ -148,17 +148,8 @@ def existing_profilers(ws: Workspace, library: Crate) -> list[Crate]:
     return [
         member
         for member, _ in ws.dependents(library)
-        if member.has_binary and (ws.pyo3_dependencies(member) or _uses_python(member))
+        if member.has_binary and ws.uses_python(member)
     ]
-
-
-def _uses_python(crate: Crate) -> bool:
-    """`Python::` or `pyo3::` in the crate's code (comments and strings left out)."""
-    return any(
-        marker in rust_source.code(crate.reader.text(source) or "", strings=False)
-        for source in crate.rust_sources()
-        for marker in ("Python::", "pyo3::")
-    )
 
 
 def standalone_crates(ws: Workspace) -> list[Path]:
@@ -311,12 +302,40 @@ def _wiring(ws: Workspace, library: Crate) -> str:
     return mode(ws, ext) if ext is not None else FEATURE
 
 
-def _module_name(library: Crate) -> str:
-    names = {m.name for m in rust_source.pymodules(library.rust_sources(), library.reader.text)}
-    return names.pop() if len(names) == 1 else library.lib_name
+def _module_name(ws: Workspace, library: Crate, features: tuple[str, ...]) -> str:
+    """The module name the profiler's build of `library` exports (`PyInit_<name>`): the
+    profiler depends on it with `default-features = false` and `features`, so a
+    `#[cfg_attr(feature = ..., pyo3(name = ...))]` is read with the library's features in
+    that build (the feature model's `cargo build -p LIB --no-default-features --features F`)."""
+    modules = rust_source.pymodules(library.rust_sources(), library.reader.text)
+    own = _library_features(ws, library, features)
+    names = {m.name_with(own) for m in modules}
+    if len(names) == 1 and None not in names:
+        return str(names.pop())
+    plain = {m.name for m in modules}
+    return plain.pop() if len(plain) == 1 else library.lib_name
+
+
+def _library_features(
+    ws: Workspace, library: Crate, features: tuple[str, ...]
+) -> frozenset[str] | None:
+    from scaffold.workspace.features import FeatureError, Scenario, resolve
+    from scaffold.workspace.packages import build_graph
+
+    flags = "".join(f" --features {f}" for f in features)
+    build = Scenario(
+        f"cargo build -p {library.name} --no-default-features{flags}",
+        (library.name,),
+        features=features,
+        no_default_features=True,
+    )
+    try:
+        return resolve(build_graph(ws, lazy=True), build).features_of(library.name)
+    except FeatureError:
+        return None
 
 
 def _check_package_name(name: str) -> None:
-    from scaffold.render.names import validate_crate_name
+    from scaffold.workspace.names import validate_crate_name
 
     validate_crate_name(name)

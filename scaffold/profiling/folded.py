@@ -13,6 +13,18 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
 
+# The runtime's start-up frames, which hold the whole run in their total time: glibc's and
+# valgrind's entry points, Rust's `lang_start` chain (library/std/src/rt.rs) and its
+# `__rust_begin_short_backtrace` / `call_once` / `catch_unwind` wrappers, and C's `main`.
+# The program's own `main` (`crate::main`) is kept: it is the program's code.
+RUNTIME_FRAMES = re.compile(
+    r"^(?:_start|__libc_start_main(?:@\S*|_impl)?|__libc_start_call_main|\(below main\)|main"
+    r"|(?:std::rt::lang_start|std::rt::lang_start_internal"
+    r"|std::sys(?:_common)?::backtrace::__rust_begin_short_backtrace"
+    r"|core::ops::function::FnOnce::call_once|std::panicking::(?:try|catch_unwind)"
+    r"|std::panic::catch_unwind)\S*(?: \([^()]*\.rs\))?)$"
+)
+
 
 @dataclass(frozen=True)
 class Frame:
@@ -29,14 +41,16 @@ class Profile:
     passes_through: set[str] = field(default_factory=set)
 
     def hottest(self, by: str, count: int, is_library: Callable[[str], bool]) -> list[Frame]:
-        """The `count` heaviest frames by `self` or `total` time. By total time, frames that only
-        hand all their time to one callee (runtime start-up, wrappers) are left out: their callee
-        stands for them."""
+        """The `count` heaviest frames by `self` or `total` time. By total time, the runtime's
+        start-up frames and frames that only hand all their time to one callee (wrappers) are
+        left out: their callee stands for them."""
         if by == "self":
             ranked = self.self_time.most_common()
         else:
             ranked = [
-                (n, s) for n, s in self.total_time.most_common() if n not in self.passes_through
+                (n, s)
+                for n, s in self.total_time.most_common()
+                if n not in self.passes_through and not RUNTIME_FRAMES.match(n)
             ]
         return [Frame(name, samples, is_library(name)) for name, samples in ranked[:count]]
 

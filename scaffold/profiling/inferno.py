@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,27 +49,27 @@ def find() -> Inferno | None:
     return Inferno(collapse, flamegraph) if collapse and flamegraph else None
 
 
-def ensure(assume_yes: bool, interactive: bool) -> Inferno:
-    """The installed tools; installs them with consent (`--yes`, or a yes on a terminal)."""
+def ensure(
+    assume_yes: bool, confirm: Callable[[str], bool] | None, note: Callable[[str], None]
+) -> Inferno:
+    """The installed tools; installs them with consent (`--yes`, or `confirm` says yes: the
+    caller asks on a terminal), telling `note` the install command."""
     found = find()
     if found is not None:
         return found
     command = " ".join(INSTALL)
     if not assume_yes:
-        if not interactive:
+        if confirm is None:
             raise UserError(
                 "inferno-flamegraph (the flamegraph renderer) is not installed",
                 f"install it with `{command}`, or pass --yes to install it",
             )
-        import questionary
-
-        if not questionary.confirm(
+        if not confirm(
             f"The flamegraph renderer inferno is not installed. Run "
-            f"`{command}` now (a few minutes)?",
-            default=True,
-        ).unsafe_ask():
+            f"`{command}` now (a few minutes)?"
+        ):
             raise UserError("inferno-flamegraph is not installed", f"install it with `{command}`")
-    print(f"installing the flamegraph renderer: {command}", file=sys.stderr)
+    note(f"installing the flamegraph renderer: {command}")
     try:
         proc = subprocess.run(INSTALL, stdout=sys.stderr)
     except FileNotFoundError:

@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import sys
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -77,9 +78,11 @@ class Recording:
     output: str  # what the profiler printed on stdout (its timings)
     errors: str = ""  # what it printed on stderr, without the recorder's own messages
     folded: Path | None = None  # perf, py-spy
+    samples: int | None = None  # perf, py-spy: how many stacks were sampled (None: callgrind)
     total: int = 0  # callgrind: instructions of the whole run
     self_time: Counter = field(default_factory=Counter)  # callgrind: instructions per function
     total_time: Counter = field(default_factory=Counter)
+    left_out: list[str] = field(default_factory=list)  # callgrind: functions in call cycles
 
 
 def executable(name: str) -> str:
@@ -90,7 +93,7 @@ def executable(name: str) -> str:
     return found
 
 
-def perf(program: Program, scratch: Path, collapse: str) -> Recording:
+def perf(program: Program, scratch: Path, collapse: str, note: Callable[[str], None]) -> Recording:
     """`perf record` with DWARF call graphs, then `perf script | inferno-collapse-perf`.
 
     Rust release code has no frame pointers (rustc omits them unless `-C force-frame-pointers`),
@@ -111,7 +114,7 @@ def perf(program: Program, scratch: Path, collapse: str) -> Recording:
         "--",
         *program.command,
     ]
-    proc = _run(command, program.root)
+    proc = _run(command, program.root, note)
     if proc.returncode != 0 or not data.is_file():
         if _PERF_DENIED.search(proc.stderr):
             raise CannotRecord(f"perf is not permitted to record here ({_paranoid()})", PERF_FIX)
@@ -139,10 +142,18 @@ def perf(program: Program, scratch: Path, collapse: str) -> Recording:
         )
     if collapsed.returncode != 0:
         raise UserError(f"`inferno-collapse-perf` failed: {_last_line(collapsed)}")
-    return Recording("perf", proc.stdout, _program_lines(proc.stderr, _PERF_NOISE), folded=folded)
+    return Recording(
+        "perf",
+        proc.stdout,
+        _program_lines(proc.stderr, _PERF_NOISE),
+        folded=folded,
+        samples=_perf_samples(script),
+    )
 
 
-def py_spy(program: Program, scratch: Path, loader: str | None) -> Recording:
+def py_spy(
+    program: Program, scratch: Path, loader: str | None, note: Callable[[str], None]
+) -> Recording:
     """`py-spy record --native`: Python frames of the `--python` code with the Rust frames.
 
     py-spy treats every frame of the process's executable as the interpreter's own and hides it
@@ -170,7 +181,7 @@ def py_spy(program: Program, scratch: Path, loader: str | None) -> Recording:
         *launcher,
         *program.command,
     ]
-    proc = _run(command, program.root)
+    proc = _run(command, program.root, note)
     if proc.returncode != 0 or not raw.is_file():
         if _PTRACE_DENIED.search(proc.stderr):
             raise CannotRecord("py-spy is not permitted to read the profiler's memory", PTRACE_FIX)
@@ -196,15 +207,16 @@ def py_spy(program: Program, scratch: Path, loader: str | None) -> Recording:
         _program_lines(proc.stdout, _PY_SPY_NOISE),
         _program_lines(proc.stderr, _PY_SPY_NOISE),
         folded=folded,
+        samples=_folded_samples(folded),  # py-spy's raw counts are samples
     )
 
 
-def callgrind(program: Program, scratch: Path) -> Recording:
+def callgrind(program: Program, scratch: Path, note: Callable[[str], None]) -> Recording:
     """`valgrind --tool=callgrind`, read with `callgrind_annotate` (instructions, no stacks)."""
     exe = executable("valgrind")
     out = scratch / "callgrind.out"
     command = [exe, "--tool=callgrind", f"--callgrind-out-file={out}", *program.command]
-    proc = _run(command, program.root)
+    proc = _run(command, program.root, note)
     if proc.returncode != 0 or not out.is_file():
         raise _failed("valgrind --tool=callgrind", proc, _VALGRIND_NOISE, program)
     annotate = shutil.which("callgrind_annotate")
@@ -212,8 +224,10 @@ def callgrind(program: Program, scratch: Path) -> Recording:
         raise UserError("callgrind_annotate is not installed", INSTALL["valgrind"])
     recording = Recording("callgrind", proc.stdout, _program_lines(proc.stderr, _VALGRIND_NOISE))
     for inclusive, counter in (("no", recording.self_time), ("yes", recording.total_time)):
+        # Only the function table: no source annotation (its per-line counts are not frames),
+        # every function (the default threshold stops at 99% of the total).
         listed = subprocess.run(
-            [annotate, f"--inclusive={inclusive}", str(out)],
+            [annotate, "--auto=no", "--threshold=100", f"--inclusive={inclusive}", str(out)],
             capture_output=True,
             encoding="utf-8",
             errors="replace",
@@ -223,21 +237,55 @@ def callgrind(program: Program, scratch: Path) -> Recording:
         counter.update(_annotated(listed.stdout))
         totals = re.search(r"^\s*([\d,]+) \S+\s+PROGRAM TOTALS", listed.stdout, re.M)
         recording.total = int(totals.group(1).replace(",", "")) if totals else 0
+    # callgrind_annotate has no cycle detection: a function recursing through a call cycle
+    # (the interpreter's eval loop) is counted once per level, past the program's total. Such
+    # an inclusive count means nothing, so it is left out (and said).
+    in_cycles = sorted(n for n, c in recording.total_time.items() if c > recording.total)
+    for name in in_cycles:
+        del recording.total_time[name]
+    recording.left_out = in_cycles
     return recording
 
 
-# callgrind_annotate's function lines: `1,234 (12.34%)  file:function [object]`.
+# callgrind_annotate's function table (valgrind 3.19, callgrind_annotate.in): a header line
+# `Ir  file:function`, a rule, then `1,234 (12.34%)  file:function [object]` lines up to a blank
+# line. Functions without symbols are `???:0x...` addresses: not frames a reader can act on.
 _ANNOTATED = re.compile(r"^\s*([\d,]+) \(\s*[\d.]+%\)\s+(?:[^:\s]*:)?(.+?)(?: \[[^\]]*\])?$")
+_TABLE_HEADER = re.compile(r"^\S+\s+file:function\s*$")
+_ADDRESS = re.compile(r"^0x[0-9a-f]+$")
 
 
 def _annotated(text: str) -> Counter:
+    """Instructions per function from callgrind_annotate's function table."""
     counts: Counter = Counter()
-    for line in text.splitlines():
+    lines = iter(text.splitlines())
+    for line in lines:
+        if _TABLE_HEADER.match(line):
+            break
+    next(lines, None)  # the rule under the header
+    for line in lines:
+        if not line.strip():
+            break
         match = _ANNOTATED.match(line)
-        if match and not match.group(2).endswith("PROGRAM TOTALS"):
-            name = re.sub(r"'\d+$", "", match.group(2))  # callgrind's recursion-level suffix
-            counts[name] = max(counts[name], int(match.group(1).replace(",", "")))
+        if match is None or _ADDRESS.match(match.group(2)):
+            continue
+        name = re.sub(r"'\d+$", "", match.group(2))  # callgrind's recursion-level suffix
+        counts[name] = max(counts[name], int(match.group(1).replace(",", "")))
     return counts
+
+
+def _perf_samples(script: Path) -> int:
+    """Samples in `perf script` output: each starts with an unindented header line."""
+    with script.open(encoding="utf-8", errors="replace") as lines:
+        return sum(1 for line in lines if line.strip() and not line[0].isspace())
+
+
+def _folded_samples(folded: Path) -> int:
+    total = 0
+    for line in folded.read_text(encoding="utf-8", errors="replace").splitlines():
+        count = line.rpartition(" ")[2]
+        total += int(count) if count.isdigit() else 0
+    return total
 
 
 _FILE = re.compile(r"^(.*) \((/[^()]*)\)$")
@@ -258,8 +306,8 @@ def _short_files(line: str, root: Path) -> str:
     return f"{';'.join(frames)} {count}"
 
 
-def _run(command: list[str], cwd: Path) -> subprocess.CompletedProcess:
-    print(f"recording: {shlex.join([Path(command[0]).name, *command[1:]])}", file=sys.stderr)
+def _run(command: list[str], cwd: Path, note: Callable[[str], None]) -> subprocess.CompletedProcess:
+    note(f"recording: {shlex.join([Path(command[0]).name, *command[1:]])}")
     return subprocess.run(
         command,
         cwd=cwd,

@@ -56,11 +56,11 @@ def record(
         try:
             if name == "perf":
                 assert renderer is not None  # found for every recorder but callgrind
-                recording = recorders.perf(program, scratch, renderer.collapse_perf)
+                recording = recorders.perf(program, scratch, renderer.collapse_perf, note)
             elif name == "py-spy":
-                recording = recorders.py_spy(program, scratch, _loader(program.binary))
+                recording = recorders.py_spy(program, scratch, _loader(program.binary), note)
             else:
-                recording = recorders.callgrind(program, scratch)
+                recording = recorders.callgrind(program, scratch, note)
         except recorders.CannotRecord as error:
             if not auto:
                 raise
@@ -69,6 +69,12 @@ def record(
             continue
         if auto:
             note(f"recorder: {name} (--recorder auto)")
+        if recording.left_out:
+            note(
+                f"note: {len(recording.left_out)} functions in call cycles (e.g. "
+                f"{recording.left_out[0]}) are left out of the total-time list: "
+                "callgrind_annotate counts their recursion once per level"
+            )
         return recording
     raise UserError("no recorder can run here: " + "; ".join(skipped))
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from scaffold.display import shown
 from scaffold.errors import UserError
 from scaffold.workspace.crate import Crate
 from scaffold.workspace.model import Workspace
@@ -51,7 +51,7 @@ def find(ws: Workspace, wanted: str | None) -> Target:
     if not found:
         raise UserError(
             f"{ws.root / 'Cargo.toml'}: no profiler crate in this workspace",
-            f"create one with `scaffold add-profiler {_shell_path(ws.root)}`",
+            f"create one with `scaffold add-profiler {shown(ws.root)}`",
         )
     if len(found) > 1:
         # The crate rendered from templates/profiler wins over other binaries that embed Python
@@ -70,8 +70,7 @@ def _as_profiler(ws: Workspace, crate: Crate) -> Target | None:
     if not crate.has_binary:
         return None
     embeds = any(
-        "auto-initialize" in crate.effective_spec(d).get("features", [])
-        for d in ws.pyo3_dependencies(crate)
+        "auto-initialize" in crate.effective(d).features for d in ws.pyo3_dependencies(crate)
     )
     if not embeds:
         return None
@@ -97,8 +96,9 @@ def has_profile(ws: Workspace) -> bool:
     return PROFILE in ws.root_data.get("profile", {})
 
 
-def build(ws: Workspace, target: Target) -> Path:
-    """`cargo build --profile profiling -p PROFILER`; returns the binary cargo reports."""
+def build(ws: Workspace, target: Target, note: Callable[[str], None]) -> Path:
+    """`cargo build --profile profiling -p PROFILER` (told to `note` first); returns the
+    binary cargo reports."""
     config = [] if has_profile(ws) else [a for c in PROFILE_CONFIG for a in ("--config", c)]
     command = [
         "cargo",
@@ -110,7 +110,7 @@ def build(ws: Workspace, target: Target) -> Path:
         target.profiler.name,
         "--message-format=json-render-diagnostics",
     ]
-    print(f"building: {' '.join(command[:-1])}", file=sys.stderr)
+    note(f"building: {' '.join(command[:-1])}")
     try:
         proc = subprocess.run(
             command, cwd=ws.root, stdout=subprocess.PIPE, encoding="utf-8", errors="replace"
@@ -138,8 +138,3 @@ def build(ws: Workspace, target: Target) -> Path:
             "give the profiler crate exactly one [[bin]] target",
         )
     return binaries[0]
-
-
-def _shell_path(path: Path) -> str:
-    relative = os.path.relpath(path)
-    return "." if relative == "." else (relative if not relative.startswith("..") else str(path))

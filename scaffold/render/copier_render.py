@@ -11,18 +11,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import scaffold
-
-TEMPLATE_NAMES = ("workspace", "profiler")
-
-
-def templates_root() -> Path:
-    """The templates folder: inside the installed package, else at the top of the checkout."""
-    package = Path(scaffold.__file__).resolve().parent
-    for root in (package / "templates", package.parent / "templates"):
-        if (root / "workspace" / "copier.yml").is_file():
-            return root
-    raise FileNotFoundError(f"templates not found beside {package}")
+from scaffold.render import history
+from scaffold.render.history import TEMPLATE_NAMES, templates_root
 
 
 def template_dir(name: str) -> Path:
@@ -35,8 +25,6 @@ def template_dir(name: str) -> Path:
 def render(template_name: str, dest: Path, answers: dict) -> None:
     """Render `template_name` into `dest` (created if missing) with `answers`."""
     import copier
-
-    from scaffold.render import history
 
     pin = {"_src_path": history.stable_ref(template_name), "_commit": history.installed_version()}
     copier.run_copy(
@@ -72,8 +60,6 @@ def update(
     from copier.errors import CopierError
     from jinja2 import TemplateError
     from plumbum import ProcessExecutionError, local
-
-    from scaffold.render import history
 
     try:
         with local.env(**history.git_env(history_folder)), local.cwd(dst):

@@ -141,10 +141,17 @@ def unreleased(repo: Path, releases: dict[str, str], prefix: str = "templates") 
     return changed
 
 
+def templates_root() -> Path:
+    """The templates folder: inside the installed package, else at the top of the checkout."""
+    package = Path(__file__).resolve().parents[1]
+    for root in (package / "templates", package.parent / "templates"):
+        if (root / "workspace" / "copier.yml").is_file():
+            return root
+    raise FileNotFoundError(f"templates not found beside {package}")
+
+
 def history_dir() -> Path:
     """The folder holding `NAME.bundle` for every template this installation knows."""
-    from scaffold.render.copier_render import templates_root
-
     override = os.environ.get(HISTORY_ENV)
     if override:
         folder = Path(override)
@@ -168,8 +175,6 @@ def versions(folder: Path, name: str = "workspace") -> list[str]:
 
 def installed_version() -> str:
     """The release whose templates this installation renders (`_commit` of new projects)."""
-    from scaffold.render.copier_render import templates_root
-
     if os.environ.get(HISTORY_ENV):
         return newest(versions(history_dir()))
     return newest(read_releases(templates_root() / "releases.toml"))
@@ -215,6 +220,8 @@ def _from_checkout(root: Path) -> Path:
 
 
 def _git(cwd: Path, *args: str, env: dict | None = None, error: str = "") -> str:
+    """`vcs.git` with this module's error: hatch_build.py loads this file alone, in a build
+    environment where the `scaffold` package cannot be imported."""
     done = subprocess.run(
         ["git", *args],
         cwd=cwd,

@@ -18,7 +18,8 @@ from typing import Any
 
 from scaffold import facts
 from scaffold.errors import UserError
-from scaffold.render import licenses, names
+from scaffold.render import licenses
+from scaffold.workspace import names
 
 # Which PyO3 `new` offers, and what each series needs, come from scaffold.facts.
 DEFAULT_PYO3 = facts.format_series(facts.DEFAULT_SERIES)

@@ -12,7 +12,6 @@ the API writes it in one transaction (removals journaled like writes).
 from __future__ import annotations
 
 import os
-import subprocess
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,6 +20,8 @@ from typing import Any
 
 from scaffold.errors import UserError
 from scaffold.transaction.changeset import ChangeSet
+from scaffold.vcs import git as _git
+from scaffold.vcs import git_top
 
 ANSWERS = ".copier-answers.yml"
 # The labels copier's inline conflicts carry (copier/_main.py, `_apply_update`, git merge-file).
@@ -104,12 +105,11 @@ def targets(steps: list[Step]) -> tuple[Path, dict[str, str]]:
 
 def repository(project: Path) -> tuple[Path, str]:
     hint = "run `git init && git add -A && git commit -m init` there first"
-    try:
-        top = Path(_git(project, "rev-parse", "--show-toplevel"))
-    except UserError:
+    top = git_top(project)
+    if top is None:
         raise UserError(
             f"{project} is not in a git repository; scaffold update merges through git", hint
-        ) from None
+        )
     try:
         head = _git(top, "rev-parse", "--verify", "HEAD")
     except UserError:
@@ -329,18 +329,3 @@ def _commit(clone: Path, message: str) -> None:
         "-m",
         message,
     )
-
-
-def _git(cwd: Path, *args: str, strip: bool = True) -> str:
-    done = subprocess.run(
-        ["git", *args],
-        cwd=cwd,
-        capture_output=True,
-        encoding="utf-8",
-        errors="replace",
-        env={**os.environ, "LC_ALL": "C"},
-    )
-    if done.returncode:
-        detail = done.stderr.strip().splitlines()[-1:] or [f"exit {done.returncode}"]
-        raise UserError(f"git {args[0]} failed in {cwd}: {detail[0]}", "nothing was written")
-    return done.stdout.strip() if strip else done.stdout

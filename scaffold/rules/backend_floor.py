@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from scaffold import facts
 from scaffold.toml import manifest
+from scaffold.workspace.python import requirement_name
 
 if TYPE_CHECKING:
     from packaging.specifiers import Specifier
@@ -44,9 +45,10 @@ def floor_text(backend: str) -> str:
 
 
 def requirement_for(requires: list[str], backend: str) -> tuple[int, str] | None:
-    """(index, requirement) of `backend` in build-system.requires, or None."""
+    """(index, requirement) of `backend` in build-system.requires, or None; names compare as
+    pip compares them (`setuptools_rust`, `Setuptools-Rust` and `setuptools-rust` are one)."""
     for index, requirement in enumerate(requires):
-        if re.match(rf"\s*{re.escape(backend)}\s*([<>=!~;\[]|$)", str(requirement)):
+        if requirement_name(requirement) == backend:
             return index, str(requirement)
     return None
 
@@ -88,6 +90,13 @@ def _upper(spec: Specifier) -> Version | None:
     elif not (spec.operator == "==" and spec.version.endswith(".*")):
         return None
     return Version(".".join(map(str, (*release[:-1], release[-1] + 1))))
+
+
+def lowest_admitted(requirement: str) -> Version | None:
+    """The lowest version `requirement` admits (its largest lower bound), or None (no bound)."""
+    parsed = _specifiers(requirement)
+    lowers = (_lower(spec) for _, spec in parsed[1]) if parsed else ()
+    return max((low for low in lowers if low is not None), default=None)
 
 
 def floor_met(requirement: str, backend: str) -> bool:

@@ -2,6 +2,13 @@
 A binary that depends on the extension crate and so embeds Python, without its own `build.rs`
 putting libpython's directory on the rpath, or without PyO3's `auto-initialize`.
 
+A binary whose code calls no Python API (no pyo3 dependency of its own, no `Python::` or
+`pyo3::` in its code: a CLI over the library's Rust API) embeds no interpreter: it is never
+told it "fails to start". With `extension-module` on in its build pyo3 links no libpython
+and nothing is said; otherwise an info says that it needs libpython only if a Python symbol
+survives linking (rustc passes `-Wl,--as-needed`), which `readelf -d` on the built binary
+shows. No fix adds `auto-initialize` or a build script to it.
+
 ## Why
 `cargo:rustc-link-arg` from a dependency's build script never reaches a dependent binary, so the
 binary needs its own build script. Without an rpath, a binary linked against a shared
@@ -34,7 +41,7 @@ from typing import TYPE_CHECKING
 
 from scaffold import facts
 from scaffold.lint.claim import Claim
-from scaffold.lint.diagnostic import Applicability
+from scaffold.lint.diagnostic import Applicability, Severity
 from scaffold.toml import manifest
 from scaffold.workspace import rust_source
 from scaffold.workspace.versions import format_series
@@ -67,10 +74,14 @@ def check(ctx: Context) -> Iterator[Finding]:
             build = member.build_script_path
             build_text = (ws.source_text(build) if build else None) or ""
             has_rpath = rust_source.rpath_setting(build_text) is not None
+            if not ws.uses_python(member):
+                if not has_rpath:
+                    yield from _python_free(ctx, member, ext.crate.name)
+                continue
             pyo3 = ws.pyo3_dependencies(member)
             series = ws.pyo3_series(ext.crate) or facts.NEWEST_SUPPORTED
             auto = (
-                any("auto-initialize" in member.effective_spec(d).get("features", []) for d in pyo3)
+                any("auto-initialize" in member.effective(d).features for d in pyo3)
                 or rust_source.starts_interpreter(member.rust_sources(), member.reader.text)
                 or not facts.auto_initialize_is_a_feature(series)
             )
@@ -97,6 +108,27 @@ def check(ctx: Context) -> Iterator[Finding]:
                 f"no {' and no '.join(missing)}; it fails to start without LD_LIBRARY_PATH",
                 fix,
             )
+
+
+def _python_free(ctx: Context, member: Crate, library: str) -> Iterator[Finding]:
+    """A binary whose code calls no Python API embeds no interpreter of its own. With
+    `extension-module` on in its build pyo3 links no libpython: nothing to say. Otherwise
+    whether it needs libpython is the linker's answer, not ours: an info, never a fix."""
+    from scaffold.workspace.features import Scenario  # only for such a binary
+
+    name = member.name
+    if ctx.extension_module_on(Scenario(f"cargo build -p {name}", (name,))) is True:
+        return
+    yield ctx.finding(
+        member.file,
+        ("package",),
+        None,
+        f"binary crate `{name}` depends on `{library}` but its code calls no Python API: it "
+        "needs libpython at start-up only if a Python symbol survives linking (rustc links "
+        "with `--as-needed`); `readelf -d` on the built binary (or `scaffold doctor`) shows "
+        "whether libpython is NEEDED, and only then does it need a build.rs rpath",
+        severity=Severity.INFO,
+    )
 
 
 def _add(

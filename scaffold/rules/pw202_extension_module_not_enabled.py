@@ -64,8 +64,7 @@ def check(ctx: Context) -> Iterator[Finding]:
         if not pyo3:
             continue
         on_dependency = any(
-            EXTENSION_MODULE in crate.effective_spec(d).get("features", [])
-            and not crate.effective_spec(d).get("optional")
+            EXTENSION_MODULE in crate.effective(d).features and not crate.effective(d).optional
             for d in pyo3
         )
         by_backend = ext.declared_by is not None and any(
@@ -83,7 +82,7 @@ def check(ctx: Context) -> Iterator[Finding]:
         ):
             continue  # the wheel build ends with `extension-module` on (or has no pyo3)
 
-        weak = bool(crate.effective_spec(pyo3[0]).get("optional"))
+        weak = crate.effective(pyo3[0]).optional
 
         def fix(
             editor: Editor, path: Path = crate.path, key: str = pyo3[0].key, weak: bool = weak

@@ -6,6 +6,13 @@ Asked of the feature model: the dependent's own builds (`cargo build -p D`, `car
 end with pyo3's `extension-module` on, and the extension crate's default features are what
 turns it on (its `cargo build -p C --no-default-features` has it off).
 
+A binary dependent whose code calls no Python API (no pyo3 dependency, no `Python::` / `pyo3::`
+in its code) links and runs as it is; it is told so, and why its defaults still matter (a
+root `cargo build` or `cargo test` that selects it with a member embedding Python unifies the
+feature into that member), with its options: depend on a Python-free core crate, or
+`default-features = false` (the fix: pyo3 then links libpython, and the linker's
+`--as-needed` keeps it out of a binary that uses no Python symbol).
+
 ## Why
 The dependent (a profiler, a bench, a CLI) then builds PyO3 with `extension-module`, which does
 not link libpython: the binary fails to link with undefined `Py*` symbols.
@@ -29,7 +36,7 @@ from typing import TYPE_CHECKING
 
 from scaffold.lint.claim import Claim
 from scaffold.lint.diagnostic import Applicability
-from scaffold.rules.wiring_edits import feature_dependents
+from scaffold.rules.wiring_edits import feature_dependents, python_free_options
 from scaffold.toml import manifest
 
 if TYPE_CHECKING:
@@ -62,6 +69,8 @@ def check(ctx: Context) -> Iterator[Finding]:
             dep.table,
             dep.key,
             f"`{member.name}` depends on `{ext.crate.name}` with its default features, "
-            "which enable `extension-module`: it will not link libpython",
+            "which enable `extension-module`: it will not link libpython"
+            if not member.has_binary or ctx.workspace.uses_python(member)
+            else python_free_options(member, ext.crate),  # a CLI over the Rust API
             fix,
         )

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING
 
 from scaffold.lint.claim import Claim
 from scaffold.lint.diagnostic import Applicability
-from scaffold.rules.wiring_edits import feature_dependents
+from scaffold.rules.wiring_edits import feature_dependents, python_free_options
 from scaffold.toml import manifest
 
 if TYPE_CHECKING:
@@ -71,6 +71,11 @@ def check(ctx: Context) -> Iterator[Finding]:
             dep.table,
             dep.key,
             f"`{member.name}` inherits `{ext.crate.name}` with `workspace = true`, where "
-            "`default-features = false` cannot apply: `extension-module` stays on",
+            "`default-features = false` cannot apply: `extension-module` stays on"
+            + (
+                ""
+                if not member.has_binary or ctx.workspace.uses_python(member)
+                else f" ({python_free_options(member, ext.crate)})"
+            ),
             fix,
         )

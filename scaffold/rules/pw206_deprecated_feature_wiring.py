@@ -48,7 +48,6 @@ from scaffold.workspace.crate import Dependency
 from scaffold.workspace.wiring import (
     ENV,
     EXTENSION_MODULE,
-    EXTENSION_MODULE_PACKAGES,
     below_env_wiring,
     declared_mode,
     is_pyo3_entry,
@@ -125,7 +124,7 @@ def _named_elsewhere(ctx: Context, ext: Extension) -> set[str]:
     on their dependency on it)."""
     crate, names = ext.crate, set[str]()
     for member, dep in ctx.workspace.dependents(crate):
-        names.update(str(f) for f in member.effective_spec(dep).get("features", []))
+        names.update(member.effective(dep).features)
         for values in member.features.values():
             for value in map(str, values):
                 target, sep, feature = value.partition("/")
@@ -161,7 +160,9 @@ def _plan_text(ctx: Context, ext: Extension) -> str:
 
 def _family_dependencies(crate: Crate) -> list[Dependency]:
     """pyo3, pyo3-ffi and pyo3-build-config entries (build-dependencies included)."""
-    return [dep for package in EXTENSION_MODULE_PACKAGES for dep in crate.dependencies_on(package)]
+    return [
+        dep for package in facts.EXTENSION_MODULE_PACKAGES for dep in crate.dependencies_on(package)
+    ]
 
 
 def _migrate(ctx: Context, ext: Extension) -> Callable[[Editor], None]:
@@ -203,7 +204,7 @@ def _setup_py(ext: Extension) -> Path | None:
 def _migrate_pyproject(document: TOMLDocument, backend: str | None, removed: set[str]) -> None:
     """The backend stops enabling `pyo3/extension-module` and the crate features removed."""
     setuptools_rust = manifest.table(document, ("tool", "setuptools-rust")) or {}
-    keys = {"pyo3", "pyo3-ffi"}
+    keys = set(facts.LINKS_PYTHON)
     for table in [
         manifest.table(document, ("tool", "maturin")),
         *setuptools_rust.get("ext-modules", []),

@@ -1,7 +1,9 @@
 """## What
 The extension module's name disagrees between the `#[pymodule]` (its function or module name,
 or `name = "..."`), `[lib] name`, `[tool.maturin] module-name`'s last segment, and
-setuptools-rust's `target`.
+setuptools-rust's `target`. A `#[cfg_attr(feature = "x", pyo3(name = "other"))]` (with
+`not`, `all`, `any`) names the module in the builds whose features make it true: the wheel
+build's features decide (the feature model's resolution of the backend's build).
 
 ## Why
 Python imports `pkg.mymod` by loading `mymod.*.so` and calling `PyInit_mymod`. The `#[pymodule]`
@@ -52,10 +54,11 @@ def check(ctx: Context) -> Iterator[Finding]:
     for ext in ctx.extensions:
         crate = ext.crate
         modules = rust_source.pymodules(crate.rust_sources(), crate.reader.text)
-        if len({m.name for m in modules}) != 1:
-            continue  # none found, or several (submodules): nothing certain to compare
-        pymodule = modules[0].name
         declared = ext.declared_by
+        names = {m.name_with(_crate_features(ctx, ext)) for m in modules}
+        if len(names) != 1 or None in names:
+            continue  # none found, several (submodules), or a name features cannot decide
+        pymodule = modules[0].name_with(_crate_features(ctx, ext)) or modules[0].name
         if declared is None:
             if pymodule != crate.lib_name:
                 where: tuple[tuple[str, ...], str] = (
@@ -105,6 +108,23 @@ def check(ctx: Context) -> Iterator[Finding]:
         else:  # the backend takes the lib name: point at it
             where = (("lib",), "name") if "name" in crate.lib else (("package",), "name")
             yield ctx.finding(crate.file, *where, message)
+
+
+def _crate_features(ctx: Context, ext: Extension) -> frozenset[str] | None:
+    """The crate's own features in the build that names the module: the backend's wheel
+    build, else `cargo build -p C` (None: the model cannot say). A
+    `#[cfg_attr(feature = ..., pyo3(name = ...))]` is read with these."""
+    from scaffold.workspace.features import Scenario
+    from scaffold.workspace.scenarios import wheel
+
+    name = ext.crate.name
+    build = (
+        wheel(ext) if ext.declared_by is not None else Scenario(f"cargo build -p {name}", (name,))
+    )
+    found = ctx.features_of(build, name)
+    if found is False:
+        return None  # the model cannot resolve that build
+    return found if found is not None else frozenset()  # not in its graph: no features
 
 
 def _line_naming(text: str, target: str) -> int:

@@ -24,15 +24,21 @@ def pyo3_feature(dep_key: str, weak: bool = False) -> str:
 
 
 def ensure_extension_module_feature(
-    document: TOMLDocument, pyo3_key: str = "pyo3", on_by_default: bool = True, weak: bool = False
+    document: TOMLDocument,
+    pyo3_key: str = "pyo3",
+    on_by_default: bool = True,
+    weak: bool = False,
+    value: str | None = None,
 ) -> None:
-    """`[features] extension-module = ["pyo3/extension-module"]`, in `default` if asked."""
+    """`[features] extension-module = ["pyo3/extension-module"]`, in `default` if asked;
+    `value` puts another entry in it (a library member's `lib/extension-module`)."""
+    value = value or pyo3_feature(pyo3_key, weak)
     features = document.get("features")
     if features is None:
         lines = ["[features]"]
         if on_by_default:
             lines.append(f'default = ["{EXTENSION_MODULE}"]')
-        lines.append(f'{EXTENSION_MODULE} = ["{pyo3_feature(pyo3_key, weak)}"]')
+        lines.append(f'{EXTENSION_MODULE} = ["{value}"]')
         if document.body:
             from tomlkit import dumps, nl  # only when editing: never on the check path
 
@@ -41,9 +47,20 @@ def ensure_extension_module_feature(
                 document.add(nl())
         document.append("features", manifest.snippet("\n".join(lines) + "\n")["features"])
         return
-    manifest.add_to_array(features, EXTENSION_MODULE, pyo3_feature(pyo3_key, weak))
+    manifest.add_to_array(features, EXTENSION_MODULE, value)
     if on_by_default:
         manifest.add_to_array(features, "default", EXTENSION_MODULE)
+
+
+def forward_extension_module(document: TOMLDocument, dep: Dependency, weak: bool) -> None:
+    """The extension's own `extension-module` feature also turns on that of library member
+    `dep` (`lib/extension-module`, `lib?/...` for an optional one); a feature created for it
+    is on by default, an existing one keeps its place in `default`."""
+    features = document.get("features")
+    exists = features is not None and EXTENSION_MODULE in features
+    ensure_extension_module_feature(
+        document, on_by_default=not exists, value=pyo3_feature(dep.key, weak)
+    )
 
 
 def remove_extension_module_from_dependency(document: TOMLDocument, dep: Dependency) -> None:
@@ -136,7 +153,7 @@ def feature_dependents(
         candidates = [
             (member, dep)
             for member, dep in ctx.workspace.dependents(ext.crate)
-            if dep.inherits_workspace == inherited and _keeps_defaults(member, dep)
+            if dep.inherits_workspace == inherited and keeps_defaults(member, dep)
         ]
         if not candidates or ctx.defaults_enable_extension_module(ext.crate) is False:
             continue
@@ -145,7 +162,21 @@ def feature_dependents(
                 yield ext, member, dep
 
 
-def _keeps_defaults(member: Crate, dep: Dependency) -> bool:
+def python_free_options(member: Crate, library: Crate) -> str:
+    """What PW203/PW204 tell a binary whose code calls no Python API: why its defaults
+    still matter (unification) and its options, never that it fails to link or start."""
+    return (
+        f"`{member.name}` depends on `{library.name}` with its default features, which "
+        "enable `extension-module`; its code calls no Python API, so it links and runs as it "
+        "is, but a build that selects it with a member that embeds Python (`cargo build` or "
+        "`cargo test` at the root) gets the feature too and that member fails to link. "
+        f"Options: depend on a Python-free core crate split out of `{library.name}`; or "
+        "`default-features = false` (the fix: pyo3 then links libpython, which the linker's "
+        "`--as-needed` leaves out of this binary unless it uses a Python symbol)"
+    )
+
+
+def keeps_defaults(member: Crate, dep: Dependency) -> bool:
     """What the manifest says: the entry (or the `[workspace.dependencies]` entry it
     inherits, whose `default-features` is the one that counts) keeps the default features."""
     if not dep.inherits_workspace:

@@ -46,20 +46,22 @@ def run(
     boundary: str | None = None,
     also_written: Callable[[T], Iterable[Path]] | None = None,
     then: Callable[[T], None] | None = None,
+    note: Callable[[str], None] | None = None,
 ) -> T:
     """Plan, and unless `preview` write the plan's change set below `root` (the write
     boundary: lock and journal live there; `boundary` describes it in refusals).
 
     `also_written`: files a step after the write changes (Cargo.lock for `cargo update`),
     guarded like the change set; `then`: that step, run under the lock after the write.
-    Nothing is checked or written when the plan changes nothing.
+    Nothing is checked or written when the plan changes nothing. `note` hears a wait for the
+    lock and what recovering an interrupted write restored.
     """
     if preview:
         return plan()
     from scaffold.transaction.lock import locked
     from scaffold.transaction.write import write_all
 
-    with locked(root):
+    with locked(root, note):
         result = plan()
         changeset = changes(result)
         later = list(also_written(result)) if also_written is not None else []
@@ -72,7 +74,7 @@ def run(
                 allow_dirty=guards.allow_dirty,
                 allow_no_vcs=guards.allow_no_vcs,
             )
-            write_all(changeset.after, root=root, boundary=boundary)
+            write_all(changeset.after, root=root, boundary=boundary, note=note)
             if then is not None:
                 then(result)
     return result

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -131,12 +130,13 @@ def roll_back(root: Path, journal: Journal) -> list[str]:
 
 
 def recover(root: Path, report: Callable[[str], None] | None = None) -> list[str]:
-    """Finish an interrupted `write_all` below `root`; returns the files it restored."""
+    """Finish an interrupted `write_all` below `root`; returns the files it restored (each
+    also told to `report`)."""
     root = root.resolve()
     path = root / JOURNAL
     if not path.exists():
         return []
-    report = report or (lambda line: print(line, file=sys.stderr))
+    report = report or (lambda line: None)
     import json
 
     try:

@@ -3,8 +3,7 @@ the project), re-entrant within the process; taking it first finishes an interru
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,10 +19,11 @@ _held: dict[Path, int] = {}  # root -> depth, for the locks this process holds
 
 
 @contextmanager
-def locked(root: Path) -> Iterator[None]:
+def locked(root: Path, note: Callable[[str], None] | None = None) -> Iterator[None]:
     """Hold the write lock of the workspace at `root`; first roll back an interrupted write.
 
-    Re-entrant within one process. Waits at most `LOCK_TIMEOUT` seconds.
+    Re-entrant within one process. Waits at most `LOCK_TIMEOUT` seconds; `note` hears that it
+    waits and what the recovery restored.
     """
     root = root.resolve()
     if root in _held:
@@ -33,10 +33,10 @@ def locked(root: Path) -> Iterator[None]:
         finally:
             _held[root] -= 1
         return
-    lock = _acquire(root)
+    lock = _acquire(root, note or (lambda text: None))
     _held[root] = 1
     try:
-        journal.recover(root)
+        journal.recover(root, note)
         yield
     finally:
         del _held[root]
@@ -53,7 +53,7 @@ def lock_path(root: Path) -> Path:
     return cache_dir("locks") / f"{digest}.lock"
 
 
-def _acquire(root: Path) -> FileLock:
+def _acquire(root: Path, note: Callable[[str], None]) -> FileLock:
     from filelock import FileLock, Timeout
 
     lock = FileLock(lock_path(root))
@@ -61,7 +61,7 @@ def _acquire(root: Path) -> FileLock:
         lock.acquire(timeout=0)
         return lock
     except Timeout:
-        print(f"waiting for another scaffold command writing to {root} ...", file=sys.stderr)
+        note(f"waiting for another scaffold command writing to {root} ...")
     try:
         lock.acquire(timeout=LOCK_TIMEOUT)
     except Timeout:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from scaffold.errors import ManifestError, UserError
@@ -14,19 +14,22 @@ from scaffold.transaction.lock import locked
 
 
 def write_all(
-    contents: Mapping[Path, str | None], root: Path | None = None, boundary: str | None = None
+    contents: Mapping[Path, str | None],
+    root: Path | None = None,
+    boundary: str | None = None,
+    note: Callable[[str], None] | None = None,
 ) -> None:
     """Write every file in `contents` or none of them; `root` holds the journal and the lock.
 
     A text of `None` removes the file (journaled like a write: a backup until the commit, so
     recovery puts it back; the folders it leaves empty go after the commit). Without `root`,
     the deepest directory holding every target is used. `boundary` describes `root` in the
-    refusal for a target outside it.
+    refusal for a target outside it. `note` hears what taking the lock says.
     """
     if not contents:
         return
     root = (root or _common_root(contents)).resolve()
-    with locked(root):
+    with locked(root, note):
         targets = {
             _checked_target(path, root, boundary, removing=text is None): text
             for path, text in contents.items()

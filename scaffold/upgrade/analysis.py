@@ -8,7 +8,7 @@ from scaffold import facts
 from scaffold.upgrade import registry
 from scaffold.upgrade.model import Entry
 from scaffold.workspace.crate import Dependency, dependencies_of
-from scaffold.workspace.model import PYO3_FAMILY, Workspace
+from scaffold.workspace.model import Workspace
 from scaffold.workspace.versions import parse, series
 
 Lock = dict  # Cargo.lock as parsed
@@ -59,13 +59,13 @@ def companions(ws: Workspace, entries: list[Entry], lock: Lock | None) -> list[E
     on_pyo3 = set()
     for package in (lock or {}).get("package", []):
         if "registry" in package.get("source", "") and any(
-            d.split(" ")[0] in registry.PYO3_CORE for d in package.get("dependencies", [])
+            d.split(" ")[0] in facts.LINKS_PYTHON for d in package.get("dependencies", [])
         ):
             on_pyo3.add(package.get("name"))
     return [
         (f, d, p)
         for f, d, p in entries
-        if p not in PYO3_FAMILY
+        if p not in facts.PYO3_FAMILY
         and (p in facts.COMPANIONS or p in on_pyo3)
         and d.path is None
         and "git" not in d.spec
@@ -98,7 +98,7 @@ def check_path_crates(
         data = ws.reader.read(target).parse()
         for inner in dependencies_of(data):
             found = series(inner.spec.get("version") or "")
-            if inner.package in PYO3_FAMILY and found and found != new:
+            if inner.package in facts.PYO3_FAMILY and found and found != new:
                 raise registry.Refusal(
                     f"{target}: `{package}` (a path dependency outside the workspace) requires "
                     f"PyO3 {facts.format_series(found)}; it has no release for PyO3 "
@@ -106,7 +106,7 @@ def check_path_crates(
                     "upgrade it first, then run again",
                 )
             on = built_on.get(inner.package, set())
-            if inner.package not in PYO3_FAMILY and on and new not in on:
+            if inner.package not in facts.PYO3_FAMILY and on and new not in on:
                 raise registry.Refusal(
                     f"{target}: `{package}` (a path dependency outside the workspace) depends on "
                     f"`{inner.package}`, locked on PyO3 "
@@ -129,6 +129,6 @@ def pyo3_series_in_lock(lock: Lock | None) -> dict[str, set]:
         for dep in package.get("dependencies", []):
             name, version = [*dep.split(" "), ""][:2]  # "pyo3 0.24.2 (registry+...)"
             version = version or next(iter(versions.get(name, [])), "")
-            if name in registry.PYO3_CORE and (on := series(version)):
+            if name in facts.LINKS_PYTHON and (on := series(version)):
                 found.setdefault(package["name"], set()).add(on)
     return found

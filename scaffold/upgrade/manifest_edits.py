@@ -18,7 +18,6 @@ from scaffold.toml.locate import locate
 from scaffold.toml.textfile import TextFile
 from scaffold.upgrade.model import Entry, Plan, Step
 from scaffold.upgrade.requirements import admits, current, like, restyle, set_requirement
-from scaffold.workspace.model import PYO3_FAMILY
 from scaffold.workspace.versions import parse
 
 if TYPE_CHECKING:
@@ -83,7 +82,7 @@ def features(plan: Plan, editor: Editor, entries: list[Entry]) -> Claim:
     # (file, table path, container, key, the key `locate` finds the array's line by)
     arrays: list[tuple[TextFile, tuple[str, ...], MutableMapping, str, str]] = []
     for file, dep, package in entries:
-        if package in PYO3_FAMILY:
+        if package in facts.PYO3_FAMILY:
             item = manifest.dependency(editor.document(file.path), dep)
             if isinstance(item, MutableMapping) and "features" in item:
                 arrays.append((file, dep.table, item, "features", dep.key))

@@ -17,7 +17,7 @@ from scaffold.errors import UserError
 from scaffold.upgrade import analysis, manifest_edits, registry, source_edits
 from scaffold.upgrade.model import Plan, Step
 from scaffold.workspace.loader import load
-from scaffold.workspace.model import PYO3_FAMILY, Workspace
+from scaffold.workspace.model import Workspace
 from scaffold.workspace.versions import parse, series
 
 _TARGET = re.compile(r"\d+\.\d+(\.\d+)?\Z")
@@ -36,7 +36,7 @@ def build(path: Path, target: str, unsafe: bool) -> Plan:
     new = parse_target(target)
     ws = load(path)
     entries = analysis.entries(ws)
-    family = [(f, d, p) for f, d, p in entries if p in PYO3_FAMILY]
+    family = [(f, d, p) for f, d, p in entries if p in facts.PYO3_FAMILY]
     if not family:
         raise UserError(
             f"{ws.root_file.path}: no pyo3 dependency in this workspace", "run it in a PyO3 project"
@@ -67,7 +67,7 @@ def build(path: Path, target: str, unsafe: bool) -> Plan:
     if ws is not plan.workspace:  # the edits below apply to the regenerated files
         plan.workspace = ws
         entries = analysis.entries(ws)
-        family = [(f, d, p) for f, d, p in entries if p in PYO3_FAMILY]
+        family = [(f, d, p) for f, d, p in entries if p in facts.PYO3_FAMILY]
         companions = analysis.companions(ws, entries, lock)
     from scaffold.toml.editor import Editor  # tomlkit only when planning edits
 

@@ -17,10 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from scaffold.errors import UserError
-from scaffold.facts import format_series
+from scaffold.facts import LINKS_PYTHON, format_series
 from scaffold.workspace.versions import parse, series
-
-PYO3_CORE = ("pyo3", "pyo3-ffi")
 
 
 @dataclass(frozen=True)
@@ -140,12 +138,12 @@ def _read(lock: dict, names: list[str]) -> dict[str, Resolved]:
         if package is None:
             continue
         pyo3 = None
-        if name in PYO3_CORE:
+        if name in LINKS_PYTHON:
             pyo3 = versions[name]
         else:
             for dep in package.get("dependencies", []):
                 dep_name, _, dep_version = dep.partition(" ")
-                if dep_name in PYO3_CORE:
+                if dep_name in LINKS_PYTHON:
                     pyo3 = parse(dep_version) if dep_version else versions.get(dep_name)
                     break
         found[name] = Resolved(versions[name], pyo3)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from scaffold import facts
-from scaffold.upgrade import registry, sources
+from scaffold.upgrade import sources
 from scaffold.upgrade.model import Plan, Step
 from scaffold.workspace.rust_source import code
 
@@ -66,7 +66,7 @@ def build_scripts(plan: Plan) -> None:
             )
         direct = any(
             d.kind == "dependencies"
-            for package in registry.PYO3_CORE
+            for package in facts.LINKS_PYTHON
             for d in crate.dependencies_on(package)
         )
         if (

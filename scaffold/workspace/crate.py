@@ -8,14 +8,43 @@ from functools import cached_property
 from pathlib import Path
 
 from scaffold.toml.textfile import TextFile
+from scaffold.workspace import rust_source
 from scaffold.workspace.reader import Reader
 
 DEPENDENCY_KINDS = ("dependencies", "dev-dependencies", "build-dependencies")
 
 
 @dataclass(frozen=True)
+class Effective:
+    """A dependency as cargo builds it, `workspace = true` resolved (`Crate.effective`); the
+    fields of cargo's `toml_mut::Dependency` the tool asks about."""
+
+    package: str  # the real package name (`package = ...` of a renamed dependency)
+    version: str | None
+    path: str | None  # from the member's directory, or from the root when inherited
+    features: tuple[str, ...]
+    optional: bool
+    default_features: bool
+
+    @classmethod
+    def of(cls, spec: dict, key: str) -> Effective:
+        """Read from one table, as written (no inheritance)."""
+        version, path = spec.get("version"), spec.get("path")
+        return cls(
+            package=str(spec.get("package", key)),
+            version=version if isinstance(version, str) else None,
+            path=path if isinstance(path, str) else None,
+            features=tuple(f for f in spec.get("features", []) if isinstance(f, str)),
+            optional=bool(spec.get("optional", False)),
+            # `default_features` (underscore) is the deprecated spelling, gone in edition 2024.
+            default_features=bool(spec.get("default-features", spec.get("default_features", True))),
+        )
+
+
+@dataclass(frozen=True)
 class Dependency:
-    """One dependency entry, normalised: a string requirement becomes {"version": ...}."""
+    """One dependency entry as written, normalised: a string requirement becomes
+    {"version": ...}. What cargo builds, inheritance included: `Crate.effective(dep)`."""
 
     table: tuple[str, ...]  # ("dependencies",) or ("target", "cfg(unix)", "dependencies") ...
     key: str  # the name as written (may be renamed through `package = ...`)
@@ -173,16 +202,49 @@ class Crate:
         spec = self.workspace_data.get("workspace", {}).get("dependencies", {}).get(key, {})
         return {"version": spec} if isinstance(spec, str) else spec
 
-    def effective_spec(self, dep: Dependency) -> dict:
-        """The dependency with `workspace = true` resolved: features add up, the rest inherits."""
+    def effective(self, dep: Dependency) -> Effective:
+        """`dep` as cargo builds it, `workspace = true` resolved (the Cargo book, "Inheriting a
+        dependency from a workspace": only `features`, which add up, and `optional` may be
+        given beside it): the member can turn the workspace's `default-features = false` back
+        on, not off (ignored with a warning; an error in edition 2024, the edition guide's
+        "Reject unused inherited default-features", which the feature model raises)."""
         if not dep.inherits_workspace:
-            return dep.spec
-        merged = dict(self.workspace_dependency(dep.key))
-        merged["features"] = [*merged.get("features", []), *dep.features]
-        for key in ("optional",):
-            if key in dep.spec:
-                merged[key] = dep.spec[key]
-        return merged
+            return Effective.of(dep.spec, dep.key)
+        inherited = self.workspace_dependency(dep.key)
+        workspace_default = inherited.get("default-features", inherited.get("default_features"))
+        own_default = dep.spec.get("default-features", dep.spec.get("default_features"))
+        merged = {
+            **inherited,
+            "features": [*inherited.get("features", []), *dep.features],
+            "default-features": workspace_default is not False or own_default is True,
+        }
+        if "optional" in dep.spec:
+            merged["optional"] = dep.spec["optional"]
+        return Effective.of(merged, dep.key)
 
     def rust_sources(self) -> list[Path]:
-        return self.reader.files(self.dir / "src", "*.rs", recursive=True)
+        """The Rust files the library and the binaries compile: their roots and the files
+        their `mod` declarations bring in (`rust_source.module_files`); every `.rs` file below
+        src/ when there is no root to start from."""
+        roots = self.target_roots()
+        if not roots:
+            return self.reader.files(self.dir / "src", "*.rs", recursive=True)
+        return rust_source.module_files(roots, self.reader.text)
+
+    def target_roots(self) -> list[Path]:
+        """The root files of the library and binary targets that exist: `[lib] path` (default
+        src/lib.rs), `[[bin]] path`, and those cargo finds (src/main.rs, src/bin/*.rs,
+        src/bin/*/main.rs)."""
+        src = self.dir / "src"
+        lib = self.lib.get("path")
+        candidates = [self.dir / lib if isinstance(lib, str) else src / "lib.rs", src / "main.rs"]
+        bins = self.data.get("bin")
+        for target in bins if isinstance(bins, list) else []:
+            if isinstance(target, dict) and isinstance(target.get("path"), str):
+                candidates.append(self.dir / target["path"])
+        roots = [path for path in dict.fromkeys(candidates) if self.reader.is_file(path)]
+        return (
+            roots
+            + self.reader.files(src / "bin", "*.rs")
+            + self.reader.files(src / "bin", "*/main.rs")
+        )

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from scaffold.errors import UserError
+from scaffold.vcs import git_top
 
 if TYPE_CHECKING:
     from scaffold.workspace.model import Reader
@@ -49,7 +50,7 @@ class Project:
 def discover(path: Path, reader: Reader | None = None) -> Project:
     """The project `path` (a directory or a file in it) belongs to. Raises UserError for a
     missing path; `cargo_root` is None when no Cargo project is found from it."""
-    from scaffold.workspace.loader import find_root
+    from scaffold.workspace.loader import find_root, through_python_project
     from scaffold.workspace.reader import Reader
 
     reader = reader or Reader()
@@ -75,37 +76,7 @@ def require_cargo(project: Project) -> Path:
     return project.cargo_root
 
 
-def through_python_project(path: Path, reader: Reader) -> Path:
-    """PATH, or for a Python project directory without a Cargo.toml, the crate its backend
-    builds (maturin `manifest-path` or `rust/Cargo.toml`, setuptools-rust ext-modules), so
-    every command works from the project root as the backend does."""
-    from scaffold.workspace.python import load_python_project
-
-    if not path.is_dir() or reader.exists(path / "Cargo.toml"):
-        return path
-    project = load_python_project(path, reader)
-    for ext in project.extensions() if project is not None else []:
-        if reader.is_file(ext.manifest):
-            return ext.manifest.parent.resolve()
-    return path
-
-
-def git_top(directory: Path) -> Path | None:
-    """The top of the git work tree holding `directory` (a `.git` directory or file), or None."""
-    for candidate in (directory, *directory.parents):
-        if (candidate / ".git").exists():
-            return candidate
-    return None
-
-
 def display_base(project: Project) -> Path:
     """Where printed paths start: the current directory when PATH is in it, else PATH."""
     cwd = Path.cwd().resolve()
     return cwd if project.start == cwd or cwd in project.start.parents else project.start
-
-
-def relative_to_cwd(path: Path) -> str:
-    """`path` as the user standing in the current directory would type it: relative when it
-    is below the current directory or a few levels up, else absolute."""
-    relative = os.path.relpath(path.resolve(), Path.cwd().resolve()).replace(os.sep, "/")
-    return relative if not relative.startswith("../../") else str(path.resolve())

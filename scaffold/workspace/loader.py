@@ -12,6 +12,7 @@ import glob
 from pathlib import Path
 
 from scaffold.errors import ManifestError, UserError
+from scaffold.vcs import git_top
 from scaffold.workspace.crate import Crate
 from scaffold.workspace.model import Workspace
 from scaffold.workspace.python import load_python_project
@@ -48,12 +49,23 @@ def find_root(start: Path, reader: Reader | None = None) -> Path:
     return nearest
 
 
+def through_python_project(path: Path, reader: Reader) -> Path:
+    """PATH, or for a Python project directory without a Cargo.toml, the crate its backend
+    builds (maturin `manifest-path` or `rust/Cargo.toml`, setuptools-rust ext-modules), so
+    every command works from the project root as the backend does."""
+    if not path.is_dir() or reader.exists(path / "Cargo.toml"):
+        return path
+    project = load_python_project(path, reader)
+    for ext in project.extensions() if project is not None else []:
+        if reader.is_file(ext.manifest):
+            return ext.manifest.parent.resolve()
+    return path
+
+
 def load(path: Path, reader: Reader | None = None) -> Workspace:
     """Load the workspace containing `path`."""
     reader = reader or Reader()
     start = path.resolve() if path.is_dir() else path.resolve().parent
-    from scaffold.workspace.discover import through_python_project
-
     root = find_root(through_python_project(path.resolve(), reader), reader)
     root_file = reader.read(root / "Cargo.toml")
     root_data = root_file.parse()
@@ -70,16 +82,21 @@ def load(path: Path, reader: Reader | None = None) -> Workspace:
         else []
     )
     excluded = [(root / e).resolve() for e in root_data.get("workspace", {}).get("exclude", [])]
+    real_root = reader.resolve(root)
+    asked: set[Path] = set()  # path-dependency targets already considered
 
     def add_path_dependencies(crate: Crate, directory: Path) -> None:
         """Cargo makes path dependencies inside the root members, the root package's too."""
         for dep in crate.dependencies:
-            spec = crate.effective_spec(dep)
-            if "path" in spec:
+            path = crate.effective(dep).path
+            if path is not None:
                 base = root if dep.inherits_workspace else directory
-                target = reader.resolve(base / spec["path"])
+                target = reader.resolve(base / path)
+                if target in asked:  # many members depend on the same crates
+                    continue
+                asked.add(target)
                 if (
-                    _inside(target, reader.resolve(root))
+                    _inside(target, real_root)
                     and target not in members
                     and not any(_inside(target, e) for e in excluded)
                     and reader.exists(target / "Cargo.toml")
@@ -145,14 +162,8 @@ def load(path: Path, reader: Reader | None = None) -> Workspace:
 
 def _enclosing_directories(root: Path, reader: Reader) -> list[Path]:
     """The directories above the workspace root, up to the enclosing git work tree's top."""
-    if reader.exists(root / ".git"):
-        return []
-    found = []
-    for parent in root.parents:
-        found.append(parent)
-        if reader.exists(parent / ".git"):
-            break
-    return found
+    top = git_top(root, reader.exists)
+    return [p for p in root.parents if top is None or top == p or top in p.parents]
 
 
 def _member_dirs(root: Path, workspace: dict, reader: Reader) -> list[Path]:

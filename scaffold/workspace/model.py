@@ -5,10 +5,12 @@ builds them, dependents, the PyO3 series in use (Cargo.lock first). Built by
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+from scaffold import facts
 from scaffold.toml.textfile import TextFile
 from scaffold.workspace import rust_source
 from scaffold.workspace.crate import Crate, Dependency
@@ -16,7 +18,7 @@ from scaffold.workspace.python import PythonProject, RustExtension
 from scaffold.workspace.reader import Reader
 from scaffold.workspace.versions import series
 
-PYO3_FAMILY = ("pyo3", "pyo3-ffi", "pyo3-build-config", "pyo3-macros")
+_ABI3 = re.compile(r"abi3-py3(\d+)$")
 # Bindings that build something other than a PyO3 extension module: maturin `bindings`
 # (bin, cffi, uniffi) and setuptools-rust `Binding` (Exec: a binary, NoBinding: a plain C ABI).
 NON_PYO3_BINDINGS = ("bin", "cffi", "uniffi", "exec", "nobinding")
@@ -139,13 +141,12 @@ class Workspace:
         for dep in crate.dependencies:
             if dep.kind != "dependencies":
                 continue
-            spec = crate.effective_spec(dep)
-            package = spec.get("package", dep.key)
-            if package in ("pyo3", "pyo3-ffi"):
+            effective = crate.effective(dep)
+            if effective.package in facts.LINKS_PYTHON:
                 return True
-            if "path" in spec:
+            if effective.path is not None:
                 base = self.root if dep.inherits_workspace else crate.dir
-                member = self.member_at(base / spec["path"] / "Cargo.toml")
+                member = self.member_at(base / effective.path / "Cargo.toml")
                 if (
                     member is not None
                     and member.path not in seen
@@ -169,15 +170,39 @@ class Workspace:
             if member is crate:
                 continue
             for dep in member.dependencies_on(crate.name):
-                spec = member.effective_spec(dep)
+                path = member.effective(dep).path
                 base = self.root if dep.inherits_workspace else member.dir
-                if "path" in spec and resolve(base / spec["path"]) == target:
+                if path is not None and resolve(base / path) == target:
                     found.append((member, dep))
         self._dependents[crate.path] = found
         return list(found)
 
     def pyo3_dependencies(self, crate: Crate) -> list[Dependency]:
         return crate.dependencies_on("pyo3")
+
+    def lowest_abi3_enabled(self) -> tuple[int, int] | None:
+        """The lowest `abi3-py3X` any extension crate enables on pyo3, directly or through a
+        feature of its own (`facts.abi3_floor` is the lowest a PyO3 series has)."""
+        floors = []
+        for ext in self.extensions():
+            crate = ext.crate
+            names = [f for d in self.pyo3_dependencies(crate) for f in crate.effective(d).features]
+            names += [
+                v.split("/", 1)[1]
+                for values in crate.features.values()
+                for v in values
+                if v.startswith(("pyo3/", "pyo3?/")) and "/" in v
+            ]
+            floors += [(3, int(m.group(1))) for n in names if (m := _ABI3.match(n))]
+        return min(floors) if floors else None
+
+    def uses_python(self, crate: Crate) -> bool:
+        """Whether `crate` uses Python itself: pyo3 among its own dependencies, or
+        `Python::` / `pyo3::` in its code. A binary that does neither (a CLI over an
+        extension's Rust API) embeds no interpreter of its own."""
+        return bool(self.pyo3_dependencies(crate)) or rust_source.uses_python(
+            crate.rust_sources(), crate.reader.text
+        )
 
     def pyo3_series(self, crate: Crate | None = None) -> tuple[int, int] | None:
         """The PyO3 minor series in use: Cargo.lock first, else the requirement."""
@@ -186,7 +211,7 @@ class Workspace:
         crates = [crate] if crate else self.members
         for member in crates:
             for dep in self.pyo3_dependencies(member):
-                required = required or series(member.effective_spec(dep).get("version") or "")
+                required = required or series(member.effective(dep).version or "")
         if len(locked) == 1:
             return series(locked[0])
         if required and any(series(v) == required for v in locked):

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from scaffold import facts
 from scaffold.errors import ManifestError
-from scaffold.workspace.crate import Crate, Dependency
+from scaffold.workspace.crate import Crate, Dependency, Effective
 from scaffold.workspace.features import Dep, FeatureError, Graph, Package, implicit_features
 from scaffold.workspace.model import Workspace
 
@@ -122,15 +122,11 @@ def dependency_edge(
 ) -> Dep:
     """One manifest dependency entry as the model's edge, workspace inheritance applied.
     `path_package` names the package at a path dependency's directory (default: members)."""
-    spec = _effective(ws, crate, entry, member)
+    spec = _effective(crate, entry, member)
     base = ws.root if entry.inherits_workspace else crate.dir
-    name = (
-        spec.get("package", entry.key)
-        if not entry.inherits_workspace
-        else crate.workspace_dependency(entry.key).get("package", entry.key)
-    )
-    if isinstance(spec.get("path"), str):
-        target = ws.reader.resolve(base / spec["path"])
+    name = spec.package
+    if spec.path is not None:
+        target = ws.reader.resolve(base / spec.path)
         found = (
             path_package(target)
             if path_package
@@ -142,30 +138,27 @@ def dependency_edge(
         entry.key,
         name,
         _KINDS.get(table[-1], "normal"),
-        bool(spec.get("optional", False)),
-        tuple(f for f in spec.get("features", []) if isinstance(f, str)),
-        bool(spec.get("default-features", spec.get("default_features", True))),
+        spec.optional,
+        spec.features,
+        spec.default_features,
         table[1] if table[0] == "target" else None,
     )
 
 
-def _effective(ws: Workspace, crate: Crate, entry: Dependency, member: bool) -> dict:
+def _effective(crate: Crate, entry: Dependency, member: bool) -> Effective:
+    """The entry as cargo builds it; a package outside the workspace keeps its own words.
+    Edition 2024 refuses a `default-features = false` the workspace's entry overrides."""
     if not entry.inherits_workspace or not member:
-        return entry.spec
-    spec = crate.effective_spec(entry)
+        return Effective.of(entry.spec, entry.key)
     inherited = crate.workspace_dependency(entry.key)
     ws_default = inherited.get("default-features", inherited.get("default_features"))
     own = entry.spec.get("default-features", entry.spec.get("default_features"))
-    if own is False and ws_default in (None, True):
-        if crate.edition >= "2024":
-            raise FeatureError(
-                f"{crate.name}: `default-features = false` on `{entry.key}` "
-                "cannot override the workspace's default features (edition 2024)"
-            )
-        spec = {**spec, "default-features": True}  # ignored, with a warning (edition <= 2021)
-    elif own is True and ws_default is False:
-        spec = {**spec, "default-features": True}
-    return spec
+    if own is False and ws_default in (None, True) and crate.edition >= "2024":
+        raise FeatureError(
+            f"{crate.name}: `default-features = false` on `{entry.key}` "
+            "cannot override the workspace's default features (edition 2024)"
+        )
+    return crate.effective(entry)
 
 
 def _external(ws: Workspace, directory: Path, by_dir: dict, crates: dict) -> str | None:

@@ -7,6 +7,7 @@ Files are read through the workspace's `Reader`, so pending edits count.
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,22 @@ from typing import Any
 from scaffold.errors import ManifestError
 from scaffold.toml.textfile import TextFile
 from scaffold.workspace.reader import Reader
+
+_NAME = re.compile(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
+
+
+def requirement_name(requirement: object) -> str | None:
+    """The PEP 503 name a `build-system.requires` entry names, as pip compares them
+    (`Setuptools_Rust[x]>=1.11` -> `setuptools-rust`); None when it names none."""
+    from packaging.utils import canonicalize_name  # only when a requirement is read
+
+    found = _NAME.match(str(requirement))
+    return canonicalize_name(found.group(1)) if found else None
+
+
+def requirement_names(requires: list[object]) -> set[str]:
+    """The PEP 503 names in `build-system.requires`."""
+    return {name for name in map(requirement_name, requires) if name}
 
 
 @dataclass(frozen=True)
@@ -48,11 +65,14 @@ class PythonProject:
         """ "maturin", "setuptools-rust" or None (not a Rust extension project)."""
         build = self.data.get("build-system", {})
         backend = build.get("build-backend", "")
-        requires = " ".join(build.get("requires", []))
         tool = self.data.get("tool", {})
         if backend.startswith("maturin") or "maturin" in tool:
             return "maturin"
-        if "setuptools-rust" in requires or "setuptools-rust" in tool or self.setup_extensions:
+        # `[[tool.setuptools-rust.ext-modules]]` with `requires` and no `build-backend`
+        # (setuptools' legacy backend) is a setuptools-rust project too.
+        if "setuptools-rust" in tool or self.setup_extensions:
+            return "setuptools-rust"
+        if "setuptools-rust" in requirement_names(build.get("requires", [])):
             return "setuptools-rust"
         return None
 

@@ -22,6 +22,7 @@ class Reader:
     def __init__(self, overlay: dict[Path, TextFile] | None = None) -> None:
         self.overlay = overlay if overlay is not None else {}  # shared: the caller adds to it
         self.cache: dict[Path, TextFile] = {}
+        self.texts: dict[Path, str | None] = {}  # Reader.text of files on disk
         self.resolved: dict[Path, Path] = {}
         self._below: dict[Path, list[Path]] = {}
         self._below_size = 0
@@ -55,7 +56,12 @@ class Reader:
             result = self.resolve(parent).parent
         else:
             candidate = self.resolve(parent) / path.name
-            result = candidate.resolve() if candidate.is_symlink() else candidate
+            known = self.resolved.get(candidate)  # the same path spelled another way
+            if known is not None:
+                result = known
+            else:
+                result = candidate.resolve() if candidate.is_symlink() else candidate
+                self.resolved[candidate] = result
         self.resolved[path] = result
         return result
 
@@ -108,10 +114,12 @@ class Reader:
         None when it does not exist."""
         if path in self.overlay:
             return self.overlay[path].text
-        try:
-            return path.read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            return None
+        if path not in self.texts:  # read once: a crate's module tree, then its #[pymodule]s
+            try:
+                self.texts[path] = path.read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                self.texts[path] = None
+        return self.texts[path]
 
     def data(self, path: Path) -> bytes:
         """A file's current bytes (setup.py, parsed by `ast` with its coding cookie)."""

@@ -18,8 +18,6 @@ if TYPE_CHECKING:
 
 FEATURE, ENV = "feature", "env"
 EXTENSION_MODULE = "extension-module"
-# Packages whose own `extension-module` feature is PyO3's (pyo3 -> pyo3-ffi -> pyo3-build-config).
-EXTENSION_MODULE_PACKAGES = ("pyo3", "pyo3-ffi", "pyo3-build-config")
 
 
 def mode(workspace: Workspace, ext: Extension, forced: str | None = None) -> str:
@@ -55,10 +53,7 @@ def _refuse_old_pyo3(ws: Workspace, ext: Extension) -> None:
     asked = next(
         filter(
             None,
-            (
-                series(crate.effective_spec(d).get("version") or "")
-                for d in ws.pyo3_dependencies(crate)
-            ),
+            (series(crate.effective(d).version or "") for d in ws.pyo3_dependencies(crate)),
         ),
         None,
     )
@@ -95,8 +90,8 @@ def uses_feature(ext: Extension) -> bool:
     keys = pyo3_keys(crate)
     in_features = any(is_pyo3_entry(v, keys) for values in crate.features.values() for v in values)
     on_pyo3 = any(
-        EXTENSION_MODULE in crate.effective_spec(d).get("features", [])
-        for package in EXTENSION_MODULE_PACKAGES
+        EXTENSION_MODULE in crate.effective(d).features
+        for package in facts.EXTENSION_MODULE_PACKAGES
         for d in crate.dependencies_on(package)
     )
     built_with = ext.declared_by is not None and any(
@@ -108,7 +103,9 @@ def uses_feature(ext: Extension) -> bool:
 def pyo3_keys(crate: Crate) -> set[str]:
     """The keys under which `crate` depends on PyO3's packages (renames included)."""
     return {
-        dep.key for package in EXTENSION_MODULE_PACKAGES for dep in crate.dependencies_on(package)
+        dep.key
+        for package in facts.EXTENSION_MODULE_PACKAGES
+        for dep in crate.dependencies_on(package)
     }
 
 

@@ -24,9 +24,10 @@ def replays(monkeypatch, tmp_path):
     answers: list[bool] = []
     real = verdicts.replay
 
-    def spy(cache_key: str) -> bool:
-        answers.append(real(cache_key))
-        return answers[-1]
+    def spy(cache_key: str) -> tuple[str, str] | None:
+        remembered = real(cache_key)
+        answers.append(remembered is not None)
+        return remembered
 
     monkeypatch.setattr(verdicts, "replay", spy)
     return answers
@@ -82,6 +83,28 @@ def test_manifest_edit_of_the_same_size_within_one_mtime_tick(tmp_path, replays)
     os.utime(manifest, ns=(stat.st_atime_ns, stat.st_mtime_ns))
     assert manifest.stat().st_size == stat.st_size
     _found(project, replays, "PW101")
+
+
+@pytest.mark.skipif(os.name == "nt", reason="ctime is the creation time on Windows")
+def test_an_old_file_is_trusted_by_its_stamp_and_any_write_is_seen(tmp_path, replays, monkeypatch):
+    """Files older than the racy window are compared by size, mtime, ctime and inode, not
+    read again; a same-size edit with the mtime put back still changes the ctime."""
+    monkeypatch.setattr(verdicts, "_RACY_NS", -(10**15))  # every file counts as old
+    project = _copy("PW101/clean", tmp_path / "p")
+    _clean_twice(project, replays)
+    read: list[str] = []
+    real = verdicts._file
+    monkeypatch.setattr(verdicts, "_file", lambda path: read.append(path) or real(path))
+    assert run_cli("fix-features", "--check", cwd=project).exit_code == 0
+    assert replays[-1] is True and read == []  # answered from the stamps alone
+    manifest = project / "Cargo.toml"
+    stat = manifest.stat()
+    text = manifest.read_text()
+    manifest.write_text(text.replace('crate-type = ["cdylib"]', 'crate-type = ["rlib"]  '))
+    os.utime(manifest, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert manifest.stat().st_size == stat.st_size
+    _found(project, replays, "PW101")
+    assert str(manifest) in read  # the stamp differed: the contents were compared
 
 
 def test_pyproject(tmp_path, replays):
@@ -186,3 +209,30 @@ def test_hit_imports_neither_argparse_nor_tomllib(tmp_path):
     assert "tomllib" in modules[0] and "scaffold.lint.verdicts" in modules[1]
     assert not modules[1] & {"argparse", "tomllib", "pathlib", "scaffold.rules"}, modules[1]
     assert runs[1].stderr.endswith("All checks passed.\n")
+
+
+def test_an_error_stops_recording_and_stores_nothing(tmp_path, replays, monkeypatch):
+    project = _copy("PW203/path-dependency", tmp_path / "p")
+    seen: list[tuple[int, int]] = []
+    real_stop, real_exit = verdicts.Recorder.stop, verdicts.Recorder.__exit__
+
+    def stop(self):
+        seen.append((len(self.opened), len(self.probed)))
+        real_stop(self)
+
+    def exit_(self, *exc):
+        seen.append((len(self.opened), len(self.probed)))
+        return real_exit(self, *exc)
+
+    monkeypatch.setattr(verdicts.Recorder, "stop", stop)
+    monkeypatch.setattr(verdicts.Recorder, "__exit__", exit_)
+    found = run_cli("fix-features", "--check", cwd=project)
+    assert found.exit_code == 1 and "PW203" in found.stdout
+    assert len(seen) == 2 and seen[0] == seen[1]  # stopped at the error, nothing after
+    assert not (tmp_path / "user-cache" / "verdicts").exists()
+    uncached = run_cli("fix-features", "--check", "--no-cache", cwd=project)
+    assert (uncached.exit_code, uncached.stdout, uncached.stderr) == (
+        found.exit_code,
+        found.stdout,
+        found.stderr,
+    )

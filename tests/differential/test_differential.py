@@ -3,8 +3,10 @@
 For each workspace and scenario, `scaffold.workspace.features` must say what
 `cargo tree -e normal[,dev] -i pyo3` says: pyo3 absent ("did not match any packages" or
 "nothing to print"), or present with exactly these features; and where cargo rejects the
-manifests or flags, the model must reject them too. At least 300 workspaces per run (the `long`
-hypothesis profile runs more); every disagreement found is kept below as a fixed example.
+manifests or flags, the model must reject them too. Where cargo resolves every scenario
+(pyo3-build-config of another minor in build-dependencies included), PW301 reports no error.
+At least 300 workspaces per run (the `long` hypothesis profile runs more); every disagreement
+found is kept below as a fixed example.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 
+from scaffold.errors import ScaffoldError
 from scaffold.workspace.features import FeatureError, Resolution, Scenario, resolve
 from scaffold.workspace.loader import load
 from scaffold.workspace.packages import build_graph
@@ -57,6 +60,19 @@ def model_pyo3(root: Path, scenarios: list[Scenario]) -> list:
     return answers
 
 
+def pw301_errors(root: Path) -> list[str]:
+    """PW301's errors on the workspace (its infos left out)."""
+    from scaffold.lint.context import Context
+    from scaffold.lint.diagnostic import Severity
+    from scaffold.rules import pw301_mixed_pyo3_versions as pw301
+
+    try:
+        ws = load(root)
+    except ScaffoldError:
+        return []  # the model rejects it: the scenarios compare that
+    return [f.message for f in pw301.check(Context(ws)) if f.severity is Severity.ERROR]
+
+
 def check(sandbox, spec: WorkspaceSpec) -> None:
     base, stub, cargo, env, pool = sandbox
     root = base / f"ws{next(_counter)}" / "root"
@@ -79,6 +95,10 @@ def check(sandbox, spec: WorkspaceSpec) -> None:
                 )
             else:
                 assert ours == theirs, (scenario, ours, theirs, manifests)
+        if not any(isinstance(answer, str) for answer in real):
+            # cargo resolved the graph, pyo3-build-config of either minor included: PW301
+            # reports no conflict (an info at most)
+            assert pw301_errors(root) == [], manifests
     finally:
         shutil.rmtree(root.parent)
 
@@ -87,8 +107,16 @@ def _m(name, deps=(), features=None, edition="2021"):
     return MemberSpec(name, edition, list(deps), features or {})
 
 
-def _d(key, table="dependencies", optional=False, features=(), default=None, inherit=False):
-    return DepSpec(key, table, optional, list(features), default, inherit)
+def _d(
+    key,
+    table="dependencies",
+    optional=False,
+    features=(),
+    default=None,
+    inherit=False,
+    version=None,
+):
+    return DepSpec(key, table, optional, list(features), default, inherit, version)
 
 
 # Fixed examples: the opt-in-bindings shape of issue 13 (`pkg/feat` enables the optional dep,
@@ -225,6 +253,46 @@ V1_CURRENT_ABSENT = WorkspaceSpec(
     [Scenario("-p m1", ("m1",))],
 )
 
+# Issue 23: a library member (m1) whose own `extension-module` is on by default; m0 keeps its
+# defaults, so `cargo test -p m0 --no-default-features` still has it on (PW201's question).
+LIBRARY_MEMBER = WorkspaceSpec(
+    [
+        _m("m0", [_d("m1"), _d("pyo3")], {"default": ["f0"], "f0": [], "f1": []}),
+        _m(
+            "m1",
+            [_d("pyo3")],
+            {
+                "default": ["extension-module"],
+                "extension-module": ["pyo3/extension-module"],
+                "f0": [],
+                "f1": [],
+            },
+        ),
+    ],
+    False,
+    "2",
+    None,
+    None,
+    [
+        Scenario("test -p m0 --no-default-features", ("m0",), no_default_features=True, dev=True),
+        Scenario("-p m1 --no-default-features", ("m1",), no_default_features=True),
+        Scenario("cargo build"),
+    ],
+)
+# Issue 23: pyo3-build-config 0.29 in one member's build-dependencies beside pyo3 0.30 (and
+# 0.30 in another's): cargo resolves both minors, and PW301 reports no conflict.
+BUILD_CONFIG_MINORS = WorkspaceSpec(
+    [
+        _m("m0", [_d("pyo3"), _d("pyo3-build-config", "build-dependencies", version="0.29")]),
+        _m("m1", [_d("pyo3"), _d("pyo3-build-config", "build-dependencies", version="0.30")]),
+    ],
+    False,
+    "2",
+    None,
+    None,
+    [Scenario("cargo build"), Scenario("--workspace", workspace=True)],
+)
+
 
 @pytest.mark.parametrize(
     "spec",
@@ -241,6 +309,8 @@ V1_CURRENT_ABSENT = WorkspaceSpec(
         V1_CURRENT,
         V1_CURRENT_ABSENT,
         IMPLICIT_OF_DEPENDENCY,
+        LIBRARY_MEMBER,
+        BUILD_CONFIG_MINORS,
     ],
     ids=[
         "opt-in",
@@ -255,6 +325,8 @@ V1_CURRENT_ABSENT = WorkspaceSpec(
         "v1-current-package",
         "v1-current-package-absent",
         "implicit-feature-of-pyo3-dependency",
+        "library-member-extension-module",
+        "build-config-of-another-minor",
     ],
 )
 def test_fixed_workspaces(sandbox, spec: WorkspaceSpec) -> None:

@@ -7,6 +7,11 @@ the workspace with an optional pyo3 of its own), `[features]` made of feature na
 `dep:`, `dep/feat` and `dep?/feat`, default-features on or off, `default-members`, resolver 2
 or 3 and editions 2021/2024. Only manifests cargo accepts are drawn, except the inheritance
 case cargo rejects in edition 2024 (the model must reject it too).
+
+Two shapes of issue 23: a library member with its own `extension-module` feature (on by
+default or opt-in) that other members depend on, with `cargo test -p M --no-default-features`
+among the scenarios; and `pyo3-build-config` of another minor (0.29 or 0.30) in
+`[build-dependencies]`, which cargo builds beside pyo3 0.30 (no `links`).
 """
 
 from __future__ import annotations
@@ -45,6 +50,7 @@ class DepSpec:
     features: list[str]
     default_features: bool | None  # None: not written
     inherit: bool = False  # `workspace = true`
+    version: str | None = None  # pyo3-build-config's requirement ("0.29" or "0.30")
 
 
 @dataclass
@@ -69,6 +75,13 @@ class WorkspaceSpec:
         (root.parent / "ext" / "src").mkdir(parents=True, exist_ok=True)
         (root.parent / "ext" / "Cargo.toml").write_text(EXT)
         (root.parent / "ext" / "src" / "lib.rs").write_text("")
+        for version in BUILD_CONFIG_STUBS:
+            directory = root.parent / f"pyo3-build-config-{version}"
+            (directory / "src").mkdir(parents=True, exist_ok=True)
+            (directory / "src" / "lib.rs").write_text("")
+            (directory / "Cargo.toml").write_text(
+                f'[package]\nname = "pyo3-build-config"\nversion = "{version}"\nedition = "2021"\n'
+            )
         for member in self.members:
             directory = root if self.root_package and member.name == "m0" else root / member.name
             (directory / "src").mkdir(parents=True, exist_ok=True)
@@ -91,7 +104,16 @@ class WorkspaceSpec:
         if self.workspace_pyo3 is not None:
             lines.append("\n[workspace.dependencies]")
             lines.append("pyo3 = " + _inline({"version": "0.30", **self.workspace_pyo3}))
-        lines.append(f'\n[patch.crates-io]\npyo3 = {{ path = "{stub}" }}\n')
+        lines.append(f'\n[patch.crates-io]\npyo3 = {{ path = "{stub}" }}')
+        # two versions of one crate patched: the second under a key of its own (cargo
+        # reference, "Using `[patch]` with multiple versions")
+        for index, version in enumerate(BUILD_CONFIG_STUBS):
+            key = "pyo3-build-config" + (f"-{index}" if index else "")
+            lines.append(
+                f'{key} = {{ path = "../pyo3-build-config-{version}", '
+                'package = "pyo3-build-config" }'
+            )
+        lines.append("")
         return "\n".join(lines) + "\n"
 
     def manifest(self, member: MemberSpec) -> str:
@@ -109,6 +131,8 @@ class WorkspaceSpec:
                 spec["workspace"] = True
             elif dep.key == "pyo3":
                 spec["version"] = "0.30"
+            elif dep.key == "pyo3-build-config":
+                spec["version"] = dep.version or "0.30"
             else:
                 at_root = self.root_package and member.name == "m0"
                 if dep.key == "ext":
@@ -144,6 +168,8 @@ def _inline(spec: dict) -> str:
 
     return "{ " + ", ".join(f"{k} = {value(v)}" for k, v in spec.items()) + " }"
 
+
+BUILD_CONFIG_STUBS = ("0.30.1", "0.29.99")  # the stubs `pyo3-build-config = "0.30"/"0.29"` reach
 
 TABLES = (
     "dependencies",
@@ -192,6 +218,11 @@ def workspaces(draw) -> WorkspaceSpec:
             default = draw(st.sampled_from([None, True, False]))
             optional = "dev" not in table and draw(st.booleans())
             deps.append(DepSpec(key, table, optional, features, default, inherit))
+        if draw(st.integers(0, 3)) == 0:  # a build script's pyo3-build-config, either minor
+            version = draw(st.sampled_from(["0.29", "0.30"]))
+            deps.append(
+                DepSpec("pyo3-build-config", "build-dependencies", False, [], None, False, version)
+            )
         members.append(MemberSpec(name, edition, deps))
     # features after dependencies: every member defines f0 and f1 (other members name them)
     for member in members:
@@ -204,7 +235,9 @@ def workspaces(draw) -> WorkspaceSpec:
     scenarios = [Scenario("cargo build")]
     for _ in range(draw(st.integers(1, 4))):
         package = draw(st.sampled_from(names))
-        kind = draw(st.sampled_from(["p", "workspace", "no-default", "features", "dev"]))
+        kind = draw(
+            st.sampled_from(["p", "workspace", "no-default", "features", "dev", "test-no-default"])
+        )
         if kind == "workspace":
             scenarios.append(Scenario("--workspace", workspace=True))
         elif kind == "no-default":
@@ -217,6 +250,15 @@ def workspaces(draw) -> WorkspaceSpec:
             feature = draw(st.sampled_from(["f0", "f1"]))
             scenarios.append(
                 Scenario(f"-p {package} --features {feature}", (package,), features=(feature,))
+            )
+        elif kind == "test-no-default":  # the least test build PW201 asks about
+            scenarios.append(
+                Scenario(
+                    f"test -p {package} --no-default-features",
+                    (package,),
+                    no_default_features=True,
+                    dev=True,
+                )
             )
         elif kind == "dev":
             scenarios.append(Scenario(f"test -p {package}", (package,), dev=True))
@@ -236,7 +278,9 @@ def workspaces(draw) -> WorkspaceSpec:
 def _features(draw, member: MemberSpec) -> dict[str, list[str]]:
     """`default`, `f0`, `f1` over this member's dependencies; implicit or `dep:` style."""
     optional = sorted({d.key for d in member.deps if d.optional})
-    normal_keys = sorted({d.key for d in member.deps if "dev" not in d.table})
+    normal_keys = sorted(
+        {d.key for d in member.deps if "dev" not in d.table and d.key != "pyo3-build-config"}
+    )
     dep_style = draw(st.booleans())
     values: list[str] = []
     for key in optional:
@@ -256,6 +300,12 @@ def _features(draw, member: MemberSpec) -> dict[str, list[str]]:
     result["default"] = draw(
         st.lists(st.sampled_from(["f0", "f1", *values]), max_size=2, unique=True)
     )
+    pyo3 = [d for d in member.deps if d.key == "pyo3" and "dev" not in d.table]
+    if pyo3 and draw(st.booleans()):  # a library member with its own `extension-module`
+        weak = "?" if pyo3[0].optional and draw(st.booleans()) else ""
+        result["extension-module"] = [f"pyo3{weak}/extension-module"]
+        if draw(st.booleans()):  # on by default (what PW201's fix once wrote) or opt-in
+            result["default"].append("extension-module")
     if not result["default"] and draw(st.booleans()):
         del result["default"]
     return result

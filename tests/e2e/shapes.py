@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.conftest import lib_rs, maturin_pyproject, run, write_tree
+from tests.conftest import lib_rs, maturin_pyproject, pyo3_manifest, run, write_tree
 
 
 def maturin_new(root: Path, mixed: bool = False) -> tuple[Path, str]:
@@ -206,3 +206,35 @@ def existing_cli(root: Path) -> tuple[Path, str]:
         },
     )
     return repo, "withcli"
+
+
+def cfg_attr_name(root: Path, renamed: bool = False) -> tuple[Path, str]:
+    """Issue 23: `#[cfg_attr(feature = "other-name", pyo3(name = "other"))]` on the
+    `#[pymodule]`; no build enables the feature, so the module is `cfglib` everywhere (the
+    profiler must call `PyInit_cfglib`, not `PyInit_other`). `renamed`: the wheel build
+    enables it (`[tool.maturin] features`), so the wheel's module and the profiler's are
+    `other`."""
+    repo = root / "cfglib"
+    source = lib_rs("cfglib", double=True).replace(
+        "#[pymodule]\n",
+        '#[pymodule]\n#[cfg_attr(feature = "other-name", pyo3(name = "other"))]\n',
+    )
+    write_tree(
+        repo,
+        {
+            "Cargo.toml": pyo3_manifest(
+                "cfglib", feature_wiring=True, extra="# renames the module\nother-name = []\n"
+            ),
+            "src/lib.rs": source,
+            "pyproject.toml": maturin_pyproject(
+                "cfglib",
+                extra='\n[tool.pyo3-scaffold]\nwiring = "feature"\n\n'
+                + (
+                    '[tool.maturin]\nmodule-name = "other"\nfeatures = ["other-name"]\n'
+                    if renamed
+                    else '[tool.maturin]\nmodule-name = "cfglib"\n'
+                ),
+            ),
+        },
+    )
+    return repo, "other" if renamed else "cfglib"

@@ -22,6 +22,8 @@ SHAPES = {
     "virtual-bindings": shapes.virtual_bindings,
     "setuptools-rust": shapes.setuptools_rust,
     "existing-cli": shapes.existing_cli,
+    "cfg-attr-module-name": shapes.cfg_attr_name,
+    "cfg-attr-module-renamed": lambda root: shapes.cfg_attr_name(root, renamed=True),
 }
 
 

@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import build_env, run_cli, snapshot
+from scaffold.profiling import folded
+from tests.conftest import TARGET_DIR, build_env, run_cli, snapshot
 
 # What perf prints when perf_event_open is refused (tools/perf/util/evsel.c).
 PERF_DENIED = """#!/bin/sh
@@ -84,13 +85,17 @@ def hottest(stdout: str, title: str) -> list[str]:
 
 @pytest.mark.e2e
 def test_default_recorder_makes_the_flamegraph(project, tmp_path):
+    """The default run (issue 26): long enough for a stable profile (>= 1,000 samples, said),
+    no runtime wrapper in the total-time list, and the flamegraph beside the profiler binary
+    in the target directory, so the run never dirties the project."""
     before = snapshot(project, SKIP)
-    proc = profile(project, tmp_path, "--output", "flame.svg", "--iterations", "30", "--yes")
+    proc = profile(project, tmp_path, "--yes")
     assert proc.returncode == 0, proc.stderr
     recorder = re.search(r"^recorder: (\S+) \(--recorder auto\)$", proc.stderr, re.M)
     assert recorder, proc.stderr
-    svg = (project / "flame.svg").read_text()
-    (project / "flame.svg").unlink()
+    written = TARGET_DIR / "profiling" / "flamegraph.svg"
+    svg = written.read_text()
+    written.unlink()
     assert svg.startswith("<?xml") and "</svg>" in svg
     # The library's Rust function from src/lib.rs, by path (perf) or by file (py-spy).
     assert re.search(r"<title>(demo_lib::)?count_primes[ <(]", svg), svg[:2000]
@@ -101,8 +106,16 @@ def test_default_recorder_makes_the_flamegraph(project, tmp_path):
     ), proc.stdout
     if recorder.group(1) == "perf":  # the template's #[inline(never)] entry point
         assert "<title>demo_lib_profiler::native_workload (" in svg
-    assert "native  30 iterations" in proc.stdout and "python  30 iterations" in proc.stdout
-    assert proc.stdout.rstrip().endswith("flamegraph: flame.svg"), proc.stdout
+    assert re.search(r"^native  \d+ iterations in", proc.stdout, re.M), proc.stdout
+    assert re.search(r"^python  \d+ iterations in", proc.stdout, re.M), proc.stdout
+    samples = re.search(rf"^{recorder.group(1)}: ([\d,]+) samples", proc.stdout, re.M)
+    assert samples and int(samples.group(1).replace(",", "")) >= 1_000, proc.stdout
+    assert "too few for stable percentages" not in proc.stderr
+    by_total = [
+        line.split(maxsplit=1)[1].lstrip("* ") for line in hottest(proc.stdout, "total time")
+    ]
+    assert by_total and not [n for n in by_total if folded.RUNTIME_FRAMES.match(n)], by_total
+    assert proc.stdout.rstrip().endswith(f"flamegraph: {written}"), proc.stdout
     assert snapshot(project, SKIP) == before
 
 
@@ -199,6 +212,11 @@ def test_neither_can_record_falls_back_to_callgrind_text(project, tmp_path):
         line.endswith("* demo_lib::count_primes") for line in hottest(proc.stdout, "self time")
     ), proc.stdout
     assert "flamegraph:" not in proc.stdout
+    # Only the function table of callgrind_annotate: shares of the total, function names.
+    listed = hottest(proc.stdout, "self time") + hottest(proc.stdout, "total time")
+    shares = [float(line.split("%")[0]) for line in listed]
+    assert shares and max(shares) <= 100.0, listed
+    assert not [line for line in listed if "events annotated" in line or " 0x" in line], listed
     assert not (project / "flamegraph.svg").exists() and snapshot(project, SKIP) == before
 
 

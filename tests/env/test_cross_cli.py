@@ -56,6 +56,23 @@ def test_second_run_changes_nothing(repo):
     assert snapshot(repo) == before
 
 
+def test_settings_folder_leaves_git_status_clean(repo):
+    """The env file names this machine's paths: the folder ignores itself, so only the linker
+    edit in .cargo/config.toml shows in `git status` (issue 26: commands never dirty the tree)."""
+    git_commit_all(repo)
+    result = run_cli("cross", HOST, repo, "--python-version", VERSION, "--linker", "sh")
+    assert result.exit_code == 0, result.stderr
+    assert (repo / ".cargo" / "cross" / f"{HOST}.env").is_file()
+    status = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=all"],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert status.splitlines() == ["?? .cargo/config.toml"], status
+
+
 def test_dirty_config_is_refused(repo):
     config = repo / ".cargo" / "config.toml"
     config.parent.mkdir()

@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sysconfig
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -69,7 +70,8 @@ def project(root: Path, pyo3: str = '"0.30"', requires: str = ">=3.9") -> Path:
             [dependencies]
             ext = { path = "../ext", default-features = false }
             """,
-            "app/src/main.rs": "fn main() {}\n",
+            # embeds Python (a binary that calls no Python API: test_python_free_binary)
+            "app/src/main.rs": "fn main() {\n    pyo3::Python::attach(|_py| ());\n}\n",
             "pyproject.toml": f"""\
             [build-system]
             requires = ["maturin>=1.9.4,<2"]
@@ -288,6 +290,8 @@ def test_local_python_setting_and_the_recorded_build(tmp_path, monkeypatch):
     assert used["verdict"] == "ok" and f"at {local_python}" in used["message"], used
     assert note["verdict"] == "note" and "today's settings choose" in note["message"]
     assert f"at {base} instead" in note["message"], note
+    assert "recompiles PyO3" in note["message"], note
+    assert note["fix"] == f"keep one interpreter for every build: export PYO3_PYTHON={local_python}"
 
 
 @pytest.mark.parametrize("kind", ["missing", "broken"])
@@ -309,3 +313,77 @@ def test_an_interpreter_pyo3_cannot_use_is_an_error_with_a_fix(tmp_path, kind):
     assert str(target) in check.message, check.message
     assert check.fix and "PYO3_PYTHON" in check.fix, check.fix
     assert report.exit_code == 1
+
+
+SETUPTOOLS_RUST_PROJECT = """\
+    [build-system]
+    requires = ["setuptools>=61", "setuptools-rust>=1.12.1"]
+    build-backend = "setuptools.build_meta"
+
+    [project]
+    name = "ext"
+    version = "0.1.0"
+
+    [[tool.setuptools-rust.ext-modules]]
+    target = "ext"
+    path = "ext/Cargo.toml"
+    """
+
+
+def test_a_backend_isolated_builds_install_is_a_note_with_the_projects_floor(tmp_path):
+    """setuptools-rust missing from this environment: pip and build install it in isolation
+    from build-system.requires, so doctor notes it (no problem, exit 0 for it) and its fix
+    names the project's own floor, not 1.0.0."""
+    assert subprocess.run(
+        [BASE_PYTHON, "-c", "import setuptools_rust"], capture_output=True
+    ).returncode, "this test needs an environment without setuptools-rust"
+    root = project(tmp_path / "p")
+    (root / "pyproject.toml").write_text(textwrap.dedent(SETUPTOOLS_RUST_PROJECT))
+    _, checks = doctor(root)
+    backend = checks["setuptools-rust"]
+    assert backend["verdict"] == "note", backend
+    assert "setuptools-rust>=1.12.1" in backend["message"]
+    assert backend["fix"] == "pip install 'setuptools-rust>=1.12.1'", backend
+
+
+def test_a_backend_older_than_the_projects_floor_is_an_error_naming_it(tmp_path):
+    """maturin is installed here (1.16): a project asking for more is told which line asks."""
+    root = project(tmp_path / "p")
+    text = (root / "pyproject.toml").read_text()
+    (root / "pyproject.toml").write_text(text.replace("maturin>=1.9.4,<2", "maturin>=1.99"))
+    code, checks = doctor(root)
+    assert code == 1
+    backend = checks["maturin"]
+    assert backend["verdict"] == "error", backend
+    assert "older than the project's `maturin>=1.99`" in backend["message"], backend
+    assert backend["fix"] == "pip install 'maturin>=1.99'", backend
+
+
+def test_an_installed_backend_meeting_the_floor_is_ok(tmp_path):
+    _, checks = doctor(project(tmp_path / "p"))
+    assert checks["maturin"]["verdict"] == "ok"
+    assert ">= 1.9.4" in checks["maturin"]["message"], checks["maturin"]
+
+
+@needs_trap
+def test_python_free_binary_is_judged_by_what_it_loads(tmp_path, monkeypatch):
+    """Issue 23 item 10: a binary that links PyO3 through the library but calls no Python API
+    is never told it fails to start: before a build doctor says what decides it, after one it
+    reads the binary's NEEDED (gcc stands in for the build, as above)."""
+    root = project(tmp_path / "p")
+    (root / "app" / "src" / "main.rs").write_text("fn main() {\n    ext::answer();\n}\n")
+    _, checks = doctor(root)
+    rpath = checks["rpath:app"]
+    assert rpath["verdict"] == "note" and "calls no Python API" in rpath["message"], rpath
+    assert "fails to start" not in rpath["message"]
+    if shutil.which("gcc") is None:
+        return
+    target = tmp_path / "target"
+    (target / "debug").mkdir(parents=True)
+    (tmp_path / "m.c").write_text("int main(void) { return 0; }\n")
+    subprocess.run(["gcc", tmp_path / "m.c", "-o", target / "debug" / "app"], check=True)
+    monkeypatch.setenv("CARGO_TARGET_DIR", str(target))
+    _, checks = doctor(root)
+    assert "rpath:app" not in checks  # the built binary answers instead
+    binary = checks["binary:debug/app"]
+    assert binary["verdict"] == "ok" and "does not load libpython" in binary["message"], binary

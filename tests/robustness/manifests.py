@@ -329,7 +329,13 @@ def workspaces(draw) -> Workspace:
             draw(st.sampled_from([("dependencies",), ("target", "cfg(unix)", "dependencies")])),
             cli_deps,
         )
-        files["crates/cli/src/main.rs"] = b"fn main() {}\n"
+        # mostly a binary that embeds Python (PW103/PW203/PW204 fix it); else a CLI over the
+        # extension's Rust API, which PW103 only informs (issue 23)
+        files["crates/cli/src/main.rs"] = (
+            b"fn main() {\n    pyo3::Python::attach(|_py| ());\n}\n"
+            if draw(st.integers(0, 3))
+            else b"fn main() {}\n"
+        )
         if b():
             files["crates/cli/build.rs"] = RPATH_BUILD_RS.encode()
         data["crates/cli/Cargo.toml"] = cli

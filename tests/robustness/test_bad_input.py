@@ -290,9 +290,9 @@ def test_lock_held_by_another_command(tmp_path, repo, monkeypatch):
         assert snapshot(tmp_path) == before
 
 
+@pytest.mark.parametrize("flag", ["--dest", "--path"])  # --path: the old spelling, hidden
 @pytest.mark.parametrize("where", ["../outside", "/elsewhere/abs"])
-def test_add_profiler_path_outside_the_workspace(where, tmp_path, repo):
+def test_add_profiler_dest_outside_the_workspace(where, flag, tmp_path, repo):
     location = where if where.startswith("..") else str(tmp_path / where.lstrip("/"))
-    expect_refusal(
-        tmp_path, ("add-profiler", "--path", location), commit(repo), "must be inside the workspace"
-    )
+    needle = "--dest must be inside the workspace"
+    expect_refusal(tmp_path, ("add-profiler", flag, location), commit(repo), needle)

@@ -6,7 +6,13 @@ from __future__ import annotations
 import pytest
 import tomlkit
 
-from scaffold.rules.backend_floor import floor_met, raise_backend_floor, raise_floor
+from scaffold.rules.backend_floor import (
+    floor_met,
+    raise_backend_floor,
+    raise_floor,
+    requirement_for,
+)
+from tests.conftest import write_tree
 
 
 @pytest.mark.parametrize(
@@ -70,3 +76,62 @@ def test_quoting_and_comments_are_kept():
     document = tomlkit.parse(multiline)
     raise_backend_floor(document, "setuptools-rust")
     assert tomlkit.dumps(document) == multiline
+
+
+@pytest.mark.parametrize(
+    "requires, backend, index",
+    [
+        (["setuptools", "setuptools_rust>=1.11"], "setuptools-rust", 1),
+        (["Setuptools-Rust"], "setuptools-rust", 0),
+        (["setuptools.rust >= 1.5"], "setuptools-rust", 0),
+        (["maturin[patchelf]>=1.0,<2"], "maturin", 0),
+        (["MATURIN"], "maturin", 0),
+        (["maturin-import-hook", "setuptools-rust-extras"], "maturin", None),
+    ],
+)
+def test_backend_names_are_compared_as_pip_compares_them(requires, backend, index):
+    """PEP 503 (`packaging.utils.canonicalize_name`): case, `_` and `.` do not make another
+    project; a longer name that starts the same is another project."""
+    found = requirement_for(requires, backend)
+    assert (found[0] if found else None) == index
+
+
+@pytest.mark.parametrize(
+    "requirement, raised",
+    [
+        ("setuptools_rust>=1.11", "setuptools_rust>=1.12"),
+        ("Setuptools-Rust>=1.5,<2", "Setuptools-Rust>=1.12,<2"),
+        ("maturin[patchelf]>=1.0", "maturin[patchelf]>=1.9.4"),
+    ],
+)
+def test_raising_a_floor_keeps_the_users_spelling(requirement, raised):
+    backend = "maturin" if requirement.startswith("maturin") else "setuptools-rust"
+    document = tomlkit.parse(f'[build-system]\nrequires = ["{requirement}"]\n')
+    raise_backend_floor(document, backend)
+    assert document["build-system"]["requires"] == [raised]
+
+
+@pytest.mark.parametrize(
+    "pyproject, backend",
+    [
+        # requires, no build-backend (setuptools' legacy backend), ext-modules: setuptools-rust
+        (
+            '[build-system]\nrequires = ["setuptools", "setuptools_rust"]\n\n'
+            '[[tool.setuptools-rust.ext-modules]]\ntarget = "m"\npath = "Cargo.toml"\n',
+            "setuptools-rust",
+        ),
+        ('[build-system]\nrequires = ["Setuptools-Rust>=1.12"]\n', "setuptools-rust"),
+        ('[build-system]\nrequires = ["setuptools"]\n', None),
+        (
+            '[build-system]\nrequires = ["maturin[patchelf]>=1.9"]\nbuild-backend = "maturin"\n',
+            "maturin",
+        ),
+    ],
+)
+def test_the_backend_is_found_in_every_spelling(tmp_path, pyproject, backend):
+    from scaffold.workspace.python import load_python_project
+    from scaffold.workspace.reader import Reader
+
+    write_tree(tmp_path, {"pyproject.toml": pyproject})
+    project = load_python_project(tmp_path, Reader())
+    assert project is not None and project.backend == backend

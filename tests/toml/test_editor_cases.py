@@ -43,7 +43,8 @@ def _dependent(root: Path, manifest: bytes) -> Path:
             "Cargo.toml": '[workspace]\nmembers = ["mylib", "dep"]\n'
             'default-members = ["dep"]\n\n[workspace.dependencies]\n'
             'mylib = { path = "mylib" }\n',
-            "dep/src/main.rs": "fn main() {}\n",
+            # a binary that embeds Python (PW203 words it otherwise for a CLI over the Rust API)
+            "dep/src/main.rs": "fn main() {\n    pyo3::Python::attach(|_py| ());\n}\n",
             "dep/Cargo.toml": manifest,
         },
     )

@@ -1,0 +1,4 @@
+fn main() {
+    // the library's Rust API only: no Python here
+    mylib::answer();
+}

@@ -1,0 +1,11 @@
+use pyo3::prelude::*;
+
+#[pymodule]
+fn mylib(_m: &Bound<'_, PyModule>) -> PyResult<()> {
+    Ok(())
+}
+
+/// Pure Rust.
+pub fn answer() -> u32 {
+    42
+}
