@@ -165,3 +165,20 @@ def test_the_upgrade_edits_a_kept_file_and_guards_the_regenerated_ones(project):
     assert re.search(r'\npyo3 = "0.30.\d+"\n', cargo.read_text())
     recorded = yaml.safe_load((project / ".copier-answers.yml").read_text())
     assert recorded["pyo3_version"] == "0.30"
+
+
+def test_cibuildwheel_matrix_follows_the_series(made_at_0_24, tmp_path, monkeypatch):
+    """setuptools-rust's CI matrix (cibuildwheel's `build` list in pyproject.toml) is derived
+    from the series' newest CPython: after the regeneration it is what `new` writes at 0.30."""
+    monkeypatch.setenv(history.HISTORY_ENV, str(made_at_0_24[1]))
+    made = {}
+    for series in ("0.26", "0.30"):
+        dest = tmp_path / series / "st"
+        flags = ["--pyo3", series, "--backend", "setuptools-rust", "--no-git", "--yes"]
+        assert run_cli("new", "st", dest, *flags).exit_code == 0
+        made[series] = dest
+    git_init(made["0.26"])
+    done = regenerate(made["0.26"].resolve(), NEW, (0, 30, 1))
+    pyproject = made["0.26"].resolve() / "pyproject.toml"
+    assert pyproject.read_text() != (made["0.30"] / "pyproject.toml").read_text()
+    assert done.changeset.after[pyproject] == (made["0.30"] / "pyproject.toml").read_text()
