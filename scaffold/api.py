@@ -331,9 +331,11 @@ def upgrade(
     on_note: Callable[[str], None] | None = None,
 ) -> Upgraded:
     """Move the workspace at `path` and its PyO3 companion crates to PyO3 `pyo3` (e.g.
-    "0.30"), then `cargo update -p` them; `unsafe_fixes` also renames PyO3 APIs in the Rust
-    sources and raises requires-python to the abi3 floor. `on_plan` sees the plan before
-    anything is written, `on_note` a wait for the write lock. `dry_run` writes nothing."""
+    "0.30"), then `cargo update -p` them; in a project `new` made, the answers files move too
+    and the templates' files are regenerated (3-way, the user's edits kept). `unsafe_fixes`
+    also renames PyO3 APIs in the Rust sources and raises requires-python to the abi3 floor.
+    `on_plan` sees the plan before anything is written, `on_note` a wait for the write lock.
+    `dry_run` writes nothing."""
     from scaffold.upgrade import plan as planning
     from scaffold.workspace.discover import require_cargo
 
