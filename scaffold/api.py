@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from scaffold.profiling.recorders import Recording
     from scaffold.render.project import Options
     from scaffold.render.project_update import Step as UpdateStep
+    from scaffold.testing.runner import Verdict
     from scaffold.toml.textfile import TextFile
     from scaffold.transaction.changeset import ChangeSet
     from scaffold.upgrade.model import Plan as UpgradePlan
@@ -95,10 +96,17 @@ def fix(
         from scaffold.workspace.discover import require_cargo
 
         require_cargo(project)
+
+    def written(outcome: Outcome) -> ChangeSet:
+        """The fixes, and Cargo.lock in step when one adds a dependency (PW103's)."""
+        from scaffold.workspace.lockfile import with_synced_lock
+
+        return with_synced_lock(outcome.changeset, outcome.workspace.root, project.boundary)
+
     outcome = _commit(
         project,
         lambda: engine.run(path, selected, threshold, wiring),
-        lambda outcome: outcome.changeset,
+        written,
         dry_run=dry_run,
         allow_dirty=allow_dirty,
         allow_no_vcs=allow_no_vcs,
@@ -224,6 +232,7 @@ def _add_profiler(
     from scaffold.profiler import plan as profiler_plan
     from scaffold.workspace.discover import display_base
     from scaffold.workspace.loader import load
+    from scaffold.workspace.lockfile import with_synced_lock
 
     ws = load(path)
     base = display_base(project)
@@ -256,7 +265,8 @@ def _add_profiler(
     outcome = engine.run(
         path, rules.select(list(PROFILER_WIRING_RULES), None), Applicability.UNSAFE, planned=planned
     )
-    return ProfilerAdded(profiler, existing is not None, outcome.changeset, ws.root, base, notes)
+    changeset = with_synced_lock(outcome.changeset, ws.root, project.boundary)
+    return ProfilerAdded(profiler, existing is not None, changeset, ws.root, base, notes)
 
 
 def _pyo3_notes(ws: Workspace, library: Crate, plan: ProfilerPlan) -> list[str]:
@@ -299,6 +309,136 @@ def _profiler_files(ws: Workspace, plan: ProfilerPlan) -> dict[Path, TextFile]:
     profiler_plan.add_member(editor.document(ws.root_file.path), ws, plan.directory)
     files.update(editor.changes())
     return files
+
+
+@dataclass
+class CrateAdded:
+    """What `add` made (or, with `dry_run`, would make): the crate, every file, the notes."""
+
+    kind: str  # core, cli, bench, extension
+    name: str
+    changeset: ChangeSet  # the new files and the edited ones (Cargo.lock among them)
+    root: Path  # the Cargo workspace root
+    base: Path  # where printed paths start
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def created(self) -> list[Path]:
+        return self.changeset.created
+
+    @property
+    def changed(self) -> list[Path]:
+        return self.changeset.changed
+
+
+# add-profiler's wiring rules but PW103: the crates `add` makes embed no Python, and binaries
+# that were there before are fix-features' business.
+ADD_WIRING_RULES = ("PW101", "PW102", "PW201", "PW202", "PW203", "PW204", "PW205")
+
+
+def add(
+    *,
+    kind: str,
+    name: str,
+    path: StrPath = ".",
+    location: StrPath | None = None,
+    dry_run: bool = False,
+    allow_dirty: bool = False,
+    allow_no_vcs: bool = False,
+    on_note: Callable[[str], None] | None = None,
+) -> CrateAdded:
+    """Add a crate of `kind` (`scaffold.add.plan.KINDS`) named `name` to the project at
+    `path`, in `location` (default: beside the extension crate), wired by the fix-features
+    rules, with Cargo.lock in step; one transaction. `dry_run` writes nothing."""
+    from scaffold.workspace.discover import require_cargo
+
+    path = _path(path)
+    project = _discover(path)
+    require_cargo(project)
+    where = None if location is None else _path(location)
+    added = _commit(
+        project,
+        lambda: _add(path, project, kind, name, where),
+        lambda added: added.changeset,
+        dry_run=dry_run,
+        allow_dirty=allow_dirty,
+        allow_no_vcs=allow_no_vcs,
+        on_note=on_note,
+    )
+    for text in added.notes:  # about the result: said once it exists
+        if on_note is not None:
+            on_note(text)
+    return added
+
+
+def _add(
+    path: Path,
+    project: Project,
+    kind: str,
+    name: str,
+    location: Path | None,
+) -> CrateAdded:
+    from scaffold import rules
+    from scaffold.add import plan as add_plan
+    from scaffold.lint import engine
+    from scaffold.lint.diagnostic import Applicability
+    from scaffold.workspace.discover import display_base
+    from scaffold.workspace.loader import load
+    from scaffold.workspace.lockfile import with_synced_lock
+
+    ws = load(path)
+    planned = add_plan.plan(ws, kind, name, location)
+    outcome = engine.run(
+        path,
+        rules.select(list(ADD_WIRING_RULES), None),
+        Applicability.UNSAFE,
+        planned=planned.files,
+    )
+    return CrateAdded(
+        kind,
+        name,
+        with_synced_lock(outcome.changeset, ws.root, project.boundary),
+        ws.root,
+        display_base(project),
+        planned.notes,
+    )
+
+
+@dataclass
+class Tested:
+    """What `test` ran: one verdict per step, in order."""
+
+    verdicts: list[Verdict]
+
+    @property
+    def failed_layers(self) -> list[str]:
+        return sorted({v.step.layer for v in self.verdicts if not v.passed})
+
+    @property
+    def exit_code(self) -> int:
+        """0 every layer passed; 1 one failed."""
+        return 1 if self.failed_layers else 0
+
+
+def test(
+    *,
+    path: StrPath = ".",
+    layer: str | None = None,
+    on_verdict: Callable[[Verdict], None] | None = None,
+) -> Tested:
+    """Run the project's test layers (`scaffold.testing.layers`): the libraries' Rust tests
+    with the extension feature off, the default members' `cargo test`, pytest against a freshly
+    built extension; `layer` ("rust" or "python") runs one. `on_verdict` sees each step."""
+    import os
+
+    from scaffold.testing import layers, runner
+    from scaffold.workspace.discover import require_cargo
+    from scaffold.workspace.loader import load
+
+    path = _path(path)
+    require_cargo(_discover(path))
+    steps = layers.steps(load(path), layer, dict(os.environ))
+    return Tested(runner.run(steps, on_verdict))
 
 
 @dataclass
@@ -576,11 +716,14 @@ def profile(
     destination = destination or binary.parent / "flamegraph.svg"
     program = recorders.Program(binary, program_args, ws.root)
     library = chosen.library
+    # Frames of every crate of the workspace are the project's own (a core crate, the library).
+    crates = sorted(ws.members, key=lambda c: c is not chosen.library)
     is_library = folded.library_matcher(
-        library.lib_name,
+        [c.lib_name for c in crates],
         [
             p.relative_to(ws.root).as_posix()
-            for p in library.rust_sources()
+            for c in crates
+            for p in c.rust_sources()
             if p.is_relative_to(ws.root)
         ],
     )
@@ -701,6 +844,7 @@ def _commit(
     project's write boundary: plan under the lock, refuse a dirty tree, write all at once;
     `dry_run` only plans (no lock, no guards). `on_note` hears the lock's wait and recovery."""
     from scaffold.transaction import commit
+    from scaffold.workspace import lockfile
 
     return commit.run(
         project.boundary,
@@ -712,6 +856,7 @@ def _commit(
         also_written=also_written,
         then=then,
         note=on_note,
+        guarded=lockfile.guarded,  # Cargo.lock is derived from its current text: never refused
     )
 
 

@@ -25,6 +25,8 @@ DESCRIPTION = "Cargo workspace scaffolder and feature manager for PyO3 extension
 COMMANDS: dict[str, tuple[str, str]] = {
     "new": ("new", "create a PyO3 workspace: extension crate, profiler, Python package, CI"),
     "add-profiler": ("add_profiler", "add a profiling crate to an existing PyO3 repository"),
+    "add": ("add", "add a crate: core library, CLI, benchmarks or a second extension"),
+    "test": ("test", "run every test layer: Rust libraries, default members, pytest"),
     "fix-features": ("fix_features", "lint and fix the extension-module feature wiring"),
     "doctor": ("doctor", "check the interpreter, libpython and toolchain a build will use"),
     "cross": ("cross", "configure cross compilation for a target triple"),

@@ -142,6 +142,25 @@ def test_add_profiler_dry_run_then_add(made, tmp_path):
     assert again.created == [] and again.changed == []
 
 
+def test_add_dry_run_then_add(made, tmp_path):
+    root = tmp_path / "copy"
+    shutil.copytree(made.path, root)
+    before = tree(root)
+    planned = api.add(kind="core", name="api-demo-core", path=root, dry_run=True)
+    assert tree(root) == before
+    assert root / "crates" / "api-demo-core" / "src" / "lib.rs" in planned.created
+    added = api.add(kind="core", name="api-demo-core", path=root)
+    assert added.created == planned.created and added.changed == planned.changed
+    assert all(path.is_file() for path in added.created)
+    with pytest.raises(UserError, match="exists already"):
+        api.add(kind="cli", name="api-demo-core", path=root, allow_dirty=True)
+
+
+def test_test_refuses_an_unknown_layer(made):
+    with pytest.raises(UserError, match="unknown layer"):
+        api.test(path=made.path, layer="go")
+
+
 def test_update_of_an_up_to_date_project(made):
     notes: list[str] = []
     done = api.update(path=made.path, on_note=notes.append)

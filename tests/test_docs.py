@@ -214,7 +214,7 @@ def test_every_writing_command_has_the_preview_flags_docs_preview_flags_describe
         assert (options["--check"].const, options["--diff"].const) == (Preview.CHECK, Preview.DIFF)
         assert parser.get_default("preview") is Preview.WRITE, name
         assert f"\n| `{name}` |" in page, f"docs/preview-flags.md does not describe {name}"
-    assert sorted(writing) == ["add-profiler", "cross", "fix-features", "update", "upgrade"]
+    assert sorted(writing) == ["add", "add-profiler", "cross", "fix-features", "update", "upgrade"]
 
 
 def test_writes_go_through_the_one_commit_sequence():

@@ -112,7 +112,7 @@ def test_folded_stacks_self_and_total(tmp_path):
     )
     profile = folded.read(stacks)
     assert profile.total == 10
-    is_library = folded.library_matcher("lib", ["lib/src/lib.rs"])
+    is_library = folded.library_matcher(["lib"], ["lib/src/lib.rs"])
     hottest_self = profile.hottest("self", 2, is_library)
     assert [(f.name, f.samples, f.library) for f in hottest_self] == [
         ("lib::hot", 6, True),
@@ -124,6 +124,10 @@ def test_folded_stacks_self_and_total(tmp_path):
     assert by_total == [("lib::hot", 6), ("other", 3)]
     assert is_library("count (lib/src/lib.rs)") and not is_library("count (src/lib.rs)")
     assert is_library("<lib::Thing as core::fmt::Debug>::fmt")
+    # every crate of the workspace is the project's own: a core crate beside the library
+    with_core = folded.library_matcher(["lib", "lib_core"], ["core/src/lib.rs"])
+    assert with_core("lib_core::sum") and with_core("f (core/src/lib.rs)")
+    assert not with_core("lib_corex::sum")
     without_process = folded.read(stacks, skip_root=True)
     assert without_process.total == 10 and "proc" not in without_process.total_time
 

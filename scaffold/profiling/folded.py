@@ -89,14 +89,15 @@ def read(path: Path, skip_root: bool = False) -> Profile:
     return Profile(total, self_time, total_time, passes)
 
 
-def library_matcher(crate_ident: str, source_files: list[str]) -> Callable[[str], bool]:
-    """Tell whether a frame name is the library's own code.
+def library_matcher(crate_idents: list[str], source_files: list[str]) -> Callable[[str], bool]:
+    """Tell whether a frame name is the project's own code (any crate of the workspace).
 
     perf names Rust functions by path (`demo_lib::count_primes`, `<demo_lib::X as T>::f`);
     py-spy names native frames `function (file.rs)`, so a frame whose file is one of the
-    library's sources counts too.
+    crates' sources counts too.
     """
-    by_path = re.compile(rf"^<?{re.escape(crate_ident)}::")
+    names = "|".join(re.escape(ident) for ident in crate_idents)
+    by_path = re.compile(rf"^<?(?:{names})::")
     files = set(source_files)
     by_file = re.compile(r"\(([^()]*\.rs)(?::\d+)?\)$")
 

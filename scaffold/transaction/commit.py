@@ -47,6 +47,7 @@ def run(
     also_written: Callable[[T], Iterable[Path]] | None = None,
     then: Callable[[T], None] | None = None,
     note: Callable[[str], None] | None = None,
+    guarded: Callable[[list[Path]], list[Path]] | None = None,
 ) -> T:
     """Plan, and unless `preview` write the plan's change set below `root` (the write
     boundary: lock and journal live there; `boundary` describes it in refusals).
@@ -54,7 +55,9 @@ def run(
     `also_written`: files a step after the write changes (Cargo.lock for `cargo update`),
     guarded like the change set; `then`: that step, run under the lock after the write.
     Nothing is checked or written when the plan changes nothing. `note` hears a wait for the
-    lock and what recovering an interrupted write restored.
+    lock and what recovering an interrupted write restored. `guarded`: which of the written
+    paths the dirty-tree check covers (default: all; files a tool derives, such as Cargo.lock,
+    may be left out).
     """
     if preview:
         return plan()
@@ -68,9 +71,10 @@ def run(
         if changeset or later:
             from scaffold.vcs import ensure_clean
 
+            paths = [*changeset.paths, *later]
             ensure_clean(
                 root,
-                [*changeset.paths, *later],
+                guarded(paths) if guarded is not None else paths,
                 allow_dirty=guards.allow_dirty,
                 allow_no_vcs=guards.allow_no_vcs,
             )

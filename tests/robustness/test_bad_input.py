@@ -14,6 +14,7 @@ from tests.robustness.helpers import ROOT_MANIFEST, make_workspace
 COMMANDS = {
     "fix-features": ("fix-features", "--unsafe-fixes"),
     "add-profiler": ("add-profiler",),
+    "add": ("add", "core", "ext-core"),
 }
 
 
@@ -296,3 +297,51 @@ def test_add_profiler_dest_outside_the_workspace(where, flag, tmp_path, repo):
     location = where if where.startswith("..") else str(tmp_path / where.lstrip("/"))
     needle = "--dest must be inside the workspace"
     expect_refusal(tmp_path, ("add-profiler", flag, location), commit(repo), needle)
+
+
+# --- scaffold add -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "needles"),
+    [
+        (("add", "core", "ext"), ("'ext'", "exists already")),  # the extension's own name
+        (("add", "cli", "cli-tool", "--dest", "crates/ext"), ("crates/ext", "already exists")),
+        (("add", "core", "match"), ("'match'", "Rust keyword")),
+        (("add", "core", "std"), ("'std'", "reserved name")),
+        (("add", "extension", "json"), ("'json'", "standard library")),
+        (("add", "extension", "class"), ("'class'", "Python keyword")),
+        (("add", "plugin", "thing"), ("'plugin'", "core, cli, bench, extension")),
+        (("add", "bench", "ext-bench"), ("no pure-Rust core crate", "scaffold add core")),
+        (("add", "core", "a/b"), ("'a/b'", "is a path")),
+    ],
+    ids=[
+        "existing-name",
+        "existing-folder",
+        "keyword",
+        "std-crate",
+        "stdlib-module",
+        "python-keyword",
+        "unknown-kind",
+        "bench-without-core",
+        "path-name",
+    ],
+)
+def test_add_bad_input(args, needles, tmp_path, repo):
+    expect_refusal(tmp_path, args, commit(repo), *needles)
+
+
+def test_add_dirty_tree(tmp_path, repo):
+    commit(repo)
+    with (repo / "Cargo.toml").open("a") as manifest:
+        manifest.write("# an edit not yet committed\n")
+    expect_refusal(tmp_path, ("add", "core", "ext-core"), repo, "Cargo.toml", "uncommitted")
+
+
+def test_add_path_outside_the_workspace(tmp_path, repo):
+    expect_refusal(
+        tmp_path,
+        ("add", "core", "ext-core", "--dest", "../outside"),
+        commit(repo),
+        "must be inside the workspace",
+    )

@@ -45,6 +45,7 @@ def _host() -> str:
 COMMANDS = {
     "fix-features": Command(("fix-features",), "scaffold.lint.engine:run", "Cargo.toml", "shape"),
     "add-profiler": Command(("add-profiler",), "scaffold.lint.engine:run", "Cargo.toml", "shape"),
+    "add": Command(("add", "core", "shape-core"), "scaffold.add.plan:plan", "Cargo.toml", "shape"),
     "upgrade": Command(
         ("upgrade", "--pyo3", "0.30"), "scaffold.upgrade.plan:build", "Cargo.toml", "old", True
     ),
@@ -117,9 +118,9 @@ def watch(monkeypatch) -> dict[str, list]:
     seen: dict[str, list] = {"acquired": [], "planned_locked": []}
     real_acquire = lock._acquire
 
-    def acquire(root):
+    def acquire(root, *args, **kwargs):
         seen["acquired"].append(root)
-        return real_acquire(root)
+        return real_acquire(root, *args, **kwargs)
 
     monkeypatch.setattr(lock, "_acquire", acquire)
     return seen

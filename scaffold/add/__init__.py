@@ -1,0 +1,2 @@
+"""`scaffold add`: grow the workspace by a crate of a known kind (`plan` decides,
+`crates` holds the files)."""
