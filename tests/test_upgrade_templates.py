@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -21,7 +22,9 @@ from tests.conftest import (
     git_init,
     lib_rs,
     pyo3_manifest,
+    read_tree,
     release_today,
+    run,
     run_cli,
     snapshot,
     write_tree,
@@ -79,10 +82,10 @@ def test_answers_move_and_the_derived_files_are_regenerated_in_memory(project):
     done = regenerate(project.resolve(), NEW, (0, 30, 1))
     assert snapshot(project) == before  # planned in a clone
     assert not done.skipped and not done.kept
-    assert [(a.relative_to(project.resolve()).as_posix(), o, n) for a, o, n in done.moved] == [
-        (".copier-answers.yml", "0.24", "0.30"),
-        (PROFILER_ANSWERS, "0.24", "0.30"),
-    ]
+    assert [
+        (m.answers.relative_to(project.resolve()).as_posix(), m.old, m.new, m.release)
+        for m in done.moved
+    ] == [(".copier-answers.yml", "0.24", "0.30", None), (PROFILER_ANSWERS, "0.24", "0.30", None)]
     after = {
         p.relative_to(project.resolve()).as_posix(): t for p, t in done.changeset.after.items()
     }
@@ -182,3 +185,54 @@ def test_cibuildwheel_matrix_follows_the_series(made_at_0_24, tmp_path, monkeypa
     pyproject = made["0.26"].resolve() / "pyproject.toml"
     assert pyproject.read_text() != (made["0.30"] / "pyproject.toml").read_text()
     assert done.changeset.after[pyproject] == (made["0.30"] / "pyproject.toml").read_text()
+
+
+def test_an_older_template_release_moves_to_the_installed_one(made_at_0_24, tmp_path):
+    """The regeneration renders the installed release (the one that knows this installation's
+    PyO3 facts): a project at an older release moves with it, and the plan says so."""
+    bundles = made_at_0_24[1]
+    repo = bundles.parent / "repo"
+    head = subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=repo, check=True, capture_output=True, text=True
+    ).stdout.strip()
+    history.build_bundles(repo, {"1.0.0": head}, tmp_path / "old")
+    history.build_bundles(repo, {"1.0.0": head, "2.0.0": head}, tmp_path / "new")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv(history.HISTORY_ENV, str(tmp_path / "old"))
+        assert run_cli("new", NAME, tmp_path / NAME, "--pyo3", "0.24", "--yes").exit_code == 0
+        mp.setenv(history.HISTORY_ENV, str(tmp_path / "new"))
+        done = regenerate((tmp_path / NAME).resolve(), NEW, (0, 30, 1))
+    assert [m.describe() for m in done.moved] == [
+        'pyo3_version "0.24" -> "0.30" (template answers; template release 1.0.0 -> 2.0.0)'
+    ] * 2
+    answers = done.changeset.after[(tmp_path / NAME).resolve() / ".copier-answers.yml"]
+    assert yaml.safe_load(answers or "")["_commit"] == "2.0.0"
+
+
+@pytest.mark.needs_rust  # upgrade resolves PyO3 0.30's version with cargo
+def test_a_file_regenerated_and_edited_is_one_change_from_the_working_tree(project, tmp_path):
+    """Cargo.toml is regenerated (its pyo3 line) and then edited (the user's lower
+    rust-version raised to the new MSRV): the `--diff` is against the working tree, `git
+    apply` takes it, and it gives what the upgrade writes."""
+    cargo = project / "Cargo.toml"
+    text = cargo.read_text()
+    msrv = facts.fmt(facts.msrv(NEW) or (0, 0))
+    assert f'rust-version = "{msrv}"' in text
+    cargo.write_text(text.replace(f'rust-version = "{msrv}"', 'rust-version = "1.60"'))
+    git_init(project)
+    diff = run_cli("upgrade", project, "--pyo3", "0.30", "--diff")
+    assert diff.exit_code == 1, diff.stderr
+    assert re.search(rf'  Cargo.toml:\d+: rust-version "1.60" -> "{msrv}"', diff.stderr), (
+        diff.stderr
+    )
+    assert "  Cargo.toml: regenerated from the templates (your edits kept)" in diff.stderr
+    patch = tmp_path / "upgrade.patch"
+    patch.write_text(diff.stdout)
+    run(["git", "apply", str(patch)], cwd=project)
+    patched = read_tree(project)
+    assert 'pyo3 = "0.30"' in patched["Cargo.toml"].decode()
+    run(["git", "checkout", "--", "."], cwd=project)
+    run(["git", "clean", "-fdq"], cwd=project)
+    done = run_cli("upgrade", project, "--pyo3", "0.30")
+    assert done.exit_code == 0, done.stdout + done.stderr
+    assert read_tree(project) == patched

@@ -111,10 +111,8 @@ def _regenerate(plan: Plan, path: Path, version: tuple[int, ...]) -> Workspace:
     if not done.changeset:
         return ws
     plan.regenerated = done.changeset
-    for answers, old, new in done.moved:
-        plan.steps.append(
-            Step(plan.relative(answers), f'pyo3_version "{old}" -> "{new}" (template answers)')
-        )
+    for moved in done.moved:
+        plan.steps.append(Step(plan.relative(moved.answers), moved.describe()))
     for changed in done.changeset.paths:
         if changed.name != ".copier-answers.yml":
             verb = "removed" if done.changeset.after[changed] is None else "regenerated"

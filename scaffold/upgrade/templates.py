@@ -26,6 +26,23 @@ from scaffold.upgrade.requirements import restyle
 from scaffold.workspace.versions import parse, series
 
 
+@dataclass(frozen=True)
+class Moved:
+    """One answers file moved: its PyO3 version, and its template release when the project's
+    is older than the installed one (regenerating renders the installed release)."""
+
+    answers: Path
+    old: str
+    new: str
+    release: tuple[str, str] | None = None  # (recorded, installed)
+
+    def describe(self) -> str:
+        text = f'pyo3_version "{self.old}" -> "{self.new}" (template answers'
+        if self.release is not None:
+            text += f"; template release {self.release[0]} -> {self.release[1]}"
+        return text + ")"
+
+
 @dataclass
 class Regenerated:
     """What the templates regenerate: the change set against the working tree, the new
@@ -33,7 +50,7 @@ class Regenerated:
 
     changeset: ChangeSet = field(default_factory=ChangeSet)
     files: dict[Path, TextFile] = field(default_factory=dict)
-    moved: list[tuple[Path, str, str]] = field(default_factory=list)  # answers, old, new
+    moved: list[Moved] = field(default_factory=list)
     kept: list[Path] = field(default_factory=list)  # merges that conflicted: user's text kept
     skipped: str = ""  # why answers files present were not followed
 
@@ -73,17 +90,26 @@ def regenerate(root: Path, new: facts.Series, version: tuple[int, ...]) -> Regen
         return uncommitted if (root / updating.ANSWERS).is_file() else Regenerated()
     steps, _ = updating.ours(top, files)
     overrides: dict[Path, dict[str, Any]] = {}
-    moved = []
+    versions: dict[Path, str] = {}
     for step in steps:
         recorded = yaml.safe_load((top / step.answers).read_text(encoding="utf-8")) or {}
         changed = answers_update(recorded, new, version)
         if changed:
             overrides[step.answers] = changed
-            moved.append((step.answers, str(recorded["pyo3_version"]), changed["pyo3_version"]))
+            versions[step.answers] = str(recorded["pyo3_version"])
     todo = [s for s in steps if s.answers in overrides]
     if not todo:
         return Regenerated()
     folder, target = updating.targets(todo)
+    moved = [
+        Moved(
+            top / s.answers,
+            versions[s.answers],
+            overrides[s.answers]["pyo3_version"],
+            (s.recorded, target[s.template]) if s.recorded != target[s.template] else None,
+        )
+        for s in todo
+    ]
     changes = updating.update_in_clone(
         top, head, todo, target, folder, interactive=False, overrides=overrides
     )
@@ -96,4 +122,4 @@ def regenerate(root: Path, new: facts.Series, version: tuple[int, ...]) -> Regen
         for path, text in changeset.after.items()
         if text is not None
     }
-    return Regenerated(changeset, texts, [(top / a, o, n) for a, o, n in moved], kept)
+    return Regenerated(changeset, texts, moved, kept)
