@@ -1,7 +1,7 @@
 """Re-run `scaffold fix-features` and `scaffold add-profiler` on real repositories.
 
     python benchmarks/real_repos.py [--repos DIR] [--scratch DIR] [--only NAME ...]
-                                    [--no-build] [--json FILE]
+                                    [--no-build] [--json FILE] [--scaffold DIR]
 
 The repositories are snapshots brought with the `fetch` tool and unpacked into `--repos`
 (default /work/realrepos/<name>); none of their code is in this repository. For each entry of
@@ -23,6 +23,7 @@ Prints a Markdown table per step. Resolution only (`cargo tree`, `cargo metadata
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import re
@@ -30,6 +31,7 @@ import shutil
 import subprocess
 import sys
 import time
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -69,9 +71,30 @@ ENTRIES = [
     ("pydantic-core", "pydantic-core", ".", "resolve"),  # env wiring, `benches/`
     ("arro3", "arro3", ".", False),  # virtual workspace, three maturin extensions
     ("tokenizers", "tokenizers", "bindings/python", "resolve"),  # standalone stub-gen crate
+    # round 3 (issue 23; see notes/real-repos.md)
+    ("daft", "daft", ".", "resolve"),  # 70-member engine, root package, pyo3 behind `python`
+    ("daft-hello", "daft", "examples/hello", False),  # a plugin example, setup.py
+    ("lancedb", "lancedb", "python", "resolve"),  # env wiring, build-config in build-deps
+    ("obstore", "obstore", ".", False),  # virtual workspace, an extension + two pyo3 libraries
+    ("oxigraph", "oxigraph", "python", "resolve"),  # pyo3 inherited, `maturin~=1.0`
+    ("oxigraph-root", "oxigraph", ".", False),
+    ("prqlc-python", "prql", "prqlc/bindings/prqlc-python", False),  # `maturin[uv_build]`
+    ("prql", "prql", ".", False),  # a compiler's workspace, bindings under a target table
+    ("wasmer-python", "wasmer-python", ".", False),  # PyO3 0.14, build-config 0.15
+    ("polars-xdt", "polars-xdt", ".", "resolve"),  # a polars plugin
+    ("rpds", "rpds", ".", True),  # small, `[dependencies.pyo3]` table + maturin `features`
+    ("pyrage", "pyrage", ".", "resolve"),
+    ("tantivy-py", "tantivy-py", ".", "resolve"),  # build-config 0.29 beside pyo3 0.29
+    ("limbo-python", "limbo", "bindings/python", False),  # a database's bindings
+    ("vortex-python", "vortex", "vortex-python", False),  # 60-member Arrow workspace
+    ("granian", "granian", ".", False),  # git dependencies
+    ("candle-pyo3", "candle", "candle-pyo3", "resolve"),  # an ML framework's bindings member
 ]
 FEATURE = re.compile(r'pyo3 feature "([^"]+)"')
 SCAFFOLD = [sys.executable, "-m", "scaffold"]
+# the scaffold checkout to run (`--scaffold`): this one unless told, e.g. a scratch merge of
+# branches under review
+SOURCE = Path(__file__).parents[1]
 
 
 @dataclass
@@ -88,7 +111,10 @@ def main() -> int:
     parser.add_argument("--only", nargs="*", help="labels to run (default: all)")
     parser.add_argument("--no-build", action="store_true", help="skip the profiler builds")
     parser.add_argument("--json", type=Path, help="also write the results as JSON")
+    parser.add_argument("--scaffold", type=Path, help="the scaffold checkout to run")
     args = parser.parse_args()
+    global SOURCE
+    SOURCE = (args.scaffold or SOURCE).resolve()
     env = {k: v for k, v in os.environ.items() if k != "LD_LIBRARY_PATH"}
     env.setdefault("CARGO_TARGET_DIR", "/work/.shared-target")
     results = []
@@ -148,12 +174,12 @@ def run(cmd: list[str], cwd: Path, env: dict[str, str], timeout: int = 1800):
 
 
 def scaffold(args: list[str], cwd: Path, env: dict[str, str]):
-    return run([*SCAFFOLD, *args], cwd, {**env, "PYTHONPATH": str(Path(__file__).parents[1])})
+    return run([*SCAFFOLD, *args], cwd, {**env, "PYTHONPATH": str(SOURCE)})
 
 
 def scenarios(directory: Path) -> list[Scenario]:
     """The builds to compare, found with scaffold's own workspace model."""
-    sys.path.insert(0, str(Path(__file__).parents[1]))
+    sys.path.insert(0, str(SOURCE))
     from scaffold.workspace.loader import load
 
     ws = load(directory)
@@ -179,9 +205,32 @@ def resolving(env: dict[str, str]) -> dict[str, str]:
     return {**env, "RUSTUP_TOOLCHAIN": "stable"}
 
 
+@functools.cache
+def git_patches(root: Path) -> list[str]:
+    """`--config` arguments that patch each github.com git package of the lock file with the
+    same version from crates.io: this machine cannot reach GitHub, and none of those packages
+    (azure SDK forks, syntect, tpchgen, ...) depends on pyo3, so the pyo3 features that `cargo
+    tree` reports are the same. A fork with features of its own still fails to resolve. Read once
+    per copy, before the first `cargo tree` rewrites the lock with the patched packages."""
+    lock = root / "Cargo.lock"
+    if not lock.is_file():
+        return []
+    args = []
+    for package in tomllib.loads(lock.read_text()).get("package", []):
+        source = package.get("source", "")
+        if source.startswith("git+https://github.com/"):
+            url = source.removeprefix("git+").split("?")[0].split("#")[0]
+            name, version = package["name"], package["version"]
+            args += ["--config", f'patch."{url}".{name}.version="={version}"']
+    return args
+
+
 def pyo3_features(scenario: Scenario, env: dict[str, str]) -> str:
     proc = run(
-        ["cargo", "tree", "-i", "pyo3", *scenario.args], scenario.cwd, resolving(env), timeout=600
+        ["cargo", "tree", "-i", "pyo3", *scenario.args, *git_patches(scenario.cwd)],
+        scenario.cwd,
+        resolving(env),
+        timeout=600,
     )
     if proc.returncode != 0:
         text = proc.stderr

@@ -541,6 +541,7 @@ def new(
     wiring: str | None = None,
     abi3: str | None = None,
     layout: str | None = None,
+    stubs: str | None = None,
     author: str | None = None,
     license: str | None = None,
     profiler: bool = True,
@@ -550,8 +551,8 @@ def new(
     """Create a Cargo workspace for the PyO3 extension `name` in `dest` (default: ./NAME),
     with the profiler crate unless `profiler` is False, and a first commit unless `git` is
     False. None takes the default: PyO3 `render.project.DEFAULT_PYO3`, maturin, feature
-    wiring, no abi3, the mixed layout, MIT. Everything is checked before anything is
-    written; on failure what was made is removed. `on_note` sees each warning as it is
+    wiring, no abi3, the mixed layout, a hand-written stub, MIT. Everything is checked before
+    anything is written; on failure what was made is removed. `on_note` sees each warning as it is
     found."""
     from scaffold.render import project
 
@@ -565,6 +566,7 @@ def new(
         wiring=wiring,
         abi3=abi3,
         layout=layout,
+        stubs=stubs,
         author=author,
         license=license,
         profiler=profiler,

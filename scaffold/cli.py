@@ -72,16 +72,22 @@ def _command_module(module: str) -> ModuleType:
 
 
 def _parse(parser: argparse.ArgumentParser, argv: list[str]) -> argparse.Namespace:
-    """parse_args, also accepting PATH after options (`cross T --lib-dir D PATH`).
+    """parse_args, also accepting PATH (or `new`'s DEST) after options (`cross T --lib-dir D
+    PATH`, `new NAME --yes DEST`).
 
     argparse fills an optional positional in the first run of positionals only; a lone leftover
-    argument after the options is that PATH.
+    argument after the options is that PATH or DEST.
     """
     args, extra = parser.parse_known_args(argv)
-    if len(extra) == 1 and not extra[0].startswith("-") and str(getattr(args, "path", "")) == ".":
+    lone = len(extra) == 1 and not extra[0].startswith("-")
+    if lone and str(getattr(args, "path", "")) == ".":
         from pathlib import Path
 
         args.path = Path(extra[0])
+    elif lone and getattr(args, "command", None) == "new" and args.dest is None:
+        from pathlib import Path
+
+        args.dest = Path(extra[0])
     elif extra:
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
     return args

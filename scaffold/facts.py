@@ -38,6 +38,17 @@ CHANGELOG 0.29.0, PR #5866; guide/src/features.md."""
 RPATH_HELPER_SINCE: Series = (0, 28)
 """`pyo3_build_config::add_libpython_rpath_link_args()` exists: CHANGELOG 0.28.0, PR #5624."""
 
+GENERATED_STUBS_SINCE: Series = (0, 29)
+"""maturin generates the type stub from the built binary (`--generate-stubs`, PyO3's
+`experimental-inspect` feature): PyO3's guide, "Type stub generation", lists build tools
+exposing it from 0.29 (0.27 and 0.28: "Not done yet"); maturin 1.16 `build --help`:
+`--generate-stubs ... Requires PyO3 and its "experimental-inspect" feature`."""
+
+FRAMEWORK_LINK_ARGS_SINCE: Series = (0, 24)
+"""`pyo3_build_config::add_python_framework_link_args()` (macOS framework builds: the
+framework's prefix on the rpath) exists: read in pyo3-build-config 0.24.2's src/lib.rs, the
+oldest series `new` supports; older series are not claimed."""
+
 BUILD_CONFIG_NEEDS_DIRECT_DEP_SINCE: Series = (0, 29)
 """`pyo3_build_config` APIs need a direct dependency on `pyo3` or `pyo3-ffi` in the same crate
 (pyo3-build-config no longer inlines its configuration): guide/src/migration.md, "from 0.28.*
@@ -314,6 +325,23 @@ def backend_env_floor(backend: str) -> Version | None:
     return BACKEND_ENV_FLOORS.get(backend)
 
 
+# --- Cargo's manifest schema ------------------------------------------------------------------
+
+CARGO_MANIFEST_KEYS = frozenset(
+    """cargo-features package project profile lib bin example test bench dependencies
+    dev-dependencies dev_dependencies build-dependencies build_dependencies features target
+    replace patch workspace badges lints hints""".split()
+)
+"""The top-level keys cargo reads; any other it ignores with "warning: unused manifest key"
+(cargo-util-schemas `TomlManifest`; `hints` checked with cargo 1.95, which accepts it)."""
+
+CARGO_WORKSPACE_KEYS = frozenset(
+    "members exclude default-members resolver metadata package dependencies lints".split()
+)
+"""The keys of `[workspace]` (cargo-util-schemas `TomlWorkspace`); others warn as
+`unused manifest key: workspace.KEY`."""
+
+
 # --- crates whose versions follow PyO3's ------------------------------------------------------
 
 
@@ -397,6 +425,16 @@ def has_rpath_helper(series: Series) -> bool:
     return series >= RPATH_HELPER_SINCE
 
 
+def generates_stubs(series: Series) -> bool:
+    """Whether maturin can generate the type stub of a module built with PyO3 `series`."""
+    return series >= GENERATED_STUBS_SINCE
+
+
+def has_framework_helper(series: Series) -> bool:
+    """Whether `pyo3_build_config::add_python_framework_link_args()` is known in `series`."""
+    return series >= FRAMEWORK_LINK_ARGS_SINCE
+
+
 def has_lib_dir(series: Series) -> bool:
     """Whether `InterpreterConfig::lib_dir` is public in `series`."""
     return series >= LIB_DIR_SINCE
@@ -446,6 +484,7 @@ def template_flags(series: Series) -> dict[str, bool]:
     return {
         "pyo3_attach_api": has_attach_api(series),
         "pyo3_rpath_helper": has_rpath_helper(series),
+        "pyo3_framework_helper": has_framework_helper(series),
         "pyo3_feature_deprecated": feature_deprecated(series),
     }
 

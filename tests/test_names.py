@@ -18,7 +18,12 @@ from scaffold.workspace.names import (
     [
         ("my-lib", ("my-lib", "my_lib")),
         ("demo_lib", ("demo_lib", "demo_lib")),
-        ("Fast2", ("Fast2", "Fast2")),
+        ("Fast2", ("fast2", "fast2")),
+        # CamelCase becomes Rust's snake_case (no `non_snake_case` warnings in the build).
+        ("MyLib", ("my-lib", "my_lib")),
+        ("HTTPServer", ("http-server", "http_server")),
+        ("My_Lib", ("my_lib", "my_lib")),
+        ("myLib2Go", ("my-lib2-go", "my_lib2_go")),
         ("x", ("x", "x")),
         ("_private", ("_private", "_private")),
         ("case", ("case", "case")),  # a Python soft keyword is importable
@@ -57,6 +62,8 @@ def test_valid_names(name, expected):
         ("class", "Python keyword"),
         ("import", "Python keyword"),
         ("None", "Python keyword"),
+        ("json", "standard library"),
+        ("typing", "standard library"),
         ("con", "Windows"),
         ("_", "identifier"),
     ],

@@ -137,9 +137,17 @@ def test_variant(combo, rendered):
     # Project files: the default license's text, metadata, the test dependency group.
     assert texts["LICENSE"].startswith("MIT License\n\nCopyright (c) the var-lib authors\n")
     assert not any(p.startswith("LICENSE-") for p in texts)
-    assert (pyproject := toml["pyproject.toml"])["project"]["readme"] == "README.md"
+    pyproject = toml["pyproject.toml"]
+    assert pyproject["project"]["readme"] == "README.md"
     assert pyproject["project"]["description"] and "optional-dependencies" not in pyproject
-    assert pyproject["dependency-groups"] == {"test": ["pytest>=8"]}
+    stubbed = layout == "mixed" or backend == "maturin"  # a typed package ships a stub
+    assert pyproject["dependency-groups"] == {
+        "test": ["pytest>=8", "mypy>=1.10"] if stubbed else ["pytest>=8"]
+    }
+    # uv rebuilds when a Rust source or manifest changes (issue 26; uv init's keys).
+    keys = {key["file"] for key in pyproject["tool"]["uv"]["cache-keys"]}
+    assert {"pyproject.toml", "Cargo.toml", "Cargo.lock", "crates/**/*.rs"} <= keys
+    assert "crates/**/Cargo.toml" in keys
     assert (
         "\n## Release\n" in texts["README.md"] and "pip install --group test" in texts["README.md"]
     )
@@ -186,6 +194,8 @@ def test_variant(combo, rendered):
         assert ("Python::with_gil(f)" in main_rs) == (minor < 26)
         build_rs = texts[f"crates/{NAME}-profiler/build.rs"]
         assert ("add_libpython_rpath_link_args();" in build_rs) == (minor >= 28)
+        assert "add_python_framework_link_args();" in build_rs  # macOS framework Pythons
+        assert "CARGO_CFG_TARGET_FAMILY" in build_rs or minor >= 28  # no -rpath on Windows
 
     # abi3 and requires-python.
     lowest = SpecifierSet(pyproject["project"]["requires-python"])
@@ -209,7 +219,29 @@ def test_variant(combo, rendered):
     if layout == "mixed":
         assert (project / f"python/{MODULE}/__init__.py").is_file()
         assert f"from .{MODULE} import" in texts[f"python/{MODULE}/__init__.py"]
-    assert f"import {MODULE}" in texts[f"tests/test_{MODULE}.py"]
+    tests_py = texts[f"tests/test_{MODULE}.py"]
+    assert f"import {MODULE}" in tests_py
+    assert "_is_an_overflow_error" in tests_py and "is_a_type_error" not in tests_py
+    assert ("mypy.stubtest" in tests_py) == stubbed
+    stubs = [text for path, text in texts.items() if path.endswith(".pyi")]
+    assert len(stubs) == int(stubbed)
+    for stub in stubs:  # the native module's `__all__`, which PyO3 sets, in the stub too
+        assert '__all__ = ["count_primes", "is_prime"]' in stub
+    if layout == "mixed":
+        assert '__all__ = ["count_primes", "is_prime"]' in texts[f"python/{MODULE}/__init__.py"]
+    # The generated README names the project's own tools (issue 26).
+    readme = texts["README.md"]
+    for command in ("scaffold fix-features", "scaffold update", "scaffold upgrade", "pre-commit"):
+        assert command in readme, command
+    assert "uv run pytest" in readme and "cache-keys" in readme
+    if profiler:
+        assert "scaffold profile" in readme and "cargo profile" in readme
+    if backend == "setuptools-rust":  # no maturin wording in that variant's files
+        for path, text in texts.items():
+            if path not in ("README.md", ".github/workflows/CI.yml") and path.endswith(
+                (".toml", ".rs", ".in", ".cfg")
+            ):
+                assert "maturin" not in text and "module-name" not in text, path
 
     # Backend.
     manifest = f"crates/{NAME}/Cargo.toml"
@@ -239,8 +271,8 @@ def test_variant(combo, rendered):
                 "py.typed",
                 "*.pyi",
             }
-        else:
-            assert setuptools["packages"] == []
+        else:  # the module alone, named so the editable install maps it
+            assert setuptools["packages"] == [] and setuptools["py-modules"] == [MODULE]
         assert pyproject["project"]["version"] == "0.1.0"
         manifest_in = texts["MANIFEST.in"].splitlines()
         assert "include Cargo.*" in manifest_in
@@ -320,6 +352,14 @@ def check_release_workflow(workflow: dict, backend: str, wiring: str, profiler: 
             if step.get("uses", "").startswith("actions/checkout@"):
                 assert step["with"]["persist-credentials"] is False, name
     rust = "\n".join(s.get("run", "") for s in steps_of(jobs["rust"]))
+    # The Rust job (tests, the profiler) on the three systems (issue 26).
+    assert jobs["rust"]["runs-on"] == "${{ matrix.os }}"
+    assert jobs["rust"]["strategy"]["matrix"]["os"] == [
+        "ubuntu-latest",
+        "macos-latest",
+        "windows-latest",
+    ]
+    assert jobs["rust"]["defaults"]["run"]["shell"] == "bash"
     assert "cargo test-lib" in rust
     if profiler:
         assert ("cargo test --workspace" in rust) == (wiring == "env")
@@ -330,6 +370,14 @@ def check_release_workflow(workflow: dict, backend: str, wiring: str, profiler: 
             assert tests and all("--find-links dist" in t and "--group test" in t for t in tests), (
                 os_job
             )
+            for test in tests:  # the built wheel, then its dependencies (issue 26)
+                installs = [line for line in test.splitlines() if "pip install var-lib" in line]
+                assert len(installs) == 2 and "--no-deps" not in installs[1], test
+            builds = [s for s in steps_of(jobs[os_job]) if "maturin-action" in s.get("uses", "")]
+            assert builds and all(
+                b["with"]["sccache"] == "${{ !startsWith(github.ref, 'refs/tags/') }}"
+                for b in builds
+            ), os_job
         assert any(s.get("with", {}).get("command") == "sdist" for s in steps_of(jobs["sdist"]))
     else:
         (cibw,) = [s for s in steps_of(jobs["wheels"]) if "cibuildwheel" in s.get("uses", "")]
@@ -529,3 +577,71 @@ def test_prompts_ask_the_new_options(tmp_path, monkeypatch):
         print,
     )
     assert asked == [] and options["wiring"] == "feature"
+
+
+@pytest.mark.parametrize("layout", new_project.LAYOUTS)
+def test_generated_stubs(layout, tmp_path):
+    """`--stubs generated` (issue 26): no stub by hand; PyO3's experimental-inspect on the
+    extension; every maturin build (README, CI, uv) passes --generate-stubs; the generated
+    tests still run stubtest; the result is clean for fix-features, validates with
+    check-jsonschema and zizmor, and names nothing of this machine."""
+    result = _new(tmp_path, "--stubs", "generated", "--layout", layout)
+    assert result.exit_code == 0, result.stderr
+    assert "maturin develop --generate-stubs" in result.stderr
+    project = tmp_path / NAME
+    texts = {path: data.decode() for path, data in read_tree(project).items()}
+    assert not [path for path in texts if path.endswith(".pyi")]
+    lib = tomllib.loads(texts[f"crates/{NAME}/Cargo.toml"])
+    assert lib["dependencies"]["pyo3"] == {"workspace": True, "features": ["experimental-inspect"]}
+    pyproject = tomllib.loads(texts["pyproject.toml"])
+    assert pyproject["tool"]["uv"]["config-settings"] == {"maturin.build-args": "--generate-stubs"}
+    assert _answers(project)["stubs"] == "generated"
+    workflow = yaml.safe_load(texts[".github/workflows/CI.yml"])
+    builds = [
+        s["with"]["args"]
+        for job in ("linux", "musllinux", "windows", "macos")
+        for s in workflow["jobs"][job]["steps"]
+        if "maturin-action" in s.get("uses", "")
+    ]
+    assert builds and all(args.endswith(" --generate-stubs") for args in builds), builds
+    assert "maturin develop --generate-stubs" in texts["README.md"]
+    assert "mypy.stubtest" in texts[f"tests/test_{MODULE}.py"]
+    if layout == "mixed":  # maturin writes the stub into the package: not tracked
+        assert texts[f"python/{MODULE}/.gitignore"].splitlines()[-1] == f"/{MODULE}.pyi"
+    check = run_cli("fix-features", "--check", project)
+    assert (check.exit_code, check.stdout) == (0, ""), check.stdout + check.stderr
+    leaks = _machine_paths() | {"site-packages"}
+    for rel, text in texts.items():
+        assert not [path for path in leaks if path in text], rel
+    bin_dir = Path(sys.executable).parent
+    workflow_path = project / ".github/workflows/CI.yml"
+    schema = subprocess.run(
+        [
+            bin_dir / "check-jsonschema",
+            "--builtin-schema",
+            "vendor.github-workflows",
+            workflow_path,
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert schema.returncode == 0, schema.stdout + schema.stderr
+    audit = subprocess.run(
+        [bin_dir / "zizmor", "--offline", "--format", "json", workflow_path],
+        capture_output=True,
+        text=True,
+    )
+    assert {f["ident"] for f in json.loads(audit.stdout)} == {"unpinned-uses"}
+
+
+@pytest.mark.parametrize(
+    "flags, message",
+    [
+        (["--stubs", "generated", "--backend", "setuptools-rust"], "needs --backend maturin"),
+        (["--stubs", "generated", "--pyo3", "0.28"], "needs PyO3 >= 0.29"),
+    ],
+)
+def test_generated_stubs_refused_where_maturin_cannot(flags, message, tmp_path):
+    result = _new(tmp_path, *flags)
+    assert result.exit_code == 2 and message in result.stderr, result.stderr
+    assert list(tmp_path.iterdir()) == []

@@ -1,11 +1,13 @@
 """The release CI of `scaffold new` (issue 18) against the tools it must keep up with: the
 action majors and wheel targets of `maturin generate-ci github` (the pinned maturin of the
 `test` extra) and, for setuptools-rust, the wheels cibuildwheel (also pinned) would build from
-the generated `[tool.cibuildwheel]`. The semantic checks of every variant's workflow and the
-schema/zizmor validation live in tests/test_new_variants.py."""
+the generated `[tool.cibuildwheel]`; sccache on the wheel builds, the Rust job's systems and
+zizmor's findings, beside maturin's own (issue 26). The semantic checks of every variant's
+workflow and the schema/zizmor validation live in tests/test_new_variants.py."""
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -219,3 +221,63 @@ def test_cibuildwheel_builds_every_maturin_target(variant, projects, maturin_ci)
     assert "rustup" in config["linux"]["before-all"]
     assert "cargo/bin" in config["linux"]["environment"]["PATH"]
     assert set(pyproject["dependency-groups"]) == {"test"}
+
+
+def maturin_builds(flow: dict, job: str) -> list[dict]:
+    return [s for s in flow["jobs"][job]["steps"] if "maturin-action" in s.get("uses", "")]
+
+
+@pytest.mark.parametrize("variant", ["maturin", "maturin-abi3", "oldest-pyo3"])
+def test_sccache_for_branch_builds_as_maturin_generate_ci(variant, projects, maturin_ci):
+    """Every wheel build caches compilation with sccache, off for tags, in the very words of
+    `maturin generate-ci` (issue 26)."""
+    theirs = {
+        b["with"]["sccache"]
+        for job in ("linux", "musllinux", "windows", "macos")
+        for b in maturin_builds(maturin_ci, job)
+    }
+    assert theirs == {"${{ !startsWith(github.ref, 'refs/tags/') }}"}
+    flow = workflow(projects[variant])
+    for job in ("linux", "musllinux", "windows", "macos"):
+        builds = maturin_builds(flow, job)
+        assert builds and {b["with"].get("sccache") for b in builds} == theirs, job
+
+
+@pytest.mark.parametrize("variant", ["maturin", "setuptools-rust", "oldest-pyo3"])
+def test_rust_job_runs_on_the_systems_maturin_builds_wheels_on(variant, projects, maturin_ci):
+    """The Rust tests and the profiler run on Linux, macOS and Windows: the systems of
+    maturin generate-ci's wheel jobs."""
+    systems = {
+        runner.split("-")[0]
+        for job in ("linux", "windows", "macos")
+        for runner, _ in targets(maturin_ci, job)
+    }
+    assert systems == {"ubuntu", "windows", "macos"}
+    rust = workflow(projects[variant])["jobs"]["rust"]
+    assert {os.split("-")[0] for os in rust["strategy"]["matrix"]["os"]} == systems
+    runs = [s["run"] for s in rust["steps"] if "run" in s]
+    assert any("cargo test-lib" in r for r in runs)
+    assert any("--iterations" in r for r in runs)  # the profiler starts on each of them
+
+
+def zizmor_findings(path: Path) -> set[str]:
+    audit = subprocess.run(
+        [BIN / "zizmor", "--offline", "--format", "json", path], capture_output=True, text=True
+    )
+    return {f["ident"] for f in json.loads(audit.stdout)}
+
+
+def test_zizmor_finds_no_more_than_in_maturin_generate_ci(projects, tmp_path):
+    """zizmor (offline) on maturin generate-ci's workflow and ours: ours has nothing beyond the
+    major-version pins both use, where maturin's also has findings (artipacked,
+    cache-poisoning) that ours avoids (persist-credentials: false; sccache off for tags and
+    no cache in the release job)."""
+    theirs_path = tmp_path / "maturin-ci.yml"
+    theirs_path.write_text(
+        run([BIN / "maturin", "generate-ci", "github"], cwd=projects["maturin"]).stdout
+    )
+    theirs = zizmor_findings(theirs_path)
+    assert "unpinned-uses" in theirs
+    for variant in ("maturin", "setuptools-rust"):
+        ours = zizmor_findings(projects[variant] / ".github/workflows/CI.yml")
+        assert ours == {"unpinned-uses"}, (variant, ours)

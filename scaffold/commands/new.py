@@ -21,6 +21,7 @@ from scaffold.render.project import (
     DEFAULT_PYO3,
     DEFAULT_PYTHON_MIN,
     LAYOUTS,
+    STUBS,
     WIRINGS,
 )
 
@@ -54,6 +55,13 @@ def register(parser: argparse.ArgumentParser) -> None:
         choices=LAYOUTS,
         help="mixed: a Python package beside the native module (default); "
         "rust: the native module alone",
+    )
+    parser.add_argument(
+        "--stubs",
+        choices=STUBS,
+        help="hand: a type stub written beside the code (default); generated: maturin "
+        "writes it from the built module (PyO3 >= "
+        f"{facts.format_series(facts.GENERATED_STUBS_SINCE)}, experimental-inspect)",
     )
     parser.add_argument(
         "--author",
@@ -98,6 +106,8 @@ def run(args: argparse.Namespace) -> int:
     if created.note is not None:
         print(created.note, file=sys.stderr)
     develop = "maturin develop" if options.backend == "maturin" else "pip install -e ."
+    if options.stubs == "generated":
+        develop += " --generate-stubs"
     print(
         f"\nnext:\n  cd {rel}\n  cargo build && cargo test && cargo test-lib\n"
         f"  {develop} && pytest",
@@ -124,6 +134,7 @@ def _answers(
         "abi3": args.abi3,
         "layout": args.layout,
     }
+    stubs = {"stubs": args.stubs} if args.stubs else {}
     profiler = not args.no_profiler
     if interactive:
         crate, _ = names.validate_project(args.name)
@@ -137,6 +148,7 @@ def _answers(
         "dest": args.dest,
         "pyo3": args.pyo3,
         **answers,
+        **stubs,
         "profiler": profiler,
         "git": not args.no_git,
     }

@@ -34,7 +34,13 @@ def render(rules: list[Rule] | None = None) -> str:
         "verified before anything is written: applied in memory, every build scenario (`cargo "
         "build`/`test` at the root, `--workspace`, the backend's wheel build, `cargo test -p` "
         "of each extension, `cargo build -p` of each binary) is resolved again by the feature "
-        "model, and a fix that changes more than its rule states below is not applied.",
+        "model, and a fix that changes more than its rule states below is not applied. "
+        "The Python projects that build a crate are found anywhere in the repository "
+        "(pyproject.toml or setup.py up to three levels below the git top, with maturin's "
+        "`manifest-path` or setuptools-rust's ext-modules `path` pointing into the workspace), "
+        "so the verdict and the fix are the same from the root, the Python project and every "
+        "member; a package inside a workspace that neither lists nor excludes it is refused "
+        "as cargo refuses it (exit 2).",
         "",
         "| Code | Name | Summary | Fix |",
         "|---|---|---|---|",

@@ -27,6 +27,8 @@ OLDEST_PYO3 = facts.OLDEST_SUPPORTED
 BACKENDS = ("maturin", "setuptools-rust")
 WIRINGS = ("feature", "env")
 LAYOUTS = ("mixed", "rust")
+# hand: a stub written with the code; generated: maturin writes it from the built module.
+STUBS = ("hand", "generated")
 # abi3-py3X features that every supported PyO3 series has (from the newest series' floor).
 # (facts.abi3_floor and facts.python_min of a CPython build: the SUPPORT table's python_min.)
 ABI3_RANGE = (
@@ -63,6 +65,7 @@ class Options:
     wiring: str = "feature"
     abi3: str = ""  # "3.X" for an abi3 wheel
     layout: str = "mixed"
+    stubs: str = "hand"
 
 
 def check_dest(dest: Path) -> None:
@@ -144,6 +147,7 @@ def options(
     wiring: str | None = None,
     abi3: str | None = None,
     layout: str | None = None,
+    stubs: str | None = None,
     author: str | None = None,
     license: str | None = None,
     profiler: bool = True,
@@ -153,6 +157,8 @@ def options(
     """The checked options of a new project (None: the default); UserError names the first
     bad one. `warn` gets each warning for the user as it is found."""
     crate, module = names.validate_project(name)
+    if crate != name:
+        warn(f"note: {name!r} gives the crate {crate} and the module {module} (Rust's snake_case)")
     dest = (dest if dest is not None else Path(crate)).absolute()
     check_dest(dest)
     pyo3 = check_pyo3(pyo3 or DEFAULT_PYO3, warn)
@@ -174,9 +180,24 @@ def options(
             f"{_minor(abi3)} wheel does not load there",
             f"pass --python-min {abi3} or leave it out",
         )
-    for flag, value, choices in (("--backend", backend, BACKENDS), ("--layout", layout, LAYOUTS)):
+    for flag, value, choices in (
+        ("--backend", backend, BACKENDS),
+        ("--layout", layout, LAYOUTS),
+        ("--stubs", stubs, STUBS),
+    ):
         if value is not None and value not in choices:
             raise UserError(f"{flag} {value!r} is not one of {', '.join(choices)}")
+    if stubs == "generated" and (backend or "maturin") != "maturin":
+        raise UserError(
+            "--stubs generated needs --backend maturin (maturin --generate-stubs)",
+            "pass --stubs hand or --backend maturin",
+        )
+    if stubs == "generated" and not facts.generates_stubs(pyo3_series(pyo3)):
+        raise UserError(
+            f"--stubs generated needs PyO3 >= {facts.format_series(facts.GENERATED_STUBS_SINCE)}"
+            f" (experimental-inspect), not {pyo3}",
+            "pass --stubs hand or a newer --pyo3",
+        )
     checked = Options(
         crate=crate,
         module=module,
@@ -191,6 +212,7 @@ def options(
         wiring=wiring,
         abi3=abi3,
         layout=layout or "mixed",
+        stubs=stubs or "hand",
     )
     if not licenses.files(checked.license):
         warn(f"warning: no LICENSE text for {checked.license!r}: add the LICENSE file yourself")
@@ -236,6 +258,7 @@ def workspace_answers(options: Options) -> dict:
         "wiring": options.wiring,
         "abi3": options.abi3,
         "layout": options.layout,
+        "stubs": options.stubs,
         **_release_answers(options),
     }
 

@@ -18,6 +18,7 @@ TABLE: dict[str, tuple[str, str]] = {
     "PW101": ("extension-without-cdylib", "pw101_missing_cdylib"),
     "PW102": ("extension-without-rlib", "pw102_missing_rlib"),
     "PW103": ("embedded-python-without-rpath", "pw103_embedded_python_without_rpath"),
+    "PW104": ("unused-manifest-key", "pw104_unused_manifest_key"),
     "PW201": ("extension-module-on-pyo3-dependency", "pw201_extension_module_on_dependency"),
     "PW202": ("extension-module-not-enabled", "pw202_extension_module_not_enabled"),
     "PW203": ("dependent-enables-extension-module", "pw203_dependent_with_default_features"),
@@ -28,6 +29,10 @@ TABLE: dict[str, tuple[str, str]] = {
     "PW401": ("module-name-mismatch", "pw401_module_name_mismatch"),
     "PW402": ("maturin-manifest-path", "pw402_maturin_manifest_path"),
     "PW403": ("backend-too-old-for-env-wiring", "pw403_backend_too_old_for_env_wiring"),
+    "PW404": (
+        "default-members-without-backend-package",
+        "pw404_default_members_without_backend_package",
+    ),
 }
 
 _loaded: dict[str, Rule] = {}

@@ -26,19 +26,24 @@ members = ["crates/mylib", "crates/mylib-profiler"]
 members = ["crates/mylib", "crates/mylib-profiler"]
 default-members = ["crates/mylib-profiler"]
 ```
+
+When maturin builds the workspace root's own package (`maturin new`, `uv init --lib
+--build-backend maturin` plus a profiler), the root package must stay in `default-members`
+(PW404: maturin's sdist lists the files of the default members). The fix then makes the
+feature opt-in instead: `extension-module` leaves `default` and joins `[tool.maturin]
+features`, so the wheel build keeps it and a plain `cargo build` no longer unifies it.
 """
 
 from __future__ import annotations
 
 import glob
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from scaffold.lint.claim import Claim
 from scaffold.lint.diagnostic import Applicability
 from scaffold.rules.wiring_edits import extension_module_enabled_by_default
 from scaffold.toml import manifest
-from scaffold.workspace.wiring import EXTENSION_MODULE, FEATURE
+from scaffold.workspace.wiring import EXTENSION_MODULE, FEATURE, is_pyo3_entry, pyo3_keys
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -46,7 +51,7 @@ if TYPE_CHECKING:
     from scaffold.lint.context import Context
     from scaffold.lint.diagnostic import Finding
     from scaffold.toml.editor import Editor
-    from scaffold.workspace.model import Workspace
+    from scaffold.workspace.model import Extension
 
 CODE = "PW205"
 NAME = "feature-unification-hazard"
@@ -65,7 +70,7 @@ def check(ctx: Context) -> Iterator[Finding]:
         if ctx.mode(ext) != FEATURE or not extension_module_enabled_by_default(ext.crate):
             continue
         dependents = [m for m, _ in ws.dependents(ext.crate)]
-        selected = selected_by_plain_build(ws)
+        selected = ws.plain_build_selection()
         if ext.crate.dir.resolve() in selected and any(
             m.dir.resolve() in selected for m in dependents
         ):
@@ -77,6 +82,11 @@ def check(ctx: Context) -> Iterator[Finding]:
     plain = ctx.pyo3_features(Scenario("cargo build"))
     if plain is not False and (plain is None or EXTENSION_MODULE not in plain):
         return  # the feature model: a plain `cargo build` does not end with the feature on
+    for ext in [e for e in hazards if ws.maturin_builds_root(e.project)]:
+        hazards.remove(ext)
+        yield _opt_in_finding(ctx, ext)
+    if not hazards:
+        return
     excluded = {ext.crate.dir.resolve() for ext in hazards}
     keep = [ws.relative(m.dir) for m in ws.members if m.dir.resolve() not in excluded]
     names = ", ".join(f"`{ext.crate.name}`" for ext in hazards)
@@ -85,7 +95,7 @@ def check(ctx: Context) -> Iterator[Finding]:
         table = manifest.ensure_table(editor.document(ws.root_file.path), ("workspace",))
         if "default-members" in table:
             for entry in list(table["default-members"]):
-                matched = _expand(ws, entry)
+                matched = ws.default_member_dirs(entry)
                 if not matched & excluded:
                     continue
                 manifest.remove_from_array(table, "default-members", entry)
@@ -108,18 +118,50 @@ def check(ctx: Context) -> Iterator[Finding]:
     )
 
 
-def selected_by_plain_build(ws: Workspace) -> set[Path]:
-    """Package directories a `cargo build` without `-p`/`--workspace` at the root builds."""
-    if ws.default_members is not None:  # globs expand as in `members` (cargo does so too)
-        return {d for entry in ws.default_members for d in _expand(ws, entry)}
-    if not ws.is_virtual:
-        return {ws.root.resolve()}
-    return {m.dir.resolve() for m in ws.members}
+def _opt_in_finding(ctx: Context, ext: Extension) -> Finding:
+    """The root package maturin builds: `extension-module` moves from `default` to
+    `[tool.maturin] features` (when `default` names it through a feature that only enables
+    PyO3's), since dropping the package from `default-members` would break the sdist."""
+    crate, keys = ext.crate, pyo3_keys(ext.crate)
+    movable = [
+        str(entry)
+        for entry in crate.features.get("default", [])
+        if is_pyo3_entry(entry, keys)
+        or (
+            str(entry) in crate.features
+            and crate.features[str(entry)]
+            and all(is_pyo3_entry(v, keys) for v in crate.features[str(entry)])
+        )
+    ]
+    pyproject = ext.project.pyproject if ext.project else None
+    message = (
+        f"a plain `cargo build` at the root builds `{crate.name}` with `extension-module` "
+        "together with its dependents; Cargo unifies the feature and the dependents fail to "
+        "link libpython; maturin builds this root package, so it stays in `default-members`"
+    )
+    if not movable or pyproject is None:
+        return ctx.finding(
+            crate.file,
+            ("features",),
+            "default",
+            f"{message}: enable `extension-module` from `[tool.maturin] features` instead of "
+            "`default`",
+        )
 
+    def fix(editor: Editor) -> None:
+        features = editor.document(crate.path)["features"]
+        for entry in movable:
+            manifest.remove_from_array(features, "default", entry, drop_empty=True)
+        maturin = manifest.ensure_table(editor.document(pyproject.path), ("tool", "maturin"))
+        for entry in movable:
+            manifest.add_to_array(maturin, "features", entry)
 
-def _expand(ws: Workspace, entry: str) -> set[Path]:
-    """The member directories a `default-members` entry names (a path or a glob)."""
-    if not glob.has_magic(entry):
-        return {(ws.root / entry).resolve()}
-    members = {m.dir.resolve() for m in ws.members}
-    return set(ws.reader.glob(str(ws.root / entry))) & members
+    listed = ", ".join(f"`{e}`" for e in movable)
+    return ctx.finding(
+        crate.file,
+        ("features",),
+        "default",
+        f"{message}; the fix moves {listed} from `default` to `[tool.maturin] features` "
+        "(the wheel build keeps it)",
+        fix,
+    )

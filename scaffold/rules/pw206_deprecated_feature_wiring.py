@@ -23,7 +23,14 @@ extension-module = ["pyo3/extension-module"]
 Removes `pyo3/extension-module` everywhere (from `[features]`, the pyo3 and
 pyo3-build-config dependencies, `[tool.maturin] features`). A feature that also enables
 something else keeps the rest (and its comments); a feature left empty is removed only when
-nothing references it. The backend floor in `build-system.requires` is raised only when the
+nothing references it: neither another crate nor a file outside the manifests that passes
+`--features NAME` (`.github/workflows/*.yml`, `noxfile.py`, `Makefile`, `justfile`,
+`tox.ini`, `setup.py`, scripts, `.cargo/config.toml` aliases, READMEs), where cargo would
+then stop with "does not contain this feature". Such a feature stays as a no-op
+(`extension-module = []  # no-op with env wiring; kept for .github/workflows/ci.yml`) and the
+finding names the files; the files themselves are never edited. The finding points at the
+line that holds the wiring: the feature, else the PyO3 dependency, else the backend's
+`features` in pyproject.toml. The backend floor in `build-system.requires` is raised only when the
 requirement admits a version below `maturin 1.9.4` / `setuptools-rust 1.12`, and then narrowed
 minimally (upper bounds, exact pins and quoting kept). Dependents keep building:
 `default-features = false` stays valid.
@@ -45,6 +52,7 @@ from scaffold.rules.wiring_edits import (
 )
 from scaffold.toml import manifest
 from scaffold.workspace.crate import Dependency
+from scaffold.workspace.feature_uses import feature_uses
 from scaffold.workspace.wiring import (
     ENV,
     EXTENSION_MODULE,
@@ -65,6 +73,7 @@ if TYPE_CHECKING:
     from scaffold.lint.diagnostic import Finding
     from scaffold.rules.wiring_edits import FeaturePlan
     from scaffold.toml.editor import Editor
+    from scaffold.toml.textfile import TextFile
     from scaffold.workspace.crate import Crate
     from scaffold.workspace.model import Extension
 
@@ -95,9 +104,7 @@ def check(ctx: Context) -> Iterator[Finding]:
                 )
                 continue
             yield ctx.finding(
-                ext.crate.file,
-                ("features",),
-                EXTENSION_MODULE,
+                *_wiring_location(ext),
                 f"`{ext.crate.name}` uses `extension-module` feature wiring; `--wiring env` "
                 f"removes it{_plan_text(ctx, ext)}",
                 _migrate(ctx, ext),
@@ -109,9 +116,7 @@ def check(ctx: Context) -> Iterator[Finding]:
             and not below_env_wiring(ctx.workspace, ext)
         ):
             yield ctx.finding(
-                ext.crate.file,
-                ("features",),
-                EXTENSION_MODULE,
+                *_wiring_location(ext),
                 f"`{ext.crate.name}` uses the `extension-module` feature, {_status(ctx, ext)}; "
                 '`--wiring env` migrates, `[tool.pyo3-scaffold] wiring = "feature"` keeps it',
                 _migrate(ctx, ext),
@@ -119,18 +124,86 @@ def check(ctx: Context) -> Iterator[Finding]:
             )
 
 
-def _named_elsewhere(ctx: Context, ext: Extension) -> set[str]:
-    """The extension crate's features that other members name (`mylib/python`, or `features`
-    on their dependency on it)."""
-    crate, names = ext.crate, set[str]()
+def _wiring_location(ext: Extension) -> tuple[TextFile, tuple[str, ...], str | None]:
+    """Where the wiring is written: the crate feature enabling `pyo3/extension-module`, else
+    the PyO3 dependency that lists it, else the backend's `features` in pyproject.toml."""
+    crate, keys = ext.crate, pyo3_keys(ext.crate)
+    feature = next(
+        (
+            name
+            for name, values in crate.features.items()
+            if any(is_pyo3_entry(v, keys) for v in values)
+        ),
+        None,
+    )
+    if feature is not None:
+        return crate.file, ("features",), feature
+    listed = next(
+        (
+            dep
+            for dep in _family_dependencies(crate)
+            if EXTENSION_MODULE in crate.effective(dep).features
+        ),
+        None,
+    )
+    if listed is not None:
+        return crate.file, listed.table, listed.key
+    pyproject = ext.project.pyproject if ext.project else None
+    declared = ext.declared_by
+    if pyproject is not None and declared is not None and declared.source == pyproject.path:
+        table = (
+            ("tool", "maturin")
+            if ext.project and ext.project.backend == "maturin"
+            else ("tool", "setuptools-rust", "ext-modules")
+        )
+        return pyproject, table, "features"
+    return crate.file, ("features",), EXTENSION_MODULE
+
+
+def _named_elsewhere(ctx: Context, ext: Extension) -> dict[str, str]:
+    """The extension crate's features named outside its own manifest -> who names them: other
+    members (`mylib/python`, or `features` on their dependency on it), and files beyond the
+    manifests (workflows, task runners, scripts, READMEs) that pass `--features NAME`."""
+    crate, names = ext.crate, dict[str, str]()
     for member, dep in ctx.workspace.dependents(crate):
-        names.update(member.effective(dep).features)
+        named = set(member.effective(dep).features)
         for values in member.features.values():
             for value in map(str, values):
                 target, sep, feature = value.partition("/")
                 if sep and target.removesuffix("?") == dep.key:
-                    names.add(feature)
+                    named.add(feature)
+        for name in named:
+            names.setdefault(name, "another crate names it")
+    for name, files in _used_outside(ctx, ext).items():
+        names.setdefault(
+            name, f"{_listed(ctx, files)} pass{'es' if len(files) == 1 else ''} `--features {name}`"
+        )
     return names
+
+
+def _used_outside(ctx: Context, ext: Extension) -> dict[str, list[Path]]:
+    """The crate's PyO3-wiring features that files outside the manifests pass to cargo."""
+    keys = pyo3_keys(ext.crate)
+    wiring = [
+        name
+        for name, values in ext.crate.features.items()
+        if name != "default" and any(is_pyo3_entry(v, keys) for v in values)
+    ]
+    return feature_uses(ctx.workspace, ext.crate, wiring)
+
+
+def _listed(ctx: Context, files: list[Path]) -> str:
+    shown = [f"`{ctx.workspace.relative(f)}`" for f in files[:2]]
+    return ", ".join(shown) + (f" and {len(files) - 2} more" if len(files) > 2 else "")
+
+
+def _notes(ctx: Context, ext: Extension) -> dict[str, str]:
+    """The comment a feature kept only for outside uses gets: why a no-op stays."""
+    relative = ctx.workspace.relative
+    return {
+        name: f"no-op with env wiring; kept for {', '.join(relative(f) for f in files)}"
+        for name, files in _used_outside(ctx, ext).items()
+    }
 
 
 def _plan(ctx: Context, ext: Extension) -> FeaturePlan:
@@ -170,7 +243,9 @@ def _migrate(ctx: Context, ext: Extension) -> Callable[[Editor], None]:
 
     def fix(editor: Editor) -> None:
         document = editor.document(ext.crate.path)
-        remove_extension_module_feature(document, pyo3_keys(ext.crate), _named_elsewhere(ctx, ext))
+        remove_extension_module_feature(
+            document, pyo3_keys(ext.crate), _named_elsewhere(ctx, ext), _notes(ctx, ext)
+        )
         for dep in _family_dependencies(ext.crate):
             remove_extension_module_from_dependency(document, dep)
             if dep.inherits_workspace:  # else the inherited feature keeps the finding alive

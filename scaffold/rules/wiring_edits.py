@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Set
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -79,9 +79,12 @@ class FeaturePlan:
     kept: tuple[tuple[str, str], ...]  # (feature, why it stays)
 
 
-def plan_feature_removal(features: dict, keys: set[str], named_elsewhere: Set[str]) -> FeaturePlan:
+def plan_feature_removal(
+    features: dict, keys: set[str], named_elsewhere: Mapping[str, str]
+) -> FeaturePlan:
     """Which features lose their PyO3 entry and what becomes of them. `named_elsewhere`: crate
-    features that other crates or the build backend's non-PyO3 settings name."""
+    features that other crates, the backend's settings or files outside the manifests
+    (workflows, scripts) name -> who names them."""
     removed, kept = [], []
     for name, values in features.items():
         if name == "default" or not any(is_pyo3_entry(v, keys) for v in values):
@@ -95,7 +98,7 @@ def plan_feature_removal(features: dict, keys: set[str], named_elsewhere: Set[st
         if rest:
             kept.append((name, f"it also enables {', '.join(f'`{v}`' for v in rest)}"))
         elif users or name in named_elsewhere:
-            why = f"`{users[0]}` names it" if users else "another crate names it"
+            why = f"`{users[0]}` names it" if users else named_elsewhere[name]
             kept.append((name, f"empty: {why}"))
         else:
             removed.append(name)
@@ -103,21 +106,31 @@ def plan_feature_removal(features: dict, keys: set[str], named_elsewhere: Set[st
 
 
 def remove_extension_module_feature(
-    document: TOMLDocument, keys: set[str], named_elsewhere: Set[str] = frozenset()
+    document: TOMLDocument,
+    keys: set[str],
+    named_elsewhere: Mapping[str, str] | None = None,
+    notes: Mapping[str, str] | None = None,
 ) -> FeaturePlan:
     """Remove `<pyo3>/extension-module` from every feature; keep each feature and what else it
     enables. A feature left empty that nothing names is deleted, with its mentions in `default`
-    (and `default`, then `[features]`, when left empty)."""
+    (and `default`, then `[features]`, when left empty); one kept empty gets its `notes` entry
+    as a comment (why a no-op feature stays)."""
     features = document.get("features")
     if features is None:
         return FeaturePlan((), ())
-    plan = plan_feature_removal({k: list(v) for k, v in features.items()}, keys, named_elsewhere)
+    plan = plan_feature_removal(
+        {k: list(v) for k, v in features.items()}, keys, named_elsewhere or {}
+    )
     for name in list(features):
         for value in [v for v in list(features[name]) if is_pyo3_entry(v, keys)]:
             manifest.remove_from_array(features, name, value, drop_empty=name == "default")
     for name in plan.removed:
         manifest.remove_key(features, name)
         manifest.remove_from_array(features, "default", name, drop_empty=True)
+    for name, _ in plan.kept:
+        if notes and name in notes and name in features and not list(features[name]):
+            features[name].comment(notes[name])
+            features[name].trivia.comment_ws = "  "  # two spaces before `#`, the usual TOML style
     if not list(features):
         del document["features"]
     return plan

@@ -174,7 +174,8 @@ class Crate:
     def edition(self) -> str:
         edition = self.data["package"].get("edition", "2015")
         if isinstance(edition, dict):  # edition.workspace = true
-            edition = self.workspace_data.get("package", {}).get("edition", "2015")
+            inherited = self.workspace_data.get("workspace", {}).get("package", {})
+            edition = inherited.get("edition", "2015")
         return str(edition)
 
     @cached_property

@@ -2,13 +2,17 @@
 
 `load(path)` finds the root the way cargo does, expands `members` globs minus `exclude`, adds
 path dependencies inside the root (cargo makes them members implicitly), and reads every
-pyproject.toml / setup.py beside the root or a member. Reads are fast (tomllib) and go through a
-`Reader`, whose overlay lets the fix loop re-read edited text without touching disk.
+pyproject.toml / setup.py beside the root or a member, and those elsewhere in the repository
+(above the root, or up to `PYTHON_PROJECT_DEPTH` levels below the git work tree's top) that
+build a member: the same projects whichever directory the command starts from. Reads are
+fast (tomllib) and go through a `Reader`, whose overlay lets the fix loop re-read edited text
+without touching disk.
 """
 
 from __future__ import annotations
 
 import glob
+import os
 from pathlib import Path
 
 from scaffold.errors import ManifestError, UserError
@@ -40,13 +44,60 @@ def find_root(start: Path, reader: Reader | None = None) -> Path:
     declared = nearest_data.get("package", {}).get("workspace")
     if isinstance(declared, str):
         return (nearest / declared).resolve()
+    if "package" not in nearest_data:
+        return nearest  # `load` says what is wrong with it
+    excluded_by = None
     for parent in nearest.parents:
         manifest = parent / "Cargo.toml"
-        if reader.is_file(manifest):
-            data = _parse(reader, manifest)
-            if "workspace" in data and nearest in _member_dirs(parent, data["workspace"], reader):
-                return parent
+        if not reader.is_file(manifest):
+            continue
+        workspace = _parse(reader, manifest).get("workspace")
+        if isinstance(workspace, dict) and _excludes(parent, workspace, nearest):
+            excluded_by = excluded_by or manifest
+        if not isinstance(workspace, dict) or _excludes(parent, workspace, nearest):
+            continue
+        # Cargo takes the first workspace above that does not exclude the package, and
+        # refuses a package that is not among its members (cargo's `find_workspace_root` and
+        # `validate_members`).
+        if nearest in _member_dirs(parent, workspace, reader) or any(
+            reader.resolve(member.dir) == nearest for member in load(parent, reader).members
+        ):
+            return parent
+        relative = nearest.relative_to(parent).as_posix()
+        raise ManifestError(
+            nearest / "Cargo.toml",
+            f"this package is inside the workspace {manifest} but neither a member nor "
+            "excluded (cargo: \"current package believes it's in a workspace when it's not\")",
+            hint=f"add `{relative}` to `workspace.members` there, or to `workspace.exclude` "
+            "(or give the package an empty [workspace] table) to keep it out",
+        )
+    _refuse_orphan_inheritance(nearest / "Cargo.toml", nearest_data, excluded_by)
     return nearest
+
+
+def _refuse_orphan_inheritance(manifest: Path, data: dict, excluded_by: Path | None) -> None:
+    """A package outside every workspace that still inherits (`KEY.workspace = true`): cargo
+    refuses to load it ("error inheriting `KEY` from workspace root manifest's
+    `workspace.package.KEY`", "failed to find a workspace root"), so the tool does too."""
+    package = data.get("package", {})
+    inherited = [key for key, value in package.items() if value == {"workspace": True}]
+    tables = [data.get(t, {}) for t in ("dependencies", "dev-dependencies", "build-dependencies")]
+    inherited += [
+        name
+        for table in tables
+        for name, spec in table.items()
+        if isinstance(spec, dict) and spec.get("workspace") is True
+    ]
+    if not inherited:
+        return
+    where = f"{excluded_by} excludes it" if excluded_by else "no workspace above includes it"
+    raise ManifestError(
+        manifest,
+        f"inherits `{inherited[0]}` from a workspace (`workspace = true`), but {where} "
+        '(cargo: "failed to find a workspace root")',
+        hint="list it in that workspace's `members` instead of `exclude`, or write the values "
+        "in this manifest",
+    )
 
 
 def through_python_project(path: Path, reader: Reader) -> Path:
@@ -134,13 +185,16 @@ def load(path: Path, reader: Reader | None = None) -> Workspace:
             projects.append(project)
     manifests = {reader.resolve(c.path) for c in members.values()}
     known = {p.dir for p in projects}
-    for directory in [*_enclosing_directories(root, reader), start]:
+    enclosing = _enclosing_directories(root, reader)
+    top = enclosing[-1] if enclosing and reader.exists(enclosing[-1] / ".git") else root
+    for directory in [*enclosing, *_python_project_dirs(top, reader), start]:
         if directory in known:
             continue
         known.add(directory)
-        # A Python project above the workspace, or in the directory given as PATH, that builds
-        # one of its crates (setuptools-rust `path = "src/_bcrypt/Cargo.toml"`, maturin
-        # `rust/Cargo.toml` or `manifest-path = "../crates/pyo3/Cargo.toml"`).
+        # A Python project elsewhere in the repository (above the workspace, beside it, below
+        # it, or the directory given as PATH) that builds one of its crates (setuptools-rust
+        # `path = "src/_bcrypt/Cargo.toml"`, maturin `rust/Cargo.toml` or
+        # `manifest-path = "../crates/ext/Cargo.toml"`): found from every entry point alike.
         try:
             project = load_python_project(directory, reader)
         except ManifestError:  # not ours to lint unless it builds one of our crates
@@ -164,6 +218,49 @@ def _enclosing_directories(root: Path, reader: Reader) -> list[Path]:
     """The directories above the workspace root, up to the enclosing git work tree's top."""
     top = git_top(root, reader.exists)
     return [p for p in root.parents if top is None or top == p or top in p.parents]
+
+
+# Folders never holding a project's own pyproject.toml / setup.py: build output, VCS and tool
+# state, vendored JavaScript, virtual environments (recognised by their pyvenv.cfg).
+_NOT_SEARCHED = frozenset({"target", "node_modules", "__pycache__", "site-packages"})
+PYTHON_PROJECT_DEPTH = 3  # python/pyproject.toml, bindings/python/pkg/pyproject.toml
+
+
+def _python_project_dirs(top: Path, reader: Reader) -> list[Path]:
+    """Directories below `top` (the git work tree, else the workspace root), at most
+    `PYTHON_PROJECT_DEPTH` levels down, holding a pyproject.toml or setup.py, breadth first."""
+    found, level = [], [top]
+    for depth in range(PYTHON_PROJECT_DEPTH + 1):
+        below = []
+        for directory in level:
+            try:
+                with os.scandir(directory) as entries:
+                    names = {e.name: e.is_dir() for e in entries}
+            except OSError:
+                continue
+            if depth and ("pyproject.toml" in names or "setup.py" in names):
+                found.append(directory)
+            if depth == PYTHON_PROJECT_DEPTH or "pyvenv.cfg" in names:
+                continue
+            below += [
+                directory / name
+                for name, is_dir in sorted(names.items())
+                if is_dir and not name.startswith(".") and name not in _NOT_SEARCHED
+            ]
+        level = below
+    return [reader.resolve(d) for d in found]
+
+
+def _excludes(root: Path, workspace: dict, package: Path) -> bool:
+    """Cargo's `is_excluded`: below an `exclude` entry and below no `members` entry."""
+    excluded = any(_inside(package, (root / e).resolve()) for e in _strings(workspace, "exclude"))
+    listed = any(_inside(package, (root / m).resolve()) for m in _strings(workspace, "members"))
+    return excluded and not listed
+
+
+def _strings(table: dict, key: str) -> list[str]:
+    value = table.get(key, [])
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
 
 
 def _member_dirs(root: Path, workspace: dict, reader: Reader) -> list[Path]:

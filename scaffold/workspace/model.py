@@ -5,6 +5,7 @@ builds them, dependents, the PyO3 series in use (Cargo.lock first). Built by
 
 from __future__ import annotations
 
+import glob
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -66,6 +67,34 @@ class Workspace:
     def default_members(self) -> list[str] | None:
         value = self.manifest.get("default-members")
         return list(value) if isinstance(value, list) else None
+
+    def plain_build_selection(self) -> set[Path]:
+        """Package directories a `cargo build` without `-p`/`--workspace` at the root builds:
+        `default-members` (globs expanded as in `members`, as cargo does), else the root
+        package, else every member of a virtual workspace."""
+        if self.default_members is not None:
+            return {d for entry in self.default_members for d in self.default_member_dirs(entry)}
+        if not self.is_virtual:
+            return {self.root.resolve()}
+        return {m.dir.resolve() for m in self.members}
+
+    def default_member_dirs(self, entry: str) -> set[Path]:
+        """The member directories a `default-members` entry names (a path or a glob)."""
+        if not glob.has_magic(entry):
+            return {(self.root / entry).resolve()}
+        members = {m.dir.resolve() for m in self.members}
+        return set(self.reader.glob(str(self.root / entry))) & members
+
+    def maturin_builds_root(self, project: PythonProject | None) -> bool:
+        """Whether maturin builds the workspace root's own package (its manifest is the
+        root's, as `maturin new` and `uv init --lib --build-backend maturin` make it)."""
+        return (
+            project is not None
+            and project.backend == "maturin"
+            and not self.is_virtual
+            and self.reader.resolve(project.maturin_manifest)
+            == self.reader.resolve(self.root_file.path)
+        )
 
     def member(self, name: str) -> Crate | None:
         return next((c for c in self.members if c.name == name), None)

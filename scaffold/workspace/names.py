@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import keyword
 import re
+import sys
 
 from scaffold.errors import UserError
 
@@ -86,10 +87,28 @@ def validate_module_name(name: str) -> str:
         )
     if name in RUST_KEYWORDS or name in RESERVED:
         raise UserError(f"{name!r} is a Rust keyword or reserved name", "choose another name")
+    if name in sys.stdlib_module_names:  # the standard library comes first on sys.path
+        raise UserError(
+            f"{name!r} is a module of Python's standard library (`import {name}` would load "
+            "it, not the extension)",
+            "choose another name",
+        )
     return name
 
 
+# Where a word starts inside CamelCase: `MyLib` -> My|Lib, `HTTPServer` -> HTTP|Server.
+_WORD_START = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+
+
+def lower_case(name: str) -> str:
+    """`MyLib` -> `my-lib` (`My_Lib` -> `my_lib`): Rust names crates, libs and modules in
+    snake_case and warns (`non_snake_case`) on a `#[pymodule]` named otherwise."""
+    return _WORD_START.sub("_" if "_" in name else "-", name).lower()
+
+
 def validate_project(name: str) -> tuple[str, str]:
-    """The (crate, module) names for `scaffold new NAME`."""
-    crate = validate_crate_name(name)
+    """The (crate, module) names for `scaffold new NAME`: NAME checked as given, then in lower
+    case (`MyLib` gives the crate `my-lib` and the module `my_lib`)."""
+    validate_module_name(module_name(validate_crate_name(name)))
+    crate = validate_crate_name(lower_case(name))
     return crate, validate_module_name(module_name(crate))

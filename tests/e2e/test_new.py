@@ -289,6 +289,29 @@ def test_my_lib_becomes_crate_and_module(tmp_path):
     assert not (project / ".git").exists()
 
 
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["MyLib", "dest", "--yes", "--no-git"],
+        ["--yes", "MyLib", "--no-git", "dest"],
+        ["MyLib", "--yes", "dest", "--no-git"],
+        ["--no-git", "--yes", "MyLib", "dest"],
+    ],
+)
+def test_camel_case_name_and_options_in_any_order(argv, tmp_path):
+    """`new NAME DEST` with the flags anywhere; `MyLib` gives snake_case names (issue 26), so
+    the `#[pymodule]` compiles without `non_snake_case` warnings."""
+    result = run_cli("new", *argv, cwd=tmp_path)
+    assert result.exit_code == 0, result.stderr
+    assert "'MyLib' gives the crate my-lib and the module my_lib" in result.stderr
+    project = tmp_path / "dest"
+    lib = tomllib.loads((project / "crates/my-lib/Cargo.toml").read_text())
+    assert lib["package"]["name"] == "my-lib" and lib["lib"]["name"] == "my_lib"
+    assert "mod my_lib {" in (project / "crates/my-lib/src/lib.rs").read_text()
+    assert (project / "python/my_lib/__init__.py").is_file()
+    assert not (project / ".git").exists()
+
+
 def test_options_reach_the_manifests(tmp_path):
     result = run_cli(
         "new",

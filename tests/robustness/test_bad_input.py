@@ -200,6 +200,19 @@ def test_members_include_each_other(command, tmp_path, repo):
     expect_refusal(tmp_path, command, commit(repo), "Cargo.toml")
 
 
+def test_package_neither_member_nor_excluded(command, tmp_path, repo):
+    # tools/stray is below the workspace root, not covered by `crates/*`, not excluded: cargo
+    # refuses it ("believes it's in a workspace when it's not"), and so does every command.
+    stray = repo / "tools" / "stray"
+    (stray / "src").mkdir(parents=True)
+    (stray / "Cargo.toml").write_text('[package]\nname = "stray"\nversion = "0.1.0"\n')
+    (stray / "src" / "lib.rs").write_text("")
+    commit(repo)
+    expect_refusal(
+        tmp_path, command, stray, "tools/stray/Cargo.toml", "`workspace.members`", "exclude"
+    )
+
+
 def test_path_does_not_exist(command, tmp_path, repo):
     commit(repo)
     expect_refusal(
@@ -246,6 +259,18 @@ def test_new_bad_name(name, tmp_path):
         work,
         repr(BAD_NAMES[name]) if BAD_NAMES[name] else "empty",
     )
+    assert not any(work.iterdir())
+
+
+@pytest.mark.parametrize(
+    "name, reason",
+    [("json", "standard library"), ("typing", "standard library"), ("class", "Python keyword")],
+)
+def test_new_refuses_unimportable_module_names(name, reason, tmp_path):
+    """The generated package could not be imported under a keyword or a stdlib module's name."""
+    work = tmp_path / "work"
+    work.mkdir()
+    expect_refusal(tmp_path, ("new", name, "--yes", "--no-git"), work, repr(name), reason)
     assert not any(work.iterdir())
 
 

@@ -34,6 +34,7 @@ from scaffold.transaction import files, write
 from tests.conftest import read_tree
 from tests.robustness.conftest import COUNTS
 from tests.robustness.manifests import is_dependency_table, normalized, workspaces
+from tests.rules.test_rule_cases import REPORT_ONLY
 
 ROOT, EXT, CLI, PYPROJECT = (
     "Cargo.toml",
@@ -147,6 +148,8 @@ def allowed(code: str, file: str, path: tuple) -> bool:
         return file == PYPROJECT and path == ("tool", "maturin", "manifest-path")
     if code == "PW403":
         return file == PYPROJECT and path == ("build-system", "requires")
+    if code == "PW404":
+        return file == ROOT and path == ("workspace", "default-members")
     raise AssertionError(f"{code}: a new rule needs its entry in allowed()")
 
 
@@ -279,6 +282,11 @@ def test_fix_changes_only_what_it_means(code, ws):
         ], again.diagnostics
 
 
+# The generator draws virtual workspaces; PW404 needs maturin building the root package
+# (tests/rules/cases/PW404 and tests/e2e/test_whole_project.py cover it with real maturin).
+NOT_DRAWN = {"PW404"}
+
+
 def test_generator_reaches_every_fix():
     """The drawn workspaces give every rule something to fix (a fixed seed: deterministic), so
     the property above checks each rule's fix, not only its silence."""
@@ -299,9 +307,8 @@ def test_generator_reaches_every_fix():
                 )
 
     lint()
-    assert reached == {rule.code for rule in rules.ALL}, "never fixable: " + ", ".join(
-        sorted({rule.code for rule in rules.ALL} - reached)
-    )
+    fixing = {rule.code for rule in rules.ALL} - REPORT_ONLY - NOT_DRAWN
+    assert reached == fixing, "never fixable: " + ", ".join(sorted(fixing - reached))
 
 
 @given(ws=workspaces())

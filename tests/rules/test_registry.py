@@ -42,5 +42,6 @@ def test_select_imports_only_the_selected_rules(tmp_path: Path):
             "scaffold.rules.pw101_missing_cdylib",
             "scaffold.rules.pw401_module_name_mismatch",
             "scaffold.rules.pw402_maturin_manifest_path",
+            "scaffold.rules.pw404_default_members_without_backend_package",
         ]
     )

@@ -143,6 +143,9 @@ def _applies(fix: dict, threshold: str) -> bool:
     return order.index(fix["applicability"]) >= order.index(threshold)
 
 
+REPORT_ONLY = {"PW104"}  # rules with no automatic fix: nothing in out/ to compare
+
+
 def test_every_rule_has_a_fixed_and_a_clean_case() -> None:
     from scaffold.rules import ALL
 
@@ -150,5 +153,6 @@ def test_every_rule_has_a_fixed_and_a_clean_case() -> None:
         cases = [c for c in (CASES / rule.code).iterdir() if (c / "in").is_dir()]
         fixed = [c for c in cases if (c / "out").is_dir()]
         clean = [c for c in cases if not (c / "expected.txt").read_text().strip()]
-        assert fixed, f"{rule.code} has no case with expected out/ files"
+        if rule.code not in REPORT_ONLY:
+            assert fixed, f"{rule.code} has no case with expected out/ files"
         assert clean, f"{rule.code} has no clean case"
