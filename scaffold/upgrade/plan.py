@@ -1,9 +1,11 @@
 """What `scaffold upgrade --pyo3 X` changes, decided in memory: every edit, every note.
 
 `build(path, target, unsafe)` loads the workspace, reads what it depends on and Cargo.lock
-(`analysis`), resolves the target PyO3 and its companions with cargo (`registry`), and plans:
-the manifest edits through one Editor, held by the verify gate (`manifest_edits`), the text
-edits of setup.cfg, build scripts and Rust sources (`source_edits`), and notes. Nothing is
+(`analysis`), resolves the target PyO3 and its companions with cargo (`registry`), in a
+project `scaffold new` made moves the answers files and regenerates the templates' files
+(`templates`), and plans on top of those: the manifest edits through one Editor, held by the
+verify gate (`manifest_edits`), the text edits of setup.cfg, build scripts and Rust sources
+(`source_edits`), and notes. Nothing is
 written here; the API commits `Plan.changeset` in one transaction (`transaction.commit`).
 """
 
@@ -113,8 +115,9 @@ def _regenerate(plan: Plan, path: Path, version: tuple[int, ...]) -> Workspace:
     plan.regenerated = done.changeset
     for moved in done.moved:
         plan.steps.append(Step(plan.relative(moved.answers), moved.describe()))
+    answers = {moved.answers for moved in done.moved}
     for changed in done.changeset.paths:
-        if changed.name != ".copier-answers.yml":
+        if changed not in answers:
             verb = "removed" if done.changeset.after[changed] is None else "regenerated"
             plan.steps.append(
                 Step(plan.relative(changed), f"{verb} from the templates (your edits kept)")
