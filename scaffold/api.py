@@ -471,9 +471,11 @@ def upgrade(
     on_note: Callable[[str], None] | None = None,
 ) -> Upgraded:
     """Move the workspace at `path` and its PyO3 companion crates to PyO3 `pyo3` (e.g.
-    "0.30"), then `cargo update -p` them; `unsafe_fixes` also renames PyO3 APIs in the Rust
-    sources and raises requires-python to the abi3 floor. `on_plan` sees the plan before
-    anything is written, `on_note` a wait for the write lock. `dry_run` writes nothing."""
+    "0.30"), then `cargo update -p` them; in a project `new` made, the answers files move too
+    and the templates' files are regenerated (3-way, the user's edits kept). `unsafe_fixes`
+    also renames PyO3 APIs in the Rust sources and raises requires-python to the abi3 floor.
+    `on_plan` sees the plan before anything is written, `on_note` a wait for the write lock.
+    `dry_run` writes nothing."""
     from scaffold.upgrade import plan as planning
     from scaffold.workspace.discover import require_cargo
 
@@ -505,7 +507,7 @@ def upgrade(
         then=cargo_update,
         on_note=on_note,
     )
-    return Upgraded(plan, dry_run, _check_all(plan.workspace.root, plan.changes if dry_run else {}))
+    return Upgraded(plan, dry_run, _check_all(plan.workspace.root, plan.planned if dry_run else {}))
 
 
 def _check_all(root: Path, planned: dict[Path, TextFile]) -> Report:
