@@ -89,6 +89,8 @@ def test_manifests_inherit_and_join_the_workspace(grown):
     assert all(f"## `{name}`" in readme for _, name in ADDED)
     ci = (grown / ".github/workflows/CI.yml").read_text()
     assert "cargo bench -p grow-bench -- --test" in ci and "cargo run -p grow-cli" in ci
+    assert "-p grow-ext-profiler" in ci and "matrix.package.manifest" in ci
+    assert "crates/grow-ext-profiler" in root["members"]  # the second extension's profiler
 
 
 def test_locked_metadata_and_fix_features_clean(grown):
@@ -137,6 +139,51 @@ def test_both_wheels_build_and_import(grown, tmp_path):
     run([python, "-m", "pip", "install", "--no-deps", "--no-index", *dist.glob("*.whl")], tmp_path)
     out = run([python, "-c", "import grow, grow_ext; print(grow_ext.sum_of_squares(3))"], tmp_path)
     assert out.stdout.strip() == "14"
+
+
+def test_second_extension_profiler_runs_without_ld_library_path(grown, tmp_path):
+    """`add extension` gave it a profiler as add-profiler does: it builds and runs with no
+    LD_LIBRARY_PATH, and `scaffold profile --profiler` records it."""
+    env = build_env()
+    assert "LD_LIBRARY_PATH" not in env
+    command = ["cargo", "run", "-q", "-p", "grow-ext-profiler", "--", "--iterations", "2"]
+    out = run(command, grown, env)
+    assert [line.split()[0] for line in out.stdout.splitlines()] == ["native", "python"]
+    flamegraph = tmp_path / "flame.svg"
+    options = ["--profiler", "grow-ext-profiler", "--iterations", "2", "--yes"]
+    profiled = run(
+        [sys.executable, "-m", "scaffold", "profile", *options, "--output", str(flamegraph)],
+        grown,
+        build_env(PYTHONPATH=str(REPO)),
+        check=False,
+    )
+    assert profiled.returncode == 0, profiled.stdout + profiled.stderr
+    assert "Traceback" not in profiled.stderr
+    assert "</svg>" in flamegraph.read_text()
+
+
+def test_ci_wheel_matrix_builds_the_second_package(grown, tmp_path):
+    """The CI's wheel job for the second package, replayed: its matrix entry's `maturin build`
+    from the root (`-m` its manifest; the dev profile and this Python instead of `--release`
+    and `--find-interpreter`, to share the builds), the wheel installed by name from dist, and
+    pytest in the package's folder, as the pytest step runs it."""
+    import yaml
+
+    job = yaml.safe_load((grown / ".github/workflows/CI.yml").read_text())["jobs"]["linux"]
+    (package,) = [p for p in job["strategy"]["matrix"]["package"] if p["name"] == "grow-ext"]
+    (build,) = [s for s in job["steps"] if s.get("name") == "Build wheels"]
+    args = build["with"]["args"].replace("${{ matrix.package.manifest }}", package["manifest"])
+    args = args.replace("--release", "--profile dev").replace("--find-interpreter", "")
+    dist = tmp_path / "dist"
+    args = args.replace("--out dist", f"--out {dist}")
+    run(["maturin", "build", *args.split(), "-i", BASE_PYTHON], cwd=grown)
+    (wheel,) = dist.glob("*.whl")
+    assert wheel.name.startswith("grow_ext-")
+    python = venv_python(tmp_path / "venv", "pytest")
+    install = [python, "-m", "pip", "install", package["name"], "--no-index", "--no-deps"]
+    run([*install, "--find-links", dist], tmp_path)
+    tested = run([python, "-m", "pytest", "-q", "tests"], cwd=grown / package["dir"])
+    assert "1 passed" in tested.stdout, tested.stdout
 
 
 def test_second_identical_add_refuses(grown):
