@@ -361,17 +361,13 @@ def _ci_wheels(ws: Workspace, plan: AddPlan, first: Crate, backend: str) -> None
     path, text = _workflow(ws, plan)
     grown = None
     if text is not None and project is not None:
-        if backend == "maturin":
-            name = str(project.data.get("project", {}).get("name", first.name))
-            directory = project.dir.resolve()
-            first_package = workflow.WheelPackage(
-                name,
-                directory.relative_to(root).as_posix() if directory != root else ".",
-                first.path.resolve().relative_to(root).as_posix(),
-            )
-            grown = workflow.maturin_wheels(text, first_package, added)
-        else:
+        directory, manifest = _below(root, project.dir), _below(root, first.path)
+        if backend != "maturin":
             grown = workflow.cibuildwheel_wheels(text, added)
+        elif directory is not None and manifest is not None:  # else not the generated CI
+            name = str(project.data.get("project", {}).get("name", first.name))
+            first_package = workflow.WheelPackage(name, directory, manifest)
+            grown = workflow.maturin_wheels(text, first_package, added)
     if grown is None:
         how = (
             f"`maturin build -m {where}/Cargo.toml`, an artifact of its own"
@@ -381,6 +377,14 @@ def _ci_wheels(ws: Workspace, plan: AddPlan, first: Crate, backend: str) -> None
         plan.notes.append(f"CI: build, test and publish the wheels of `{plan.name}` too ({how})")
         return
     plan.files[path] = TextFile(path, grown)
+
+
+def _below(root: Path, path: Path) -> str | None:
+    """`path` relative to `root` in POSIX form ("." for the root); None outside it."""
+    resolved = path.resolve()
+    if resolved == root:
+        return "."
+    return resolved.relative_to(root).as_posix() if root in resolved.parents else None
 
 
 def with_profiler(ws: Workspace, plan: AddPlan, profiler: str, files: dict[Path, TextFile]) -> None:
