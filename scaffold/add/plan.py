@@ -377,6 +377,11 @@ def _ci_wheels(ws: Workspace, plan: AddPlan, first: Crate, backend: str) -> None
         plan.notes.append(f"CI: build, test and publish the wheels of `{plan.name}` too ({how})")
         return
     plan.files[path] = TextFile(path, grown)
+    if backend != "maturin":
+        plan.notes.append(
+            f"CI publishes the wheels of `{plan.name}` but no sdist: setuptools packs only the "
+            f"files below {where}, none of the workspace's Rust code around it"
+        )
 
 
 def _below(root: Path, path: Path) -> str | None:

@@ -7,7 +7,7 @@ A second extension ships its own wheels the way workspaces with several Python p
 from a `package` matrix entry (its name, its pyproject.toml's folder, its Cargo manifest for
 `maturin build -m`); the artifacts get the package's name, so the release job's `wheels-*`
 download publishes all of them. cibuildwheel (setuptools-rust) gets a second step with
-`package-dir`, the sdist a second `python -m build --sdist DIR`.
+`package-dir` (and no sdist: setuptools packs only the package's folder).
 """
 
 from __future__ import annotations
@@ -167,16 +167,17 @@ def _package_matrix(text: str, packages: list[WheelPackage]) -> str | None:
 
 
 def cibuildwheel_wheels(text: str, added: WheelPackage) -> str | None:
-    """The cibuildwheel job building `added` too (a second step with `package-dir`), and the
-    sdist job its sdist; None when the jobs are not the generated ones."""
+    """The cibuildwheel job building `added` too: a second step with `package-dir` (pip builds
+    in place, so cargo finds the workspace above it). No sdist: setuptools packs only files
+    below the package's folder, so its sdist would carry none of the workspace's Rust code (the
+    caller says so). None when the job is not the generated one."""
     step = re.search(
         r"^      - name: Build and test wheels.*\n        uses: (pypa/cibuildwheel@\S+)\n"
         r"        env:\n          CIBW_ARCHS: (.*)\n        with:\n          output-dir: dist\n",
         text,
         re.M,
     )
-    sdist = "          python -m build --sdist --outdir dist\n"
-    if step is None or sdist not in text:
+    if step is None:
         return None
     where = added.directory
     second = (
@@ -185,10 +186,7 @@ def cibuildwheel_wheels(text: str, added: WheelPackage) -> str | None:
         f"        env:\n          CIBW_ARCHS: {step.group(2)}\n"
         f"        with:\n          package-dir: {where}\n          output-dir: dist\n"
     )
-    text = text[: step.end()] + second + text[step.end() :]
-    return text.replace(
-        sdist, sdist + f"          python -m build --sdist --outdir dist {where}\n", 1
-    )
+    return text[: step.end()] + second + text[step.end() :]
 
 
 def _escape(replacement: str) -> str:
