@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import tarfile
 from pathlib import Path
 
 import pytest
@@ -184,6 +185,16 @@ def test_ci_wheel_matrix_builds_the_second_package(grown, tmp_path):
     run([*install, "--find-links", dist], tmp_path)
     tested = run([python, "-m", "pytest", "-q", "tests"], cwd=grown / package["dir"])
     assert "1 passed" in tested.stdout, tested.stdout
+    # the sdist job's matrix entry: the second package's sdist carries the core it uses
+    sdist_job = yaml.safe_load((grown / ".github/workflows/CI.yml").read_text())["jobs"]["sdist"]
+    (sdist,) = [s for s in sdist_job["steps"] if s.get("with", {}).get("command") == "sdist"]
+    args = sdist["with"]["args"].replace("${{ matrix.package.manifest }}", package["manifest"])
+    args = args.replace("--out dist", f"--out {tmp_path / 'sdist'}")
+    run(["maturin", "sdist", *args.split()], cwd=grown)
+    (archive,) = (tmp_path / "sdist").glob("grow_ext-*.tar.gz")
+    with tarfile.open(archive) as tar:
+        names = tar.getnames()
+    assert any(n.endswith("grow-core/src/lib.rs") for n in names), names
 
 
 def test_second_identical_add_refuses(grown):
