@@ -163,32 +163,34 @@ def test_second_extension_profiler_runs_without_ld_library_path(grown, tmp_path)
     assert "</svg>" in flamegraph.read_text()
 
 
-def test_ci_wheel_matrix_builds_the_second_package(grown, tmp_path):
-    """The CI's wheel job for the second package, replayed: its matrix entry's `maturin build`
-    from the root (`-m` its manifest; the dev profile and this Python instead of `--release`
-    and `--find-interpreter`, to share the builds), the wheel installed by name from dist, and
-    pytest in the package's folder, as the pytest step runs it."""
+def test_ci_wheel_matrix_builds_both_packages(grown, tmp_path):
+    """The CI's linux wheel job replayed for each entry of its package matrix: `maturin build`
+    from the root with `-m` the entry's manifest (the dev profile and this Python instead of
+    `--release` and `--find-interpreter`, to share the builds), the wheel installed by name
+    from dist, and pytest in the entry's folder, as the pytest step runs it; then the sdist
+    job's entry for the second package: its sdist carries the core crate it uses."""
     import yaml
 
-    job = yaml.safe_load((grown / ".github/workflows/CI.yml").read_text())["jobs"]["linux"]
-    (package,) = [p for p in job["strategy"]["matrix"]["package"] if p["name"] == "grow-ext"]
-    (build,) = [s for s in job["steps"] if s.get("name") == "Build wheels"]
-    args = build["with"]["args"].replace("${{ matrix.package.manifest }}", package["manifest"])
-    args = args.replace("--release", "--profile dev").replace("--find-interpreter", "")
-    dist = tmp_path / "dist"
-    args = args.replace("--out dist", f"--out {dist}")
-    run(["maturin", "build", *args.split(), "-i", BASE_PYTHON], cwd=grown)
-    (wheel,) = dist.glob("*.whl")
-    assert wheel.name.startswith("grow_ext-")
-    python = venv_python(tmp_path / "venv", "pytest")
-    install = [python, "-m", "pip", "install", package["name"], "--no-index", "--no-deps"]
-    run([*install, "--find-links", dist], tmp_path)
-    tested = run([python, "-m", "pytest", "-q", "tests"], cwd=grown / package["dir"])
-    assert "1 passed" in tested.stdout, tested.stdout
-    # the sdist job's matrix entry: the second package's sdist carries the core it uses
-    sdist_job = yaml.safe_load((grown / ".github/workflows/CI.yml").read_text())["jobs"]["sdist"]
-    (sdist,) = [s for s in sdist_job["steps"] if s.get("with", {}).get("command") == "sdist"]
-    args = sdist["with"]["args"].replace("${{ matrix.package.manifest }}", package["manifest"])
+    jobs = yaml.safe_load((grown / ".github/workflows/CI.yml").read_text())["jobs"]
+    packages = jobs["linux"]["strategy"]["matrix"]["package"]
+    assert [p["name"] for p in packages] == ["grow", "grow-ext"]
+    (build,) = [s for s in jobs["linux"]["steps"] if s.get("name") == "Build wheels"]
+    python = venv_python(tmp_path / "venv", "pytest", "mypy")
+    for package in packages:
+        dist = tmp_path / f"dist-{package['name']}"
+        args = build["with"]["args"].replace("${{ matrix.package.manifest }}", package["manifest"])
+        args = args.replace("--release", "--profile dev").replace("--find-interpreter", "")
+        args = args.replace("--out dist", f"--out {dist}")
+        run(["maturin", "build", *args.split(), "-i", BASE_PYTHON], cwd=grown)
+        (wheel,) = dist.glob("*.whl")
+        assert wheel.name.startswith(package["name"].replace("-", "_") + "-"), wheel.name
+        install = [python, "-m", "pip", "install", package["name"], "--no-index", "--no-deps"]
+        run([*install, "--find-links", dist], tmp_path)
+        tested = run([python, "-m", "pytest", "-q", "tests"], cwd=grown / package["dir"])
+        assert " passed" in tested.stdout and "failed" not in tested.stdout, tested.stdout
+
+    (sdist,) = [s for s in jobs["sdist"]["steps"] if s.get("with", {}).get("command") == "sdist"]
+    args = sdist["with"]["args"].replace("${{ matrix.package.manifest }}", packages[1]["manifest"])
     args = args.replace("--out dist", f"--out {tmp_path / 'sdist'}")
     run(["maturin", "sdist", *args.split()], cwd=grown)
     (archive,) = (tmp_path / "sdist").glob("grow_ext-*.tar.gz")
