@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from os import PathLike
     from pathlib import Path
 
+    from scaffold.add.plan import AddPlan
     from scaffold.cross.plan import Plan as CrossPlan
     from scaffold.doctor.findings import Report as DoctorReport
     from scaffold.lint.diagnostic import Applicability
@@ -388,6 +389,8 @@ def _add(
 
     ws = load(path)
     planned = add_plan.plan(ws, kind, name, location)
+    if kind == "extension":
+        _profile_added_extension(path, ws, planned)
     outcome = engine.run(
         path,
         rules.select(list(ADD_WIRING_RULES), None),
@@ -402,6 +405,28 @@ def _add(
         display_base(project),
         planned.notes,
     )
+
+
+def _profile_added_extension(path: Path, ws: Workspace, planned: AddPlan) -> None:
+    """A second extension gets a profiler as add-profiler makes one, when the first has one
+    (`new --no-profiler`: none, and nothing said)."""
+    from scaffold.add import plan as add_plan
+    from scaffold.errors import UserError
+    from scaffold.profiler import plan as profiler_plan
+    from scaffold.workspace.loader import load
+    from scaffold.workspace.reader import Reader
+
+    first = add_plan.main_extension(ws)
+    if first is None or not profiler_plan.existing_profilers(ws, first):
+        return
+    grown = load(path, Reader(dict(planned.files)))  # the workspace with the new extension
+    library = grown.member(planned.name)
+    if library is None:
+        return
+    profiler = profiler_plan.plan(grown, library, None, None)
+    if profiler.directory.exists():
+        raise UserError(f"{profiler.directory}: already exists", "remove it or choose another NAME")
+    add_plan.with_profiler(ws, planned, profiler.name, _profiler_files(grown, profiler))
 
 
 @dataclass
