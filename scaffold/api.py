@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from os import PathLike
     from pathlib import Path
 
+    from scaffold.add.plan import AddPlan
     from scaffold.cross.plan import Plan as CrossPlan
     from scaffold.doctor.findings import Report as DoctorReport
     from scaffold.lint.diagnostic import Applicability
@@ -388,6 +389,8 @@ def _add(
 
     ws = load(path)
     planned = add_plan.plan(ws, kind, name, location)
+    if kind == "extension":
+        _profile_added_extension(path, ws, planned)
     outcome = engine.run(
         path,
         rules.select(list(ADD_WIRING_RULES), None),
@@ -402,6 +405,28 @@ def _add(
         display_base(project),
         planned.notes,
     )
+
+
+def _profile_added_extension(path: Path, ws: Workspace, planned: AddPlan) -> None:
+    """A second extension gets a profiler as add-profiler makes one, when the first has one
+    (`new --no-profiler`: none, and nothing said)."""
+    from scaffold.add import plan as add_plan
+    from scaffold.errors import UserError
+    from scaffold.profiler import plan as profiler_plan
+    from scaffold.workspace.loader import load
+    from scaffold.workspace.reader import Reader
+
+    first = add_plan.main_extension(ws)
+    if first is None or not profiler_plan.existing_profilers(ws, first):
+        return
+    grown = load(path, Reader(dict(planned.files)))  # the workspace with the new extension
+    library = grown.member(planned.name)
+    if library is None:
+        return
+    profiler = profiler_plan.plan(grown, library, None, None)
+    if profiler.directory.exists():
+        raise UserError(f"{profiler.directory}: already exists", "remove it or choose another NAME")
+    add_plan.with_profiler(ws, planned, profiler.name, _profiler_files(grown, profiler))
 
 
 @dataclass
@@ -471,9 +496,11 @@ def upgrade(
     on_note: Callable[[str], None] | None = None,
 ) -> Upgraded:
     """Move the workspace at `path` and its PyO3 companion crates to PyO3 `pyo3` (e.g.
-    "0.30"), then `cargo update -p` them; `unsafe_fixes` also renames PyO3 APIs in the Rust
-    sources and raises requires-python to the abi3 floor. `on_plan` sees the plan before
-    anything is written, `on_note` a wait for the write lock. `dry_run` writes nothing."""
+    "0.30"), then `cargo update -p` them; in a project `new` made, the answers files move too
+    and the templates' files are regenerated (3-way, the user's edits kept). `unsafe_fixes`
+    also renames PyO3 APIs in the Rust sources and raises requires-python to the abi3 floor.
+    `on_plan` sees the plan before anything is written, `on_note` a wait for the write lock.
+    `dry_run` writes nothing."""
     from scaffold.upgrade import plan as planning
     from scaffold.workspace.discover import require_cargo
 
@@ -505,7 +532,7 @@ def upgrade(
         then=cargo_update,
         on_note=on_note,
     )
-    return Upgraded(plan, dry_run, _check_all(plan.workspace.root, plan.changes if dry_run else {}))
+    return Upgraded(plan, dry_run, _check_all(plan.workspace.root, plan.planned if dry_run else {}))
 
 
 def _check_all(root: Path, planned: dict[Path, TextFile]) -> Report:

@@ -275,6 +275,27 @@ def git_commit_all(path: Path, message: str = "fixture") -> None:
     )
 
 
+TODAY = "999.0.0"
+
+
+def release_today(dest: Path) -> Path:
+    """A template history (for SCAFFOLD_TEMPLATE_HISTORY) in `dest` whose one release, TODAY,
+    is this checkout's templates as they are: `new` renders them and records TODAY, so a later
+    3-way update starts from exactly what `new` wrote (the newest release in releases.toml may
+    be older than the templates of a checkout)."""
+    from scaffold.render import history
+    from scaffold.render.copier_render import templates_root
+
+    repo = dest / "repo"
+    shutil.copytree(templates_root(), repo / "templates", ignore=shutil.ignore_patterns("history"))
+    git_init(repo)
+    head = subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=repo, check=True, capture_output=True, text=True
+    ).stdout.strip()
+    history.build_bundles(repo, {TODAY: head}, dest / "bundles")
+    return dest / "bundles"
+
+
 def git_env() -> dict[str, str]:
     env = dict(os.environ)
     env.update(

@@ -3,17 +3,21 @@
 
 from __future__ import annotations
 
+import json
 import shutil
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
 import pytest
+import yaml
 
 from scaffold import api
 from scaffold.errors import UserError
 from scaffold.toml.textfile import TextFile
 from scaffold.workspace.lockfile import synced_lock
-from tests.conftest import git_init, run, run_cli, snapshot, write_tree
+from tests.conftest import git_commit_all, git_init, run, run_cli, snapshot, write_tree
 from tests.e2e import shapes
 
 
@@ -155,3 +159,127 @@ def test_feature_edits_need_no_lock_update(tmp_path):
     added = TextFile(path, new.text + "\n[target.'cfg(unix)'.build-dependencies]\nb = \"1\"\n")
     assert adds_dependencies({path: old}, {path: added})
     assert adds_dependencies({path: None}, {path: new})  # a new manifest
+
+
+# --- a second extension: CI wheels and profiler --------------------------------------------------
+
+
+def new_project(where: Path, name: str, *flags: str) -> Path:
+    result = run_cli("new", name, "--yes", *flags, cwd=where)
+    assert result.exit_code == 0, result.stderr
+    return where / name
+
+
+def workflow_findings(path: Path) -> set[str]:
+    """check-jsonschema (GitHub's workflow schema) must pass; zizmor's finding kinds (offline)."""
+    bin_dir = Path(sys.executable).parent
+    schema = subprocess.run(
+        [bin_dir / "check-jsonschema", "--builtin-schema", "vendor.github-workflows", path],
+        capture_output=True,
+        text=True,
+    )
+    assert schema.returncode == 0, schema.stdout + schema.stderr
+    audit = subprocess.run(
+        [bin_dir / "zizmor", "--offline", "--format", "json", path], capture_output=True, text=True
+    )
+    return {f["ident"] for f in json.loads(audit.stdout)}
+
+
+def test_second_extension_gets_wheel_jobs_and_a_profiler_in_the_generated_ci(tmp_path):
+    """maturin: every wheel job and the sdist run once per package (`-m` its manifest, artifacts
+    named after it, pytest in its folder); the Rust job runs the new profiler too; the result is
+    a valid workflow with no zizmor finding beyond the generated one's; a third extension only
+    adds matrix entries."""
+    project = new_project(tmp_path, "mat")
+    notes: list[str] = []
+    added = api.add(
+        kind="extension", name="mat-ext", path=project, dry_run=True, on_note=notes.append
+    )
+    assert not [n for n in notes if "CI" in n or "profiler" in n], notes
+    assert project / "crates/mat-ext-profiler/src/main.rs" in added.created
+    profiler = tomllib.loads(planned(added, "crates/mat-ext-profiler/Cargo.toml"))
+    assert profiler["dependencies"]["mat-ext"]["path"] == "../mat-ext"
+    members = tomllib.loads(planned(added, "Cargo.toml"))["workspace"]["members"]
+    assert {"crates/mat-ext", "crates/mat-ext-profiler"} <= set(members)
+
+    text = planned(added, ".github/workflows/CI.yml")
+    flow = yaml.safe_load(text)
+    jobs = flow["jobs"]
+    packages = [
+        {"name": "mat", "dir": ".", "manifest": "crates/mat/Cargo.toml"},
+        {"name": "mat-ext", "dir": "crates/mat-ext", "manifest": "crates/mat-ext/Cargo.toml"},
+    ]
+    for job in ("linux", "musllinux", "windows", "macos", "sdist"):
+        assert jobs[job]["strategy"]["matrix"]["package"] == packages, job
+        builds = [s for s in jobs[job]["steps"] if "maturin-action" in s.get("uses", "")]
+        assert builds and all(
+            "-m ${{ matrix.package.manifest }}" in s["with"]["args"] for s in builds
+        )
+        (upload,) = [s for s in jobs[job]["steps"] if "upload-artifact" in s.get("uses", "")]
+        assert "${{ matrix.package.name }}" in upload["with"]["name"], job
+    pytest_steps = [s for s in jobs["linux"]["steps"] if "pytest" in s.get("run", "")]
+    assert pytest_steps and all(
+        s["working-directory"] == "${{ matrix.package.dir }}" and '"$PACKAGE"' in s["run"]
+        for s in pytest_steps
+    )
+    runs = [s.get("run", "") for s in jobs["rust"]["steps"]]
+    assert "cargo run --profile profiling -p mat-ext-profiler -- --iterations 5" in runs
+    path = tmp_path / "CI.yml"
+    path.write_text(text)
+    assert workflow_findings(path) == {"unpinned-uses"}
+
+    from scaffold.add import workflow
+
+    third = workflow.WheelPackage("mat-3", "crates/mat-3", "crates/mat-3/Cargo.toml")
+    grown = workflow.maturin_wheels(text, workflow.WheelPackage("x", ".", "x"), third)
+    assert grown is not None
+    for job in yaml.safe_load(grown)["jobs"].values():
+        matrix = job.get("strategy", {}).get("matrix", {})
+        if "package" in matrix:
+            assert [p["name"] for p in matrix["package"]] == ["mat", "mat-ext", "mat-3"]
+
+
+def test_second_extension_on_setuptools_rust_gets_a_cibuildwheel_step(tmp_path):
+    project = new_project(tmp_path, "srs", "--backend", "setuptools-rust")
+    notes: list[str] = []
+    added = api.add(
+        kind="extension", name="srs-ext", path=project, dry_run=True, on_note=notes.append
+    )
+    text = planned(added, ".github/workflows/CI.yml")
+    steps = yaml.safe_load(text)["jobs"]["wheels"]["steps"]
+    cibw = [s for s in steps if "cibuildwheel" in s.get("uses", "")]
+    assert [s["with"].get("package-dir") for s in cibw] == [None, "crates/srs-ext"]
+    sdist = yaml.safe_load(text)["jobs"]["sdist"]["steps"]
+    assert not any("srs-ext" in s.get("run", "") for s in sdist)  # it could not build
+    assert any("no sdist" in n and "srs-ext" in n for n in notes), notes
+    pyproject = tomllib.loads(planned(added, "crates/srs-ext/pyproject.toml"))
+    assert pyproject["tool"]["cibuildwheel"]["test-command"] == "pytest {package}/tests"
+    path = tmp_path / "CI.yml"
+    path.write_text(text)
+    assert workflow_findings(path) == {"unpinned-uses"}
+
+
+def test_second_extension_without_a_profiler_gets_none_and_no_note(tmp_path):
+    project = new_project(tmp_path, "bare", "--no-profiler")
+    notes: list[str] = []
+    added = api.add(
+        kind="extension", name="bare-ext", path=project, dry_run=True, on_note=notes.append
+    )
+    assert not any("profiler" in str(p) for p in added.created), added.created
+    assert not any("profiler" in n for n in notes), notes
+    assert "profiling" not in planned(added, ".github/workflows/CI.yml")
+
+
+def test_a_workflow_of_its_own_gets_a_note_instead(tmp_path):
+    project = new_project(tmp_path, "own", "--no-profiler")
+    ci = project / ".github/workflows/CI.yml"
+    ci.write_text(
+        ci.read_text().replace("          args: --release --out dist", "          args: --out dist")
+    )
+    git_commit_all(project, "our own workflow")
+    notes: list[str] = []
+    added = api.add(
+        kind="extension", name="own-ext", path=project, dry_run=True, on_note=notes.append
+    )
+    assert ci not in added.changed
+    assert any("-m crates/own-ext/Cargo.toml" in n for n in notes), notes

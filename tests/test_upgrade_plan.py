@@ -15,7 +15,7 @@ from scaffold.upgrade import plan as planning
 from scaffold.upgrade.model import Plan
 from scaffold.workspace.loader import load
 from scaffold.workspace.reader import Reader
-from tests.conftest import write_tree
+from tests.conftest import run_cli, write_tree
 
 MANIFEST = """\
 [package]
@@ -70,3 +70,47 @@ def test_cargo_lock_and_setup_cfg_are_read_through_the_reader(root):
     source_edits.limited_api(plan)
     assert plan.changes[root / "setup.cfg"].text == "[bdist_wheel]\npy_limited_api = cp39\n"
     assert [step.text for step in plan.steps] == ["py_limited_api cp38 -> cp39"]
+
+
+OLD_BY_HAND = """\
+fn main() {
+    // `add_libpython_rpath_link_args` arrived in PyO3 0.28; this is what it does on Unix.
+    if let Some(lib_dir) = &pyo3_build_config::get().lib_dir {
+        println!("cargo:rustc-link-arg=-Wl,-rpath,{lib_dir}");
+    }
+}
+"""
+
+
+@pytest.mark.parametrize("made_by", ["0.1.0", "new"])
+def test_the_profilers_rpath_by_hand_becomes_the_helper(made_by, tmp_path):
+    """Both forms the templates wrote before PyO3 0.28 (0.1.0's, and today's template rendered
+    at 0.24: Unix only) are recognised in a build script the regeneration did not rewrite."""
+    if made_by == "new":
+        made = run_cli("new", "rp", tmp_path / "rp", "--pyo3", "0.24", "--no-git", "--yes")
+        assert made.exit_code == 0, made.stderr
+        root = tmp_path / "rp"
+    else:
+        root = write_tree(
+            tmp_path / "rp",
+            {
+                "Cargo.toml": '[workspace]\nmembers = ["crates/*"]\nresolver = "2"\n',
+                "crates/rp-profiler/Cargo.toml": (
+                    '[package]\nname = "rp-profiler"\nversion = "0.1.0"\nedition = "2021"\n\n'
+                    '[dependencies]\npyo3 = "0.24"\n\n[build-dependencies]\n'
+                    'pyo3-build-config = "0.24"\n'
+                ),
+                "crates/rp-profiler/src/main.rs": "fn main() {}\n",
+                "crates/rp-profiler/build.rs": OLD_BY_HAND,
+            },
+        )
+    build_rs = root / "crates/rp-profiler/build.rs"
+    assert "lib_dir" in build_rs.read_text()
+    plan = Plan(load(root), (0, 24), (0, 30), None, False)
+    source_edits.build_scripts(plan)
+    text = plan.changes[build_rs.resolve()].text
+    assert "pyo3_build_config::add_libpython_rpath_link_args();\n" in text
+    assert "lib_dir" not in text and "rpath," not in text and "CARGO_CFG_TARGET_FAMILY" not in text
+    assert [s.text for s in plan.steps] == [
+        "rpath by hand -> pyo3_build_config::add_libpython_rpath_link_args()"
+    ]

@@ -214,7 +214,10 @@ def extension_pyproject(
     build_backend: str,
     requires_python: str | None,
     wiring: str,
+    cibuildwheel: str = "",
 ) -> str:
+    """`cibuildwheel`: the first project's `[tool.cibuildwheel]` tables, as text, for the
+    wheel job's second step (`package-dir`)."""
     listed = ", ".join(f'"{r}"' for r in requires)
     lines = [
         "[build-system]",
@@ -241,6 +244,8 @@ def extension_pyproject(
             'binding = "PyO3"',
             "",
         ]
+    if cibuildwheel:
+        lines += [cibuildwheel.rstrip("\n"), ""]
     lines += ["[tool.pyo3-scaffold]", f'wiring = "{wiring}"', ""]
     return "\n".join(lines)
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from scaffold.add import crates
+from scaffold.add import crates, workflow
 from scaffold.errors import UserError
 from scaffold.toml.editor import Editor
 from scaffold.toml.textfile import TextFile
@@ -50,7 +50,7 @@ def plan(ws: Workspace, kind: str, name: str, location: Path | None) -> AddPlan:
             f"{ws.root / 'Cargo.toml'}: a crate named {name!r} exists already in this repository",
             "choose another name",
         )
-    extension = _main_extension(ws)
+    extension = main_extension(ws)
     directory = _directory(ws, extension, name, location)
     if directory.exists():
         raise UserError(f"{directory}: already exists", "choose another name or PATH")
@@ -220,19 +220,15 @@ class _Writer:
                 build_backend=str(build.get("build-backend", "setuptools.build_meta")),
                 requires_python=project.data.get("project", {}).get("requires-python"),
                 wiring=wiring,
+                cibuildwheel=_cibuildwheel_tables(project.pyproject),
             ),
         )
         self._create(f"tests/test_{module}.py", crates.extension_test(module))
         _test_lib_alias(self.ws, self.editor, self.plan)
-        where = self.ws.relative(self.plan.directory)
-        self.plan.notes.append(
-            f"CI: build the wheel of `{name}` like the first one, from {where} "
-            f"(maturin-action `working-directory: {where}`, or `-m {where}/Cargo.toml`); "
-            f"a profiler for it: scaffold add-profiler --crate {name}"
-        )
+        _ci_wheels(self.ws, self.plan, first, project.backend)
 
 
-def _main_extension(ws: Workspace) -> Crate | None:
+def main_extension(ws: Workspace) -> Crate | None:
     extensions = [e.crate for e in ws.extensions()]
     if extensions:
         return extensions[0]
@@ -274,6 +270,18 @@ def _leave_default_members(document: TOMLDocument, ws: Workspace, directory: Pat
     if table is not None and "default-members" in table:
         relative = directory.relative_to(ws.root.resolve()).as_posix()
         manifest.remove_from_array(table, "default-members", relative)
+
+
+def _cibuildwheel_tables(pyproject: TextFile | None) -> str:
+    """The `[tool.cibuildwheel*]` tables of a pyproject.toml as text, the tests run from the
+    package's folder (`{package}`, cibuildwheel's placeholder for `package-dir`)."""
+    lines, inside = [], False
+    for line in (pyproject.text if pyproject is not None else "").splitlines(keepends=True):
+        if line.startswith("["):
+            inside = line.startswith("[tool.cibuildwheel")
+        if inside:
+            lines.append(line)
+    return "".join(lines).replace("{project}/tests", "{package}/tests")
 
 
 def _has_starter(crate: Crate) -> bool:
@@ -323,19 +331,77 @@ def _test_lib_alias(ws: Workspace, editor: Editor, plan: AddPlan) -> None:
     alias["test-lib"] = " ".join([*words[:at], "-p", plan.name, *words[at:]])
 
 
+def _workflow(ws: Workspace, plan: AddPlan) -> tuple[Path, str | None]:
+    """The project's CI workflow and its text as planned so far (None: there is none)."""
+    path = ws.root / ".github" / "workflows" / "CI.yml"
+    current = plan.files.get(path)
+    if current is not None:
+        return path, current.text
+    return path, ws.reader.text(path) if ws.reader.is_file(path) else None
+
+
 def _ci_step(ws: Workspace, plan: AddPlan, title: str, command: str) -> None:
     """A step after `cargo test-lib` in the project's CI workflow (as `scaffold new` writes
     it); otherwise a note with the command."""
-    workflow = ws.root / ".github" / "workflows" / "CI.yml"
-    text = ws.reader.text(workflow) if ws.reader.is_file(workflow) else None
-    anchor = "        run: cargo test-lib\n"
-    if text is None or anchor not in text:
+    path, text = _workflow(ws, plan)
+    grown = workflow.step_after_test_lib(text, title, command) if text is not None else None
+    if grown is None:
         plan.notes.append(f"CI: add a step running `{command}`")
         return
-    step = f"      - name: {title}\n        run: {command}\n"
-    current = plan.files.get(workflow)
-    base = current.text if current is not None else text
-    plan.files[workflow] = TextFile(workflow, base.replace(anchor, anchor + step, 1))
+    plan.files[path] = TextFile(path, grown)
+
+
+def _ci_wheels(ws: Workspace, plan: AddPlan, first: Crate, backend: str) -> None:
+    """The wheel jobs of the project's CI build, test and release the new extension's wheels
+    too (`add.workflow`); otherwise a note saying what to add."""
+    root = ws.root.resolve()
+    where = plan.directory.relative_to(root).as_posix()
+    added = workflow.WheelPackage(plan.name, where, f"{where}/Cargo.toml")
+    project = ws.project_for(first)
+    path, text = _workflow(ws, plan)
+    grown = None
+    if text is not None and project is not None:
+        directory, manifest = _below(root, project.dir), _below(root, first.path)
+        if backend != "maturin":
+            grown = workflow.cibuildwheel_wheels(text, added)
+        elif directory is not None and manifest is not None:  # else not the generated CI
+            name = str(project.data.get("project", {}).get("name", first.name))
+            first_package = workflow.WheelPackage(name, directory, manifest)
+            grown = workflow.maturin_wheels(text, first_package, added)
+    if grown is None:
+        how = (
+            f"`maturin build -m {where}/Cargo.toml`, an artifact of its own"
+            if backend == "maturin"
+            else f"cibuildwheel with `package-dir: {where}`"
+        )
+        plan.notes.append(f"CI: build, test and publish the wheels of `{plan.name}` too ({how})")
+        return
+    plan.files[path] = TextFile(path, grown)
+    if backend != "maturin":
+        plan.notes.append(
+            f"CI publishes the wheels of `{plan.name}` but no sdist: setuptools packs only the "
+            f"files below {where}, none of the workspace's Rust code around it"
+        )
+
+
+def _below(root: Path, path: Path) -> str | None:
+    """`path` relative to `root` in POSIX form ("." for the root); None outside it."""
+    resolved = path.resolve()
+    if resolved == root:
+        return "."
+    return resolved.relative_to(root).as_posix() if root in resolved.parents else None
+
+
+def with_profiler(ws: Workspace, plan: AddPlan, profiler: str, files: dict[Path, TextFile]) -> None:
+    """A profiler for the new extension (`files`, planned by the API like add-profiler's) joins
+    the plan, and the CI's Rust job runs it beside the first one."""
+    plan.files.update(files)
+    path, text = _workflow(ws, plan)
+    grown = workflow.profiler_run(text, profiler) if text is not None else None
+    if grown is None:
+        plan.notes.append(f"CI: add a step running `cargo run --profile profiling -p {profiler}`")
+        return
+    plan.files[path] = TextFile(path, grown)
 
 
 def _readme(ws: Workspace, plan: AddPlan) -> None:

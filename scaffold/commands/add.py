@@ -4,11 +4,9 @@ second extension module, wired like `add-profiler` wires its crate (scaffold.add
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
-from scaffold.commands import flags, prompts
-from scaffold.display import shown
+from scaffold.commands import changes, flags, prompts
 
 
 def register(parser: argparse.ArgumentParser) -> None:
@@ -44,17 +42,4 @@ def run(args: argparse.Namespace) -> int:
         allow_no_vcs=args.allow_no_vcs,
         on_note=prompts.note,
     )
-    if args.preview.dry_run:
-        if args.preview is flags.Preview.DIFF:
-            sys.stdout.write(added.changeset.diff(added.base))
-        _list("would create", added.created, added.base)
-        _list("would change", added.changed, added.base)
-        return 1 if added.changeset else 0
-    _list("created", added.created, added.base)
-    _list("changed", added.changed, added.base)
-    return 0
-
-
-def _list(verb: str, paths: list[Path], base: Path) -> None:
-    for path in paths:
-        print(f"{verb}: {shown(path, base, up=None)}", file=sys.stderr)
+    return changes.report(added.changeset, added.base, args.preview)

@@ -12,7 +12,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from scaffold.commands import flags, prompts
+from scaffold.commands import changes, flags, prompts
 from scaffold.display import shown
 
 
@@ -48,18 +48,11 @@ def run(args: argparse.Namespace) -> int:
         choose=prompts.choose(),
         on_note=prompts.note,
     )
-    if args.preview.dry_run:
-        if args.preview is flags.Preview.DIFF:
-            sys.stdout.write(added.changeset.diff(added.base))
-        _list("would create", added.created, added.base)
-        _list("would change", added.changed, added.base)
-        if added.existing and not added.changeset:
-            print("nothing to do.", file=sys.stderr)
-        return 1 if added.changeset else 0
-    _list("created", added.created, added.base)
-    _list("changed", added.changed, added.base)
+    status = changes.report(added.changeset, added.base, args.preview)
     if added.existing and not added.changeset:
         print("nothing to do.", file=sys.stderr)
+    if args.preview.dry_run:
+        return status
     print(
         f"\nRun it:\n  {_cargo_run(added.root)} --release -p {added.name}"
         if added.existing
@@ -78,8 +71,3 @@ def _cargo_run(root: Path) -> str:
     if cwd == root or root in cwd.parents:
         return "cargo run"
     return f"cargo run --manifest-path {shown(root / 'Cargo.toml', up=1)}"
-
-
-def _list(verb: str, paths: list[Path], base: Path) -> None:
-    for path in paths:
-        print(f"{verb}: {shown(path, base, up=None)}", file=sys.stderr)

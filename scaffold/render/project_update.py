@@ -16,6 +16,7 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from scaffold.errors import UserError
 from scaffold.transaction.changeset import ChangeSet
@@ -53,9 +54,14 @@ def plan(project: Path, interactive: bool, note: Callable[[str], None]) -> Plann
     if todo:
         changes = update_in_clone(top, head, todo, target, folder, interactive)
     conflicts = sorted(p for p, data in changes.items() if data and conflicted(data))
+    return Planned(top, found, todo, target, changeset(top, changes), conflicts)
+
+
+def changeset(top: Path, changes: dict[str, bytes | None]) -> ChangeSet:
+    """The clone's changes ({path from `top`: bytes or None}) against the working tree."""
     after = {top / rel: _text(rel, data) for rel, data in changes.items()}
     before = {p: _text(p.relative_to(top).as_posix(), _read(p)) for p in after}
-    return Planned(top, found, todo, target, ChangeSet(before, after), conflicts)
+    return ChangeSet(before, after)
 
 
 def _read(path: Path) -> bytes | None:
@@ -113,20 +119,40 @@ def repository(project: Path) -> tuple[Path, str]:
 
 def steps(top: Path, project: Path, note: Callable[[str], None]) -> list[Step]:
     """The answers files this tool's templates wrote, the workspace's first; `note` names
-    those of other copier templates, left alone."""
-    import yaml
-
-    from scaffold.render import history
-
-    listed = _git(project, "ls-files", "-z", "--full-name", "--", ".", strip=False)
-    files = sorted(Path(p) for p in listed.split("\0") if Path(p).name == ANSWERS)
-    # The workspace first: the profiler's answers live inside it.
-    files.sort(key=lambda p: len(p.parts))
+    those of other copier templates, left alone. Refuses a project with none."""
+    files = answers_files(project)
     if not files:
         raise UserError(
             f"{project} has no {ANSWERS}: it was not made by scaffold new or add-profiler",
             "scaffold update only updates projects it made",
         )
+    found, foreign = ours(top, files)
+    if not found:
+        raise UserError(
+            f"{foreign[0]}: _src_path is not a pyo3-scaffold template",
+            "scaffold update only updates projects made by scaffold new or "
+            "add-profiler; use copier update",
+        )
+    for rel in foreign:
+        note(f"{rel}: another copier template, left alone (copier update)")
+    return found
+
+
+def answers_files(project: Path) -> list[Path]:
+    """The answers files git tracks below `project` (from the repository's top), the
+    workspace's first: the profiler's answers live inside it."""
+    listed = _git(project, "ls-files", "-z", "--full-name", "--", ".", strip=False)
+    files = sorted(Path(p) for p in listed.split("\0") if Path(p).name == ANSWERS)
+    files.sort(key=lambda p: len(p.parts))
+    return files
+
+
+def ours(top: Path, files: list[Path]) -> tuple[list[Step], list[Path]]:
+    """The steps of the answers files this tool's templates wrote, and the other files."""
+    import yaml
+
+    from scaffold.render import history
+
     steps, foreign = [], []
     for rel in files:
         try:
@@ -152,15 +178,7 @@ def steps(top: Path, project: Path, note: Callable[[str], None]) -> list[Step]:
             )
         recorded = history.LEGACY_RELEASE if legacy else str(data.get("_commit", ""))
         steps.append(Step(rel, name, recorded, legacy))
-    if not steps:
-        raise UserError(
-            f"{foreign[0]}: _src_path is not a pyo3-scaffold template",
-            "scaffold update only updates projects made by scaffold new or "
-            "add-profiler; use copier update",
-        )
-    for rel in foreign:
-        note(f"{rel}: another copier template, left alone (copier update)")
-    return steps
+    return steps, foreign
 
 
 def _check_version(step: Step, available: list[str], target: str) -> None:
@@ -186,10 +204,17 @@ def _check_version(step: Step, available: list[str], target: str) -> None:
 
 
 def update_in_clone(
-    top: Path, head: str, todo: list[Step], target: dict[str, str], folder: Path, interactive: bool
+    top: Path,
+    head: str,
+    todo: list[Step],
+    target: dict[str, str],
+    folder: Path,
+    interactive: bool,
+    overrides: dict[Path, dict[str, Any]] | None = None,
 ) -> dict[str, bytes | None]:
     """Run the updates in a clone at HEAD plus the working tree's uncommitted changes:
-    {path from the top: new bytes, or None if removed}."""
+    {path from the top: new bytes, or None if removed}. `overrides`: answers file -> answers
+    that replace the recorded ones (upgrade's new PyO3 version)."""
     with tempfile.TemporaryDirectory(prefix="scaffold-update.") as scratch:
         clone = Path(scratch) / "repo"
         _git(Path(scratch), "clone", "--quiet", "--shared", "--no-checkout", str(top), str(clone))
@@ -201,7 +226,8 @@ def update_in_clone(
             if step.legacy:
                 _migrate(clone / step.answers, step.template)
                 _commit(clone, f"pyo3-scaffold: record the {step.template} template as 0.1.0")
-            _copier_update(clone, step, target[step.template], folder, interactive)
+            changed = (overrides or {}).get(step.answers, {})
+            _copier_update(clone, step, target[step.template], folder, interactive, changed)
             _commit(clone, f"update the {step.template} template")
         names = _git(clone, "diff", "--name-only", "--no-renames", "-z", head, "HEAD", strip=False)
         changes = {}
@@ -247,7 +273,14 @@ def _migrate(answers: Path, template: str) -> None:
     )
 
 
-def _copier_update(clone: Path, step: Step, version: str, folder: Path, interactive: bool) -> None:
+def _copier_update(
+    clone: Path,
+    step: Step,
+    version: str,
+    folder: Path,
+    interactive: bool,
+    overrides: dict[str, Any],
+) -> None:
     import yaml
 
     from scaffold.render.copier_render import update
@@ -257,9 +290,9 @@ def _copier_update(clone: Path, step: Step, version: str, folder: Path, interact
     # The profiler template renders into the folder holding its crate.
     dst = answers.parent if step.template == "workspace" else answers.parent.parent
     # The answers `new` derives from facts follow this release's facts, not the recorded ones.
-    recorded = yaml.safe_load(answers.read_text(encoding="utf-8"))
+    recorded = {**yaml.safe_load(answers.read_text(encoding="utf-8")), **overrides}
     try:
-        data = refreshed_answers(step.template, recorded)
+        data = {**overrides, **refreshed_answers(step.template, recorded)}
     except ValueError as error:
         raise UserError(f"{step.answers}: {error}", "restore it from git") from None
     try:

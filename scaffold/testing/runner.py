@@ -42,7 +42,13 @@ def _run(step: Step) -> Verdict:
         shown = " ".join(command)
         try:
             proc = subprocess.run(
-                command, cwd=step.cwd, env=env, capture_output=True, text=True, check=False
+                command,
+                cwd=step.cwd,
+                env=env,
+                capture_output=True,
+                encoding="utf-8",
+                errors="replace",
+                check=False,
             )
         except OSError as error:
             return Verdict(step, False, shown, str(error))

@@ -10,8 +10,8 @@ from scaffold.upgrade.model import Plan
 
 
 def cargo_update(plan: Plan, boundary: Path) -> None:
-    """`cargo update -p` for the moved packages; on failure the manifests are put back
-    (Cargo.lock is only written by a cargo that succeeded)."""
+    """`cargo update -p` for the moved packages; on failure the files it changed are
+    put back (Cargo.lock is only written by a cargo that succeeded)."""
     from scaffold.transaction.write import write_all
 
     root = plan.workspace.root
@@ -31,7 +31,7 @@ def cargo_update(plan: Plan, boundary: Path) -> None:
     except (OSError, subprocess.TimeoutExpired) as error:
         failure = str(error)
     if failure:
-        write_all({p: t.original for p, t in plan.originals.items()}, root=boundary)
+        write_all(dict(plan.changeset.before), root=boundary)
         raise UserError(
             f"`{' '.join(command)}` failed in {root} ({failure}); the manifests were put back",
             "fix the cause and run again",

@@ -41,6 +41,9 @@ class Plan:
     blocking: int = 0  # uses of APIs the new series removed, left in the sources
     uses_abi3: bool = False  # an `abi3-py3X` feature is enabled somewhere
     base: Path | None = None  # where printed paths start (discover.display_base)
+    # The files regenerated from the templates at the new series (`templates.regenerate`),
+    # against the working tree; the edits above apply on top of them.
+    regenerated: ChangeSet = field(default_factory=ChangeSet)
 
     def relative(self, path: Path) -> str:
         """`path` as printed: relative to `base` (the current directory when the project is
@@ -50,12 +53,24 @@ class Plan:
 
     @property
     def changeset(self) -> ChangeSet:
-        """The files the upgrade edits, before and after (Cargo.lock follows by `cargo
-        update`, after the write)."""
-        return ChangeSet(
+        """The files the upgrade regenerates and edits, before and after (Cargo.lock follows
+        by `cargo update`, after the write)."""
+        edits = ChangeSet(
             {p: t.original for p, t in self.originals.items()},
             {p: t.original for p, t in self.changes.items()},
         )
+        return self.regenerated.merged(edits)
+
+    @property
+    def planned(self) -> dict[Path, TextFile]:
+        """Every file as the upgrade leaves it (regenerated, then edited), for a check of the
+        result before anything is written."""
+        regenerated = {
+            p: TextFile.from_bytes(p, text.encode("utf-8"))
+            for p, text in self.regenerated.after.items()
+            if text is not None
+        }
+        return {**regenerated, **self.changes}
 
     def current(self, path: Path) -> TextFile:
         """`path` as planned so far (an earlier step's edit), else as the workspace reads it."""

@@ -1,9 +1,11 @@
 """What `scaffold upgrade --pyo3 X` changes, decided in memory: every edit, every note.
 
 `build(path, target, unsafe)` loads the workspace, reads what it depends on and Cargo.lock
-(`analysis`), resolves the target PyO3 and its companions with cargo (`registry`), and plans:
-the manifest edits through one Editor, held by the verify gate (`manifest_edits`), the text
-edits of setup.cfg, build scripts and Rust sources (`source_edits`), and notes. Nothing is
+(`analysis`), resolves the target PyO3 and its companions with cargo (`registry`), in a
+project `scaffold new` made moves the answers files and regenerates the templates' files
+(`templates`), and plans on top of those: the manifest edits through one Editor, held by the
+verify gate (`manifest_edits`), the text edits of setup.cfg, build scripts and Rust sources
+(`source_edits`), and notes. Nothing is
 written here; the API commits `Plan.changeset` in one transaction (`transaction.commit`).
 """
 
@@ -17,7 +19,8 @@ from scaffold.errors import UserError
 from scaffold.upgrade import analysis, manifest_edits, registry, source_edits
 from scaffold.upgrade.model import Plan, Step
 from scaffold.workspace.loader import load
-from scaffold.workspace.versions import series
+from scaffold.workspace.model import Workspace
+from scaffold.workspace.versions import parse, series
 
 _TARGET = re.compile(r"\d+\.\d+(\.\d+)?\Z")
 
@@ -62,6 +65,12 @@ def build(path: Path, target: str, unsafe: bool) -> Plan:
         }
     else:
         versions = {}
+    ws = _regenerate(plan, path, plan.pyo3 or parse(target))
+    if ws is not plan.workspace:  # the edits below apply to the regenerated files
+        plan.workspace = ws
+        entries = analysis.entries(ws)
+        family = [(f, d, p) for f, d, p in entries if p in facts.PYO3_FAMILY]
+        companions = analysis.companions(ws, entries, lock)
     from scaffold.toml.editor import Editor  # tomlkit only when planning edits
 
     editor = Editor(ws.reader.read)
@@ -77,7 +86,7 @@ def build(path: Path, target: str, unsafe: bool) -> Plan:
     for file_path, text in editor.changes().items():
         plan.originals[file_path] = ws.reader.read(file_path)
         plan.changes[file_path] = text
-    if lock is not None and (plan.changes or any(s != new for s in locked)):
+    if lock is not None and (plan.changeset or any(s != new for s in locked)):
         names = {p for f, d, p in family + companions if p in versions}
         in_lock = {p["name"] for p in lock.get("package", [])}
         plan.update = sorted(names & in_lock)
@@ -89,6 +98,41 @@ def build(path: Path, target: str, unsafe: bool) -> Plan:
                 )
             )
     return plan
+
+
+def _regenerate(plan: Plan, path: Path, version: tuple[int, ...]) -> Workspace:
+    """The answers files at the new series and the files the templates regenerate from them
+    (`templates.regenerate`), planned on `plan`; the workspace as they leave it."""
+    from scaffold.upgrade.templates import regenerate
+    from scaffold.workspace.reader import Reader
+
+    ws = plan.workspace
+    done = regenerate(ws.root, plan.new, version)
+    if done.skipped:
+        plan.steps.append(Step(plan.relative(ws.root), done.skipped, "note"))
+    if not done.changeset:
+        return ws
+    plan.regenerated = done.changeset
+    for moved in done.moved:
+        plan.steps.append(Step(plan.relative(moved.answers), moved.describe()))
+    answers = {moved.answers for moved in done.moved}
+    for changed in done.changeset.paths:
+        if changed not in answers:
+            verb = "removed" if done.changeset.after[changed] is None else "regenerated"
+            plan.steps.append(
+                Step(plan.relative(changed), f"{verb} from the templates (your edits kept)")
+            )
+    for kept in done.kept:
+        plan.steps.append(
+            Step(
+                plan.relative(kept),
+                "not regenerated: the templates' change conflicts with your edits (compare "
+                f"with `scaffold new --pyo3 {facts.format_series(plan.new)}`)",
+                "manual",
+            )
+        )
+    reader = Reader(done.files)
+    return load(path, reader)
 
 
 def _notes(plan: Plan) -> None:

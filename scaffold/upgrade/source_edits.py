@@ -13,11 +13,22 @@ from scaffold.workspace.rust_source import code
 
 _LIMITED_API = re.compile(r"(?m)^(\s*py_limited_api\s*=\s*cp3)(\d+)(\s*)$")
 # The rpath a build script wrote by hand before pyo3_build_config had a helper (the templates'
-# and PW103's fallback), with the comment line that explains it.
-_RPATH_BY_HAND = re.compile(
-    r"(?m)^(?P<indent>[ \t]*)(?://[^\n]*add_libpython_rpath_link_args[^\n]*\n[ \t]*)?"
-    r"if let Some\((?P<var>\w+)\) = &?pyo3_build_config::get\(\)\.lib_dir \{\n"
-    r"[ \t]*println!\(\"cargo:rustc-link-arg=-Wl,-rpath,\{(?P=var)\}\"\);\n[ \t]*\}\n"
+# and PW103's fallback), with the comment line that explains it: everywhere, or (the templates
+# since issue 26) on Unix only, as the helper does.
+_COMMENT = r"(?m)^(?P<indent>[ \t]*)(?://[^\n]*add_libpython_rpath_link_args[^\n]*\n[ \t]*)?"
+_PRINT = r"[ \t]*println!\(\"cargo:rustc-link-arg=-Wl,-rpath,\{(?P=var)\}\"\);\n[ \t]*\}\n"
+_RPATH_BY_HAND = (
+    re.compile(
+        _COMMENT
+        + r"if let Some\((?P<var>\w+)\) = &?pyo3_build_config::get\(\)\.lib_dir \{\n"
+        + _PRINT
+    ),
+    re.compile(
+        _COMMENT
+        + r"let (?P<unix>\w+) = std::env::var\(\"CARGO_CFG_TARGET_FAMILY\"\)[^\n]*== \"unix\"\);\n"
+        r"[ \t]*if let \(true, Some\((?P<var>\w+)\)\) = "
+        r"\((?P=unix), &?pyo3_build_config::get\(\)\.lib_dir\) \{\n" + _PRINT
+    ),
 )
 
 
@@ -53,13 +64,16 @@ def build_scripts(plan: Plan) -> None:
             continue
         file = plan.current(script)
         where = plan.relative(script)
-        if facts.has_rpath_helper(plan.new) and _RPATH_BY_HAND.search(file.text):
-            text = _RPATH_BY_HAND.sub(
-                lambda m: (
-                    f"{m.group('indent')}pyo3_build_config::add_libpython_rpath_link_args();\n"
-                ),
-                file.text,
-            )
+        by_hand = [p for p in _RPATH_BY_HAND if p.search(file.text)]
+        if facts.has_rpath_helper(plan.new) and by_hand:
+            text = file.text
+            for pattern in by_hand:
+                text = pattern.sub(
+                    lambda m: (
+                        f"{m.group('indent')}pyo3_build_config::add_libpython_rpath_link_args();\n"
+                    ),
+                    text,
+                )
             plan.text_change(file, text)
             plan.steps.append(
                 Step(where, "rpath by hand -> pyo3_build_config::add_libpython_rpath_link_args()")

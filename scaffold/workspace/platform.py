@@ -4,14 +4,10 @@ grammar: `cfg(name)`, `cfg(key = "value")`, `all(...)`, `any(...)`, `not(...)`, 
 from __future__ import annotations
 
 import os
-import re
 import sys
 from dataclasses import dataclass
 
-_TOKEN = re.compile(
-    r'\s*(?:(?P<ident>[A-Za-z_][A-Za-z0-9_]*)|(?P<string>"[^"]*")'
-    r"|(?P<punct>[(),=]))"
-)
+from scaffold.workspace import cfg
 
 
 @dataclass(frozen=True)
@@ -22,34 +18,9 @@ class Platform:
     def matches(self, spec: str) -> bool:
         """Whether a `[target.SPEC]` table applies; an unparsable spec does not."""
         spec = spec.strip()
-        if not spec.startswith("cfg("):
+        if not spec.startswith("cfg(") or not spec.endswith(")"):
             return spec == self.triple
-        try:
-            # Every alternative of _TOKEN is a named group: `lastgroup` is never None.
-            tokens = [m.group(m.lastgroup or 0) for m in _TOKEN.finditer(spec)]
-            value, rest = self._expr(tokens[2:])  # past `cfg` `(`
-            return value if rest == [")"] else False
-        except (IndexError, ValueError):
-            return False
-
-    def _expr(self, tokens: list[str]) -> tuple[bool, list[str]]:
-        head, rest = tokens[0], tokens[1:]
-        if head in ("all", "any", "not") and rest[:1] == ["("]:
-            values, rest = [], rest[1:]
-            while rest[0] != ")":
-                value, rest = self._expr(rest)
-                values.append(value)
-                if rest[0] == ",":
-                    rest = rest[1:]
-            rest = rest[1:]
-            if head == "not":
-                if len(values) != 1:
-                    raise ValueError(head)
-                return not values[0], rest
-            return (all(values) if head == "all" else any(values)), rest
-        if rest[:1] == ["="]:
-            return (head, rest[1].strip('"')) in self.cfg, rest[2:]
-        return (head, None) in self.cfg, rest
+        return cfg.evaluate(spec[4:-1], lambda key, value: (key, value) in self.cfg) is True
 
 
 def _host() -> Platform:
@@ -70,7 +41,7 @@ def _host() -> Platform:
         "macos": f"{arch}-apple-darwin",
         "windows": f"{arch}-pc-windows-msvc",
     }.get(os_name, arch)
-    cfg = {
+    names = {
         (family, None),
         ("target_family", family),
         ("target_os", os_name),
@@ -80,7 +51,7 @@ def _host() -> Platform:
         ("target_pointer_width", "64" if sys.maxsize > 2**32 else "32"),
         ("target_endian", sys.byteorder),
     }
-    return Platform(triple, frozenset(cfg))
+    return Platform(triple, frozenset(names))
 
 
 HOST = _host()

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from scaffold.workspace import cfg
+
 # How sources are read: the workspace's `Reader.text` (pending edits count; None: missing).
 Read = Callable[[Path], str | None]
 
@@ -26,7 +28,6 @@ _NAME_ARG = re.compile(r"name\s*=\s*\"([^\"]+)\"")
 _ATTR = re.compile(r"#\[([^\]]*)\]")
 _CFG_ATTR = re.compile(r"cfg_attr\s*\((.*),\s*((?:pyo3::)?\w+\s*\(.*\))\s*\)\s*$", re.S)
 _PYO3_ATTR = re.compile(r"pyo3\s*\(")
-_CFG_TOKEN = re.compile(r"\s*(?:(?P<word>\w+)|(?P<string>\"[^\"]*\")|(?P<punct>[(),=]))")
 # `#[no_mangle] pub [unsafe] extern "C" fn PyInit_name` (the FFI-only way, no macro).
 _PYINIT = re.compile(r"\bextern\s+\"[^\"]*\"\s+fn\s+PyInit_(?P<name>\w+)\s*\(")
 # The rpath helper (PyO3 >= 0.28), or a link argument carrying `-rpath` printed by the script.
@@ -273,45 +274,10 @@ def cfg_holds(predicate: str, features: frozenset[str]) -> bool | None:
     """Whether a `cfg` predicate holds in a build whose crate features are `features`:
     `feature = "x"`, `not(..)`, `all(..)`, `any(..)`; None when it names anything else
     (`target_os`, `test`, ...), which features alone cannot decide, or does not parse."""
-    tokens = [
-        m.group("word") or m.group("string") or m.group("punct")
-        for m in _CFG_TOKEN.finditer(predicate)
-    ]
-    if "".join(tokens) != re.sub(r"\s+", "", predicate):
-        return None  # something the tokenizer skipped: not a predicate we read
-    try:
-        value, rest = _cfg(tokens, features)
-    except (IndexError, ValueError):
-        return None
-    return value if not rest else None
-
-
-def _cfg(tokens: list[str], features: frozenset[str]) -> tuple[bool | None, list[str]]:
-    head, rest = tokens[0], tokens[1:]
-    if head in ("not", "all", "any") and rest[:1] == ["("]:
-        values: list[bool | None] = []
-        rest = rest[1:]
-        while rest[0] != ")":
-            value, rest = _cfg(rest, features)
-            values.append(value)
-            if rest[0] == ",":
-                rest = rest[1:]
-        rest = rest[1:]
-        if head == "not":
-            if len(values) != 1:
-                raise ValueError(head)
-            return (None if values[0] is None else not values[0]), rest
-        if head == "all":
-            return (False if False in values else None if None in values else True), rest
-        return (True if True in values else None if None in values else False), rest
-    if rest[:1] == ["="]:
-        literal = rest[1]
-        if not literal.startswith('"'):
-            raise ValueError(literal)
-        return (literal.strip('"') in features if head == "feature" else None), rest[2:]
-    if head in ("(", ")", ",", "=") or head.startswith('"'):
-        raise ValueError(head)
-    return None, rest  # `test`, `unix`, ...: not a feature
+    return cfg.evaluate(
+        predicate,
+        lambda key, value: value in features if key == "feature" and value is not None else None,
+    )
 
 
 def defines_module(sources: list[Path], read: Read) -> bool:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import tarfile
 from pathlib import Path
 
 import pytest
@@ -89,6 +90,8 @@ def test_manifests_inherit_and_join_the_workspace(grown):
     assert all(f"## `{name}`" in readme for _, name in ADDED)
     ci = (grown / ".github/workflows/CI.yml").read_text()
     assert "cargo bench -p grow-bench -- --test" in ci and "cargo run -p grow-cli" in ci
+    assert "-p grow-ext-profiler" in ci and "matrix.package.manifest" in ci
+    assert "crates/grow-ext-profiler" in root["members"]  # the second extension's profiler
 
 
 def test_locked_metadata_and_fix_features_clean(grown):
@@ -137,6 +140,63 @@ def test_both_wheels_build_and_import(grown, tmp_path):
     run([python, "-m", "pip", "install", "--no-deps", "--no-index", *dist.glob("*.whl")], tmp_path)
     out = run([python, "-c", "import grow, grow_ext; print(grow_ext.sum_of_squares(3))"], tmp_path)
     assert out.stdout.strip() == "14"
+
+
+def test_second_extension_profiler_runs_without_ld_library_path(grown, tmp_path):
+    """`add extension` gave it a profiler as add-profiler does: it builds and runs with no
+    LD_LIBRARY_PATH, and `scaffold profile --profiler` records it."""
+    env = build_env()
+    assert "LD_LIBRARY_PATH" not in env
+    command = ["cargo", "run", "-q", "-p", "grow-ext-profiler", "--", "--iterations", "2"]
+    out = run(command, grown, env)
+    assert [line.split()[0] for line in out.stdout.splitlines()] == ["native", "python"]
+    flamegraph = tmp_path / "flame.svg"
+    options = ["--profiler", "grow-ext-profiler", "--iterations", "2", "--yes"]
+    profiled = run(
+        [sys.executable, "-m", "scaffold", "profile", *options, "--output", str(flamegraph)],
+        grown,
+        build_env(PYTHONPATH=str(REPO)),
+        check=False,
+    )
+    assert profiled.returncode == 0, profiled.stdout + profiled.stderr
+    assert "Traceback" not in profiled.stderr
+    assert "</svg>" in flamegraph.read_text()
+
+
+def test_ci_wheel_matrix_builds_both_packages(grown, tmp_path):
+    """The CI's linux wheel job replayed for each entry of its package matrix: `maturin build`
+    from the root with `-m` the entry's manifest (the dev profile and this Python instead of
+    `--release` and `--find-interpreter`, to share the builds), the wheel installed by name
+    from dist, and pytest in the entry's folder, as the pytest step runs it; then the sdist
+    job's entry for the second package: its sdist carries the core crate it uses."""
+    import yaml
+
+    jobs = yaml.safe_load((grown / ".github/workflows/CI.yml").read_text())["jobs"]
+    packages = jobs["linux"]["strategy"]["matrix"]["package"]
+    assert [p["name"] for p in packages] == ["grow", "grow-ext"]
+    (build,) = [s for s in jobs["linux"]["steps"] if s.get("name") == "Build wheels"]
+    python = venv_python(tmp_path / "venv", "pytest", "mypy")
+    for package in packages:
+        dist = tmp_path / f"dist-{package['name']}"
+        args = build["with"]["args"].replace("${{ matrix.package.manifest }}", package["manifest"])
+        args = args.replace("--release", "--profile dev").replace("--find-interpreter", "")
+        args = args.replace("--out dist", f"--out {dist}")
+        run(["maturin", "build", *args.split(), "-i", BASE_PYTHON], cwd=grown)
+        (wheel,) = dist.glob("*.whl")
+        assert wheel.name.startswith(package["name"].replace("-", "_") + "-"), wheel.name
+        install = [python, "-m", "pip", "install", package["name"], "--no-index", "--no-deps"]
+        run([*install, "--find-links", dist], tmp_path)
+        tested = run([python, "-m", "pytest", "-q", "tests"], cwd=grown / package["dir"])
+        assert " passed" in tested.stdout and "failed" not in tested.stdout, tested.stdout
+
+    (sdist,) = [s for s in jobs["sdist"]["steps"] if s.get("with", {}).get("command") == "sdist"]
+    args = sdist["with"]["args"].replace("${{ matrix.package.manifest }}", packages[1]["manifest"])
+    args = args.replace("--out dist", f"--out {tmp_path / 'sdist'}")
+    run(["maturin", "sdist", *args.split()], cwd=grown)
+    (archive,) = (tmp_path / "sdist").glob("grow_ext-*.tar.gz")
+    with tarfile.open(archive) as tar:
+        names = tar.getnames()
+    assert any(n.endswith("grow-core/src/lib.rs") for n in names), names
 
 
 def test_second_identical_add_refuses(grown):

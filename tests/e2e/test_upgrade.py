@@ -4,7 +4,8 @@ Nothing is ever compiled at the old PyO3: the old projects are only resolved (`c
 generate-lockfile`), so every build here is a PyO3 0.30 build that shares conftest's
 CARGO_TARGET_DIR (and its feature sets) with tests/e2e/test_variants.py and
 test_hyperjson_example.py. No LD_LIBRARY_PATH anywhere: the upgraded profiler's rpath comes
-from `pyo3_build_config::add_libpython_rpath_link_args()`.
+from `pyo3_build_config::add_libpython_rpath_link_args()`. Projects `new` made upgrade without
+--unsafe-fixes: their answers files move and the templates' files are regenerated (issue 26).
 """
 
 from __future__ import annotations
@@ -15,14 +16,19 @@ import tomllib
 from pathlib import Path
 
 import pytest
+import yaml
 
+from scaffold.render import history
 from tests.conftest import (
     BASE_PYTHON,
     REPO,
     TARGET_DIR,
+    TODAY,
     build_env,
     git_commit_all,
     git_init,
+    read_tree,
+    release_today,
     run,
     run_cli,
     snapshot,
@@ -34,6 +40,14 @@ pytestmark = pytest.mark.e2e
 CASES = {
     "feature-0.24": ["--pyo3", "0.24", "--wiring", "feature"],
     "env-0.26": ["--pyo3", "0.26", "--wiring", "env"],
+}
+ANSWERS = (".copier-answers.yml", "crates/{crate}-profiler/.copier-answers.yml")
+# The user's own lines, added to generated files: the regeneration keeps them.
+USER_EDITS = {
+    "README.md": "\nOur own paragraph, kept by upgrades.\n",
+    "crates/{crate}/src/lib.rs": "\n/// Added by the user.\npub fn user_twice(x: u64) -> u64 {\n"
+    "    2 * x\n}\n",
+    "crates/{crate}-profiler/src/main.rs": "\n// The user's note on the profiler.\n",
 }
 
 
@@ -47,8 +61,26 @@ def venv(tmp_path_factory) -> Path:
     return venv_python(tmp_path_factory.mktemp("upgrade-venv") / "venv", "pytest")
 
 
+@pytest.fixture(scope="module")
+def released_today(tmp_path_factory) -> Path:
+    return release_today(tmp_path_factory.mktemp("history"))
+
+
+def _edited(tree: dict[str, bytes], crate: str) -> dict[str, bytes]:
+    """`tree` with USER_EDITS appended."""
+    edited = dict(tree)
+    for name, text in USER_EDITS.items():
+        path = name.format(crate=crate)
+        edited[path] = tree[path] + text.encode()
+    return edited
+
+
 @pytest.mark.parametrize("case", list(CASES))
-def test_generated_project_upgrades_to_0_30(case, tmp_path, venv):
+def test_generated_project_upgrades_to_0_30(case, tmp_path, venv, released_today, monkeypatch):
+    """Without --unsafe-fixes: the answers files move to 0.30 and every file the templates
+    derive from the series is regenerated (3-way: the user's edits stay), so the project is
+    what `new` makes at 0.30 plus those edits, and it builds."""
+    monkeypatch.setenv(history.HISTORY_ENV, str(released_today))
     crate = f"up-{case.replace('.', '')}"
     module = crate.replace("-", "_")
     project = tmp_path / crate
@@ -58,38 +90,68 @@ def test_generated_project_upgrades_to_0_30(case, tmp_path, venv):
         "new", crate, project, *CASES[case], "--backend", "maturin", "--no-git", "--yes"
     )
     assert created.exit_code == 0, created.stderr
+    made_old = read_tree(project)
+    fresh = run_cli(
+        "new", crate, tmp_path / "fresh" / crate, "--pyo3", "0.30", *CASES[case][2:],
+        "--backend", "maturin", "--no-git", "--yes",
+    )  # fmt: skip
+    assert fresh.exit_code == 0, fresh.stderr
+    made_new = read_tree(tmp_path / "fresh" / crate)
+    derived = sorted(
+        p for p in made_old.keys() | made_new.keys() if made_old.get(p) != made_new.get(p)
+    )
+    for name, text in USER_EDITS.items():
+        with (project / name.format(crate=crate)).open("a") as file:
+            file.write(text)
     run(["cargo", "generate-lockfile"], cwd=project, env=env)  # resolves; compiles nothing
     old = locked(project, "pyo3")
     git_init(project)
     before = snapshot(project)
 
-    plan = run_cli("upgrade", project, "--pyo3", "0.30", "--dry-run", "--unsafe-fixes")
+    plan = run_cli("upgrade", project, "--pyo3", "0.30", "--dry-run")
     assert plan.exit_code == 1, plan.stdout + plan.stderr
     assert snapshot(project) == before  # --dry-run writes nothing
     series = CASES[case][1]
-    assert f'pyo3 "{series}" -> "0.30"' in plan.stdout
-    assert f'pyo3-build-config "{series}" -> "0.30"' in plan.stdout
-    assert "add_libpython_rpath_link_args()" in plan.stdout
+    for answers in ANSWERS:
+        line = f'  {answers.format(crate=crate)}: pyo3_version "{series}" -> "0.30"'
+        assert line + " (template answers)" in plan.stdout.splitlines(), plan.stdout
+    for name in derived:
+        if not name.endswith(".copier-answers.yml"):
+            assert f"  {name}: regenerated from the templates (your edits kept)" in plan.stdout
+    assert "[unsafe]" not in plan.stdout and "[by hand]" not in plan.stdout, plan.stdout
     assert "cargo update -p pyo3 -p pyo3-build-config" in plan.stdout
 
-    result = run_cli("upgrade", project, "--pyo3", "0.30", "--unsafe-fixes")
+    result = run_cli("upgrade", project, "--pyo3", "0.30")
     assert result.exit_code == 0, result.stdout + result.stderr
     assert "fix-features --check: All checks passed." in result.stderr
     assert [v.startswith("0.30.") for v in locked(project, "pyo3")] == [True], old
     assert len(locked(project, "pyo3-ffi")) == 1
+    # What `new` makes at 0.30 (answers files, CI matrix, README, manifests, the profiler and
+    # the library), plus the user's edits.
+    upgraded = read_tree(project)
+    del upgraded["Cargo.lock"]
+    assert upgraded == _edited(made_new, crate)
+    assert {".copier-answers.yml", f"crates/{crate}-profiler/build.rs"} <= set(derived)
+    if series == "0.24":  # the free-threaded wheels and the README's lines follow the series
+        assert {".github/workflows/CI.yml", "README.md"} <= set(derived), derived
+    for answers in ANSWERS:
+        recorded = yaml.safe_load((project / answers.format(crate=crate)).read_text())
+        assert (recorded["pyo3_version"], recorded["_commit"]) == ("0.30", TODAY)
     build_rs = (project / f"crates/{crate}-profiler/build.rs").read_text()
     assert "pyo3_build_config::add_libpython_rpath_link_args();" in build_rs
-    assert "lib_dir" not in build_rs
     sources = "".join(p.read_text() for p in (project / "crates").rglob("*.rs"))
     code = "\n".join(line for line in sources.splitlines() if not line.strip().startswith("//"))
     assert "with_gil" not in code and "allow_threads" not in code
     assert run_cli("fix-features", "--check", project).exit_code == 0
 
-    # A second run changes nothing.
+    # A second run changes nothing, and neither does `scaffold update`.
     git_commit_all(project, "upgraded")
     after = snapshot(project)
-    again = run_cli("upgrade", project, "--pyo3", "0.30", "--unsafe-fixes")
+    again = run_cli("upgrade", project, "--pyo3", "0.30")
     assert again.exit_code == 0 and "nothing to change" in again.stdout, again.stdout
+    update = run_cli("update", project, "--check")
+    assert update.exit_code == 0, update.stderr
+    assert "would change 0 file(s)" in update.stderr, update.stderr
     assert snapshot(project) == after
 
     # cargo build / test / test-lib, the profiler without LD_LIBRARY_PATH.
