@@ -49,6 +49,17 @@ FRAMEWORK_LINK_ARGS_SINCE: Series = (0, 24)
 framework's prefix on the rpath) exists: read in pyo3-build-config 0.24.2's src/lib.rs, the
 oldest series `new` supports; older series are not claimed."""
 
+CONFIG_GETTERS_SINCE: Series = (0, 29)
+"""`InterpreterConfig` has getters (`lib_name()`, `lib_dir()`, `executable()`, `version()`) and
+direct field access is deprecated: CHANGELOG 0.29.0, PR #6034. Before, the fields are public
+(pyo3-build-config 0.24.2 to 0.28.3 src/impl_.rs). In every series from 0.24, a native Windows
+build sets `lib_dir` to `{sys.base_prefix}\\libs` and `lib_name` to the DLL's name without
+`.dll` (`python3XY`, `python3` for abi3, `python3XYt` free-threaded, `_d` debug:
+`default_lib_name_windows`); pyo3-ffi 0.29+ links it with `kind = "raw-dylib"` (CHANGELOG 0.29.0,
+PR #5866), older series through `pythonXY.lib`: either way the DLL is in the binary's import
+table, with data symbols (`PyExc_*`, `_Py_NoneStruct`), so it must be found when the process
+loads, before `main`."""
+
 BUILD_CONFIG_NEEDS_DIRECT_DEP_SINCE: Series = (0, 29)
 """`pyo3_build_config` APIs need a direct dependency on `pyo3` or `pyo3-ffi` in the same crate
 (pyo3-build-config no longer inlines its configuration): guide/src/migration.md, "from 0.28.*
@@ -455,6 +466,11 @@ def generate_import_lib_noop(series: Series) -> bool:
     return series >= GENERATE_IMPORT_LIB_NOOP_SINCE
 
 
+def has_config_getters(series: Series) -> bool:
+    """Whether `InterpreterConfig` is read through getters in `series` (else public fields)."""
+    return series >= CONFIG_GETTERS_SINCE
+
+
 def has_attach_api(series: Series) -> bool:
     """Whether `Python::attach` / `detach` exist in `series` (else `with_gil` / `allow_threads`)."""
     return series >= ATTACH_API_SINCE
@@ -485,6 +501,7 @@ def template_flags(series: Series) -> dict[str, bool]:
         "pyo3_attach_api": has_attach_api(series),
         "pyo3_rpath_helper": has_rpath_helper(series),
         "pyo3_framework_helper": has_framework_helper(series),
+        "pyo3_config_getters": has_config_getters(series),
         "pyo3_feature_deprecated": feature_deprecated(series),
     }
 

@@ -196,6 +196,11 @@ def test_variant(combo, rendered):
         assert ("add_libpython_rpath_link_args();" in build_rs) == (minor >= 28)
         assert "add_python_framework_link_args();" in build_rs  # macOS framework Pythons
         assert "CARGO_CFG_TARGET_FAMILY" in build_rs or minor >= 28  # no -rpath on Windows
+        # Windows: the DLL beside the binary, Python's home named before the interpreter
+        # starts (run on Linux in tests/e2e/test_profiler_windows_dll.py).
+        assert 'is_ok_and(|os| os == "windows")' in build_rs and "place_python_dll(" in build_rs
+        assert ("config.lib_name()" in build_rs) == (minor >= 29)  # getters, else fields
+        assert "#[cfg(windows)]\n    set_python_home();" in main_rs
 
     # abi3 and requires-python.
     lowest = SpecifierSet(pyproject["project"]["requires-python"])

@@ -260,6 +260,36 @@ def test_rust_job_runs_on_the_systems_maturin_builds_wheels_on(variant, projects
     assert any("--iterations" in r for r in runs)  # the profiler starts on each of them
 
 
+@pytest.mark.parametrize("variant", ["maturin", "oldest-pyo3"])
+def test_windows_profiler_step_runs_without_python_on_path(variant, projects, tmp_path):
+    """On Windows the profiler needs no Python folder on PATH (build.rs copies the DLL beside
+    it): the Windows-only step drops them and runs the binary itself. Replayed here with bash
+    and a stand-in binary that prints the PATH it got."""
+    project = projects[variant]
+    rust = workflow(project)["jobs"]["rust"]
+    (step,) = [s for s in rust["steps"] if s.get("if") == "runner.os == 'Windows'"]
+    (profiler,) = project.glob("crates/*-profiler")
+    binary = tmp_path / "target" / "profiling" / profiler.name
+    binary.parent.mkdir(parents=True)
+    binary.write_text('#!/bin/sh\necho "$PATH" "$@"\n')
+    binary.chmod(0o755)
+    python = "/c/hostedtoolcache/windows/Python/3.13.1/x64"
+    path = f"{python}:{python}/Scripts:/c/Users/runneradmin/.cargo/bin:/usr/bin:/bin"
+    replay = subprocess.run(
+        ["bash", "-c", step["run"]],
+        cwd=tmp_path,
+        env={"PATH": path},
+        capture_output=True,
+        text=True,
+    )
+    assert replay.returncode == 0, replay.stderr
+    assert replay.stdout.split() == [
+        "/c/Users/runneradmin/.cargo/bin:/usr/bin:/bin",
+        "--iterations",
+        "5",
+    ]
+
+
 def zizmor_findings(path: Path) -> set[str]:
     audit = subprocess.run(
         [BIN / "zizmor", "--offline", "--format", "json", path], capture_output=True, text=True
