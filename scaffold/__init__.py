@@ -4,6 +4,6 @@ The public API is a thin layer over the commands; `scaffold.cli` is the command 
 Heavy modules (copier, questionary, gitpython) are imported only by the commands that render.
 """
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"
 
 __all__ = ["__version__"]
