@@ -267,19 +267,29 @@ def test_scaffold_test_runs_every_layer_and_names_the_failing_one(grown):
 # --- existing repositories ---------------------------------------------------------------------
 
 
+def add_each_kind(repo: Path, prefix: str) -> None:
+    """core, cli, bench and extension added to an existing repository, each committed; a
+    second identical add is refused."""
+    for kind in ("core", "cli", "bench", "extension"):
+        result = run_cli("add", kind, f"{prefix}-{kind}", repo)
+        assert result.exit_code == 0, result.stderr
+        git_commit_all(repo, kind)
+    again = run_cli("add", "core", f"{prefix}-core", repo)
+    assert again.exit_code == 2 and len(again.stderr.splitlines()) == 1, again.stderr
+
+
 def test_single_crate_maturin_root_with_locked_builds(tmp_path):
-    """hyperjson's shape (one crate at the root) with `[tool.maturin] locked = true`: core and
-    CLI make it a workspace; the lock follows, so the locked wheel build still works."""
+    """hyperjson's shape (one crate at the root) with `[tool.maturin] locked = true`: every kind
+    makes it a workspace; the lock follows, so the locked wheel builds still work."""
     repo, module = shapes.hyperjson_shape(tmp_path)
     pyproject = repo / "pyproject.toml"
     pyproject.write_text(pyproject.read_text() + "\n[tool.maturin]\nlocked = true\n")
     lock(repo)
     git_init(repo)
-    for kind, name in (("core", "hj-core"), ("cli", "hj-cli")):
-        result = run_cli("add", kind, name, repo)
-        assert result.exit_code == 0, result.stderr
-        git_commit_all(repo, kind)
+    add_each_kind(repo, "hj")
     run(["cargo", "metadata", "--locked", "--format-version", "1"], cwd=repo)
+    bench = ["cargo", "bench", "--profile", "dev", "-p", "hj-bench", "--", "--test"]
+    assert "sum_of_squares" in run(bench, cwd=repo).stdout
     # clean but for the shape's own `profiling` binary, which calls no Python: PW103 there is
     # issue 23 item 10 (a Python-free binary taken for one that embeds Python)
     check = run_cli("fix-features", "--check", repo)
@@ -291,33 +301,43 @@ def test_single_crate_maturin_root_with_locked_builds(tmp_path):
     out = run(["cargo", "run", "-q", "-p", "hj-cli", "--", "3"], cwd=repo)
     assert out.stdout.strip() == "14"
     assert not any("libpython" in n for n in elf.read(TARGET_DIR / "debug" / "hj-cli").needed)
-    run(["maturin", "build", "--profile", "dev", "-i", BASE_PYTHON, "--out", tmp_path / "d"], repo)
+    (extension,) = [p.parent for p in repo.glob("*/pyproject.toml")]
+    for project in (repo, extension):  # both wheels, locked as maturin builds them
+        run(
+            ["maturin", "build", "--profile", "dev", "-i", BASE_PYTHON, "--out", tmp_path / "d"],
+            project,
+        )
     python = venv_python(tmp_path / "venv")
     run([python, "-m", "pip", "install", "--no-index", *(tmp_path / "d").glob("*.whl")], tmp_path)
-    run([python, "-c", f"import {module}"], tmp_path)
+    out = run(
+        [python, "-c", f"import {module}, hj_extension; print(hj_extension.sum_of_squares(3))"],
+        tmp_path,
+    )
+    assert out.stdout.strip() == "14"
 
 
 def test_setuptools_rust_root(tmp_path):
-    """A setuptools-rust single-crate root: core and CLI; `cargo build --locked` still works."""
+    """A setuptools-rust single-crate root: every kind; `cargo build --locked` still works."""
     repo, _ = shapes.setuptools_rust(tmp_path)
     lock(repo)
     git_init(repo)
-    for kind, name in (("core", "srust-core"), ("cli", "srust-cli")):
-        result = run_cli("add", kind, name, repo)
-        assert result.exit_code == 0, result.stderr
-        git_commit_all(repo, kind)
+    add_each_kind(repo, "srust")
     out = run(["cargo", "run", "-q", "--locked", "-p", "srust-cli", "--", "3"], cwd=repo)
     assert out.stdout.strip() == "14"
     check = run_cli("fix-features", "--check", repo)
     assert check.exit_code == 0, check.stdout + check.stderr
     # the wheel still builds from the root that became a workspace, and imports
     dist = tmp_path / "dist"
-    run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-w", dist, repo], cwd=repo)
+    (extension,) = [p.parent for p in repo.glob("*/pyproject.toml")]
+    for project in (repo, extension):
+        run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-w", dist, project], cwd=repo)
     python = venv_python(tmp_path / "venv")
     run([python, "-m", "pip", "install", "--no-index", *dist.glob("*.whl")], tmp_path)
     assert (
         run([python, "-c", "import _srust; print(_srust.double_py(2))"], tmp_path).stdout == "4\n"
     )
+    out = run([python, "-c", "import srust_extension as m; print(m.sum_of_squares(3))"], tmp_path)
+    assert out.stdout.strip() == "14"
 
 
 def test_add_profiler_keeps_the_lock_in_step(tmp_path):
