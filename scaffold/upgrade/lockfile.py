@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 from scaffold.errors import UserError
 from scaffold.upgrade.model import Plan
+from scaffold.workspace import lockfile
 
 
 def cargo_update(plan: Plan, boundary: Path) -> None:
@@ -15,21 +15,9 @@ def cargo_update(plan: Plan, boundary: Path) -> None:
     from scaffold.transaction.write import write_all
 
     root = plan.workspace.root
-    command = ["cargo", "update", *[a for name in plan.update for a in ("-p", name)]]
-    try:
-        proc = subprocess.run(
-            command,
-            cwd=root,
-            capture_output=True,
-            encoding="utf-8",
-            errors="replace",
-            check=False,
-            timeout=600,
-        )
-        lines = proc.stderr.strip().splitlines() or [f"exit status {proc.returncode}"]
-        failure = lines[-1] if proc.returncode else None
-    except (OSError, subprocess.TimeoutExpired) as error:
-        failure = str(error)
+    args = [a for name in plan.update for a in ("-p", name)]
+    failure = lockfile.cargo_update(root, args)
+    command = ["cargo", "update", *args]
     if failure:
         write_all(dict(plan.changeset.before), root=boundary)
         raise UserError(

@@ -127,11 +127,16 @@ def _dependency_keys(data: dict) -> set[tuple[str, ...]]:
 
 def _cargo_update(directory: Path, offline: bool) -> str:
     """'' when `cargo update --workspace` succeeded in `directory`, else its last error line."""
-    command = [*COMMAND, *(["--offline"] if offline else [])]
     env = {k: v for k, v in os.environ.items() if k != "CARGO_TARGET_DIR"}
+    return cargo_update(directory, [*COMMAND[2:], *(["--offline"] if offline else [])], env)
+
+
+def cargo_update(directory: Path, args: list[str], env: dict[str, str] | None = None) -> str:
+    """Run `cargo update ARGS` in `directory`: '' when it succeeded, else the line that says
+    why (its last `error` line, else its last line)."""
     try:
         proc = subprocess.run(
-            command,
+            ["cargo", "update", *args],
             cwd=directory,
             capture_output=True,
             encoding="utf-8",
