@@ -156,16 +156,10 @@ def doctor(*, path: StrPath = ".", environ: dict[str, str] | None = None) -> Doc
     return report
 
 
-@dataclass
-class ProfilerAdded:
-    """What `add_profiler` did (or, with `dry_run`, would do)."""
+class _FilesWritten:
+    """The `created` and `changed` paths of a result that carries its `changeset`."""
 
-    name: str  # the profiler's package name
-    existing: bool  # an existing profiler was checked instead of adding one
-    changeset: ChangeSet  # the new files and the edited ones, before and after
-    root: Path  # the Cargo workspace root
-    base: Path  # where printed paths start (discover.display_base)
-    notes: list[str] = field(default_factory=list)  # for the user, in order
+    changeset: ChangeSet
 
     @property
     def created(self) -> list[Path]:
@@ -174,6 +168,18 @@ class ProfilerAdded:
     @property
     def changed(self) -> list[Path]:
         return self.changeset.changed
+
+
+@dataclass
+class ProfilerAdded(_FilesWritten):
+    """What `add_profiler` did (or, with `dry_run`, would do)."""
+
+    name: str  # the profiler's package name
+    existing: bool  # an existing profiler was checked instead of adding one
+    changeset: ChangeSet  # the new files and the edited ones, before and after
+    root: Path  # the Cargo workspace root
+    base: Path  # where printed paths start (discover.display_base)
+    notes: list[str] = field(default_factory=list)  # for the user, in order
 
 
 # The wiring rules add-profiler applies (structure and feature wiring, unsafe ones included).
@@ -313,7 +319,7 @@ def _profiler_files(ws: Workspace, plan: ProfilerPlan) -> dict[Path, TextFile]:
 
 
 @dataclass
-class CrateAdded:
+class CrateAdded(_FilesWritten):
     """What `add` made (or, with `dry_run`, would make): the crate, every file, the notes."""
 
     kind: str  # core, cli, bench, extension
@@ -322,14 +328,6 @@ class CrateAdded:
     root: Path  # the Cargo workspace root
     base: Path  # where printed paths start
     notes: list[str] = field(default_factory=list)
-
-    @property
-    def created(self) -> list[Path]:
-        return self.changeset.created
-
-    @property
-    def changed(self) -> list[Path]:
-        return self.changeset.changed
 
 
 # add-profiler's wiring rules but PW103: the crates `add` makes embed no Python, and binaries
