@@ -15,7 +15,7 @@ Files changed within 2 s of the recording, where one timestamp tick could hide a
 "racily clean" entries), and every file on Windows, are read again and compared by size and
 CRC-32. It lists each recorded directory again (names, kinds), stats each
 probed path, and when nothing differs prints the recorded output without importing argparse,
-pathlib, tomllib or the rules. Imports here are os, sys, zlib and marshal only. `--no-cache`
+pathlib, the TOML parser or the rules. Imports here are os, sys, zlib and marshal only. `--no-cache`
 bypasses it. A check that finds an error stops recording there (`stop()`): it exits 1 and
 stores nothing, so the rest of it runs at `--no-cache`'s cost.
 """

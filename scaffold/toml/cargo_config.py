@@ -7,10 +7,10 @@ that key, else nothing is written.
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 
 from scaffold.errors import ManifestError
+from scaffold.toml import parser as toml_parser
 from scaffold.toml.textfile import TextFile
 
 
@@ -55,8 +55,8 @@ def _snippet(triple: str, linker: str) -> str:
 
 def _verify(path: Path, before: dict, text: str, triple: str, linker: str) -> None:
     try:
-        after = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
+        after = toml_parser.loads(text)
+    except toml_parser.TOMLDecodeError as error:
         raise ManifestError(
             path,
             f"adding [target.{triple}] would break it ({error})",

@@ -6,7 +6,6 @@ tomlkit is imported here, and this module is imported only when something will b
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -14,6 +13,7 @@ import tomlkit
 from tomlkit.exceptions import TOMLKitError
 
 from scaffold.errors import ManifestError
+from scaffold.toml import parser as toml_parser
 from scaffold.toml.textfile import TextFile
 
 _INLINE_CLOSE = re.compile(r"\s*}(\s*(#.*)?)$")
@@ -71,8 +71,8 @@ class Editor:
                 self.documents[path] = tomlkit.parse(file.text)
             except TOMLKitError as error:
                 try:
-                    tomllib.loads(file.text)
-                except tomllib.TOMLDecodeError:
+                    toml_parser.loads(file.text)
+                except toml_parser.TOMLDecodeError:
                     raise ManifestError(path, f"invalid TOML: {error}") from None
                 # Valid TOML that tomlkit cannot hold (e.g. super tables out of order).
                 raise ManifestError(
@@ -99,7 +99,7 @@ class Editor:
                 # A fix that breaks the TOML is a bug: fail loudly. tomlkit can also write
                 # valid TOML that means something else (a new sub-table inserted between the
                 # dotted keys of its parent moves them into it): refuse, nothing is written.
-                if tomllib.loads(text) != document.unwrap():
+                if toml_parser.loads(text) != document.unwrap():
                     raise ManifestError(
                         path,
                         "cannot be edited without losing its layout "

@@ -1,6 +1,6 @@
 """Find the line of a table or key in TOML text, for `path:line:col` diagnostics.
 
-tomllib gives no positions, so this scans lines: it tracks the current `[table]` header and
+The TOML parser gives no positions, so this scans lines: it tracks the current `[table]` header and
 matches `key =` (also dotted `key.sub =` and inline mentions). Good enough to point an editor
 at the right place; never used to edit.
 """

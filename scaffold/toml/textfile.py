@@ -7,17 +7,17 @@ CRLF throughout; `TextFile.render(text)` puts both back, so an edit changes only
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 from scaffold.errors import ManifestError
+from scaffold.toml import parser as toml_parser
 
 BOM = "\ufeff"
 # Manifests and pyproject.toml files are kilobytes; a file this big is not one (or is broken),
 # and parsing it would take seconds and memory for nothing.
 MAX_BYTES = 4 << 20
-_TOMLLIB_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
+_PARSER_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
 _AT_END = "(at end of document)"
 
 
@@ -78,7 +78,7 @@ class TextFile:
         return self.render(self.text)
 
     def parse(self) -> dict:
-        """Parse as TOML with tomllib (fast, read-only); errors carry `path:line:col`.
+        """Parse as TOML (`scaffold.toml.parser`, read-only); errors carry `path:line:col`.
 
         Parsed once per TextFile: the fix loop reloads the workspace after each round of
         fixes, and the files no fix touched are the same TextFile objects (the reader's
@@ -87,24 +87,24 @@ class TextFile:
         parsed = self.__dict__.get("_parsed")
         if parsed is None:
             try:
-                parsed = tomllib.loads(self.text)
-            except tomllib.TOMLDecodeError as error:
+                parsed = toml_parser.loads(self.text)
+            except toml_parser.TOMLDecodeError as error:
                 raise toml_error(self.path, error, self.text) from None
             object.__setattr__(self, "_parsed", parsed)  # frozen: not a field, no effect on ==
         return parsed
 
 
 def toml_error(path: Path, error: Exception, text: str = "") -> ManifestError:
-    """A ManifestError with the position tomllib reports in its message.
+    """A ManifestError with the position the parser reports in its message.
 
-    tomllib says "(at end of document)" for an unterminated value; that is the last line of
+    The parser says "(at end of document)" for an unterminated value; that is the last line of
     `text`, after its last character.
     """
     message = str(error)
-    match = _TOMLLIB_POSITION.search(message)
+    match = _PARSER_POSITION.search(message)
     line, col = (int(match.group(1)), int(match.group(2))) if match else (0, 0)
     if not match and _AT_END in message and text:
         last = text.rstrip("\n").rsplit("\n", 1)[-1]
         line, col = text.rstrip("\n").count("\n") + 1, len(last) + 1
-    detail = _TOMLLIB_POSITION.sub("", message).replace(_AT_END, "").strip()
+    detail = _PARSER_POSITION.sub("", message).replace(_AT_END, "").strip()
     return ManifestError(path, f"invalid TOML: {detail}", line=line, col=col)

@@ -12,12 +12,12 @@ import os
 import shutil
 import subprocess
 import tempfile
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 from scaffold.errors import UserError
 from scaffold.facts import LINKS_PYTHON, format_series
+from scaffold.toml import parser as toml_parser
 from scaffold.workspace.versions import parse, series
 
 
@@ -125,7 +125,7 @@ def _lock(requirements: dict[str, str]) -> dict | None:
                 f"cargo could not query crates.io: {last.strip()}",
                 "check the network (or the registry configuration) and run again",
             )
-        return tomllib.loads((root / "Cargo.lock").read_text(encoding="utf-8"))
+        return toml_parser.loads((root / "Cargo.lock").read_text(encoding="utf-8"))
 
 
 def _read(lock: dict, names: list[str]) -> dict[str, Resolved]:

@@ -5,8 +5,8 @@ path dependencies inside the root (cargo makes them members implicitly), and rea
 pyproject.toml / setup.py beside the root or a member, and those elsewhere in the repository
 (above the root, or up to `PYTHON_PROJECT_DEPTH` levels below the git work tree's top) that
 build a member: the same projects whichever directory the command starts from. Reads are
-fast (tomllib) and go through a `Reader`, whose overlay lets the fix loop re-read edited text
-without touching disk.
+fast (tomli, `scaffold.toml.parser`) and go through a `Reader`, whose overlay lets the fix loop
+re-read edited text without touching disk.
 """
 
 from __future__ import annotations
