@@ -207,7 +207,9 @@ def test_hit_imports_neither_argparse_nor_the_toml_parser(tmp_path):
     )
     assert [r.returncode for r in runs] == [0, 0], runs[-1].stderr[-2000:]
     assert "tomli" in modules[0] and "scaffold.lint.verdicts" in modules[1]
-    assert not modules[1] & {"argparse", "tomli", "tomllib", "pathlib", "scaffold.rules"}, modules[1]
+    assert not modules[1] & {"argparse", "tomli", "tomllib", "pathlib", "scaffold.rules"}, modules[
+        1
+    ]
     assert runs[1].stderr.endswith("All checks passed.\n")
 
 
