@@ -65,16 +65,21 @@ def check(ctx: Context) -> Iterator[Finding]:
     ws = ctx.workspace
     uses = []  # (crate, dep, package, series)
     for crate in ws.members:
-        for dep in crate.dependencies:
+        for dep in crate.dependencies_on_any(_versioned_with_pyo3):
             effective = crate.effective(dep)
             package = effective.package
-            if package in facts.PYO3_FAMILY or facts.pinned_to_pyo3_minor(package):
+            if _versioned_with_pyo3(package):
                 found = series(effective.version or "")
                 if found:
                     uses.append((crate, dep, package, found))
     linking = [use for use in uses if facts.links_python(use[2])]
     yield from _conflicts(ctx, linking)
     yield from _side_by_side(ctx, [use for use in uses if not facts.links_python(use[2])], linking)
+
+
+def _versioned_with_pyo3(package: str) -> bool:
+    """PyO3's own crates and the companions released per PyO3 minor (numpy, pyo3-log, ...)."""
+    return package in facts.PYO3_FAMILY or facts.pinned_to_pyo3_minor(package)
 
 
 def _conflicts(

@@ -3,6 +3,7 @@ files (binaries, build script, Rust sources) seen through the workspace's reader
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -186,6 +187,12 @@ class Crate:
         """Entries for `package`, resolving `workspace = true` for its real package name."""
         return list(self._by_package.get(package, ()))
 
+    def dependencies_on_any(self, wanted: Callable[[str], bool]) -> list[Dependency]:
+        """Entries whose real package name (renamed or inherited) `wanted` accepts, in
+        manifest order: a rule looking for a family of packages skips the others unresolved."""
+        chosen = {id(d) for name, deps in self._by_package.items() if wanted(name) for d in deps}
+        return [dep for dep in self.dependencies if id(dep) in chosen]
+
     @cached_property
     def _by_package(self) -> dict[str, list[Dependency]]:
         """Every dependency under its real package name, computed once: rules ask each member
@@ -208,7 +215,21 @@ class Crate:
         dependency from a workspace": only `features`, which add up, and `optional` may be
         given beside it): the member can turn the workspace's `default-features = false` back
         on, not off (ignored with a warning; an error in edition 2024, the edition guide's
-        "Reject unused inherited default-features", which the feature model raises)."""
+        "Reject unused inherited default-features", which the feature model raises).
+
+        Computed once per entry: the loader and most rules ask about the same entries."""
+        known = self._effective.get(id(dep))
+        if known is not None and known[0] is dep:  # the entry itself is kept: ids stay unique
+            return known[1]
+        effective = self._resolve(dep)
+        self._effective[id(dep)] = (dep, effective)
+        return effective
+
+    @cached_property
+    def _effective(self) -> dict[int, tuple[Dependency, Effective]]:
+        return {}
+
+    def _resolve(self, dep: Dependency) -> Effective:
         if not dep.inherits_workspace:
             return Effective.of(dep.spec, dep.key)
         inherited = self.workspace_dependency(dep.key)

@@ -139,10 +139,13 @@ def load(path: Path, reader: Reader | None = None) -> Workspace:
     def add_path_dependencies(crate: Crate, directory: Path) -> None:
         """Cargo makes path dependencies inside the root members, the root package's too."""
         for dep in crate.dependencies:
+            spec = crate.workspace_dependency(dep.key) if dep.inherits_workspace else dep.spec
+            if "path" not in spec:
+                continue  # most entries: nothing to resolve
             path = crate.effective(dep).path
             if path is not None:
                 base = root if dep.inherits_workspace else directory
-                target = reader.resolve(base / path)
+                target = reader.resolve_from(base, path)
                 if target in asked:  # many members depend on the same crates
                     continue
                 asked.add(target)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import fnmatch
 import glob
+import os
 from pathlib import Path, PurePosixPath
 
 from scaffold.toml.textfile import TextFile
@@ -24,6 +25,8 @@ class Reader:
         self.cache: dict[Path, TextFile] = {}
         self.texts: dict[Path, str | None] = {}  # Reader.text of files on disk
         self.resolved: dict[Path, Path] = {}
+        self._reals: dict[str, str] = {}  # spelled -> real, as strings
+        self._paths: dict[str, Path] = {}
         self._below: dict[Path, list[Path]] = {}
         self._below_size = 0
 
@@ -47,23 +50,43 @@ class Reader:
         parent, and only a component that is a symbolic link goes through `Path.resolve`.
         """
         known = self.resolved.get(path)
+        if known is None:
+            known = self.resolved[path] = self._path(self._real(os.fspath(path)))
+        return known
+
+    def resolve_from(self, base: Path, relative: str) -> Path:
+        """`(base / relative).resolve()`, a path dependency's target, in strings: no Path is
+        built per step (pathlib's parsing was a third of a large workspace's load)."""
+        return self._path(self._real(os.path.join(os.fspath(base), relative)))
+
+    def _real(self, path: str) -> str:
+        known = self._reals.get(path)
         if known is not None:
             return known
-        parent = path.parent
-        if not path.is_absolute() or parent == path:
-            result = path.resolve()
-        elif path.name == "..":  # pathlib keeps `..`; `.` and empty parts it drops
-            result = self.resolve(parent).parent
+        parent, name = os.path.split(path)
+        if not os.path.isabs(path) or parent == path or not name:
+            known = os.fspath(Path(path).resolve())  # relative, a root, a trailing separator
+        elif name == os.pardir:
+            known = os.path.dirname(self._real(parent))
+        elif name == os.curdir:
+            known = self._real(parent)
         else:
-            candidate = self.resolve(parent) / path.name
-            known = self.resolved.get(candidate)  # the same path spelled another way
-            if known is not None:
-                result = known
-            else:
-                result = candidate.resolve() if candidate.is_symlink() else candidate
-                self.resolved[candidate] = result
-        self.resolved[path] = result
-        return result
+            candidate = os.path.join(self._real(parent), name)
+            known = self._reals.get(candidate)  # the same path spelled another way
+            if known is None:
+                link = os.path.islink(candidate)
+                known = os.fspath(Path(candidate).resolve()) if link else candidate
+                self._reals[candidate] = known
+        self._reals[path] = known
+        return known
+
+    def _path(self, real: str) -> Path:
+        """One Path object per real path: its hash is computed once, sets and dicts of them
+        (members, path-dependency targets) compare cheaply."""
+        known = self._paths.get(real)
+        if known is None:
+            known = self._paths[real] = Path(real)
+        return known
 
     def exists(self, path: Path) -> bool:
         return path in self.overlay or path.exists()
