@@ -6,6 +6,7 @@ CRLF throughout; `TextFile.render(text)` puts both back, so an edit changes only
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,7 +36,12 @@ class TextFile:
             raise ManifestError(path, "is a directory, expected a file", hint="remove or rename it")
         try:
             with path.open("rb") as handle:
-                raw = handle.read(MAX_BYTES + 1)
+                # Sized by the file: `read(MAX_BYTES + 1)` allocated 4 MiB for each (a
+                # fifth of a large workspace's load). A file that grew meanwhile reads on.
+                size = os.fstat(handle.fileno()).st_size
+                raw = handle.read(min(size, MAX_BYTES) + 1)
+                if len(raw) > size:
+                    raw += handle.read(MAX_BYTES + 1 - len(raw))
         except FileNotFoundError:
             raise ManifestError(path, "does not exist", hint="check the path") from None
         except OSError as error:

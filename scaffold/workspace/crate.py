@@ -147,11 +147,11 @@ class Crate:
     def has_binary(self) -> bool:
         """`[[bin]]` targets or those cargo finds: src/main.rs, src/bin/*.rs, src/bin/*/main.rs."""
         src = self.dir / "src"
-        return (
-            bool(self.data.get("bin"))
-            or self.reader.is_file(src / "main.rs")
-            or bool(self.reader.files(src / "bin", "*.rs"))
-            or bool(self.reader.files(src / "bin", "*/main.rs"))
+        if self.data.get("bin") or self.reader.is_file(src / "main.rs"):
+            return True
+        bins = src / "bin"
+        return self.reader.is_dir(bins) and bool(
+            self.reader.files(bins, "*.rs") or self.reader.files(bins, "*/main.rs")
         )
 
     @property

@@ -78,6 +78,7 @@ class Reader:
                 known = os.fspath(Path(candidate).resolve()) if link else candidate
                 self._reals[candidate] = known
         self._reals[path] = known
+        self._reals.setdefault(known, known)  # a real path is its own: its files ask again
         return known
 
     def _path(self, real: str) -> Path:
