@@ -4,6 +4,7 @@ the limit."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 from pathlib import Path
@@ -28,11 +29,8 @@ def _fifo_with(tmp_path: Path, data: bytes) -> Path:
     os.mkfifo(path)
 
     def write() -> None:
-        with open(path, "wb") as handle:
-            try:
-                handle.write(data)
-            except BrokenPipeError:  # the reader stopped at the limit
-                pass
+        with contextlib.suppress(BrokenPipeError), open(path, "wb") as handle:
+            handle.write(data)  # a broken pipe: the reader stopped at the limit
 
     threading.Thread(target=write, daemon=True).start()
     return path
