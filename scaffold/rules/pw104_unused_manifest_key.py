@@ -20,7 +20,6 @@ changes what every build compiles.
 
 from __future__ import annotations
 
-import difflib
 from typing import TYPE_CHECKING
 
 from scaffold import facts
@@ -71,6 +70,8 @@ def _unknown_keys(data: dict) -> Iterator[tuple[tuple[str, ...], str]]:
 
 
 def _did_you_mean(key: str, table: tuple[str, ...]) -> str:
+    import difflib  # only for a finding: a clean check never imports it
+
     known = facts.CARGO_WORKSPACE_KEYS if table else facts.CARGO_MANIFEST_KEYS
     close = difflib.get_close_matches(key, sorted(known), n=1)
     return f"; did you mean `{close[0]}`?" if close else ""
