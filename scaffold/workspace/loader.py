@@ -227,6 +227,7 @@ def _enclosing_directories(root: Path, reader: Reader) -> list[Path]:
 # state, vendored JavaScript, virtual environments (recognised by their pyvenv.cfg).
 _NOT_SEARCHED = frozenset({"target", "node_modules", "__pycache__", "site-packages"})
 PYTHON_PROJECT_DEPTH = 3  # python/pyproject.toml, bindings/python/pkg/pyproject.toml
+_PROJECT_FILES = ("pyproject.toml", "setup.py")
 
 
 def _python_project_dirs(top: Path, reader: Reader) -> list[Path]:
@@ -236,14 +237,18 @@ def _python_project_dirs(top: Path, reader: Reader) -> list[Path]:
     for depth in range(PYTHON_PROJECT_DEPTH + 1):
         below = []
         for directory in level:
+            if depth == PYTHON_PROJECT_DEPTH:  # the last level: two questions, not a listing
+                if any(os.path.lexists(os.path.join(directory, n)) for n in _PROJECT_FILES):
+                    found.append(directory)
+                continue
             try:
                 with os.scandir(directory) as entries:
                     names = {e.name: e.is_dir() for e in entries}
             except OSError:
                 continue
-            if depth and ("pyproject.toml" in names or "setup.py" in names):
+            if depth and any(name in names for name in _PROJECT_FILES):
                 found.append(directory)
-            if depth == PYTHON_PROJECT_DEPTH or "pyvenv.cfg" in names:
+            if "pyvenv.cfg" in names:
                 continue
             below += [
                 directory / name

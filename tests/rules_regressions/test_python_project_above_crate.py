@@ -131,3 +131,43 @@ def test_project_in_a_sibling_directory_given_as_path(tmp_path):
     renamed.write_text(renamed.read_text().replace('"pkg._native"', '"pkg._core"'))
     result = check(root / "python")
     assert codes(result.stdout) == ["PW401"] and "python/pyproject.toml" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("where", "found"),
+    [
+        ("python", True),
+        ("bindings/python/pkg", True),  # PYTHON_PROJECT_DEPTH levels below the top: found
+        ("bindings/python/pkg/deeper", False),  # one more: the search stops above it
+    ],
+)
+def test_python_project_found_from_the_workspace_root_by_depth(tmp_path, where, found):
+    """From the workspace root, a project elsewhere in the repository that builds a member is
+    found down to `PYTHON_PROJECT_DEPTH` levels (its last level is asked by name, not listed)."""
+    up = "../" * (where.count("/") + 1)
+    root = write_tree(
+        tmp_path,
+        git=True,
+        files={
+            "Cargo.toml": '[workspace]\nmembers = ["crates/ext"]\nresolver = "2"\n',
+            "crates/ext/Cargo.toml": CRATE.format(pyo3='"0.30"'),
+            "crates/ext/src/lib.rs": MODULE,
+            f"{where}/pyproject.toml": f"""\
+            [build-system]
+            requires = ["maturin>=1.9.4,<2"]
+            build-backend = "maturin"
+
+            [project]
+            name = "pkg"
+            version = "0.1.0"
+
+            [tool.maturin]
+            manifest-path = "{up}crates/ext/Cargo.toml"
+            module-name = "pkg._core"
+            """,
+        },
+    )
+    result = check(root)
+    # found: PW401 compares `pkg._core` with the #[pymodule]; not found: no backend builds it
+    assert (f"{where}/pyproject.toml" in result.stdout) is found, result.stdout
+    assert ("no Python build backend builds" in result.stdout) is not found, result.stdout
