@@ -275,6 +275,13 @@ def startup(work: Path, rounds: int, env: dict[str, str]) -> list[Row]:
         project,
     )
     cargo = Bench("`cargo metadata --no-deps --offline`", [[*CARGO, *METADATA]], project)
+    # What any check written in Python stands on before its own first line: the interpreter,
+    # the regex engine, pathlib, argparse and the TOML parser (the cold budget's floor).
+    stdlib = Bench(
+        "`python -c 'import re, pathlib, argparse, tomli'`",
+        [[*PYTHON, "-c", "import re, pathlib, argparse, tomli"]],
+        project,
+    )
     # The same check in an interpreter started without `site` (no .pth files): what is left
     # when the environment's site-packages hooks cost nothing.
     import scaffold
@@ -310,6 +317,7 @@ def startup(work: Path, rounds: int, env: dict[str, str]) -> list[Row]:
         check,
         uncached,
         cargo,
+        stdlib,
         floor_bare,
         check_bare,
     ]
@@ -331,6 +339,8 @@ def startup(work: Path, rounds: int, env: dict[str, str]) -> list[Row]:
         Row("1", uncached, cargo, 2.0, note="(cold: first run, CI, fresh clone)"),
         Row("1", check, floor),
         Row("1", floor, cargo, note="(the floor)"),
+        Row("1", stdlib, cargo, note="(the floor of a check in Python)"),
+        Row("1", uncached, stdlib, note="(the check's own imports and work)"),
         Row("1", check_bare, floor_bare),
         Row("1", check_bare, cargo, note="(reference)"),
     ]
