@@ -297,6 +297,29 @@ def test_hypothesis_floats_exact(x):
     assert same(hyperjson.loads(repr(x)), x)
 
 
+@settings(max_examples=3000, deadline=None)
+@given(
+    st.booleans(),
+    st.text(alphabet="0123456789", min_size=1, max_size=25),
+    st.text(alphabet="0123456789", max_size=25),
+    st.one_of(st.none(), st.integers(min_value=-400, max_value=400)),
+)
+def test_hypothesis_any_decimal_is_correctly_rounded(negative, int_digits, frac_digits, exp):
+    """Any JSON number, not only shortest reprs: many digits, leading zeros after the point,
+    ties, subnormals, overflow; the value must be Python's float() of the same text."""
+    int_digits = int_digits.lstrip("0") or "0"
+    text = ("-" if negative else "") + int_digits
+    if frac_digits:
+        text += "." + frac_digits
+    if exp is not None:
+        text += f"e{exp}"
+    expected = json.loads(text)
+    assert same(hyperjson.loads(text), expected)
+    assert same(hyperjson.loads(f"[{text}, {text}]"), [expected, expected])
+    if isinstance(expected, float):
+        assert same(expected, float(text))
+
+
 @settings(max_examples=500, deadline=None)
 @given(st.text(alphabet=st.sampled_from('[]{}:,"\\ \n01-.eE+tfnaNIuxé😀\ud800'), max_size=30))
 def test_hypothesis_garbage_matches_json(doc):
