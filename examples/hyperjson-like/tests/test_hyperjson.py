@@ -297,6 +297,18 @@ def test_hypothesis_floats_exact(x):
     assert same(hyperjson.loads(repr(x)), x)
 
 
+def test_key_cache_tells_keys_apart():
+    """Keys of every length up to the cache's limit, differing in one character at every
+    position, loaded repeatedly (the second time from the cache): each keeps its own value."""
+    keys = []
+    for n in range(1, 70):
+        base = "".join(chr(97 + (i * 7) % 26) for i in range(n))
+        keys += [base] + [base[:i] + "Z" + base[i + 1:] for i in range(n)]
+    doc = json.dumps({k: i for i, k in enumerate(keys)})
+    for _ in range(3):
+        assert list(hyperjson.loads(doc).items()) == list(json.loads(doc).items())
+
+
 @settings(max_examples=3000, deadline=None)
 @given(
     st.booleans(),

@@ -473,6 +473,25 @@ impl<'a> Parser<'a> {
         let begin = self.pos;
         let mut i = begin + 1;
         let mut non_ascii = false;
+        // Most keys and many values are shorter than 16 bytes and have no escape: one SSE2
+        // step finds the closing quote.
+        #[cfg(target_arch = "x86_64")]
+        if i + 16 <= s.len() {
+            // SAFETY: 16 bytes from i are within the input (checked above).
+            let (stop, hi) = unsafe { sse2_scan(s.as_ptr().add(i)) };
+            let k = stop.trailing_zeros() as usize;
+            if k < 16 && s[i + k] == b'"' {
+                self.pos = i + k + 1;
+                let kind = self.kind(hi & ((1u32 << k) - 1) != 0);
+                let bytes = &s[i..i + k];
+                let v = if key {
+                    sink.key(bytes, kind)
+                } else {
+                    sink.string(bytes, kind)
+                };
+                return v.map_err(Error::Sink);
+            }
+        }
         // Fast scan: a run without escapes is handed to the sink as a slice of the input.
         // Eight bytes at a time; non-ASCII bytes are only noted (their high bits collected).
         let mut high = 0u64;

@@ -74,12 +74,42 @@ static KEY_CACHE: GilCell<[*mut ffi::PyObject; KEY_CACHE_SIZE]> =
 
 #[inline(always)]
 fn key_hash(bytes: &[u8]) -> usize {
+    if bytes.len() >= 8 && bytes.len() <= 16 {
+        // Two overlapping words cover the key: two loads and a multiply, no byte loop.
+        let (a, b) = first_last_words(bytes);
+        let h = (a ^ b.rotate_left(29) ^ bytes.len() as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        return (h >> 40) as usize;
+    }
     // FNV-1a over at most 64 bytes: cheap and good enough for a direct-mapped cache.
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for &b in bytes {
         h = (h ^ b as u64).wrapping_mul(0x0000_0100_0000_01b3);
     }
     (h ^ (h >> 29)) as usize
+}
+
+/// The first and the last eight bytes of a slice of 8 to 16 bytes.
+#[inline(always)]
+fn first_last_words(bytes: &[u8]) -> (u64, u64) {
+    let n = bytes.len();
+    (
+        u64::from_le_bytes(bytes[..8].try_into().unwrap()),
+        u64::from_le_bytes(bytes[n - 8..].try_into().unwrap()),
+    )
+}
+
+/// Whether `cached`, an ASCII `str`, has exactly the characters `bytes`.
+#[inline(always)]
+unsafe fn same_ascii(cached: *mut ffi::PyObject, bytes: &[u8]) -> bool {
+    if ffi::PyUnicode_GET_LENGTH(cached) as usize != bytes.len() {
+        return false;
+    }
+    let data = std::slice::from_raw_parts(ffi::PyUnicode_DATA(cached) as *const u8, bytes.len());
+    if bytes.len() >= 8 && bytes.len() <= 16 {
+        // Inline, no memcmp call: the same two overlapping words on each side.
+        return first_last_words(data) == first_last_words(bytes);
+    }
+    data == bytes
 }
 
 /// A new `str` from ASCII bytes: allocate the compact object and copy, no decoding.
@@ -309,11 +339,7 @@ impl<'py> Sink for PySink<'py> {
             let cache = KEY_CACHE.get(self.py);
             let slot = &mut cache[key_hash(bytes) & (KEY_CACHE_SIZE - 1)];
             let cached = *slot;
-            if !cached.is_null()
-                && ffi::PyUnicode_GET_LENGTH(cached) as usize == bytes.len()
-                && std::slice::from_raw_parts(ffi::PyUnicode_DATA(cached) as *const u8, bytes.len())
-                    == bytes
-            {
+            if !cached.is_null() && same_ascii(cached, bytes) {
                 ffi::Py_INCREF(cached);
                 return Obj::new(self.py, cached);
             }
@@ -367,7 +393,9 @@ impl<'py> Sink for PySink<'py> {
     #[inline(always)]
     fn object(&mut self, mut items: std::vec::Drain<'_, Obj>) -> PyResult<Obj> {
         unsafe {
-            let dict = Obj::new(self.py, ffi::PyDict_New())?;
+            // Sized for its items at once: filled from empty, a dict of n items is resized
+            // and rehashed about log2(n / 5) times on the way.
+            let dict = Obj::new(self.py, new_dict(items.len() / 2))?;
             while let (Some(k), Some(v)) = (items.next(), items.next()) {
                 if ffi::PyDict_SetItem(dict.as_ptr(), k.as_ptr(), v.as_ptr()) != 0 {
                     return Err(PyErr::fetch(self.py));
@@ -377,6 +405,27 @@ impl<'py> Sink for PySink<'py> {
             self.untrack(dict.as_ptr());
             Ok(dict)
         }
+    }
+}
+
+#[cfg(not(Py_3_15))]
+unsafe extern "C" {
+    /// CPython's own "dict for at least this many items" (used by its compiler and by
+    /// `dict.fromkeys`), exported by every version this module builds for (3.10 to 3.14).
+    fn _PyDict_NewPresized(minused: ffi::Py_ssize_t) -> *mut ffi::PyObject;
+}
+
+/// A new empty dict with room for `len` items.
+#[inline(always)]
+unsafe fn new_dict(len: usize) -> *mut ffi::PyObject {
+    #[cfg(not(Py_3_15))]
+    {
+        _PyDict_NewPresized(len as ffi::Py_ssize_t)
+    }
+    #[cfg(Py_3_15)]
+    {
+        let _ = len;
+        ffi::PyDict_New()
     }
 }
 
