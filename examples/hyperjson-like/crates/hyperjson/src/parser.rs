@@ -64,6 +64,15 @@ pub trait Sink {
     fn key(&mut self, bytes: &[u8], kind: StrKind) -> Result<Self::Value, Self::Error> {
         self.string(bytes, kind)
     }
+    /// An empty vector for the values of the open containers (the sink may keep one from
+    /// call to call, so a long array does not grow a new one every time).
+    fn take_values(&mut self) -> Vec<Self::Value> {
+        Vec::new()
+    }
+    /// The vector back, empty, at the end of parsing.
+    fn give_back_values(&mut self, values: Vec<Self::Value>) {
+        drop(values);
+    }
     /// Called on entering an array (`object == false`) or an object; an error stops parsing.
     fn enter(&mut self, object: bool) -> Result<(), Self::Error>;
     /// Called once for every successful `enter`, when the container is closed or abandoned.
@@ -189,13 +198,14 @@ pub fn parse<S: Sink>(sink: &mut S, input: &[u8], wtf8: bool) -> Result<S::Value
         wtf8,
     };
     let mut frames: Vec<Frame> = Vec::new();
-    let mut values: Vec<S::Value> = Vec::new();
+    let mut values = sink.take_values();
     let result = p.run(sink, &mut frames, &mut values);
     // Balance `enter` calls of containers left open by an error.
     for _ in frames.drain(..) {
         sink.leave();
     }
-    drop(values);
+    values.clear();
+    sink.give_back_values(values);
     let value = result?;
     p.skip_ws();
     if p.pos != input.len() {

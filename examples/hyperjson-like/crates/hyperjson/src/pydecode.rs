@@ -269,9 +269,30 @@ impl Drop for PySink<'_> {
     }
 }
 
+/// The parser's stack of values, kept between calls up to this many entries (2 MB): a long
+/// array otherwise grows a new one every time, each growth a fresh allocation whose pages
+/// fault in and a copy of what it held.
+const VALUES_KEPT: usize = 1 << 18;
+
+static VALUES: GilCell<Vec<Obj>> = GilCell::new(Vec::new());
+
 impl<'py> Sink for PySink<'py> {
     type Value = Obj;
     type Error = PyErr;
+
+    fn take_values(&mut self) -> Vec<Obj> {
+        // Taken, not borrowed: Python code run while parsing (a finalizer or a gc callback
+        // during an allocation) may call `loads` again, which then starts with an empty one.
+        std::mem::take(unsafe { VALUES.get(self.py) })
+    }
+
+    fn give_back_values(&mut self, values: Vec<Obj>) {
+        debug_assert!(values.is_empty());
+        let kept = unsafe { VALUES.get(self.py) };
+        if values.capacity() <= VALUES_KEPT && values.capacity() > kept.capacity() {
+            *kept = values;
+        }
+    }
 
     #[inline(always)]
     fn null(&mut self) -> PyResult<Obj> {
