@@ -297,6 +297,31 @@ def test_hypothesis_floats_exact(x):
     assert same(hyperjson.loads(repr(x)), x)
 
 
+def test_loads_reentered_from_a_gc_callback():
+    """Python code can run inside loads (a gc callback during an allocation) and call loads
+    again: each call has its own value stack, and both results are right."""
+    import gc
+
+    seen = []
+
+    def callback(phase, info):
+        if phase == "start" and len(seen) < 50:
+            seen.append(hyperjson.loads('[1, [2.5, {"a": [3]}], "x"]'))
+
+    doc = json.dumps([[i, [i / 3, {"k": [i, str(i)]}]] for i in range(3000)])
+    expected = json.loads(doc)
+    old = gc.get_threshold()
+    gc.callbacks.append(callback)
+    gc.set_threshold(1)
+    try:
+        got = hyperjson.loads(doc)
+    finally:
+        gc.callbacks.remove(callback)
+        gc.set_threshold(*old)
+    assert got == expected
+    assert seen and all(x == [1, [2.5, {"a": [3]}], "x"] for x in seen)
+
+
 def test_key_cache_tells_keys_apart():
     """Keys of every length up to the cache's limit, differing in one character at every
     position, loaded repeatedly (the second time from the cache): each keeps its own value."""
