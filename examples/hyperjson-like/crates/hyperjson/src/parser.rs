@@ -392,6 +392,7 @@ impl<'a> Parser<'a> {
         v.map_err(Error::Sink)
     }
 
+    #[inline(always)]
     fn number<S: Sink>(&mut self, sink: &mut S) -> Result<S::Value, Error<S::Error>> {
         let s = self.input;
         let start = self.pos;
