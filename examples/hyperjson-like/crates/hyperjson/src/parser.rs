@@ -295,6 +295,9 @@ impl<'a> Parser<'a> {
                     }
                 }
                 Some(b'"') => self.string(sink, false)?,
+                // Literals first: with the number parser inlined here, testing for a number
+                // before `true`/`false`/`null` made a list of booleans 8% slower.
+                Some(b't' | b'f' | b'n') => self.scalar(sink)?,
                 Some(b'-' | b'0'..=b'9') => self.number(sink)?,
                 _ => self.scalar(sink)?,
             };
