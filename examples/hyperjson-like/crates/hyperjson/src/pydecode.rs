@@ -99,6 +99,10 @@ fn first_last_words(bytes: &[u8]) -> (u64, u64) {
 }
 
 /// Whether `cached`, an ASCII `str`, has exactly the characters `bytes`.
+///
+/// SAFETY: `cached` is a live compact ASCII `str` (the key cache holds a reference to each
+/// of its entries, all made by `ascii_str`), so its data has `GET_LENGTH` bytes, and only
+/// that many are read.
 #[inline(always)]
 unsafe fn same_ascii(cached: *mut ffi::PyObject, bytes: &[u8]) -> bool {
     if ffi::PyUnicode_GET_LENGTH(cached) as usize != bytes.len() {
@@ -283,11 +287,14 @@ impl<'py> Sink for PySink<'py> {
     fn take_values(&mut self) -> Vec<Obj> {
         // Taken, not borrowed: Python code run while parsing (a finalizer or a gc callback
         // during an allocation) may call `loads` again, which then starts with an empty one.
+        // SAFETY: the sink holds the GIL (`self.py`) and the reference ends here.
         std::mem::take(unsafe { VALUES.get(self.py) })
     }
 
     fn give_back_values(&mut self, values: Vec<Obj>) {
         debug_assert!(values.is_empty());
+        // SAFETY: the GIL is held, and nothing below can run Python code (`values` is
+        // empty: assigning over `kept` drops a vector without objects).
         let kept = unsafe { VALUES.get(self.py) };
         if values.capacity() <= VALUES_KEPT && values.capacity() > kept.capacity() {
             *kept = values;
@@ -429,14 +436,19 @@ impl<'py> Sink for PySink<'py> {
     }
 }
 
+// SAFETY: the signature is CPython's (`PyObject *_PyDict_NewPresized(Py_ssize_t minused)`,
+// Include/cpython/dictobject.h), unchanged from 3.10 to 3.14.
 #[cfg(not(Py_3_15))]
 unsafe extern "C" {
-    /// CPython's own "dict for at least this many items" (used by its compiler and by
-    /// `dict.fromkeys`), exported by every version this module builds for (3.10 to 3.14).
+    /// CPython's constructor for a dict that will hold `minused` items: private, but
+    /// exported by 3.10 to 3.13 (checked in their libpython) and declared by 3.14's headers.
+    /// From 3.15 on, where it was not checked, `PyDict_New` is used instead.
     fn _PyDict_NewPresized(minused: ffi::Py_ssize_t) -> *mut ffi::PyObject;
 }
 
-/// A new empty dict with room for `len` items.
+/// A new empty dict with room for `len` items (NULL with an exception set on failure).
+///
+/// SAFETY: the GIL is held.
 #[inline(always)]
 unsafe fn new_dict(len: usize) -> *mut ffi::PyObject {
     #[cfg(not(Py_3_15))]
