@@ -297,6 +297,66 @@ def test_hypothesis_floats_exact(x):
     assert same(hyperjson.loads(repr(x)), x)
 
 
+def test_loads_reentered_from_a_gc_callback():
+    """Python code can run inside loads (a gc callback during an allocation) and call loads
+    again: each call has its own value stack, and both results are right."""
+    import gc
+
+    seen = []
+
+    def callback(phase, info):
+        if phase == "start" and len(seen) < 50:
+            seen.append(hyperjson.loads('[1, [2.5, {"a": [3]}], "x"]'))
+
+    doc = json.dumps([[i, [i / 3, {"k": [i, str(i)]}]] for i in range(3000)])
+    expected = json.loads(doc)
+    old = gc.get_threshold()
+    gc.callbacks.append(callback)
+    gc.set_threshold(1)
+    try:
+        got = hyperjson.loads(doc)
+    finally:
+        gc.callbacks.remove(callback)
+        gc.set_threshold(*old)
+    assert got == expected
+    assert seen and all(x == [1, [2.5, {"a": [3]}], "x"] for x in seen)
+
+
+def test_key_cache_tells_keys_apart():
+    """Keys of every length up to the cache's limit, differing in one character at every
+    position, loaded repeatedly (the second time from the cache): each keeps its own value."""
+    keys = []
+    for n in range(1, 70):
+        base = "".join(chr(97 + (i * 7) % 26) for i in range(n))
+        keys += [base] + [base[:i] + "Z" + base[i + 1:] for i in range(n)]
+    doc = json.dumps({k: i for i, k in enumerate(keys)})
+    for _ in range(3):
+        assert list(hyperjson.loads(doc).items()) == list(json.loads(doc).items())
+
+
+@settings(max_examples=3000, deadline=None)
+@given(
+    st.booleans(),
+    st.text(alphabet="0123456789", min_size=1, max_size=25),
+    st.text(alphabet="0123456789", max_size=25),
+    st.one_of(st.none(), st.integers(min_value=-400, max_value=400)),
+)
+def test_hypothesis_any_decimal_is_correctly_rounded(negative, int_digits, frac_digits, exp):
+    """Any JSON number, not only shortest reprs: many digits, leading zeros after the point,
+    ties, subnormals, overflow; the value must be Python's float() of the same text."""
+    int_digits = int_digits.lstrip("0") or "0"
+    text = ("-" if negative else "") + int_digits
+    if frac_digits:
+        text += "." + frac_digits
+    if exp is not None:
+        text += f"e{exp}"
+    expected = json.loads(text)
+    assert same(hyperjson.loads(text), expected)
+    assert same(hyperjson.loads(f"[{text}, {text}]"), [expected, expected])
+    if isinstance(expected, float):
+        assert same(expected, float(text))
+
+
 @settings(max_examples=500, deadline=None)
 @given(st.text(alphabet=st.sampled_from('[]{}:,"\\ \n01-.eE+tfnaNIuxé😀\ud800'), max_size=30))
 def test_hypothesis_garbage_matches_json(doc):

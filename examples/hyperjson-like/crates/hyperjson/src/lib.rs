@@ -10,6 +10,7 @@
 //! package `hyperjson` (python/hyperjson/__init__.py re-exports it).
 
 pub mod escape;
+mod floatparse;
 pub mod floatrepr;
 pub mod intfmt;
 pub mod parser;

@@ -12,6 +12,8 @@
 //! unpaired `\uD8xx` escape is kept as a lone surrogate. Positions are byte offsets into the
 //! input; the caller converts them to character offsets.
 
+use crate::floatparse;
+
 /// A syntax error: the standard library's message and the byte offset it points at.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SyntaxError {
@@ -61,6 +63,15 @@ pub trait Sink {
     /// An object key; by default the same as a string value.
     fn key(&mut self, bytes: &[u8], kind: StrKind) -> Result<Self::Value, Self::Error> {
         self.string(bytes, kind)
+    }
+    /// An empty vector for the values of the open containers (the sink may keep one from
+    /// call to call, so a long array does not grow a new one every time).
+    fn take_values(&mut self) -> Vec<Self::Value> {
+        Vec::new()
+    }
+    /// The vector back, empty, at the end of parsing.
+    fn give_back_values(&mut self, values: Vec<Self::Value>) {
+        drop(values);
     }
     /// Called on entering an array (`object == false`) or an object; an error stops parsing.
     fn enter(&mut self, object: bool) -> Result<(), Self::Error>;
@@ -115,24 +126,42 @@ fn word_needs_attention(w: u64) -> bool {
     (quote | backslash | control) != 0
 }
 
-/// The index of the first byte at or after `i` that is not an ASCII digit: eight bytes at a
-/// time (a float's 17 digits are three steps, not 17 byte compares and a mispredicted exit).
+/// The ASCII digits at `i` and their value, eight bytes at a time: the digits are found and
+/// converted in the same pass (a float's 17 digits are three steps, not 17 byte compares and
+/// a mispredicted exit). Returns the index after the digits, the number of digits and
+/// `m * 10^count + their value` (wrapping: only meaningful for 19 digits or fewer in all).
 #[inline(always)]
-fn skip_digits(s: &[u8], mut i: usize) -> usize {
+fn read_digits(s: &[u8], mut i: usize, mut m: u64) -> (usize, usize, u64) {
+    let start = i;
     while i + 8 <= s.len() {
         let w = u64::from_le_bytes(s[i..i + 8].try_into().unwrap());
-        // A byte is a digit iff its high nibble is 3 and adding 6 keeps it so (0x30..=0x39).
-        let not_digit = ((w & 0xf0f0_f0f0_f0f0_f0f0) ^ (LO * 0x30))
-            | ((w.wrapping_add(LO * 0x06) & 0xf0f0_f0f0_f0f0_f0f0) ^ (LO * 0x30));
-        if not_digit != 0 {
-            return i + (not_digit.trailing_zeros() / 8) as usize;
+        // Each byte minus '0': a digit leaves 0..=9 (and borrows nothing, so the bytes up to
+        // the first non-digit are exact); a non-digit leaves its top bit set, or a value
+        // that adding 0x76 carries into the top bit.
+        let d = w.wrapping_sub(LO * 0x30);
+        let not_digit = (d | d.wrapping_add(LO * 0x76)) & HI;
+        if not_digit == 0 {
+            m = m
+                .wrapping_mul(100_000_000)
+                .wrapping_add(floatparse::eight_digits(d));
+            i += 8;
+            continue;
         }
-        i += 8;
+        let n = (not_digit.trailing_zeros() / 8) as usize;
+        if n > 0 {
+            // The n digits become the high bytes and zeros fill the low ones (the first
+            // digit is the lowest byte of a little-endian load, the most significant).
+            m = m
+                .wrapping_mul(floatparse::POW10_U64[n])
+                .wrapping_add(floatparse::eight_digits(d << (8 * (8 - n))));
+        }
+        return (i + n, i + n - start, m);
     }
-    while matches!(s.get(i), Some(b'0'..=b'9')) {
+    while let Some(&d @ b'0'..=b'9') = s.get(i) {
+        m = m.wrapping_mul(10).wrapping_add((d - b'0') as u64);
         i += 1;
     }
-    i
+    (i, i - start, m)
 }
 
 /// For 16 bytes at `p`: a bit mask of the bytes that stop a string scan (`"`, `\\`, below
@@ -169,13 +198,14 @@ pub fn parse<S: Sink>(sink: &mut S, input: &[u8], wtf8: bool) -> Result<S::Value
         wtf8,
     };
     let mut frames: Vec<Frame> = Vec::new();
-    let mut values: Vec<S::Value> = Vec::new();
+    let mut values = sink.take_values();
     let result = p.run(sink, &mut frames, &mut values);
     // Balance `enter` calls of containers left open by an error.
     for _ in frames.drain(..) {
         sink.leave();
     }
-    drop(values);
+    values.clear();
+    sink.give_back_values(values);
     let value = result?;
     p.skip_ws();
     if p.pos != input.len() {
@@ -265,6 +295,10 @@ impl<'a> Parser<'a> {
                     }
                 }
                 Some(b'"') => self.string(sink, false)?,
+                // Literals first: with the number parser inlined here, testing for a number
+                // before `true`/`false`/`null` made a list of booleans 8% slower.
+                Some(b't' | b'f' | b'n') => self.scalar(sink)?,
+                Some(b'-' | b'0'..=b'9') => self.number(sink)?,
                 _ => self.scalar(sink)?,
             };
             // A value is complete: put it into the enclosing containers, closing those that end.
@@ -355,13 +389,13 @@ impl<'a> Parser<'a> {
             Some(b'f') if rest.starts_with(b"false") => (5, sink.boolean(false)),
             Some(b'N') if rest.starts_with(b"NaN") => (3, sink.float(f64::NAN)),
             Some(b'I') if rest.starts_with(b"Infinity") => (8, sink.float(f64::INFINITY)),
-            Some(b'-') if rest.starts_with(b"-Infinity") => (9, sink.float(f64::NEG_INFINITY)),
             _ => return self.number(sink),
         };
         self.pos += len;
         v.map_err(Error::Sink)
     }
 
+    #[inline(always)]
     fn number<S: Sink>(&mut self, sink: &mut S) -> Result<S::Value, Error<S::Error>> {
         let s = self.input;
         let start = self.pos;
@@ -371,52 +405,79 @@ impl<'a> Parser<'a> {
             i += 1;
         }
         let int_start = i;
+        // The significant digits (at most 19 are exact in `m`) and their count.
+        let (mut m, mut digits) = (0u64, 0usize);
         match s.get(i) {
             Some(b'0') => i += 1,
-            Some(b'1'..=b'9') => {
-                i += 1;
-                i = skip_digits(s, i);
+            Some(b'1'..=b'9') => (i, digits, m) = read_digits(s, i, 0),
+            Some(b'I') if negative && s[i..].starts_with(b"Infinity") => {
+                self.pos = i + 8;
+                return sink.float(f64::NEG_INFINITY).map_err(Error::Sink);
             }
             _ => return err("Expecting value", start),
         }
-        let int_end = i;
         let mut is_float = false;
+        let mut frac_digits = 0;
         if s.get(i) == Some(&b'.') && matches!(s.get(i + 1), Some(b'0'..=b'9')) {
             is_float = true;
-            i += 2;
-            i = skip_digits(s, i);
+            i += 1;
+            let frac_start = i;
+            let n;
+            (i, n, m) = read_digits(s, i, m);
+            digits += n;
+            frac_digits = n;
+            if digits > 19 && s[int_start] == b'0' {
+                // "0.000123...": the zeros before the first significant digit (JSON allows
+                // no other leading zeros) added nothing to `m` and do not count.
+                digits -= s[frac_start..i].iter().take_while(|&&b| b == b'0').count();
+            }
         }
+        let mut exp: i64 = 0;
         if matches!(s.get(i), Some(b'e' | b'E')) {
             let e_start = i;
             i += 1;
+            let exp_negative = s.get(i) == Some(&b'-');
             if matches!(s.get(i), Some(b'+' | b'-')) {
                 i += 1;
             }
             let digits_start = i;
-            i = skip_digits(s, i);
+            while let Some(&d @ b'0'..=b'9') = s.get(i) {
+                // Saturated far beyond any f64 exponent (it is added to a digit count).
+                if exp < 1 << 40 {
+                    exp = exp * 10 + (d - b'0') as i64;
+                }
+                i += 1;
+            }
             if i > digits_start {
                 is_float = true;
+                if exp_negative {
+                    exp = -exp;
+                }
             } else {
                 i = e_start; // not an exponent: the number ends before the `e`
+                exp = 0;
             }
         }
         self.pos = i;
-        // SAFETY: only ASCII digits, signs, `.` and `e`/`E` are between start and i.
-        let text = unsafe { std::str::from_utf8_unchecked(&s[start..i]) };
         if is_float {
-            let value: f64 = text
-                .parse()
-                .expect("a JSON number is a valid float literal");
+            let exact = if digits <= 19 {
+                floatparse::from_parts(m, exp - frac_digits as i64)
+            } else {
+                None
+            };
+            let value = match exact {
+                // The sign without a branch: it is random in real data.
+                Some(v) => f64::from_bits(v.to_bits() | (negative as u64) << 63),
+                None => floatparse::fallback(&s[start..i]),
+            };
             return sink.float(value).map_err(Error::Sink);
         }
-        let digits = &s[int_start..int_end];
-        if digits.len() <= 18 {
-            let mut v: i64 = 0;
-            for &d in digits {
-                v = v * 10 + (d - b'0') as i64;
-            }
+        if digits <= 18 {
+            let v = m as i64;
             return sink.int(if negative { -v } else { v }).map_err(Error::Sink);
         }
+        // SAFETY: only ASCII digits and a leading `-` are between start and i.
+        let text = unsafe { std::str::from_utf8_unchecked(&s[start..i]) };
         sink.big_int(text).map_err(Error::Sink)
     }
 
@@ -426,6 +487,25 @@ impl<'a> Parser<'a> {
         let begin = self.pos;
         let mut i = begin + 1;
         let mut non_ascii = false;
+        // Most keys and many values are shorter than 16 bytes and have no escape: one SSE2
+        // step finds the closing quote.
+        #[cfg(target_arch = "x86_64")]
+        if i + 16 <= s.len() {
+            // SAFETY: 16 bytes from i are within the input (checked above).
+            let (stop, hi) = unsafe { sse2_scan(s.as_ptr().add(i)) };
+            let k = stop.trailing_zeros() as usize;
+            if k < 16 && s[i + k] == b'"' {
+                self.pos = i + k + 1;
+                let kind = self.kind(hi & ((1u32 << k) - 1) != 0);
+                let bytes = &s[i..i + k];
+                let v = if key {
+                    sink.key(bytes, kind)
+                } else {
+                    sink.string(bytes, kind)
+                };
+                return v.map_err(Error::Sink);
+            }
+        }
         // Fast scan: a run without escapes is handed to the sink as a slice of the input.
         // Eight bytes at a time; non-ASCII bytes are only noted (their high bits collected).
         let mut high = 0u64;
@@ -741,6 +821,31 @@ mod tests {
             ok("-12345678901234567890"),
             V::Big("-12345678901234567890".into())
         );
+        // Integers: every length around the eight-digit groups and the 18-digit i64 limit.
+        for n in 1..=25 {
+            let digits: String = (0..n).map(|k| char::from(b'1' + (k % 9) as u8)).collect();
+            for text in [digits.clone(), format!("-{digits}")] {
+                let want = if n <= 18 {
+                    V::Int(text.parse().unwrap())
+                } else {
+                    V::Big(text.clone())
+                };
+                assert_eq!(ok(&text), want, "{text}");
+                assert_eq!(ok(&format!("[{text}]")), V::Arr(vec![want]), "{text}");
+            }
+        }
+        assert_eq!(
+            ok("[0, -0, 10, 1000000000]"),
+            V::Arr(vec![
+                V::Int(0),
+                V::Int(0),
+                V::Int(10),
+                V::Int(1_000_000_000)
+            ])
+        );
+        assert_eq!(ok("-Infinity"), V::Float(f64::NEG_INFINITY));
+        assert_eq!(syntax("-Inf"), ("Expecting value", 0));
+        assert_eq!(syntax("[-]"), ("Expecting value", 1));
         assert_eq!(ok("1.5"), V::Float(1.5));
         assert_eq!(ok("-0.0"), V::Float(-0.0));
         assert_eq!(ok("1e3"), V::Float(1000.0));
@@ -851,6 +956,24 @@ mod tests {
             Err(Error::Syntax(_))
         ));
         assert_eq!(sink.depth, 0);
+    }
+
+    #[test]
+    fn digit_scan() {
+        // Every byte value at every position of the first and second group of eight.
+        for pos in 0..16 {
+            for b in 0u8..=255 {
+                let mut text = *b"1234567890123456789012";
+                text[pos] = b;
+                let want = text.iter().take_while(|d| d.is_ascii_digit()).count();
+                let (end, n, m) = read_digits(&text, 0, 0);
+                assert_eq!((end, n), (want, want), "byte {b:#x} at {pos}");
+                if want <= 19 {
+                    let value = std::str::from_utf8(&text[..want]).unwrap();
+                    assert_eq!(m, value.parse::<u64>().unwrap_or(0), "byte {b:#x} at {pos}");
+                }
+            }
+        }
     }
 
     #[test]

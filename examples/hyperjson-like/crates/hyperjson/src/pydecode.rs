@@ -74,12 +74,46 @@ static KEY_CACHE: GilCell<[*mut ffi::PyObject; KEY_CACHE_SIZE]> =
 
 #[inline(always)]
 fn key_hash(bytes: &[u8]) -> usize {
+    if bytes.len() >= 8 && bytes.len() <= 16 {
+        // Two overlapping words cover the key: two loads and a multiply, no byte loop.
+        let (a, b) = first_last_words(bytes);
+        let h = (a ^ b.rotate_left(29) ^ bytes.len() as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        return (h >> 40) as usize;
+    }
     // FNV-1a over at most 64 bytes: cheap and good enough for a direct-mapped cache.
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for &b in bytes {
         h = (h ^ b as u64).wrapping_mul(0x0000_0100_0000_01b3);
     }
     (h ^ (h >> 29)) as usize
+}
+
+/// The first and the last eight bytes of a slice of 8 to 16 bytes.
+#[inline(always)]
+fn first_last_words(bytes: &[u8]) -> (u64, u64) {
+    let n = bytes.len();
+    (
+        u64::from_le_bytes(bytes[..8].try_into().unwrap()),
+        u64::from_le_bytes(bytes[n - 8..].try_into().unwrap()),
+    )
+}
+
+/// Whether `cached`, an ASCII `str`, has exactly the characters `bytes`.
+///
+/// SAFETY: `cached` is a live compact ASCII `str` (the key cache holds a reference to each
+/// of its entries, all made by `ascii_str`), so its data has `GET_LENGTH` bytes, and only
+/// that many are read.
+#[inline(always)]
+unsafe fn same_ascii(cached: *mut ffi::PyObject, bytes: &[u8]) -> bool {
+    if ffi::PyUnicode_GET_LENGTH(cached) as usize != bytes.len() {
+        return false;
+    }
+    let data = std::slice::from_raw_parts(ffi::PyUnicode_DATA(cached) as *const u8, bytes.len());
+    if bytes.len() >= 8 && bytes.len() <= 16 {
+        // Inline, no memcmp call: the same two overlapping words on each side.
+        return first_last_words(data) == first_last_words(bytes);
+    }
+    data == bytes
 }
 
 /// A new `str` from ASCII bytes: allocate the compact object and copy, no decoding.
@@ -239,9 +273,33 @@ impl Drop for PySink<'_> {
     }
 }
 
+/// The parser's stack of values, kept between calls up to this many entries (2 MB): a long
+/// array otherwise grows a new one every time, each growth a fresh allocation whose pages
+/// fault in and a copy of what it held.
+const VALUES_KEPT: usize = 1 << 18;
+
+static VALUES: GilCell<Vec<Obj>> = GilCell::new(Vec::new());
+
 impl<'py> Sink for PySink<'py> {
     type Value = Obj;
     type Error = PyErr;
+
+    fn take_values(&mut self) -> Vec<Obj> {
+        // Taken, not borrowed: Python code run while parsing (a finalizer or a gc callback
+        // during an allocation) may call `loads` again, which then starts with an empty one.
+        // SAFETY: the sink holds the GIL (`self.py`) and the reference ends here.
+        std::mem::take(unsafe { VALUES.get(self.py) })
+    }
+
+    fn give_back_values(&mut self, values: Vec<Obj>) {
+        debug_assert!(values.is_empty());
+        // SAFETY: the GIL is held, and nothing below can run Python code (`values` is
+        // empty: assigning over `kept` drops a vector without objects).
+        let kept = unsafe { VALUES.get(self.py) };
+        if values.capacity() <= VALUES_KEPT && values.capacity() > kept.capacity() {
+            *kept = values;
+        }
+    }
 
     #[inline(always)]
     fn null(&mut self) -> PyResult<Obj> {
@@ -309,11 +367,7 @@ impl<'py> Sink for PySink<'py> {
             let cache = KEY_CACHE.get(self.py);
             let slot = &mut cache[key_hash(bytes) & (KEY_CACHE_SIZE - 1)];
             let cached = *slot;
-            if !cached.is_null()
-                && ffi::PyUnicode_GET_LENGTH(cached) as usize == bytes.len()
-                && std::slice::from_raw_parts(ffi::PyUnicode_DATA(cached) as *const u8, bytes.len())
-                    == bytes
-            {
+            if !cached.is_null() && same_ascii(cached, bytes) {
                 ffi::Py_INCREF(cached);
                 return Obj::new(self.py, cached);
             }
@@ -367,7 +421,9 @@ impl<'py> Sink for PySink<'py> {
     #[inline(always)]
     fn object(&mut self, mut items: std::vec::Drain<'_, Obj>) -> PyResult<Obj> {
         unsafe {
-            let dict = Obj::new(self.py, ffi::PyDict_New())?;
+            // Sized for its items at once: filled from empty, a dict of n items is resized
+            // and rehashed about log2(n / 5) times on the way.
+            let dict = Obj::new(self.py, new_dict(items.len() / 2))?;
             while let (Some(k), Some(v)) = (items.next(), items.next()) {
                 if ffi::PyDict_SetItem(dict.as_ptr(), k.as_ptr(), v.as_ptr()) != 0 {
                     return Err(PyErr::fetch(self.py));
@@ -377,6 +433,32 @@ impl<'py> Sink for PySink<'py> {
             self.untrack(dict.as_ptr());
             Ok(dict)
         }
+    }
+}
+
+// SAFETY: the signature is CPython's (`PyObject *_PyDict_NewPresized(Py_ssize_t minused)`,
+// Include/cpython/dictobject.h), unchanged from 3.10 to 3.14.
+#[cfg(not(Py_3_15))]
+unsafe extern "C" {
+    /// CPython's constructor for a dict that will hold `minused` items: private, but
+    /// exported by 3.10 to 3.13 (checked in their libpython) and declared by 3.14's headers.
+    /// From 3.15 on, where it was not checked, `PyDict_New` is used instead.
+    fn _PyDict_NewPresized(minused: ffi::Py_ssize_t) -> *mut ffi::PyObject;
+}
+
+/// A new empty dict with room for `len` items (NULL with an exception set on failure).
+///
+/// SAFETY: the GIL is held.
+#[inline(always)]
+unsafe fn new_dict(len: usize) -> *mut ffi::PyObject {
+    #[cfg(not(Py_3_15))]
+    {
+        _PyDict_NewPresized(len as ffi::Py_ssize_t)
+    }
+    #[cfg(Py_3_15)]
+    {
+        let _ = len;
+        ffi::PyDict_New()
     }
 }
 
