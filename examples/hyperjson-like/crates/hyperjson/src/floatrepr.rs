@@ -6,10 +6,12 @@
 //! (value = 0.DIGITS × 10^decpt) is `<= -4` or `> 16`; the exponent has a sign and at least
 //! two digits (`1e+16`, `1e-05`); a fixed-notation number always has a `.` (`123.0`).
 
+use crate::outbuf::OutBuf;
+
 /// Appends `repr(value)` as JSON writes it: `NaN`, `Infinity` and `-Infinity` for the
 /// non-finite values (the standard library's `allow_nan=True` default).
 #[inline]
-pub fn write_float(out: &mut Vec<u8>, value: f64) {
+pub fn write_float<B: OutBuf + ?Sized>(out: &mut B, value: f64) {
     out.reserve(MAX_FAST_LEN);
     unsafe {
         if let Some(n) = write_float_fast(out.as_mut_ptr().add(out.len()), value) {
@@ -94,7 +96,7 @@ const _: () = assert!(
 );
 
 #[cold]
-fn write_float_slow(out: &mut Vec<u8>, value: f64) {
+fn write_float_slow<B: OutBuf + ?Sized>(out: &mut B, value: f64) {
     if value.is_nan() {
         out.extend_from_slice(b"NaN");
     } else if value == f64::INFINITY {
@@ -108,7 +110,7 @@ fn write_float_slow(out: &mut Vec<u8>, value: f64) {
 
 /// Re-lays a shortest round-trip decimal (`-1.5e-7`, `123.0`, `1e16`: any of zmij's or
 /// `format!("{:e}")`'s shapes) in Python's `repr` layout.
-pub fn write_repr_from_shortest(out: &mut Vec<u8>, s: &[u8]) {
+pub fn write_repr_from_shortest<B: OutBuf + ?Sized>(out: &mut B, s: &[u8]) {
     let (negative, s) = match s.first() {
         Some(b'-') => (true, &s[1..]),
         _ => (false, s),
@@ -176,7 +178,9 @@ pub fn write_repr_from_shortest(out: &mut Vec<u8>, s: &[u8]) {
         out.push(b'0' + (e % 10) as u8);
     } else if decpt <= 0 {
         out.extend_from_slice(b"0.");
-        out.extend(std::iter::repeat_n(b'0', (-decpt) as usize));
+        for _ in 0..-decpt {
+            out.push(b'0');
+        }
         out.extend_from_slice(digits);
     } else if (decpt as usize) < n {
         out.extend_from_slice(&digits[..decpt as usize]);
@@ -184,7 +188,9 @@ pub fn write_repr_from_shortest(out: &mut Vec<u8>, s: &[u8]) {
         out.extend_from_slice(&digits[decpt as usize..]);
     } else {
         out.extend_from_slice(digits);
-        out.extend(std::iter::repeat_n(b'0', decpt as usize - n));
+        for _ in 0..decpt as usize - n {
+            out.push(b'0');
+        }
         out.extend_from_slice(b".0");
     }
 }

@@ -12,6 +12,7 @@
 pub mod escape;
 pub mod floatrepr;
 pub mod intfmt;
+pub mod outbuf;
 pub mod parser;
 mod prefetch;
 mod pydecode;
