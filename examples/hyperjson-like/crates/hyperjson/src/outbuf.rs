@@ -24,7 +24,7 @@ pub trait OutBuf {
     }
 
     /// Appends `s`.
-    #[inline(always)]
+    #[inline]
     fn extend_from_slice(&mut self, s: &[u8]) {
         self.reserve(s.len());
         let len = self.len();
@@ -37,7 +37,7 @@ pub trait OutBuf {
     }
 
     /// Appends one byte.
-    #[inline(always)]
+    #[inline]
     fn push(&mut self, b: u8) {
         self.reserve(1);
         let len = self.len();
