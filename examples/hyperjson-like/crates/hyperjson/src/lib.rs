@@ -9,6 +9,7 @@
 //! The `#[pymodule]` is `hyperjson`, the native module `hyperjson.hyperjson` of the Python
 //! package `hyperjson` (python/hyperjson/__init__.py re-exports it).
 
+mod dictentries;
 pub mod escape;
 pub mod floatrepr;
 pub mod intfmt;

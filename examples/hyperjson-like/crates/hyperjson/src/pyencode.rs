@@ -16,6 +16,7 @@ use pyo3::exceptions::{PyRecursionError, PyTypeError, PyValueError};
 use pyo3::ffi;
 use pyo3::prelude::*;
 
+use crate::dictentries;
 use crate::escape;
 use crate::floatrepr::{MAX_FAST_LEN, write_float, write_float_fast};
 use crate::intfmt;
@@ -873,10 +874,17 @@ impl<'py> Encoder<'py> {
         let mut key = std::ptr::null_mut();
         let mut value = std::ptr::null_mut();
         // No Python code runs here, so the dict keeps its size: `PyDict_Next` is called
-        // once per entry, not once more to find the end.
+        // once per entry, not once more to find the end. Where the keys table's layout is
+        // known the entries are read from it instead (`dictentries`).
         let size = (*obj.cast::<ffi::PyDictObject>()).ma_used;
+        let mut entries = dictentries::entries(obj);
         for i in 0..size {
-            if ffi::PyDict_Next(obj, &mut pos, &mut key, &mut value) == 0 {
+            if let Some(e) = &mut entries {
+                match e.next() {
+                    Some((k, v)) => (key, value) = (k, v),
+                    None => break,
+                }
+            } else if ffi::PyDict_Next(obj, &mut pos, &mut key, &mut value) == 0 {
                 break;
             }
             run.reserve(2 + 36 + MAX_FAST_LEN);
