@@ -324,7 +324,7 @@ unsafe fn write_scalar(run: &mut Run, item: *mut ffi::PyObject) -> bool {
         return true;
     }
     if is_type(item, addr_of_mut!(ffi::PyFloat_Type)) {
-        if let Some(n) = write_float_fast(d, ffi::PyFloat_AS_DOUBLE(item)) {
+        if let Some(n) = write_float_item(d, ffi::PyFloat_AS_DOUBLE(item)) {
             run.len += n;
             return true;
         }
@@ -344,6 +344,13 @@ unsafe fn write_scalar(run: &mut Run, item: *mut ffi::PyObject) -> bool {
         return true;
     }
     false
+}
+
+/// `write_float_fast` out of line: inlined, its fix-ups would take registers from every
+/// compact loop's other items too (zmij is a call either way).
+#[inline(never)]
+unsafe fn write_float_item(d: *mut u8, value: f64) -> Option<usize> {
+    write_float_fast(d, value)
 }
 
 /// The value of an `int` of at most one digit (below 2**30 in magnitude), read from
