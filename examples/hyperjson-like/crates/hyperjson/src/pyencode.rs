@@ -77,10 +77,11 @@ impl Out {
     }
 
     /// A `str` buffer, allocated at the last output's length plus a sixteenth: a document
-    /// dumped again needs no growth, and (see `finish`) the block is returned at the size
-    /// it was allocated, so freeing it lets the next call's allocation reuse it (glibc's
-    /// malloc serves a request no larger than the largest block it has seen freed from its
-    /// heap; a larger one would get fresh pages from `mmap`, a page fault per 4 KiB).
+    /// dumped again needs no growth, and (see `finish_str`) the block is returned at the
+    /// size it was allocated, so the next call's allocation can reuse it. (glibc's malloc
+    /// gives a request above its mmap threshold fresh pages from `mmap`, a page fault per
+    /// 4 KiB written, and raises the threshold to a block's size when it frees it: a request
+    /// no larger than the block freed comes from the heap, whose pages stay mapped.)
     unsafe fn for_str(py: Python<'_>) -> Out {
         let last = LAST_LEN.load(Relaxed);
         let cap = if last == 0 {
@@ -168,6 +169,7 @@ impl Out {
     /// Gives a `Vec` buffer back for the next call, if it is not too large.
     fn keep(&mut self, py: Python<'_>) {
         if self.s.is_null() && self.vec.capacity() <= KEEP_BUFFER {
+            // SAFETY: the GIL is held (`py`), and no other reference to the buffer is live.
             let buffer = unsafe { BUFFER.get(py) };
             if self.vec.capacity() > buffer.capacity() {
                 *buffer = std::mem::take(&mut self.vec);
@@ -190,6 +192,8 @@ impl OutBuf for Out {
     #[inline(always)]
     fn reserve(&mut self, n: usize) {
         if self.cap - self.len < n {
+            // SAFETY: an `Out` only lives inside `dumps`, with the GIL held, and the bytes up
+            // to `len` are written (what `grow` keeps).
             unsafe { self.grow(n) };
         }
     }
@@ -235,6 +239,7 @@ pub fn dumps<'py>(
     opts: Options,
 ) -> PyResult<Bound<'py, PyAny>> {
     let non_ascii = opts.indent.as_ref().is_some_and(|i| !i.is_ascii());
+    // SAFETY (both): the GIL is held (`py`); the kept buffer is taken, not borrowed.
     let out = if opts.ensure_ascii && !non_ascii {
         unsafe { Out::for_str(py) }
     } else {
