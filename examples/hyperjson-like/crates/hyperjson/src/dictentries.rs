@@ -32,6 +32,7 @@ use std::sync::atomic::{AtomicU8, Ordering::Relaxed};
 
 use pyo3::ffi;
 
+const DK_LOG2_SIZE: usize = 8;
 const DK_LOG2_INDEX_BYTES: usize = 9;
 const DK_KIND: usize = 10;
 const DK_NENTRIES: usize = 24;
@@ -182,6 +183,17 @@ unsafe fn check_dict(n: usize, str_keys: bool, delete: bool) -> bool {
         if !ok {
             break;
         }
+    }
+    if ok {
+        // Before reading entries where this layout says they are, check that its fields
+        // are plausible, so that another layout cannot send the reads out of the table.
+        let keys = (*dict.cast::<ffi::PyDictObject>()).ma_keys.cast::<u8>();
+        let log2_size = u32::from(*keys.add(DK_LOG2_SIZE));
+        let log2_index_bytes = u32::from(*keys.add(DK_LOG2_INDEX_BYTES));
+        let n = keys.add(DK_NENTRIES).cast::<ffi::Py_ssize_t>().read();
+        ok = log2_size <= 40
+            && log2_index_bytes <= log2_size + 3
+            && (0..=1 << log2_size).contains(&n);
     }
     if ok {
         ok = match read_entries(dict) {
