@@ -412,3 +412,17 @@ def test_loaded_containers_are_tracked_by_the_gc():
         with pytest.raises(hyperjson.JSONDecodeError):
             hyperjson.loads("[" + ", ".join(['[1, {"a": [2]}]'] * 1000) + ", x]")
         gc.collect()
+
+
+def test_dumps_output_sizes_in_any_order():
+    # dumps writes into the str it returns, sized from the previous output: larger and
+    # smaller documents in turn, a failure midway, and the UTF-8 buffer of ensure_ascii=False.
+    big = {f"k{i}": ["é" * (i % 7), i, 1.5 * i, None, True, "x" * (i % 50)] for i in range(5000)}
+    small = [1, "a"]
+    for obj in [small, big, small, big, big, small, [], "x" * 100_000, "😀" * 1000, small]:
+        assert hyperjson.dumps(obj) == json.dumps(obj)
+        assert hyperjson.dumps(obj, ensure_ascii=False) == json.dumps(obj, ensure_ascii=False)
+    with pytest.raises(TypeError):
+        hyperjson.dumps([big, {1, 2}])
+    assert hyperjson.dumps(big) == json.dumps(big)
+    assert hyperjson.dumps(small) == json.dumps(small)

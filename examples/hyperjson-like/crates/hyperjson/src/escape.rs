@@ -7,6 +7,8 @@
 //! are escaped; everything else is written as UTF-8 (lone surrogates in their 3-byte form,
 //! and the caller decodes with `surrogatepass`).
 
+use crate::outbuf::OutBuf;
+
 /// For each ASCII byte: 0 = copy as is, `u` = `\u00XX`, otherwise the letter after `\`.
 const fn table(escape_del: bool) -> [u8; 128] {
     let mut t = [0u8; 128];
@@ -113,7 +115,11 @@ unsafe fn put_ascii_escape(d: *mut u8, e: u8, c: u8) -> *mut u8 {
 /// Runs `write` with a raw pointer to `out`'s spare capacity (`reserve` bytes made
 /// available); `write` returns the end of what it wrote.
 #[inline(always)]
-fn with_spare(out: &mut Vec<u8>, reserve: usize, write: impl FnOnce(*mut u8) -> *mut u8) {
+fn with_spare<B: OutBuf + ?Sized>(
+    out: &mut B,
+    reserve: usize,
+    write: impl FnOnce(*mut u8) -> *mut u8,
+) {
     out.reserve(reserve);
     unsafe {
         let start = out.as_mut_ptr().add(out.len());
@@ -240,7 +246,7 @@ pub fn is_plain_short(s: &[u8], ensure_ascii: bool) -> bool {
 ///
 /// 16 bytes at a time are copied unchecked while SSE2 finds no byte to escape.
 #[inline]
-pub fn write_ascii_str(out: &mut Vec<u8>, s: &[u8], ensure_ascii: bool) {
+pub fn write_ascii_str<B: OutBuf + ?Sized>(out: &mut B, s: &[u8], ensure_ascii: bool) {
     let table = if ensure_ascii {
         &ASCII_TABLE
     } else {
@@ -296,7 +302,11 @@ pub fn write_ascii_str(out: &mut Vec<u8>, s: &[u8], ensure_ascii: bool) {
 /// CPython's three string layouts). Returns true if a surrogate was written as UTF-8, in
 /// which case the output needs decoding with `surrogatepass`.
 #[inline]
-pub fn write_str<T: Copy + Into<u32>>(out: &mut Vec<u8>, s: &[T], ensure_ascii: bool) -> bool {
+pub fn write_str<T: Copy + Into<u32>, B: OutBuf + ?Sized>(
+    out: &mut B,
+    s: &[T],
+    ensure_ascii: bool,
+) -> bool {
     let mut surrogates = false;
     with_spare(out, s.len() * MAX_PER_UNIT + 2 + SLACK, |mut d| unsafe {
         *d = b'"';

@@ -6,10 +6,12 @@
 //! (value = 0.DIGITS × 10^decpt) is `<= -4` or `> 16`; the exponent has a sign and at least
 //! two digits (`1e+16`, `1e-05`); a fixed-notation number always has a `.` (`123.0`).
 
+use crate::outbuf::OutBuf;
+
 /// Appends `repr(value)` as JSON writes it: `NaN`, `Infinity` and `-Infinity` for the
 /// non-finite values (the standard library's `allow_nan=True` default).
 #[inline]
-pub fn write_float(out: &mut Vec<u8>, value: f64) {
+pub fn write_float<B: OutBuf + ?Sized>(out: &mut B, value: f64) {
     out.reserve(MAX_FAST_LEN);
     unsafe {
         if let Some(n) = write_float_fast(out.as_mut_ptr().add(out.len()), value) {
@@ -31,7 +33,8 @@ pub const MAX_FAST_LEN: usize = 32;
 /// 0.0001, and 1e16 is exact); zmij does on 1e-5 <= |x| < 1e16, with the same text
 /// ("123.456", "0.000123", "1.0", "0.0"): on [1e-5, 1e-4) "0.0000123" is re-laid here as
 /// "1.23e-05". And zmij's exponents have at least one digit ("1.5e-7"), Python's two
-/// ("1.5e-07"). Anything else unexpected is left to `write_float_slow`.
+/// ("1.5e-07"). Should zmij's text on [1e-5, 1e-4) not have the expected shape, the number
+/// is left to `write_float_slow`.
 ///
 /// # Safety
 /// `d` is valid for writing `MAX_FAST_LEN` bytes.
@@ -53,18 +56,7 @@ pub unsafe fn write_float_fast(d: *mut u8, value: f64) -> Option<usize> {
     };
     let at = |i: usize| unsafe { *d.add(i) };
     let magnitude = value.abs();
-    if (1e-4..1e16).contains(&magnitude) || magnitude == 0.0 {
-        Some(n)
-    } else if at(n - 3) == b'e' {
-        let last = at(n - 1);
-        unsafe {
-            *d.add(n - 1) = b'0';
-            *d.add(n) = last;
-        }
-        Some(n + 1)
-    } else if n >= 5 && (at(n - 4) == b'e' || at(n - 5) == b'e') {
-        Some(n)
-    } else if (1e-5..1e-4).contains(&magnitude) {
+    if (1e-5..1e-4).contains(&magnitude) {
         // zmij: "0.0000" then the digits; Python: "d.ddde-05".
         let sign = usize::from(value < 0.0);
         let digits = sign + 6;
@@ -82,11 +74,20 @@ pub unsafe fn write_float_fast(d: *mut u8, value: f64) -> Option<usize> {
                 end += k;
             }
             d.add(end).cast::<[u8; 4]>().write_unaligned(*b"e-05");
-            Some(end + 4)
+            return Some(end + 4);
         }
-    } else {
-        None
     }
+    // Elsewhere the layouts agree but for a one-digit exponent ("e-7" for "e-07"), which
+    // gets its zero without a branch: whether a number is written in fixed or exponent
+    // notation is as unpredictable as the numbers (a branch on it mispredicted on about a
+    // third of `floats`). `n >= 3` ("0.0" is the shortest), and the byte at `n` is spare.
+    let one_digit_exponent = at(n - 3) == b'e';
+    let last = at(n - 1);
+    unsafe {
+        *d.add(n - 1) = if one_digit_exponent { b'0' } else { last };
+        *d.add(n) = last;
+    }
+    Some(n + usize::from(one_digit_exponent))
 }
 
 const _: () = assert!(
@@ -94,7 +95,7 @@ const _: () = assert!(
 );
 
 #[cold]
-fn write_float_slow(out: &mut Vec<u8>, value: f64) {
+fn write_float_slow<B: OutBuf + ?Sized>(out: &mut B, value: f64) {
     if value.is_nan() {
         out.extend_from_slice(b"NaN");
     } else if value == f64::INFINITY {
@@ -108,7 +109,7 @@ fn write_float_slow(out: &mut Vec<u8>, value: f64) {
 
 /// Re-lays a shortest round-trip decimal (`-1.5e-7`, `123.0`, `1e16`: any of zmij's or
 /// `format!("{:e}")`'s shapes) in Python's `repr` layout.
-pub fn write_repr_from_shortest(out: &mut Vec<u8>, s: &[u8]) {
+pub fn write_repr_from_shortest<B: OutBuf + ?Sized>(out: &mut B, s: &[u8]) {
     let (negative, s) = match s.first() {
         Some(b'-') => (true, &s[1..]),
         _ => (false, s),
@@ -176,7 +177,9 @@ pub fn write_repr_from_shortest(out: &mut Vec<u8>, s: &[u8]) {
         out.push(b'0' + (e % 10) as u8);
     } else if decpt <= 0 {
         out.extend_from_slice(b"0.");
-        out.extend(std::iter::repeat_n(b'0', (-decpt) as usize));
+        for _ in 0..-decpt {
+            out.push(b'0');
+        }
         out.extend_from_slice(digits);
     } else if (decpt as usize) < n {
         out.extend_from_slice(&digits[..decpt as usize]);
@@ -184,7 +187,9 @@ pub fn write_repr_from_shortest(out: &mut Vec<u8>, s: &[u8]) {
         out.extend_from_slice(&digits[decpt as usize..]);
     } else {
         out.extend_from_slice(digits);
-        out.extend(std::iter::repeat_n(b'0', decpt as usize - n));
+        for _ in 0..decpt as usize - n {
+            out.push(b'0');
+        }
         out.extend_from_slice(b".0");
     }
 }

@@ -9,10 +9,12 @@
 //! The `#[pymodule]` is `hyperjson`, the native module `hyperjson.hyperjson` of the Python
 //! package `hyperjson` (python/hyperjson/__init__.py re-exports it).
 
+mod dictentries;
 pub mod escape;
 mod floatparse;
 pub mod floatrepr;
 pub mod intfmt;
+pub mod outbuf;
 pub mod parser;
 mod prefetch;
 mod pydecode;

@@ -9,14 +9,18 @@
 //! `allow_nan=True`, `check_circular=True`, no `default`).
 
 use std::ptr::addr_of_mut;
+use std::sync::atomic::AtomicUsize;
+use std::sync::atomic::Ordering::Relaxed;
 
 use pyo3::exceptions::{PyRecursionError, PyTypeError, PyValueError};
 use pyo3::ffi;
 use pyo3::prelude::*;
 
+use crate::dictentries;
 use crate::escape;
 use crate::floatrepr::{MAX_FAST_LEN, write_float, write_float_fast};
 use crate::intfmt;
+use crate::outbuf::OutBuf;
 use crate::prefetch::Prefetcher;
 use crate::pydecode::GilCell;
 
@@ -27,7 +31,13 @@ const HARD_DEPTH_LIMIT: usize = 10_000;
 /// 4 KiB written, and its growth copies).
 const KEEP_BUFFER: usize = 8 << 20;
 
+/// The UTF-8 buffer of `Out::Vec` outputs, kept between calls.
 static BUFFER: GilCell<Vec<u8>> = GilCell::new(Vec::new());
+/// The length of the last output written into a `str`: the next `str` is allocated a
+/// little larger (see `Out::for_str`).
+static LAST_LEN: AtomicUsize = AtomicUsize::new(0);
+/// The first `str` buffer's size, before any output was seen.
+const FIRST_CAPACITY: usize = 1024;
 
 pub struct Options {
     pub indent: Option<Vec<u8>>,
@@ -35,9 +45,175 @@ pub struct Options {
     pub ensure_ascii: bool,
 }
 
+/// The output buffer. When the output is known to be ASCII (`ensure_ascii` with an ASCII
+/// `indent`, the default) it is the data of a compact ASCII `str`, the object `dumps`
+/// returns: nothing is copied at the end. Otherwise (non-ASCII characters written as
+/// UTF-8) a `Vec<u8>`, decoded into a `str` at the end.
+///
+/// Pointer, length and capacity are fields of their own in both cases, so a `Run` takes
+/// them with three loads whichever the backing; only `grow` and `finish` tell them apart.
+struct Out {
+    ptr: *mut u8,
+    len: usize,
+    cap: usize,
+    /// The `str` being written: a compact ASCII `str` of length `cap` (its data at `ptr`),
+    /// refcount 1, never seen by any other code; or null when `vec` is the buffer.
+    s: *mut ffi::PyObject,
+    /// The buffer when `s` is null. Its own length is only brought up to date in `grow`.
+    vec: Vec<u8>,
+}
+
+impl Out {
+    /// A `Vec` buffer (the one kept from the last call).
+    fn for_vec(mut vec: Vec<u8>) -> Out {
+        vec.clear();
+        Out {
+            ptr: vec.as_mut_ptr(),
+            len: 0,
+            cap: vec.capacity(),
+            s: std::ptr::null_mut(),
+            vec,
+        }
+    }
+
+    /// A `str` buffer, allocated at the last output's length plus a sixteenth: a document
+    /// dumped again needs no growth, and (see `finish_str`) the block is returned at the
+    /// size it was allocated, so the next call's allocation can reuse it. (glibc's malloc
+    /// gives a request above its mmap threshold fresh pages from `mmap`, a page fault per
+    /// 4 KiB written, and raises the threshold to a block's size when it frees it: a request
+    /// no larger than the block freed comes from the heap, whose pages stay mapped.)
+    unsafe fn for_str(py: Python<'_>) -> Out {
+        let last = LAST_LEN.load(Relaxed);
+        let cap = if last == 0 {
+            FIRST_CAPACITY
+        } else {
+            last + last / 16 + 64
+        };
+        let s = ffi::PyUnicode_New(cap as ffi::Py_ssize_t, 127);
+        if s.is_null() {
+            ffi::PyErr_Clear();
+            return Out::for_vec(std::mem::take(BUFFER.get(py)));
+        }
+        Out {
+            ptr: ffi::PyUnicode_DATA(s).cast(),
+            len: 0,
+            cap,
+            s,
+            vec: Vec::new(),
+        }
+    }
+
+    /// Makes `n` more bytes writable after `len`: a `str` grows (doubling) with
+    /// `PyUnicode_Resize`, which reallocates it; should that fail, the output moves to a
+    /// `Vec`.
+    #[cold]
+    #[inline(never)]
+    unsafe fn grow(&mut self, n: usize) {
+        let need = self.len.checked_add(n).expect("output size overflow");
+        if !self.s.is_null() {
+            let cap = need.max(self.cap.saturating_mul(2));
+            let mut s = self.s;
+            // SAFETY: `s` is ours alone (refcount 1, never hashed or shared), so it may be
+            // resized; on failure it is left as it was.
+            if cap <= isize::MAX as usize && ffi::PyUnicode_Resize(&mut s, cap as _) == 0 {
+                self.s = s;
+                self.ptr = ffi::PyUnicode_DATA(s).cast();
+                self.cap = cap;
+                return;
+            }
+            ffi::PyErr_Clear();
+            let mut vec = Vec::with_capacity(need);
+            vec.extend_from_slice(std::slice::from_raw_parts(self.ptr, self.len));
+            ffi::Py_DECREF(self.s);
+            self.s = std::ptr::null_mut();
+            self.vec = vec;
+        }
+        self.vec.set_len(self.len);
+        self.vec.reserve(n);
+        self.ptr = self.vec.as_mut_ptr();
+        self.cap = self.vec.capacity();
+    }
+
+    /// The written bytes.
+    fn bytes(&self) -> &[u8] {
+        // SAFETY: the bytes up to `len` were written.
+        unsafe { std::slice::from_raw_parts(self.ptr, self.len) }
+    }
+
+    /// The `str` written, its length set to the output's: in place when the unused end is
+    /// at most an eighth of the output (the block keeps its size, see `for_str`; the
+    /// interpreter frees a `str` whatever its block's size), otherwise by
+    /// `PyUnicode_Resize`, which shrinks the block. `None` for a `Vec` buffer.
+    unsafe fn finish_str(&mut self) -> Option<*mut ffi::PyObject> {
+        if self.s.is_null() {
+            return None;
+        }
+        let mut s = std::mem::replace(&mut self.s, std::ptr::null_mut());
+        LAST_LEN.store(self.len, Relaxed);
+        if self.cap - self.len <= self.len / 8 {
+            // SAFETY: `s` is a compact ASCII `str` (its data right after the
+            // `PyASCIIObject`) of length `cap` >= `len`, ours alone and never hashed: its
+            // length may be lowered, with the terminating NUL written after the new end,
+            // which is what `PyUnicode_Resize` does besides reallocating.
+            (*s.cast::<ffi::PyASCIIObject>()).length = self.len as ffi::Py_ssize_t;
+            *self.ptr.add(self.len) = 0;
+            return Some(s);
+        }
+        if ffi::PyUnicode_Resize(&mut s, self.len as ffi::Py_ssize_t) != 0 {
+            ffi::Py_DECREF(s);
+            return Some(std::ptr::null_mut());
+        }
+        Some(s)
+    }
+
+    /// Gives a `Vec` buffer back for the next call, if it is not too large.
+    fn keep(&mut self, py: Python<'_>) {
+        if self.s.is_null() && self.vec.capacity() <= KEEP_BUFFER {
+            // SAFETY: the GIL is held (`py`), and no other reference to the buffer is live.
+            let buffer = unsafe { BUFFER.get(py) };
+            if self.vec.capacity() > buffer.capacity() {
+                *buffer = std::mem::take(&mut self.vec);
+            }
+        }
+    }
+}
+
+impl Drop for Out {
+    fn drop(&mut self) {
+        if !self.s.is_null() {
+            // SAFETY: the GIL is held while an `Out` lives (it is made and dropped in
+            // `dumps`), and the unfinished `str` is ours.
+            unsafe { ffi::Py_DECREF(self.s) };
+        }
+    }
+}
+
+impl OutBuf for Out {
+    #[inline(always)]
+    fn reserve(&mut self, n: usize) {
+        if self.cap - self.len < n {
+            // SAFETY: an `Out` only lives inside `dumps`, with the GIL held, and the bytes up
+            // to `len` are written (what `grow` keeps).
+            unsafe { self.grow(n) };
+        }
+    }
+    #[inline(always)]
+    fn len(&self) -> usize {
+        self.len
+    }
+    #[inline(always)]
+    fn as_mut_ptr(&mut self) -> *mut u8 {
+        self.ptr
+    }
+    #[inline(always)]
+    unsafe fn set_len(&mut self, len: usize) {
+        self.len = len;
+    }
+}
+
 struct Encoder<'py> {
     py: Python<'py>,
-    out: Vec<u8>,
+    out: Out,
     opts: Options,
     /// Containers being encoded, outermost first.
     stack: Vec<*mut ffi::PyObject>,
@@ -62,9 +238,13 @@ pub fn dumps<'py>(
     obj: &Bound<'py, PyAny>,
     opts: Options,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let mut out = std::mem::take(unsafe { BUFFER.get(py) });
-    out.clear();
     let non_ascii = opts.indent.as_ref().is_some_and(|i| !i.is_ascii());
+    // SAFETY (both): the GIL is held (`py`); the kept buffer is taken, not borrowed.
+    let out = if opts.ensure_ascii && !non_ascii {
+        unsafe { Out::for_str(py) }
+    } else {
+        Out::for_vec(std::mem::take(unsafe { BUFFER.get(py) }))
+    };
     let mut enc = Encoder {
         py,
         out,
@@ -83,12 +263,7 @@ pub fn dumps<'py>(
     for _ in 0..enc.entered {
         unsafe { ffi::Py_LeaveRecursiveCall() };
     }
-    if enc.out.capacity() <= KEEP_BUFFER {
-        let buffer = unsafe { BUFFER.get(py) };
-        if enc.out.capacity() > buffer.capacity() {
-            *buffer = std::mem::take(&mut enc.out);
-        }
-    }
+    enc.out.keep(py);
     result
 }
 
@@ -154,7 +329,7 @@ unsafe fn write_scalar(run: &mut Run, item: *mut ffi::PyObject) -> bool {
         return true;
     }
     if is_type(item, addr_of_mut!(ffi::PyFloat_Type)) {
-        if let Some(n) = write_float_fast(d, ffi::PyFloat_AS_DOUBLE(item)) {
+        if let Some(n) = write_float_item(d, ffi::PyFloat_AS_DOUBLE(item)) {
             run.len += n;
             return true;
         }
@@ -174,6 +349,13 @@ unsafe fn write_scalar(run: &mut Run, item: *mut ffi::PyObject) -> bool {
         return true;
     }
     false
+}
+
+/// `write_float_fast` out of line: inlined, its fix-ups would take registers from every
+/// compact loop's other items too (zmij is a call either way).
+#[inline(never)]
+unsafe fn write_float_item(d: *mut u8, value: f64) -> Option<usize> {
+    write_float_fast(d, value)
 }
 
 /// The value of an `int` of at most one digit (below 2**30 in magnitude), read from
@@ -273,31 +455,31 @@ struct Run {
     ptr: *mut u8,
     len: usize,
     cap: usize,
-    vec: *mut Vec<u8>,
+    out: *mut Out,
 }
 
 impl Run {
     #[inline(always)]
-    fn take(out: &mut Vec<u8>) -> Run {
+    fn take(out: &mut Out) -> Run {
         Run {
-            ptr: out.as_mut_ptr(),
-            len: out.len(),
-            cap: out.capacity(),
-            vec: out,
+            ptr: out.ptr,
+            len: out.len,
+            cap: out.cap,
+            out,
         }
     }
 
     #[inline(always)]
-    fn give_back(self, out: &mut Vec<u8>) {
-        debug_assert!(std::ptr::eq(out, self.vec) && out.as_mut_ptr() == self.ptr);
+    fn give_back(self, out: &mut Out) {
+        debug_assert!(std::ptr::eq(out, self.out) && out.ptr == self.ptr);
         // The bytes up to `len` were written through `ptr`, within the capacity.
-        unsafe { out.set_len(self.len) };
+        out.len = self.len;
     }
 
     #[inline(always)]
     fn reserve(&mut self, n: usize) {
         if self.cap - self.len < n {
-            (self.ptr, self.cap) = unsafe { grow(self.vec, self.len, n) };
+            (self.ptr, self.cap) = unsafe { grow(self.out, self.len, n) };
         }
     }
 
@@ -326,11 +508,11 @@ impl Run {
 /// `Run::reserve`'s slow path, out of line so that the run's fields stay in registers.
 #[cold]
 #[inline(never)]
-unsafe fn grow(vec: *mut Vec<u8>, len: usize, n: usize) -> (*mut u8, usize) {
-    let v = &mut *vec;
-    v.set_len(len);
-    v.reserve(n);
-    (v.as_mut_ptr(), v.capacity())
+unsafe fn grow(out: *mut Out, len: usize, n: usize) -> (*mut u8, usize) {
+    let out = &mut *out;
+    out.len = len;
+    out.grow(n);
+    (out.ptr, out.cap)
 }
 
 fn type_name(py: Python<'_>, obj: *mut ffi::PyObject) -> String {
@@ -349,7 +531,10 @@ impl<'py> Encoder<'py> {
     }
 
     unsafe fn finish(&mut self) -> PyResult<Bound<'py, PyAny>> {
-        let out = &self.out;
+        if let Some(s) = self.out.finish_str() {
+            return Bound::from_owned_ptr_or_err(self.py, s);
+        }
+        let out = self.out.bytes();
         let p = if !self.non_ascii {
             let s = ffi::PyUnicode_New(out.len() as ffi::Py_ssize_t, 127);
             if !s.is_null() {
@@ -480,8 +665,8 @@ impl<'py> Encoder<'py> {
                 return Err(self.fail(PyErr::fetch(self.py)));
             }
             self.out.reserve(intfmt::MAX_LEN);
-            let n = intfmt::write_i64(self.out.as_mut_ptr().add(self.out.len()), v);
-            self.out.set_len(self.out.len() + n);
+            let n = intfmt::write_i64(self.out.ptr.add(self.out.len), v);
+            self.out.len += n;
             return Ok(());
         }
         self.write_big_int(obj)
@@ -701,10 +886,17 @@ impl<'py> Encoder<'py> {
         let mut key = std::ptr::null_mut();
         let mut value = std::ptr::null_mut();
         // No Python code runs here, so the dict keeps its size: `PyDict_Next` is called
-        // once per entry, not once more to find the end.
+        // once per entry, not once more to find the end. Where the keys table's layout is
+        // known the entries are read from it instead (`dictentries`).
         let size = (*obj.cast::<ffi::PyDictObject>()).ma_used;
+        let mut entries = dictentries::entries(obj);
         for i in 0..size {
-            if ffi::PyDict_Next(obj, &mut pos, &mut key, &mut value) == 0 {
+            if let Some(e) = &mut entries {
+                match e.next() {
+                    Some((k, v)) => (key, value) = (k, v),
+                    None => break,
+                }
+            } else if ffi::PyDict_Next(obj, &mut pos, &mut key, &mut value) == 0 {
                 break;
             }
             run.reserve(2 + 36 + MAX_FAST_LEN);
