@@ -170,21 +170,25 @@ def test_errors_match_json(doc):
         hyperjson.loads(doc)
     e, g = expected.value, got.value
     assert (g.pos, g.lineno, g.colno, g.doc) == (e.pos, e.lineno, e.colno, e.doc)
-    if sys.version_info < (3, 13):  # 3.13 reworded some messages (trailing commas)
-        assert g.msg == e.msg
-        assert str(g) == str(e)
+    assert g.msg == e.msg  # 3.13's trailing-comma wording on 3.13 and later
+    assert str(g) == str(e)
 
 
 def test_decode_error_type():
     assert issubclass(hyperjson.JSONDecodeError, ValueError)
     assert issubclass(hyperjson.JSONDecodeError, json.JSONDecodeError)
     assert hyperjson.JSONDecodeError.__module__ == "hyperjson"
+    doc = '{"a":\n  [1,\n  ]}'
+    with pytest.raises(json.JSONDecodeError) as expected:
+        json.loads(doc)
+    # 3.10-3.12: "Expecting value" at line 3, column 3 (char 14); 3.13: the trailing comma
+    want = expected.value
     try:
-        hyperjson.loads('{"a":\n  [1,\n  ]}')
+        hyperjson.loads(doc)
     except ValueError as e:
-        assert (e.msg, e.lineno, e.colno, e.pos) == ("Expecting value", 3, 3, 14)
+        assert (e.msg, e.lineno, e.colno, e.pos) == (want.msg, want.lineno, want.colno, want.pos)
         again = pickle.loads(pickle.dumps(e))
-        assert type(again) is hyperjson.JSONDecodeError and again.pos == 14
+        assert type(again) is hyperjson.JSONDecodeError and again.pos == want.pos
     else:
         pytest.fail("no error")
 
@@ -203,18 +207,31 @@ def test_loads_other_errors():
             hyperjson.loads("1" * 5000)
 
 
-def test_loads_depth_follows_recursion_limit():
-    doc = "[" * 300 + "]" * 300
-    assert hyperjson.loads(doc) == json.loads(doc)
-    old = sys.getrecursionlimit()
-    sys.setrecursionlimit(100)
+def _outcome(loads, doc):
     try:
-        with pytest.raises(RecursionError):
-            json.loads(doc)
-        with pytest.raises(RecursionError):
-            hyperjson.loads(doc)
+        loads(doc)
+    except RecursionError:
+        return "RecursionError"
+    return "ok"
+
+
+@pytest.mark.parametrize("limit", [100, 1000])
+def test_loads_depth_follows_json(limit):
+    """Deep nesting raises RecursionError exactly where json's does on this interpreter: up
+    to 3.11 at the recursion limit, from 3.12 on at the C stack's limit, which
+    `sys.setrecursionlimit` does not move (3.12's "What's New")."""
+    old = sys.getrecursionlimit()
+    sys.setrecursionlimit(limit)
+    try:
+        outcomes = {
+            depth: (_outcome(json.loads, doc), _outcome(hyperjson.loads, doc))
+            for depth in (50, 300, 2_000, 20_000, 200_000)
+            for doc in ["[" * depth + "]" * depth]
+        }
     finally:
         sys.setrecursionlimit(old)
+    assert all(ours == theirs for theirs, ours in outcomes.values()), outcomes
+    assert outcomes[50] == ("ok", "ok") and outcomes[200_000][1] == "RecursionError", outcomes
 
 
 def test_load_and_dump():

@@ -21,6 +21,30 @@ pub struct SyntaxError {
     pub pos: usize,
 }
 
+impl SyntaxError {
+    /// The same error as Python 3.13 and later report it: a trailing comma (`[1,]`,
+    /// `{"a": 1,}`) is named as such and located at the comma (CPython gh-113149, the 3.13
+    /// "What's New": "json: improve the error message for a trailing comma"), where 3.9-3.12
+    /// report the value or property name expected after it. Only the error changes, so the
+    /// parser's loop is the same for every version.
+    pub fn as_in_python_3_13(self, text: &[u8]) -> SyntaxError {
+        let msg = match (self.msg, text.get(self.pos)) {
+            ("Expecting value", Some(b']')) => "Illegal trailing comma before end of array",
+            ("Expecting property name enclosed in double quotes", Some(b'}')) => {
+                "Illegal trailing comma before end of object"
+            }
+            _ => return self,
+        };
+        let before = text[..self.pos]
+            .iter()
+            .rposition(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'));
+        match before {
+            Some(comma) if text[comma] == b',' => SyntaxError { msg, pos: comma },
+            _ => self,
+        }
+    }
+}
+
 /// Why parsing stopped.
 #[derive(Debug)]
 pub enum Error<E> {
@@ -786,6 +810,33 @@ mod tests {
 
     fn ok(s: &str) -> V {
         p(s).unwrap_or_else(|e| panic!("{s:?}: {e:?}"))
+    }
+
+    #[test]
+    fn trailing_commas_as_in_python_3_13() {
+        let as_313 = |s: &str| match p(s) {
+            Err(Error::Syntax(e)) => {
+                let e = e.as_in_python_3_13(s.as_bytes());
+                (e.msg, e.pos)
+            }
+            other => panic!("{s:?} gave {other:?}"),
+        };
+        let array = "Illegal trailing comma before end of array";
+        let object = "Illegal trailing comma before end of object";
+        assert_eq!(as_313("[1,]"), (array, 2));
+        assert_eq!(as_313("[1, \n ]"), (array, 2));
+        assert_eq!(as_313("{\"a\": 1 ,}"), (object, 8));
+        assert_eq!(as_313("[[1],{\"b\":[2,]}]"), (array, 12));
+        // Not a trailing comma: unchanged.
+        assert_eq!(as_313("]"), ("Expecting value", 0));
+        assert_eq!(as_313("[,]"), ("Expecting value", 1));
+        assert_eq!(as_313("[1,,]"), ("Expecting value", 3));
+        assert_eq!(
+            as_313("{,}"),
+            ("Expecting property name enclosed in double quotes", 1)
+        );
+        assert_eq!(as_313("{\"a\":}"), ("Expecting value", 5));
+        assert_eq!(as_313("[1,}"), ("Expecting value", 3));
     }
 
     fn syntax(s: &str) -> (&'static str, usize) {

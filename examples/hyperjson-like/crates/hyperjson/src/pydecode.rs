@@ -499,7 +499,15 @@ fn parse_text<'py>(
         Ok(obj) => Ok(unsafe { Bound::from_owned_ptr(py, obj.into_ptr()) }),
         Err(parser::Error::Sink(e)) => Err(e),
         Err(parser::Error::Syntax(e)) => match doc() {
-            Ok(doc) => Err(decode_error(py, e.msg, text, e.pos, &doc)),
+            Ok(doc) => {
+                // json's own wording: 3.13 names a trailing comma (see `as_in_python_3_13`).
+                let e = if py.version_info() >= (3, 13) {
+                    e.as_in_python_3_13(text)
+                } else {
+                    e
+                };
+                Err(decode_error(py, e.msg, text, e.pos, &doc))
+            }
             Err(err) => Err(err),
         },
     }
