@@ -23,9 +23,9 @@ pub struct SyntaxError {
 
 impl SyntaxError {
     /// The same error as Python 3.13 and later report it: a trailing comma (`[1,]`,
-    /// `{"a": 1,}`) is named as such and located at the comma (CPython gh-113149, the 3.13
-    /// "What's New": "json: improve the error message for a trailing comma"), where 3.9-3.12
-    /// report the value or property name expected after it. Only the error changes, so the
+    /// `{"a": 1,}`) is named as such and located at the comma (CPython gh-113149, pull
+    /// request #113227, first released in 3.13), where 3.9-3.12 report the value or property
+    /// name expected after it. Only the error changes, so the
     /// parser's loop is the same for every version.
     pub fn as_in_python_3_13(self, text: &[u8]) -> SyntaxError {
         let msg = match (self.msg, text.get(self.pos)) {
