@@ -32,8 +32,6 @@ class TextFile:
     @classmethod
     def read(cls, path: Path) -> TextFile:
         """Read `path`, refusing directories and non-UTF-8 content with a ManifestError."""
-        if path.is_dir():
-            raise ManifestError(path, "is a directory, expected a file", hint="remove or rename it")
         try:
             with path.open("rb") as handle:
                 # Sized by the file: `read(MAX_BYTES + 1)` allocated 4 MiB for each (a
@@ -45,6 +43,10 @@ class TextFile:
         except FileNotFoundError:
             raise ManifestError(path, "does not exist", hint="check the path") from None
         except OSError as error:
+            if path.is_dir():  # asked only now: opening one fails (Windows: access denied)
+                raise ManifestError(
+                    path, "is a directory, expected a file", hint="remove or rename it"
+                ) from None
             raise ManifestError(
                 path, f"cannot be read ({error.strerror})", hint="check its permissions"
             ) from None

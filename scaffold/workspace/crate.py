@@ -190,8 +190,8 @@ class Crate:
     def dependencies_on_any(self, wanted: Callable[[str], bool]) -> list[Dependency]:
         """Entries whose real package name (renamed or inherited) `wanted` accepts, in
         manifest order: a rule looking for a family of packages skips the others unresolved."""
-        chosen = {id(d) for name, deps in self._by_package.items() if wanted(name) for d in deps}
-        return [dep for dep in self.dependencies if id(dep) in chosen]
+        chosen = [d for name, deps in self._by_package.items() if wanted(name) for d in deps]
+        return [dep for dep in self.dependencies if any(dep is c for c in chosen)]
 
     @cached_property
     def _by_package(self) -> dict[str, list[Dependency]]:
@@ -217,17 +217,15 @@ class Crate:
         on, not off (ignored with a warning; an error in edition 2024, the edition guide's
         "Reject unused inherited default-features", which the feature model raises).
 
-        Computed once per entry: the loader and most rules ask about the same entries."""
-        known = self._effective.get(id(dep))
-        if known is not None and known[0] is dep:  # the entry itself is kept: ids stay unique
+        Computed once per entry and kept on it with the workspace table it was resolved
+        against: the loader and most rules ask about the same entries. (Not a dict keyed by
+        `id(dep)`: `id()` is an audit event, which the verdict cache's hook hears.)"""
+        known = dep.__dict__.get("_effective")
+        if known is not None and known[0] is self.workspace_data:
             return known[1]
         effective = self._resolve(dep)
-        self._effective[id(dep)] = (dep, effective)
+        object.__setattr__(dep, "_effective", (self.workspace_data, effective))  # not a field
         return effective
-
-    @cached_property
-    def _effective(self) -> dict[int, tuple[Dependency, Effective]]:
-        return {}
 
     def _resolve(self, dep: Dependency) -> Effective:
         if not dep.inherits_workspace:

@@ -150,12 +150,11 @@ def load_python_project(directory: Path, reader: Reader) -> PythonProject | None
     pyproject_path = directory / "pyproject.toml"
     setup_path = directory / "setup.py"
     pyproject = reader.read(pyproject_path) if reader.is_file(pyproject_path) else None
-    if pyproject is None and not reader.is_file(setup_path):
+    has_setup = reader.is_file(setup_path)
+    if pyproject is None and not has_setup:
         return None
     data = pyproject.parse() if pyproject else {}
-    setup_extensions = (
-        _setup_py_extensions(setup_path, reader) if reader.is_file(setup_path) else []
-    )
+    setup_extensions = _setup_py_extensions(setup_path, reader) if has_setup else []
     return PythonProject(directory, pyproject, data, setup_extensions, reader)
 
 
