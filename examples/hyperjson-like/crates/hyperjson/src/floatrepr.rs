@@ -43,6 +43,15 @@ pub unsafe fn write_float_fast(d: *mut u8, value: f64) -> Option<usize> {
     if !value.is_finite() {
         return None;
     }
+    // Which of the two differences applies, from the value's bits (those of a non-negative
+    // double order as the values do), before zmij runs: the length returned below then
+    // depends on zmij's length alone, not on reading back a byte zmij has just stored.
+    // zmij's notation and exponent follow the shortest digits, and only the double nearest
+    // to 1e-9 (or 1e-5, 1e-4) has shortest digits at or above that power of ten among the
+    // doubles around it, so the bounds are exact.
+    let bits = value.to_bits() & !(1 << 63);
+    let re_laid = bits.wrapping_sub(E5) < E4 - E5;
+    let one_digit_exponent = bits.wrapping_sub(E9) < E5 - E9;
     // zmij formats into its `Buffer`, a byte array: placed at `d`, the digits land in the
     // output directly. (Copying them out of a separate buffer right after zmij stored them
     // stalls on store forwarding.) Should the buffer's text not start at its first byte,
@@ -55,10 +64,9 @@ pub unsafe fn write_float_fast(d: *mut u8, value: f64) -> Option<usize> {
         s.len()
     };
     let at = |i: usize| unsafe { *d.add(i) };
-    let magnitude = value.abs();
-    if (1e-5..1e-4).contains(&magnitude) {
+    if re_laid {
         // zmij: "0.0000" then the digits; Python: "d.ddde-05".
-        let sign = usize::from(value < 0.0);
+        let sign = (value.to_bits() >> 63) as usize;
         let digits = sign + 6;
         if n <= digits || at(sign + 1) != b'.' || !at(digits).is_ascii_digit() || at(digits) == b'0'
         {
@@ -70,7 +78,18 @@ pub unsafe fn write_float_fast(d: *mut u8, value: f64) -> Option<usize> {
             let mut end = sign + 1;
             if k > 1 {
                 *d.add(end) = b'.';
-                std::ptr::copy(d.add(digits + 1), d.add(end + 1), k - 1);
+                // The k - 1 <= 16 other digits, moved with one 16-byte load and store
+                // instead of a `memmove` call: the load ends at `digits + 17 <= 24` and the
+                // store at `sign + 18`, both within `MAX_FAST_LEN`; the bytes it carries
+                // past the digits are overwritten by the exponent or left spare.
+                debug_assert!(k - 1 <= 16);
+                let rest = d
+                    .add(digits + 1)
+                    .cast::<std::mem::MaybeUninit<[u8; 16]>>()
+                    .read_unaligned();
+                d.add(end + 1)
+                    .cast::<std::mem::MaybeUninit<[u8; 16]>>()
+                    .write_unaligned(rest);
                 end += k;
             }
             d.add(end).cast::<[u8; 4]>().write_unaligned(*b"e-05");
@@ -81,7 +100,7 @@ pub unsafe fn write_float_fast(d: *mut u8, value: f64) -> Option<usize> {
     // gets its zero without a branch: whether a number is written in fixed or exponent
     // notation is as unpredictable as the numbers (a branch on it mispredicted on about a
     // third of `floats`). `n >= 3` ("0.0" is the shortest), and the byte at `n` is spare.
-    let one_digit_exponent = at(n - 3) == b'e';
+    debug_assert_eq!(one_digit_exponent, at(n - 3) == b'e', "{value:e}");
     let last = at(n - 1);
     unsafe {
         *d.add(n - 1) = if one_digit_exponent { b'0' } else { last };
@@ -89,6 +108,11 @@ pub unsafe fn write_float_fast(d: *mut u8, value: f64) -> Option<usize> {
     }
     Some(n + usize::from(one_digit_exponent))
 }
+
+/// The bits of the doubles nearest to 1e-9, 1e-5 and 1e-4.
+const E9: u64 = 1e-9f64.to_bits();
+const E5: u64 = 1e-5f64.to_bits();
+const E4: u64 = 1e-4f64.to_bits();
 
 const _: () = assert!(
     std::mem::size_of::<zmij::Buffer>() < MAX_FAST_LEN && std::mem::align_of::<zmij::Buffer>() == 1
@@ -264,6 +288,39 @@ mod tests {
                 assert_eq!(repr_via_std(x), want, "std path for {x:e}");
             }
         }
+    }
+
+    #[test]
+    fn notation_bounds_read_from_the_bits() {
+        // The doubles at and around each power of ten where Python's layout differs from
+        // zmij's (1e-4, 1e-5) or the exponent gets a second digit (1e-9, 1e-10), and the
+        // decades between: the fast path (which picks the layout from the value's bits;
+        // debug builds also check it against zmij's text) against the general re-layout.
+        let mut xs = Vec::new();
+        for e in -12..=-2 {
+            let p = 10f64.powi(e);
+            let (up, down) = (p.to_bits() + 1, p.to_bits() - 1);
+            for x in [
+                p,
+                f64::from_bits(up),
+                f64::from_bits(down),
+                2.5 * p,
+                9.99 * p,
+            ] {
+                xs.extend([x, -x]);
+            }
+        }
+        for x in xs {
+            let mut slow = Vec::new();
+            write_repr_from_shortest(&mut slow, zmij::Buffer::new().format_finite(x).as_bytes());
+            assert_eq!(repr(x).as_bytes(), &slow[..], "{x:e}");
+        }
+        assert_eq!(repr(1e-9), "1e-09");
+        assert_eq!(repr(f64::from_bits(E9 - 1)), "9.999999999999999e-10");
+        assert_eq!(repr(-f64::from_bits(E5 - 1)), "-9.999999999999999e-06");
+        assert_eq!(repr(1.2345678901234567e-5), "1.2345678901234568e-05");
+        assert_eq!(repr(-1.2345678901234567e-5), "-1.2345678901234568e-05");
+        assert_eq!(repr(f64::from_bits(E4 - 1)), "9.999999999999999e-05");
     }
 
     #[test]

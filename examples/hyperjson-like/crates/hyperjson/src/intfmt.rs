@@ -46,6 +46,31 @@ static SMALL: [u32; 1000] = {
     t
 };
 
+/// 10^1 to 10^19 at their exponents, and 0 at 0 (0 has one digit, as 1 to 9 have).
+static POW10: [u64; 20] = {
+    let mut t = [0u64; 20];
+    let mut p = 1u64;
+    let mut i = 1;
+    while i < 20 {
+        p *= 10;
+        t[i] = p;
+        i += 1;
+    }
+    t
+};
+
+/// The number of decimal digits of `n` (1 for 0), inline and without a loop: from the
+/// position of the highest set bit, `(bits * 1233) >> 12` is `log10` of that power of two
+/// rounded down, or one more, which one compare with a power of ten settles.
+/// (`u64::ilog10` compiled to a call into the standard library, 15% of `dict_str_int`'s
+/// `dumps` samples.)
+#[inline(always)]
+fn decimal_len(n: u64) -> usize {
+    let bits = 64 - (n | 1).leading_zeros() as usize;
+    let t = (bits * 1233) >> 12;
+    t + 1 - usize::from(n < POW10[t])
+}
+
 /// Bytes `write_i64` may write.
 pub const MAX_LEN: usize = 20;
 
@@ -68,7 +93,7 @@ pub unsafe fn write_i64(d: *mut u8, v: i64) -> usize {
         }
         return usize::from(negative) + (word >> 24) as usize;
     }
-    let len = n.checked_ilog10().unwrap_or(0) as usize + 1;
+    let len = decimal_len(n);
     unsafe {
         *d = b'-';
         let start = d.add(usize::from(negative));
@@ -96,6 +121,24 @@ mod tests {
         let mut buf = [0u8; MAX_LEN];
         let n = unsafe { write_i64(buf.as_mut_ptr(), v) };
         String::from_utf8(buf[..n].to_vec()).unwrap()
+    }
+
+    #[test]
+    fn decimal_lengths() {
+        for k in 0..20u32 {
+            let p = 10u64.pow(k);
+            for n in [p, p - 1, p + 1, p.saturating_mul(5)] {
+                assert_eq!(decimal_len(n), n.to_string().len(), "{n}");
+            }
+        }
+        for n in [0, u64::MAX, 1 << 63, (1 << 63) - 1] {
+            assert_eq!(decimal_len(n), n.to_string().len(), "{n}");
+        }
+        for b in 0..64 {
+            for n in [1u64 << b, (1u64 << b) - 1, (1u64 << b) + 1] {
+                assert_eq!(decimal_len(n), n.to_string().len(), "{n}");
+            }
+        }
     }
 
     #[test]
