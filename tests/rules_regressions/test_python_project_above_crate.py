@@ -100,17 +100,18 @@ def test_maturin_python_first_src_layout(tmp_path):
         assert codes(result.stdout) == ["PW201"], result.stdout  # no PW402, no PW401
 
 
-def test_project_in_a_sibling_directory_given_as_path(tmp_path):
-    """nautilus_trader: python/pyproject.toml with `manifest-path = "../crates/ext/Cargo.toml"`,
-    run from python/ (neither the workspace root nor a member directory)."""
-    root = write_tree(
-        tmp_path,
+def workspace_with_project(root, where, module):
+    """A virtual workspace with `crates/ext` and, in `where`, a maturin project building it
+    (`manifest-path` up to the crate) as `module`."""
+    up = "../" * (where.count("/") + 1)
+    return write_tree(
+        root,
         git=True,
         files={
             "Cargo.toml": '[workspace]\nmembers = ["crates/ext"]\nresolver = "2"\n',
             "crates/ext/Cargo.toml": CRATE.format(pyo3='"0.30"'),
             "crates/ext/src/lib.rs": MODULE,
-            "python/pyproject.toml": """\
+            f"{where}/pyproject.toml": f"""\
             [build-system]
             requires = ["maturin>=1.9.4,<2"]
             build-backend = "maturin"
@@ -120,11 +121,17 @@ def test_project_in_a_sibling_directory_given_as_path(tmp_path):
             version = "0.1.0"
 
             [tool.maturin]
-            manifest-path = "../crates/ext/Cargo.toml"
-            module-name = "pkg._native"
+            manifest-path = "{up}crates/ext/Cargo.toml"
+            module-name = "{module}"
             """,
         },
     )
+
+
+def test_project_in_a_sibling_directory_given_as_path(tmp_path):
+    """nautilus_trader: python/pyproject.toml with `manifest-path = "../crates/ext/Cargo.toml"`,
+    run from python/ (neither the workspace root nor a member directory)."""
+    root = workspace_with_project(tmp_path, "python", "pkg._native")
     result = check(root / "python")
     assert result.exit_code == 0 and result.stdout == "", result.stdout
     renamed = root / "python/pyproject.toml"
@@ -144,29 +151,7 @@ def test_project_in_a_sibling_directory_given_as_path(tmp_path):
 def test_python_project_found_from_the_workspace_root_by_depth(tmp_path, where, found):
     """From the workspace root, a project elsewhere in the repository that builds a member is
     found down to `PYTHON_PROJECT_DEPTH` levels (its last level is asked by name, not listed)."""
-    up = "../" * (where.count("/") + 1)
-    root = write_tree(
-        tmp_path,
-        git=True,
-        files={
-            "Cargo.toml": '[workspace]\nmembers = ["crates/ext"]\nresolver = "2"\n',
-            "crates/ext/Cargo.toml": CRATE.format(pyo3='"0.30"'),
-            "crates/ext/src/lib.rs": MODULE,
-            f"{where}/pyproject.toml": f"""\
-            [build-system]
-            requires = ["maturin>=1.9.4,<2"]
-            build-backend = "maturin"
-
-            [project]
-            name = "pkg"
-            version = "0.1.0"
-
-            [tool.maturin]
-            manifest-path = "{up}crates/ext/Cargo.toml"
-            module-name = "pkg._core"
-            """,
-        },
-    )
+    root = workspace_with_project(tmp_path, where, "pkg._core")
     result = check(root)
     # found: PW401 compares `pkg._core` with the #[pymodule]; not found: no backend builds it
     assert (f"{where}/pyproject.toml" in result.stdout) is found, result.stdout
