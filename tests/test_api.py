@@ -270,3 +270,37 @@ def test_questions_are_callbacks_and_none_means_nobody_to_ask(tmp_path, monkeypa
     assert "cargo install --locked inferno" in questions[0]
     with pytest.raises(UserError, match="pass --yes"):
         inferno.ensure(False, None, questions.append)
+
+
+def test_every_export_is_loaded_from_its_module_and_typed_the_same_way():
+    """`scaffold/api/__init__.py` names each export twice: in `_EXPORTS` (what `__getattr__`
+    loads) and in its type-checking imports (what mypy and editors see). They must agree, and
+    every public function and result type of the command modules must be exported."""
+    import ast
+    import importlib
+
+    source = (REPO / "scaffold" / "api" / "__init__.py").read_text(encoding="utf-8")
+    typed = {
+        alias.name: node.module.rsplit("._", 1)[1]
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.ImportFrom)
+        and node.module
+        and node.module.startswith("scaffold.api.")
+        for alias in node.names
+    }
+    assert typed == api._EXPORTS
+    for name, module in api._EXPORTS.items():
+        assert getattr(api, name) is getattr(
+            importlib.import_module(f"scaffold.api._{module}"), name
+        )
+    public = {
+        name
+        for path in (REPO / "scaffold" / "api").glob("_[!_]*.py")
+        for name, value in vars(importlib.import_module(f"scaffold.api.{path.stem}")).items()
+        if not name.startswith("_")
+        and getattr(value, "__module__", None) == f"scaffold.api.{path.stem}"
+        and callable(value)
+    }
+    assert public == set(api._EXPORTS)
+    with pytest.raises(AttributeError, match="no attribute 'nothing'"):
+        api.nothing  # noqa: B018

@@ -67,9 +67,9 @@ def test_clean_check_imports_nothing_on_the_deny_list(tmp_path):
     assert {name.split(".")[0] for name in modules} & CHECK_DENIED == set()
     assert "tomli" in modules
     # The API loads the lint path only, no other command's module and its result types
-    # (`api.lint` itself comes through importlib, which `-X importtime` does not list).
+    # (`api._lint` itself comes through importlib, which `-X importtime` does not list).
     api_modules = {name for name in modules if name.startswith("scaffold.api.")}
-    assert api_modules <= {"scaffold.api.lint", "scaffold.api._shared"}, api_modules
+    assert api_modules <= {"scaffold.api._lint", "scaffold.api._shared"}, api_modules
     assert "scaffold.api._shared" in api_modules
     assert "difflib" not in modules  # PW104's suggestions: only for a finding
 

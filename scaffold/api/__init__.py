@@ -10,7 +10,8 @@ its kin: the CLI prints them as one line and exits 2). Nothing here prints; the 
     for diagnostic in report.diagnostics:
         print(diagnostic.code, diagnostic.message)
 
-One module per command (`scaffold.api.lint`, `scaffold.api.new`, ...), imported when its
+One private module per command (`scaffold.api._lint`, `scaffold.api._new`, ...: a module named
+like its function would replace the function on the package once imported), loaded when its
 function is first used; inside them, imports are made in the functions: `import scaffold.api`
 costs nothing and `api.check` loads only the lint path (the cold check's budget).
 """
@@ -19,27 +20,27 @@ from __future__ import annotations
 
 TYPE_CHECKING = False  # not typing's: importing this package imports nothing
 if TYPE_CHECKING:
-    from scaffold.api.add import CrateAdded as CrateAdded
-    from scaffold.api.add import add as add
-    from scaffold.api.add_profiler import ProfilerAdded as ProfilerAdded
-    from scaffold.api.add_profiler import add_profiler as add_profiler
-    from scaffold.api.cross import CrossConfigured as CrossConfigured
-    from scaffold.api.cross import cross as cross
-    from scaffold.api.doctor import doctor as doctor
-    from scaffold.api.lint import check as check
-    from scaffold.api.lint import fix as fix
-    from scaffold.api.new import Created as Created
-    from scaffold.api.new import new as new
-    from scaffold.api.profile import Profiled as Profiled
-    from scaffold.api.profile import profile as profile
-    from scaffold.api.testing import Tested as Tested
-    from scaffold.api.testing import test as test
-    from scaffold.api.update import Updated as Updated
-    from scaffold.api.update import update as update
-    from scaffold.api.upgrade import Upgraded as Upgraded
-    from scaffold.api.upgrade import upgrade as upgrade
+    from scaffold.api._add import CrateAdded as CrateAdded
+    from scaffold.api._add import add as add
+    from scaffold.api._add_profiler import ProfilerAdded as ProfilerAdded
+    from scaffold.api._add_profiler import add_profiler as add_profiler
+    from scaffold.api._cross import CrossConfigured as CrossConfigured
+    from scaffold.api._cross import cross as cross
+    from scaffold.api._doctor import doctor as doctor
+    from scaffold.api._lint import check as check
+    from scaffold.api._lint import fix as fix
+    from scaffold.api._new import Created as Created
+    from scaffold.api._new import new as new
+    from scaffold.api._profile import Profiled as Profiled
+    from scaffold.api._profile import profile as profile
+    from scaffold.api._testing import Tested as Tested
+    from scaffold.api._testing import test as test
+    from scaffold.api._update import Updated as Updated
+    from scaffold.api._update import update as update
+    from scaffold.api._upgrade import Upgraded as Upgraded
+    from scaffold.api._upgrade import upgrade as upgrade
 
-# name -> the module scaffold.api.<module> that defines it
+# name -> the command whose module, scaffold.api._<command>, defines it
 _EXPORTS = {
     "check": "lint",
     "fix": "lint",
@@ -71,7 +72,7 @@ def __getattr__(name: str) -> object:
         raise AttributeError(f"module 'scaffold.api' has no attribute {name!r}")
     import importlib
 
-    value = getattr(importlib.import_module(f"scaffold.api.{module}"), name)
+    value = getattr(importlib.import_module(f"scaffold.api._{module}"), name)
     globals()[name] = value
     return value
 

@@ -6,8 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from scaffold.api._add_profiler import _profiler_files
 from scaffold.api._shared import _commit, _discover, _FilesWritten, _path
-from scaffold.api.add_profiler import _profiler_files
 
 if TYPE_CHECKING:
     from pathlib import Path
